@@ -1,0 +1,62 @@
+"""equivmetrics: turn raw metrics into cited, unit-safe equivalents people understand.
+
+>>> import equivmetrics as em
+>>> r = em.convert("12000 transaction/month", "manual_work")
+>>> r.magnitude, r.unit
+(600.0, 'hour/month')
+"""
+
+from ._api import clear_cache, convert, default_engine, load
+from ._catalog import Catalog, Kind, Parameter
+from ._engine import Compiled, Engine
+from ._errors import (
+    AmbiguousKindError,
+    EquivMetricsError,
+    InputError,
+    Location,
+    NoPathError,
+    PackError,
+    ParameterError,
+    PeriodError,
+    Problem,
+    UnitError,
+    UnknownKindError,
+)
+from ._model import Source
+from ._result import ParameterUse, Result, Step
+from ._units import get_registry
+from ._validate import Report, validate
+from ._version import __version__
+from ._yaml import Limits
+
+__all__ = [
+    "AmbiguousKindError",
+    "Catalog",
+    "Compiled",
+    "Engine",
+    "EquivMetricsError",
+    "InputError",
+    "Kind",
+    "Limits",
+    "Location",
+    "NoPathError",
+    "PackError",
+    "Parameter",
+    "ParameterError",
+    "ParameterUse",
+    "PeriodError",
+    "Problem",
+    "Report",
+    "Result",
+    "Source",
+    "Step",
+    "UnitError",
+    "UnknownKindError",
+    "__version__",
+    "clear_cache",
+    "convert",
+    "default_engine",
+    "get_registry",
+    "load",
+    "validate",
+]

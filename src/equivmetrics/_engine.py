@@ -1,0 +1,500 @@
+"""The engine: an immutable catalog plus parameter values, and the fast conversion path.
+
+Converting compiles, once per (input unit, target, options), the chosen path into three plain
+floats (central, low and high factor) and its steps. The hot path is then a dictionary look-up
+and one multiplication; it never touches pint. Tenant engines (:meth:`Engine.with_params`)
+share the catalog, every factor their overrides do not affect, and the compiled paths that do
+not depend on them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import pint
+
+from ._catalog import Catalog, Edge, Kind, factor_value, parameter_value, read_value
+from ._errors import (
+    AmbiguousKindError,
+    InputError,
+    NoPathError,
+    ParameterError,
+    PeriodError,
+    UnitError,
+    UnknownKindError,
+)
+from ._expr import ExprError, Value
+from ._result import ParameterUse, Result, Step
+from ._units import get_registry, parse_unit, unit_factor
+
+__all__ = ["Compiled", "Engine"]
+
+_SPLIT = re.compile(
+    r"^\s*([-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TIME = None
+
+
+def _time_dim() -> Any:
+    global _TIME  # noqa: PLW0603 - a constant computed once, lazily (the registry is lazy)
+    if _TIME is None:
+        _TIME = get_registry().Unit("second").dimensionality
+    return _TIME
+
+
+@attrs.frozen
+class Compiled:
+    """A conversion reduced to plain floats: ``output = input x factor``. Picklable."""
+
+    factor: float
+    factor_low: float
+    factor_high: float
+    unit: str
+    kind: str
+    source_kind: str
+    input_unit: str
+    steps: tuple[Step, ...]
+
+    def apply(self, magnitude: Any) -> Result:
+        """Apply to a number or an array (no pint involved)."""
+        return Result(
+            magnitude * self.factor, self.unit, self.kind, self.source_kind, magnitude,
+            self.input_unit, self.factor, self.factor_low, self.factor_high, self.steps,
+        )
+
+
+_Key = tuple[str, str, str | None, str | None, str | None]
+
+
+class Engine:
+    """Converts quantities between kinds with the rules of its packs. Immutable and thread-safe.
+
+    Build one with :func:`equivmetrics.load`; derive per-tenant engines with
+    :meth:`with_params`.
+    """
+
+    __slots__ = ("_cache", "_catalog", "_factors", "_lock", "_overrides", "_root")
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        overrides: Mapping[str, Value] | None = None,
+        *,
+        _root: Engine | None = None,
+    ) -> None:
+        self._catalog = catalog
+        self._overrides: dict[str, Value] = dict(overrides or {})
+        self._root = _root
+        self._cache: dict[_Key, Compiled] = {}
+        self._lock = threading.Lock()
+        if _root is None or not self._overrides:
+            self._factors: dict[str, Value] = dict(catalog.default_factors)
+        else:
+            touched = set(self._overrides)
+            self._factors = {
+                rid: value for rid, value in catalog.default_factors.items()
+                if touched.isdisjoint(catalog.rules[rid].parameters)
+            }
+
+    # -- introspection --------------------------------------------------------------------------
+
+    @property
+    def kinds(self) -> Mapping[str, Kind]:
+        """The kinds this engine knows, by name."""
+        return self._catalog.kinds
+
+    @property
+    def parameters(self) -> dict[str, Value]:
+        """Every parameter's value as this engine uses it (defaults with overrides applied)."""
+        values = {name: p.value for name, p in self._catalog.parameters.items()}
+        values.update(self._overrides)
+        return values
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    def __repr__(self) -> str:
+        packs = ", ".join(p.name for p in self._catalog.packs)
+        extra = f", {len(self._overrides)} overrides" if self._overrides else ""
+        return f"<Engine packs=[{packs}]{extra}>"
+
+    # -- tenants ---------------------------------------------------------------------------------
+
+    def with_params(self, **params: Any) -> Engine:
+        """A new engine with some parameters replaced; this engine is unchanged.
+
+        Values may be strings (``"4 min"``), ``(magnitude, unit)`` pairs, pint quantities,
+        or mappings with ``value`` and optional ``low``/``high``. An override without a range
+        is taken as exact: the tenant's own number.
+        """
+        overrides = dict(self._overrides)
+        for name, raw in params.items():
+            overrides[name] = self._override_value(name, raw)
+        return Engine(self._catalog, overrides, _root=self._root or self)
+
+    def _override_value(self, name: str, raw: Any) -> Value:
+        parameters = self._catalog.parameters
+        if name not in parameters:
+            close = difflib.get_close_matches(name, list(parameters), n=2)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise ParameterError(f"unknown parameter {name!r}{hint}", name=name)
+        low = high = None
+        if isinstance(raw, Mapping):
+            unknown = set(raw) - {"value", "low", "high"}
+            if unknown or "value" not in raw:
+                raise ParameterError(
+                    f"parameter {name!r}: a mapping needs 'value' and may have 'low' and "
+                    f"'high' (got {sorted(raw)})", name=name)
+            value, low, high = raw["value"], raw.get("low"), raw.get("high")
+        else:
+            value = raw
+        try:
+            result = parameter_value(_as_text(value), _opt_text(low), _opt_text(high), name)
+        except (ExprError, UnitError, InputError) as exc:
+            message = exc.message if isinstance(exc, ExprError) else str(exc)
+            raise ParameterError(f"parameter {name!r}: {message}", name=name) from None
+        expected = parameters[name].value.unit
+        if result.unit.dimensionality != expected.dimensionality:
+            raise ParameterError(
+                f"parameter {name!r} is measured in {expected:~} "
+                f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
+                name=name)
+        if not result.low > 0 and any(
+            name in r.parameters for r in self._catalog.rules.values()
+        ):
+            raise ParameterError(
+                f"parameter {name!r} must be positive (got {result.central:g}, low "
+                f"{result.low:g}): factors are positive", name=name)
+        return result
+
+    # -- conversion ------------------------------------------------------------------------------
+
+    def convert(
+        self,
+        quantity: Any,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
+        per: str | None = None,
+    ) -> Result:
+        """Convert ``quantity`` to kind ``to``.
+
+        ``quantity`` is a string (``"12000 transaction/month"``), a ``(magnitude, unit)`` pair
+        (the magnitude a number, a numpy array or a pandas Series) or a pint quantity. ``of``
+        names the source kind when the unit alone does not decide it; ``unit`` is the result
+        unit (default: the kind's display unit); ``per`` turns a total into a rate over that
+        period (``per="month"``).
+        """
+        magnitude, unit_text = _split(quantity)
+        key = (unit_text, to, of, unit, per)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            compiled = self.compile(unit_text, to, of=of, unit=unit, per=per)
+        return compiled.apply(magnitude)
+
+    def compile(
+        self, input_unit: str, to: str, *, of: str | None = None, unit: str | None = None,
+        per: str | None = None,
+    ) -> Compiled:
+        """The compiled conversion from ``input_unit`` to kind ``to`` (cached; picklable)."""
+        key = (input_unit, to, of, unit, per)
+        compiled = self._cache.get(key)
+        if compiled is not None:
+            return compiled
+        compiled = _Compiler(self, input_unit, to, of, unit, per).run()
+        self._cache[key] = compiled
+        return compiled
+
+    def _factor(self, edge: Edge) -> Value:
+        rule = edge.rule
+        value = self._factors.get(rule.id)
+        if value is None:
+            value = factor_value(rule, self._catalog.parameters, self._overrides)
+            if not value.low > 0:
+                raise ParameterError(
+                    f"with this engine's parameters, rule {rule.id!r} has a factor range that "
+                    f"is not positive ({value.low:g}..{value.high:g})", name=rule.id)
+            self._factors[rule.id] = value
+        return value
+
+    def _shared(self, path: tuple[Edge, ...]) -> Engine | None:
+        """The root engine, when no rule on ``path`` depends on this engine's overrides."""
+        if self._root is None or not self._overrides:
+            return self._root
+        touched = set(self._overrides)
+        if all(touched.isdisjoint(e.rule.parameters) for e in path):
+            return self._root
+        return None
+
+
+class _Compiler:
+    """Works out one conversion: kinds, period handling, path, factors and step records."""
+
+    def __init__(self, engine: Engine, input_unit: str, to: str, of: str | None,
+                 unit: str | None, per: str | None) -> None:
+        self.engine = engine
+        self.catalog = engine.catalog
+        self.input_text = input_unit
+        self.to, self.of, self.unit, self.per = to, of, unit, per
+
+    def kind(self, name: Any, role: str) -> Kind:
+        if not isinstance(name, str):
+            raise InputError(f"{role} must be a kind name (text), not {type(name).__name__}",
+                             value=name)
+        kinds = self.catalog.kinds
+        if name not in kinds:
+            close = difflib.get_close_matches(name, list(kinds), n=3)
+            hint = (f" — did you mean {' or '.join(map(repr, close))}?" if close
+                    else "; see engine.kinds for the known kinds")
+            raise UnknownKindError(f"unknown kind {name!r} ({role}){hint}", kind=name,
+                                   known=sorted(kinds))
+        return kinds[name]
+
+    def run(self) -> Compiled:
+        target = self.kind(self.to, "target")
+        in_unit = parse_unit(self.input_text)
+        source = self.kind(self.of, "of") if self.of is not None else self.infer(in_unit)
+        self.refuse(source, in_unit)
+        time_text = self.form(source, in_unit)
+        scale, cur = 1.0, in_unit
+        if self.per is not None:
+            if time_text is not None:
+                raise PeriodError(
+                    f"{self.input_text!r} is already a rate per {time_text}; drop per=",
+                    unit=self.input_text)
+            per_mag, per_unit, time_text = _period(self.per)
+            scale, cur = 1.0 / per_mag, in_unit / per_unit
+        if source.name == target.name:
+            path: tuple[Edge, ...] = ()
+        else:
+            found = self.catalog.paths.get((source.name, target.name))
+            if found is None:
+                raise NoPathError(
+                    f"no rule leads from {source.name!r} to {target.name!r}; "
+                    f"{_reachable(self.catalog, source.name)}",
+                    source=source.name, target=target.name)
+            path = found
+        shared = self.engine._shared(path)  # noqa: SLF001
+        if shared is not None and shared is not self.engine:
+            return shared.compile(self.input_text, self.to, of=self.of, unit=self.unit,
+                                  per=self.per)
+        k = lo = hi = scale
+        steps: list[Step] = []
+        for edge in path:
+            f = self.engine._factor(edge)  # noqa: SLF001
+            if edge.inverse:
+                cur, k, lo, hi = cur / f.unit, k / f.central, lo / f.high, hi / f.low
+            else:
+                cur, k, lo, hi = cur * f.unit, k * f.central, lo * f.low, hi * f.high
+            kind = self.catalog.kinds[edge.target]
+            step_text, conv = _natural(kind, cur, time_text, None, final=False)
+            steps.append(self.step(edge, f, k * conv, step_text))
+        out_text, conv = _natural(target, cur, time_text, self.unit, final=True,
+                                  given=self.input_text, source=source.name)
+        return Compiled(k * conv, lo * conv, hi * conv, out_text, target.name, source.name,
+                        self.input_text if self.per is None else f"{self.input_text} per {time_text}",
+                        tuple(steps))
+
+    def infer(self, unit: pint.Unit) -> Kind:
+        dim = unit.dimensionality
+        time = _time_dim()
+        candidates = [k for k in self.catalog.kinds.values()
+                      if k.dimension == dim or k.dimension / time == dim]
+        if len(candidates) == 1:
+            return candidates[0]
+        claimed = self.catalog.claims.get(unit)
+        if claimed is None:
+            time_part = _time_part(unit)
+            if time_part is not None:
+                claimed = self.catalog.claims.get(unit * parse_unit(time_part))
+        if claimed is not None and any(k.name == claimed for k in candidates):
+            return self.catalog.kinds[claimed]
+        if not candidates:
+            raise UnitError(
+                f"no loaded kind is measured in {self.input_text!r} ({dim}); check the unit, "
+                "or load a pack that defines such a kind", unit=self.input_text)
+        names = sorted(k.name for k in candidates)
+        raise AmbiguousKindError(
+            f"{self.input_text!r} could be any of {', '.join(names)}; "
+            f"say which with of=, e.g. of={names[0]!r}",
+            unit=self.input_text, candidates=names)
+
+    def refuse(self, kind: Kind, unit: pint.Unit) -> None:
+        for refused, reason in kind.refuse_units:
+            if set(parse_unit(refused)._units) & set(unit._units):  # noqa: SLF001
+                raise UnitError(f"{kind.name} does not accept {self.input_text!r}: {reason}",
+                                unit=self.input_text)
+
+    def form(self, kind: Kind, unit: pint.Unit) -> str | None:
+        """None for a total; the time unit's text for a rate; an error otherwise."""
+        dim = unit.dimensionality
+        if dim == kind.dimension:
+            return None
+        if dim == kind.dimension / _time_dim():
+            part = _time_part(unit)
+            return part or "second"
+        raise UnitError(
+            f"{self.input_text!r} does not measure {kind.name} (measured in {kind.unit}, "
+            f"or {kind.unit} per unit of time)", unit=self.input_text)
+
+    def step(self, edge: Edge, f: Value, cumulative: float, unit_text: str) -> Step:
+        overrides = self.engine._overrides  # noqa: SLF001
+        uses = []
+        for name in edge.rule.parameters:
+            param = self.catalog.parameters[name]
+            value = overrides.get(name, param.value)
+            uses.append(ParameterUse(
+                name=name, value=value.central, low=value.low, high=value.high,
+                unit=f"{value.unit:~}", source=None if name in overrides else param.spec.source,
+                edition=param.spec.edition, assumption=param.spec.assumption,
+                overridden=name in overrides,
+            ))
+        spec = edge.rule.spec
+        return Step(
+            rule=spec.id, source_kind=edge.source, target_kind=edge.target,
+            expression=spec.factor, inverse=edge.inverse, factor=f.central, factor_low=f.low,
+            factor_high=f.high, factor_unit=f"{f.unit:~}", parameters=tuple(uses),
+            sources=spec.sources, location=str(spec.location), cumulative=cumulative,
+            unit=unit_text,
+        )
+
+
+def _natural(kind: Kind, cur: pint.Unit, time_text: str | None, requested: str | None, *,
+             final: bool, given: str = "", source: str = "") -> tuple[str, float]:
+    """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
+    dim, time = cur.dimensionality, _time_dim()
+    if requested is not None:
+        wanted = parse_unit(requested)
+        if wanted.dimensionality == dim:
+            return requested, unit_factor(cur, wanted)
+        if wanted.dimensionality == kind.dimension and dim == kind.dimension / time:
+            raise PeriodError(
+                f"the result is a rate ({kind.unit} per {time_text}); ask for a rate unit such "
+                f"as {kind.unit + '/' + (time_text or 'month')!r}", unit=requested)
+        raise UnitError(
+            f"unit {requested!r} does not fit {kind.name}, which is measured in {kind.unit}",
+            unit=requested)
+    if dim == kind.dimension:
+        return kind.unit, unit_factor(cur, parse_unit(kind.unit))
+    if dim == kind.dimension / time:
+        period = time_text or _time_part(cur) or "year"
+        text = f"{kind.unit}/{period}"
+        return text, unit_factor(cur, parse_unit(text))
+    if final and dim == kind.dimension * time:
+        raise PeriodError(
+            f"{given!r} is a total of {source}, and {kind.name} ({kind.unit}) is a capacity: "
+            f"converting needs a period. Give a rate such as '{given}/month' as the input "
+            f"unit, pass per='month', or ask for a total with unit='{kind.unit}*year'",
+            unit=given)
+    if final:
+        raise UnitError(f"internal: cannot express {cur:~} as {kind.name}")
+    return f"{cur:~}", 1.0
+
+
+def _time_part(unit: pint.Unit) -> str | None:
+    """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
+    time = _time_dim()
+    for name, power in unit._units.items():  # noqa: SLF001
+        if power == -1 and get_registry().Unit(name).dimensionality == time:
+            return str(name)
+    return None
+
+
+def _period(text: str) -> tuple[float, pint.Unit, str]:
+    if not isinstance(text, str):
+        raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}",
+                         value=text)
+    try:
+        value = read_value(text, "per=")
+    except ExprError as exc:
+        raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
+    if value.unit.dimensionality != _time_dim() or not value.central > 0:
+        raise PeriodError(f"per={text!r} must be a positive period of time, like 'month'",
+                          unit=text)
+    return value.central, value.unit, text.strip()
+
+
+def _reachable(catalog: Catalog, source: str) -> str:
+    targets = sorted(t for (s, t) in catalog.paths if s == source)
+    if not targets:
+        return f"{source!r} is not linked to any other kind by the loaded packs"
+    shown = ", ".join(targets[:12]) + (", ..." if len(targets) > 12 else "")
+    return f"from {source!r} you can reach: {shown}"
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
+        mag = value[0]
+        if isinstance(mag, numbers.Real) and not isinstance(mag, bool):
+            return f"{float(mag)!r} {value[1]}"
+    if hasattr(value, "magnitude") and hasattr(value, "units"):
+        return f"{float(value.magnitude)!r} {value.units!s}"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return repr(float(value))
+    raise InputError(f"cannot use {value!r} as a parameter value; give text such as '4 min'",
+                     value=value)
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _as_text(value)
+
+
+def _split(quantity: Any) -> tuple[Any, str]:
+    """Magnitude and unit text of any accepted input; raise :class:`InputError` otherwise."""
+    if isinstance(quantity, str):
+        match = _SPLIT.match(quantity)
+        if match is None:
+            raise UnitError(
+                f"cannot read {quantity!r} as a quantity: write a number then a unit, as in "
+                "'12 kWh' or '12000 transaction/month'", unit=quantity)
+        number = match.group(1).replace(",", "").replace("_", "")
+        try:
+            magnitude = float(number)
+        except ValueError:
+            raise UnitError(f"cannot read the number in {quantity!r}", unit=quantity) from None
+        return magnitude, match.group(2).strip()
+    if isinstance(quantity, tuple):
+        if len(quantity) != 2 or not isinstance(quantity[1], str):
+            raise InputError(
+                f"a pair must be (magnitude, 'unit'), got {quantity!r}", value=quantity)
+        return _magnitude(quantity[0]), quantity[1]
+    if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
+        return _magnitude(quantity.magnitude), str(quantity.units)
+    raise InputError(
+        f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
+        "(magnitude, 'unit') pair, or a pint quantity", value=quantity)
+
+
+def _magnitude(value: Any) -> Any:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return value
+    if hasattr(value, "__array__") and hasattr(value, "dtype"):
+        kind = getattr(value.dtype, "kind", "O")
+        if kind not in "iuf":
+            raise InputError(f"array magnitudes must be numeric, got dtype {value.dtype}",
+                             value=value)
+        return value
+    if isinstance(value, list):
+        import numpy as np
+
+        try:
+            return np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("a list magnitude must hold numbers only", value=value) from None
+    raise InputError(
+        f"a magnitude must be a number or a numeric array, not {type(value).__name__}",
+        value=value)
+

@@ -1,0 +1,227 @@
+"""The library's own pint registry and the unit look-ups the rest of the package uses.
+
+equivmetrics never touches the host application's registry (nor pint's application registry).
+It owns one :class:`pint.UnitRegistry`, created lazily on first use, with its domain units
+defined once and ``on_redefinition="raise"`` so that nothing can silently redefine ``mile``.
+Packs may *add* units to it (see :func:`define_unit`), never change one.
+
+A host with a registry of its own passes quantities in as ``(magnitude, "unit string")`` or as a
+quantity of its registry; a foreign quantity is read through its magnitude and unit string.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+import threading
+from typing import Any
+
+import pint
+
+from ._errors import UnitError
+
+__all__ = [
+    "CURRENCIES",
+    "define_unit",
+    "dimension_of",
+    "get_registry",
+    "parse_quantity",
+    "parse_unit",
+    "suggest_units",
+    "unit_factor",
+]
+
+#: ISO 4217 codes defined as units, each its own dimension: no silent exchange rates.
+CURRENCIES: tuple[str, ...] = (
+    "AUD", "BRL", "CAD", "CHF", "CNY", "DKK", "EUR", "GBP", "HKD", "INR", "JPY",
+    "KRW", "MXN", "NOK", "NZD", "PLN", "SEK", "SGD", "USD", "ZAR",
+)  # fmt: skip
+
+_DOMAIN_UNITS: tuple[str, ...] = (
+    "transaction = [transaction] = txn",
+    "FTE = [full_time_equivalent] = full_time_equivalent",
+    # The food Calorie of nutrition labels is the kilocalorie. pint's `calorie` is the small one.
+    "Cal = kilocalorie = food_calorie",
+    "million_Btu = 1e6 * british_thermal_unit = MMBtu = mmBtu",
+    *(f"{code} = [currency_{code}]" for code in CURRENCIES),
+)
+
+_lock = threading.Lock()
+_registry: pint.UnitRegistry | None = None
+
+
+def get_registry() -> pint.UnitRegistry:
+    """Return the library's registry, creating it (once, thread-safely) on first use."""
+    global _registry  # noqa: PLW0603 - the one lazily created, process-wide registry
+    reg = _registry
+    if reg is not None:
+        return reg
+    with _lock:
+        if _registry is None:
+            created = pint.UnitRegistry(
+                on_redefinition="raise",
+                cache_folder=None,
+                autoconvert_offset_to_baseunit=False,
+            )
+            for definition in _DOMAIN_UNITS:
+                created.define(definition)
+            _registry = created
+        return _registry
+
+
+_NUMBER = re.compile(
+    r"""^\s*(?P<num>[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))\s*""",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_unit(text: str) -> pint.Unit:
+    """Parse a unit string with the library registry; raise :class:`UnitError` when unknown.
+
+    Results are cached; the registry is append-only, so a cached answer never goes stale.
+    """
+    reg = get_registry()
+    if not isinstance(text, str):
+        raise UnitError(f"a unit must be a string, not {type(text).__name__}", unit=repr(text))
+    stripped = text.strip()
+    if not stripped:
+        return reg.dimensionless
+    try:
+        parsed = reg.parse_expression(stripped)
+    except pint.errors.UndefinedUnitError as exc:
+        names = getattr(exc, "unit_names", ()) or (stripped,)
+        name = names[0] if isinstance(names, tuple) else str(names)
+        raise UnitError(
+            f"unknown unit {name!r} in {stripped!r}{_did_you_mean(name)}", unit=stripped
+        ) from None
+    except Exception as exc:  # pint raises many kinds of errors on malformed text
+        raise UnitError(f"cannot read {stripped!r} as a unit: {exc}", unit=stripped) from None
+    if isinstance(parsed, pint.Quantity):
+        if parsed.magnitude != 1:
+            raise UnitError(
+                f"{stripped!r} is a quantity, not a unit; write the number separately",
+                unit=stripped,
+            )
+        unit = parsed.units
+    elif isinstance(parsed, int | float) and parsed == 1:
+        unit = reg.dimensionless
+    else:
+        raise UnitError(f"cannot read {stripped!r} as a unit", unit=stripped)
+    if not _is_multiplicative(unit):
+        raise UnitError(
+            f"{stripped!r} has an offset (like degC); equivalences are linear and need "
+            "multiplicative units such as kelvin",
+            unit=stripped,
+        )
+    return unit
+
+
+def _is_multiplicative(unit: pint.Unit) -> bool:
+    reg = get_registry()
+    return all(reg._units[name].is_multiplicative for name in unit._units)  # noqa: SLF001
+
+
+def _did_you_mean(name: str) -> str:
+    close = suggest_units(name)
+    return f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def suggest_units(name: str, n: int = 3) -> list[str]:
+    """Close matches to an unknown unit name among the registry's names and symbols."""
+    reg = get_registry()
+    names = _unit_names(id(reg))
+    return difflib.get_close_matches(name, names, n=n, cutoff=0.75)
+
+
+@functools.lru_cache(maxsize=4)
+def _unit_names(_registry_id: int) -> list[str]:
+    reg = get_registry()
+    found: set[str] = set()
+    for name, definition in reg._units.items():  # noqa: SLF001
+        found.add(name)
+        symbol = getattr(definition, "symbol", None)
+        if symbol:
+            found.add(symbol)
+    return sorted(found)
+
+
+def parse_quantity(text: str) -> tuple[float, str]:
+    """Split ``"12,000 transaction/month"`` into ``(12000.0, "transaction/month")``.
+
+    The number comes first; thousands separators (``,`` or ``_``) are allowed in it. The unit
+    part is validated by :func:`parse_unit`.
+    """
+    if not isinstance(text, str):
+        raise UnitError(f"a quantity must be a string, not {type(text).__name__}")
+    cleaned = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    match = _NUMBER.match(cleaned)
+    if match is None:
+        raise UnitError(
+            f"cannot read {text!r} as a quantity: it must start with a number, "
+            "as in '12 kWh' or '12000 transaction/month'",
+            unit=text,
+        )
+    number = match.group("num").replace("_", "")
+    try:
+        magnitude = float(number)
+    except ValueError:
+        raise UnitError(f"cannot read the number {number!r} in {text!r}", unit=text) from None
+    unit_text = cleaned[match.end() :].strip()
+    parse_unit(unit_text)
+    return magnitude, unit_text
+
+
+def dimension_of(unit: pint.Unit) -> Any:
+    """The dimensionality of a unit (a hashable pint ``UnitsContainer``)."""
+    return unit.dimensionality
+
+
+def unit_factor(source: pint.Unit, target: pint.Unit) -> float:
+    """The plain float ``k`` such that ``1 source == k target``; dimensions must match."""
+    reg = get_registry()
+    try:
+        value = float(reg.Quantity(1.0, source).to(target).magnitude)
+    except pint.errors.DimensionalityError:
+        raise UnitError(
+            f"cannot express {source:~} ({source.dimensionality}) in {target:~} "
+            f"({target.dimensionality})",
+            unit=str(target),
+        ) from None
+    if not math.isfinite(value):
+        raise UnitError(f"converting {source} to {target} does not give a finite number")
+    return value
+
+
+def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> str | None:
+    """Add ``name = definition`` to the registry; return an error message instead of raising.
+
+    Defining a unit that exists with the same meaning is a no-op; any other redefinition is
+    refused (the message names the existing meaning).
+    """
+    reg = get_registry()
+    with _lock:
+        if name in reg:
+            existing = reg.Quantity(1, name)
+            try:
+                wanted = reg.Quantity(definition) if not definition.startswith("[") else None
+            except Exception as exc:
+                return f"cannot read the definition {definition!r}: {exc}"
+            if wanted is not None and existing.dimensionality == wanted.dimensionality:
+                ratio = (existing / wanted).to("").magnitude
+                if math.isclose(ratio, 1.0, rel_tol=1e-12):
+                    return None
+            return (
+                f"unit {name!r} is already defined as {existing.to_base_units():~}; "
+                "a pack may add units but never redefine one"
+            )
+        line = " = ".join((name, definition, *aliases))
+        try:
+            reg.define(line)
+        except Exception as exc:
+            return f"cannot define unit {name!r} from {definition!r}: {exc}"
+        parse_unit.cache_clear()
+        _unit_names.cache_clear()
+    return None
