@@ -16,12 +16,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
-import pint
 
 from ._errors import Location, PackError, Problem, UnitError
 from ._expr import Expr, ExprError, Name, Value, evaluate, names, parse_expr
 from ._model import KindSpec, Pack, ParameterSpec, RuleSpec
-from ._units import define_unit, get_registry, parse_unit, suggest_units, unit_factor
+from ._units import PintUnit, define_unit, get_registry, parse_unit, suggest_units, unit_factor
 
 __all__ = ["Catalog", "Edge", "Kind", "Parameter", "Rule", "build_catalog", "read_value"]
 
@@ -96,7 +95,7 @@ class Catalog:
     rules: Mapping[str, Rule]
     paths: Mapping[tuple[str, str], tuple[Edge, ...]]
     default_factors: Mapping[str, Value]
-    claims: Mapping[pint.Unit, str]
+    claims: Mapping[PintUnit, str]
 
 
 def read_value(text: str, what: str) -> Value:
@@ -137,7 +136,7 @@ class _Builder:
         self.parameters: dict[str, Parameter] = {}
         self.rules: dict[str, Rule] = {}
         self.factors: dict[str, Value] = {}
-        self.claims: dict[pint.Unit, str] = {}
+        self.claims: dict[PintUnit, str] = {}
 
     def problem(self, where: Location, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(where, field, message, hint))
@@ -146,8 +145,9 @@ class _Builder:
         names_seen: dict[str, Pack] = {}
         for pack in self.packs:
             if pack.name in names_seen:
+                other = names_seen[pack.name].origin
                 self.problem(Location(pack.origin), "name",
-                             f"pack {pack.name!r} is loaded twice (also {names_seen[pack.name].origin})",
+                             f"pack {pack.name!r} is loaded twice (also from {other})",
                              "give each pack a distinct name")
             names_seen[pack.name] = pack
         for pack in self.packs:

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-import pint
 
 from ._catalog import Catalog, Edge, Kind, factor_value, parameter_value, read_value
 from ._errors import (
@@ -31,7 +30,7 @@ from ._errors import (
 )
 from ._expr import ExprError, Value
 from ._result import ParameterUse, Result, Step
-from ._units import get_registry, parse_unit, unit_factor
+from ._units import PintUnit, get_registry, parse_unit, unit_factor
 
 __all__ = ["Compiled", "Engine"]
 
@@ -283,14 +282,14 @@ class _Compiler:
                     f"{_reachable(self.catalog, source.name)}",
                     source=source.name, target=target.name)
             path = found
-        shared = self.engine._shared(path)  # noqa: SLF001
+        shared = self.engine._shared(path)
         if shared is not None and shared is not self.engine:
             return shared.compile(self.input_text, self.to, of=self.of, unit=self.unit,
                                   per=self.per)
         k = lo = hi = scale
         steps: list[Step] = []
         for edge in path:
-            f = self.engine._factor(edge)  # noqa: SLF001
+            f = self.engine._factor(edge)
             if edge.inverse:
                 cur, k, lo, hi = cur / f.unit, k / f.central, lo / f.high, hi / f.low
             else:
@@ -300,11 +299,11 @@ class _Compiler:
             steps.append(self.step(edge, f, k * conv, step_text))
         out_text, conv = _natural(target, cur, time_text, self.unit, final=True,
                                   given=self.input_text, source=source.name)
+        shown = self.input_text if self.per is None else f"{self.input_text} per {time_text}"
         return Compiled(k * conv, lo * conv, hi * conv, out_text, target.name, source.name,
-                        self.input_text if self.per is None else f"{self.input_text} per {time_text}",
-                        tuple(steps))
+                        shown, tuple(steps))
 
-    def infer(self, unit: pint.Unit) -> Kind:
+    def infer(self, unit: PintUnit) -> Kind:
         dim = unit.dimensionality
         time = _time_dim()
         candidates = [k for k in self.catalog.kinds.values()
@@ -328,13 +327,13 @@ class _Compiler:
             f"say which with of=, e.g. of={names[0]!r}",
             unit=self.input_text, candidates=names)
 
-    def refuse(self, kind: Kind, unit: pint.Unit) -> None:
+    def refuse(self, kind: Kind, unit: PintUnit) -> None:
         for refused, reason in kind.refuse_units:
-            if set(parse_unit(refused)._units) & set(unit._units):  # noqa: SLF001
+            if set(parse_unit(refused)._units) & set(unit._units):
                 raise UnitError(f"{kind.name} does not accept {self.input_text!r}: {reason}",
                                 unit=self.input_text)
 
-    def form(self, kind: Kind, unit: pint.Unit) -> str | None:
+    def form(self, kind: Kind, unit: PintUnit) -> str | None:
         """None for a total; the time unit's text for a rate; an error otherwise."""
         dim = unit.dimensionality
         if dim == kind.dimension:
@@ -347,14 +346,14 @@ class _Compiler:
             f"or {kind.unit} per unit of time)", unit=self.input_text)
 
     def step(self, edge: Edge, f: Value, cumulative: float, unit_text: str) -> Step:
-        overrides = self.engine._overrides  # noqa: SLF001
+        overrides = self.engine._overrides
         uses = []
         for name in edge.rule.parameters:
             param = self.catalog.parameters[name]
             value = overrides.get(name, param.value)
             uses.append(ParameterUse(
                 name=name, value=value.central, low=value.low, high=value.high,
-                unit=f"{value.unit:~}", source=None if name in overrides else param.spec.source,
+                unit=f"{value.unit}", source=None if name in overrides else param.spec.source,
                 edition=param.spec.edition, assumption=param.spec.assumption,
                 overridden=name in overrides,
             ))
@@ -362,13 +361,13 @@ class _Compiler:
         return Step(
             rule=spec.id, source_kind=edge.source, target_kind=edge.target,
             expression=spec.factor, inverse=edge.inverse, factor=f.central, factor_low=f.low,
-            factor_high=f.high, factor_unit=f"{f.unit:~}", parameters=tuple(uses),
+            factor_high=f.high, factor_unit=f"{f.unit}", parameters=tuple(uses),
             sources=spec.sources, location=str(spec.location), cumulative=cumulative,
             unit=unit_text,
         )
 
 
-def _natural(kind: Kind, cur: pint.Unit, time_text: str | None, requested: str | None, *,
+def _natural(kind: Kind, cur: PintUnit, time_text: str | None, requested: str | None, *,
              final: bool, given: str = "", source: str = "") -> tuple[str, float]:
     """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
     dim, time = cur.dimensionality, _time_dim()
@@ -391,25 +390,26 @@ def _natural(kind: Kind, cur: pint.Unit, time_text: str | None, requested: str |
         return text, unit_factor(cur, parse_unit(text))
     if final and dim == kind.dimension * time:
         raise PeriodError(
-            f"{given!r} is a total of {source}, and {kind.name} ({kind.unit}) is a capacity: "
-            f"converting needs a period. Give a rate such as '{given}/month' as the input "
-            f"unit, pass per='month', or ask for a total with unit='{kind.unit}*year'",
+            f"input in {given!r} is a total of {source}, but {kind.name} ({kind.unit}) is a "
+            f"capacity, so converting needs a period: give a rate (a unit such as "
+            f"'{given}/month'), pass per='month' (command line: --per month), or ask for a "
+            f"total with unit='{kind.unit}*year'",
             unit=given)
     if final:
         raise UnitError(f"internal: cannot express {cur:~} as {kind.name}")
     return f"{cur:~}", 1.0
 
 
-def _time_part(unit: pint.Unit) -> str | None:
+def _time_part(unit: PintUnit) -> str | None:
     """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
     time = _time_dim()
-    for name, power in unit._units.items():  # noqa: SLF001
+    for name, power in unit._units.items():
         if power == -1 and get_registry().Unit(name).dimensionality == time:
             return str(name)
     return None
 
 
-def _period(text: str) -> tuple[float, pint.Unit, str]:
+def _period(text: str) -> tuple[float, PintUnit, str]:
     if not isinstance(text, str):
         raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}",
                          value=text)
@@ -436,11 +436,11 @@ def _as_text(value: Any) -> str:
         return value
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
         mag = value[0]
-        if isinstance(mag, numbers.Real) and not isinstance(mag, bool):
+        if _is_number(mag):
             return f"{float(mag)!r} {value[1]}"
     if hasattr(value, "magnitude") and hasattr(value, "units"):
         return f"{float(value.magnitude)!r} {value.units!s}"
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if _is_number(value):
         return repr(float(value))
     raise InputError(f"cannot use {value!r} as a parameter value; give text such as '4 min'",
                      value=value)
@@ -476,10 +476,14 @@ def _split(quantity: Any) -> tuple[Any, str]:
         "(magnitude, 'unit') pair, or a pint quantity", value=quantity)
 
 
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, numbers.Real)
+
+
 def _magnitude(value: Any) -> Any:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if _is_number(value):
         return value
     if hasattr(value, "__array__") and hasattr(value, "dtype"):
         kind = getattr(value.dtype, "kind", "O")

@@ -22,9 +22,8 @@ import re
 from collections.abc import Callable, Iterator
 
 import attrs
-import pint
 
-from ._units import get_registry, unit_factor
+from ._units import PintUnit, get_registry, unit_factor
 
 __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
 
@@ -47,16 +46,16 @@ class ExprError(Exception):
 class Value:
     """A quantity with a range: ``central`` within ``[low, high]``, all in ``unit``."""
 
-    unit: pint.Unit
+    unit: PintUnit
     central: float
     low: float
     high: float
 
     @classmethod
-    def exact(cls, magnitude: float, unit: pint.Unit) -> Value:
+    def exact(cls, magnitude: float, unit: PintUnit) -> Value:
         return cls(unit, magnitude, magnitude, magnitude)
 
-    def to(self, unit: pint.Unit) -> Value:
+    def to(self, unit: PintUnit) -> Value:
         k = unit_factor(self.unit, unit)
         return Value(unit, self.central * k, self.low * k, self.high * k)
 

@@ -46,9 +46,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file()
+            )
             if not found:
-                problems.append(Problem(Location(str(path)), "", "folder holds no .yaml pack files"))
+                problems.append(
+                    Problem(Location(str(path)), "", "folder holds no .yaml pack files")
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)

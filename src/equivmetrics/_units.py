@@ -16,7 +16,7 @@ import functools
 import math
 import re
 import threading
-from typing import Any
+from typing import Any, TypeAlias
 
 import pint
 
@@ -24,6 +24,7 @@ from ._errors import UnitError
 
 __all__ = [
     "CURRENCIES",
+    "PintUnit",
     "define_unit",
     "dimension_of",
     "get_registry",
@@ -48,11 +49,16 @@ _DOMAIN_UNITS: tuple[str, ...] = (
     *(f"{code} = [currency_{code}]" for code in CURRENCIES),
 )
 
+#: pint's unit and registry classes are generic in ways its annotations do not settle; the
+#: library treats them as opaque values.
+PintUnit: TypeAlias = Any
+Registry: TypeAlias = Any
+
 _lock = threading.Lock()
-_registry: pint.UnitRegistry | None = None
+_registry: Registry | None = None
 
 
-def get_registry() -> pint.UnitRegistry:
+def get_registry() -> Registry:
     """Return the library's registry, creating it (once, thread-safely) on first use."""
     global _registry  # noqa: PLW0603 - the one lazily created, process-wide registry
     reg = _registry
@@ -60,7 +66,7 @@ def get_registry() -> pint.UnitRegistry:
         return reg
     with _lock:
         if _registry is None:
-            created = pint.UnitRegistry(
+            created: Registry = pint.UnitRegistry(
                 on_redefinition="raise",
                 cache_folder=None,
                 autoconvert_offset_to_baseunit=False,
@@ -78,13 +84,13 @@ _NUMBER = re.compile(
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_unit(text: str) -> pint.Unit:
+def parse_unit(text: str) -> PintUnit:
     """Parse a unit string with the library registry; raise :class:`UnitError` when unknown.
 
     Results are cached; the registry is append-only, so a cached answer never goes stale.
     """
     reg = get_registry()
-    if not isinstance(text, str):
+    if not isinstance(text, str):  # callers may pass anything at run time
         raise UnitError(f"a unit must be a string, not {type(text).__name__}", unit=repr(text))
     stripped = text.strip()
     if not stripped:
@@ -119,9 +125,9 @@ def parse_unit(text: str) -> pint.Unit:
     return unit
 
 
-def _is_multiplicative(unit: pint.Unit) -> bool:
+def _is_multiplicative(unit: PintUnit) -> bool:
     reg = get_registry()
-    return all(reg._units[name].is_multiplicative for name in unit._units)  # noqa: SLF001
+    return all(reg._units[name].is_multiplicative for name in unit._units)
 
 
 def _did_you_mean(name: str) -> str:
@@ -140,7 +146,7 @@ def suggest_units(name: str, n: int = 3) -> list[str]:
 def _unit_names(_registry_id: int) -> list[str]:
     reg = get_registry()
     found: set[str] = set()
-    for name, definition in reg._units.items():  # noqa: SLF001
+    for name, definition in reg._units.items():
         found.add(name)
         symbol = getattr(definition, "symbol", None)
         if symbol:
@@ -174,12 +180,12 @@ def parse_quantity(text: str) -> tuple[float, str]:
     return magnitude, unit_text
 
 
-def dimension_of(unit: pint.Unit) -> Any:
+def dimension_of(unit: PintUnit) -> Any:
     """The dimensionality of a unit (a hashable pint ``UnitsContainer``)."""
     return unit.dimensionality
 
 
-def unit_factor(source: pint.Unit, target: pint.Unit) -> float:
+def unit_factor(source: PintUnit, target: PintUnit) -> float:
     """The plain float ``k`` such that ``1 source == k target``; dimensions must match."""
     reg = get_registry()
     try:
@@ -206,7 +212,7 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
         if name in reg:
             existing = reg.Quantity(1, name)
             try:
-                wanted = reg.Quantity(definition) if not definition.startswith("[") else None
+                wanted: Any = reg.Quantity(definition) if not definition.startswith("[") else None
             except Exception as exc:
                 return f"cannot read the definition {definition!r}: {exc}"
             if wanted is not None and existing.dimensionality == wanted.dimensionality:
