@@ -60,3 +60,15 @@ __all__ = [
     "load",
     "validate",
 ]
+
+
+def _present_as_public() -> None:
+    """Show public classes as ``equivmetrics.X`` (tracebacks, reprs, docs), not private paths."""
+    namespace = globals()
+    for name in __all__:
+        obj = namespace[name]
+        if isinstance(obj, type) and obj.__module__.startswith("equivmetrics._"):
+            obj.__module__ = __name__
+
+
+_present_as_public()

@@ -54,8 +54,10 @@ _DOMAIN_UNITS: tuple[str, ...] = (
 PintUnit: TypeAlias = Any
 Registry: TypeAlias = Any
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _registry: Registry | None = None
+#: Units added by packs, with their definition text: loading the same pack again is a no-op.
+_defined_by_packs: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
 def get_registry() -> Registry:
@@ -139,7 +141,32 @@ def suggest_units(name: str, n: int = 3) -> list[str]:
     """Close matches to an unknown unit name among the registry's names and symbols."""
     reg = get_registry()
     names = _unit_names(id(reg))
-    return difflib.get_close_matches(name, names, n=n, cutoff=0.75)
+    lowered = {known.lower(): known for known in names}
+    found = set(difflib.get_close_matches(name, names, n=n, cutoff=0.75))
+    if name.lower() in lowered:
+        found.add(lowered[name.lower()])
+    for prefix in _prefixes(id(reg)):  # "kWhh" -> "k" + close("Whh") -> "kWh"; "kwh" -> "kWh"
+        rest = name[len(prefix) :]
+        if rest and name.startswith(prefix):
+            found.update(prefix + m for m in difflib.get_close_matches(rest, names, n=n,
+                                                                         cutoff=0.75))
+            if rest.lower() in lowered:
+                found.add(prefix + lowered[rest.lower()])
+    ranked = sorted(found, key=lambda c: -difflib.SequenceMatcher(None, name, c).ratio())
+    return ranked[:n]
+
+
+@functools.lru_cache(maxsize=4)
+def _prefixes(_registry_id: int) -> list[str]:
+    reg = get_registry()
+    found: set[str] = set()
+    for prefix_name, definition in reg._prefixes.items():
+        if prefix_name:
+            found.add(prefix_name)
+        symbol = getattr(definition, "symbol", None)
+        if symbol:
+            found.add(symbol)
+    return sorted(found)
 
 
 @functools.lru_cache(maxsize=4)
@@ -209,6 +236,8 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
     """
     reg = get_registry()
     with _lock:
+        if _defined_by_packs.get(name) == (definition, aliases):
+            return None  # the same pack (or an identical one) loaded again
         if name in reg:
             existing = reg.Quantity(1, name)
             try:
@@ -223,11 +252,15 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
                 f"unit {name!r} is already defined as {existing.to_base_units():~}; "
                 "a pack may add units but never redefine one"
             )
+        clash = [a for a in aliases if a in reg]
+        if clash:
+            return f"alias {clash[0]!r} of unit {name!r} is already a unit name"
         line = " = ".join((name, definition, *aliases))
         try:
             reg.define(line)
         except Exception as exc:
             return f"cannot define unit {name!r} from {definition!r}: {exc}"
+        _defined_by_packs[name] = (definition, aliases)
         parse_unit.cache_clear()
         _unit_names.cache_clear()
     return None
