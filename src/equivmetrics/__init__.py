@@ -22,6 +22,7 @@ from ._errors import (
     UnitError,
     UnknownKindError,
 )
+from ._load import pack_schema
 from ._model import Source
 from ._result import ParameterUse, Result, Step
 from ._units import get_registry
@@ -58,6 +59,7 @@ __all__ = [
     "default_engine",
     "get_registry",
     "load",
+    "pack_schema",
     "validate",
 ]
 

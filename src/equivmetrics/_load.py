@@ -19,13 +19,35 @@ from ._errors import Location, PackError, Problem
 from ._model import Example, KindSpec, Pack, ParameterSpec, RuleSpec, Source, UnitSpec
 from ._yaml import Limits, LocatedDict, LocatedList, YamlFailure, read_yaml
 
-__all__ = ["FORMAT_VERSION", "bundled_files", "expand_paths", "parse_pack", "read_packs"]
+__all__ = [
+    "FIELDS",
+    "FORMAT_VERSION",
+    "bundled_files",
+    "expand_paths",
+    "pack_schema",
+    "parse_pack",
+    "read_packs",
+]
 
 FORMAT_VERSION = 1
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _PACK_SUFFIXES = (".yaml", ".yml")
 
 PackFile = Path | Traversable
+
+#: The fields each part of a pack may have (the JSON Schema is tested against this table).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "pack": ("equivmetrics", "name", "edition", "title", "description", "license", "sources",
+             "units", "kinds", "parameters", "rules", "examples"),
+    "source": ("title", "publisher", "url", "edition", "note"),
+    "unit": ("definition", "aliases", "note"),
+    "kind": ("unit", "label", "input_units", "icon", "description", "refuse_units"),
+    "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
+    "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source",
+             "sources"),
+    "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params",
+                "note"),
+}
 
 
 def bundled_files() -> list[Traversable]:
@@ -202,9 +224,7 @@ class _Reader:
         top = self.mapping(data, Location(self.origin, 1, 1), "pack")
         if top is None:
             return None
-        self.check_keys(top, ("equivmetrics", "name", "edition", "title", "description",
-                              "license", "sources", "units", "kinds", "parameters", "rules",
-                              "examples"), "pack")
+        self.check_keys(top, FIELDS["pack"], "pack")
         version = top.get("equivmetrics")
         if version != FORMAT_VERSION or isinstance(version, bool):
             self.problem(self.where(top, "equivmetrics") if "equivmetrics" in top
@@ -273,7 +293,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("title", "publisher", "url", "edition", "note"), field)
+        self.check_keys(data, FIELDS["source"], field)
         return Source(
             key=key,
             title=self.text(data, "title", field, required=True),
@@ -301,7 +321,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("definition", "aliases", "note"), field)
+        self.check_keys(data, FIELDS["unit"], field)
         definition = self.text(data, "definition", field, required=True, allow_number=True)
         aliases = self.names_list(data, "aliases", field)
         for alias in aliases:
@@ -312,8 +332,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("unit", "label", "input_units", "icon", "description",
-                               "refuse_units"), field)
+        self.check_keys(data, FIELDS["kind"], field)
         unit = self.text(data, "unit", field, required=True)
         one, other = key.replace("_", " "), key.replace("_", " ")
         label = data.get("label")
@@ -352,8 +371,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("value", "low", "high", "source", "edition", "note",
-                               "assumption"), field)
+        self.check_keys(data, FIELDS["parameter"], field)
         value = self.text(data, "value", field, required=True, allow_number=True)
         low = self.text(data, "low", field, allow_number=True) or None
         high = self.text(data, "high", field, allow_number=True) or None
@@ -374,8 +392,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("id", "from", "to", "factor", "reversible", "preferred", "note",
-                               "source", "sources"), field)
+        self.check_keys(data, FIELDS["rule"], field)
         source_kind = self.text(data, "from", field, required=True)
         target_kind = self.text(data, "to", field, required=True)
         factor = self.text(data, "factor", field, required=True, allow_number=True)
@@ -404,8 +421,7 @@ class _Reader:
         data = self.mapping(entry, where, field)
         if data is None:
             return None
-        self.check_keys(data, ("given", "to", "expect", "of", "per", "tolerance", "low", "high",
-                               "params", "note"), field)
+        self.check_keys(data, FIELDS["example"], field)
         tolerance = data.get("tolerance", 0.005)
         if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or not (
             0 < tolerance < 1
@@ -454,3 +470,16 @@ def _describe(value: Any) -> str:
 def iter_problems(error: PackError) -> Iterator[Problem]:
     """The problems of an error, sorted by location (handy for printing)."""
     yield from sorted(error.problems, key=lambda p: p.location)
+
+
+def pack_schema() -> dict[str, Any]:
+    """The JSON Schema of the pack format (for editors and external validators).
+
+    >>> pack_schema()["properties"]["equivmetrics"]
+    {'const': 1, 'description': 'Pack format version.'}
+    """
+    import json
+
+    text = (resources.files("equivmetrics") / "schema" / "pack-1.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -1,0 +1,59 @@
+"""The shipped JSON Schema of the pack format: valid, in step with the loader, and useful."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+import equivmetrics as em
+from equivmetrics._load import FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKS = sorted([*(ROOT / "conversions").glob("*.yaml"), *(ROOT / "docs").rglob("*.yaml")])
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return em.pack_schema()
+
+
+def test_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("path", PACKS, ids=lambda p: p.name)
+def test_every_shipped_and_documented_pack_matches_the_schema(
+    path: Path, schema: dict[str, Any]
+) -> None:
+    jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+
+
+def _entry_properties(schema: dict[str, Any], section: str) -> set[str]:
+    node = schema["properties"][section]
+    entry = node["items"] if "items" in node else node["additionalProperties"]
+    if "oneOf" in entry:
+        entry = next(option for option in entry["oneOf"] if option.get("type") == "object")
+    return set(entry["properties"])
+
+
+def test_schema_fields_are_exactly_the_loaders_fields(schema: dict[str, Any]) -> None:
+    assert set(schema["properties"]) == set(FIELDS["pack"])
+    sections = {"sources": "source", "units": "unit", "kinds": "kind",
+                "parameters": "parameter", "rules": "rule", "examples": "example"}
+    for section, field in sections.items():
+        assert _entry_properties(schema, section) == set(FIELDS[field]), section
+
+
+def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
+    bad = {"equivmetrics": 1, "name": "x", "edition": "1", "license": "MIT",
+           "rules": [{"from": "a", "to": "b", "factor": "2", "revesible": True}]}
+    with pytest.raises(jsonschema.ValidationError, match="revesible"):
+        jsonschema.validate(bad, schema)
+    text = yaml.safe_dump(bad)
+    pack, problems = em._load.parse_pack(text, "bad.yaml")
+    assert pack is None
+    assert any("revesible" in p.field and "reversible" in p.hint for p in problems)
