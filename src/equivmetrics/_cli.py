@@ -1,4 +1,4 @@
-"""The ``equivmetrics`` command line: ``demo``, ``convert``, ``explain``, ``packs``, ``validate``.
+"""The ``equivmetrics`` command line: demo, convert, explain, packs, methodology, validate.
 
 Exit codes: 0 success, 1 a conversion or validation problem, 2 a usage error.
 """
@@ -13,7 +13,8 @@ from typing import Any
 
 from ._api import load
 from ._engine import Engine
-from ._errors import EquivMetricsError, PackError
+from ._errors import EquivMetricsError
+from ._methodology import render_methodology
 from ._result import _num
 from ._validate import validate
 from ._version import __version__
@@ -60,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
     packs = sub.add_parser("packs", help="list packs, kinds and parameters with sources")
     common(packs)
+    method = sub.add_parser("methodology",
+                            help="print a Markdown page of every factor, derivation and source")
+    method.add_argument("--pack", action="append", default=[], metavar="PATH",
+                        help="add a pack file or folder (repeatable)")
+    method.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
     check = sub.add_parser("validate", help="check pack files and run their examples")
     check.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     check.add_argument("--no-bundled", action="store_true",
@@ -98,6 +104,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _demo(args.json)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "methodology":
+        engine = load(*args.pack, bundled=not args.no_bundled)
+        sys.stdout.write(render_methodology(engine))
+        return 0
     engine = _engine(args, parser)
     if args.command == "packs":
         return _packs(engine, args.json)

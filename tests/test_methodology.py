@@ -1,0 +1,39 @@
+"""docs/methodology.md is generated from the bundled packs and must match them exactly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import equivmetrics as em
+from equivmetrics._methodology import render_methodology
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "methodology.md"
+
+
+def test_methodology_page_matches_the_bundled_packs() -> None:
+    expected = render_methodology(em.load())
+    assert PAGE.read_text(encoding="utf-8") == expected, (
+        "docs/methodology.md is out of date: run "
+        "`equivmetrics methodology > docs/methodology.md`"
+    )
+
+
+def test_page_lists_every_parameter_rule_and_source_of_every_bundled_pack() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    for pack in em.load().catalog.packs:
+        assert f"(`{pack.name}`, edition {pack.edition})" in page
+        for param in pack.parameters:
+            assert f"| `{param.name}` | {param.value} |" in page
+        for rule in pack.rules:
+            assert f"| `{rule.id}` |" in page
+        for source in pack.sources:
+            assert f"- `{source.key}`: " in page
+
+
+def test_methodology_command_prints_the_same_page() -> None:
+    done = subprocess.run([sys.executable, "-m", "equivmetrics", "methodology"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout == PAGE.read_text(encoding="utf-8")
