@@ -45,8 +45,9 @@ def cold(code: str, repeat: int) -> tuple[float, float]:
     )
     times, peaks = [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
         times.append(float(out[-2]))
         peaks.append(float(out[-1]))
     return statistics.median(times), statistics.median(peaks)
@@ -67,11 +68,15 @@ def main() -> None:
         chain = ("kWh -> tree_seedling", lambda: engine.convert((5, "kWh"), "tree_seedling"))
         array_to, array_unit = "co2e", "kWh"
     else:
-        scalar_call = ("(5, 'transaction/month') -> manual_work",
-                       lambda: engine.convert((5, "transaction/month"), "manual_work"))
+        scalar_call = (
+            "(5, 'transaction/month') -> manual_work",
+            lambda: engine.convert((5, "transaction/month"), "manual_work"),
+        )
         one_hop = scalar_call[1]
-        chain = ("transaction/month -> fte (2 hops)",
-                 lambda: engine.convert((5, "transaction/month"), "fte"))
+        chain = (
+            "transaction/month -> fte (2 hops)",
+            lambda: engine.convert((5, "transaction/month"), "fte"),
+        )
         array_to, array_unit = "manual_work", "transaction/month"
     scalar_call[1]()
     chain[1]()
@@ -82,8 +87,11 @@ def main() -> None:
     t_scalar = per_call(scalar_call[1], number, repeat)
     t_one = per_call(one_hop, number, repeat)
     t_chain = per_call(chain[1], number, repeat)
-    t_string = per_call(lambda: engine.convert("5 kWh" if have_epa else "5 transaction/month",
-                                               array_to), number, repeat)
+    t_string = per_call(
+        lambda: engine.convert("5 kWh" if have_epa else "5 transaction/month", array_to),
+        number,
+        repeat,
+    )
 
     data = np.random.default_rng(0).random(1_000_000)
     compiled = engine.compile(array_unit, array_to)
@@ -91,31 +99,43 @@ def main() -> None:
     arr_repeat = max(5, repeat)
     t_numpy = per_call(lambda: data * factor, 10, arr_repeat)
     t_array = per_call(lambda: engine.convert((data, array_unit), array_to), 10, arr_repeat)
-    t_bounds = per_call(
-        lambda: engine.convert((data, array_unit), array_to).high, 10, arr_repeat)
+    t_bounds = per_call(lambda: engine.convert((data, array_unit), array_to).high, 10, arr_repeat)
 
-    first = ("engine.convert((5, 'kWh'), 'co2e')" if have_epa
-             else "engine.convert((5, 'transaction/month'), 'manual_work')")
-    t_cold, m_cold = cold(f"import equivmetrics as em\nengine = em.load()\n{first}",
-                          cold_repeat)
+    first = (
+        "engine.convert((5, 'kWh'), 'co2e')"
+        if have_epa
+        else "engine.convert((5, 'transaction/month'), 'manual_work')"
+    )
+    t_cold, m_cold = cold(f"import equivmetrics as em\nengine = em.load()\n{first}", cold_repeat)
     t_cold_pint, m_cold_pint = cold(
-        "import pint\nu = pint.UnitRegistry()\nu.Quantity(5, 'kWh').to('J')", cold_repeat)
+        "import pint\nu = pint.UnitRegistry()\nu.Quantity(5, 'kWh').to('J')", cold_repeat
+    )
 
-    print(f"equivmetrics {em.__version__}, pint {pint.__version__}, numpy {np.__version__}, "
-          f"Python {platform.python_version()} on {platform.machine()}")
+    print(
+        f"equivmetrics {em.__version__}, pint {pint.__version__}, numpy {np.__version__}, "
+        f"Python {platform.python_version()} on {platform.machine()}"
+    )
     print(f"{'measure':<52} {'median':>12} {'ratio':>8}  target")
     rows = [
-        (f"pint Quantity(5, 'kWh').to('J')", t_pint, None, ""),
+        ("pint Quantity(5, 'kWh').to('J')", t_pint, None, ""),
         (f"scalar {scalar_call[0]}", t_scalar, t_scalar / t_pint, "<= 0.25 x pint"),
-        (f"scalar from text '5 ...'", t_string, t_string / t_pint, "(informative)"),
+        ("scalar from text '5 ...'", t_string, t_string / t_pint, "(informative)"),
         (f"chain {chain[0]}", t_chain, t_chain / t_one, "<= 1.1 x one hop"),
         ("numpy: 1e6 floats * factor", t_numpy, None, ""),
         ("array: 1e6 floats convert", t_array, t_array / t_numpy, "<= 1.5 x numpy"),
         ("array: 1e6 floats convert + .high", t_bounds, t_bounds / t_numpy, "(informative)"),
-        ("cold start pint (import, registry, .to)", t_cold_pint, None,
-         f"peak {m_cold_pint:.0f} MiB"),
-        ("cold start equivmetrics (import, load, convert)", t_cold, t_cold / t_cold_pint,
-         f"<= 1.0 x pint; peak {m_cold:.0f} MiB"),
+        (
+            "cold start pint (import, registry, .to)",
+            t_cold_pint,
+            None,
+            f"peak {m_cold_pint:.0f} MiB",
+        ),
+        (
+            "cold start equivmetrics (import, load, convert)",
+            t_cold,
+            t_cold / t_cold_pint,
+            f"<= 1.0 x pint; peak {m_cold:.0f} MiB",
+        ),
     ]
     for name, seconds, ratio, target in rows:
         shown = f"{seconds * 1e6:9.2f} us" if seconds < 1e-3 else f"{seconds * 1e3:9.2f} ms"

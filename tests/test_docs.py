@@ -28,7 +28,7 @@ CONSOLE = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 def _run_doctest(test: doctest.DocTest) -> None:
     runner = doctest.DocTestRunner(optionflags=FLAGS)
-    runner.run(test, out=lambda text: sys.stdout.write(text))
+    runner.run(test, out=sys.stdout.write)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed (above)"
 
@@ -55,13 +55,24 @@ def _console_blocks() -> list[tuple[str, str, str]]:
     return cases
 
 
-@pytest.mark.parametrize(("where", "command", "expected"), _console_blocks(),
-                         ids=lambda v: v if isinstance(v, str) and ".md:" in v else "")
+@pytest.mark.parametrize(
+    ("where", "command", "expected"),
+    _console_blocks(),
+    ids=lambda v: v if isinstance(v, str) and ".md:" in v else "",
+)
 def test_console_examples(where: str, command: str, expected: str) -> None:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    done = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        command,
+        shell=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     got = [line.rstrip() for line in done.stdout.rstrip("\n").splitlines()]
     want = [line.rstrip() for line in expected.rstrip("\n").splitlines()]
     assert got == want, f"{where}: {command}\nstderr: {done.stderr}"

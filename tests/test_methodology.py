@@ -16,8 +16,7 @@ PAGE = ROOT / "docs" / "methodology.md"
 def test_methodology_page_matches_the_bundled_packs() -> None:
     expected = render_methodology(em.load())
     assert PAGE.read_text(encoding="utf-8") == expected, (
-        "docs/methodology.md is out of date: run "
-        "`equivmetrics methodology > docs/methodology.md`"
+        "docs/methodology.md is out of date: run `equivmetrics methodology > docs/methodology.md`"
     )
 
 
@@ -34,6 +33,10 @@ def test_page_lists_every_parameter_rule_and_source_of_every_bundled_pack() -> N
 
 
 def test_methodology_command_prints_the_same_page() -> None:
-    done = subprocess.run([sys.executable, "-m", "equivmetrics", "methodology"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "equivmetrics", "methodology"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout == PAGE.read_text(encoding="utf-8")

@@ -42,15 +42,26 @@ def _entry_properties(schema: dict[str, Any], section: str) -> set[str]:
 
 def test_schema_fields_are_exactly_the_loaders_fields(schema: dict[str, Any]) -> None:
     assert set(schema["properties"]) == set(FIELDS["pack"])
-    sections = {"sources": "source", "units": "unit", "kinds": "kind",
-                "parameters": "parameter", "rules": "rule", "examples": "example"}
+    sections = {
+        "sources": "source",
+        "units": "unit",
+        "kinds": "kind",
+        "parameters": "parameter",
+        "rules": "rule",
+        "examples": "example",
+    }
     for section, field in sections.items():
         assert _entry_properties(schema, section) == set(FIELDS[field]), section
 
 
 def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
-    bad = {"equivmetrics": 1, "name": "x", "edition": "1", "license": "MIT",
-           "rules": [{"from": "a", "to": "b", "factor": "2", "revesible": True}]}
+    bad = {
+        "equivmetrics": 1,
+        "name": "x",
+        "edition": "1",
+        "license": "MIT",
+        "rules": [{"from": "a", "to": "b", "factor": "2", "revesible": True}],
+    }
     with pytest.raises(jsonschema.ValidationError, match="revesible"):
         jsonschema.validate(bad, schema)
     text = yaml.safe_dump(bad)

@@ -71,7 +71,11 @@ def clear_cache() -> None:
 
 
 def convert(
-    quantity: Any, to: str, *, of: str | None = None, unit: str | None = None,
+    quantity: Any,
+    to: str,
+    *,
+    of: str | None = None,
+    unit: str | None = None,
     per: str | None = None,
 ) -> Result:
     """:meth:`Engine.convert` on the default engine."""

@@ -146,9 +146,12 @@ class _Builder:
         for pack in self.packs:
             if pack.name in names_seen:
                 other = names_seen[pack.name].origin
-                self.problem(Location(pack.origin), "name",
-                             f"pack {pack.name!r} is loaded twice (also from {other})",
-                             "give each pack a distinct name")
+                self.problem(
+                    Location(pack.origin),
+                    "name",
+                    f"pack {pack.name!r} is loaded twice (also from {other})",
+                    "give each pack a distinct name",
+                )
             names_seen[pack.name] = pack
         for pack in self.packs:
             for unit in pack.units:
@@ -170,8 +173,12 @@ class _Builder:
         if self.problems:
             raise PackError(self.problems)
         return Catalog(
-            packs=self.packs, kinds=dict(self.kinds), parameters=dict(self.parameters),
-            rules=dict(self.rules), paths=paths, default_factors=dict(self.factors),
+            packs=self.packs,
+            kinds=dict(self.kinds),
+            parameters=dict(self.parameters),
+            rules=dict(self.rules),
+            paths=paths,
+            default_factors=dict(self.factors),
             claims=dict(self.claims),
         )
 
@@ -181,9 +188,12 @@ class _Builder:
         field = f"kinds.{spec.name}"
         if spec.name in self.kinds:
             other = self.kinds[spec.name]
-            self.problem(spec.location, field,
-                         f"kind {spec.name!r} is already defined by pack {other.pack!r} "
-                         f"at {other.location}", "rename one of them")
+            self.problem(
+                spec.location,
+                field,
+                f"kind {spec.name!r} is already defined by pack {other.pack!r} at {other.location}",
+                "rename one of them",
+            )
             return
         try:
             unit = parse_unit(spec.unit)
@@ -197,13 +207,18 @@ class _Builder:
                 self.problem(spec.location, f"{field}.input_units", str(exc))
                 continue
             if claimed_unit.dimensionality != unit.dimensionality:
-                self.problem(spec.location, f"{field}.input_units",
-                             f"{claimed!r} does not measure the same thing as {spec.unit!r}")
+                self.problem(
+                    spec.location,
+                    f"{field}.input_units",
+                    f"{claimed!r} does not measure the same thing as {spec.unit!r}",
+                )
             elif claimed_unit in self.claims:
-                self.problem(spec.location, f"{field}.input_units",
-                             f"{claimed!r} is already claimed by kind "
-                             f"{self.claims[claimed_unit]!r}",
-                             "a unit can be the default input of one kind only")
+                self.problem(
+                    spec.location,
+                    f"{field}.input_units",
+                    f"{claimed!r} is already claimed by kind {self.claims[claimed_unit]!r}",
+                    "a unit can be the default input of one kind only",
+                )
             else:
                 self.claims[claimed_unit] = spec.name
         for refused, _reason in spec.refuse_units:
@@ -212,19 +227,30 @@ class _Builder:
             except UnitError as exc:
                 self.problem(spec.location, f"{field}.refuse_units", str(exc))
         self.kinds[spec.name] = Kind(
-            name=spec.name, unit=spec.unit, dimension=unit.dimensionality,
-            label_one=spec.label_one, label_other=spec.label_other, icon=spec.icon,
-            description=spec.description, input_units=spec.input_units, pack=spec.pack,
-            location=spec.location, refuse_units=spec.refuse_units,
+            name=spec.name,
+            unit=spec.unit,
+            dimension=unit.dimensionality,
+            label_one=spec.label_one,
+            label_other=spec.label_other,
+            icon=spec.icon,
+            description=spec.description,
+            input_units=spec.input_units,
+            pack=spec.pack,
+            location=spec.location,
+            refuse_units=spec.refuse_units,
         )
 
     def add_parameter(self, spec: ParameterSpec) -> None:
         field = f"parameters.{spec.name}"
         if spec.name in self.parameters:
             other = self.parameters[spec.name].spec
-            self.problem(spec.location, field,
-                         f"parameter {spec.name!r} is already defined by pack {other.pack!r} "
-                         f"at {other.location}", "rename one of them")
+            self.problem(
+                spec.location,
+                field,
+                f"parameter {spec.name!r} is already defined by pack {other.pack!r} "
+                f"at {other.location}",
+                "rename one of them",
+            )
             return
         try:
             value = parameter_value(spec.value, spec.low, spec.high, spec.name)
@@ -240,41 +266,63 @@ class _Builder:
         field = f"rules.{spec.id}"
         if spec.id in self.rules:
             other = self.rules[spec.id].spec
-            self.problem(spec.location, f"{field}.id",
-                         f"rule id {spec.id!r} is already used at {other.location}",
-                         "give the rule a distinct 'id'")
+            self.problem(
+                spec.location,
+                f"{field}.id",
+                f"rule id {spec.id!r} is already used at {other.location}",
+                "give the rule a distinct 'id'",
+            )
             return
         ok = True
         for end in (spec.source_kind, spec.target_kind):
             if end not in self.kinds:
                 ok = False
                 close = difflib.get_close_matches(end, list(self.kinds), n=1)
-                self.problem(spec.location, field, f"unknown kind {end!r}",
-                             f"did you mean {close[0]!r}?" if close else "define it under 'kinds:'")
+                self.problem(
+                    spec.location,
+                    field,
+                    f"unknown kind {end!r}",
+                    f"did you mean {close[0]!r}?" if close else "define it under 'kinds:'",
+                )
         try:
             expr = parse_expr(spec.factor)
         except ExprError as exc:
-            self.problem(_at_column(spec.factor_location, exc.column), f"{field}.factor",
-                         f"{exc.message} in {spec.factor!r}", exc.hint)
+            self.problem(
+                _at_column(spec.factor_location, exc.column),
+                f"{field}.factor",
+                f"{exc.message} in {spec.factor!r}",
+                exc.hint,
+            )
             return
         used = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
         if not used and not spec.sources:
-            self.problem(spec.location, field,
-                         "the factor uses no cited parameter and the rule names no source",
-                         "add 'source:' to the rule or build the factor from parameters")
+            self.problem(
+                spec.location,
+                field,
+                "the factor uses no cited parameter and the rule names no source",
+                "add 'source:' to the rule or build the factor from parameters",
+            )
         rule = Rule(spec, expr, used)
         try:
             value = factor_value(rule, self.parameters, {})
         except (ExprError, UnitError) as exc:
             column = exc.column if isinstance(exc, ExprError) else 0
             hint = exc.hint if isinstance(exc, ExprError) else ""
-            self.problem(_at_column(spec.factor_location, column), f"{field}.factor",
-                         f"{_message(exc)} in {spec.factor!r}", hint)
+            self.problem(
+                _at_column(spec.factor_location, column),
+                f"{field}.factor",
+                f"{_message(exc)} in {spec.factor!r}",
+                hint,
+            )
             return
         if value.low <= 0:
-            self.problem(spec.factor_location, f"{field}.factor",
-                         f"factor must be positive over its whole range, got {value.central:g} "
-                         f"(low {value.low:g})", "equivalences are positive linear factors")
+            self.problem(
+                spec.factor_location,
+                f"{field}.factor",
+                f"factor must be positive over its whole range, got {value.central:g} "
+                f"(low {value.low:g})",
+                "equivalences are positive linear factors",
+            )
             ok = False
         if ok:
             source, target = self.kinds[spec.source_kind], self.kinds[spec.target_kind]
@@ -283,11 +331,14 @@ class _Builder:
             time = reg.Unit("second").dimensionality
             if ratio not in (reg.dimensionless.dimensionality, time, 1 / time):
                 expected = (parse_unit(target.unit) / parse_unit(source.unit)).dimensionality
-                self.problem(spec.factor_location, f"{field}.factor",
-                             f"factor {spec.factor!r} has dimension {value.unit.dimensionality}, "
-                             f"but {spec.source_kind} -> {spec.target_kind} needs {expected}",
-                             f"a factor turns {source.unit} into {target.unit} "
-                             "(optionally per unit of time)")
+                self.problem(
+                    spec.factor_location,
+                    f"{field}.factor",
+                    f"factor {spec.factor!r} has dimension {value.unit.dimensionality}, "
+                    f"but {spec.source_kind} -> {spec.target_kind} needs {expected}",
+                    f"a factor turns {source.unit} into {target.unit} "
+                    "(optionally per unit of time)",
+                )
                 ok = False
         if ok:
             self.rules[spec.id] = rule
@@ -335,10 +386,13 @@ class _Builder:
                     if pair not in reported:
                         reported.add(pair)
                         first, second = winners[0], winners[1]
-                        self.problem(second[0].rule.spec.location, f"rules.{second[0].rule.id}",
-                                     f"equally short paths from {start!r} to {end!r}: "
-                                     f"{_describe_path(first)} and {_describe_path(second)}",
-                                     "mark one rule 'preferred: true', or remove one")
+                        self.problem(
+                            second[0].rule.spec.location,
+                            f"rules.{second[0].rule.id}",
+                            f"equally short paths from {start!r} to {end!r}: "
+                            f"{_describe_path(first)} and {_describe_path(second)}",
+                            "mark one rule 'preferred: true', or remove one",
+                        )
                     continue
                 paths[(start, end)] = tuple(winners[0])
         return paths
@@ -361,10 +415,13 @@ class _Builder:
                 total = product.central * unit_factor(product.unit, reg.dimensionless)
             if not math.isclose(total, 1.0, rel_tol=1e-9):
                 shown = f"{total:.6g}" if math.isfinite(total) else f"a quantity in {dims}"
-                self.problem(rule.spec.location, f"rules.{rule.id}",
-                             f"rules form a cycle {loop} whose factors multiply to {shown}, "
-                             "not 1, so results would depend on the path taken",
-                             "remove one rule of the cycle or make the factors agree")
+                self.problem(
+                    rule.spec.location,
+                    f"rules.{rule.id}",
+                    f"rules form a cycle {loop} whose factors multiply to {shown}, "
+                    "not 1, so results would depend on the path taken",
+                    "remove one rule of the cycle or make the factors agree",
+                )
 
     def path_avoiding(self, start: str, end: str, skip: str) -> list[Edge] | None:
         previous: dict[str, Edge | None] = {start: None}
@@ -398,10 +455,18 @@ def _enumerate(end: str, start: str, preds: dict[str, list[Edge]]) -> list[list[
 
 def _compose(acc: Value, factor: Value, inverse: bool) -> Value:
     if inverse:
-        return Value(acc.unit / factor.unit, acc.central / factor.central,
-                     acc.low / factor.high, acc.high / factor.low)
-    return Value(acc.unit * factor.unit, acc.central * factor.central,
-                 acc.low * factor.low, acc.high * factor.high)
+        return Value(
+            acc.unit / factor.unit,
+            acc.central / factor.central,
+            acc.low / factor.high,
+            acc.high / factor.low,
+        )
+    return Value(
+        acc.unit * factor.unit,
+        acc.central * factor.central,
+        acc.low * factor.low,
+        acc.high * factor.high,
+    )
 
 
 def _describe_path(path: Iterable[Edge]) -> str:
@@ -444,8 +509,9 @@ def parameter_value(value: str, low: str | None, high: str | None, name: str) ->
     return Value(central.unit, central.central, lo_m, hi_m)
 
 
-def factor_value(rule: Rule, parameters: Mapping[str, Parameter],
-                 overrides: Mapping[str, Value]) -> Value:
+def factor_value(
+    rule: Rule, parameters: Mapping[str, Parameter], overrides: Mapping[str, Value]
+) -> Value:
     """Evaluate a rule's factor with default parameters and any overrides."""
 
     def resolve(name: Name) -> Value:
@@ -456,9 +522,11 @@ def factor_value(rule: Rule, parameters: Mapping[str, Parameter],
         try:
             return Value.exact(1.0, parse_unit(name.id))
         except UnitError:
-            raise ExprError(f"unknown name {name.id!r}", name.column,
-                            _suggest(name.id, parameters) or
-                            "a name must be a parameter or a unit") from None
+            raise ExprError(
+                f"unknown name {name.id!r}",
+                name.column,
+                _suggest(name.id, parameters) or "a name must be a parameter or a unit",
+            ) from None
 
     value = evaluate(rule.expr, resolve)
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):

@@ -42,16 +42,28 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--pack", action="append", default=[], metavar="PATH",
-                       help="add a pack file or folder (repeatable)")
-        p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="override a parameter, e.g. --param 'body_mass=80 kg'")
+        p.add_argument(
+            "--pack",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="add a pack file or folder (repeatable)",
+        )
+        p.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="override a parameter, e.g. --param 'body_mass=80 kg'",
+        )
         p.add_argument("--json", action="store_true", help="print JSON")
 
     demo = sub.add_parser("demo", help="print equivalents of a few real inputs")
     demo.add_argument("--json", action="store_true", help="print JSON")
-    for name, text in (("convert", "convert a quantity to a kind"),
-                       ("explain", "show how a conversion is computed, with sources")):
+    for name, text in (
+        ("convert", "convert a quantity to a kind"),
+        ("explain", "show how a conversion is computed, with sources"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("quantity", help="e.g. '12000 transaction/month' or '420 kcal'")
         p.add_argument("to", help="the target kind, e.g. fte")
@@ -61,15 +73,22 @@ def _parser() -> argparse.ArgumentParser:
         common(p)
     packs = sub.add_parser("packs", help="list packs, kinds and parameters with sources")
     common(packs)
-    method = sub.add_parser("methodology",
-                            help="print a Markdown page of every factor, derivation and source")
-    method.add_argument("--pack", action="append", default=[], metavar="PATH",
-                        help="add a pack file or folder (repeatable)")
+    method = sub.add_parser(
+        "methodology", help="print a Markdown page of every factor, derivation and source"
+    )
+    method.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add a pack file or folder (repeatable)",
+    )
     method.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
     check = sub.add_parser("validate", help="check pack files and run their examples")
     check.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
-    check.add_argument("--no-bundled", action="store_true",
-                       help="check only PATHs, without the bundled packs")
+    check.add_argument(
+        "--no-bundled", action="store_true", help="check only PATHs, without the bundled packs"
+    )
     check.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -117,8 +136,10 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     elif args.command == "explain":
         print(result.explain())
     else:
-        print(f"{_num(result.magnitude)} {result.unit} of {result.kind}"
-              f" (range {_num(result.low)}–{_num(result.high)})")
+        print(
+            f"{_num(result.magnitude)} {result.unit} of {result.kind}"
+            f" (range {_num(result.low)}–{_num(result.high)})"
+        )
     return 0
 
 
@@ -138,8 +159,10 @@ def _demo(as_json: bool) -> int:
     for quantity, result in rows:
         head = quantity if quantity != last else ""
         last = quantity
-        print(f"{head:<{width}}  ≈ {_num(result.magnitude):>10} {result.unit:<14} "
-              f"{result.kind}  (range {_num(result.low)}–{_num(result.high)})")
+        print(
+            f"{head:<{width}}  ≈ {_num(result.magnitude):>10} {result.unit:<14} "
+            f"{result.kind}  (range {_num(result.low)}–{_num(result.high)})"
+        )
     print("\nEvery figure is cited: try  equivmetrics explain '12000 transaction/month' fte")
     return 0
 
@@ -147,13 +170,24 @@ def _demo(as_json: bool) -> int:
 def _validate(args: argparse.Namespace) -> int:
     report = validate(*args.paths, bundled=not args.no_bundled)
     if args.json:
-        print(json.dumps({
-            "ok": report.ok,
-            "examples_run": report.examples_run,
-            "examples_passed": report.examples_passed,
-            "problems": [{"location": str(p.location), "field": p.field, "message": p.message,
-                          "hint": p.hint} for p in report.problems],
-        }))
+        print(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "examples_run": report.examples_run,
+                    "examples_passed": report.examples_passed,
+                    "problems": [
+                        {
+                            "location": str(p.location),
+                            "field": p.field,
+                            "message": p.message,
+                            "hint": p.hint,
+                        }
+                        for p in report.problems
+                    ],
+                }
+            )
+        )
     else:
         for problem in report.problems:
             print(problem)
@@ -165,12 +199,29 @@ def _validate(args: argparse.Namespace) -> int:
 def _packs(engine: Engine, as_json: bool) -> int:
     catalog = engine.catalog
     if as_json:
-        print(json.dumps([{
-            "name": p.name, "edition": p.edition, "title": p.title, "origin": p.origin,
-            "kinds": [k.name for k in p.kinds],
-            "parameters": {q.name: {"value": q.value, "low": q.low, "high": q.high,
-                                    "source": q.source.cite()} for q in p.parameters},
-        } for p in catalog.packs]))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": p.name,
+                        "edition": p.edition,
+                        "title": p.title,
+                        "origin": p.origin,
+                        "kinds": [k.name for k in p.kinds],
+                        "parameters": {
+                            q.name: {
+                                "value": q.value,
+                                "low": q.low,
+                                "high": q.high,
+                                "source": q.source.cite(),
+                            }
+                            for q in p.parameters
+                        },
+                    }
+                    for p in catalog.packs
+                ]
+            )
+        )
         return 0
     for pack in catalog.packs:
         print(f"{pack.name} (edition {pack.edition}): {pack.title}")

@@ -64,8 +64,16 @@ class Compiled:
     def apply(self, magnitude: Any) -> Result:
         """Apply to a number or an array (no pint involved)."""
         return Result(
-            magnitude * self.factor, self.unit, self.kind, self.source_kind, magnitude,
-            self.input_unit, self.factor, self.factor_low, self.factor_high, self.steps,
+            magnitude * self.factor,
+            self.unit,
+            self.kind,
+            self.source_kind,
+            magnitude,
+            self.input_unit,
+            self.factor,
+            self.factor_low,
+            self.factor_high,
+            self.steps,
         )
 
 
@@ -98,7 +106,8 @@ class Engine:
         else:
             touched = set(self._overrides)
             self._factors = {
-                rid: value for rid, value in catalog.default_factors.items()
+                rid: value
+                for rid, value in catalog.default_factors.items()
                 if touched.isdisjoint(catalog.rules[rid].parameters)
             }
 
@@ -151,7 +160,9 @@ class Engine:
             if unknown or "value" not in raw:
                 raise ParameterError(
                     f"parameter {name!r}: a mapping needs 'value' and may have 'low' and "
-                    f"'high' (got {sorted(raw)})", name=name)
+                    f"'high' (got {sorted(raw)})",
+                    name=name,
+                )
             value, low, high = raw["value"], raw.get("low"), raw.get("high")
         else:
             value = raw
@@ -165,13 +176,14 @@ class Engine:
             raise ParameterError(
                 f"parameter {name!r} is measured in {expected:~} "
                 f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
-                name=name)
-        if not result.low > 0 and any(
-            name in r.parameters for r in self._catalog.rules.values()
-        ):
+                name=name,
+            )
+        if not result.low > 0 and any(name in r.parameters for r in self._catalog.rules.values()):
             raise ParameterError(
                 f"parameter {name!r} must be positive (got {result.central:g}, low "
-                f"{result.low:g}): factors are positive", name=name)
+                f"{result.low:g}): factors are positive",
+                name=name,
+            )
         return result
 
     # -- conversion ------------------------------------------------------------------------------
@@ -201,7 +213,12 @@ class Engine:
         return compiled.apply(magnitude)
 
     def compile(
-        self, input_unit: str, to: str, *, of: str | None = None, unit: str | None = None,
+        self,
+        input_unit: str,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
         per: str | None = None,
     ) -> Compiled:
         """The compiled conversion from ``input_unit`` to kind ``to`` (cached; picklable)."""
@@ -221,7 +238,9 @@ class Engine:
             if not value.low > 0:
                 raise ParameterError(
                     f"with this engine's parameters, rule {rule.id!r} has a factor range that "
-                    f"is not positive ({value.low:g}..{value.high:g})", name=rule.id)
+                    f"is not positive ({value.low:g}..{value.high:g})",
+                    name=rule.id,
+                )
             self._factors[rule.id] = value
         return value
 
@@ -238,8 +257,15 @@ class Engine:
 class _Compiler:
     """Works out one conversion: kinds, period handling, path, factors and step records."""
 
-    def __init__(self, engine: Engine, input_unit: str, to: str, of: str | None,
-                 unit: str | None, per: str | None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        input_unit: str,
+        to: str,
+        of: str | None,
+        unit: str | None,
+        per: str | None,
+    ) -> None:
         self.engine = engine
         self.catalog = engine.catalog
         self.input_text = input_unit
@@ -247,15 +273,20 @@ class _Compiler:
 
     def kind(self, name: Any, role: str) -> Kind:
         if not isinstance(name, str):
-            raise InputError(f"{role} must be a kind name (text), not {type(name).__name__}",
-                             value=name)
+            raise InputError(
+                f"{role} must be a kind name (text), not {type(name).__name__}", value=name
+            )
         kinds = self.catalog.kinds
         if name not in kinds:
             close = difflib.get_close_matches(name, list(kinds), n=3)
-            hint = (f" — did you mean {' or '.join(map(repr, close))}?" if close
-                    else "; see engine.kinds for the known kinds")
-            raise UnknownKindError(f"unknown kind {name!r} ({role}){hint}", kind=name,
-                                   known=sorted(kinds))
+            hint = (
+                f" — did you mean {' or '.join(map(repr, close))}?"
+                if close
+                else "; see engine.kinds for the known kinds"
+            )
+            raise UnknownKindError(
+                f"unknown kind {name!r} ({role}){hint}", kind=name, known=sorted(kinds)
+            )
         return kinds[name]
 
     def run(self) -> Compiled:
@@ -269,7 +300,8 @@ class _Compiler:
             if time_text is not None:
                 raise PeriodError(
                     f"{self.input_text!r} is already a rate per {time_text}; drop per=",
-                    unit=self.input_text)
+                    unit=self.input_text,
+                )
             per_mag, per_unit, time_text = _period(self.per)
             scale, cur = 1.0 / per_mag, in_unit / per_unit
         if source.name == target.name:
@@ -280,12 +312,15 @@ class _Compiler:
                 raise NoPathError(
                     f"no rule leads from {source.name!r} to {target.name!r}; "
                     f"{_reachable(self.catalog, source.name)}",
-                    source=source.name, target=target.name)
+                    source=source.name,
+                    target=target.name,
+                )
             path = found
         shared = self.engine._shared(path)
         if shared is not None and shared is not self.engine:
-            return shared.compile(self.input_text, self.to, of=self.of, unit=self.unit,
-                                  per=self.per)
+            return shared.compile(
+                self.input_text, self.to, of=self.of, unit=self.unit, per=self.per
+            )
         k = lo = hi = scale
         steps: list[Step] = []
         for edge in path:
@@ -297,17 +332,22 @@ class _Compiler:
             kind = self.catalog.kinds[edge.target]
             step_text, conv = _natural(kind, cur, time_text, None, final=False)
             steps.append(self.step(edge, f, k * conv, step_text))
-        out_text, conv = _natural(target, cur, time_text, self.unit, final=True,
-                                  given=self.input_text, source=source.name)
+        out_text, conv = _natural(
+            target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
+        )
         shown = self.input_text if self.per is None else f"{self.input_text} per {time_text}"
-        return Compiled(k * conv, lo * conv, hi * conv, out_text, target.name, source.name,
-                        shown, tuple(steps))
+        return Compiled(
+            k * conv, lo * conv, hi * conv, out_text, target.name, source.name, shown, tuple(steps)
+        )
 
     def infer(self, unit: PintUnit) -> Kind:
         dim = unit.dimensionality
         time = _time_dim()
-        candidates = [k for k in self.catalog.kinds.values()
-                      if k.dimension == dim or k.dimension / time == dim]
+        candidates = [
+            k
+            for k in self.catalog.kinds.values()
+            if k.dimension == dim or k.dimension / time == dim
+        ]
         if len(candidates) == 1:
             return candidates[0]
         claimed = self.catalog.claims.get(unit)
@@ -320,18 +360,24 @@ class _Compiler:
         if not candidates:
             raise UnitError(
                 f"no loaded kind is measured in {self.input_text!r} ({dim}); check the unit, "
-                "or load a pack that defines such a kind", unit=self.input_text)
+                "or load a pack that defines such a kind",
+                unit=self.input_text,
+            )
         names = sorted(k.name for k in candidates)
         raise AmbiguousKindError(
             f"{self.input_text!r} could be any of {', '.join(names)}; "
             f"say which with of=, e.g. of={names[0]!r}",
-            unit=self.input_text, candidates=names)
+            unit=self.input_text,
+            candidates=names,
+        )
 
     def refuse(self, kind: Kind, unit: PintUnit) -> None:
         for refused, reason in kind.refuse_units:
             if set(parse_unit(refused)._units) & set(unit._units):
-                raise UnitError(f"{kind.name} does not accept {self.input_text!r}: {reason}",
-                                unit=self.input_text)
+                raise UnitError(
+                    f"{kind.name} does not accept {self.input_text!r}: {reason}",
+                    unit=self.input_text,
+                )
 
     def form(self, kind: Kind, unit: PintUnit) -> str | None:
         """None for a total; the time unit's text for a rate; an error otherwise."""
@@ -343,7 +389,9 @@ class _Compiler:
             return part or "second"
         raise UnitError(
             f"{self.input_text!r} does not measure {kind.name} (measured in {kind.unit}, "
-            f"or {kind.unit} per unit of time)", unit=self.input_text)
+            f"or {kind.unit} per unit of time)",
+            unit=self.input_text,
+        )
 
     def step(self, edge: Edge, f: Value, cumulative: float, unit_text: str) -> Step:
         overrides = self.engine._overrides
@@ -351,24 +399,48 @@ class _Compiler:
         for name in edge.rule.parameters:
             param = self.catalog.parameters[name]
             value = overrides.get(name, param.value)
-            uses.append(ParameterUse(
-                name=name, value=value.central, low=value.low, high=value.high,
-                unit=f"{value.unit}", source=None if name in overrides else param.spec.source,
-                edition=param.spec.edition, assumption=param.spec.assumption,
-                overridden=name in overrides,
-            ))
+            uses.append(
+                ParameterUse(
+                    name=name,
+                    value=value.central,
+                    low=value.low,
+                    high=value.high,
+                    unit=f"{value.unit}",
+                    source=None if name in overrides else param.spec.source,
+                    edition=param.spec.edition,
+                    assumption=param.spec.assumption,
+                    overridden=name in overrides,
+                )
+            )
         spec = edge.rule.spec
         return Step(
-            rule=spec.id, source_kind=edge.source, target_kind=edge.target,
-            expression=spec.factor, inverse=edge.inverse, factor=f.central, factor_low=f.low,
-            factor_high=f.high, factor_unit=f"{f.unit}", parameters=tuple(uses),
-            sources=spec.sources, location=str(spec.location), cumulative=cumulative,
+            rule=spec.id,
+            source_kind=edge.source,
+            target_kind=edge.target,
+            expression=spec.factor,
+            inverse=edge.inverse,
+            factor=f.central,
+            factor_low=f.low,
+            factor_high=f.high,
+            factor_unit=f"{f.unit}",
+            parameters=tuple(uses),
+            sources=spec.sources,
+            location=str(spec.location),
+            cumulative=cumulative,
             unit=unit_text,
         )
 
 
-def _natural(kind: Kind, cur: PintUnit, time_text: str | None, requested: str | None, *,
-             final: bool, given: str = "", source: str = "") -> tuple[str, float]:
+def _natural(
+    kind: Kind,
+    cur: PintUnit,
+    time_text: str | None,
+    requested: str | None,
+    *,
+    final: bool,
+    given: str = "",
+    source: str = "",
+) -> tuple[str, float]:
     """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
     dim, time = cur.dimensionality, _time_dim()
     if requested is not None:
@@ -378,10 +450,13 @@ def _natural(kind: Kind, cur: PintUnit, time_text: str | None, requested: str | 
         if wanted.dimensionality == kind.dimension and dim == kind.dimension / time:
             raise PeriodError(
                 f"the result is a rate ({kind.unit} per {time_text}); ask for a rate unit such "
-                f"as {kind.unit + '/' + (time_text or 'month')!r}", unit=requested)
+                f"as {kind.unit + '/' + (time_text or 'month')!r}",
+                unit=requested,
+            )
         raise UnitError(
             f"unit {requested!r} does not fit {kind.name}, which is measured in {kind.unit}",
-            unit=requested)
+            unit=requested,
+        )
     if dim == kind.dimension:
         return kind.unit, unit_factor(cur, parse_unit(kind.unit))
     if dim == kind.dimension / time:
@@ -394,7 +469,8 @@ def _natural(kind: Kind, cur: PintUnit, time_text: str | None, requested: str | 
             f"capacity, so converting needs a period: give a rate (a unit such as "
             f"'{given}/month'), pass per='month' (command line: --per month), or ask for a "
             f"total with unit='{kind.unit}*year'",
-            unit=given)
+            unit=given,
+        )
     if final:
         raise UnitError(f"internal: cannot express {cur:~} as {kind.name}")
     return f"{cur:~}", 1.0
@@ -411,15 +487,15 @@ def _time_part(unit: PintUnit) -> str | None:
 
 def _period(text: str) -> tuple[float, PintUnit, str]:
     if not isinstance(text, str):
-        raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}",
-                         value=text)
+        raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}", value=text)
     try:
         value = read_value(text, "per=")
     except ExprError as exc:
         raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
     if value.unit.dimensionality != _time_dim() or not value.central > 0:
-        raise PeriodError(f"per={text!r} must be a positive period of time, like 'month'",
-                          unit=text)
+        raise PeriodError(
+            f"per={text!r} must be a positive period of time, like 'month'", unit=text
+        )
     return value.central, value.unit, text.strip()
 
 
@@ -442,8 +518,9 @@ def _as_text(value: Any) -> str:
         return f"{float(value.magnitude)!r} {value.units!s}"
     if _is_number(value):
         return repr(float(value))
-    raise InputError(f"cannot use {value!r} as a parameter value; give text such as '4 min'",
-                     value=value)
+    raise InputError(
+        f"cannot use {value!r} as a parameter value; give text such as '4 min'", value=value
+    )
 
 
 def _opt_text(value: Any) -> str | None:
@@ -457,7 +534,9 @@ def _split(quantity: Any) -> tuple[Any, str]:
         if match is None:
             raise UnitError(
                 f"cannot read {quantity!r} as a quantity: write a number then a unit, as in "
-                "'12 kWh' or '12000 transaction/month'", unit=quantity)
+                "'12 kWh' or '12000 transaction/month'",
+                unit=quantity,
+            )
         number = match.group(1).replace(",", "").replace("_", "")
         try:
             magnitude = float(number)
@@ -467,13 +546,16 @@ def _split(quantity: Any) -> tuple[Any, str]:
     if isinstance(quantity, tuple):
         if len(quantity) != 2 or not isinstance(quantity[1], str):
             raise InputError(
-                f"a pair must be (magnitude, 'unit'), got {quantity!r}", value=quantity)
+                f"a pair must be (magnitude, 'unit'), got {quantity!r}", value=quantity
+            )
         return _magnitude(quantity[0]), quantity[1]
     if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
         return _magnitude(quantity.magnitude), str(quantity.units)
     raise InputError(
         f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
-        "(magnitude, 'unit') pair, or a pint quantity", value=quantity)
+        "(magnitude, 'unit') pair, or a pint quantity",
+        value=quantity,
+    )
 
 
 def _is_number(value: object) -> bool:
@@ -488,8 +570,9 @@ def _magnitude(value: Any) -> Any:
     if hasattr(value, "__array__") and hasattr(value, "dtype"):
         kind = getattr(value.dtype, "kind", "O")
         if kind not in "iuf":
-            raise InputError(f"array magnitudes must be numeric, got dtype {value.dtype}",
-                             value=value)
+            raise InputError(
+                f"array magnitudes must be numeric, got dtype {value.dtype}", value=value
+            )
         return value
     if isinstance(value, list):
         import numpy as np
@@ -499,6 +582,5 @@ def _magnitude(value: Any) -> Any:
         except (TypeError, ValueError):
             raise InputError("a list magnitude must hold numbers only", value=value) from None
     raise InputError(
-        f"a magnitude must be a number or a numeric array, not {type(value).__name__}",
-        value=value)
-
+        f"a magnitude must be a number or a numeric array, not {type(value).__name__}", value=value
+    )

@@ -52,8 +52,10 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.field}: {self.message}" if self.field else (
-            f"{self.location}: {self.message}"
+        text = (
+            f"{self.location}: {self.field}: {self.message}"
+            if self.field
+            else (f"{self.location}: {self.message}")
         )
         if self.hint:
             text += f" ({self.hint})"

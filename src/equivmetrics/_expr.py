@@ -196,11 +196,11 @@ class _Parser:
                 )
             exponent = sign * float(value)
             if abs(exponent) > MAX_EXPONENT:
-                raise ExprError(f"exponent {exponent:g} is too large (limit {MAX_EXPONENT:g})",
-                                column)
+                raise ExprError(
+                    f"exponent {exponent:g} is too large (limit {MAX_EXPONENT:g})", column
+                )
             if self.current[0] == "op" and self.current[1] in ("**", "^"):
-                raise ExprError("chained powers are ambiguous; add parentheses",
-                                self.current[2])
+                raise ExprError("chained powers are ambiguous; add parentheses", self.current[2])
             return Pow(base, exponent)
         return base
 
@@ -213,8 +213,11 @@ class _Parser:
             return Num(number)
         if kind == "name":
             if value.startswith("__"):
-                raise ExprError(f"name {value!r} is not allowed", column,
-                                "names starting with '__' are reserved")
+                raise ExprError(
+                    f"name {value!r} is not allowed",
+                    column,
+                    "names starting with '__' are reserved",
+                )
             return Name(value, column)
         if (kind, value) == ("op", "("):
             self.enter(column)
@@ -276,14 +279,11 @@ def evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
             )
         r = right.to(left.unit)
         if node.op == "+":
-            return Value(left.unit, left.central + r.central, left.low + r.low,
-                         left.high + r.high)
-        return Value(left.unit, left.central - r.central, left.low - r.high,
-                     left.high - r.low)
+            return Value(left.unit, left.central + r.central, left.low + r.low, left.high + r.high)
+        return Value(left.unit, left.central - r.central, left.low - r.high, left.high - r.low)
     if node.op == "*":
         bounds = [a * b for a in (left.low, left.high) for b in (right.low, right.high)]
-        return Value(left.unit * right.unit, left.central * right.central, min(bounds),
-                     max(bounds))
+        return Value(left.unit * right.unit, left.central * right.central, min(bounds), max(bounds))
     if right.low <= 0.0 <= right.high:
         raise ExprError("division by a value whose range includes zero", node.column)
     bounds = [a / b for a in (left.low, left.high) for b in (right.low, right.high)]

@@ -37,16 +37,26 @@ PackFile = Path | Traversable
 
 #: The fields each part of a pack may have (the JSON Schema is tested against this table).
 FIELDS: dict[str, tuple[str, ...]] = {
-    "pack": ("equivmetrics", "name", "edition", "title", "description", "license", "sources",
-             "units", "kinds", "parameters", "rules", "examples"),
+    "pack": (
+        "equivmetrics",
+        "name",
+        "edition",
+        "title",
+        "description",
+        "license",
+        "sources",
+        "units",
+        "kinds",
+        "parameters",
+        "rules",
+        "examples",
+    ),
     "source": ("title", "publisher", "url", "edition", "note"),
     "unit": ("definition", "aliases", "note"),
     "kind": ("unit", "label", "input_units", "icon", "description", "refuse_units"),
     "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
-    "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source",
-             "sources"),
-    "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params",
-                "note"),
+    "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
+    "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params", "note"),
 }
 
 
@@ -68,9 +78,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file())
             if not found:
                 problems.append(
                     Problem(Location(str(path)), "", "folder holds no .yaml pack files")
@@ -165,8 +173,14 @@ class _Reader:
                 self.problem(self.where(data, key), f"{field}.{key}", "unknown field", hint)
 
     def text(
-        self, data: LocatedDict, key: str, field: str, *, required: bool = False,
-        default: str = "", allow_number: bool = False,
+        self,
+        data: LocatedDict,
+        key: str,
+        field: str,
+        *,
+        required: bool = False,
+        default: str = "",
+        allow_number: bool = False,
     ) -> str:
         if key not in data or data[key] is None:
             if required:
@@ -175,7 +189,8 @@ class _Reader:
         value = data[key]
         if isinstance(value, bool):
             self.problem(
-                self.where(data, key), f"{field}.{key}",
+                self.where(data, key),
+                f"{field}.{key}",
                 f"expected text, got the boolean {str(value).lower()}",
                 "quote the value (YAML 1.1 reads yes/no/on/off as booleans)",
             )
@@ -183,8 +198,9 @@ class _Reader:
         if allow_number and isinstance(value, int | float):
             return repr(value) if isinstance(value, float) else str(value)
         if not isinstance(value, str):
-            self.problem(self.where(data, key), f"{field}.{key}",
-                         f"expected text, got {_describe(value)}")
+            self.problem(
+                self.where(data, key), f"{field}.{key}", f"expected text, got {_describe(value)}"
+            )
             return default
         return value
 
@@ -193,16 +209,23 @@ class _Reader:
             return default
         value = data[key]
         if not isinstance(value, bool):
-            self.problem(self.where(data, key), f"{field}.{key}",
-                         f"expected true or false, got {_describe(value)}",
-                         "only 'true' and 'false' are booleans in packs")
+            self.problem(
+                self.where(data, key),
+                f"{field}.{key}",
+                f"expected true or false, got {_describe(value)}",
+                "only 'true' and 'false' are booleans in packs",
+            )
             return default
         return value
 
     def name(self, value: Any, where: Location, field: str) -> str | None:
         if not isinstance(value, str) or not _IDENT.match(value):
-            self.problem(where, field, f"{_describe(value)} is not a valid name",
-                         "names start with a letter and use letters, digits and '_'")
+            self.problem(
+                where,
+                field,
+                f"{_describe(value)} is not a valid name",
+                "names start with a letter and use letters, digits and '_'",
+            )
             return None
         return value
 
@@ -213,8 +236,11 @@ class _Reader:
         if isinstance(value, str):
             return (value,)
         if not isinstance(value, LocatedList) or not all(isinstance(v, str) for v in value):
-            self.problem(self.where(data, key), f"{field}.{key}",
-                         f"expected a list of text, got {_describe(value)}")
+            self.problem(
+                self.where(data, key),
+                f"{field}.{key}",
+                f"expected a list of text, got {_describe(value)}",
+            )
             return ()
         return tuple(value)
 
@@ -227,10 +253,12 @@ class _Reader:
         self.check_keys(top, FIELDS["pack"], "pack")
         version = top.get("equivmetrics")
         if version != FORMAT_VERSION or isinstance(version, bool):
-            self.problem(self.where(top, "equivmetrics") if "equivmetrics" in top
-                         else top.location, "equivmetrics",
-                         f"format version must be {FORMAT_VERSION}, got {_describe(version)}",
-                         f"start the pack with 'equivmetrics: {FORMAT_VERSION}'")
+            self.problem(
+                self.where(top, "equivmetrics") if "equivmetrics" in top else top.location,
+                "equivmetrics",
+                f"format version must be {FORMAT_VERSION}, got {_describe(version)}",
+                f"start the pack with 'equivmetrics: {FORMAT_VERSION}'",
+            )
         name = self.text(top, "name", "pack", required=True)
         if name and not _IDENT.match(name):
             self.problem(self.where(top, "name"), "pack.name", f"{name!r} is not a valid name")
@@ -310,8 +338,7 @@ class _Reader:
         if ref not in self.sources:
             close = difflib.get_close_matches(ref, list(self.sources), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "add it under 'sources:'"
-            self.problem(self.where(data, key), f"{field}.{key}",
-                         f"unknown source {ref!r}", hint)
+            self.problem(self.where(data, key), f"{field}.{key}", f"unknown source {ref!r}", hint)
             return None
         return self.sources[ref]
 
@@ -343,16 +370,23 @@ class _Reader:
             one = self.text(label, "one", f"{field}.label", required=True)
             other = self.text(label, "other", f"{field}.label", default=one)
         elif label is not None:
-            self.problem(self.where(data, "label"), f"{field}.label",
-                         f"expected text or a mapping with 'one' and 'other', got "
-                         f"{_describe(label)}")
+            self.problem(
+                self.where(data, "label"),
+                f"{field}.label",
+                f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
+            )
         refuse: list[tuple[str, str]] = []
         if data.get("refuse_units") is not None:
-            table = self.mapping(data["refuse_units"], self.where(data, "refuse_units"),
-                                 f"{field}.refuse_units")
+            table = self.mapping(
+                data["refuse_units"], self.where(data, "refuse_units"), f"{field}.refuse_units"
+            )
             for unit_name in table or {}:
-                reason = self.text(table, unit_name, f"{field}.refuse_units",  # type: ignore[arg-type]
-                                   required=True)
+                reason = self.text(
+                    table,
+                    unit_name,
+                    f"{field}.refuse_units",  # type: ignore[arg-type]
+                    required=True,
+                )
                 refuse.append((unit_name, reason))
         return KindSpec(
             name=key,
@@ -381,11 +415,16 @@ class _Reader:
         if not value or source is None:
             return None
         return ParameterSpec(
-            name=key, value=value, low=low, high=high, source=source,
+            name=key,
+            value=value,
+            low=low,
+            high=high,
+            source=source,
             edition=self.text(data, "edition", field, allow_number=True) or source.edition,
             note=self.text(data, "note", field),
             assumption=self.flag(data, "assumption", field, False),
-            location=where, pack=self.pack_name,
+            location=where,
+            pack=self.pack_name,
         )
 
     def rule(self, entry: Any, where: Location, field: str) -> RuleSpec | None:
@@ -402,19 +441,33 @@ class _Reader:
             if ref in self.sources:
                 sources.append(self.sources[ref])
             else:
-                self.problem(self.where(data, "sources"), f"{field}.sources",
-                             f"unknown source {ref!r}", "add it under 'sources:'")
+                self.problem(
+                    self.where(data, "sources"),
+                    f"{field}.sources",
+                    f"unknown source {ref!r}",
+                    "add it under 'sources:'",
+                )
         if source_kind and source_kind == target_kind:
-            self.problem(where, field, f"rule goes from {source_kind!r} to itself",
-                         "a rule must move a quantity from one kind to another")
+            self.problem(
+                where,
+                field,
+                f"rule goes from {source_kind!r} to itself",
+                "a rule must move a quantity from one kind to another",
+            )
         if not (source_kind and target_kind and factor):
             return None
         return RuleSpec(
-            id=rule_id, source_kind=source_kind, target_kind=target_kind, factor=factor,
+            id=rule_id,
+            source_kind=source_kind,
+            target_kind=target_kind,
+            factor=factor,
             reversible=self.flag(data, "reversible", field, True),
             preferred=self.flag(data, "preferred", field, False),
-            note=self.text(data, "note", field), sources=tuple(sources),
-            location=where, factor_location=self.where(data, "factor"), pack=self.pack_name,
+            note=self.text(data, "note", field),
+            sources=tuple(sources),
+            location=where,
+            factor_location=self.where(data, "factor"),
+            pack=self.pack_name,
         )
 
     def example(self, entry: Any, where: Location, field: str) -> Example | None:
@@ -423,33 +476,51 @@ class _Reader:
             return None
         self.check_keys(data, FIELDS["example"], field)
         tolerance = data.get("tolerance", 0.005)
-        if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or not (
-            0 < tolerance < 1
+        if (
+            not isinstance(tolerance, int | float)
+            or isinstance(tolerance, bool)
+            or not (0 < tolerance < 1)
         ):
-            self.problem(self.where(data, "tolerance"), f"{field}.tolerance",
-                         f"expected a relative tolerance between 0 and 1, got "
-                         f"{_describe(tolerance)}")
+            self.problem(
+                self.where(data, "tolerance"),
+                f"{field}.tolerance",
+                f"expected a relative tolerance between 0 and 1, got {_describe(tolerance)}",
+            )
             tolerance = 0.005
         params: list[tuple[str, str]] = []
         if data.get("params") is not None:
             table = self.mapping(data["params"], self.where(data, "params"), f"{field}.params")
             for pname in table or {}:
-                params.append((pname, self.text(table, pname, f"{field}.params",  # type: ignore[arg-type]
-                                                required=True, allow_number=True)))
+                params.append(
+                    (
+                        pname,
+                        self.text(
+                            table,
+                            pname,
+                            f"{field}.params",  # type: ignore[arg-type]
+                            required=True,
+                            allow_number=True,
+                        ),
+                    )
+                )
         given = self.text(data, "given", field, required=True)
         to = self.text(data, "to", field, required=True)
         expect = self.text(data, "expect", field, required=True)
         if not (given and to and expect):
             return None
         return Example(
-            given=given, to=to, expect=expect,
+            given=given,
+            to=to,
+            expect=expect,
             of=self.text(data, "of", field) or None,
             per=self.text(data, "per", field) or None,
             tolerance=float(tolerance),
             low=self.text(data, "low", field) or None,
             high=self.text(data, "high", field) or None,
-            params=tuple(params), note=self.text(data, "note", field),
-            location=where, pack=self.pack_name,
+            params=tuple(params),
+            note=self.text(data, "note", field),
+            location=where,
+            pack=self.pack_name,
         )
 
 

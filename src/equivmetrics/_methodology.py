@@ -19,7 +19,7 @@ def render_methodology(engine: Engine) -> str:
 
     >>> import equivmetrics as em
     >>> page = render_methodology(em.load())
-    >>> "| `hours_per_fte_year` | 2080 hour/FTE/year | 1720 hour/FTE/year – 2087" in page
+    >>> "| `hours_per_fte_year` | 2080 hour/FTE/year | 1720 hour/FTE/year \u2013 2087" in page
     True
     """
     lines = [
@@ -64,43 +64,68 @@ def _pack(engine: Engine, pack: Pack) -> list[str]:
         if source.note:
             line += f". {_cell(source.note)}"
         out.append(line)
-    out += ["", "### Kinds", "", "| kind | display unit | label | description |",
-            "|---|---|---|---|"]
+    out += [
+        "",
+        "### Kinds",
+        "",
+        "| kind | display unit | label | description |",
+        "|---|---|---|---|",
+    ]
     for kind in pack.kinds:
-        out.append(f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
-                   f"{_cell(kind.description)} |")
+        out.append(
+            f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
+            f"{_cell(kind.description)} |"
+        )
     if pack.parameters:
-        out += ["", "### Parameters", "",
-                "| parameter | value | range | source | note |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "### Parameters",
+            "",
+            "| parameter | value | range | source | note |",
+            "|---|---|---|---|---|",
+        ]
         for spec in pack.parameters:
             rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
             note = _cell(spec.note)
             if spec.assumption:
                 note = "**Assumption** — override with your own figure. " + note
             edition = f", edition {spec.edition}" if spec.edition != spec.source.edition else ""
-            out.append(f"| `{spec.name}` | {spec.value} | {rng} | "
-                       f"{_cite(spec.source)}{edition} | {note} |")
+            out.append(
+                f"| `{spec.name}` | {spec.value} | {rng} | {_cite(spec.source)}{edition} | {note} |"
+            )
     if pack.rules:
-        out += ["", "### Rules", "",
-                "| rule | from → to | factor | evaluated | range |", "|---|---|---|---|---|"]
-        for spec in pack.rules:
-            value = catalog.default_factors[spec.id]
+        out += [
+            "",
+            "### Rules",
+            "",
+            "| rule | from → to | factor | evaluated | range |",
+            "|---|---|---|---|---|",
+        ]
+        for rule in pack.rules:
+            value = catalog.default_factors[rule.id]
             unit = f"{value.unit}"
-            rng = (f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high
-                   else "exact")
-            note = f" {_cell(spec.note)}" if spec.note else ""
-            arrow = "↔" if spec.reversible else "→"
-            out.append(f"| `{spec.id}` | `{spec.source_kind}` {arrow} `{spec.target_kind}` | "
-                       f"`{_cell(spec.factor)}`{note} | {_num(value.central)} {unit} | {rng} |")
+            rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else "exact"
+            note = f" {_cell(rule.note)}" if rule.note else ""
+            arrow = "↔" if rule.reversible else "→"
+            out.append(
+                f"| `{rule.id}` | `{rule.source_kind}` {arrow} `{rule.target_kind}` | "
+                f"`{_cell(rule.factor)}`{note} | {_num(value.central)} {unit} | {rng} |"
+            )
     if pack.examples:
-        out += ["", "### Worked examples (checked by `equivmetrics validate`)", "",
-                "| given | to | expected | note |", "|---|---|---|---|"]
+        out += [
+            "",
+            "### Worked examples (checked by `equivmetrics validate`)",
+            "",
+            "| given | to | expected | note |",
+            "|---|---|---|---|",
+        ]
         for example in pack.examples:
             given = example.given + (f" (of {example.of})" if example.of else "")
             given += f" per {example.per}" if example.per else ""
             if example.params:
                 given += " with " + ", ".join(f"{k} = {v}" for k, v in example.params)
-            out.append(f"| {_cell(given)} | `{example.to}` | {example.expect} | "
-                       f"{_cell(example.note)} |")
+            out.append(
+                f"| {_cell(given)} | `{example.to}` | {example.expect} | {_cell(example.note)} |"
+            )
     out.append("")
     return out

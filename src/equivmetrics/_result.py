@@ -155,7 +155,8 @@ class Result:
         """A derivation a customer can check by hand, one line per step, with sources."""
         scalar = _is_scalar(self.input_magnitude)
         given = (
-            f"{_num(self.input_magnitude)} {self.input_unit}" if scalar
+            f"{_num(self.input_magnitude)} {self.input_unit}"
+            if scalar
             else f"{_count(self.input_magnitude)} values in {self.input_unit}"
         )
         lines = [f"{given} of {self.source_kind}"]
@@ -166,8 +167,11 @@ class Result:
             lines.append(
                 f"  {number}. {step.source_kind} -> {step.target_kind} by rule {step.rule!r}: "
                 f"{verb} {_num(step.factor)} {step.factor_unit}".rstrip()
-                + (f" (range {_num(step.factor_low)}–{_num(step.factor_high)})"
-                   if step.factor_low != step.factor_high else "")
+                + (
+                    f" (range {_num(step.factor_low)}–{_num(step.factor_high)})"
+                    if step.factor_low != step.factor_high
+                    else ""
+                )
             )
             lines.append(f"     factor = {step.expression}")
             lines.extend(f"       {p.describe()}" for p in step.parameters)

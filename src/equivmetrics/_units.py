@@ -148,8 +148,9 @@ def suggest_units(name: str, n: int = 3) -> list[str]:
     for prefix in _prefixes(id(reg)):  # "kWhh" -> "k" + close("Whh") -> "kWh"; "kwh" -> "kWh"
         rest = name[len(prefix) :]
         if rest and name.startswith(prefix):
-            found.update(prefix + m for m in difflib.get_close_matches(rest, names, n=n,
-                                                                         cutoff=0.75))
+            found.update(
+                prefix + m for m in difflib.get_close_matches(rest, names, n=n, cutoff=0.75)
+            )
             if rest.lower() in lowered:
                 found.add(prefix + lowered[rest.lower()])
     ranked = sorted(found, key=lambda c: -difflib.SequenceMatcher(None, name, c).ratio())

@@ -32,9 +32,7 @@ class Report:
         return not self.problems
 
 
-def validate(
-    *paths: str | Path, bundled: bool = True, limits: Limits | None = None
-) -> Report:
+def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = None) -> Report:
     """Load packs (the bundled ones too, unless ``bundled=False``) and run every example.
 
     Never raises for a problem in the packs: each one is in the report, with its location.
@@ -75,15 +73,17 @@ def _check(engine: Engine, example: Example) -> Problem | None:
         expected = read_value(example.expect, "expect")
         tenant = engine.with_params(**dict(example.params)) if example.params else engine
         unit_text = f"{expected.unit}"
-        result = tenant.convert(example.given, example.to, of=example.of, unit=unit_text,
-                                per=example.per)
+        result = tenant.convert(
+            example.given, example.to, of=example.of, unit=unit_text, per=example.per
+        )
     except (EquivMetricsError, ExprError) as exc:
         message = exc.message if isinstance(exc, ExprError) else str(exc)
         return Problem(where, "example", f"{example.given} -> {example.to} failed: {message}")
     got = float(result.magnitude)
     if not math.isclose(got, expected.central, rel_tol=example.tolerance):
         return Problem(
-            where, "example",
+            where,
+            "example",
             f"{example.given} -> {example.to} gave {_num(got)} {result.unit}, expected "
             f"{example.expect} (tolerance {example.tolerance:.2%})",
             "fix the pack's factors or the expected value, citing where it comes from",
@@ -94,9 +94,11 @@ def _check(engine: Engine, example: Example) -> Problem | None:
         want = read_value(text, bound).to(expected.unit).central
         have = float(getattr(result, bound))
         if not math.isclose(have, want, rel_tol=example.tolerance):
-            return Problem(where, f"example.{bound}",
-                           f"{example.given} -> {example.to}: {bound} is {_num(have)}, "
-                           f"expected {text}")
+            return Problem(
+                where,
+                f"example.{bound}",
+                f"{example.given} -> {example.to}: {bound} is {_num(have)}, expected {text}",
+            )
     return None
 
 

@@ -77,19 +77,37 @@ _Resolver.add_implicit_resolver(
 )
 
 
-class _Composer(
+class _PyComposer(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
     yaml.parser.Parser,
     yaml.composer.Composer,
     _Resolver,
 ):
+    """Pure-Python composition (used when PyYAML was built without libyaml)."""
+
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
+
+
+_Composer: type[Any]
+try:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    class _CComposer(CParser, _Resolver):
+        """libyaml's parser and composer (about 15x faster) with this module's resolver."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Resolver.__init__(self)
+
+    _Composer = _CComposer
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _Composer = _PyComposer
 
 
 _PLAIN_TAGS = {
