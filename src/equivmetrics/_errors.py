@@ -8,6 +8,7 @@ subclasses the builtin a caller would naturally catch (``ValueError``, ``LookupE
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -63,7 +64,23 @@ class Problem:
 
 
 class EquivMetricsError(Exception):
-    """Base class of every error raised by equivmetrics."""
+    """Base class of every error raised by equivmetrics.
+
+    Errors pickle with their structured fields, so an error raised in a worker process
+    arrives whole in the caller.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(
+    cls: type[EquivMetricsError], args: tuple[Any, ...], state: dict[str, Any]
+) -> EquivMetricsError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class PackError(EquivMetricsError, ValueError):

@@ -124,16 +124,12 @@ class Result:
     @property
     def low(self) -> Any:
         """The lower end of the range (same type as ``magnitude``)."""
-        a = self.input_magnitude * self.factor_low
-        b = self.input_magnitude * self.factor_high
-        return _pairwise(min, a, b)
+        return _bound(self.input_magnitude, self.factor_low, self.factor_high)
 
     @property
     def high(self) -> Any:
         """The upper end of the range (same type as ``magnitude``)."""
-        a = self.input_magnitude * self.factor_low
-        b = self.input_magnitude * self.factor_high
-        return _pairwise(max, a, b)
+        return _bound(self.input_magnitude, self.factor_high, self.factor_low)
 
     @property
     def quantity(self) -> Any:
@@ -225,15 +221,20 @@ def _count(value: Any) -> int:
         return 1
 
 
-def _pairwise(pick: Any, a: Any, b: Any) -> Any:
-    if _is_scalar(a):
-        return pick(a, b)
-    import numpy as np
+def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
+    """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
 
-    result = np.minimum(a, b) if pick is min else np.maximum(a, b)
-    if hasattr(a, "index") and not hasattr(result, "index"):  # keep pandas objects pandas
-        return type(a)(result, index=a.index)
-    return result
+    Factors are positive with ``low <= high``, so a negative input swaps the ends of its range.
+    """
+    if _is_scalar(x):
+        return x * (k_negative if x < 0 else k_positive)
+    out = x * k_positive
+    negative = x < 0
+    if negative.any():
+        if hasattr(out, "where") and not hasattr(out, "__array_function__"):  # pandas
+            return out.where(~negative, x * k_negative)
+        out[negative] = x[negative] * k_negative
+    return out
 
 
 def _num(value: Any) -> str:
