@@ -85,6 +85,24 @@ _NUMBER = re.compile(
 )
 
 
+MAX_UNIT_TEXT = 200
+_UNIT_TEXT = re.compile(r"^[\w\s*/^().+\-%°µΩ]*$")
+
+
+def _checked_text(text: str) -> str:
+    """Refuse unit text pint would silently misread (``"kWh $"`` reads as ``kWh``)."""
+    if len(text) > MAX_UNIT_TEXT:
+        raise UnitError(f"unit text longer than {MAX_UNIT_TEXT} characters", unit=text[:40])
+    if not _UNIT_TEXT.match(text):
+        bad = next(c for c in text if not _UNIT_TEXT.match(c))
+        raise UnitError(
+            f"unexpected {bad!r} in unit {text!r}; units use names, numbers, * / ^ ** and "
+            "parentheses",
+            unit=text,
+        )
+    return text
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_unit(text: str) -> PintUnit:
     """Parse a unit string with the library registry; raise :class:`UnitError` when unknown.
@@ -94,7 +112,7 @@ def parse_unit(text: str) -> PintUnit:
     reg = get_registry()
     if not isinstance(text, str):  # callers may pass anything at run time
         raise UnitError(f"a unit must be a string, not {type(text).__name__}", unit=repr(text))
-    stripped = text.strip()
+    stripped = _checked_text(text.strip())
     if not stripped:
         return reg.dimensionless
     try:
@@ -229,6 +247,33 @@ def unit_factor(source: PintUnit, target: PintUnit) -> float:
     return value
 
 
+_DIMENSION = re.compile(r"^\[[A-Za-z_][A-Za-z0-9_]*\]$")
+
+
+def _check_definition(definition: str) -> str | None:
+    """pint checks a definition only when the unit is first used; check it up front."""
+    text = definition.strip()
+    if text.startswith("["):
+        return None if _DIMENSION.match(text) else f"{text!r} is not a dimension like '[ticket]'"
+    try:
+        value = get_registry().parse_expression(_checked_text(text))
+    except UnitError as exc:
+        return str(exc)
+    except pint.errors.UndefinedUnitError as exc:
+        return f"unknown unit in {text!r}: {exc}"
+    except Exception as exc:
+        return f"cannot read {text!r}: {exc}"
+    if isinstance(value, pint.Quantity):
+        if not _is_multiplicative(value.units):
+            return f"{text!r} has an offset unit; use multiplicative units"
+        magnitude = value.magnitude
+    else:
+        magnitude = value
+    if not isinstance(magnitude, int | float) or not math.isfinite(magnitude) or magnitude <= 0:
+        return f"{text!r} must be a positive, finite multiple of known units"
+    return None
+
+
 def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> str | None:
     """Add ``name = definition`` to the registry; return an error message instead of raising.
 
@@ -256,6 +301,9 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
         clash = [a for a in aliases if a in reg]
         if clash:
             return f"alias {clash[0]!r} of unit {name!r} is already a unit name"
+        problem = _check_definition(definition)
+        if problem:
+            return f"cannot define unit {name!r}: {problem}"
         line = " = ".join((name, definition, *aliases))
         try:
             reg.define(line)

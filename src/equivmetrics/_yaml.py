@@ -143,11 +143,45 @@ def read_yaml(text: str, origin: str, limits: Limits | None = None) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlFailure(Problem(Location(origin), "", f"not valid YAML: {exc}")) from None
+    except RecursionError:  # the pure-Python composer recurses once per level
+        raise YamlFailure(
+            Problem(
+                _too_deep(text, origin, limits.max_depth),
+                "",
+                f"nested deeper than {limits.max_depth} levels",
+            )
+        ) from None
     finally:
         composer.dispose()
     if node is None:
         return None
     return _Builder(origin, limits).build(node, 0)
+
+
+_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _too_deep(text: str, origin: str, max_depth: int) -> Location:
+    """Where nesting first goes past ``max_depth``, found by scanning tokens (no recursion)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > max_depth:
+                    mark = token.start_mark
+                    return Location(origin, mark.line + 1, mark.column + 1)
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Location(origin)
 
 
 class _Builder:
