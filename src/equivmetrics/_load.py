@@ -380,13 +380,9 @@ class _Reader:
             table = self.mapping(
                 data["refuse_units"], self.where(data, "refuse_units"), f"{field}.refuse_units"
             )
-            for unit_name in table or {}:
-                reason = self.text(
-                    table,
-                    unit_name,
-                    f"{field}.refuse_units",  # type: ignore[arg-type]
-                    required=True,
-                )
+            for unit_name in table if table is not None else {}:
+                assert table is not None
+                reason = self.text(table, unit_name, f"{field}.refuse_units", required=True)
                 refuse.append((unit_name, reason))
         return KindSpec(
             name=key,
@@ -490,16 +486,13 @@ class _Reader:
         params: list[tuple[str, str]] = []
         if data.get("params") is not None:
             table = self.mapping(data["params"], self.where(data, "params"), f"{field}.params")
-            for pname in table or {}:
+            for pname in table if table is not None else {}:
+                assert table is not None
                 params.append(
                     (
                         pname,
                         self.text(
-                            table,
-                            pname,
-                            f"{field}.params",  # type: ignore[arg-type]
-                            required=True,
-                            allow_number=True,
+                            table, pname, f"{field}.params", required=True, allow_number=True
                         ),
                     )
                 )
