@@ -1,0 +1,224 @@
+"""The catalog: kinds with dimensions, evaluated parameters and factors, and the chosen paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import equivmetrics as em
+from equivmetrics._units import parse_unit
+
+TESTS = Path(__file__).resolve().parent
+GOOD = TESTS / "packs" / "good"
+
+HEADER = 'equivmetrics: 1\nname: {name}\nedition: "1"\nlicense: MIT\nsources:\n  s: {{title: T}}\n'
+
+
+def path_of(engine: em.Engine, source: str, target: str) -> list[tuple[str, bool]]:
+    return [(e.rule.id, e.inverse) for e in engine.catalog.paths[(source, target)]]
+
+
+def factor(engine: em.Engine, rule: str, unit: str) -> tuple[float, float, float]:
+    value = engine.catalog.default_factors[rule].to(parse_unit(unit))
+    return value.low, value.central, value.high
+
+
+def pack_error(tmp_path: Path, body: str) -> em.PackError:
+    path = tmp_path / "p.yaml"
+    path.write_text(HEADER.format(name="p") + body, encoding="utf-8")
+    with pytest.raises(em.PackError) as info:
+        em.load(path, bundled=False)
+    return info.value
+
+
+# -- productivity -----------------------------------------------------------------------------
+
+
+def test_productivity_kinds(prod: em.Engine) -> None:
+    kinds = prod.kinds
+    assert kinds["manual_work"].unit == "hour"
+    assert kinds["manual_work"].dimension == parse_unit("hour").dimensionality
+    assert kinds["fte"].dimension == parse_unit("FTE").dimensionality
+    assert kinds["labor_cost"].dimension == parse_unit("USD").dimensionality
+    assert kinds["transaction"].label_other == "transactions processed"
+    assert prod.catalog.claims[parse_unit("transaction")] == "transaction"
+
+
+def test_productivity_paths(prod: em.Engine) -> None:
+    assert path_of(prod, "transaction", "fte") == [
+        ("transaction_manual_work", False),
+        ("manual_work_fte", False),
+    ]
+    # two rules (via manual_work) beat three (via fte)
+    assert path_of(prod, "transaction", "labor_cost") == [
+        ("transaction_manual_work", False),
+        ("manual_work_labor_cost", False),
+    ]
+    # one direct rule beats two
+    assert path_of(prod, "fte", "labor_cost") == [("fte_labor_cost", False)]
+    # walked backwards: rules are reversible by default
+    assert path_of(prod, "labor_cost", "transaction") == [
+        ("manual_work_labor_cost", True),
+        ("transaction_manual_work", True),
+    ]
+    assert path_of(prod, "fte", "transaction") == [
+        ("manual_work_fte", True),
+        ("transaction_manual_work", True),
+    ]
+
+
+def test_productivity_factors_and_ranges(prod: em.Engine) -> None:
+    # 1 / [1720, 2080, 2087] hour/FTE/year = [1/2087, 1/2080, 1/1720] FTE year/hour
+    low, mid, high = factor(prod, "manual_work_fte", "FTE*year/hour")
+    assert (low, mid, high) == pytest.approx((1 / 2087, 1 / 2080, 1 / 1720), rel=1e-12)
+    # [1720 x 45.65, 2080 x 48.05, 2087 x 48.05] = [78,518, 99,944, 100,280.35] USD/FTE/year
+    low, mid, high = factor(prod, "fte_labor_cost", "USD/FTE/year")
+    assert (low, mid, high) == pytest.approx((78_518, 99_944, 100_280.35), rel=1e-12)
+    # 3 min/transaction, range 1-10
+    low, mid, high = factor(prod, "transaction_manual_work", "minute/transaction")
+    assert (low, mid, high) == pytest.approx((1, 3, 10), rel=1e-12)
+
+
+def test_productivity_parameters(prod: em.Engine) -> None:
+    cost = prod.catalog.parameters["hourly_labor_cost"]
+    assert cost.spec.source.key == "bls_ecec_2025q2"
+    assert cost.spec.source.edition == "June 2025"
+    value = cost.value.to(parse_unit("USD/hour"))
+    assert (value.low, value.central, value.high) == pytest.approx((45.65, 48.05, 48.05), rel=1e-12)
+    assert prod.catalog.parameters["minutes_per_transaction"].spec.assumption is True
+    assert prod.catalog.parameters["hours_per_fte_year"].spec.assumption is False
+
+
+def test_catalog_cannot_be_changed_behind_the_engines_back() -> None:
+    # Engines and their tenants share one catalog: it must not be mutable through them.
+    # (A fresh engine, so that a failure here cannot spoil the shared fixtures.)
+    engine = em.load(GOOD / "preferred.yaml", bundled=False)
+    tenant = engine.with_params()
+    with pytest.raises(TypeError):
+        engine.kinds["sneaky"] = engine.kinds["a"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        engine.catalog.rules.pop("ab")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        engine.catalog.paths.clear()  # type: ignore[attr-defined]
+    assert "sneaky" not in tenant.kinds
+
+
+# -- the test energy pack ---------------------------------------------------------------------
+
+
+def test_energy_paths(energy: em.Engine) -> None:
+    assert path_of(energy, "electricity", "gasoline") == [
+        ("electricity_co2e", False),
+        ("co2e_gasoline", False),
+    ]
+    assert path_of(energy, "heat", "electricity") == [
+        ("heat_co2e", False),
+        ("electricity_co2e", True),
+    ]
+    assert path_of(energy, "walking", "running") == [
+        ("food_walking", True),
+        ("food_running", False),
+    ]
+    assert ("co2e", "tree") in energy.catalog.paths
+    assert ("tree", "co2e") not in energy.catalog.paths  # reversible: false
+    assert not any("island" in pair for pair in energy.catalog.paths)
+
+
+def test_energy_factors(energy: em.Engine) -> None:
+    # 1 / (8887 g/gallon) = 1000 / 8887 gallon/kg = 0.1125239 gallon/kg
+    low, mid, high = factor(energy, "co2e_gasoline", "gallon/kg")
+    assert low == mid == high
+    assert mid == pytest.approx(1000 / 8887, rel=1e-12)
+    # 1 / [50, 60, 75] kg/count = [1/75, 1/60, 1/50] count/kg
+    assert factor(energy, "co2e_tree", "count/kg") == pytest.approx(
+        (1 / 75, 1 / 60, 1 / 50), rel=1e-12
+    )
+
+
+def test_kinds_sharing_a_dimension_stay_apart(energy: em.Engine) -> None:
+    assert energy.kinds["electricity"].dimension == energy.kinds["heat"].dimension
+    assert energy.kinds["walking"].dimension == energy.kinds["running"].dimension
+    assert ("electricity", "heat") in energy.catalog.paths  # only through rules (via co2e)
+    assert len(energy.catalog.paths[("electricity", "heat")]) == 2
+
+
+def test_preferred_rule_settles_equally_short_paths() -> None:
+    engine = em.load(GOOD / "preferred.yaml", bundled=False)
+    assert path_of(engine, "a", "d") == [("ac", False), ("cd", False)]
+    assert path_of(engine, "d", "a") == [("cd", True), ("ac", True)]
+
+
+# -- meaning checks on small inline packs ----------------------------------------------------
+
+
+def test_factor_may_carry_one_time_dimension(tmp_path: Path) -> None:
+    # per year (a capacity to a rate) is fine; per year squared is not
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  a: {unit: kg}\n  b: {unit: m}\n"
+        "rules:\n  - {id: ok, from: a, to: b, factor: 2 m/kg/year, source: s}\n"
+        "  - {id: bad, from: b, to: a, factor: 2 kg/m/year**2, source: s}\n",
+    )
+    assert [(p.field, p.location.line) for p in error.problems] == [("rules.bad.factor", 12)]
+
+
+def test_input_unit_claimed_twice(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  a: {unit: kWh, input_units: [kWh]}\n  b: {unit: kWh, input_units: [kWh]}\n",
+    )
+    [problem] = error.problems
+    assert problem.field == "kinds.b.input_units"
+    assert problem.location.line == 9
+    assert "'a'" in problem.message
+
+
+def test_input_unit_of_another_dimension(tmp_path: Path) -> None:
+    error = pack_error(tmp_path, "kinds:\n  a: {unit: kWh, input_units: [kg]}\n")
+    [problem] = error.problems
+    assert problem.field == "kinds.a.input_units"
+    assert "'kg'" in problem.message
+
+
+def test_duplicate_rule_id(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  a: {unit: kg}\n  b: {unit: m}\n  c: {unit: s}\n"
+        "rules:\n  - {id: r, from: a, to: b, factor: 2 m/kg, source: s}\n"
+        "  - {id: r, from: b, to: c, factor: 2 s/m, source: s}\n",
+    )
+    [problem] = error.problems
+    assert (problem.field, problem.location.line) == ("rules.r.id", 13)
+
+
+def test_unknown_kind_in_a_rule_suggests(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  energy: {unit: kg}\n  mass: {unit: m}\n"
+        "rules:\n  - {id: r, from: enregy, to: mass, factor: 2 m/kg, source: s}\n",
+    )
+    [problem] = error.problems
+    assert "'enregy'" in problem.message
+    assert "'energy'" in problem.hint
+
+
+def test_parameter_with_bounds_of_another_dimension(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path, "parameters:\n  p: {value: 2 kg, low: 1 m, high: 3 kg, source: s}\n"
+    )
+    [problem] = error.problems
+    assert (problem.field, problem.location.line) == ("parameters.p", 8)
+    assert "low" in problem.message
+
+
+def test_zero_factor_is_refused(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  a: {unit: kg}\n  b: {unit: m}\n"
+        "parameters:\n  p: {value: 2 m/kg, low: 0 m/kg, high: 3 m/kg, source: s}\n"
+        "rules:\n  - {id: r, from: a, to: b, factor: p}\n",
+    )
+    [problem] = error.problems
+    assert problem.field == "rules.r.factor"
+    assert "positive" in problem.message

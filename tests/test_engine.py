@@ -1,0 +1,753 @@
+"""Engine.convert and Engine.with_params: worked examples, every kind of input, every error.
+
+Expected values are worked by hand from the cited constants of conversions/productivity.yaml
+(3 min/transaction, range 1-10; 2,080 h/FTE/year, range 1,720-2,087; $48.05/h, range
+$45.65-$48.05) and of the test energy pack (tests/packs/good/energy.yaml).
+"""
+
+from __future__ import annotations
+
+import decimal
+import threading
+from pathlib import Path
+
+import numpy as np
+import pint
+import pytest
+from hypothesis import given
+
+import equivmetrics as em
+from strategies import SETTINGS, not_quantities
+
+TESTS = Path(__file__).resolve().parent
+PRODUCTIVITY = TESTS.parent / "conversions" / "productivity.yaml"
+
+TX = "12000 transaction/month"
+
+# -- the brief's case: 12,000 transactions a month --------------------------------------------
+
+
+def test_transactions_to_manual_work(prod: em.Engine) -> None:
+    # 12,000 x 3 min = 36,000 min = 600 h/month; range 12,000 x [1, 10] min = [200, 2,000] h
+    r = prod.convert(TX, "manual_work")
+    assert r.magnitude == pytest.approx(600, rel=1e-12)
+    assert r.unit == "hour/month"
+    assert (r.kind, r.source_kind) == ("manual_work", "transaction")
+    assert (r.low, r.high) == pytest.approx((200, 2000), rel=1e-12)
+    [step] = r.steps
+    assert step.rule == "transaction_manual_work"
+    assert (step.source_kind, step.target_kind, step.inverse) == (
+        "transaction",
+        "manual_work",
+        False,
+    )
+    [use] = step.parameters
+    assert use.name == "minutes_per_transaction"
+    assert (use.low, use.value, use.high) == pytest.approx((1, 3, 10), rel=1e-12)
+    assert "min" in use.unit
+    assert use.source is not None
+    assert use.source.key == "assumption_minutes_per_transaction"
+    assert use.assumption is True
+    assert use.overridden is False
+
+
+def test_transactions_to_fte(prod: em.Engine) -> None:
+    # 600 h/month x 12 months / 2,080 h per FTE-year = 7,200 / 2,080 = 3.4615 FTE
+    # low 200 x 12 / 2,087 = 1.14998; high 2,000 x 12 / 1,720 = 13.9535
+    r = prod.convert(TX, "fte")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.unit == "FTE"
+    assert r.low == pytest.approx(1.149976, rel=1e-6)
+    assert r.high == pytest.approx(13.953488, rel=1e-6)
+    assert [s.rule for s in r.steps] == ["transaction_manual_work", "manual_work_fte"]
+    first, second = r.steps
+    # each step's cumulative factor turns the input into the value after that step
+    assert 12000 * first.cumulative == pytest.approx(600, rel=1e-12)
+    assert first.unit == "hour/month"
+    assert 12000 * second.cumulative == pytest.approx(3.461538, rel=1e-6)
+    assert second.unit == "FTE"
+    [use] = second.parameters
+    assert use.name == "hours_per_fte_year"
+    assert (use.low, use.value, use.high) == pytest.approx((1720, 2080, 2087), rel=1e-12)
+    assert use.source is not None
+    assert use.source.key == "gao_fte"
+    assert use.source.edition == "2011"
+    assert "Government Accountability Office" in use.source.publisher
+    assert second.factor == pytest.approx(1 / 2080, rel=1e-12)
+    assert (second.factor_low, second.factor_high) == pytest.approx((1 / 2087, 1 / 1720), rel=1e-12)
+
+
+def test_transactions_to_labor_cost(prod: em.Engine) -> None:
+    # 600 h x $48.05 = $28,830/month; low 200 x 45.65 = 9,130; high 2,000 x 48.05 = 96,100
+    r = prod.convert(TX, "labor_cost")
+    assert r.magnitude == pytest.approx(28830, rel=1e-12)
+    assert r.unit == "USD/month"
+    assert (r.low, r.high) == pytest.approx((9130, 96100), rel=1e-12)
+    assert [s.rule for s in r.steps] == ["transaction_manual_work", "manual_work_labor_cost"]
+    [use] = r.steps[1].parameters
+    assert use.name == "hourly_labor_cost"
+    assert use.value == pytest.approx(48.05, rel=1e-12)
+    assert use.source is not None
+    assert use.source.key == "bls_ecec_2025q2"
+
+
+def test_explain_shows_every_step_and_source(prod: em.Engine) -> None:
+    text = prod.convert("12,000 transaction/month", "fte").explain()
+    for fragment in [
+        "12,000 transaction/month",
+        "transaction_manual_work",
+        "manual_work_fte",
+        "minutes_per_transaction",
+        "hours_per_fte_year",
+        "GAO-11-78SP",
+        "assumption",
+        "600 hour/month",
+        "3.46",
+    ]:
+        assert fragment in text, fragment
+    # steps in order
+    assert text.index("transaction_manual_work") < text.index("manual_work_fte")
+
+
+def test_default_engine_does_the_brief_case() -> None:
+    # em.convert uses the bundled packs; 7,200 / 2,080 = 3.4615 FTE
+    r = em.convert("12,000 transaction/month", "fte")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert em.load() is em.default_engine()
+
+
+def test_fte_to_labor_cost_by_the_direct_rule(prod: em.Engine) -> None:
+    # 3.5 FTE x 2,080 h x $48.05 = $349,804 a year
+    # low 3.5 x 1,720 x 45.65 = 274,813; high 3.5 x 2,087 x 48.05 = 350,981.225
+    r = prod.convert("3.5 FTE", "labor_cost")
+    assert r.magnitude == pytest.approx(349_804, rel=1e-12)
+    assert r.unit == "USD/year"
+    assert (r.low, r.high) == pytest.approx((274_813, 350_981.225), rel=1e-12)
+    assert [s.rule for s in r.steps] == ["fte_labor_cost"]
+    monthly = prod.convert("3.5 FTE", "labor_cost", unit="USD/month")
+    assert monthly.magnitude == pytest.approx(349_804 / 12, rel=1e-12)
+
+
+def test_backwards_through_a_chain(prod: em.Engine) -> None:
+    # $28,830 a month of labour at $48.05/h = 600 h/month = 12,000 transactions at 3 min
+    r = prod.convert("28830 USD/month", "transaction", of="labor_cost")
+    assert r.magnitude == pytest.approx(12000, rel=1e-12)
+    assert r.unit == "transaction/month"
+    assert [(s.rule, s.inverse) for s in r.steps] == [
+        ("manual_work_labor_cost", True),
+        ("transaction_manual_work", True),
+    ]
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+def test_total_to_capacity_needs_a_period(prod: em.Engine) -> None:
+    with pytest.raises(em.PeriodError) as info:
+        prod.convert("600 hour", "fte", of="manual_work")
+    message = str(info.value)
+    assert "per=" in message
+    assert "month" in message
+    assert isinstance(info.value, em.UnitError)
+
+
+def test_total_with_per_month(prod: em.Engine) -> None:
+    # 600 h in a month: 600 x 12 / 2,080 = 3.4615 FTE
+    r = prod.convert("600 hour", "fte", of="manual_work", per="month")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.unit == "FTE"
+
+
+def test_total_with_per_thirty_days(prod: em.Engine) -> None:
+    # 600 h in 30 days = 20 h/day x 365.25 days / 2,080 = 7,305 / 2,080 = 3.5120 FTE
+    r = prod.convert("600 hour", "fte", of="manual_work", per="30 day")
+    assert r.magnitude == pytest.approx(3.512019, rel=1e-6)
+
+
+def test_total_to_capacity_as_fte_years(prod: em.Engine) -> None:
+    # 600 h / 2,080 h per FTE-year = 0.28846 FTE-years
+    r = prod.convert("600 hour", "fte", of="manual_work", unit="FTE*year")
+    assert r.magnitude == pytest.approx(0.288462, rel=1e-5)
+
+
+def test_total_transactions_to_capacity(prod: em.Engine) -> None:
+    with pytest.raises(em.PeriodError, match="per="):
+        prod.convert("12000 transaction", "fte")
+
+
+def test_totals_stay_totals(prod: em.Engine) -> None:
+    # 600 h x $48.05 = $28,830
+    r = prod.convert("600 hour", "labor_cost", of="manual_work")
+    assert r.magnitude == pytest.approx(28830, rel=1e-12)
+    assert r.unit == "USD"
+
+
+def test_per_on_a_rate_is_refused(prod: em.Engine) -> None:
+    with pytest.raises(em.PeriodError, match="already a rate"):
+        prod.convert(TX, "fte", per="month")
+
+
+@pytest.mark.parametrize("per", ["kg", "0 day", "-1 month", "kWhh"])
+def test_per_must_be_a_positive_time(prod: em.Engine, per: str) -> None:
+    with pytest.raises(em.UnitError, match="per="):
+        prod.convert("600 hour", "fte", of="manual_work", per=per)
+
+
+def test_per_must_be_text(prod: em.Engine) -> None:
+    with pytest.raises(em.InputError):
+        prod.convert("600 hour", "fte", of="manual_work", per=30)  # type: ignore[arg-type]
+
+
+def test_rate_result_asked_as_a_total(prod: em.Engine) -> None:
+    with pytest.raises(em.PeriodError) as info:
+        prod.convert(TX, "manual_work", unit="hour")
+    assert "hour/month" in str(info.value)
+
+
+def test_result_unit_of_another_dimension(prod: em.Engine) -> None:
+    with pytest.raises(em.UnitError) as info:
+        prod.convert(TX, "manual_work", unit="USD/month")
+    assert "manual_work" in str(info.value)
+    assert "'USD/month'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("unit", "value"),
+    [
+        ("hour/month", 600),
+        ("hour/year", 7200),
+        ("minute/month", 36000),
+        ("hour/day", 600 / 30.4375),
+    ],
+)
+def test_result_unit(prod: em.Engine, unit: str, value: float) -> None:
+    r = prod.convert(TX, "manual_work", unit=unit)
+    assert r.unit == unit
+    assert r.magnitude == pytest.approx(value, rel=1e-12)
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quantity",
+    [
+        "12000 transaction/month",
+        "12,000 transaction/month",
+        "12_000 transaction/month",
+        "1.2e4 transaction/month",
+        "  12000   transaction / month ",
+        (12000, "transaction/month"),
+        (12000.0, "transaction/month"),
+        (np.float64(12000), "transaction/month"),
+        (np.int64(12000), "transaction/month"),
+        "144000 transaction/year",
+        "144,000 transaction/year",
+    ],
+)
+def test_input_forms(prod: em.Engine, quantity: object) -> None:
+    r = prod.convert(quantity, "fte")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+
+
+def test_rates_per_day_give_the_same_capacity(prod: em.Engine) -> None:
+    # 12,000 a month = 12,000 / 30.4375 a day (pint: a month is 365.25 / 12 days)
+    per_day = prod.convert((12000 / 30.4375, "transaction/day"), "fte")
+    assert per_day.magnitude == pytest.approx(3.461538, rel=1e-6)
+    per_hour = prod.convert((12000 / 730.5, "transaction/hour"), "fte")
+    assert per_hour.magnitude == pytest.approx(3.461538, rel=1e-6)
+
+
+def test_rate_keeps_its_period(prod: em.Engine) -> None:
+    # 400 transactions a day x 3 min = 1,200 min = 20 h a day
+    r = prod.convert("400 transaction/day", "manual_work")
+    assert r.magnitude == pytest.approx(20, rel=1e-12)
+    assert r.unit == "hour/day"
+
+
+def test_array_in_array_out(prod: em.Engine) -> None:
+    values = np.array([12000.0, 0.0, np.nan, 24000.0])
+    r = prod.convert((values, "transaction/month"), "manual_work")
+    assert isinstance(r.magnitude, np.ndarray)
+    assert r.magnitude.shape == (4,)
+    np.testing.assert_allclose(r.magnitude[[0, 1, 3]], [600, 0, 1200], rtol=1e-12)
+    assert np.isnan(r.magnitude[2])
+    assert np.isnan(r.low[2])
+    assert np.isnan(r.high[2])
+    np.testing.assert_allclose(r.low[[0, 3]], [200, 400], rtol=1e-12)
+    np.testing.assert_allclose(r.high[[0, 3]], [2000, 4000], rtol=1e-12)
+    assert values[0] == 12000.0  # the input is not modified
+
+
+def test_integer_arrays_and_lists(prod: em.Engine) -> None:
+    ints = prod.convert((np.array([12000, 24000]), "transaction/month"), "manual_work")
+    np.testing.assert_allclose(ints.magnitude, [600, 1200], rtol=1e-12)
+    listed = prod.convert(([12000, 24000], "transaction/month"), "manual_work")
+    np.testing.assert_allclose(listed.magnitude, [600, 1200], rtol=1e-12)
+
+
+def test_two_dimensional_arrays(prod: em.Engine) -> None:
+    grid = np.full((2, 3), 12000.0)
+    r = prod.convert((grid, "transaction/month"), "manual_work")
+    assert r.magnitude.shape == (2, 3)
+    np.testing.assert_allclose(r.magnitude, 600, rtol=1e-12)
+
+
+def test_nan_scalar_stays_nan(prod: em.Engine) -> None:
+    r = prod.convert("nan transaction/month", "fte")
+    assert np.isnan(r.magnitude)
+
+
+def test_quantity_of_the_library_registry(prod: em.Engine) -> None:
+    reg = em.get_registry()
+    r = prod.convert(reg.Quantity(12000, "transaction/month"), "fte")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    arr = prod.convert(reg.Quantity(np.array([12000.0, 24000.0]), "transaction/month"), "fte")
+    np.testing.assert_allclose(arr.magnitude, [3.461538, 6.923077], rtol=1e-6)
+
+
+def _definitions(registry: pint.UnitRegistry) -> dict[str, str]:
+    return {name: repr(d) for name, d in registry._units.items()}
+
+
+def test_quantity_of_a_host_registry() -> None:
+    # Its own engine: the host registry must stay untouched by everything the library does.
+    host = pint.UnitRegistry()
+    host.define("transaction = [txn_host]")
+    before = _definitions(host)
+    engine = em.load(PRODUCTIVITY, bundled=False)
+    r = engine.convert(host.Quantity(12000, "transaction/month"), "fte")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    # 600 h/month of manual work from the host's own units
+    work = engine.convert(host.Quantity(600, "hour/month"), "fte", of="manual_work")
+    assert work.magnitude == pytest.approx(3.461538, rel=1e-6)
+    arr = engine.convert(
+        host.Quantity(np.array([600.0, 1200.0]), "hour/month"), "fte", of="manual_work"
+    )
+    np.testing.assert_allclose(arr.magnitude, [3.461538, 6.923077], rtol=1e-6)
+    assert _definitions(host) == before
+    assert "FTE" not in host
+    assert "USD" not in host
+
+
+@pytest.mark.parametrize("fmt", ["~P", "P", "~C", "~D", "~L", "~H"])
+def test_host_registry_display_format_does_not_matter(prod: em.Engine, fmt: str) -> None:
+    # A notebook often sets its registry's default format (pretty, LaTeX, HTML); quantities
+    # from it must still be read correctly.
+    host = pint.UnitRegistry()
+    host.formatter.default_format = fmt
+    r = prod.convert(host.Quantity(600, "hour/month"), "fte", of="manual_work")
+    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+
+def test_unknown_target_kind_suggests(prod: em.Engine) -> None:
+    with pytest.raises(em.UnknownKindError) as info:
+        prod.convert(TX, "ftee")
+    assert info.value.kind == "ftee"
+    assert "'ftee'" in str(info.value)
+    assert "did you mean 'fte'" in str(info.value)
+    assert "fte" in info.value.known
+    assert isinstance(info.value, LookupError)
+
+
+def test_unknown_source_kind(prod: em.Engine) -> None:
+    with pytest.raises(em.UnknownKindError) as info:
+        prod.convert("600 hour", "fte", of="manual_wrok", per="month")
+    assert info.value.kind == "manual_wrok"
+    assert "'manual_work'" in str(info.value)
+
+
+def test_ambiguous_kind_lists_candidates(energy: em.Engine) -> None:
+    # MJ is energy: electricity, heat and food_energy all measure it, and no kind claims MJ
+    with pytest.raises(em.AmbiguousKindError) as info:
+        energy.convert("5 MJ", "co2e")
+    assert sorted(info.value.candidates) == ["electricity", "food_energy", "heat"]
+    assert info.value.unit == "MJ"
+    assert "of=" in str(info.value)
+    for name in ("electricity", "food_energy", "heat"):
+        assert name in str(info.value)
+
+
+def test_ambiguous_time_kinds(energy: em.Engine) -> None:
+    with pytest.raises(em.AmbiguousKindError) as info:
+        energy.convert("30 minute", "food_energy")
+    assert sorted(info.value.candidates) == ["running", "walking"]
+
+
+def test_claimed_unit_decides(energy: em.Engine) -> None:
+    # kWh is claimed by electricity although heat is measured in it too: 10 x 0.4 = 4 kg
+    r = energy.convert("10 kWh", "co2e")
+    assert r.source_kind == "electricity"
+    assert r.magnitude == pytest.approx(4, rel=1e-12)
+
+
+def test_no_path(energy: em.Engine) -> None:
+    with pytest.raises(em.NoPathError) as info:
+        energy.convert("3 acre", "co2e", of="island")
+    assert (info.value.source, info.value.target) == ("island", "co2e")
+    assert "'island'" in str(info.value)
+    assert "'co2e'" in str(info.value)
+
+
+def test_no_path_against_a_one_way_rule(energy: em.Engine) -> None:
+    # co2e -> tree is not reversible: trees cannot be turned back into CO2e
+    with pytest.raises(em.NoPathError) as info:
+        energy.convert("3 count", "co2e", of="tree")
+    assert (info.value.source, info.value.target) == ("tree", "co2e")
+    assert "'tree'" in str(info.value)
+
+
+def test_unit_that_no_kind_measures(prod: em.Engine) -> None:
+    with pytest.raises(em.UnitError) as info:
+        prod.convert("3 kg", "fte")
+    assert "'kg'" in str(info.value)
+
+
+def test_unit_that_does_not_fit_the_named_kind(prod: em.Engine) -> None:
+    with pytest.raises(em.UnitError) as info:
+        prod.convert("3 kg", "fte", of="manual_work")
+    assert "manual_work" in str(info.value)
+
+
+@pytest.mark.parametrize("quantity", ["12", "12 percent", (12, ""), (0.5, "dimensionless")])
+def test_a_bare_number_is_not_a_rate(prod: em.Engine, quantity: object) -> None:
+    # "12" has no unit: it is not 12 hours per hour (nor per second) of manual work.
+    with pytest.raises(em.UnitError):
+        prod.convert(quantity, "fte", of="manual_work")
+
+
+def test_unknown_unit_in_the_input_suggests(prod: em.Engine) -> None:
+    with pytest.raises(em.UnitError) as info:
+        prod.convert("12000 transactoin/month", "fte")
+    assert "'transactoin'" in str(info.value)
+    assert "'transaction'" in str(info.value)
+
+
+@SETTINGS
+@given(text=not_quantities)
+def test_text_that_is_not_a_quantity(prod: em.Engine, text: str) -> None:
+    with pytest.raises(em.UnitError) as info:
+        prod.convert(text, "fte")
+    message = str(info.value)
+    # the message quotes what it could not read
+    assert any(part in message for part in text.split()) or repr(text) in message
+
+
+@pytest.mark.parametrize("text", ["1,5 hour", "12,00 hour", "1,2,3 hour", "12,0000 hour"])
+def test_commas_only_separate_thousands(prod: em.Engine, text: str) -> None:
+    # "1,5 hour" is a European decimal or a typo; reading it as 15 hours is a silent wrong number.
+    with pytest.raises(em.UnitError):
+        prod.convert(text, "labor_cost", of="manual_work")
+
+
+@pytest.mark.parametrize(
+    "quantity",
+    [
+        (True, "hour"),
+        ("600", "hour"),
+        (None, "hour"),
+        (1 + 2j, "hour"),
+        (decimal.Decimal("600"), "hour"),
+        (np.array(["600"]), "hour"),
+        (np.array([True]), "hour"),
+        (np.array([1 + 2j]), "hour"),
+        ([600, "x"], "hour"),
+        ({"value": 600}, "hour"),
+        (600, "hour", "extra"),
+        (600, 3),
+        600,
+        None,
+        b"600 hour",
+        {"magnitude": 600, "unit": "hour"},
+    ],
+    ids=repr,
+)
+def test_bad_magnitude_types(prod: em.Engine, quantity: object) -> None:
+    with pytest.raises(em.InputError) as info:
+        prod.convert(quantity, "labor_cost", of="manual_work")
+    assert isinstance(info.value, TypeError)
+    assert str(info.value)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"to": 3},
+        {"to": ["fte"]},
+        {"of": ["manual_work"]},
+        {"unit": ["FTE"]},
+        {"per": ["month"]},
+        {"of": 3},
+    ],
+    ids=repr,
+)
+def test_bad_option_types(prod: em.Engine, options: dict[str, object]) -> None:
+    kwargs: dict[str, object] = {"to": "fte", "of": "manual_work", **options}
+    to = kwargs.pop("to")
+    with pytest.raises(em.InputError):
+        prod.convert("600 hour", to, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("quantity", ["20 degC", (20, "degF"), (20, "degC/hour")])
+def test_offset_units_are_refused(prod: em.Engine, quantity: object) -> None:
+    with pytest.raises(em.UnitError, match="offset"):
+        prod.convert(quantity, "fte")
+
+
+def test_offset_quantity_from_a_host_registry(prod: em.Engine) -> None:
+    host = pint.UnitRegistry()
+    with pytest.raises(em.UnitError, match="offset"):
+        prod.convert(host.Quantity(20, "degC"), "fte")
+
+
+# -- same kind, unit conversion only ----------------------------------------------------------
+
+
+def test_same_kind_is_a_unit_conversion(prod: em.Engine) -> None:
+    r = prod.convert("90 minute", "manual_work", of="manual_work")
+    assert r.magnitude == pytest.approx(1.5, rel=1e-12)
+    assert r.unit == "hour"
+    assert r.steps == ()
+    assert r.low == r.high == r.magnitude
+    assert "no rule" in r.explain()
+
+
+# -- the energy test pack ---------------------------------------------------------------------
+
+
+def test_electricity_to_co2e_and_gasoline(energy: em.Engine) -> None:
+    # 12,400 kWh x 0.4 kg/kWh = 4,960 kg (range x 0.3 = 3,720 to x 0.5 = 6,200)
+    co2 = energy.convert((12400, "kWh"), "co2e")
+    assert co2.magnitude == pytest.approx(4960, rel=1e-12)
+    assert co2.unit == "kg"
+    assert (co2.low, co2.high) == pytest.approx((3720, 6200), rel=1e-12)
+    # 4,960 kg / 8.887 kg per gallon = 558.12 gallons
+    gas = energy.convert((12400, "kWh"), "gasoline")
+    assert gas.magnitude == pytest.approx(558.1186, rel=1e-6)
+    assert gas.unit == "gallon"
+    tonnes = energy.convert((12400, "kWh"), "co2e", unit="t")
+    assert tonnes.magnitude == pytest.approx(4.96, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit"), [(12400, "kWh"), (12_400_000, "Wh"), (12.4, "MWh"), (44_640, "MJ")]
+)
+def test_energy_in_any_unit(energy: em.Engine, amount: float, unit: str) -> None:
+    # 12.4 MWh = 12,400 kWh = 12,400,000 Wh = 44,640 MJ (1 kWh = 3.6 MJ) -> 4,960 kg
+    r = energy.convert((amount, unit), "co2e", of="electricity")
+    assert r.magnitude == pytest.approx(4960, rel=1e-12)
+
+
+def test_kinds_of_one_dimension_do_not_mix(energy: em.Engine) -> None:
+    # 10 kWh of electricity is 4 kg CO2e, which heat emits with 4 / 0.2 = 20 kWh
+    # (range: [3, 5] kg / 0.2 = [15, 25] kWh) -- not 10 kWh
+    r = energy.convert("10 kWh", "heat")
+    assert r.magnitude == pytest.approx(20, rel=1e-12)
+    assert (r.low, r.high) == pytest.approx((15, 25), rel=1e-12)
+    # 30 min walking x 4 kcal/min = 120 kcal = 120 / 10 = 12 min running
+    run = energy.convert("30 minute", "running", of="walking")
+    assert run.magnitude == pytest.approx(12, rel=1e-12)
+
+
+def test_food_energy_to_activity(energy: em.Engine) -> None:
+    # 420 kcal / 4 kcal per min = 105 min walking; / 10 = 42 min running
+    assert energy.convert("420 kcal", "walking").magnitude == pytest.approx(105, rel=1e-12)
+    assert energy.convert("420 kcal", "running").magnitude == pytest.approx(42, rel=1e-12)
+    hours = energy.convert("420 kcal", "walking", unit="hour")
+    assert hours.magnitude == pytest.approx(1.75, rel=1e-12)
+
+
+def test_trees(energy: em.Engine) -> None:
+    # 4,960 kg / 60 kg per tree = 82.667; range 4,960 / 75 = 66.133 to 4,960 / 50 = 99.2
+    r = energy.convert("4960 kg", "tree")
+    assert r.magnitude == pytest.approx(82.6667, rel=1e-5)
+    assert (r.low, r.high) == pytest.approx((66.1333, 99.2), rel=1e-5)
+
+
+# -- tenants ----------------------------------------------------------------------------------
+
+
+def test_with_params_returns_a_new_engine(prod: em.Engine) -> None:
+    before = prod.convert(TX, "fte")
+    tenant = prod.with_params(minutes_per_transaction="4 min/transaction")
+    assert tenant is not prod
+    assert isinstance(tenant, em.Engine)
+    # 12,000 x 4 min = 800 h/month; x 12 / 2,080 = 4.6154 FTE
+    assert tenant.convert(TX, "fte").magnitude == pytest.approx(4.615385, rel=1e-6)
+    after = prod.convert(TX, "fte")
+    assert after == before
+    assert after.magnitude == pytest.approx(3.461538, rel=1e-6)
+
+
+def test_override_without_range_is_exact(prod: em.Engine) -> None:
+    tenant = prod.with_params(minutes_per_transaction="4 min/transaction")
+    # 800 h/month x 12 = 9,600 h/year; low / 2,087 = 4.59990, high / 1,720 = 5.58140
+    r = tenant.convert(TX, "fte")
+    assert (r.low, r.high) == pytest.approx((4.599904, 5.581395), rel=1e-6)
+    use = r.steps[0].parameters[0]
+    assert use.overridden is True
+    assert use.source is None
+    assert use.low == use.value == use.high == pytest.approx(4, rel=1e-12)
+    assert "set for this engine" in r.explain()
+
+
+def test_override_with_a_range(prod: em.Engine) -> None:
+    tenant = prod.with_params(
+        minutes_per_transaction={
+            "value": "4 min/transaction",
+            "low": "2 min/transaction",
+            "high": "6 min/transaction",
+        }
+    )
+    # 12,000 x [2, 4, 6] min = [400, 800, 1,200] h/month
+    r = tenant.convert(TX, "manual_work")
+    assert (r.low, r.magnitude, r.high) == pytest.approx((400, 800, 1200), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "4 min/transaction",
+        "4 minute / transaction",
+        "240 second/transaction",
+        (4, "min/transaction"),
+        (4 / 60, "hour/transaction"),
+        "1 / (15 transaction/hour)",
+    ],
+    ids=repr,
+)
+def test_override_in_any_unit(prod: em.Engine, value: object) -> None:
+    # 4 min = 240 s = 1/15 h per transaction: 800 h/month; 800 x $48.05 = $38,440
+    tenant = prod.with_params(minutes_per_transaction=value)
+    assert tenant.convert(TX, "labor_cost").magnitude == pytest.approx(38_440, rel=1e-9)
+
+
+def test_override_with_a_quantity(prod: em.Engine) -> None:
+    reg = em.get_registry()
+    tenant = prod.with_params(hourly_labor_cost=reg.Quantity(55, "USD/hour"))
+    # 600 h x $55 = $33,000
+    assert tenant.convert(TX, "labor_cost").magnitude == pytest.approx(33_000, rel=1e-12)
+
+
+def test_tenants_are_independent(prod: em.Engine) -> None:
+    a = prod.with_params(hourly_labor_cost="55 USD/hour")
+    b = prod.with_params(hourly_labor_cost="30 USD/hour")
+    # 600 h x $55 = $33,000; x $30 = $18,000; the default $48.05 gives $28,830
+    assert a.convert(TX, "labor_cost").magnitude == pytest.approx(33_000, rel=1e-12)
+    assert b.convert(TX, "labor_cost").magnitude == pytest.approx(18_000, rel=1e-12)
+    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(28_830, rel=1e-12)
+    # a path that no override touches gives the default numbers in every tenant
+    assert a.convert(TX, "fte").magnitude == pytest.approx(3.461538, rel=1e-6)
+
+
+def test_tenant_of_a_tenant(prod: em.Engine) -> None:
+    a = prod.with_params(minutes_per_transaction="4 min/transaction")
+    ab = a.with_params(hourly_labor_cost="55 USD/hour")
+    # 800 h x $55 = $44,000; a itself: 800 h x $48.05 = $38,440
+    assert ab.convert(TX, "labor_cost").magnitude == pytest.approx(44_000, rel=1e-12)
+    assert a.convert(TX, "labor_cost").magnitude == pytest.approx(38_440, rel=1e-12)
+    assert ab.parameters["minutes_per_transaction"].central == pytest.approx(4, rel=1e-12)
+
+
+def test_parameters_show_overrides(prod: em.Engine) -> None:
+    tenant = prod.with_params(hourly_labor_cost="55 USD/hour")
+    assert tenant.parameters["hourly_labor_cost"].central == pytest.approx(55, rel=1e-12)
+    assert prod.parameters["hourly_labor_cost"].central == pytest.approx(48.05, rel=1e-12)
+    # the dictionary handed out is a copy
+    tenant.parameters.pop("hourly_labor_cost")
+    assert "hourly_labor_cost" in tenant.parameters
+
+
+def test_unknown_parameter_name(prod: em.Engine) -> None:
+    with pytest.raises(em.ParameterError) as info:
+        prod.with_params(minutes_per_transation="4 min/transaction")
+    assert info.value.name == "minutes_per_transation"
+    assert "did you mean 'minutes_per_transaction'" in str(info.value)
+    assert isinstance(info.value, em.EquivMetricsError)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("hourly_labor_cost", "55 EUR/hour"),  # another currency: no silent exchange rate
+        ("hourly_labor_cost", "55 USD"),
+        ("hours_per_fte_year", "2080 hour"),
+        ("minutes_per_transaction", "4 kg/transaction"),
+    ],
+)
+def test_wrong_dimension(prod: em.Engine, name: str, value: str) -> None:
+    with pytest.raises(em.ParameterError) as info:
+        prod.with_params(**{name: value})
+    assert info.value.name == name
+    assert name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-5 USD/hour",
+        "0 USD/hour",
+        {"value": "50 USD/hour", "low": "-1 USD/hour", "high": "60 USD/hour"},
+        {"value": "50 USD/hour", "low": "55 USD/hour", "high": "60 USD/hour"},
+        {"value": "50 USD/hour", "cheap": "1 USD/hour"},
+        {"low": "50 USD/hour"},
+        "55 kUSDD/hour",
+        "55 USD/hour +",
+        object(),
+        True,
+        None,
+    ],
+    ids=repr,
+)
+def test_bad_override_values(prod: em.Engine, value: object) -> None:
+    with pytest.raises(em.ParameterError) as info:
+        prod.with_params(hourly_labor_cost=value)
+    assert info.value.name == "hourly_labor_cost"
+
+
+def test_failed_override_leaves_the_engine_alone(prod: em.Engine) -> None:
+    with pytest.raises(em.ParameterError):
+        prod.with_params(hourly_labor_cost="55 USD/hour", nope="1")
+    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(28_830, rel=1e-12)
+
+
+# -- compiled conversions and threads ---------------------------------------------------------
+
+
+def test_compile_gives_plain_factors(prod: em.Engine) -> None:
+    compiled = prod.compile("transaction/month", "fte")
+    assert isinstance(compiled, em.Compiled)
+    # 1 transaction/month x 3 min / 60 x 12 / 2,080 = 36 / 124,800 FTE
+    assert compiled.factor == pytest.approx(36 / 124_800, rel=1e-12)
+    assert compiled.apply(12000).magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert prod.compile("transaction/month", "fte") is compiled  # cached
+
+
+def test_threads_get_the_same_answers() -> None:
+    engine = em.load(PRODUCTIVITY, bundled=False)
+    tenants = [engine.with_params(hourly_labor_cost=f"{40 + i} USD/hour") for i in range(8)]
+    results: dict[int, list[float]] = {}
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            results[i] = [
+                tenants[i].convert((12000 + j, "transaction/month"), "labor_cost").magnitude
+                for j in range(200)
+            ]
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for i in range(8):
+        # (12,000 + j) x 3 / 60 h x $(40 + i)
+        expected = [(12000 + j) * 3 / 60 * (40 + i) for j in range(200)]
+        assert results[i] == pytest.approx(expected, rel=1e-12)

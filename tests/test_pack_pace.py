@@ -1,0 +1,219 @@
+"""The bundled PACE pack (conversions/pace.yaml): food energy as minutes of activity.
+
+Expected numbers are worked by hand from the reference constants (../shared/reference/pace.md):
+minutes = kcal / (MET x body mass x 1 kcal/(kg h)) x 60, with 70 kg and the 2024 Adult
+Compendium (walking 4.8 MET, running 8.5 MET) or the 2011 Compendium (swimming 5.8 MET,
+cycling 6.8 MET). None is computed by the code under test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import equivmetrics as em
+from strategies import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+PACE = ROOT / "conversions" / "pace.yaml"
+
+#: 420 kcal at 70 kg, in minutes:
+#:   walking  420 / (4.8 x 70) h = 420 / 336 h = 1.25 h    = 75.0 min
+#:   running  420 / (8.5 x 70) h = 420 / 595 h = 0.705882 h = 42.3529 min
+#:   swimming 420 / (5.8 x 70) h = 420 / 406 h = 1.034483 h = 62.0690 min
+#:   cycling  420 / (6.8 x 70) h = 420 / 476 h = 0.882353 h = 52.9412 min
+MINUTES_420 = {"walking": 75.0, "running": 42.3529, "swimming": 62.0690, "cycling": 52.9412}
+
+ACTIVITIES = sorted(MINUTES_420)
+
+
+@pytest.fixture(scope="module")
+def pace() -> em.Engine:
+    """The PACE pack alone, so that other bundled packs cannot change what is tested."""
+    return em.load(PACE, bundled=False)
+
+
+# --- the pack as a whole ---------------------------------------------------------------------
+
+
+def test_bundled_packs_validate_with_every_example_passing() -> None:
+    report = em.validate()
+    assert report.ok, report.problems
+    assert report.examples_run == report.examples_passed
+
+
+def test_the_pace_pack_alone_validates() -> None:
+    report = em.validate(PACE, bundled=False)
+    assert report.ok, report.problems
+    assert report.examples_run >= 5
+
+
+def test_kinds_and_display_units(pace: em.Engine) -> None:
+    assert {k: v.unit for k, v in pace.kinds.items()} == {
+        "food_energy": "kcal",
+        "walking": "minute",
+        "running": "minute",
+        "swimming": "minute",
+        "cycling": "minute",
+    }
+
+
+def test_every_parameter_has_a_source_and_a_note(pace: em.Engine) -> None:
+    pack = next(p for p in pace.catalog.packs if p.name == "pace")
+    names = {p.name for p in pack.parameters}
+    assert {
+        "body_mass",
+        "met_walking",
+        "met_running",
+        "met_swimming",
+        "met_cycling",
+        "kcal_per_kg_hour_per_met",
+    } <= names
+    for param in pack.parameters:
+        assert param.source is not None, param.name
+        assert param.source.title, param.name
+        assert param.note.strip(), param.name
+
+
+def test_met_values_cite_the_compendium_edition_and_code(pace: em.Engine) -> None:
+    params = pace.catalog.parameters
+    expected = {
+        "met_walking": (4.8, "compendium_2024", "17200"),
+        "met_running": (8.5, "compendium_2024", "5.0–5.2 mph"),
+        "met_swimming": (5.8, "compendium_2011", "18240"),
+        "met_cycling": (6.8, "compendium_2011", "01020"),
+    }
+    for name, (value, source, code) in expected.items():
+        param = params[name]
+        assert param.value.central == value
+        assert param.spec.source.key == source
+        assert code in param.spec.note
+        assert param.value.low < value < param.value.high  # a range on every MET
+
+
+# --- the PACE example --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activity", ACTIVITIES)
+def test_420_kcal(pace: em.Engine, activity: str) -> None:
+    r = pace.convert("420 kcal", activity)
+    assert r.unit == "minute"
+    assert r.magnitude == pytest.approx(MINUTES_420[activity], rel=1e-5)
+    assert r.low < r.magnitude < r.high
+
+
+def test_the_label_reads_1_h_15_min_walking_or_42_min_running(pace: em.Engine) -> None:
+    assert pace.convert("420 kcal", "walking", unit="hour").magnitude == pytest.approx(1.25)
+    assert round(pace.convert("420 kcal", "running").magnitude) == 42
+
+
+def test_walking_and_running_minutes_differ(pace: em.Engine) -> None:
+    walking = pace.convert("420 kcal", "walking").magnitude
+    running = pace.convert("420 kcal", "running").magnitude
+    assert walking != pytest.approx(running)
+    assert walking / running == pytest.approx(8.5 / 4.8)
+    # Minutes of walking are not minutes of running: 75 min walking = 75 x 4.8 / 8.5 running.
+    r = pace.convert("75 minute", "running", of="walking")
+    assert r.magnitude == pytest.approx(42.3529, rel=1e-5)
+    assert [s.target_kind for s in r.steps] == ["food_energy", "running"]
+
+
+@pytest.mark.parametrize(
+    "text", ["420 kcal", "420 Cal", "420 Calorie", "420 Calories", "420 kilocalories", "1757.28 kJ"]
+)
+def test_food_calorie_spellings(pace: em.Engine, text: str) -> None:
+    # 420 kcal x 4.184 kJ/kcal = 1,757.28 kJ
+    r = pace.convert(text, "walking")
+    assert r.source_kind == "food_energy"
+    assert r.magnitude == pytest.approx(75.0)
+
+
+@pytest.mark.parametrize("text", ["420 calories", "420 calorie", "420 cal", "420 cal_it"])
+def test_small_calories_are_refused_with_a_pointer_to_kcal(pace: em.Engine, text: str) -> None:
+    with pytest.raises(em.EquivMetricsError, match="kcal"):
+        pace.convert(text, "walking")
+    with pytest.raises(em.EquivMetricsError, match="kcal"):
+        pace.convert(text, "running", of="food_energy")
+
+
+def test_small_calories_are_refused_by_the_bundled_engine_too() -> None:
+    with pytest.raises(em.EquivMetricsError, match="kcal"):
+        em.convert("420 calories", "walking")
+    assert em.convert("420 kcal", "walking").magnitude == pytest.approx(75.0)
+
+
+def test_rates_flow_through(pace: em.Engine) -> None:
+    # 2,000 kcal a day / 336 kcal per hour = 5.95238 h = 357.143 min a day
+    r = pace.convert("2000 kcal/day", "walking")
+    assert r.unit == "minute/day"
+    assert r.magnitude == pytest.approx(357.143, rel=1e-5)
+
+
+# --- body mass -----------------------------------------------------------------------------------
+
+
+def test_twice_the_mass_half_the_minutes(pace: em.Engine) -> None:
+    heavy = pace.with_params(body_mass="140 kg")
+    for activity in ACTIVITIES:
+        r = heavy.convert("420 kcal", activity)
+        assert r.magnitude == pytest.approx(MINUTES_420[activity] / 2, rel=1e-5)
+    # the default engine is untouched
+    assert pace.convert("420 kcal", "walking").magnitude == pytest.approx(75.0)
+
+
+def test_an_80_kg_person(pace: em.Engine) -> None:
+    # 420 / (4.8 x 80) h = 420 / 384 h = 1.09375 h = 65.625 min
+    r = pace.with_params(body_mass="80 kg").convert("420 kcal", "walking")
+    assert r.magnitude == pytest.approx(65.625)
+    # body mass in pounds works too: 176.37 lb = 80.0 kg (176.37 x 0.45359237 = 79.9999)
+    r = pace.with_params(body_mass="176.3698 lb").convert("420 kcal", "walking")
+    assert r.magnitude == pytest.approx(65.625, rel=1e-5)
+
+
+def test_ranges_come_from_mass_met_and_the_kcal_convention(pace: em.Engine) -> None:
+    r = pace.convert("420 kcal", "walking")
+    # low:  420 / (5.5 MET x 90 kg x 1.05) h = 420 / 519.75 h = 48.4848 min
+    # high: 420 / (3.8 MET x 60 kg x 1.00) h = 420 / 228 h    = 110.526 min
+    assert r.low == pytest.approx(48.4848, rel=1e-5)
+    assert r.high == pytest.approx(110.526, rel=1e-5)
+    # A person's own mass is exact: the range then comes from the MET and convention only.
+    # low: 420 / (5.5 x 140 x 1.05) h = 31.1688 min; high: 420 / (3.8 x 140) h = 47.3684 min
+    own = pace.with_params(body_mass="140 kg").convert("420 kcal", "walking")
+    assert own.low == pytest.approx(31.1688, rel=1e-5)
+    assert own.high == pytest.approx(47.3684, rel=1e-5)
+
+
+def test_explain_names_the_compendium_and_the_assumed_mass(pace: em.Engine) -> None:
+    text = pace.convert("420 kcal", "walking").explain()
+    assert "2024 Adult Compendium" in text
+    assert "body_mass" in text
+    assert "assumption" in text
+
+
+@SETTINGS
+@given(
+    mass=st.floats(min_value=20, max_value=250, allow_nan=False, allow_infinity=False),
+    activity=st.sampled_from(ACTIVITIES),
+)
+def test_minutes_scale_inversely_with_body_mass(
+    pace: em.Engine, mass: float, activity: str
+) -> None:
+    one = pace.with_params(body_mass=(mass, "kg")).convert("420 kcal", activity).magnitude
+    two = pace.with_params(body_mass=(2 * mass, "kg")).convert("420 kcal", activity).magnitude
+    assert two == pytest.approx(one / 2, rel=1e-12)
+    # minutes x mass is constant: 70 kg x the 70 kg minutes
+    assert one * mass == pytest.approx(MINUTES_420[activity] * 70, rel=1e-5)
+
+
+@SETTINGS
+@given(
+    kcal=st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False),
+    activity=st.sampled_from(ACTIVITIES),
+)
+def test_minutes_are_linear_in_food_energy(pace: em.Engine, kcal: float, activity: str) -> None:
+    r = pace.convert((kcal, "kcal"), activity)
+    assert r.magnitude == pytest.approx(kcal * MINUTES_420[activity] / 420, rel=1e-5)
+    assert r.low <= r.magnitude <= r.high

@@ -1,0 +1,188 @@
+"""The library's own pint registry, domain units and unit parsing."""
+
+from __future__ import annotations
+
+import pint
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import equivmetrics as em
+from equivmetrics import _units
+from strategies import SETTINGS
+
+
+def test_registry_is_created_once() -> None:
+    assert em.get_registry() is em.get_registry()
+    assert isinstance(em.get_registry(), pint.UnitRegistry)
+
+
+def test_registry_is_not_pints_application_registry() -> None:
+    app = pint.get_application_registry()
+    assert em.get_registry() is not app
+    assert "transaction" not in app  # the domain units stay in the library's registry
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "factor"),
+    [
+        ("kWh", "Wh", 1000.0),
+        ("MWh", "kWh", 1000.0),
+        ("hour", "minute", 60.0),
+        ("month", "day", 30.4375),  # pint: 1 year = 365.25 days, 1 month = 1/12 year
+        ("year", "hour", 8766.0),  # 365.25 x 24
+        ("Cal", "kcal", 1.0),  # the food Calorie is the kilocalorie
+        ("kcal", "J", 4184.0),  # thermochemical calorie, 4.184 J
+        ("MMBtu", "Btu", 1e6),
+        ("txn", "transaction", 1.0),
+        ("full_time_equivalent", "FTE", 1.0),
+        ("transaction/month", "transaction/year", 12.0),
+    ],
+)
+def test_unit_factor(source: str, target: str, factor: float) -> None:
+    got = _units.unit_factor(_units.parse_unit(source), _units.parse_unit(target))
+    assert got == pytest.approx(factor, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("USD", "EUR"), ("transaction", "FTE"), ("kWh", "kg"), ("hour", "FTE")],
+)
+def test_unit_factor_refuses_other_dimensions(source: str, target: str) -> None:
+    # Currencies are separate dimensions: there is no silent exchange rate.
+    with pytest.raises(em.UnitError, match="cannot express"):
+        _units.unit_factor(_units.parse_unit(source), _units.parse_unit(target))
+
+
+@pytest.mark.parametrize("code", _units.CURRENCIES)
+def test_each_currency_is_its_own_dimension(code: str) -> None:
+    unit = _units.parse_unit(code)
+    assert str(unit.dimensionality) == f"[currency_{code}]"
+    others = [c for c in _units.CURRENCIES if c != code]
+    assert all(_units.parse_unit(c).dimensionality != unit.dimensionality for c in others)
+
+
+def test_unknown_unit_suggests_the_close_name() -> None:
+    with pytest.raises(em.UnitError) as info:
+        _units.parse_unit("kWhh")
+    assert "'kWhh'" in str(info.value)
+    assert "did you mean" in str(info.value)
+    assert "'kWh'" in str(info.value)
+    assert info.value.unit == "kWhh"
+
+
+def test_suggest_units_finds_prefixed_units() -> None:
+    assert "kWh" in _units.suggest_units("kWhh")
+    assert "hour" in _units.suggest_units("houur")
+
+
+@pytest.mark.parametrize("unit", ["degC", "degF", "kWh/degC", "degree_Celsius"])
+def test_offset_units_are_refused(unit: str) -> None:
+    with pytest.raises(em.UnitError, match="offset"):
+        _units.parse_unit(unit)
+
+
+def test_delta_and_kelvin_are_fine() -> None:
+    assert _units.parse_unit("kelvin") == em.get_registry().kelvin
+    _units.parse_unit("delta_degC")
+
+
+@pytest.mark.parametrize("text", ["3 kWh", "1000 kg"])
+def test_a_quantity_is_not_a_unit(text: str) -> None:
+    with pytest.raises(em.UnitError, match="quantity, not a unit"):
+        _units.parse_unit(text)
+
+
+@pytest.mark.parametrize("text", [b"kWh", 3, None])
+def test_a_unit_must_be_text(text: object) -> None:
+    with pytest.raises(em.UnitError, match="must be a string"):
+        _units.parse_unit(text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["kWh /", "((kWh", "kWh.real"])
+def test_malformed_unit_text(text: str) -> None:
+    with pytest.raises(em.UnitError):
+        _units.parse_unit(text)
+
+
+@pytest.mark.parametrize("text", ["kWh $", "kWh?", "kWh, hour", "kWh[1]", "kWh ;"])
+def test_garbage_in_unit_text_is_refused(text: str) -> None:
+    # Characters outside the unit grammar must not be dropped silently ("kWh, hour" is not
+    # kWh x hour, and "12 kWh $" is not 12 kWh).
+    with pytest.raises(em.UnitError):
+        _units.parse_unit(text)
+
+
+def test_empty_unit_is_dimensionless() -> None:
+    assert _units.parse_unit("") == em.get_registry().dimensionless
+
+
+@pytest.mark.parametrize(
+    ("text", "magnitude", "unit"),
+    [
+        ("12,000 transaction/month", 12000.0, "transaction/month"),
+        ("12000 transaction/month", 12000.0, "transaction/month"),
+        ("1,234,567.5 kWh", 1234567.5, "kWh"),
+        ("1_000 kWh", 1000.0, "kWh"),
+        ("  -2.5e3   hour ", -2500.0, "hour"),
+        (".5 hour", 0.5, "hour"),
+        ("420 kcal", 420.0, "kcal"),
+    ],
+)
+def test_parse_quantity(text: str, magnitude: float, unit: str) -> None:
+    assert _units.parse_quantity(text) == (magnitude, unit)
+
+
+@pytest.mark.parametrize("text", ["kWh", "twelve kWh", "1,5 kWh", "12 kWhh"])
+def test_parse_quantity_refuses(text: str) -> None:
+    # "1,5" is a European decimal or a typo, never fifteen: a comma must separate thousands.
+    with pytest.raises(em.UnitError):
+        _units.parse_quantity(text)
+
+
+@SETTINGS
+@given(st.integers(min_value=0, max_value=10**12))
+def test_parse_quantity_reads_thousands_separators(number: int) -> None:
+    assert _units.parse_quantity(f"{number:,} kWh") == (float(number), "kWh")
+    assert _units.parse_quantity(f"{number:_} kWh") == (float(number), "kWh")
+
+
+def test_define_unit_adds_and_refuses_redefinition() -> None:
+    reg = em.get_registry()
+    assert _units.define_unit("emtest_units_crate", "12 kg") is None
+    assert reg.Quantity(2, "emtest_units_crate").to("kg").magnitude == pytest.approx(24, rel=1e-12)
+    # the same definition again is a no-op; another meaning is refused
+    assert _units.define_unit("emtest_units_crate", "12 kg") is None
+    message = _units.define_unit("emtest_units_crate", "13 kg")
+    assert message is not None
+    assert "already defined" in message
+    assert reg.Quantity(1, "emtest_units_crate").to("kg").magnitude == pytest.approx(12, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["mile", "hour", "transaction", "USD"])
+def test_define_unit_never_changes_an_existing_unit(name: str) -> None:
+    reg = em.get_registry()
+    before = reg.Quantity(1, name).to_base_units()
+    message = _units.define_unit(name, "3 kg")
+    assert message is not None
+    assert "already defined" in message
+    assert reg.Quantity(1, name).to_base_units() == before
+
+
+def test_define_unit_reports_bad_definitions() -> None:
+    # pint checks a definition only when the unit is used: the library must check it up front
+    message = _units.define_unit("emtest_units_bad", "3 kWhh")
+    assert message is not None
+    assert "kWhh" in message
+    assert "emtest_units_bad" not in em.get_registry()
+
+
+def test_host_registry_is_untouched_by_the_library() -> None:
+    host = pint.UnitRegistry()
+    before = set(host._units)
+    # using the library registry (and defining units in it) leaves the host's alone
+    _units.parse_unit("transaction/month")
+    _units.define_unit("emtest_units_host", "5 kg")
+    assert set(host._units) == before
+    assert "transaction" not in host
+    assert "emtest_units_host" not in host
