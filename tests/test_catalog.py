@@ -97,11 +97,15 @@ def test_catalog_cannot_be_changed_behind_the_engines_back() -> None:
     tenant = engine.with_params()
     with pytest.raises(TypeError):
         engine.kinds["sneaky"] = engine.kinds["a"]  # type: ignore[index]
-    with pytest.raises(TypeError):
+    # read-only mappings have no mutating methods at all
+    with pytest.raises(AttributeError):
         engine.catalog.rules.pop("ab")  # type: ignore[attr-defined]
-    with pytest.raises(TypeError):
+    with pytest.raises(AttributeError):
         engine.catalog.paths.clear()  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        del engine.catalog.parameters["x"]  # type: ignore[attr-defined]
     assert "sneaky" not in tenant.kinds
+    assert "ab" in engine.catalog.rules
 
 
 # -- the test energy pack ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ import difflib
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -20,7 +21,15 @@ import attrs
 from ._errors import Location, PackError, Problem, UnitError
 from ._expr import Expr, ExprError, Name, Value, evaluate, names, parse_expr
 from ._model import KindSpec, Pack, ParameterSpec, RuleSpec
-from ._units import PintUnit, define_unit, get_registry, parse_unit, suggest_units, unit_factor
+from ._units import (
+    PintUnit,
+    define_unit,
+    forget_units,
+    get_registry,
+    parse_unit,
+    suggest_units,
+    unit_factor,
+)
 
 __all__ = ["Catalog", "Edge", "Kind", "Parameter", "Rule", "build_catalog", "read_value"]
 
@@ -96,6 +105,7 @@ class Catalog:
     paths: Mapping[tuple[str, str], tuple[Edge, ...]]
     default_factors: Mapping[str, Value]
     claims: Mapping[PintUnit, str]
+    claim_roots: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def read_value(text: str, what: str) -> Value:
@@ -153,11 +163,22 @@ class _Builder:
                     "give each pack a distinct name",
                 )
             names_seen[pack.name] = pack
+        added: list[str] = []
         for pack in self.packs:
             for unit in pack.units:
+                is_new = unit.name not in get_registry()
                 error = define_unit(unit.name, unit.definition, unit.aliases)
                 if error:
                     self.problem(unit.location, f"units.{unit.name}", error)
+                elif is_new:
+                    added.append(unit.name)
+        try:
+            return self.check()
+        except BaseException:
+            forget_units(added)  # nothing is half loaded, not even units
+            raise
+
+    def check(self) -> Catalog:
         for pack in self.packs:
             for kind in pack.kinds:
                 self.add_kind(kind)
@@ -174,13 +195,29 @@ class _Builder:
             raise PackError(self.problems)
         return Catalog(
             packs=self.packs,
-            kinds=dict(self.kinds),
-            parameters=dict(self.parameters),
-            rules=dict(self.rules),
-            paths=paths,
-            default_factors=dict(self.factors),
-            claims=dict(self.claims),
+            kinds=MappingProxyType(dict(self.kinds)),
+            parameters=MappingProxyType(dict(self.parameters)),
+            rules=MappingProxyType(dict(self.rules)),
+            paths=MappingProxyType(paths),
+            default_factors=MappingProxyType(dict(self.factors)),
+            claims=MappingProxyType(dict(self.claims)),
+            claim_roots=MappingProxyType(self.claim_roots()),
         )
+
+    def claim_roots(self) -> dict[str, str]:
+        """Claims by unprefixed unit name (``kWh`` also claims ``MWh``), where unambiguous."""
+        roots: dict[str, str | None] = {}
+        reg = get_registry()
+        for unit, kind in self.claims.items():
+            items = list(unit._units.items())
+            if len(items) != 1 or items[0][1] != 1:
+                continue
+            parsed = reg.parse_unit_name(items[0][0])
+            if not parsed:
+                continue
+            root = str(parsed[0][1])
+            roots[root] = kind if roots.get(root, kind) == kind else None
+        return {root: kind for root, kind in roots.items() if kind is not None}
 
     # -- kinds and parameters ------------------------------------------------------------------
 
@@ -198,23 +235,23 @@ class _Builder:
         try:
             unit = parse_unit(spec.unit)
         except UnitError as exc:
-            self.problem(spec.location, f"{field}.unit", str(exc))
+            self.problem(spec.where("unit"), f"{field}.unit", str(exc))
             return
         for claimed in spec.input_units:
             try:
                 claimed_unit = parse_unit(claimed)
             except UnitError as exc:
-                self.problem(spec.location, f"{field}.input_units", str(exc))
+                self.problem(spec.where("input_units"), f"{field}.input_units", str(exc))
                 continue
             if claimed_unit.dimensionality != unit.dimensionality:
                 self.problem(
-                    spec.location,
+                    spec.where("input_units"),
                     f"{field}.input_units",
                     f"{claimed!r} does not measure the same thing as {spec.unit!r}",
                 )
             elif claimed_unit in self.claims:
                 self.problem(
-                    spec.location,
+                    spec.where("input_units"),
                     f"{field}.input_units",
                     f"{claimed!r} is already claimed by kind {self.claims[claimed_unit]!r}",
                     "a unit can be the default input of one kind only",
@@ -225,7 +262,7 @@ class _Builder:
             try:
                 parse_unit(refused)
             except UnitError as exc:
-                self.problem(spec.location, f"{field}.refuse_units", str(exc))
+                self.problem(spec.where("refuse_units"), f"{field}.refuse_units", str(exc))
         self.kinds[spec.name] = Kind(
             name=spec.name,
             unit=spec.unit,
@@ -295,13 +332,6 @@ class _Builder:
             )
             return
         used = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
-        if not used and not spec.sources:
-            self.problem(
-                spec.location,
-                field,
-                "the factor uses no cited parameter and the rule names no source",
-                "add 'source:' to the rule or build the factor from parameters",
-            )
         rule = Rule(spec, expr, used)
         try:
             value = factor_value(rule, self.parameters, {})
@@ -315,6 +345,13 @@ class _Builder:
                 hint,
             )
             return
+        if not used and not spec.sources:
+            self.problem(
+                spec.location,
+                field,
+                "the factor uses no cited parameter and the rule names no source",
+                "add 'source:' to the rule or build the factor from parameters",
+            )
         if value.low <= 0:
             self.problem(
                 spec.factor_location,

@@ -30,14 +30,17 @@ from ._errors import (
 )
 from ._expr import ExprError, Value
 from ._result import ParameterUse, Result, Step
-from ._units import PintUnit, get_registry, parse_unit, unit_factor
+from ._units import (
+    PintUnit,
+    get_registry,
+    parse_unit,
+    split_quantity,
+    unit_factor,
+    unit_text_of,
+)
 
 __all__ = ["Compiled", "Engine"]
 
-_SPLIT = re.compile(
-    r"^\s*([-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))(.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
 _TIME = None
 
 
@@ -207,7 +210,11 @@ class Engine:
         """
         magnitude, unit_text = _split(quantity)
         key = (unit_text, to, of, unit, per)
-        compiled = self._cache.get(key)
+        try:
+            compiled = self._cache.get(key)
+        except TypeError:  # an unhashable option: say which
+            _check_options(to=to, of=of, unit=unit, per=per)
+            raise
         if compiled is None:
             compiled = self.compile(unit_text, to, of=of, unit=unit, per=per)
         return compiled.apply(magnitude)
@@ -222,6 +229,7 @@ class Engine:
         per: str | None = None,
     ) -> Compiled:
         """The compiled conversion from ``input_unit`` to kind ``to`` (cached; picklable)."""
+        _check_options(input_unit=input_unit, to=to, of=of, unit=unit, per=per)
         key = (input_unit, to, of, unit, per)
         compiled = self._cache.get(key)
         if compiled is not None:
@@ -342,19 +350,16 @@ class _Compiler:
 
     def infer(self, unit: PintUnit) -> Kind:
         dim = unit.dimensionality
-        time = _time_dim()
         candidates = [
-            k
-            for k in self.catalog.kinds.values()
-            if k.dimension == dim or k.dimension / time == dim
+            k for k in self.catalog.kinds.values() if k.dimension == dim or _is_rate_of(k, unit)
         ]
         if len(candidates) == 1:
             return candidates[0]
-        claimed = self.catalog.claims.get(unit)
+        claimed = _claimed(self.catalog, unit)
         if claimed is None:
             time_part = _time_part(unit)
             if time_part is not None:
-                claimed = self.catalog.claims.get(unit * parse_unit(time_part))
+                claimed = _claimed(self.catalog, unit * parse_unit(time_part))
         if claimed is not None and any(k.name == claimed for k in candidates):
             return self.catalog.kinds[claimed]
         if not candidates:
@@ -372,8 +377,13 @@ class _Compiler:
         )
 
     def refuse(self, kind: Kind, unit: PintUnit) -> None:
+        """Refuse units a kind declares misleading, by the name as written ("ton", "calories")."""
+        if not kind.refuse_units:
+            return
+        written = set(re.findall(r"[A-Za-z_]\w*", self.input_text))
+        written |= {w[:-1] for w in written if w.endswith("s")}
         for refused, reason in kind.refuse_units:
-            if set(parse_unit(refused)._units) & set(unit._units):
+            if refused in written:
                 raise UnitError(
                     f"{kind.name} does not accept {self.input_text!r}: {reason}",
                     unit=self.input_text,
@@ -386,7 +396,15 @@ class _Compiler:
             return None
         if dim == kind.dimension / _time_dim():
             part = _time_part(unit)
-            return part or "second"
+            if part is not None:
+                return part
+            if not _is_rate_of(kind, unit):
+                raise UnitError(
+                    f"{self.input_text!r} is a plain number, not an amount of {kind.name}: "
+                    f"give a unit such as {kind.unit!r} or '{kind.unit}/month'",
+                    unit=self.input_text,
+                )
+            return "year"  # a rate with its time inside the unit ("5 kW", "10 acre")
         raise UnitError(
             f"{self.input_text!r} does not measure {kind.name} (measured in {kind.unit}, "
             f"or {kind.unit} per unit of time)",
@@ -476,6 +494,46 @@ def _natural(
     return f"{cur:~}", 1.0
 
 
+def _check_options(**options: object) -> None:
+    for name, value in options.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(
+                f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
+            )
+    if options.get("to") is None:
+        raise InputError("to= must name the target kind, e.g. 'fte'", value=None)
+
+
+def _is_rate_of(kind: Kind, unit: PintUnit) -> bool:
+    """Whether ``unit`` measures ``kind`` per unit of time.
+
+    A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
+    either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
+    """
+    if unit.dimensionality != kind.dimension / _time_dim():
+        return False
+    return not unit.dimensionless or _time_part(unit) is not None
+
+
+def _claimed(catalog: Catalog, unit: PintUnit) -> str | None:
+    """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
+    kind = catalog.claims.get(unit)
+    if kind is None:
+        root = _root_name(unit)
+        if root is not None:
+            kind = catalog.claim_roots.get(root)
+    return kind
+
+
+def _root_name(unit: PintUnit) -> str | None:
+    """``"watt_hour"`` for ``MWh``: the unprefixed name of a single-name unit, else None."""
+    items = list(unit._units.items())
+    if len(items) != 1 or items[0][1] != 1:
+        return None
+    parsed = get_registry().parse_unit_name(items[0][0])
+    return str(parsed[0][1]) if parsed else None
+
+
 def _time_part(unit: PintUnit) -> str | None:
     """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
     time = _time_dim()
@@ -530,19 +588,7 @@ def _opt_text(value: Any) -> str | None:
 def _split(quantity: Any) -> tuple[Any, str]:
     """Magnitude and unit text of any accepted input; raise :class:`InputError` otherwise."""
     if isinstance(quantity, str):
-        match = _SPLIT.match(quantity)
-        if match is None:
-            raise UnitError(
-                f"cannot read {quantity!r} as a quantity: write a number then a unit, as in "
-                "'12 kWh' or '12000 transaction/month'",
-                unit=quantity,
-            )
-        number = match.group(1).replace(",", "").replace("_", "")
-        try:
-            magnitude = float(number)
-        except ValueError:
-            raise UnitError(f"cannot read the number in {quantity!r}", unit=quantity) from None
-        return magnitude, match.group(2).strip()
+        return split_quantity(quantity)
     if isinstance(quantity, tuple):
         if len(quantity) != 2 or not isinstance(quantity[1], str):
             raise InputError(
@@ -550,7 +596,7 @@ def _split(quantity: Any) -> tuple[Any, str]:
             )
         return _magnitude(quantity[0]), quantity[1]
     if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
-        return _magnitude(quantity.magnitude), str(quantity.units)
+        return _magnitude(quantity.magnitude), unit_text_of(quantity.units)
     raise InputError(
         f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
         "(magnitude, 'unit') pair, or a pint quantity",

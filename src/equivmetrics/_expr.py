@@ -258,18 +258,31 @@ def names(node: Expr) -> Iterator[Name]:
 
 
 def evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
-    """Evaluate with interval arithmetic; ``resolve`` gives the value of each name."""
+    """Evaluate with interval arithmetic; ``resolve`` gives the value of each name.
+
+    Raises :class:`ExprError` when any intermediate value is not a finite number.
+    """
+    try:
+        value = _evaluate(node, resolve)
+    except (OverflowError, ZeroDivisionError) as exc:
+        raise ExprError(f"arithmetic out of range ({exc})") from None
+    if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
+        raise ExprError("the value is not a finite number (too large or too small)")
+    return value
+
+
+def _evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
     if isinstance(node, Num):
         return Value.exact(node.value, get_registry().dimensionless)
     if isinstance(node, Name):
         return resolve(node)
     if isinstance(node, Neg):
-        v = evaluate(node.operand, resolve)
+        v = _evaluate(node.operand, resolve)
         return Value(v.unit, -v.central, -v.high, -v.low)
     if isinstance(node, Pow):
-        return _power(evaluate(node.base, resolve), node.exponent)
-    left = evaluate(node.left, resolve)
-    right = evaluate(node.right, resolve)
+        return _power(_evaluate(node.base, resolve), node.exponent)
+    left = _evaluate(node.left, resolve)
+    right = _evaluate(node.right, resolve)
     if node.op in "+-":
         if left.unit.dimensionality != right.unit.dimensionality:
             raise ExprError(

@@ -395,6 +395,11 @@ class _Reader:
             location=where,
             pack=self.pack_name,
             refuse_units=tuple(refuse),
+            field_locations=tuple(
+                (name, data.key_locations[name])
+                for name in ("unit", "input_units", "refuse_units")
+                if name in data.key_locations
+            ),
         )
 
     def parameter(self, key: str, entry: Any, where: Location, field: str) -> ParameterSpec | None:

@@ -65,6 +65,11 @@ class KindSpec:
     location: Location
     pack: str
     refuse_units: tuple[tuple[str, str], ...] = ()
+    field_locations: tuple[tuple[str, Location], ...] = ()
+
+    def where(self, field: str) -> Location:
+        """Where ``field`` was written (the kind's own location when not recorded)."""
+        return dict(self.field_locations).get(field, self.location)
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ import functools
 import math
 import re
 import threading
+from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 import pint
@@ -27,11 +28,14 @@ __all__ = [
     "PintUnit",
     "define_unit",
     "dimension_of",
+    "forget_units",
     "get_registry",
     "parse_quantity",
     "parse_unit",
+    "split_quantity",
     "suggest_units",
     "unit_factor",
+    "unit_text_of",
 ]
 
 #: ISO 4217 codes defined as units, each its own dimension: no silent exchange rates.
@@ -79,9 +83,12 @@ def get_registry() -> Registry:
         return _registry
 
 
+#: A leading number: digits with optional thousands separators (``12,000``: a comma only
+#: between groups of three digits) or underscores, a decimal point, an exponent; or nan/inf.
 _NUMBER = re.compile(
-    r"""^\s*(?P<num>[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf))\s*""",
-    re.IGNORECASE,
+    r"""^\s*(?P<num>[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d[\d_]*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?
+        |[-+]?(?:nan|inf(?:inity)?)(?![A-Za-z_]))""",
+    re.IGNORECASE | re.VERBOSE,
 )
 
 
@@ -200,30 +207,53 @@ def _unit_names(_registry_id: int) -> list[str]:
     return sorted(found)
 
 
-def parse_quantity(text: str) -> tuple[float, str]:
+def split_quantity(text: str) -> tuple[float, str]:
     """Split ``"12,000 transaction/month"`` into ``(12000.0, "transaction/month")``.
 
-    The number comes first; thousands separators (``,`` or ``_``) are allowed in it. The unit
-    part is validated by :func:`parse_unit`.
+    The number comes first; a comma may only separate groups of three digits. The unit text is
+    returned as written (not parsed: that is cached separately).
     """
-    if not isinstance(text, str):
-        raise UnitError(f"a quantity must be a string, not {type(text).__name__}")
-    cleaned = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
-    match = _NUMBER.match(cleaned)
+    match = _NUMBER.match(text)
     if match is None:
         raise UnitError(
-            f"cannot read {text!r} as a quantity: it must start with a number, "
-            "as in '12 kWh' or '12000 transaction/month'",
+            f"cannot read {text!r} as a quantity: write a number then a unit, as in "
+            "'12 kWh' or '12000 transaction/month'",
             unit=text,
         )
-    number = match.group("num").replace("_", "")
+    rest = text[match.end() :]
+    if rest[:1] in (",", ".") or rest[:1].isdigit():
+        raise UnitError(
+            f"cannot read the number in {text!r}: use '.' for decimals, and ',' only between "
+            "groups of three digits (12,000.5)",
+            unit=text,
+        )
+    number = match.group("num").replace(",", "").replace("_", "")
     try:
         magnitude = float(number)
     except ValueError:
         raise UnitError(f"cannot read the number {number!r} in {text!r}", unit=text) from None
-    unit_text = cleaned[match.end() :].strip()
+    return magnitude, rest.strip()
+
+
+def parse_quantity(text: str) -> tuple[float, str]:
+    """:func:`split_quantity`, with the unit text checked by :func:`parse_unit`."""
+    if not isinstance(text, str):
+        raise UnitError(f"a quantity must be a string, not {type(text).__name__}")
+    magnitude, unit_text = split_quantity(text)
     parse_unit(unit_text)
     return magnitude, unit_text
+
+
+def unit_text_of(units: Any) -> str:
+    """Text for a unit of any pint registry, independent of that registry's display format."""
+    items = getattr(units, "_units", None)
+    if items is None:
+        return str(units)
+    parts = []
+    for name, power in items.items():
+        exponent = int(power) if float(power).is_integer() else float(power)
+        parts.append(name if exponent == 1 else f"{name} ** {exponent}")
+    return " * ".join(parts)
 
 
 def dimension_of(unit: PintUnit) -> Any:
@@ -245,6 +275,42 @@ def unit_factor(source: PintUnit, target: PintUnit) -> float:
     if not math.isfinite(value):
         raise UnitError(f"converting {source} to {target} does not give a finite number")
     return value
+
+
+def forget_units(names: Iterable[str]) -> None:
+    """Take back units added by :func:`define_unit` (a failed load leaves nothing behind).
+
+    pint has no public way to remove a unit; this undoes what ``define`` added (names, symbol,
+    aliases, a new base dimension, root-group membership) and rebuilds pint's caches.
+    """
+    reg = get_registry()
+    with _lock:
+        removed = False
+        for name in names:
+            if name not in _defined_by_packs or name not in reg._units:
+                continue
+            definition = reg._units[name]
+            keys = {definition.name, *getattr(definition, "aliases", ())}
+            if getattr(definition, "has_symbol", False):
+                keys.add(definition.symbol)
+            for key in keys:
+                reg._units.pop(key, None)
+                reg._units_casei.get(key.lower(), set()).discard(key)
+            if definition.is_base:
+                if definition.name in reg._base_units:
+                    reg._base_units.remove(definition.name)
+                for dim in list(definition.reference):
+                    reg._dimensions.pop(dim, None)
+            root = reg._groups.get("root")
+            if root is not None:
+                root._unit_names.discard(definition.name)
+                root.invalidate_members()
+            del _defined_by_packs[name]
+            removed = True
+        if removed:
+            reg._build_cache()
+            parse_unit.cache_clear()
+            _unit_names.cache_clear()
 
 
 _DIMENSION = re.compile(r"^\[[A-Za-z_][A-Za-z0-9_]*\]$")
