@@ -271,9 +271,9 @@ def test_unknown_parameter_names_are_refused(prod: em.Engine, name: str) -> None
 _wrong_dimensions = st.sampled_from(
     [
         ("minutes_per_transaction", "kg/transaction"),
-        ("minutes_per_transaction", "min"),
+        ("minutes_per_transaction", "kg"),
         ("minutes_per_transaction", "min/FTE"),
-        ("hours_per_fte_year", "hour/year"),
+        ("hours_per_fte_year", "hour"),
         ("hours_per_fte_year", "USD/FTE/year"),
         ("hourly_labor_cost", "EUR/hour"),
         ("hourly_labor_cost", "USD/transaction"),
@@ -289,6 +289,25 @@ def test_wrong_dimensions_are_refused(prod: em.Engine, case: tuple[str, str], va
     with pytest.raises(em.ParameterError) as info:
         prod.with_params(**{name: (value, unit)})
     assert info.value.name == name
+
+
+@SETTINGS
+@given(value=positive)
+def test_an_override_may_leave_out_its_per_item_unit(prod: em.Engine, value: float) -> None:
+    # DESIGN: with_params(minutes_per_transaction="4 min") -- minutes per ONE transaction.
+    # Hand-worked: 12,000 transaction/month x v min = 200 v hour/month; v h/FTE-year...
+    short = prod.with_params(
+        minutes_per_transaction=(value, "min"), hours_per_fte_year=(2000.0, "hour/year")
+    )
+    full = prod.with_params(
+        minutes_per_transaction=(value, "min/transaction"),
+        hours_per_fte_year=(2000.0, "hour/FTE/year"),
+    )
+    a = short.convert("12000 transaction/month", "fte")
+    b = full.convert("12000 transaction/month", "fte")
+    # 200 v hour/month x 12 / 2,000 = 1.2 v FTE
+    assert a.magnitude == pytest.approx(1.2 * value, rel=1e-9)
+    assert a.magnitude == pytest.approx(b.magnitude, rel=1e-12)
 
 
 def test_period_table_is_consistent() -> None:

@@ -176,8 +176,10 @@ class Engine:
             raise ParameterError(f"parameter {name!r}: {message}", name=name) from None
         expected = parameters[name].value.unit
         if result.unit.dimensionality != expected.dimensionality:
+            result = _per_one(result, expected) or result
+        if result.unit.dimensionality != expected.dimensionality:
             raise ParameterError(
-                f"parameter {name!r} is measured in {expected:~} "
+                f"parameter {name!r} is measured in {expected} "
                 f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
                 name=name,
             )
@@ -492,6 +494,25 @@ def _natural(
     if final:
         raise UnitError(f"internal: cannot express {cur:~} as {kind.name}")
     return f"{cur:~}", 1.0
+
+
+def _per_one(value: Value, expected: PintUnit) -> Value | None:
+    """Read ``"4 min"`` for a parameter in ``min/transaction`` as 4 minutes per transaction.
+
+    Applies only when exactly one unit in the denominator of the parameter's declared unit is
+    missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
+    could be per hour or per day); anything else stays a dimension error.
+    """
+    matches = [
+        parse_unit(name)
+        for name, power in expected._units.items()
+        if power == -1
+        and parse_unit(name).dimensionality != _time_dim()  # "55 USD" is not "per hour"
+        and (value.unit / parse_unit(name)).dimensionality == expected.dimensionality
+    ]
+    if len(matches) != 1:
+        return None
+    return Value(value.unit / matches[0], value.central, value.low, value.high)
 
 
 def _check_options(**options: object) -> None:

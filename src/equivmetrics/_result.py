@@ -102,19 +102,32 @@ class Step:
         }
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equality for magnitudes: numbers or arrays, NaN equal to NaN."""
+    if _is_scalar(a) and _is_scalar(b):
+        return bool(a == b or (a != a and b != b))  # noqa: PLR0124 - NaN test
+    import numpy as np
+
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+    except TypeError:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+
+
 @attrs.frozen(slots=True)
 class Result:
     """A converted quantity: value, range, kind, unit and how it was computed.
 
     ``magnitude`` has the type of the input magnitude (a float for a number, an array for an
-    array); ``low`` and ``high`` are computed on demand from the factor's range.
+    array); ``low`` and ``high`` are computed on demand from the factor's range. Results are equal
+    when all their fields are (arrays element by element, NaN equal to NaN).
     """
 
-    magnitude: Any
+    magnitude: Any = attrs.field(eq=attrs.cmp_using(eq=_same))
     unit: str
     kind: str
     source_kind: str
-    input_magnitude: Any
+    input_magnitude: Any = attrs.field(eq=attrs.cmp_using(eq=_same))
     input_unit: str
     factor: float
     factor_low: float
