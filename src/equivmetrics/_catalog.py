@@ -25,6 +25,7 @@ from ._units import (
     PintUnit,
     define_unit,
     forget_units,
+    format_unit,
     get_registry,
     parse_unit,
     suggest_units,
@@ -533,8 +534,8 @@ def parameter_value(value: str, low: str | None, high: str | None, name: str) ->
     for bound, label in ((lo, "low"), (hi, "high")):
         if bound.unit.dimensionality != central.unit.dimensionality:
             raise UnitError(
-                f"{label} bound {bound.unit:~} does not measure the same thing as "
-                f"the value ({central.unit:~})"
+                f"{label} bound {format_unit(bound.unit)} does not measure the same thing as "
+                f"the value ({format_unit(central.unit)})"
             )
     lo_m = lo.to(central.unit).central
     hi_m = hi.to(central.unit).central

@@ -32,6 +32,7 @@ from ._expr import ExprError, Value
 from ._result import ParameterUse, Result, Step
 from ._units import (
     PintUnit,
+    format_unit,
     get_registry,
     parse_unit,
     split_quantity,
@@ -179,7 +180,7 @@ class Engine:
             result = _per_one(result, expected) or result
         if result.unit.dimensionality != expected.dimensionality:
             raise ParameterError(
-                f"parameter {name!r} is measured in {expected} "
+                f"parameter {name!r} is measured in {format_unit(expected)} "
                 f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
                 name=name,
             )
@@ -425,7 +426,7 @@ class _Compiler:
                     value=value.central,
                     low=value.low,
                     high=value.high,
-                    unit=f"{value.unit}",
+                    unit=format_unit(value.unit),
                     source=None if name in overrides else param.spec.source,
                     edition=param.spec.edition,
                     assumption=param.spec.assumption,
@@ -442,7 +443,7 @@ class _Compiler:
             factor=f.central,
             factor_low=f.low,
             factor_high=f.high,
-            factor_unit=f"{f.unit}",
+            factor_unit=format_unit(f.unit),
             parameters=tuple(uses),
             sources=spec.sources,
             location=str(spec.location),
@@ -492,8 +493,8 @@ def _natural(
             unit=given,
         )
     if final:
-        raise UnitError(f"internal: cannot express {cur:~} as {kind.name}")
-    return f"{cur:~}", 1.0
+        raise UnitError(f"internal: cannot express {format_unit(cur)} as {kind.name}")
+    return format_unit(cur), 1.0
 
 
 def _per_one(value: Value, expected: PintUnit) -> Value | None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
-from ._units import PintUnit, get_registry, unit_factor
+from ._units import PintUnit, format_unit, get_registry, unit_factor
 
 __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
 
@@ -286,8 +286,9 @@ def _evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
     if node.op in "+-":
         if left.unit.dimensionality != right.unit.dimensionality:
             raise ExprError(
-                f"cannot {'add' if node.op == '+' else 'subtract'} {right.unit:~} "
-                f"({right.unit.dimensionality}) and {left.unit:~} ({left.unit.dimensionality})",
+                f"cannot {'add' if node.op == '+' else 'subtract'} {format_unit(right.unit)} "
+                f"({right.unit.dimensionality}) and {format_unit(left.unit)} "
+                f"({left.unit.dimensionality})",
                 node.column,
             )
         r = right.to(left.unit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._engine import Engine
 from ._model import Pack, Source
 from ._result import _num
+from ._units import format_unit
 
 __all__ = ["render_methodology"]
 
@@ -103,7 +104,7 @@ def _pack(engine: Engine, pack: Pack) -> list[str]:
         ]
         for rule in pack.rules:
             value = catalog.default_factors[rule.id]
-            unit = f"{value.unit}"
+            unit = format_unit(value.unit)
             rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else "exact"
             note = f" {_cell(rule.note)}" if rule.note else ""
             arrow = "↔" if rule.reversible else "→"

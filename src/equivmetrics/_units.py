@@ -29,6 +29,7 @@ __all__ = [
     "define_unit",
     "dimension_of",
     "forget_units",
+    "format_unit",
     "get_registry",
     "parse_quantity",
     "parse_unit",
@@ -244,6 +245,27 @@ def parse_quantity(text: str) -> tuple[float, str]:
     return magnitude, unit_text
 
 
+#: pint names shown under a clearer name: pint's ``ton`` is the US short ton, a classic trap.
+_DISPLAY_NAMES = {"ton": "short_ton"}
+
+
+def format_unit(unit: Any) -> str:
+    """Readable, unambiguous text for a unit: ``"metric_ton / short_ton"``, ``"kWh"`` stays
+    ``"kilowatt_hour"``. The text parses back to the same unit."""
+    items = getattr(unit, "_units", None)
+    if items is None:
+        return str(unit)
+    top: list[str] = []
+    bottom: list[str] = []
+    for name, power in items.items():
+        shown = _DISPLAY_NAMES.get(name, name)
+        exponent = int(power) if float(power).is_integer() else float(power)
+        size = abs(exponent)
+        (top if exponent > 0 else bottom).append(shown if size == 1 else f"{shown} ** {size}")
+    text = " * ".join(top) if top else ("1" if bottom else "dimensionless")
+    return text + "".join(f" / {part}" for part in bottom)
+
+
 def unit_text_of(units: Any) -> str:
     """Text for a unit of any pint registry, independent of that registry's display format."""
     items = getattr(units, "_units", None)
@@ -268,7 +290,8 @@ def unit_factor(source: PintUnit, target: PintUnit) -> float:
         value = float(reg.Quantity(1.0, source).to(target).magnitude)
     except pint.errors.DimensionalityError:
         raise UnitError(
-            f"cannot express {source:~} ({source.dimensionality}) in {target:~} "
+            f"cannot express {format_unit(source)} ({source.dimensionality}) in "
+            f"{format_unit(target)} "
             f"({target.dimensionality})",
             unit=str(target),
         ) from None
