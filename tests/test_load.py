@@ -113,11 +113,11 @@ def test_unknown_parameter_points_at_the_name_in_the_factor() -> None:
 def test_inconsistent_cycle_names_the_product() -> None:
     # a -> b -> c -> a: 2 m/kg x 3 s/m / (5 s/kg) = 6/5 = 1.2, not 1.
     path = BAD / "inconsistent_cycle.yaml"
-    error = load_error(path)
-    assert {p.location.line for p in error.problems} <= {13, 14, 15}
-    assert all(p.field.startswith("rules.") for p in error.problems)
-    assert any("multiply to 1.2" in p.message for p in error.problems)
-    assert all("cycle" in p.message for p in error.problems)
+    problem = only(load_error(path))  # one cycle, reported once (not once per rule in it)
+    assert problem.location.line in {13, 14, 15}
+    assert problem.field.startswith("rules.")
+    assert "cycle" in problem.message
+    assert "multiply to 1.2" in problem.message or "multiply to 0.833333" in problem.message
 
 
 def test_ambiguous_paths_name_both_paths() -> None:

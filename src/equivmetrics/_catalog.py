@@ -436,12 +436,20 @@ class _Builder:
         return paths
 
     def check_cycles(self) -> None:
-        """Every cycle of rules must multiply to one, or results would depend on the path."""
+        """Every cycle of rules must multiply to one, or results would depend on the path.
+
+        Each cycle is reported once, at its first rule, however many rules it has.
+        """
+        seen: set[frozenset[str]] = set()
         for rule in self.rules.values():
             start, end = rule.spec.source_kind, rule.spec.target_kind
             back = self.path_avoiding(end, start, rule.id)
             if back is None:
                 continue
+            members = frozenset({rule.id, *(e.rule.id for e in back)})
+            if members in seen:
+                continue
+            seen.add(members)
             product = self.factors[rule.id]
             for edge in back:
                 product = _compose(product, self.factors[edge.rule.id], edge.inverse)
