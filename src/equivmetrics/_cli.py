@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"equivmetrics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def add_pack(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--pack",
             action="append",
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="add a pack file or folder (repeatable)",
         )
+
+    def common(p: argparse.ArgumentParser) -> None:
+        add_pack(p)
         p.add_argument(
             "--param",
             action="append",
@@ -76,13 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     method = sub.add_parser(
         "methodology", help="print a Markdown page of every factor, derivation and source"
     )
-    method.add_argument(
-        "--pack",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="add a pack file or folder (repeatable)",
-    )
+    add_pack(method)
     method.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
     check = sub.add_parser("validate", help="check pack files and run their examples")
     check.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
