@@ -11,9 +11,10 @@ import attrs
 from ._catalog import read_value
 from ._engine import Engine
 from ._errors import EquivMetricsError, Location, PackError, Problem
-from ._expr import ExprError
+from ._expr import ExprError, Value
 from ._model import Example
 from ._result import _num
+from ._units import format_unit, split_quantity
 from ._yaml import Limits
 
 __all__ = ["Report", "run_examples", "validate"]
@@ -72,7 +73,7 @@ def _check(engine: Engine, example: Example) -> Problem | None:
     try:
         expected = read_value(example.expect, "expect")
         tenant = engine.with_params(**dict(example.params)) if example.params else engine
-        unit_text = f"{expected.unit}"
+        unit_text = _unit_as_written(example.expect, expected)
         result = tenant.convert(
             example.given, example.to, of=example.of, unit=unit_text, per=example.per
         )
@@ -100,6 +101,14 @@ def _check(engine: Engine, example: Example) -> Problem | None:
                 f"{example.given} -> {example.to}: {bound} is {_num(have)}, expected {text}",
             )
     return None
+
+
+def _unit_as_written(text: str, value: Value) -> str:
+    """The unit part of ``"8649 USD/month"`` as the pack wrote it, else a readable form."""
+    try:
+        return split_quantity(text)[1] or format_unit(value.unit)
+    except EquivMetricsError:
+        return format_unit(value.unit)
 
 
 def raise_for(report: Report) -> None:
