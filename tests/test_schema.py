@@ -49,6 +49,7 @@ def test_schema_fields_are_exactly_the_loaders_fields(schema: dict[str, Any]) ->
         "parameters": "parameter",
         "rules": "rule",
         "examples": "example",
+        "metrics": "metric",
     }
     for section, field in sections.items():
         assert _entry_properties(schema, section) == set(FIELDS[field]), section

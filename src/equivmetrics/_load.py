@@ -16,7 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import Location, PackError, Problem
-from ._model import Example, KindSpec, Pack, ParameterSpec, RuleSpec, Source, UnitSpec
+from ._model import (
+    PLACEHOLDERS,
+    ROLES,
+    Example,
+    KindSpec,
+    MetricSpec,
+    Pack,
+    ParameterSpec,
+    Presentation,
+    RuleSpec,
+    Source,
+    UnitSpec,
+)
 from ._yaml import Limits, LocatedDict, LocatedList, YamlFailure, read_yaml
 
 __all__ = [
@@ -50,13 +62,26 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "parameters",
         "rules",
         "examples",
+        "metrics",
     ),
     "source": ("title", "publisher", "url", "edition", "note"),
     "unit": ("definition", "aliases", "note"),
-    "kind": ("unit", "label", "input_units", "icon", "description", "refuse_units"),
+    "kind": (
+        "unit",
+        "label",
+        "input_units",
+        "icon",
+        "description",
+        "refuse_units",
+        "roles",
+        "family",
+        "picturable",
+        "labels",
+    ),
     "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
     "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params", "note"),
+    "metric": ("name", "title", "from", "show", "role", "unit", "per", "top"),
 }
 
 
@@ -270,6 +295,7 @@ class _Reader:
         params = self.section(top, "parameters", self.parameter)
         rules = self.list_section(top, "rules", self.rule)
         examples = self.list_section(top, "examples", self.example)
+        metrics = self.list_section(top, "metrics", self.metric)
         return Pack(
             name=name,
             edition=edition,
@@ -283,6 +309,7 @@ class _Reader:
             parameters=tuple(params.values()),
             rules=tuple(rules),
             examples=tuple(examples),
+            metrics=tuple(metrics),
         )
 
     def section(self, top: LocatedDict, key: str, build: Any) -> dict[str, Any]:
@@ -400,6 +427,154 @@ class _Reader:
                 for name in ("unit", "input_units", "refuse_units")
                 if name in data.key_locations
             ),
+            presentation=self.presentation(key, data, field),
+        )
+
+    def presentation(self, key: str, data: LocatedDict, field: str) -> Presentation:
+        roles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        table = data.get("roles")
+        if (
+            table is not None
+            and (table := self.mapping(table, self.where(data, "roles"), f"{field}.roles"))
+            is not None
+        ):
+            for role, wording in table.items():
+                where = self.where(table, role)
+                if role not in ROLES:
+                    self.problem(
+                        where,
+                        f"{field}.roles.{role}",
+                        "unknown role",
+                        f"roles are {', '.join(ROLES)}",
+                    )
+                    continue
+                texts = self.wording(wording, where, f"{field}.roles.{role}")
+                if texts:
+                    roles.append((role, texts))
+        labels: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        table = data.get("labels")
+        if (
+            table is not None
+            and (table := self.mapping(table, self.where(data, "labels"), f"{field}.labels"))
+            is not None
+        ):
+            for locale, forms in table.items():
+                where = self.where(table, locale)
+                forms_map = self.mapping(forms, where, f"{field}.labels.{locale}")
+                if forms_map is None:
+                    continue
+                self.check_keys(forms_map, PLURAL_CATEGORIES, f"{field}.labels.{locale}")
+                if "other" not in forms_map:
+                    self.problem(
+                        where,
+                        f"{field}.labels.{locale}",
+                        "missing the 'other' form",
+                        "every locale needs 'other'",
+                    )
+                labels.append(
+                    (
+                        locale,
+                        tuple(
+                            (category, self.text(forms_map, category, f"{field}.labels.{locale}"))
+                            for category in forms_map
+                            if category in PLURAL_CATEGORIES
+                        ),
+                    )
+                )
+        picturable = (1.0, 100_000.0)
+        value = data.get("picturable")
+        if value is not None:
+            ok = (
+                isinstance(value, list)
+                and len(value) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+                and 0 < value[0] < value[1]
+            )
+            if ok:
+                picturable = (float(value[0]), float(value[1]))
+            else:
+                self.problem(
+                    self.where(data, "picturable"),
+                    f"{field}.picturable",
+                    f"expected [smallest, largest] positive numbers, got {_describe(value)}",
+                    "e.g. picturable: [1, 10000]",
+                )
+        return Presentation(
+            roles=tuple(roles),
+            family=self.text(data, "family", field) or key,
+            picturable=picturable,
+            labels=tuple(labels),
+        )
+
+    def wording(self, value: Any, where: Location, field: str) -> tuple[tuple[str, str], ...]:
+        """A role's wording: one text, or a mapping of locale to text (``default`` allowed)."""
+        pairs: list[tuple[str, Any]]
+        if isinstance(value, str):
+            pairs = [("", value)]
+        elif isinstance(value, LocatedDict):
+            pairs = [("" if k == "default" else k, v) for k, v in value.items()]
+        else:
+            self.problem(
+                where,
+                field,
+                f"expected text or a mapping of locale to text, got {_describe(value)}",
+            )
+            return ()
+        good = []
+        for locale, text in pairs:
+            if not isinstance(text, str):
+                self.problem(where, field, f"expected text, got {_describe(text)}")
+                continue
+            bad = template_problem(text)
+            if bad:
+                self.problem(
+                    where,
+                    field,
+                    bad,
+                    f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}",
+                )
+                continue
+            good.append((locale, text))
+        return tuple(good)
+
+    def metric(self, entry: Any, where: Location, field: str) -> MetricSpec | None:
+        data = self.mapping(entry, where, field)
+        if data is None:
+            return None
+        self.check_keys(data, FIELDS["metric"], field)
+        name = self.text(data, "name", field, required=True)
+        if name and not _IDENT.match(name):
+            self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
+        source = self.text(data, "from", field, required=True)
+        role = self.text(data, "role", field, default="feel_good")
+        if role not in ROLES:
+            self.problem(
+                self.where(data, "role"),
+                f"{field}.role",
+                f"unknown role {role!r}",
+                f"roles are {', '.join(ROLES)}",
+            )
+        top = data.get("top")
+        if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
+            self.problem(
+                self.where(data, "top"),
+                f"{field}.top",
+                f"expected a whole number of at least 1, got {_describe(top)}",
+            )
+            top = None
+        if not (name and source):
+            return None
+        return MetricSpec(
+            name=name,
+            title=self.text(data, "title", field, default=name.replace("_", " ")),
+            source_kind=source,
+            show=self.names_list(data, "show", field),
+            role=role,
+            unit=self.text(data, "unit", field) or None,
+            per=self.text(data, "per", field) or None,
+            top=top,
+            location=where,
+            pack=self.pack_name,
         )
 
     def parameter(self, key: str, entry: Any, where: Location, field: str) -> ParameterSpec | None:
@@ -520,6 +695,30 @@ class _Reader:
             location=where,
             pack=self.pack_name,
         )
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def template_problem(text: str) -> str | None:
+    """What is wrong with a wording template, or None: only {value}, {label} and {per}."""
+    if len(text) > 500:
+        return "wording longer than 500 characters"
+    stripped = _PLACEHOLDER.sub("", text)
+    if "{" in stripped or "}" in stripped:
+        return "unbalanced '{' or '}' in the wording"
+    for name in _PLACEHOLDER.findall(text):
+        if name not in PLACEHOLDERS:
+            return f"unknown placeholder {{{name}}} in the wording"
+    if "{value}" not in text:
+        return "the wording must contain {value}"
+    return None
+
+
+def fill(template: str, **values: str) -> str:
+    """Put values into a checked template (plain replacement: no format-string features)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
 
 
 def _describe(value: Any) -> str:

@@ -11,10 +11,14 @@ import attrs
 from ._errors import Location
 
 __all__ = [
+    "PLACEHOLDERS",
+    "ROLES",
     "Example",
     "KindSpec",
+    "MetricSpec",
     "Pack",
     "ParameterSpec",
+    "Presentation",
     "RuleSpec",
     "Source",
     "UnitSpec",
@@ -51,6 +55,61 @@ class UnitSpec:
     pack: str
 
 
+ROLES = ("feel_good", "action")
+PLACEHOLDERS = ("value", "label", "per")
+
+
+@attrs.frozen
+class Presentation:
+    """How a kind is shown to people: role wording, family, picturable sizes, locale labels.
+
+    ``roles`` maps a role to its wording per locale (``""`` is the default wording); a kind
+    without a wording for a role is not offered in that role.
+    """
+
+    roles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    family: str = ""
+    picturable: tuple[float, float] = (1.0, 100_000.0)
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def offers(self, role: str) -> bool:
+        return any(name == role for name, _ in self.roles)
+
+    def template(self, role: str, locale: str) -> str | None:
+        """The wording for ``role`` in ``locale`` (falling back to its language, then default)."""
+        for name, texts in self.roles:
+            if name == role:
+                table = dict(texts)
+                language = locale.replace("-", "_").split("_")[0]
+                return table.get(locale) or table.get(language) or table.get("")
+        return None
+
+    def label(self, locale: str, category: str) -> str | None:
+        """A label in ``locale`` for a CLDR plural category, if the pack gives one."""
+        language = locale.replace("-", "_").split("_")[0]
+        for name, forms in self.labels:
+            if name in (locale, language):
+                table = dict(forms)
+                return table.get(category) or table.get("other")
+        return None
+
+
+@attrs.frozen
+class MetricSpec:
+    """A reusable metric declared in a pack: what to show for one source kind."""
+
+    name: str
+    title: str
+    source_kind: str
+    show: tuple[str, ...]
+    role: str
+    unit: str | None
+    per: str | None
+    top: int | None
+    location: Location
+    pack: str
+
+
 @attrs.frozen
 class KindSpec:
     """What is measured: a dimension (from its display unit), labels, icon and claimed units."""
@@ -66,6 +125,7 @@ class KindSpec:
     pack: str
     refuse_units: tuple[tuple[str, str], ...] = ()
     field_locations: tuple[tuple[str, Location], ...] = ()
+    presentation: Presentation = Presentation()
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""
@@ -139,3 +199,4 @@ class Pack:
     parameters: tuple[ParameterSpec, ...]
     rules: tuple[RuleSpec, ...]
     examples: tuple[Example, ...]
+    metrics: tuple[MetricSpec, ...] = ()

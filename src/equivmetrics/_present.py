@@ -1,0 +1,107 @@
+"""How numbers are shown to people: rounding, ranges, durations, plural forms, locales.
+
+English works without extra packages. Other locales use babel (``pip install
+'equivmetrics[locale]'``) for number formatting and plural categories; the locale is always an
+argument, never process-wide state (no ``setlocale``).
+
+Rules, in short:
+
+* Rounded to what the data supports: 3 significant figures when the range is narrow (its
+  half-width under 25 % of the value), 2 when it is wide; ``sig=`` overrides.
+* A positive value never reads as 0: a count under one reads "less than 1".
+* Durations in natural units: under an hour in minutes ("42 minutes"), up to ten hours in
+  hours and minutes ("1 h 15 min"), beyond that in hours.
+* A range is shown when it is wide (its ends differ by more than 20 % of the value).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import attrs
+
+from ._errors import EquivMetricsError
+
+__all__ = ["Formatter", "LocaleError", "round_sig"]
+
+WIDE_RANGE = 0.25  # half-width / value above which only 2 significant figures are shown
+SHOW_RANGE = 0.20  # (high - low) / value above which the range is shown
+
+
+class LocaleError(EquivMetricsError, ValueError):
+    """A locale that cannot be used (unknown, or babel is not installed)."""
+
+
+def round_sig(value: float, sig: int) -> float:
+    """``value`` rounded to ``sig`` significant figures (0 stays 0)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = sig - 1 - math.floor(math.log10(abs(value)))
+    return round(value, digits)
+
+
+def default_sig(value: float, low: float, high: float) -> int:
+    """2 or 3 significant figures, by how wide the range is compared with the value."""
+    if value == 0 or not all(math.isfinite(x) for x in (value, low, high)):
+        return 3
+    half_width = (high - low) / 2
+    return 2 if half_width / abs(value) > WIDE_RANGE else 3
+
+
+@functools.lru_cache(maxsize=64)
+def _babel_locale(name: str) -> Any:
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:
+        raise LocaleError(
+            f"locale {name!r} needs babel: pip install 'equivmetrics[locale]'"
+        ) from None
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise LocaleError(f"unknown locale {name!r}: {exc}") from None
+
+
+@attrs.frozen
+class Formatter:
+    """Formats numbers, ranges and plural categories for one locale (``"en"`` by default)."""
+
+    locale: str = "en"
+
+    @property
+    def english(self) -> bool:
+        return self.locale.split("_")[0].split("-")[0].lower() == "en"
+
+    def number(self, value: float, sig: int) -> str:
+        """``value`` rounded to ``sig`` significant figures, with the locale's separators."""
+        rounded = round_sig(value, sig)
+        digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+        if self.english:
+            return f"{rounded:,.{digits}f}"
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(rounded, format=pattern, locale=_babel_locale(self.locale)))
+
+    def plural(self, value: float) -> str:
+        """The CLDR plural category (``one``, ``few``, ``many``, ``other``) of a shown value."""
+        if self.english:
+            return "one" if value == 1 else "other"
+        category: str = _babel_locale(self.locale).plural_form(value)
+        return category
+
+    def check(self) -> None:
+        """Raise :class:`LocaleError` now if the locale cannot be used."""
+        if not self.english:
+            _babel_locale(self.locale)
+
+
+def duration_parts(minutes: float) -> tuple[int, int] | None:
+    """``(hours, minutes)`` for durations shown as "1 h 15 min" (one hour to ten), else None."""
+    if not 60 <= minutes < 600:
+        return None
+    total = round(minutes)
+    hours, rest = divmod(total, 60)
+    return hours, rest
