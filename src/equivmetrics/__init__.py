@@ -6,9 +6,10 @@
 (600.0, 'hour/month')
 """
 
-from ._api import clear_cache, convert, default_engine, load
+from ._api import action, clear_cache, convert, default_engine, feel_good, load
 from ._catalog import Catalog, Kind, Parameter
 from ._engine import Compiled, Engine
+from ._equivalent import Equivalent
 from ._errors import (
     AmbiguousKindError,
     EquivMetricsError,
@@ -23,6 +24,7 @@ from ._errors import (
     UnknownKindError,
 )
 from ._load import pack_schema
+from ._metric import Metric
 from ._model import Source
 from ._result import ParameterUse, Result, Step
 from ._units import get_registry
@@ -36,10 +38,12 @@ __all__ = [
     "Compiled",
     "Engine",
     "EquivMetricsError",
+    "Equivalent",
     "InputError",
     "Kind",
     "Limits",
     "Location",
+    "Metric",
     "NoPathError",
     "PackError",
     "Parameter",
@@ -54,9 +58,11 @@ __all__ = [
     "UnitError",
     "UnknownKindError",
     "__version__",
+    "action",
     "clear_cache",
     "convert",
     "default_engine",
+    "feel_good",
     "get_registry",
     "load",
     "pack_schema",

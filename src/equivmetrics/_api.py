@@ -10,12 +10,13 @@ from typing import Any
 
 from ._catalog import build_catalog
 from ._engine import Engine
+from ._equivalent import Equivalent
 from ._load import bundled_files, expand_paths, read_packs
 from ._model import Pack
 from ._result import Result
 from ._yaml import Limits
 
-__all__ = ["clear_cache", "convert", "default_engine", "load"]
+__all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "load"]
 
 _default_lock = threading.Lock()
 _default: Engine | None = None
@@ -80,3 +81,25 @@ def convert(
 ) -> Result:
     """:meth:`Engine.convert` on the default engine."""
     return default_engine().convert(quantity, to, of=of, unit=unit, per=per)
+
+
+def feel_good(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
+    """:meth:`Engine.feel_good` on the default engine.
+
+    >>> import equivmetrics as em
+    >>> [e.kind for e in em.feel_good("12400 kWh", top=3)]
+    ['co2e', 'tree_seedling', 'vehicle_miles']
+    """
+    return default_engine().feel_good(quantity, **options)
+
+
+def action(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
+    """:meth:`Engine.action` on the default engine.
+
+    >>> import equivmetrics as em
+    >>> for e in em.action("420 kcal", only=["walking", "running"]):
+    ...     print(e.text)
+    1 h 15 min of brisk walking to burn it off (range 48–110 min)
+    42 minutes of running to burn it off (range 29–51)
+    """
+    return default_engine().action(quantity, **options)

@@ -20,7 +20,7 @@ import attrs
 
 from ._errors import Location, PackError, Problem, UnitError
 from ._expr import Expr, ExprError, Name, Value, evaluate, names, parse_expr
-from ._model import KindSpec, Pack, ParameterSpec, RuleSpec
+from ._model import KindSpec, MetricSpec, Pack, ParameterSpec, Presentation, RuleSpec
 from ._units import (
     PintUnit,
     define_unit,
@@ -52,6 +52,7 @@ class Kind:
     pack: str
     location: Location
     refuse_units: tuple[tuple[str, str], ...] = ()
+    presentation: Presentation = attrs.field(factory=Presentation)
 
 
 @attrs.frozen
@@ -107,6 +108,7 @@ class Catalog:
     default_factors: Mapping[str, Value]
     claims: Mapping[PintUnit, str]
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
+    metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
 
 
 def read_value(text: str, what: str) -> Value:
@@ -192,6 +194,7 @@ class _Builder:
             raise PackError(self.problems)
         paths = self.choose_paths()
         self.check_cycles()
+        metrics = self.metrics()
         if self.problems:
             raise PackError(self.problems)
         return Catalog(
@@ -203,7 +206,35 @@ class _Builder:
             default_factors=MappingProxyType(dict(self.factors)),
             claims=MappingProxyType(dict(self.claims)),
             claim_roots=MappingProxyType(self.claim_roots()),
+            metrics=MappingProxyType(metrics),
         )
+
+    def metrics(self) -> dict[str, MetricSpec]:
+        """The packs' metric declarations, checked against the kinds."""
+        found: dict[str, MetricSpec] = {}
+        for pack in self.packs:
+            for metric in pack.metrics:
+                field = f"metrics.{metric.name}"
+                if metric.name in found:
+                    self.problem(
+                        metric.location,
+                        field,
+                        f"metric {metric.name!r} is already defined at "
+                        f"{found[metric.name].location}",
+                        "rename one of them",
+                    )
+                    continue
+                for kind in (metric.source_kind, *metric.show):
+                    if kind not in self.kinds:
+                        close = difflib.get_close_matches(kind, list(self.kinds), n=1)
+                        self.problem(
+                            metric.location,
+                            field,
+                            f"unknown kind {kind!r}",
+                            f"did you mean {close[0]!r}?" if close else "",
+                        )
+                found[metric.name] = metric
+        return found
 
     def claim_roots(self) -> dict[str, str]:
         """Claims by unprefixed unit name (``kWh`` also claims ``MWh``), where unambiguous."""
@@ -276,6 +307,7 @@ class _Builder:
             pack=spec.pack,
             location=spec.location,
             refuse_units=spec.refuse_units,
+            presentation=spec.presentation,
         )
 
     def add_parameter(self, spec: ParameterSpec) -> None:

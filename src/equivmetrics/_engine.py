@@ -13,12 +13,13 @@ import difflib
 import numbers
 import re
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._catalog import Catalog, Edge, Kind, factor_value, parameter_value, read_value
+from ._equivalent import Equivalent, offer
 from ._errors import (
     AmbiguousKindError,
     InputError,
@@ -39,6 +40,9 @@ from ._units import (
     unit_factor,
     unit_text_of,
 )
+
+if TYPE_CHECKING:
+    from ._metric import Metric
 
 __all__ = ["Compiled", "Engine"]
 
@@ -131,7 +135,15 @@ class Engine:
 
     @property
     def catalog(self) -> Catalog:
+        """The checked packs this engine (and every tenant derived from it) shares."""
         return self._catalog
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        """The metrics the packs declare (``metrics:`` sections), by name."""
+        from ._metric import Metric
+
+        return {name: Metric.from_spec(spec) for name, spec in self._catalog.metrics.items()}
 
     def __repr__(self) -> str:
         packs = ", ".join(p.name for p in self._catalog.packs)
@@ -221,6 +233,58 @@ class Engine:
         if compiled is None:
             compiled = self.compile(unit_text, to, of=of, unit=unit, per=per)
         return compiled.apply(magnitude)
+
+    def source_kind(self, quantity: Any, *, of: str | None = None) -> str:
+        """The kind ``quantity`` is read as: ``of`` when given, else inferred from its unit."""
+        _, unit_text = _split(quantity)
+        _check_options(input_unit=unit_text, of=of, to="")
+        compiler = _Compiler(self, unit_text, "", of, None, None)
+        unit = parse_unit(unit_text)
+        kind = compiler.kind(of, "of") if of is not None else compiler.infer(unit)
+        compiler.refuse(kind, unit)
+        compiler.form(kind, unit)
+        return kind.name
+
+    def feel_good(
+        self,
+        quantity: Any,
+        *,
+        of: str | None = None,
+        only: Sequence[str] | None = None,
+        top: int | None = None,
+        per: str | None = None,
+        locale: str = "en",
+        sig: int | None = None,
+    ) -> tuple[Equivalent, ...]:
+        """Feel-good equivalents: value already received, most relatable first.
+
+        ``only`` names the kinds to show (in that order); otherwise the packs' feel-good kinds
+        reachable from the input are chosen and ordered by relatability (docs/equivalents.md).
+        ``top`` keeps the first few; ``locale`` words them (babel for non-English); ``sig``
+        fixes the significant figures.
+        """
+        return offer(
+            self, quantity, "feel_good", of=of, only=only, top=top, per=per, locale=locale, sig=sig
+        )
+
+    def action(
+        self,
+        quantity: Any,
+        *,
+        of: str | None = None,
+        only: Sequence[str] | None = None,
+        top: int | None = None,
+        per: str | None = None,
+        locale: str = "en",
+        sig: int | None = None,
+    ) -> tuple[Equivalent, ...]:
+        """Action equivalents: the cost of a choice, to help decide what to do next.
+
+        The same arguments as :meth:`feel_good`.
+        """
+        return offer(
+            self, quantity, "action", of=of, only=only, top=top, per=per, locale=locale, sig=sig
+        )
 
     def compile(
         self,
@@ -522,7 +586,7 @@ def _check_options(**options: object) -> None:
             raise InputError(
                 f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
             )
-    if options.get("to") is None:
+    if "to" in options and options["to"] is None:
         raise InputError("to= must name the target kind, e.g. 'fte'", value=None)
 
 

@@ -76,6 +76,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "roles",
         "family",
         "picturable",
+        "priority",
         "labels",
     ),
     "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
@@ -499,10 +500,20 @@ class _Reader:
                     f"expected [smallest, largest] positive numbers, got {_describe(value)}",
                     "e.g. picturable: [1, 10000]",
                 )
+        priority = data.get("priority", 100)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            self.problem(
+                self.where(data, "priority"),
+                f"{field}.priority",
+                f"expected a whole number, got {_describe(priority)}",
+                "lower numbers are offered first; the default is 100",
+            )
+            priority = 100
         return Presentation(
             roles=tuple(roles),
             family=self.text(data, "family", field) or key,
             picturable=picturable,
+            priority=priority,
             labels=tuple(labels),
         )
 

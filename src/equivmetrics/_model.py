@@ -61,7 +61,7 @@ PLACEHOLDERS = ("value", "label", "per")
 
 @attrs.frozen
 class Presentation:
-    """How a kind is shown to people: role wording, family, picturable sizes, locale labels.
+    """How a kind is shown to people: role wording, family, picturable sizes, priority, labels.
 
     ``roles`` maps a role to its wording per locale (``""`` is the default wording); a kind
     without a wording for a role is not offered in that role.
@@ -70,6 +70,7 @@ class Presentation:
     roles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     family: str = ""
     picturable: tuple[float, float] = (1.0, 100_000.0)
+    priority: int = 100
     labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     def offers(self, role: str) -> bool:
@@ -125,7 +126,7 @@ class KindSpec:
     pack: str
     refuse_units: tuple[tuple[str, str], ...] = ()
     field_locations: tuple[tuple[str, Location], ...] = ()
-    presentation: Presentation = Presentation()
+    presentation: Presentation = attrs.field(factory=Presentation)
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""
