@@ -114,26 +114,32 @@ def describe(
     count_like = parse_unit(kind.unit).dimensionless
     minutes = _minutes(kind, result.unit)
 
-    category_value: float
+    category: str
     if not math.isfinite(value):
-        value_text, category_value = str(value), 0.0
+        value_text, category = str(value), "other"
     elif value == 0:
-        value_text, category_value = "0", 0.0
+        value_text, category = "0", "other"
     elif minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
         hours, mins = parts
         value_text = f"{hours} h {mins} min" if mins else f"{hours} h"
-        category_value = 2.0
+        category = "other"
     elif count_like and 0 < abs(round_sig(value, digits)) < 1:
         value_text = "less than 1" if formatter.english else f"< {formatter.number(1, 1)}"
-        category_value = 1.0
+        category = formatter.plural(1, 1)
     else:
         value_text = formatter.number(value, digits)
-        category_value = round_sig(value, digits)
+        category = formatter.plural(value, digits)
 
-    label = _label(kind, formatter, category_value)
+    label = _label(kind, formatter, category)
     if minutes is not None and "h" in value_text.split():
         label = _without_unit_word(label)
-    show_range = value != 0 and math.isfinite(value) and (high - low) / abs(value) > SHOW_RANGE
+    below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
+    show_range = (
+        value != 0
+        and math.isfinite(value)
+        and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
+        and (high - low) / abs(value) > SHOW_RANGE
+    )
     range_text = (
         f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)}"
         if show_range
@@ -147,7 +153,7 @@ def describe(
     if per and "{per}" not in template:
         text = f"{text} {per}"
     if value == 0 and formatter.english:
-        text = f"no {_label(kind, formatter, 0.0)}"
+        text = f"no {_label(kind, formatter, 'other')}"
     if range_text:
         text += f" (range {range_text})"
     return Equivalent(
@@ -169,8 +175,7 @@ def describe(
     )
 
 
-def _label(kind: Kind, formatter: Formatter, value: float) -> str:
-    category = formatter.plural(value)
+def _label(kind: Kind, formatter: Formatter, category: str) -> str:
     if not formatter.english:
         localized = kind.presentation.label(formatter.locale, category)
         if localized:

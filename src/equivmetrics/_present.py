@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import math
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -85,12 +86,24 @@ class Formatter:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(rounded, format=pattern, locale=_babel_locale(self.locale)))
 
-    def plural(self, value: float) -> str:
-        """The CLDR plural category (``one``, ``few``, ``many``, ``other``) of a shown value."""
+    def plural(self, value: float, sig: int | None = None) -> str:
+        """The CLDR plural category (``one``, ``few``, ``many``, ``other``) of a shown value.
+
+        With ``sig``, the value is taken as shown — its visible decimals count, as CLDR says:
+        "1 tree" but "1.0 trees" in English.
+        """
+        shown = self.plain(value, sig) if sig is not None else repr(value)
         if self.english:
-            return "one" if value == 1 else "other"
-        category: str = _babel_locale(self.locale).plural_form(value)
+            return "one" if shown in ("1", "-1") else "other"
+        category: str = _babel_locale(self.locale).plural_form(Decimal(shown))
         return category
+
+    @staticmethod
+    def plain(value: float, sig: int) -> str:
+        """The shown number without locale separators: ``"1.00"``, ``"22"``."""
+        rounded = round_sig(value, sig)
+        digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+        return f"{rounded:.{digits}f}"
 
     def check(self) -> None:
         """Raise :class:`LocaleError` now if the locale cannot be used."""
