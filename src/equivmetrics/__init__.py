@@ -23,6 +23,8 @@ from ._errors import (
     UnitError,
     UnknownKindError,
 )
+from ._html import render_html, render_page
+from ._icons import icon_names, icon_svg
 from ._load import pack_schema
 from ._metric import Metric
 from ._model import Source
@@ -64,8 +66,12 @@ __all__ = [
     "default_engine",
     "feel_good",
     "get_registry",
+    "icon_names",
+    "icon_svg",
     "load",
     "pack_schema",
+    "render_html",
+    "render_page",
     "validate",
 ]
 

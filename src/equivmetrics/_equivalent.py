@@ -215,7 +215,7 @@ def _period(unit: str, kind_unit: str) -> str | None:
 
 def _per_text(period: str, formatter: Formatter) -> str:
     if formatter.english:
-        article = "an" if period[:1] in "aeiou" else "a"
+        article = "an" if period[:1] in "aeiou" or period.startswith("hour") else "a"
         return f"{article} {period.replace('_', ' ')}"
     return f"/ {period}"
 

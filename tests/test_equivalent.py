@@ -1,0 +1,247 @@
+"""Feel-good and action equivalents: which are offered, in what order, and how they read."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import equivmetrics as em
+from strategies import SETTINGS
+
+FOREST = Path(__file__).parent / "packs" / "present" / "forest.yaml"
+
+
+@pytest.fixture(scope="module")
+def forest() -> em.Engine:
+    return em.load(FOREST, bundled=False)
+
+
+# -- the product brief's examples ----------------------------------------------------------
+
+
+def test_pace_label_reads_1_h_15_min_walking_and_42_minutes_running() -> None:
+    walking, running = em.action("420 kcal", only=["walking", "running"])
+    # 420 / (4.8 MET x 70 kg x 1 kcal/(kg h)) = 1.25 h = 1 h 15 min
+    assert walking.kind == "walking"
+    assert walking.role == "action"
+    assert walking.value_text == "1 h 15 min"
+    assert walking.text.startswith("1 h 15 min of brisk walking to burn it off")
+    # 420 / (8.5 x 70) h = 42.35 min -> 2 significant figures (a wide range) -> 42
+    assert running.value_text == "42"
+    assert running.text.startswith("42 minutes of running to burn it off")
+    assert walking.magnitude == pytest.approx(75.0, rel=1e-9)
+    assert running.magnitude == pytest.approx(42.353, rel=1e-4)
+
+
+def test_solar_feel_good_offers_trees_and_miles_with_sources() -> None:
+    goods = em.feel_good("12400 kWh")
+    by_kind = {e.kind: e for e in goods}
+    assert {"tree_seedling", "vehicle_miles"} <= set(by_kind)
+    trees, miles = by_kind["tree_seedling"], by_kind["vehicle_miles"]
+    # 12,400 kWh x 7.0869e-4 t/kWh = 8.7878 t; / 0.060493 t per seedling = 145.3
+    assert trees.magnitude == pytest.approx(145.27, rel=1e-3)
+    # wide range (108-200): 2 significant figures
+    assert trees.value_text == "150"
+    assert "tree seedlings grown for 10 years" in trees.text
+    # 8.7878 t / 3.9081e-4 t per mile = 22,486 miles
+    assert miles.magnitude == pytest.approx(22486, rel=1e-3)
+    assert "22,500 miles" in miles.text
+    for equivalent in (trees, miles):
+        assert equivalent.role == "feel_good"
+        assert any("Environmental Protection Agency" in s.publisher for s in equivalent.sources)
+        assert equivalent.steps[0].rule == "electricity_avoided_co2e"
+
+
+def test_transactions_feel_good_is_the_value_brief() -> None:
+    goods = em.feel_good("12000 transaction/month")
+    assert [e.kind for e in goods] == ["manual_work", "fte", "labor_cost"]
+    work, staff, cost = goods
+    assert work.text.startswith("600 hours of manual work eliminated a month")
+    # 600 x 12 / 2,080 = 3.46 -> 2 figures (wide range) -> 3.5
+    assert staff.text.startswith("3.5 full-time employees you did not need to hire")
+    # 600 x $48.05 = $28,830 -> $29,000
+    assert cost.text.startswith("$29,000 of labour cost avoided a month")
+
+
+# -- relatability --------------------------------------------------------------------------
+
+
+def test_unpicturable_magnitudes_are_not_offered() -> None:
+    kinds = [e.kind for e in em.feel_good("12400 kWh")]
+    # 12,400 kWh is 1.07 million smartphone charges and 0.048 railcars of coal: not offered
+    assert "smartphone_charge" not in kinds
+    assert "coal_railcar" not in kinds
+
+
+def test_at_most_one_per_family() -> None:
+    engine = em.load()
+    goods = engine.feel_good("12400 kWh")
+    families = [e.family for e in goods]
+    assert len(families) == len(set(families))
+    kinds = {e.kind for e in goods}
+    assert len(kinds & {"coal", "coal_railcar"}) <= 1
+    assert len(kinds & {"gasoline", "diesel", "tanker_truck"}) <= 1
+    assert len(kinds & {"tree_seedling", "forest_acre"}) == 1
+
+
+def test_order_is_stable_and_follows_priority(forest: em.Engine) -> None:
+    first = [e.kind for e in forest.feel_good("100 kg")]
+    assert first == [e.kind for e in forest.feel_good("100 kg")]
+    # planted and bushes share the family 'plants': planted has the lower priority number.
+    # 100 kg = 5 trees (inside 1..100,000) = 10,000 leaves (outside 1..1,000, so offered
+    # only to make up three)
+    assert first == ["planted", "leaves"]
+
+
+def test_top_keeps_the_first(forest: em.Engine) -> None:
+    assert [e.kind for e in forest.feel_good("100 kg", top=1)] == ["planted"]
+
+
+def test_only_keeps_the_given_order(forest: em.Engine) -> None:
+    kinds = [e.kind for e in forest.feel_good("100 kg", only=["leaves", "bushes", "planted"])]
+    assert kinds == ["leaves", "bushes", "planted"]
+
+
+def test_a_total_is_not_offered_as_a_capacity() -> None:
+    kinds = [e.kind for e in em.feel_good("12000 transaction")]
+    assert "fte" not in kinds  # FTE needs a period: a total cannot fill it
+    assert "manual_work" in kinds
+    with_period = [e.kind for e in em.feel_good("12000 transaction", per="month")]
+    assert "fte" in with_period
+
+
+# -- wording -------------------------------------------------------------------------------
+
+
+def test_never_zero_trees() -> None:
+    [tiny] = em.feel_good("0.001 kWh", only=["tree_seedling"])
+    assert tiny.value_text == "less than 1"
+    assert tiny.text == "as much CO2 as less than 1 tree seedling grown for 10 years absorb"
+    [none] = em.feel_good("0 kWh", only=["tree_seedling"])
+    assert none.text == "no tree seedlings grown for 10 years"
+
+
+@SETTINGS
+@given(kwh=st.floats(1e-6, 1e9))
+def test_counts_never_read_zero_and_ranges_hold_the_value(kwh: float) -> None:
+    for equivalent in em.feel_good((kwh, "kWh"), only=["tree_seedling", "coal_railcar"]):
+        assert equivalent.value_text not in ("0", "0.0", "0.00")
+        assert equivalent.low <= equivalent.magnitude <= equivalent.high
+        assert not equivalent.text.startswith("as much CO2 as 0 ")
+
+
+def test_singular_and_plural_in_english(forest: em.Engine) -> None:
+    # 20 kg = 1 tree; 40 kg = 2 trees; with sig=1 the value shows as "1"
+    [one] = forest.feel_good("20 kg", only=["planted"], sig=1)
+    assert one.text == "about 1 tree planted"
+    [two] = forest.feel_good("40 kg", only=["planted"], sig=1)
+    assert two.text == "about 2 trees planted"
+    [one_point_oh] = forest.feel_good("20 kg", only=["planted"], sig=2)
+    assert one_point_oh.text == "about 1.0 trees planted"  # CLDR: visible decimals
+
+
+@pytest.mark.parametrize(
+    ("kg", "sig", "text"),
+    [
+        ("20 kg", 1, "około 1 posadzone drzewo"),  # 1 -> one
+        ("20 kg", 2, "około 1,0 posadzonego drzewa"),  # 1,0 -> other (visible decimals)
+        ("440 kg", 2, "około 22 posadzone drzewa"),  # 22 -> few
+        ("500 kg", 2, "około 25 posadzonych drzew"),  # 25 -> many
+        ("240 kg", 2, "około 12 posadzonych drzew"),  # 12 -> many (not few: 12-14 are many)
+    ],
+)
+def test_polish_plural_forms(forest: em.Engine, kg: str, sig: int, text: str) -> None:
+    pytest.importorskip("babel")
+    [equivalent] = forest.feel_good(kg, only=["planted"], locale="pl", sig=sig)
+    assert equivalent.text == text
+    assert equivalent.locale == "pl"
+
+
+def test_wide_ranges_are_shown_narrow_ones_not() -> None:
+    [walking] = em.action("420 kcal", only=["walking"])
+    assert walking.range_text == "48–110 min"  # 48.5-110.5 minutes: wide
+    tenant = em.load().with_params(
+        body_mass="70 kg", met_walking="4.8", kcal_per_kg_hour_per_met="1 kcal/kg/hour"
+    )
+    [exact] = tenant.action("420 kcal", only=["walking"])
+    assert exact.range_text == ""
+    assert exact.text == "1 h 15 min of brisk walking to burn it off"
+
+
+def test_rates_say_their_period() -> None:
+    [work] = em.feel_good("12000 transaction/day", only=["manual_work"])
+    assert work.text.startswith("600 hours of manual work eliminated a day")
+    [work] = em.feel_good("12000 transaction/hour", only=["manual_work"])
+    assert " an hour" in work.text
+
+
+def test_to_dict_shape_is_json_ready() -> None:
+    [trees] = em.feel_good("12400 kWh", only=["tree_seedling"])
+    data = json.loads(json.dumps(trees.to_dict()))
+    assert data["schema"] == "equivmetrics.equivalent/1"
+    assert set(data) == {
+        "schema",
+        "kind",
+        "role",
+        "magnitude",
+        "low",
+        "high",
+        "unit",
+        "text",
+        "value_text",
+        "range_text",
+        "label",
+        "icon",
+        "family",
+        "locale",
+        "sources",
+        "steps",
+    }
+    assert data["kind"] == "tree_seedling"
+    assert data["icon"] == "seedling"
+    assert data["sources"][0]["publisher"]
+    assert math.isclose(data["magnitude"], trees.magnitude)
+
+
+# -- bad input -----------------------------------------------------------------------------
+
+
+def test_bad_arguments_are_clear_errors(forest: em.Engine) -> None:
+    with pytest.raises(em.UnknownKindError, match="unknown kind 'plantd' in only="):
+        forest.feel_good("100 kg", only=["plantd"])
+    with pytest.raises(em.InputError, match="top= must be a whole number"):
+        forest.feel_good("100 kg", top=0)
+    with pytest.raises(em.InputError, match="sig= must be between 1 and 6"):
+        forest.feel_good("100 kg", sig=9)
+    pytest.importorskip("babel")
+    with pytest.raises(em.EquivMetricsError, match="unknown locale"):
+        forest.feel_good("100 kg", locale="xx_YY")
+
+
+def test_arrays_are_refused_with_a_pointer_to_metric_columns() -> None:
+    np = pytest.importorskip("numpy")
+    with pytest.raises(em.InputError, match=r"Metric.columns\(\)"):
+        em.feel_good((np.array([1.0, 2.0]), "kWh"), only=["tree_seedling"])
+
+
+def test_pack_wording_is_checked_at_load(tmp_path: Path) -> None:
+    text = FOREST.read_text(encoding="utf-8").replace(
+        'feel_good: "{value} {label}"\n  leaves', 'feel_good: "{value.__class__} {label}"\n  leaves'
+    )
+    assert "{value.__class__}" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(em.PackError) as info:
+        em.load(bad, bundled=False)
+    [problem] = info.value.problems
+    assert problem.field == "kinds.bushes.roles.feel_good"
+    assert "unknown placeholder {value.__class__}" in problem.message
+    assert (
+        problem.location.line
+        == text.splitlines().index('      feel_good: "{value.__class__} {label}"') + 1
+    )

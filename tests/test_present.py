@@ -1,0 +1,143 @@
+"""Number presentation: significant figures, separators, plural categories, durations."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from equivmetrics._present import (
+    Formatter,
+    LocaleError,
+    default_sig,
+    duration_parts,
+    round_sig,
+)
+from strategies import SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("value", "sig", "expected"),
+    [
+        (145.26978, 3, 145.0),
+        (145.26978, 2, 150.0),
+        (22485.84, 3, 22500.0),
+        (0.0, 3, 0.0),
+        (0.0012345, 2, 0.0012),
+        (-3.4615, 2, -3.5),
+        (999.6, 3, 1000.0),
+    ],
+)
+def test_round_sig(value: float, sig: int, expected: float) -> None:
+    assert round_sig(value, sig) == pytest.approx(expected, rel=1e-12)
+
+
+@SETTINGS
+@given(value=st.floats(1e-9, 1e12), sig=st.integers(1, 6))
+def test_round_sig_keeps_relative_error_within_half_a_unit(value: float, sig: int) -> None:
+    rounded = round_sig(value, sig)
+    assert abs(rounded - value) <= 0.5 * 10 ** (math.floor(math.log10(value)) - sig + 1) * 1.0001
+
+
+def test_default_sig_follows_the_range() -> None:
+    # half-width 5 % of the value: narrow, 3 figures; half-width 40 %: wide, 2 figures
+    assert default_sig(100, 95, 105) == 3
+    assert default_sig(100, 60, 140) == 2
+    assert default_sig(100, 100, 100) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "sig", "text"),
+    [
+        (22485.84, 3, "22,500"),
+        (3.4615, 3, "3.46"),
+        (0.0812, 2, "0.081"),
+        (1_070_000, 3, "1,070,000"),
+        (42.35, 2, "42"),
+        (1.0, 2, "1.0"),
+    ],
+)
+def test_english_numbers(value: float, sig: int, text: str) -> None:
+    assert Formatter("en").number(value, sig) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "sig", "category"),
+    [(1.0, 1, "one"), (1.0, 2, "other"), (2.0, 1, "other"), (0.5, 1, "other")],
+)
+def test_english_plural_counts_visible_decimals(value: float, sig: int, category: str) -> None:
+    # CLDR: "1 tree", but "1.0 trees" -- visible decimals make it plural in English
+    assert Formatter("en").plural(value, sig) == category
+
+
+# Polish, CLDR: one = 1 (no decimals); few = 2-4, 22-24, ... (not 12-14); many = 0, 5-21,
+# 25-31, ...; other = numbers with visible decimals.
+@pytest.mark.parametrize(
+    ("value", "category"),
+    [
+        (1, "one"),
+        (2, "few"),
+        (4, "few"),
+        (5, "many"),
+        (12, "many"),
+        (22, "few"),
+        (25, "many"),
+        (112, "many"),
+    ],
+)
+def test_polish_plural_categories(value: int, category: str) -> None:
+    pytest.importorskip("babel")
+    assert Formatter("pl").plural(float(value), len(str(value))) == category
+
+
+def test_polish_decimals_are_other_and_numbers_use_polish_separators() -> None:
+    pytest.importorskip("babel")
+    formatter = Formatter("pl")
+    assert formatter.plural(1.5, 2) == "other"
+    # Polish groups thousands with a (non-breaking) space and uses a decimal comma
+    assert formatter.number(22485.84, 3).replace("\u00a0", " ") == "22 500"
+    assert formatter.number(3.4615, 3) == "3,46"
+
+
+def test_unknown_locale_is_a_locale_error() -> None:
+    pytest.importorskip("babel")
+    with pytest.raises(LocaleError, match="unknown locale 'xx_YY'"):
+        Formatter("xx_YY").check()
+
+
+def test_without_babel_only_english_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from equivmetrics import _present
+
+    _present._babel_locale.cache_clear()
+    real_import = builtins.__import__
+
+    def no_babel(name: str, *args: object, **kwargs: object) -> object:
+        if name == "babel" or name.startswith("babel."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_babel)
+    assert Formatter("en").number(1234.5, 3) == "1,230"
+    with pytest.raises(LocaleError, match=r"pip install 'equivmetrics\[locale\]'"):
+        Formatter("de").check()
+    _present._babel_locale.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "parts"),
+    [
+        (75.0, (1, 15)),
+        (60.0, (1, 0)),
+        (59.9, None),
+        (42.35, None),
+        (599.4, (9, 59)),
+        (600.0, None),
+        (62.6, (1, 3)),
+    ],
+)
+def test_durations(minutes: float, parts: tuple[int, int] | None) -> None:
+    assert duration_parts(minutes) == parts
