@@ -34,10 +34,42 @@ def test_version() -> None:
 def test_demo_prints_the_product_brief_figures() -> None:
     done = run("demo")
     assert done.returncode == 0, done.stderr
-    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.462 FTE; x $48.05 = $28,830/month
-    assert "600 hour/month" in done.stdout
-    assert "3.462 FTE" in done.stdout
-    assert "28,830 USD/month" in done.stdout
+    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.46 -> 3.5 FTE; x $48.05 = $28,830/month
+    assert "600 hours of manual work eliminated a month" in done.stdout
+    assert "3.5 full-time employees you did not need to hire" in done.stdout
+    assert "$29,000 of labour cost avoided a month" in done.stdout
+    # 12,400 kWh x 7.0869e-4 t/kWh / 0.060493 t per seedling = 145 -> 150 (wide range)
+    assert "150 tree seedlings grown for 10 years" in done.stdout
+    # 420 kcal / (4.8 MET x 70 kg) = 1.25 h; / (8.5 x 70) = 42 min
+    assert "1 h 15 min of brisk walking" in done.stdout
+    assert "42 minutes of running" in done.stdout
+
+
+def test_demo_json() -> None:
+    done = run("demo", "--json")
+    assert done.returncode == 0, done.stderr
+    sections = json.loads(done.stdout)
+    assert [s["role"] for s in sections] == ["feel_good", "feel_good", "action"]
+    assert all(
+        e["schema"] == "equivmetrics.equivalent/1" for s in sections for e in s["equivalents"]
+    )
+
+
+def test_feel_good_and_action_commands() -> None:
+    done = run("feel-good", "12400 kWh", "--top", "2")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "≈ 8.79 metric tons of CO2 equivalent kept out of the air (range 7.87–9.67)",
+        "≈ as much CO2 as 150 tree seedlings grown for 10 years absorb (range 110–200)",
+    ]
+    done = run("action", "420 kcal", "--only", "running", "--json", "--param", "body_mass=140 kg")
+    assert done.returncode == 0, done.stderr
+    [running] = json.loads(done.stdout)
+    # 420 / (8.5 x 140) h = 21.18 min: twice the mass, half the minutes
+    assert running["magnitude"] == pytest.approx(420 / (8.5 * 140) * 60, rel=1e-9)
+    # the mass is now exact; the MET range (8.3-9.3) and the 1-1.05 kcal convention leave
+    # 18.4-21.7 min: narrow (half-width 8 %), so 3 figures and no range shown
+    assert running["text"] == "21.2 minutes of running to burn it off"
 
 
 def test_convert_json_is_the_result_dict() -> None:

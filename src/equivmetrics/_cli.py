@@ -1,4 +1,4 @@
-"""The ``equivmetrics`` command line: demo, convert, explain, packs, methodology, validate.
+"""The ``equivmetrics`` command line: demo, convert, explain, feel-good, action, packs, ...
 
 Exit codes: 0 success, 1 a conversion or validation problem, 2 a usage error.
 """
@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from ._api import load
 from ._engine import Engine
@@ -21,15 +20,11 @@ from ._version import __version__
 
 __all__ = ["main"]
 
-_DEMO_INPUTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("12000 transaction/month", "manual_work", {}),
-    ("12000 transaction/month", "fte", {}),
-    ("12000 transaction/month", "labor_cost", {}),
-    ("12400 kWh", "co2e", {}),
-    ("12400 kWh", "tree_seedling", {}),
-    ("12400 kWh", "vehicle_miles", {}),
-    ("420 kcal", "walking", {}),
-    ("420 kcal", "running", {}),
+#: The demo: the product brief's three cases, as a customer would see them.
+_DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
+    ("Software value", "12000 transaction/month", "feel_good", None),
+    ("Solar panels", "12400 kWh", "feel_good", None),
+    ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
 )
 
 
@@ -73,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--of", help="the source kind when the unit does not decide it")
         p.add_argument("--unit", help="the result unit (default: the kind's display unit)")
         p.add_argument("--per", help="turn a total into a rate over this period, e.g. month")
+        common(p)
+    for name, text in (
+        ("feel-good", "feel-good equivalents of a quantity (value already received)"),
+        ("action", "action equivalents of a quantity (the cost of a choice)"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("quantity", help="e.g. '12400 kWh' or '420 kcal'")
+        p.add_argument("--of", help="the source kind when the unit does not decide it")
+        p.add_argument("--only", help="comma-separated kinds to show, in order")
+        p.add_argument("--top", type=int, help="show at most this many")
+        p.add_argument("--per", help="turn a total into a rate over this period, e.g. month")
+        p.add_argument("--locale", default="en", help="e.g. pl or de_CH (needs babel)")
+        p.add_argument("--sig", type=int, help="significant figures (default: 2 or 3)")
         common(p)
     packs = sub.add_parser("packs", help="list packs, kinds and parameters with sources")
     common(packs)
@@ -127,6 +135,8 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     engine = _engine(args, parser)
     if args.command == "packs":
         return _packs(engine, args.json)
+    if args.command in ("feel-good", "action"):
+        return _equivalents(engine, args)
     result = engine.convert(args.quantity, args.to, of=args.of, unit=args.unit, per=args.per)
     if args.json:
         print(json.dumps(result.to_dict()))
@@ -140,27 +150,53 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
+    offer = engine.feel_good if args.command == "feel-good" else engine.action
+    only = [k.strip() for k in args.only.split(",") if k.strip()] if args.only else None
+    found = offer(
+        args.quantity,
+        of=args.of,
+        only=only,
+        top=args.top,
+        per=args.per,
+        locale=args.locale,
+        sig=args.sig,
+    )
+    if args.json:
+        print(json.dumps([e.to_dict() for e in found]))
+    else:
+        for equivalent in found:
+            print(f"≈ {equivalent.text}")
+    return 0
+
+
 def _demo(as_json: bool) -> int:
     engine = load()
-    rows = []
-    for quantity, to, params in _DEMO_INPUTS:
-        if to not in engine.kinds:
-            continue
-        result = (engine.with_params(**params) if params else engine).convert(quantity, to)
-        rows.append((quantity, result))
+    sections = []
+    for title, quantity, role, only in _DEMO:
+        offer = engine.feel_good if role == "feel_good" else engine.action
+        sections.append((title, quantity, role, offer(quantity, only=only, top=4)))
     if as_json:
-        print(json.dumps([r.to_dict() for _, r in rows]))
-        return 0
-    width = max(len(q) for q, _ in rows)
-    last = ""
-    for quantity, result in rows:
-        head = quantity if quantity != last else ""
-        last = quantity
         print(
-            f"{head:<{width}}  ≈ {_num(result.magnitude):>10} {result.unit:<14} "
-            f"{result.kind}  (range {_num(result.low)}–{_num(result.high)})"
+            json.dumps(
+                [
+                    {
+                        "title": title,
+                        "quantity": quantity,
+                        "role": role,
+                        "equivalents": [e.to_dict() for e in found],
+                    }
+                    for title, quantity, role, found in sections
+                ]
+            )
         )
-    print("\nEvery figure is cited: try  equivmetrics explain '12000 transaction/month' fte")
+        return 0
+    for title, quantity, role, found in sections:
+        print(f"{title}: {quantity}  ({role.replace('_', '-')} equivalents)")
+        for equivalent in found:
+            print(f"  ≈ {equivalent.text}")
+        print()
+    print("Every figure is cited: try  equivmetrics explain '12000 transaction/month' fte")
     return 0
 
 
