@@ -9,7 +9,7 @@
 from ._api import action, clear_cache, convert, default_engine, feel_good, load
 from ._catalog import Catalog, Kind, Parameter
 from ._engine import Compiled, Engine
-from ._equivalent import Equivalent
+from ._equivalent import Equivalent, Equivalents
 from ._errors import (
     AmbiguousKindError,
     EquivMetricsError,
@@ -41,6 +41,7 @@ __all__ = [
     "Engine",
     "EquivMetricsError",
     "Equivalent",
+    "Equivalents",
     "InputError",
     "Kind",
     "Limits",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ._catalog import Kind
     from ._engine import Engine
 
-__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "describe", "offer"]
+__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "Equivalents", "describe", "offer"]
 
 EQUIVALENT_SCHEMA = "equivmetrics.equivalent/1"
 MIN_OFFERED = 3  # outside-the-picturable-range kinds only fill up to this many
@@ -91,6 +91,22 @@ class Equivalent:
         from ._html import render_html
 
         html: str = render_html([self])
+        return html
+
+
+class Equivalents(tuple[Equivalent, ...]):
+    """A tuple of equivalents that also shows itself as one card in notebooks."""
+
+    __slots__ = ()
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """``[e.to_dict() for e in self]``: JSON-ready."""
+        return [equivalent.to_dict() for equivalent in self]
+
+    def _repr_html_(self) -> str:
+        from ._html import render_html
+
+        html: str = render_html(self)
         return html
 
 
@@ -252,7 +268,7 @@ def offer(
                 )
             result = engine.convert(quantity, name, of=source, per=per)
             chosen.append(describe(kinds[name], result, role, locale=locale, sig=sig))
-        return tuple(chosen[:top] if top else chosen)
+        return Equivalents(chosen[:top] if top else chosen)
     scored: list[tuple[float, int, int, Equivalent]] = []
     for name in _candidates(engine, source, role):
         try:
@@ -270,7 +286,7 @@ def offer(
     inside = [item[3] for item in ranked if item[0] == 0]
     outside = [item[3] for item in ranked if item[0] != 0]
     chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
-    return tuple(chosen[:top] if top else chosen)
+    return Equivalents(chosen[:top] if top else chosen)
 
 
 def _candidates(engine: Engine, source: str, role: str) -> Iterable[str]:

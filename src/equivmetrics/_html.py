@@ -272,9 +272,7 @@ def _split(text: str, value_text: str) -> tuple[str, str, str]:
 def _value(value: str) -> str:
     """The number, escaped, with its words ('h', 'min', 'less than') set smaller than digits."""
     return "".join(
-        f'<span class="em-unit">{escape(token)}</span>'
-        if token.isalpha()
-        else escape(token)
+        f'<span class="em-unit">{escape(token)}</span>' if token.isalpha() else escape(token)
         for token in re.split(r"([^\W\d_]+)", value)
         if token
     )
