@@ -103,17 +103,16 @@ def render_html(
     host page with CSS custom properties such as ``--em-accent`` (see docs/html.md).
     """
     items = _items(equivalents)
-    if not isinstance(heading_level, int) or isinstance(heading_level, bool):
+    if (
+        not isinstance(heading_level, int)
+        or isinstance(heading_level, bool)
+        or not 1 <= heading_level <= 6
+    ):
         raise InputError(
-            f"heading_level= must be 1 to 6, got {heading_level!r}", value=heading_level
+            f"heading_level= must be a whole number from 1 to 6, got {heading_level!r}",
+            value=heading_level,
         )
-    if not 1 <= heading_level <= 6:
-        raise InputError(
-            f"heading_level= must be 1 to 6, got {heading_level!r}", value=heading_level
-        )
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"title= must be text, got {type(title).__name__}", value=title)
-    heading = title if title is not None else ("Equivalent" if len(items) == 1 else "Equivalents")
+    heading = _heading(title, items)
     tag = _lang(lang, items)
     card_id = _card_id(items, heading, tag)
     lang_attr = f' lang="{escape(tag)}"' if tag else ""
@@ -146,7 +145,7 @@ def render_page(
     """
     items = _items(equivalents)
     card = render_html(items, title=title, heading_level=1, lang=lang)
-    heading = title if title is not None else ("Equivalent" if len(items) == 1 else "Equivalents")
+    heading = _heading(title, items)
     page_lang = _lang(lang, items) or "en"
     return (
         "<!DOCTYPE html>\n"
@@ -182,6 +181,14 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
                 value=item,
             )
     return items
+
+
+def _heading(title: str | None, items: list[Equivalent]) -> str:
+    if title is None:
+        return "Equivalent" if len(items) == 1 else "Equivalents"
+    if not isinstance(title, str):
+        raise InputError(f"title= must be text, got {type(title).__name__}", value=title)
+    return title
 
 
 def _lang(lang: str | None, items: list[Equivalent]) -> str:
