@@ -60,7 +60,7 @@ def test_feel_good_and_action_commands() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "≈ 8.79 metric tons of CO2 equivalent kept out of the air (range 7.87–9.67)",
-        "≈ as much CO2 as 150 tree seedlings grown for 10 years absorb (range 110–200)",
+        "≈ CO2 absorbed by 150 tree seedlings grown for 10 years (range 110–200)",
     ]
     done = run("action", "420 kcal", "--only", "running", "--json", "--param", "body_mass=140 kg")
     assert done.returncode == 0, done.stderr

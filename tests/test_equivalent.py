@@ -121,7 +121,7 @@ def test_a_total_is_not_offered_as_a_capacity() -> None:
 def test_never_zero_trees() -> None:
     [tiny] = em.feel_good("0.001 kWh", only=["tree_seedling"])
     assert tiny.value_text == "less than 1"
-    assert tiny.text == "as much CO2 as less than 1 tree seedling grown for 10 years absorb"
+    assert tiny.text == "CO2 absorbed by less than 1 tree seedling grown for 10 years"
     [none] = em.feel_good("0 kWh", only=["tree_seedling"])
     assert none.text == "no tree seedlings grown for 10 years"
 

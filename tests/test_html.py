@@ -38,7 +38,7 @@ kinds:
     label:
       one: "<script>alert(1)</script>"
       other: "<script>alert(1)</script>\\" onmouseover=\\"x"
-    icon: "<svg onload=alert(1)>"
+    icon: no_such_icon
     roles:
       feel_good: "<b onclick=\\"x\\">about</b> {value} {label} \\" onmouseover=\\"x"
 parameters:
@@ -254,7 +254,8 @@ def test_hostile_pack_text_renders_as_text(hostile: tuple[em.Equivalent, ...]) -
     assert [a.attrs["href"] for a in links] == ["https://example.org/t?a=1&b=2"]
     assert 'href="https://example.org/t?a=1&amp;b=2"' in markup
     assert links[0].text() == "Tables & figures <2024>"
-    # the unknown (and malformed) icon name gave the default icon
+    # the unknown icon name gave the default icon (a malformed one is refused at load:
+    # test_a_malformed_icon_name_is_a_load_error)
     assert item.find("svg").find_all("circle")
 
 
@@ -311,3 +312,14 @@ def test_only_plain_http_links_are_kept(url: str) -> None:
 )
 def test_http_links_are_kept(url: str) -> None:
     assert _safe_url(url) == url
+
+
+def test_a_malformed_icon_name_is_a_load_error(tmp_path: Path) -> None:
+    text = HOSTILE_PACK.replace("icon: no_such_icon", 'icon: "<svg onload=alert(1)>"')
+    path = tmp_path / "bad_icon.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(em.PackError) as info:
+        em.load(path, bundled=False)
+    [problem] = [p for p in info.value.problems if p.field == "kinds.evil.icon"]
+    assert "is not an icon name" in problem.message
+    assert problem.location.line == text.splitlines().index('    icon: "<svg onload=alert(1)>"') + 1

@@ -418,7 +418,7 @@ class _Reader:
             label_one=one,
             label_other=other,
             input_units=self.names_list(data, "input_units", field),
-            icon=self.text(data, "icon", field),
+            icon=self.icon(data, field),
             description=self.text(data, "description", field),
             location=where,
             pack=self.pack_name,
@@ -430,6 +430,18 @@ class _Reader:
             ),
             presentation=self.presentation(key, data, field),
         )
+
+    def icon(self, data: LocatedDict, field: str) -> str:
+        name = self.text(data, "icon", field)
+        if name and not _IDENT.match(name):
+            self.problem(
+                self.where(data, "icon"),
+                f"{field}.icon",
+                f"{name!r} is not an icon name",
+                "icon names use letters, digits and '_' (see docs/html.md)",
+            )
+            return ""
+        return name
 
     def presentation(self, key: str, data: LocatedDict, field: str) -> Presentation:
         roles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
