@@ -50,6 +50,7 @@ def test_schema_fields_are_exactly_the_loaders_fields(schema: dict[str, Any]) ->
         "rules": "rule",
         "examples": "example",
         "metrics": "metric",
+        "rewards": "reward",
     }
     for section, field in sections.items():
         assert _entry_properties(schema, section) == set(FIELDS[field]), section

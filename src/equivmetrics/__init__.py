@@ -29,6 +29,8 @@ from ._load import pack_schema
 from ._metric import Metric
 from ._model import Source
 from ._result import ParameterUse, Result, Step
+from ._reward import Reward, RewardRule
+from ._series import Period, Series
 from ._units import get_registry
 from ._validate import Report, validate
 from ._version import __version__
@@ -52,10 +54,14 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterUse",
+    "Period",
     "PeriodError",
     "Problem",
     "Report",
     "Result",
+    "Reward",
+    "RewardRule",
+    "Series",
     "Source",
     "Step",
     "UnitError",

@@ -20,7 +20,15 @@ import attrs
 
 from ._errors import Location, PackError, Problem, UnitError
 from ._expr import Expr, ExprError, Name, Value, evaluate, names, parse_expr
-from ._model import KindSpec, MetricSpec, Pack, ParameterSpec, Presentation, RuleSpec
+from ._model import (
+    KindSpec,
+    MetricSpec,
+    Pack,
+    ParameterSpec,
+    Presentation,
+    RewardSpec,
+    RuleSpec,
+)
 from ._units import (
     PintUnit,
     define_unit,
@@ -109,6 +117,7 @@ class Catalog:
     claims: Mapping[PintUnit, str]
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
     metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
+    rewards: Mapping[str, RewardSpec] = attrs.field(factory=dict)
 
 
 def read_value(text: str, what: str) -> Value:
@@ -195,6 +204,7 @@ class _Builder:
         paths = self.choose_paths()
         self.check_cycles()
         metrics = self.metrics()
+        rewards = self.rewards()
         if self.problems:
             raise PackError(self.problems)
         return Catalog(
@@ -207,7 +217,46 @@ class _Builder:
             claims=MappingProxyType(dict(self.claims)),
             claim_roots=MappingProxyType(self.claim_roots()),
             metrics=MappingProxyType(metrics),
+            rewards=MappingProxyType(rewards),
         )
+
+    def rewards(self) -> dict[str, RewardSpec]:
+        """The packs' reward rules, checked: known kind, quantities that fit it."""
+        from ._errors import InputError
+        from ._reward import RewardRule
+
+        found: dict[str, RewardSpec] = {}
+        for pack in self.packs:
+            for spec in pack.rewards:
+                field = f"rewards.{spec.name}"
+                if spec.name in found:
+                    self.problem(
+                        spec.location,
+                        field,
+                        f"reward {spec.name!r} is already defined at {found[spec.name].location}",
+                        "rename one",
+                    )
+                    continue
+                try:
+                    RewardRule.from_spec(spec)
+                except InputError as exc:
+                    self.problem(spec.location, field, str(exc))
+                    continue
+                if spec.kind is not None:
+                    kind = self.kinds.get(spec.kind)
+                    if kind is None:
+                        self.problem(spec.location, f"{field}.kind", f"unknown kind {spec.kind!r}")
+                        continue
+                    every_unit = spec.every.split(maxsplit=1)[-1]
+                    if parse_unit(every_unit).dimensionality != kind.dimension:
+                        self.problem(
+                            spec.location,
+                            f"{field}.every",
+                            f"{spec.every!r} does not measure {spec.kind} ({kind.unit})",
+                        )
+                        continue
+                found[spec.name] = spec
+        return found
 
     def metrics(self) -> dict[str, MetricSpec]:
         """The packs' metric declarations, checked against the kinds."""

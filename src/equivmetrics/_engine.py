@@ -43,6 +43,8 @@ from ._units import (
 
 if TYPE_CHECKING:
     from ._metric import Metric
+    from ._reward import RewardRule
+    from ._series import Series
 
 __all__ = ["Compiled", "Engine"]
 
@@ -145,6 +147,13 @@ class Engine:
 
         return {name: Metric.from_spec(spec) for name, spec in self._catalog.metrics.items()}
 
+    @property
+    def rewards(self) -> dict[str, RewardRule]:
+        """The reward rules the packs declare (``rewards:`` sections), by name."""
+        from ._reward import RewardRule
+
+        return {name: RewardRule.from_spec(spec) for name, spec in self._catalog.rewards.items()}
+
     def __repr__(self) -> str:
         packs = ", ".join(p.name for p in self._catalog.packs)
         extra = f", {len(self._overrides)} overrides" if self._overrides else ""
@@ -244,6 +253,23 @@ class Engine:
         compiler.refuse(kind, unit)
         compiler.form(kind, unit)
         return kind.name
+
+    def series(
+        self,
+        values: Any,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
+    ) -> Series:
+        """Per-period and cumulative results of a total per calendar period.
+
+        See :mod:`equivmetrics._series`: months have their true lengths, capacities (FTE)
+        accumulate to FTE-years.
+        """
+        from ._series import series
+
+        return series(self, values, to, of=of, unit=unit)
 
     def feel_good(
         self,
@@ -410,7 +436,7 @@ class _Compiler:
         out_text, conv = _natural(
             target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
         )
-        shown = self.input_text if self.per is None else f"{self.input_text} per {time_text}"
+        shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
         return Compiled(
             k * conv, lo * conv, hi * conv, out_text, target.name, source.name, shown, tuple(steps)
         )
@@ -640,7 +666,8 @@ def _period(text: str) -> tuple[float, PintUnit, str]:
         raise PeriodError(
             f"per={text!r} must be a positive period of time, like 'month'", unit=text
         )
-    return value.central, value.unit, text.strip()
+    # the magnitude goes into the factor; rates are shown per the unit ("per 28 day" -> /day)
+    return value.central, value.unit, format_unit(value.unit)
 
 
 def _reachable(catalog: Catalog, source: str) -> str:

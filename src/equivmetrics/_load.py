@@ -25,6 +25,7 @@ from ._model import (
     Pack,
     ParameterSpec,
     Presentation,
+    RewardSpec,
     RuleSpec,
     Source,
     UnitSpec,
@@ -63,6 +64,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "rules",
         "examples",
         "metrics",
+        "rewards",
     ),
     "source": ("title", "publisher", "url", "edition", "note"),
     "unit": ("definition", "aliases", "note"),
@@ -83,6 +85,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
     "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params", "note"),
     "metric": ("name", "title", "from", "show", "role", "unit", "per", "top"),
+    "reward": ("name", "kind", "every", "grant", "reward", "text", "note"),
 }
 
 
@@ -297,6 +300,7 @@ class _Reader:
         rules = self.list_section(top, "rules", self.rule)
         examples = self.list_section(top, "examples", self.example)
         metrics = self.list_section(top, "metrics", self.metric)
+        rewards = self.list_section(top, "rewards", self.reward)
         return Pack(
             name=name,
             edition=edition,
@@ -311,6 +315,7 @@ class _Reader:
             rules=tuple(rules),
             examples=tuple(examples),
             metrics=tuple(metrics),
+            rewards=tuple(rewards),
         )
 
     def section(self, top: LocatedDict, key: str, build: Any) -> dict[str, Any]:
@@ -560,6 +565,55 @@ class _Reader:
             good.append((locale, text))
         return tuple(good)
 
+    def reward(self, entry: Any, where: Location, field: str) -> RewardSpec | None:
+        data = self.mapping(entry, where, field)
+        if data is None:
+            return None
+        self.check_keys(data, FIELDS["reward"], field)
+        name = self.text(data, "name", field, required=True)
+        if name and not _IDENT.match(name):
+            self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
+        every = self.text(data, "every", field, required=True)
+        grant = self.text(data, "grant", field, required=True)
+        one = other = "reward"
+        label = data.get("reward")
+        if isinstance(label, str):
+            one = other = label
+        elif isinstance(label, LocatedDict):
+            self.check_keys(label, ("one", "other"), f"{field}.reward")
+            one = self.text(label, "one", f"{field}.reward", required=True)
+            other = self.text(label, "other", f"{field}.reward", default=one)
+        elif label is not None:
+            self.problem(
+                self.where(data, "reward"),
+                f"{field}.reward",
+                f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
+            )
+        text = self.text(data, "text", field)
+        if text:
+            bad = template_problem(text, REWARD_PLACEHOLDERS)
+            if bad:
+                self.problem(
+                    self.where(data, "text"),
+                    f"{field}.text",
+                    bad,
+                    "placeholders are {value}, {label}, {steps}, {every}, {rest}",
+                )
+        if not (name and every and grant):
+            return None
+        return RewardSpec(
+            name=name,
+            kind=self.text(data, "kind", field) or None,
+            every=every,
+            grant=grant,
+            label_one=one,
+            label_other=other,
+            text=text,
+            note=self.text(data, "note", field),
+            location=where,
+            pack=self.pack_name,
+        )
+
     def metric(self, entry: Any, where: Location, field: str) -> MetricSpec | None:
         data = self.mapping(entry, where, field)
         if data is None:
@@ -720,19 +774,20 @@ class _Reader:
         )
 
 
+REWARD_PLACEHOLDERS = ("value", "label", "steps", "every", "rest")
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-def template_problem(text: str) -> str | None:
-    """What is wrong with a wording template, or None: only {value}, {label} and {per}."""
+def template_problem(text: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> str | None:
+    """What is wrong with a wording template, or None: only the ``allowed`` placeholders."""
     if len(text) > 500:
         return "wording longer than 500 characters"
     stripped = _PLACEHOLDER.sub("", text)
     if "{" in stripped or "}" in stripped:
         return "unbalanced '{' or '}' in the wording"
     for name in _PLACEHOLDER.findall(text):
-        if name not in PLACEHOLDERS:
+        if name not in allowed:
             return f"unknown placeholder {{{name}}} in the wording"
     if "{value}" not in text:
         return "the wording must contain {value}"

@@ -19,6 +19,7 @@ __all__ = [
     "Pack",
     "ParameterSpec",
     "Presentation",
+    "RewardSpec",
     "RuleSpec",
     "Source",
     "UnitSpec",
@@ -107,6 +108,22 @@ class MetricSpec:
     unit: str | None
     per: str | None
     top: int | None
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class RewardSpec:
+    """A reward rule declared in a pack: "for every ``every``, grant ``grant``"."""
+
+    name: str
+    kind: str | None
+    every: str
+    grant: str
+    label_one: str
+    label_other: str
+    text: str
+    note: str
     location: Location
     pack: str
 
@@ -201,3 +218,4 @@ class Pack:
     rules: tuple[RuleSpec, ...]
     examples: tuple[Example, ...]
     metrics: tuple[MetricSpec, ...] = ()
+    rewards: tuple[RewardSpec, ...] = ()
