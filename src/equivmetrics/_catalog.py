@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -121,7 +122,14 @@ class Catalog:
 
 
 def read_value(text: str, what: str) -> Value:
-    """Read a quantity written as a unit expression (``"1562.4 lb/MWh"``, ``"44/12"``)."""
+    """Read a quantity written as a unit expression (``"1562.4 lb/MWh"``, ``"44/12"``).
+
+    The common form, a number then a unit (``"4 min"``), takes a fast path: the unit part is
+    parsed once and cached, so deriving tenant engines stays cheap.
+    """
+    quick = _number_and_unit(text)
+    if quick is not None:
+        return quick
     node = parse_expr(text)
 
     def resolve(name: Name) -> Value:
@@ -137,6 +145,22 @@ def read_value(text: str, what: str) -> Value:
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
         raise ExprError(f"{what} is not a finite number")
     return value
+
+
+_SIMPLE = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s+[A-Za-z_][A-Za-z_/* ]*$")
+
+
+def _number_and_unit(text: str) -> Value | None:
+    """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
+    if not _SIMPLE.match(text):
+        return None
+    number, _, unit_text = text.strip().partition(" ")
+    try:
+        unit = parse_unit(unit_text.strip())
+    except UnitError:
+        return None  # the full grammar reports the problem with its column
+    magnitude = float(number)
+    return Value.exact(magnitude, unit) if math.isfinite(magnitude) else None
 
 
 def _suggest(name: str, parameters: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ not depend on them.
 from __future__ import annotations
 
 import difflib
+import functools
 import numbers
 import re
 import threading
@@ -594,16 +595,22 @@ def _per_one(value: Value, expected: PintUnit) -> Value | None:
     missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
     could be per hour or per day); anything else stays a dimension error.
     """
+    missing = _missing_per_item(value.unit, expected)
+    if missing is None:
+        return None
+    return Value(value.unit / missing, value.central, value.low, value.high)
+
+
+@functools.lru_cache(maxsize=1024)
+def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
     matches = [
         parse_unit(name)
         for name, power in expected._units.items()
         if power == -1
         and parse_unit(name).dimensionality != _time_dim()  # "55 USD" is not "per hour"
-        and (value.unit / parse_unit(name)).dimensionality == expected.dimensionality
+        and (given / parse_unit(name)).dimensionality == expected.dimensionality
     ]
-    if len(matches) != 1:
-        return None
-    return Value(value.unit / matches[0], value.central, value.low, value.high)
+    return matches[0] if len(matches) == 1 else None
 
 
 def _check_options(**options: object) -> None:

@@ -1,0 +1,719 @@
+"""Scenarios: the expected return of an investment at several levels of user adoption.
+
+The product brief asks for "a scenario analysis to weight the expected ROI to adjust for different
+levels of user adoption". A :class:`Scenario` states the yearly benefit at full adoption, the
+costs and the risk adjustments once; :meth:`Scenario.run` gives one :class:`Outcome` per adoption
+level, each with its cash-flow table, net present value, ROI and payback period, and short
+equivalents for people ("payback in 7 months").
+
+The arithmetic follows Forrester's Total Economic Impact (TEI) methodology as the product
+reference summarises it (../shared/reference/productivity.md; Forrester Research,
+https://go.forrester.com/policies/tei/):
+
+* **Horizon**: an initial period (year 0) plus three years (``years=3``). Initial costs are
+  counted at once, undiscounted; the initial period has no benefits.
+* **Benefits** in year *t* (1 to ``years``): the yearly benefit at 100 % adoption, times the
+  adoption level, times the year's ``ramp`` (default 1), times the ``recapture_share`` of freed
+  time put to productive use (Nucleus Research's correction factors; default 1), then
+  risk-adjusted *down*: times ``1 - benefit_risk`` (a 20 % haircut, TEI's common worked example,
+  is the default). Benefits scale linearly with adoption; adoption 0 gives no benefit.
+* **Costs** as given, year 0 then years 1 to ``years``, risk-adjusted *up*: times
+  ``1 + cost_risk`` (default 0). Costs do not scale with adoption: licences are paid for every
+  licensed user, whether they use the feature or not — which is the point of the analysis.
+* **Present values** at the ``discount_rate`` (default 10 % a year), year-end flows:
+  ``PV = sum of flow_t / (1 + rate) ** t``, so year 0 is undiscounted.
+* **NPV** = PV benefits - PV costs; **ROI** = (PV benefits - PV costs) / PV costs (``None``
+  when PV costs are 0).
+* **Payback period**, in months after the initial investment (the end of the initial period):
+  when the cumulative *undiscounted* risk-adjusted net benefit turns non-negative for good,
+  flows within a year taken as spread evenly (linear interpolation between year ends). It is 0
+  when the cumulative net is never negative, and ``None`` when it is still negative at the end
+  of the horizon. Forrester's own worked examples use this reading: $10,000 set-up, $5,000 a
+  year to run and $15,000 a year earned give "a 66 % ROI ... and a payback period of 12
+  months"; $250,000, $150,000 and $300,000 give "a 20 % ROI ... and a payback period of 20
+  months" (Forrester, "Five tips for justifying your business case with the help of TEI").
+  Discounted flows would give more than 12 months in the first example. If the cumulative net
+  dips below zero again later, the payback is the last time it turns non-negative: a payback
+  that does not last is not counted.
+
+>>> import equivmetrics as em
+>>> scenario = em.Scenario(100_000, costs=(50_000, 10_000, 10_000, 10_000), adoption=0.5)
+>>> (outcome,) = scenario.run()
+>>> round(outcome.npv, 2), round(outcome.payback_months, 6)
+(24605.56, 20.0)
+>>> [e.text for e in outcome.equivalents()]
+['payback in 20 months', 'ROI 32.9 %', 'net present value $24,600']
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._equivalent import Equivalent, Equivalents
+from ._errors import EquivMetricsError, InputError
+from ._model import Source
+from ._present import Formatter, default_sig, round_sig
+from ._result import Result, Step, _is_scalar, _json_float, _source_dict
+from ._units import CURRENCIES, parse_unit, unit_factor
+
+if TYPE_CHECKING:
+    from ._engine import Engine
+
+__all__ = ["SCENARIO_SCHEMA", "TEI_SOURCE", "Outcome", "Scenario", "YearRow"]
+
+SCENARIO_SCHEMA = "equivmetrics.scenario/1"
+OUTCOME_SCHEMA = "equivmetrics.outcome/1"
+DEFAULT_ADOPTION = (0.25, 0.5, 0.75, 1.0)
+
+#: The methodology every scenario figure follows; cited by each outcome's equivalents.
+TEI_SOURCE = Source(
+    key="forrester_tei",
+    publisher="Forrester Research",
+    title=(
+        "Total Economic Impact (TEI) methodology: benefits and costs over an initial period "
+        "plus three years, discounted at 10 % a year; benefits risk-adjusted down, costs up; "
+        "ROI = (PV benefits - PV costs) / PV costs; payback period"
+    ),
+    url="https://go.forrester.com/policies/tei/",
+    edition="as summarised in the equivmetrics product reference, 2025",
+)
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_ADOPTION = "the share of licensed users who use the feature"
+#: Label and icon of each equivalent an outcome offers.
+_PRESENTATION = {
+    "payback": ("payback period", "clock"),
+    "roi": ("return on investment", "rocket"),
+    "npv": ("net present value", "money"),
+}
+
+
+@attrs.frozen
+class YearRow:
+    """One year of the cash-flow table (year 0 is the initial period), risk-adjusted.
+
+    ``adoption`` is the share of licensed users counted that year (the level times the ramp);
+    ``cumulative_net`` is the undiscounted net benefit to the end of this year.
+    """
+
+    year: int
+    adoption: float
+    benefit: float
+    cost: float
+    net: float
+    discount_factor: float
+    pv_benefit: float
+    pv_cost: float
+    cumulative_net: float
+
+    @property
+    def label(self) -> str:
+        """``"Initial"`` for year 0, else ``"Year 1"``, ``"Year 2"``..."""
+        return "Initial" if self.year == 0 else f"Year {self.year}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: every field, plus the label."""
+        data: dict[str, Any] = {"year": self.year, "label": self.label}
+        for name in (
+            "adoption",
+            "benefit",
+            "cost",
+            "net",
+            "discount_factor",
+            "pv_benefit",
+            "pv_cost",
+            "cumulative_net",
+        ):
+            data[name] = _json_float(getattr(self, name))
+        return data
+
+
+@attrs.frozen(init=False)
+class Scenario:
+    """Benefits, costs and risk adjustments, to be run at several adoption levels.
+
+    ``annual_benefit`` is the yearly benefit at 100 % adoption: a number in ``currency``, text
+    or a ``(magnitude, unit)`` pair in money per time (``"345000 USD/year"``), or a
+    :class:`~equivmetrics.Result` in money per time from :meth:`Engine.convert` (kept for its
+    steps and sources). ``costs`` lists the initial cost (year 0) then years 1 to ``years`` —
+    or maps years to costs (``{0: 50_000, 1: 10_000}``; missing years cost nothing).
+    ``adoption`` holds the levels to compare (shares from 0 to 1); ``ramp`` the share of the
+    level reached in each of years 1 to ``years`` (``(0.5, 1, 1)`` for a half-year roll-out).
+    ``currency`` defaults to the benefit's currency, else USD; it is never converted.
+    See the module documentation for the conventions.
+    """
+
+    annual_benefit: float
+    costs: tuple[float, ...]
+    adoption: tuple[float, ...]
+    recapture_share: float
+    benefit_risk: float
+    cost_risk: float
+    discount_rate: float
+    years: int
+    currency: str
+    ramp: tuple[float, ...]
+    benefit_result: Result | None = attrs.field(repr=False)
+
+    def __init__(
+        self,
+        annual_benefit: Any,
+        *,
+        costs: Iterable[float] | Mapping[int | str, float],
+        adoption: float | Iterable[float] = DEFAULT_ADOPTION,
+        recapture_share: float = 1.0,
+        benefit_risk: float = 0.2,
+        cost_risk: float = 0.0,
+        discount_rate: float = 0.10,
+        years: int = 3,
+        currency: str | None = None,
+        ramp: Iterable[float] | None = None,
+    ) -> None:
+        years = _years(years)
+        if currency is not None and (not isinstance(currency, str) or currency not in CURRENCIES):
+            raise InputError(
+                f"currency must be one of the ISO 4217 codes the library defines "
+                f"({', '.join(CURRENCIES)}), got {currency!r}",
+                value=currency,
+            )
+        benefit, code, result = _benefit(annual_benefit, currency)
+        self.__attrs_init__(
+            annual_benefit=benefit,
+            costs=_costs(costs, years, code),
+            adoption=_levels(adoption),
+            recapture_share=_share(
+                "recapture_share",
+                recapture_share,
+                "the share of freed time put to other productive work (Nucleus Research: "
+                "about 1.0 for line workers, 0.5 or less for marketing)",
+            ),
+            benefit_risk=_share(
+                "benefit_risk",
+                benefit_risk,
+                "the share by which benefits are risk-adjusted down (0.2 for TEI's common "
+                "20 % haircut)",
+            ),
+            cost_risk=_cost_risk(cost_risk),
+            discount_rate=_discount_rate(discount_rate),
+            years=years,
+            currency=code,
+            ramp=_ramp(ramp, years),
+            benefit_result=result,
+        )
+
+    @classmethod
+    def from_usage(
+        cls,
+        engine: Engine,
+        usage: Any,
+        *,
+        to: str = "labor_cost",
+        of: str | None = None,
+        per: str | None = None,
+        **options: Any,
+    ) -> Scenario:
+        """A scenario whose yearly benefit is ``usage`` converted by ``engine`` to money.
+
+        ``usage`` is a rate such as ``"12000 transaction/month"`` (or a total with
+        ``per="month"``); ``to`` names a kind measured in money (default ``labor_cost``). The
+        result, in currency per year, is kept for its steps and sources. ``options`` are the
+        other arguments of :class:`Scenario` (``costs=`` is required).
+        """
+        from ._engine import Engine
+
+        if not isinstance(engine, Engine):
+            raise InputError(
+                f"from_usage needs an Engine (from equivmetrics.load()), got "
+                f"{type(engine).__name__}",
+                value=engine,
+            )
+        first = engine.convert(usage, to, of=of, per=per)
+        code, _ = _money_rate(first.unit, f"from_usage: {usage!r} converted to {to}", result=first)
+        return cls(engine.convert(usage, to, of=of, per=per, unit=f"{code}/year"), **options)
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A new scenario with some arguments changed (``discount_rate=0.12``); this one is kept.
+
+        Takes the arguments of :class:`Scenario`; the benefit stays the engine result it came
+        from unless ``annual_benefit`` is given.
+        """
+        arguments: dict[str, Any] = {
+            "annual_benefit": self.benefit_result
+            if self.benefit_result is not None
+            else self.annual_benefit,
+            "costs": self.costs,
+            "adoption": self.adoption,
+            "recapture_share": self.recapture_share,
+            "benefit_risk": self.benefit_risk,
+            "cost_risk": self.cost_risk,
+            "discount_rate": self.discount_rate,
+            "years": self.years,
+            "currency": self.currency,
+            "ramp": self.ramp,
+        }
+        unknown = sorted(set(changes) - set(arguments))
+        if unknown:
+            raise InputError(
+                f"replace() got unknown argument(s) {', '.join(unknown)}; it takes "
+                f"{', '.join(arguments)}",
+                value=unknown,
+            )
+        if "years" in changes and "costs" not in changes:
+            raise InputError(
+                "replace(years=...) needs costs= too: one cost for the initial period and one "
+                "for each year",
+                value=changes["years"],
+            )
+        if "years" in changes and "ramp" not in changes:
+            arguments["ramp"] = None
+        if "annual_benefit" in changes and "currency" not in changes:
+            arguments["currency"] = None
+        arguments.update(changes)
+        return Scenario(**arguments)
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> tuple[Outcome, ...]:
+        """One :class:`Outcome` per adoption level, in the order of ``adoption``."""
+        return tuple(self.at(level) for level in self.adoption)
+
+    def at(self, adoption: float) -> Outcome:
+        """The outcome at one adoption level (a share from 0 to 1), listed or not."""
+        level = _share("adoption", adoption, _ADOPTION)
+        scale = self.recapture_share * (1.0 - self.benefit_risk)
+        rows: list[YearRow] = []
+        cumulative = 0.0
+        for year in range(self.years + 1):
+            share = 0.0 if year == 0 else level * self.ramp[year - 1]
+            benefit = self.annual_benefit * share * scale
+            cost = self.costs[year] * (1.0 + self.cost_risk)
+            net = benefit - cost
+            factor = 1.0 / (1.0 + self.discount_rate) ** year
+            cumulative += net
+            rows.append(
+                YearRow(
+                    year=year,
+                    adoption=share,
+                    benefit=benefit,
+                    cost=cost,
+                    net=net,
+                    discount_factor=factor,
+                    pv_benefit=benefit * factor,
+                    pv_cost=cost * factor,
+                    cumulative_net=cumulative,
+                )
+            )
+        pv_benefits = math.fsum(row.pv_benefit for row in rows)
+        pv_costs = math.fsum(row.pv_cost for row in rows)
+        npv = pv_benefits - pv_costs
+        return Outcome(
+            adoption=level,
+            rows=tuple(rows),
+            pv_benefits=pv_benefits,
+            pv_costs=pv_costs,
+            npv=npv,
+            roi=npv / pv_costs if pv_costs > 0 else None,
+            payback_months=_payback(rows),
+            scenario=self,
+        )
+
+    # -- presentation ----------------------------------------------------------------------
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The TEI methodology, then every source behind the benefit."""
+        extra = self.benefit_result.sources if self.benefit_result is not None else ()
+        return (TEI_SOURCE, *extra)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """How the benefit was computed (empty for a benefit given as a number)."""
+        return self.benefit_result.steps if self.benefit_result is not None else ()
+
+    def default_sig(self) -> int:
+        """Significant figures for the equivalents: 3, or 2 when the benefit's range is wide."""
+        result = self.benefit_result
+        if result is None:
+            return 3
+        return default_sig(float(result.magnitude), float(result.low), float(result.high))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the inputs, the benefit's derivation and every outcome."""
+        return {
+            "schema": SCENARIO_SCHEMA,
+            "currency": self.currency,
+            "annual_benefit": _json_float(self.annual_benefit),
+            "unit": f"{self.currency}/year",
+            "adoption": [_json_float(a) for a in self.adoption],
+            "ramp": [_json_float(r) for r in self.ramp],
+            "recapture_share": _json_float(self.recapture_share),
+            "benefit_risk": _json_float(self.benefit_risk),
+            "cost_risk": _json_float(self.cost_risk),
+            "discount_rate": _json_float(self.discount_rate),
+            "years": self.years,
+            "costs": [_json_float(c) for c in self.costs],
+            "benefit": self.benefit_result.to_dict() if self.benefit_result is not None else None,
+            "sources": [_source_dict(s) for s in self.sources],
+            "outcomes": [outcome.to_dict() for outcome in self.run()],
+        }
+
+
+@attrs.frozen
+class Outcome:
+    """A scenario at one adoption level: the cash-flow table, NPV, ROI and payback.
+
+    ``roi`` is a fraction (2.45 for 245 %), ``None`` when PV costs are 0; ``payback_months`` is
+    ``None`` when the investment is not paid back within the horizon.
+    """
+
+    adoption: float
+    rows: tuple[YearRow, ...]
+    pv_benefits: float
+    pv_costs: float
+    npv: float
+    roi: float | None
+    payback_months: float | None
+    scenario: Scenario = attrs.field(repr=False, eq=False)
+
+    @property
+    def currency(self) -> str:
+        """The currency of every amount (an ISO 4217 code)."""
+        return self.scenario.currency
+
+    def equivalents(self, locale: str = "en", *, sig: int | None = None) -> Equivalents:
+        """Payback, ROI (when there are costs) and NPV as feel-good equivalents.
+
+        Texts such as "payback in 7 months", "ROI 245 %", "net present value $1.2 million".
+        Payback is rounded *up* to whole months (never claimed earlier than it happens); ROI
+        and NPV to ``sig`` significant figures (default: 3, or 2 when the benefit's range is
+        wide). ``locale`` formats the numbers (babel for non-English); the words are English.
+        """
+        formatter = Formatter(locale)
+        formatter.check()
+        digits = self.scenario.default_sig() if sig is None else sig
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
+            raise InputError(f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig)
+        items = [self._payback(formatter)]
+        if self.roi is not None:
+            percent = self.roi * 100.0
+            value = formatter.number(percent, digits)
+            text = f"ROI {value} %"
+            items.append(self._equivalent("roi", percent, "percent", text, value, formatter))
+        money = money_text(self.npv, self.currency, formatter, digits)
+        text = f"net present value {money}"
+        items.append(self._equivalent("npv", self.npv, self.currency, text, money, formatter))
+        return Equivalents(items)
+
+    def _payback(self, formatter: Formatter) -> Equivalent:
+        months = self.payback_months
+        if months is None:
+            years = self.scenario.years
+            text = f"no payback within {years} year{'s' if years != 1 else ''}"
+            return self._equivalent("payback", math.inf, "month", text, "no", formatter)
+        if months == 0:
+            text = "payback immediately"
+            return self._equivalent("payback", 0.0, "month", text, "immediately", formatter)
+        whole = math.ceil(round(months, 9))  # 19.999999999999996 is 20 months, not 21
+        shown = formatter.number(whole, len(str(whole)))
+        text = f"payback in {shown} month{'s' if whole != 1 else ''}"
+        return self._equivalent("payback", months, "month", text, shown, formatter)
+
+    def _equivalent(
+        self,
+        kind: str,
+        magnitude: float,
+        unit: str,
+        text: str,
+        value_text: str,
+        formatter: Formatter,
+    ) -> Equivalent:
+        label, icon = _PRESENTATION[kind]
+        return Equivalent(
+            kind=kind,
+            role="feel_good",
+            magnitude=magnitude,
+            unit=unit,
+            low=magnitude,
+            high=magnitude,
+            text=text,
+            value_text=value_text,
+            range_text="",
+            label=label,
+            icon=icon,
+            family=kind,
+            locale=formatter.locale,
+            sources=self.scenario.sources,
+            steps=self.scenario.steps,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the figures, the cash-flow rows and the equivalents' texts."""
+        return {
+            "schema": OUTCOME_SCHEMA,
+            "adoption": _json_float(self.adoption),
+            "currency": self.currency,
+            "pv_benefits": _json_float(self.pv_benefits),
+            "pv_costs": _json_float(self.pv_costs),
+            "npv": _json_float(self.npv),
+            "roi": None if self.roi is None else _json_float(self.roi),
+            "payback_months": None
+            if self.payback_months is None
+            else _json_float(self.payback_months),
+            "rows": [row.to_dict() for row in self.rows],
+            "headlines": [e.text for e in self.equivalents()],
+        }
+
+
+def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> str:
+    """``"$1.2 million"``, ``"-€45,000"``, ``"CHF 310,000"``: rounded, with the currency.
+
+    USD, EUR and GBP take their symbol; other currencies their code. Millions, billions and
+    trillions are written as words.
+    """
+    rounded = round_sig(value, sig)
+    size, words = abs(rounded), ""
+    for scale, name in _SCALES:
+        if size >= scale:
+            size, words = size / scale, f" {name}"
+            break
+    number = formatter.number(size, sig)
+    symbol = _SYMBOLS.get(currency)
+    amount = f"{symbol}{number}" if symbol else f"{currency} {number}"
+    return ("-" if rounded < 0 else "") + amount + words
+
+
+# -- reading the inputs --------------------------------------------------------------------
+
+
+def _payback(rows: list[YearRow]) -> float | None:
+    """Months from the end of the initial period until the cumulative net stays >= 0."""
+    cumulative = [row.cumulative_net for row in rows]
+    if cumulative[-1] < 0:
+        return None
+    negative = [index for index, value in enumerate(cumulative) if value < 0]
+    if not negative:
+        return 0.0
+    last = negative[-1]
+    before, after = cumulative[last], cumulative[last + 1]
+    return 12.0 * (last + (-before) / (after - before))
+
+
+def _number(where: str, value: Any, meaning: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{where} must be a number ({meaning}), not {type(value).__name__} {value!r}",
+            value=value,
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(f"{where} is {number}: give a finite number ({meaning})", value=value)
+    return number
+
+
+def _share(where: str, value: Any, meaning: str) -> float:
+    number = _number(where, value, f"{meaning}, from 0 to 1")
+    if number < 0:
+        raise InputError(
+            f"{where} = {value!r} is negative: it is {meaning}, from 0 to 1", value=value
+        )
+    if number > 1:
+        hint = f" (write {number / 100:g} for {number:g} %)" if number <= 100 else ""
+        raise InputError(
+            f"{where} = {value!r} is over 100 %: it is {meaning}, from 0 to 1{hint}",
+            value=value,
+        )
+    return number
+
+
+def _levels(adoption: Any) -> tuple[float, ...]:
+    if isinstance(adoption, numbers.Real) and not isinstance(adoption, bool):
+        return (_share("adoption", adoption, _ADOPTION),)
+    if isinstance(adoption, str | bytes | Mapping) or not isinstance(adoption, Iterable):
+        raise InputError(
+            f"adoption must be a share from 0 to 1 or a sequence of them such as "
+            f"(0.25, 0.5, 0.75, 1.0), got {adoption!r}",
+            value=adoption,
+        )
+    levels = tuple(
+        _share(f"adoption[{index}]", value, _ADOPTION) for index, value in enumerate(adoption)
+    )
+    if not levels:
+        raise InputError(
+            "adoption is empty: give at least one level, such as (0.25, 0.5, 0.75, 1.0)",
+            value=adoption,
+        )
+    return levels
+
+
+def _years(years: Any) -> int:
+    if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years < 1:
+        raise InputError(
+            f"years must be a whole number of at least 1 (TEI uses 3 after the initial "
+            f"period), got {years!r}",
+            value=years,
+        )
+    return int(years)
+
+
+def _ramp(ramp: Any, years: int) -> tuple[float, ...]:
+    if ramp is None:
+        return (1.0,) * years
+    meaning = "the share of the adoption level reached that year"
+    if isinstance(ramp, str | bytes | Mapping) or not isinstance(ramp, Iterable):
+        raise InputError(
+            f"ramp must be a sequence of {years} shares from 0 to 1, one per year (such as "
+            f"{(0.5,) + (1,) * (years - 1)}), got {ramp!r}",
+            value=ramp,
+        )
+    values = tuple(ramp)
+    if len(values) != years:
+        raise InputError(
+            f"ramp has {len(values)} value{'s' if len(values) != 1 else ''} but years={years} "
+            f"needs {years}: one share for each of years 1 to {years} (no ramp in the initial "
+            "period)",
+            value=ramp,
+        )
+    return tuple(
+        _share(f"ramp[{index}] (year {index + 1})", value, meaning)
+        for index, value in enumerate(values)
+    )
+
+
+def _cost_risk(value: Any) -> float:
+    meaning = "the share by which costs are risk-adjusted up, 0.1 for 10 %"
+    number = _number("cost_risk", value, meaning)
+    if number < 0:
+        raise InputError(
+            f"cost_risk = {value!r} is negative: it is {meaning}; risk never lowers costs",
+            value=value,
+        )
+    return number
+
+
+def _discount_rate(value: Any) -> float:
+    meaning = "a yearly rate, 0.10 for TEI's 10 %"
+    number = _number("discount_rate", value, meaning)
+    if number <= -1:
+        raise InputError(
+            f"discount_rate = {value!r} must be greater than -1: it is {meaning}", value=value
+        )
+    return number
+
+
+def _amount(where: str, value: Any, currency: str, meaning: str) -> float:
+    number = _number(where, value, f"an amount of {currency}")
+    if number < 0:
+        raise InputError(f"{where} = {value!r} is negative: {meaning}", value=value)
+    return number
+
+
+def _costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
+    negative = "costs are what the customer pays; count savings as benefits"
+    shape = f"the initial period (year 0) then years 1 to {years}"
+    if isinstance(costs, Mapping):
+        values = [0.0] * (years + 1)
+        for key, value in costs.items():
+            year = 0 if key == "initial" else key
+            if isinstance(year, bool) or not isinstance(year, int) or not 0 <= year <= years:
+                raise InputError(
+                    f"costs has key {key!r}, but the years are 0 (or 'initial') to {years}: "
+                    f"{shape}",
+                    value=key,
+                )
+            values[year] = _amount(f"costs[{key!r}]", value, currency, negative)
+        return tuple(values)
+    if isinstance(costs, str | bytes) or not isinstance(costs, Iterable):
+        raise InputError(
+            f"costs must be a sequence of {years + 1} amounts of {currency} ({shape}) or a "
+            f"mapping from year to amount, got {costs!r}",
+            value=costs,
+        )
+    values = list(costs)
+    if len(values) != years + 1:
+        raise InputError(
+            f"costs has {len(values)} amount{'s' if len(values) != 1 else ''} but years={years} "
+            f"needs {years + 1}: {shape} (write 0 for a year without costs)",
+            value=costs,
+        )
+    return tuple(
+        _amount(f"costs[{index}]", value, currency, negative) for index, value in enumerate(values)
+    )
+
+
+def _money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tuple[str, bool]:
+    """``(currency, True)`` for money per time; raise :class:`InputError` for anything else."""
+    try:
+        dims = dict(parse_unit(unit_text).dimensionality.items())
+    except EquivMetricsError as exc:
+        raise InputError(f"annual_benefit: {what}: {exc}", value=unit_text) from None
+    money = [name for name, power in dims.items() if name.startswith("[currency_") and power == 1]
+    if len(money) == 1:
+        code = money[0][len("[currency_") : -1]
+        rest = {name: power for name, power in dims.items() if name != money[0]}
+        if rest == {"[time]": -1}:
+            return code, True
+        if not rest:
+            raise InputError(
+                f"annual_benefit: {what} is a total amount of {code} ({unit_text!r}), not a "
+                f"yearly benefit: give a rate such as '{code}/year' or '{code}/month'"
+                + (", or pass per='month' (the period the total covers)" if result else ""),
+                value=unit_text,
+            )
+    hint = (
+        f"; {result.kind} is not measured in money: convert to a kind such as 'labor_cost'"
+        if result is not None
+        else ""
+    )
+    raise InputError(
+        f"annual_benefit must be money per unit of time, such as '345000 USD/year'; {what} "
+        f"is in {unit_text!r}{hint}",
+        value=unit_text,
+    )
+
+
+def _benefit(value: Any, currency: str | None) -> tuple[float, str, Result | None]:
+    """The yearly benefit at full adoption, its currency and the result it came from."""
+    meaning = "the yearly benefit at 100 % adoption must be at least 0; put costs in costs="
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        code = currency or "USD"
+        return _amount("annual_benefit", value, code, meaning), code, None
+    result: Result | None = None
+    if isinstance(value, Result):
+        if not _is_scalar(value.magnitude):
+            raise InputError(
+                "annual_benefit: a scenario takes one benefit, but this Result holds "
+                f"{len(value.magnitude)} values; convert a single value (or their sum)",
+                value=value,
+            )
+        result, magnitude, unit_text = value, value.magnitude, value.unit
+        what = f"the {value.kind} result"
+    else:
+        from ._engine import _split
+
+        try:
+            magnitude, unit_text = _split(value)
+        except EquivMetricsError as exc:
+            raise InputError(
+                f"cannot read annual_benefit {value!r}: {exc}; give a number in the "
+                "scenario's currency, text such as '345000 USD/year', or a Result from "
+                "Engine.convert",
+                value=value,
+            ) from None
+        what = repr(value)
+    code, _ = _money_rate(unit_text, what, result=result)
+    if currency is not None and code != currency:
+        raise InputError(
+            f"annual_benefit is in {code} but currency={currency!r}: equivmetrics never "
+            f"converts currencies; state costs in {code} and pass currency={code!r} (or leave "
+            "currency unset)",
+            value=value,
+        )
+    amount = _amount(f"annual_benefit ({what})", magnitude, code, meaning)
+    per_year = amount * unit_factor(parse_unit(unit_text), parse_unit(f"{code}/year"))
+    return per_year, code, result
