@@ -258,6 +258,24 @@ class _Reader:
             return None
         return value
 
+    def label(self, data: LocatedDict, key: str, field: str, default: str) -> tuple[str, str]:
+        """A label's singular and plural: one text for both, or ``{one: ..., other: ...}``."""
+        label = data.get(key)
+        if label is None:
+            return default, default
+        if isinstance(label, str):
+            return label, label
+        if isinstance(label, LocatedDict):
+            self.check_keys(label, ("one", "other"), f"{field}.{key}")
+            one = self.text(label, "one", f"{field}.{key}", required=True)
+            return one, self.text(label, "other", f"{field}.{key}", default=one)
+        self.problem(
+            self.where(data, key),
+            f"{field}.{key}",
+            f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
+        )
+        return default, default
+
     def names_list(self, data: LocatedDict, key: str, field: str) -> tuple[str, ...]:
         if key not in data or data[key] is None:
             return ()
@@ -394,20 +412,7 @@ class _Reader:
             return None
         self.check_keys(data, FIELDS["kind"], field)
         unit = self.text(data, "unit", field, required=True)
-        one, other = key.replace("_", " "), key.replace("_", " ")
-        label = data.get("label")
-        if isinstance(label, str):
-            one = other = label
-        elif isinstance(label, LocatedDict):
-            self.check_keys(label, ("one", "other"), f"{field}.label")
-            one = self.text(label, "one", f"{field}.label", required=True)
-            other = self.text(label, "other", f"{field}.label", default=one)
-        elif label is not None:
-            self.problem(
-                self.where(data, "label"),
-                f"{field}.label",
-                f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
-            )
+        one, other = self.label(data, "label", field, key.replace("_", " "))
         refuse: list[tuple[str, str]] = []
         if data.get("refuse_units") is not None:
             table = self.mapping(
@@ -575,20 +580,7 @@ class _Reader:
             self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
         every = self.text(data, "every", field, required=True)
         grant = self.text(data, "grant", field, required=True)
-        one = other = "reward"
-        label = data.get("reward")
-        if isinstance(label, str):
-            one = other = label
-        elif isinstance(label, LocatedDict):
-            self.check_keys(label, ("one", "other"), f"{field}.reward")
-            one = self.text(label, "one", f"{field}.reward", required=True)
-            other = self.text(label, "other", f"{field}.reward", default=one)
-        elif label is not None:
-            self.problem(
-                self.where(data, "reward"),
-                f"{field}.reward",
-                f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
-            )
+        one, other = self.label(data, "reward", field, "reward")
         text = self.text(data, "text", field)
         if text:
             bad = template_problem(text, REWARD_PLACEHOLDERS)
