@@ -30,6 +30,7 @@ from ._metric import Metric
 from ._model import Source
 from ._result import ParameterUse, Result, Step
 from ._reward import Reward, RewardRule
+from ._scenario import Outcome, Scenario, YearRow
 from ._series import Period, Series
 from ._units import get_registry
 from ._validate import Report, validate
@@ -50,6 +51,7 @@ __all__ = [
     "Location",
     "Metric",
     "NoPathError",
+    "Outcome",
     "PackError",
     "Parameter",
     "ParameterError",
@@ -61,11 +63,13 @@ __all__ = [
     "Result",
     "Reward",
     "RewardRule",
+    "Scenario",
     "Series",
     "Source",
     "Step",
     "UnitError",
     "UnknownKindError",
+    "YearRow",
     "__version__",
     "action",
     "clear_cache",

@@ -64,7 +64,7 @@ from ._units import CURRENCIES, parse_unit, unit_factor
 if TYPE_CHECKING:
     from ._engine import Engine
 
-__all__ = ["SCENARIO_SCHEMA", "TEI_SOURCE", "Outcome", "Scenario", "YearRow"]
+__all__ = ["SCENARIO_SCHEMA", "TEI_SOURCE", "Outcome", "Scenario", "YearRow", "money_text"]
 
 SCENARIO_SCHEMA = "equivmetrics.scenario/1"
 OUTCOME_SCHEMA = "equivmetrics.outcome/1"
@@ -241,7 +241,8 @@ class Scenario:
         """A new scenario with some arguments changed (``discount_rate=0.12``); this one is kept.
 
         Takes the arguments of :class:`Scenario`; the benefit stays the engine result it came
-        from unless ``annual_benefit`` is given.
+        from unless ``annual_benefit`` is given. The currency stays too (costs are amounts in
+        it): a benefit in another currency needs ``currency=`` as well.
         """
         arguments: dict[str, Any] = {
             "annual_benefit": self.benefit_result
@@ -270,10 +271,8 @@ class Scenario:
                 "for each year",
                 value=changes["years"],
             )
-        if "years" in changes and "ramp" not in changes:
-            arguments["ramp"] = None
-        if "annual_benefit" in changes and "currency" not in changes:
-            arguments["currency"] = None
+        if "years" in changes and "ramp" not in changes and set(self.ramp) == {1.0}:
+            arguments["ramp"] = None  # no ramp: none for the new horizon either
         arguments.update(changes)
         return Scenario(**arguments)
 
@@ -336,7 +335,7 @@ class Scenario:
         """How the benefit was computed (empty for a benefit given as a number)."""
         return self.benefit_result.steps if self.benefit_result is not None else ()
 
-    def default_sig(self) -> int:
+    def _sig(self) -> int:
         """Significant figures for the equivalents: 3, or 2 when the benefit's range is wide."""
         result = self.benefit_result
         if result is None:
@@ -396,7 +395,7 @@ class Outcome:
         """
         formatter = Formatter(locale)
         formatter.check()
-        digits = self.scenario.default_sig() if sig is None else sig
+        digits = self.scenario._sig() if sig is None else sig
         if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
             raise InputError(f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig)
         items = [self._payback(formatter)]
@@ -419,7 +418,8 @@ class Outcome:
         if months == 0:
             text = "payback immediately"
             return self._equivalent("payback", 0.0, "month", text, "immediately", formatter)
-        whole = math.ceil(round(months, 9))  # 19.999999999999996 is 20 months, not 21
+        # Rounded up, at least 1; 20.000000000000004 months (float noise) is 20, not 21.
+        whole = max(1, math.ceil(round(months, 9)))
         shown = formatter.number(whole, len(str(whole)))
         text = f"payback in {shown} month{'s' if whole != 1 else ''}"
         return self._equivalent("payback", months, "month", text, shown, formatter)
@@ -488,9 +488,6 @@ def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> s
     return ("-" if rounded < 0 else "") + amount + words
 
 
-# -- reading the inputs --------------------------------------------------------------------
-
-
 def _payback(rows: list[YearRow]) -> float | None:
     """Months from the end of the initial period until the cumulative net stays >= 0."""
     cumulative = [row.cumulative_net for row in rows]
@@ -502,6 +499,9 @@ def _payback(rows: list[YearRow]) -> float | None:
     last = negative[-1]
     before, after = cumulative[last], cumulative[last + 1]
     return 12.0 * (last + (-before) / (after - before))
+
+
+# -- reading the inputs --------------------------------------------------------------------
 
 
 def _number(where: str, value: Any, meaning: str) -> float:
@@ -532,7 +532,7 @@ def _share(where: str, value: Any, meaning: str) -> float:
 
 
 def _levels(adoption: Any) -> tuple[float, ...]:
-    if isinstance(adoption, numbers.Real) and not isinstance(adoption, bool):
+    if not isinstance(adoption, bool) and isinstance(adoption, numbers.Real):
         return (_share("adoption", adoption, _ADOPTION),)
     if isinstance(adoption, str | bytes | Mapping) or not isinstance(adoption, Iterable):
         raise InputError(
@@ -651,7 +651,11 @@ def _money_rate(unit_text: str, what: str, *, result: Result | None = None) -> t
     try:
         dims = dict(parse_unit(unit_text).dimensionality.items())
     except EquivMetricsError as exc:
-        raise InputError(f"annual_benefit: {what}: {exc}", value=unit_text) from None
+        raise InputError(
+            f"annual_benefit: {what}: {exc}; write money per time with an ISO 4217 code, "
+            "such as '345000 USD/year'",
+            value=unit_text,
+        ) from None
     money = [name for name, power in dims.items() if name.startswith("[currency_") and power == 1]
     if len(money) == 1:
         code = money[0][len("[currency_") : -1]
@@ -680,7 +684,7 @@ def _money_rate(unit_text: str, what: str, *, result: Result | None = None) -> t
 def _benefit(value: Any, currency: str | None) -> tuple[float, str, Result | None]:
     """The yearly benefit at full adoption, its currency and the result it came from."""
     meaning = "the yearly benefit at 100 % adoption must be at least 0; put costs in costs="
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if not isinstance(value, bool) and isinstance(value, numbers.Real):
         code = currency or "USD"
         return _amount("annual_benefit", value, code, meaning), code, None
     result: Result | None = None
