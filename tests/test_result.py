@@ -253,3 +253,33 @@ def test_infinite_factor_is_null_in_json() -> None:
     assert data["magnitude"] is None
     assert data["factor"] is None
     json.dumps(data, allow_nan=False)
+
+
+def test_compiled_conversion_runs_in_a_fresh_process_without_pint(
+    prod: em.Engine, tmp_path: Path
+) -> None:
+    # What crosses to a worker process holds plain floats only: unpickling and applying a
+    # compiled conversion there never builds a pint registry.
+    compiled = prod.compile("transaction/month", "fte")
+    path = tmp_path / "compiled.pickle"
+    path.write_bytes(pickle.dumps(compiled))
+    script = (
+        "import pickle, sys\n"
+        "import equivmetrics._units as units\n"
+        "c = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "r = c.apply(12000.0)\n"
+        "print(r.magnitude, r.unit, units._registry is None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    magnitude, unit, no_registry = done.stdout.split()
+    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.4615 FTE
+    assert float(magnitude) == pytest.approx(600 * 12 / 2080, rel=1e-12)
+    assert unit == "FTE"
+    assert no_registry == "True"
