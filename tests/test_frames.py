@@ -1,0 +1,256 @@
+"""Data frames: the pandas accessor and the polars helpers equal the scalar path element-wise."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import equivmetrics as em
+import equivmetrics.pandas
+from equivmetrics._frames import register_pandas
+from equivmetrics.polars import convert_polars, equiv_expr
+from strategies import SETTINGS, finite
+
+NAN = float("nan")
+
+#: Columns as a dashboard exports them: finite numbers with holes (NaN).
+columns = st.lists(st.one_of(finite, st.just(NAN)), max_size=40)
+
+#: (input unit, target kind, engine fixture name) pairs from the bundled and productivity packs.
+CASES = [("kWh", "co2e", "bundled"), ("transaction/month", "fte", "prod")]
+
+
+@pytest.fixture(scope="session")
+def bundled() -> em.Engine:
+    return em.load()
+
+
+def _engine(request: pytest.FixtureRequest, name: str) -> em.Engine:
+    engine: em.Engine = request.getfixturevalue(name)
+    return engine
+
+
+def _scalar(engine: em.Engine, values: list[float], unit: str, to: str) -> list[float]:
+    return [engine.convert((float(x), unit), to).magnitude for x in values]
+
+
+def _bounds(engine: em.Engine, values: list[float], unit: str, to: str) -> tuple[list[float], ...]:
+    results = [engine.convert((float(x), unit), to) for x in values]
+    return ([r.low for r in results], [r.high for r in results])
+
+
+# -- pandas -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("unit", "to", "which"), CASES)
+def test_pandas_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str, which: str):
+    engine = _engine(request, which)
+
+    @SETTINGS
+    @given(values=columns, start=st.integers(-5, 5))
+    def check(values: list[float], start: int) -> None:
+        index = pd.RangeIndex(start, start + len(values) * 3, 3)
+        series = pd.Series(values, index=index, name="metric", dtype="float64")
+        out = series.equiv.convert(to, from_unit=unit, engine=engine)
+        expected = _scalar(engine, values, unit, to)
+        np.testing.assert_array_equal(out.to_numpy(), np.array(expected, dtype=float))
+        assert out.dtype == np.float64
+        assert out.index.equals(series.index)
+        assert out.name == f"{to} [{out.attrs['unit']}]"
+        assert out.attrs["kind"] == to
+        assert out.attrs["source_unit"] == unit
+
+        frame = series.equiv.convert(to, from_unit=unit, engine=engine, bounds=True)
+        assert list(frame.columns) == ["value", "low", "high"]
+        assert frame.index.equals(series.index)
+        low, high = _bounds(engine, values, unit, to)
+        np.testing.assert_array_equal(frame["value"].to_numpy(), np.array(expected, dtype=float))
+        np.testing.assert_array_equal(frame["low"].to_numpy(), np.array(low, dtype=float))
+        np.testing.assert_array_equal(frame["high"].to_numpy(), np.array(high, dtype=float))
+
+    check()
+
+
+def test_pandas_unit_from_attrs_and_result_unit(bundled: em.Engine) -> None:
+    series = pd.Series([1000.0, NAN], name="kwh")
+    series.attrs["unit"] = "MWh"
+    out = series.equiv.convert("co2e", unit="kg", engine=bundled, name="carbon")
+    assert out.name == "carbon"
+    assert out.attrs == {
+        "unit": "kg",
+        "kind": "co2e",
+        "source_kind": "electricity_avoided",
+        "source_unit": "MWh",
+    }
+    assert out.iloc[0] == bundled.convert((1000.0, "MWh"), "co2e", unit="kg").magnitude
+    assert math.isnan(out.iloc[1])
+
+
+def test_pandas_integer_and_nullable_columns(bundled: em.Engine) -> None:
+    ints = pd.Series([1, 2, 3], name="kwh")
+    out = ints.equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    assert out.dtype == np.float64
+    assert out.tolist() == _scalar(bundled, [1, 2, 3], "kWh", "co2e")
+    nullable = pd.Series([1, None, 3], dtype="Int64", name="kwh")
+    out = nullable.equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    assert out.dtype == np.float64
+    assert math.isnan(out.iloc[1])
+    assert out.iloc[2] == bundled.convert((3.0, "kWh"), "co2e").magnitude
+
+
+def test_pandas_negative_values_pass_through(bundled: em.Engine) -> None:
+    out = pd.Series([-10.0]).equiv.convert("co2e", from_unit="kWh", engine=bundled, bounds=True)
+    scalar = bundled.convert((-10.0, "kWh"), "co2e")
+    assert out.iloc[0].tolist() == [scalar.magnitude, scalar.low, scalar.high]
+
+
+def test_convert_frame(bundled: em.Engine) -> None:
+    frame = pd.DataFrame({"kwh": [1000.0, NAN, 5.0], "site": ["a", "b", "c"]}, index=[7, 8, 9])
+    frame.attrs["units"] = {"kwh": "kWh"}
+    out = frame.equiv.convert_frame("kwh", ["co2e", "coal"], engine=bundled)
+    assert list(out.columns) == ["co2e [t]", "coal [lb]"]
+    assert out.index.equals(frame.index)
+    assert out.attrs == {
+        "units": {"co2e [t]": "t", "coal [lb]": "lb"},
+        "kinds": {"co2e [t]": "co2e", "coal [lb]": "coal"},
+    }
+    np.testing.assert_array_equal(
+        out["coal [lb]"].to_numpy(), _scalar(bundled, [1000.0, NAN, 5.0], "kWh", "coal")
+    )
+    single = frame.equiv.convert_frame("kwh", "co2e", from_unit="MWh", engine=bundled)
+    assert single["co2e [t]"].iloc[0] == bundled.convert((1000.0, "MWh"), "co2e").magnitude
+
+
+def test_json_and_parquet_round_trips(bundled: em.Engine, tmp_path: Path) -> None:
+    series = pd.Series([1000.0, NAN, 12.5], index=[3, 4, 5], name="kwh")
+    out = series.equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    text = out.to_json(orient="split", double_precision=15)
+    assert json.loads(text)["name"] == "co2e [t]"
+    back = pd.read_json(io.StringIO(text), typ="series", orient="split")
+    pd.testing.assert_series_equal(back, out, check_exact=False, rtol=1e-13)
+
+    pytest.importorskip("pyarrow")
+    frame = series.to_frame().join(series.equiv.convert("co2e", from_unit="kWh", bounds=True))
+    frame.to_parquet(tmp_path / "out.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out.parquet"), frame)
+
+
+def test_pandas_errors_name_the_column(bundled: em.Engine) -> None:
+    with pytest.raises(em.InputError, match=r"column 'site' has dtype (str|object)"):
+        pd.Series(["a"], name="site").equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    with pytest.raises(em.InputError, match=r"column 'flag' has dtype bool"):
+        pd.Series([True], name="flag").equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    with pytest.raises(em.InputError, match=r"column 'kwh' has no unit: pass from_unit="):
+        pd.Series([1.0], name="kwh").equiv.convert("co2e", engine=bundled)
+    with pytest.raises(em.UnknownKindError, match=r"^column 'kwh': unknown kind 'co2'") as info:
+        pd.Series([1.0], name="kwh").equiv.convert("co2", from_unit="kWh", engine=bundled)
+    assert info.value.kind == "co2"  # the structured fields survive
+    with pytest.raises(em.UnitError, match=r"^the series: "):
+        pd.Series([1.0]).equiv.convert("co2e", from_unit="kWh", unit="hour", engine=bundled)
+    with pytest.raises(em.InputError, match=r"no column 'nope'"):
+        pd.DataFrame({"kwh": [1.0]}).equiv.convert_frame("nope", "co2e", from_unit="kWh")
+
+
+def test_registration_is_idempotent_and_lazy() -> None:
+    register_pandas()
+    register_pandas()  # no "overriding a preexisting attribute" warning (warnings are errors)
+    assert equivmetrics.pandas.__all__ == []
+    code = "import sys, equivmetrics; print('pandas' in sys.modules, 'polars' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(("module", "library"), [("pandas", "pandas"), ("polars", "polars")])
+def test_missing_library_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, module: str, library: str
+) -> None:
+    monkeypatch.setitem(sys.modules, library, None)
+    monkeypatch.delitem(sys.modules, f"equivmetrics.{module}")
+    with pytest.raises(ImportError, match=rf"pip install 'equivmetrics\[{library}\]'"):
+        importlib.import_module(f"equivmetrics.{module}")
+
+
+# -- polars -------------------------------------------------------------------------------------
+
+#: polars columns also hold nulls besides NaN.
+polars_columns = st.lists(st.one_of(finite, st.just(NAN), st.none()), max_size=40)
+
+
+def _same(got: list[float | None], want: list[float | None]) -> bool:
+    return len(got) == len(want) and all(
+        g == w or (g is not None and w is not None and math.isnan(g) and math.isnan(w))
+        for g, w in zip(got, want, strict=True)
+    )
+
+
+@pytest.mark.parametrize(("unit", "to", "which"), CASES)
+def test_polars_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str, which: str):
+    engine = _engine(request, which)
+
+    @SETTINGS
+    @given(values=polars_columns)
+    def check(values: list[float | None]) -> None:
+        series = pl.Series("metric", values, dtype=pl.Float64)
+        want: list[float | None] = [
+            None if x is None else engine.convert((float(x), unit), to).magnitude for x in values
+        ]
+        out = convert_polars(series, to, from_unit=unit, engine=engine)
+        assert out.dtype == pl.Float64
+        assert _same(out.to_list(), want)
+        expr = equiv_expr("metric", to, from_unit=unit, engine=engine)
+        frame = pl.DataFrame([series]).lazy().with_columns(expr).collect()
+        assert frame.columns == ["metric", out.name]
+        assert _same(frame[out.name].to_list(), want)
+        assert out.name == f"{to} [{engine.compile(unit, to).unit}]"
+
+    check()
+
+
+def test_polars_integers_and_names(bundled: em.Engine) -> None:
+    series = pl.Series("kwh", [1, None, 3], dtype=pl.Int32)
+    out = convert_polars(series, "co2e", from_unit="kWh", engine=bundled, name="t")
+    assert out.name == "t"
+    assert out.dtype == pl.Float64
+    assert out.to_list() == [
+        bundled.convert((1.0, "kWh"), "co2e").magnitude,
+        None,
+        bundled.convert((3.0, "kWh"), "co2e").magnitude,
+    ]
+    frame = pl.DataFrame([series]).select(equiv_expr("kwh", "coal", from_unit="kWh", name="lb"))
+    assert frame.schema == {"lb": pl.Float64}
+
+
+def test_polars_parquet_round_trip(bundled: em.Engine, tmp_path: Path) -> None:
+    frame = pl.DataFrame({"kwh": [1000.0, None, NAN]}).with_columns(
+        equiv_expr("kwh", "co2e", from_unit="kWh", engine=bundled)
+    )
+    frame.write_parquet(tmp_path / "out.parquet")
+    assert pl.read_parquet(tmp_path / "out.parquet").equals(frame)
+
+
+def test_polars_errors_name_the_column(bundled: em.Engine) -> None:
+    with pytest.raises(em.InputError, match=r"column 'site' has dtype String"):
+        convert_polars(pl.Series("site", ["a"]), "co2e", from_unit="kWh", engine=bundled)
+    with pytest.raises(em.UnknownKindError, match=r"^column 'kwh': unknown kind 'co2'"):
+        convert_polars(pl.Series("kwh", [1.0]), "co2", from_unit="kWh", engine=bundled)
+    with pytest.raises(em.UnknownKindError, match=r"^column 'kwh': unknown kind 'co2'"):
+        equiv_expr("kwh", "co2", from_unit="kWh", engine=bundled)
+    with pytest.raises(em.PeriodError, match=r"^column 'tx': "):
+        equiv_expr("tx", "fte", from_unit="transaction", engine=bundled)
+    with pytest.raises(em.InputError, match="column must be a column name"):
+        equiv_expr(pl.col("kwh"), "co2e", from_unit="kWh")  # type: ignore[arg-type]
+    with pytest.raises(em.InputError, match="takes a polars Series, not list"):
+        convert_polars([1.0], "co2e", from_unit="kWh")  # type: ignore[arg-type]
+    assert issubclass(em.InputError, em.EquivMetricsError)
