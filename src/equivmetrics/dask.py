@@ -1,0 +1,104 @@
+"""Dask support: :func:`convert_dask` converts a column of a Dask DataFrame partition-wise.
+
+>>> import dask
+>>> import dask.dataframe as dd
+>>> import pandas as pd
+>>> from equivmetrics.dask import convert_dask
+>>> ddf = dd.from_pandas(pd.DataFrame({"kwh": [1000.0, float("nan")]}), npartitions=1)
+>>> with dask.config.set(scheduler="synchronous"):
+...     convert_dask(ddf, "co2e", column="kwh", from_unit="kWh").compute().round(4).tolist()
+[0.7087, nan]
+
+The conversion is compiled once, in the calling process; the tasks sent to the workers carry
+only its float factor and the result's name, never an engine, a pint registry or a quantity.
+See docs/dataframes.md. Needs the ``dask`` extra (``pip install 'equivmetrics[dask]'``).
+"""
+
+from __future__ import annotations
+
+try:
+    import dask.dataframe as _dd
+except ImportError as exc:  # pragma: no cover - exercised without dask
+    raise ImportError("equivmetrics.dask needs dask: pip install 'equivmetrics[dask]'") from exc
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import InputError
+from ._frames import _compile, _label, _pandas_values, column_name
+
+if TYPE_CHECKING:
+    from ._engine import Engine
+
+__all__ = ["convert_dask"]
+
+
+def _multiply(partition: Any, factor: float, name: str) -> Any:
+    """One partition times ``factor``: a float64 pandas Series on the partition's index.
+
+    This is the only code the workers run. It takes the factor as a plain float, so a task
+    holds no engine and nothing of pint; missing values (``pd.NA``) become NaN as in the
+    pandas accessor, and each value is ``float(x) * factor`` exactly.
+    """
+    import numpy as np
+    import pandas as pd
+
+    values = partition.to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.Series(values * factor, index=partition.index, name=name)
+
+
+def convert_dask(
+    frame_or_series: Any,
+    to: str,
+    *,
+    column: Any = None,
+    from_unit: str,
+    unit: str | None = None,
+    of: str | None = None,
+    per: str | None = None,
+    engine: Engine | None = None,
+    name: str | None = None,
+) -> Any:
+    """Convert a numeric Dask Series, or ``column`` of a Dask DataFrame: a lazy Dask Series.
+
+    The result is float64, named ``f"{to} [{unit}]"`` unless ``name`` is given, with the
+    input's partitions and index, so ``ddf.assign(**{result.name: result})`` adds it to the
+    frame. ``from_unit`` is the unit of the values; ``unit`` the result unit (default: the
+    kind's display unit); ``of``, ``per`` and ``engine`` as in
+    :meth:`equivmetrics.Engine.convert`. Unit and kind errors, and non-numeric dtypes, are
+    raised here, before anything is computed.
+
+    Each partition is multiplied by the compiled float factor with ``map_partitions``; the
+    values equal the single-process ``engine.convert((array, from_unit), to).magnitude`` bit
+    for bit, on any scheduler.
+    """
+    if isinstance(frame_or_series, _dd.DataFrame):
+        if column is None:
+            raise InputError(
+                "convert_dask on a DataFrame needs column= (the column to convert)", value=None
+            )
+        if column not in frame_or_series.columns:
+            raise InputError(
+                f"no column {column!r}; the frame has {list(frame_or_series.columns)!r}",
+                value=column,
+            )
+        series = frame_or_series[column]
+    elif isinstance(frame_or_series, _dd.Series):
+        if column is not None:
+            raise InputError("column= is for a DataFrame; this is already a Series", value=column)
+        series = frame_or_series
+    else:
+        raise InputError(
+            "convert_dask takes a Dask DataFrame or Series, not "
+            f"{type(frame_or_series).__name__}; for pandas use the .equiv accessor",
+            value=frame_or_series,
+        )
+
+    label = _label(series.name)
+    meta = series._meta  # the empty pandas Series describing every partition
+    _pandas_values(meta, label)  # raises InputError for non-numeric dtypes
+    compiled = _compile(label, engine, from_unit, to, of, unit, per)
+    result_name = name if name is not None else column_name(to, compiled.unit)
+    out_meta = _multiply(meta, compiled.factor, result_name)
+    return series.map_partitions(
+        _multiply, float(compiled.factor), result_name, meta=out_meta, enforce_metadata=False
+    )
