@@ -37,6 +37,7 @@ from ._units import (
     format_unit,
     get_registry,
     parse_unit,
+    registry_lock,
     suggest_units,
     unit_factor,
 )
@@ -200,19 +201,23 @@ class _Builder:
                 )
             names_seen[pack.name] = pack
         added: list[str] = []
-        for pack in self.packs:
-            for unit in pack.units:
-                is_new = unit.name not in get_registry()
-                error = define_unit(unit.name, unit.definition, unit.aliases)
-                if error:
-                    self.problem(unit.location, f"units.{unit.name}", error)
-                elif is_new:
-                    added.append(unit.name)
-        try:
-            return self.check()
-        except BaseException:
-            forget_units(added)  # nothing is half loaded, not even units
-            raise
+        # One build at a time changes the registry, so ``is_new`` stays true until the end: a
+        # failing build takes back only units that no concurrent build has seen.
+        with registry_lock():
+            for pack in self.packs:
+                for unit in pack.units:
+                    is_new = unit.name not in get_registry()
+                    owner = f"pack {pack.name!r} at {unit.location}"
+                    error = define_unit(unit.name, unit.definition, unit.aliases, owner=owner)
+                    if error:
+                        self.problem(unit.location, f"units.{unit.name}", error)
+                    elif is_new:
+                        added.append(unit.name)
+            try:
+                return self.check()
+            except BaseException:
+                forget_units(added)  # nothing is half loaded, not even units
+                raise
 
     def check(self) -> Catalog:
         for pack in self.packs:
@@ -333,7 +338,8 @@ class _Builder:
             self.problem(
                 spec.location,
                 field,
-                f"kind {spec.name!r} is already defined by pack {other.pack!r} at {other.location}",
+                f"kind {spec.name!r} of pack {spec.pack!r} is already defined by pack "
+                f"{other.pack!r} at {other.location}",
                 "rename one of them",
             )
             return
@@ -354,12 +360,14 @@ class _Builder:
                     f"{field}.input_units",
                     f"{claimed!r} does not measure the same thing as {spec.unit!r}",
                 )
-            elif claimed_unit in self.claims:
+            elif (owner := self.claimed_by(claimed_unit, spec.name)) is not None:
                 self.problem(
                     spec.where("input_units"),
                     f"{field}.input_units",
-                    f"{claimed!r} is already claimed by kind {self.claims[claimed_unit]!r}",
-                    "a unit can be the default input of one kind only",
+                    f"{claimed!r} of pack {spec.pack!r} is already claimed by kind "
+                    f"{owner.name!r} of pack {owner.pack!r} at {owner.location}",
+                    "a unit (with or without a prefix: kWh, MWh) can be the default input of "
+                    "one kind only; leave it out and give 'of=' when converting",
                 )
             else:
                 self.claims[claimed_unit] = spec.name
@@ -390,8 +398,8 @@ class _Builder:
             self.problem(
                 spec.location,
                 field,
-                f"parameter {spec.name!r} is already defined by pack {other.pack!r} "
-                f"at {other.location}",
+                f"parameter {spec.name!r} of pack {spec.pack!r} is already defined by pack "
+                f"{other.pack!r} at {other.location}",
                 "rename one of them",
             )
             return
@@ -412,7 +420,8 @@ class _Builder:
             self.problem(
                 spec.location,
                 f"{field}.id",
-                f"rule id {spec.id!r} is already used at {other.location}",
+                f"rule id {spec.id!r} of pack {spec.pack!r} is already used by pack "
+                f"{other.pack!r} at {other.location}",
                 "give the rule a distinct 'id'",
             )
             return
@@ -590,6 +599,15 @@ class _Builder:
                     previous[edge.target] = edge
                     queue.append(edge.target)
         return None
+
+
+def _root(unit: PintUnit) -> str:
+    """The unprefixed name of a single unit (``kWh`` -> ``watt_hour``); "" for compound units."""
+    items = list(unit._units.items())
+    if len(items) != 1 or items[0][1] != 1:
+        return ""
+    parsed = get_registry().parse_unit_name(items[0][0])
+    return str(parsed[0][1]) if parsed else ""
 
 
 def _enumerate(end: str, start: str, preds: dict[str, list[Edge]]) -> list[list[Edge]]:

@@ -63,6 +63,18 @@ _lock = threading.RLock()
 _registry: Registry | None = None
 #: Units added by packs, with their definition text: loading the same pack again is a no-op.
 _defined_by_packs: dict[str, tuple[str, tuple[str, ...]]] = {}
+#: Who defined each unit added by a pack (``pack 'x' at file:line``), for conflict messages.
+_owners: dict[str, str] = {}
+
+
+def registry_lock() -> threading.RLock:
+    """The lock that orders every change to the registry.
+
+    A catalog build holds it from its first :func:`define_unit` to its last
+    :func:`forget_units`, so a failing build never takes back a unit that a concurrent build
+    found already defined and relies on.
+    """
+    return _lock
 
 
 def get_registry() -> Registry:
@@ -200,7 +212,9 @@ def _prefixes(_registry_id: int) -> list[str]:
 def _unit_names(_registry_id: int) -> list[str]:
     reg = get_registry()
     found: set[str] = set()
-    for name, definition in reg._units.items():
+    with _lock:  # pint adds prefixed units to this dict as they are first parsed: take a copy
+        items = list(reg._units.items())
+    for name, definition in items:
         found.add(name)
         symbol = getattr(definition, "symbol", None)
         if symbol:
@@ -329,6 +343,7 @@ def forget_units(names: Iterable[str]) -> None:
                 root._unit_names.discard(definition.name)
                 root.invalidate_members()
             del _defined_by_packs[name]
+            _owners.pop(name, None)
             removed = True
         if removed:
             reg._build_cache()
@@ -363,11 +378,14 @@ def _check_definition(definition: str) -> str | None:
     return None
 
 
-def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> str | None:
+def define_unit(
+    name: str, definition: str, aliases: tuple[str, ...] = (), *, owner: str = ""
+) -> str | None:
     """Add ``name = definition`` to the registry; return an error message instead of raising.
 
     Defining a unit that exists with the same meaning is a no-op; any other redefinition is
-    refused (the message names the existing meaning).
+    refused (the message names the existing meaning and who defined it: the ``owner`` text
+    given when a pack added it, or the library's built-in units).
     """
     reg = get_registry()
     with _lock:
@@ -384,12 +402,16 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
                 if math.isclose(ratio, 1.0, rel_tol=1e-12):
                     return None
             return (
-                f"unit {name!r} is already defined as {existing.to_base_units():~}; "
-                "a pack may add units but never redefine one"
+                f"unit {name!r} is already defined as {existing.to_base_units():~} "
+                f"({_defined_by(reg.get_name(name))}); a pack may add units but never "
+                "redefine one"
             )
         clash = [a for a in aliases if a in reg]
         if clash:
-            return f"alias {clash[0]!r} of unit {name!r} is already a unit name"
+            return (
+                f"alias {clash[0]!r} of unit {name!r} is already a unit name "
+                f"({_defined_by(reg.get_name(clash[0]))})"
+            )
         problem = _check_definition(definition)
         if problem:
             return f"cannot define unit {name!r}: {problem}"
@@ -399,6 +421,17 @@ def define_unit(name: str, definition: str, aliases: tuple[str, ...] = ()) -> st
         except Exception as exc:
             return f"cannot define unit {name!r} from {definition!r}: {exc}"
         _defined_by_packs[name] = (definition, aliases)
+        if owner:
+            _owners[name] = owner
         parse_unit.cache_clear()
         _unit_names.cache_clear()
     return None
+
+
+def _defined_by(name: str) -> str:
+    owner = _owners.get(name)
+    if owner:
+        return f"defined by {owner}"
+    if name in _defined_by_packs:
+        return "defined by a pack loaded earlier in this process"
+    return "a built-in unit of equivmetrics' registry: pint's units and the library's own"
