@@ -391,6 +391,17 @@ class _Builder:
             presentation=spec.presentation,
         )
 
+    def claimed_by(self, unit: PintUnit, kind: str) -> Kind | None:
+        """The other kind claiming ``unit``, or the same unit with another prefix (MWh, kWh)."""
+        owner = self.claims.get(unit)
+        if owner is None:
+            root = _root(unit)
+            owner = next(
+                (k for u, k in self.claims.items() if root and k != kind and _root(u) == root),
+                None,
+            )
+        return self.kinds[owner] if owner is not None and owner != kind else None
+
     def add_parameter(self, spec: ParameterSpec) -> None:
         field = f"parameters.{spec.name}"
         if spec.name in self.parameters:
