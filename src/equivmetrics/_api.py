@@ -11,15 +11,18 @@ from typing import Any
 from ._catalog import build_catalog
 from ._engine import Engine
 from ._equivalent import Equivalent
+from ._errors import PackError
 from ._load import bundled_files, expand_paths, read_packs
 from ._model import Pack
+from ._plugins import PluginSelection, annotate, read_plugins, select
 from ._result import Result
 from ._yaml import Limits
 
 __all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "load"]
 
-_default_lock = threading.Lock()
-_default: Engine | None = None
+_default_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
+#: Built engines of the bundled packs, by plugin selection (None: every installed plugin).
+_engines: dict[tuple[str, ...] | None, Engine] = {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,44 +33,68 @@ def _bundled_packs() -> tuple[Pack, ...]:
 def load(
     *paths: str | Path,
     bundled: bool = True,
+    plugins: PluginSelection = None,
     limits: Limits | None = None,
 ) -> Engine:
-    """Build an engine from the bundled packs plus the given pack files and folders.
+    """Build an engine from the bundled packs, installed plugin packs and the given files/folders.
 
     ``load()`` with no arguments returns the cached default engine. ``bundled=False`` uses only
-    the given paths. Raises :class:`~equivmetrics.PackError` listing every problem (with
+    the given paths. ``plugins`` chooses the installed plugin packs (entry-point group
+    ``equivmetrics.packs``, see ``docs/plugins.md``): ``True`` all of them, ``False`` none, or a
+    list of plugin names; the default follows ``bundled``. Packs are read in that order: bundled,
+    plugins, then the paths. Raises :class:`~equivmetrics.PackError` listing every problem (with
     ``file:line:column``) when any pack is invalid; nothing is half loaded.
 
     >>> import equivmetrics as em
     >>> engine = em.load()
     >>> round(engine.convert("12000 transaction/month", "fte").magnitude, 2)
     3.46
+    >>> em.load(plugins=False).convert("420 kcal", "walking").unit
+    'minute'
     """
+    chosen = select(plugins, bundled=bundled)
     if not paths and bundled and limits is None:
-        return default_engine()
+        return _cached(chosen)
     files: list[Path | Traversable] = list(expand_paths(paths))
     packs: list[Pack] = list(_bundled_packs()) if bundled else []
+    plugin_packs, found = read_plugins(chosen, limits)
+    packs.extend(plugin_packs)
     packs.extend(read_packs(files, limits))
-    return Engine(build_catalog(packs))
+    try:
+        return Engine(build_catalog(packs))
+    except PackError as exc:
+        raise annotate(exc, found) from None
 
 
-def default_engine() -> Engine:
-    """The engine of the bundled packs, built once per process (thread-safe)."""
-    global _default  # noqa: PLW0603 - the process-wide cache of the default engine
-    engine = _default
+def _cached(chosen: tuple[str, ...] | None) -> Engine:
+    """The engine of the bundled packs and the chosen plugins, built once (thread-safe)."""
+    engine = _engines.get(chosen)
     if engine is None:
         with _default_lock:
-            if _default is None:
-                _default = Engine(build_catalog(_bundled_packs()))
-            engine = _default
+            engine = _engines.get(chosen)
+            if engine is None:
+                plugin_packs, found = read_plugins(chosen)
+                try:
+                    engine = Engine(build_catalog((*_bundled_packs(), *plugin_packs)))
+                except PackError as exc:
+                    raise annotate(exc, found) from None
+                _engines[chosen] = engine
     return engine
 
 
+def default_engine() -> Engine:
+    """The engine of the bundled packs and installed plugins, built once per process.
+
+    Thread-safe. Plugins are left out when the environment variable
+    ``EQUIVMETRICS_DISABLE_PLUGINS`` is set.
+    """
+    return _cached(select(None, bundled=True))
+
+
 def clear_cache() -> None:
-    """Forget the cached default engine and bundled packs (they are rebuilt on next use)."""
-    global _default  # noqa: PLW0603
+    """Forget the cached engines and bundled packs (rebuilt on next use, plugins found again)."""
     with _default_lock:
-        _default = None
+        _engines.clear()
         _bundled_packs.cache_clear()
 
 
@@ -78,9 +105,10 @@ def convert(
     of: str | None = None,
     unit: str | None = None,
     per: str | None = None,
+    negative: str | None = None,
 ) -> Result:
     """:meth:`Engine.convert` on the default engine."""
-    return default_engine().convert(quantity, to, of=of, unit=unit, per=per)
+    return default_engine().convert(quantity, to, of=of, unit=unit, per=per, negative=negative)
 
 
 def feel_good(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
