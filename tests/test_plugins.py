@@ -146,6 +146,8 @@ def test_plugin_examples_run_in_validate(site: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("EQUIVMETRICS_DISABLE_PLUGINS", "1")
     bundled_only = em.validate()
     monkeypatch.delenv("EQUIVMETRICS_DISABLE_PLUGINS")
+    assert em.validate().examples_run == bundled_only.examples_run  # read when first built
+    em.clear_cache()
     report = em.validate()
     assert report.ok, report.problems
     assert report.examples_run == bundled_only.examples_run + 1  # the plugin's one example

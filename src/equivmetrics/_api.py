@@ -23,6 +23,8 @@ __all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "l
 _default_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
 #: Built engines of the bundled packs, by plugin selection (None: every installed plugin).
 _engines: dict[tuple[str, ...] | None, Engine] = {}
+#: The default engine, kept apart so that the module-level shortcuts cost one global read.
+_default: Engine | None = None
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,9 +54,9 @@ def load(
     >>> em.load(plugins=False).convert("420 kcal", "walking").unit
     'minute'
     """
-    chosen = select(plugins, bundled=bundled)
     if not paths and bundled and limits is None:
-        return _cached(chosen)
+        return default_engine() if plugins is None else _cached(select(plugins, bundled=True))
+    chosen = select(plugins, bundled=bundled)
     files: list[Path | Traversable] = list(expand_paths(paths))
     packs: list[Pack] = list(_bundled_packs()) if bundled else []
     plugin_packs, found = read_plugins(chosen, limits)
@@ -86,14 +88,24 @@ def default_engine() -> Engine:
     """The engine of the bundled packs and installed plugins, built once per process.
 
     Thread-safe. Plugins are left out when the environment variable
-    ``EQUIVMETRICS_DISABLE_PLUGINS`` is set.
+    ``EQUIVMETRICS_DISABLE_PLUGINS`` is set (read when the engine is built: on first use and
+    after :func:`clear_cache`).
     """
-    return _cached(select(None, bundled=True))
+    global _default  # noqa: PLW0603 - the process-wide cache of the default engine
+    engine = _default
+    if engine is None:
+        with _default_lock:
+            if _default is None:
+                _default = _cached(select(None, bundled=True))
+            engine = _default
+    return engine
 
 
 def clear_cache() -> None:
     """Forget the cached engines and bundled packs (rebuilt on next use, plugins found again)."""
+    global _default  # noqa: PLW0603
     with _default_lock:
+        _default = None
         _engines.clear()
         _bundled_packs.cache_clear()
 
