@@ -85,6 +85,13 @@ def _refuse_constant(name: str) -> Any:
     raise RequestError(f"{name} is not JSON; send null for a missing number")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise RequestError(f"number {text[:40]} is too large for a float")
+    return value
+
+
 class Bridge:
     """Answers JSON requests for one command (``convert``, ``feel-good`` or ``action``)."""
 
@@ -141,7 +148,9 @@ class Bridge:
             return None
         try:
             try:
-                request = json.loads(text, parse_constant=_refuse_constant)
+                request = json.loads(
+                    text, parse_constant=_refuse_constant, parse_float=_finite_float
+                )
             except (ValueError, RecursionError) as exc:  # RequestError is a TypeError
                 raise RequestError(f"request line is not valid JSON: {exc}") from None
             if not isinstance(request, dict):
