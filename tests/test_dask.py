@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import pickle
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -19,6 +22,7 @@ import pandas as pd  # noqa: E402
 
 import equivmetrics as em  # noqa: E402
 from equivmetrics.dask import convert_dask  # noqa: E402
+from strategies import finite  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -49,17 +53,55 @@ CASES = [
 ]
 
 
+@given(
+    values=st.lists(st.one_of(finite, st.just(math.nan)), min_size=1, max_size=60),
+    case=st.sampled_from(CASES),
+    negative=st.sampled_from(["refuse", "nan", "allow"]),
+    npartitions=st.integers(1, 4),
+)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_worker_processes_equal_the_scalar_path_element_wise(
+    client: Any,
+    values: list[float],
+    case: tuple[str, str, dict[str, str]],
+    negative: str,
+    npartitions: int,
+) -> None:
+    from_unit, to, options = case
+    engine = em.load()
+    frame = pd.DataFrame({"metric": values}, index=pd.RangeIndex(100, 100 + 2 * len(values), 2))
+    ddf = dd.from_pandas(frame, npartitions=npartitions)
+    result = convert_dask(
+        ddf, to, column="metric", from_unit=from_unit, negative=negative, **options
+    )
+    negatives = [i for i, x in enumerate(values) if x < 0]
+    if negative == "refuse" and negatives:
+        with pytest.raises(em.NegativeValueError, match="column 'metric'") as caught:
+            client.compute(result).result()
+        assert caught.value.kind == engine.compile(from_unit, to).negative_kind
+        return
+    got = client.compute(result).result()
+    expected = [
+        engine.convert((x, from_unit), to, negative=negative, **options).magnitude for x in values
+    ]
+    pd.testing.assert_index_equal(got.index, frame.index)
+    np.testing.assert_array_equal(got.to_numpy(), np.array(expected, dtype=np.float64))
+
+
+@pytest.mark.parametrize("negative", ["nan", "allow"])
 @pytest.mark.parametrize(("seed", "case"), list(enumerate(CASES)))
 def test_partitions_on_worker_processes_equal_one_process(
-    client: Any, seed: int, case: tuple[str, str, dict[str, str]]
+    client: Any, seed: int, case: tuple[str, str, dict[str, str]], negative: str
 ) -> None:
     from_unit, to, options = case
     engine = em.load()
     values = _values(seed)
-    expected = engine.convert((values, from_unit), to, **options)
+    expected = engine.convert((values, from_unit), to, negative=negative, **options)
     frame = pd.DataFrame({"site": np.arange(values.size) % 7, "metric": values})
     ddf = dd.from_pandas(frame, npartitions=8)
-    result = convert_dask(ddf, to, column="metric", from_unit=from_unit, **options)
+    result = convert_dask(
+        ddf, to, column="metric", from_unit=from_unit, negative=negative, **options
+    )
     assert result.name == f"{to} [{expected.unit}]"
     assert result.dtype == np.float64
     got = client.compute(result).result()
@@ -78,10 +120,13 @@ def test_series_with_missing_integers_and_tenant_engine(client: Any) -> None:
         from_unit="transaction/month",
         engine=tenant,
         name="people",
+        negative="nan",
     )
     got = client.compute(result).result()
     expected = tenant.convert(
-        (values.to_numpy(dtype=np.float64, na_value=np.nan), "transaction/month"), "fte"
+        (values.to_numpy(dtype=np.float64, na_value=np.nan), "transaction/month"),
+        "fte",
+        negative="nan",
     )
     assert got.name == "people"
     np.testing.assert_array_equal(got.to_numpy(), expected.magnitude)
@@ -89,7 +134,7 @@ def test_series_with_missing_integers_and_tenant_engine(client: Any) -> None:
 
 def test_workers_never_build_a_registry_and_tasks_hold_no_pint(client: Any) -> None:
     ddf = dd.from_pandas(pd.DataFrame({"kwh": _values(7, 1000)}), npartitions=4)
-    result = convert_dask(ddf, "co2e", column="kwh", from_unit="kWh")
+    result = convert_dask(ddf, "co2e", column="kwh", from_unit="kWh", negative="nan")
     client.compute(result).result()
     unused = client.run(lambda: __import__("equivmetrics._units", fromlist=["x"])._registry is None)
     assert len(unused) == 2

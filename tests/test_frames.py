@@ -42,20 +42,35 @@ def _engine(request: pytest.FixtureRequest, name: str) -> em.Engine:
     return engine
 
 
-def _scalar(engine: em.Engine, values: list[float], unit: str, to: str) -> list[float]:
-    return [engine.convert((float(x), unit), to).magnitude for x in values]
+POLICIES = ["refuse", "nan", "allow"]
 
 
-def _bounds(engine: em.Engine, values: list[float], unit: str, to: str) -> tuple[list[float], ...]:
-    results = [engine.convert((float(x), unit), to) for x in values]
+def _scalar(
+    engine: em.Engine, values: list[float], unit: str, to: str, negative: str | None = None
+) -> list[float]:
+    return [engine.convert((float(x), unit), to, negative=negative).magnitude for x in values]
+
+
+def _bounds(
+    engine: em.Engine, values: list[float], unit: str, to: str, negative: str | None = None
+) -> tuple[list[float], ...]:
+    results = [engine.convert((float(x), unit), to, negative=negative) for x in values]
     return ([r.low for r in results], [r.high for r in results])
+
+
+def _refused(values: list[float | None], negative: str) -> bool:
+    """Whether the scalar path refuses some value of ``values`` (checked element by element)."""
+    return negative == "refuse" and any(x is not None and x < 0 for x in values)
 
 
 # -- pandas -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("negative", POLICIES)
 @pytest.mark.parametrize(("unit", "to", "which"), CASES)
-def test_pandas_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str, which: str):
+def test_pandas_equals_scalar(
+    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: str
+):
     engine = _engine(request, which)
 
     @SETTINGS
@@ -63,8 +78,15 @@ def test_pandas_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str
     def check(values: list[float], start: int) -> None:
         index = pd.RangeIndex(start, start + len(values) * 3, 3)
         series = pd.Series(values, index=index, name="metric", dtype="float64")
-        out = series.equiv.convert(to, from_unit=unit, engine=engine)
-        expected = _scalar(engine, values, unit, to)
+        if _refused(values, negative):
+            first = next(i for i, x in enumerate(values) if x < 0)
+            with pytest.raises(em.NegativeValueError, match=f"row label {index[first]}:"):
+                series.equiv.convert(to, from_unit=unit, engine=engine, negative=negative)
+            with pytest.raises(em.NegativeValueError):
+                _scalar(engine, values, unit, to, negative)
+            return
+        out = series.equiv.convert(to, from_unit=unit, engine=engine, negative=negative)
+        expected = _scalar(engine, values, unit, to, negative)
         np.testing.assert_array_equal(out.to_numpy(), np.array(expected, dtype=float))
         assert out.dtype == np.float64
         assert out.index.equals(series.index)
@@ -72,10 +94,12 @@ def test_pandas_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str
         assert out.attrs["kind"] == to
         assert out.attrs["source_unit"] == unit
 
-        frame = series.equiv.convert(to, from_unit=unit, engine=engine, bounds=True)
+        frame = series.equiv.convert(
+            to, from_unit=unit, engine=engine, bounds=True, negative=negative
+        )
         assert list(frame.columns) == ["value", "low", "high"]
         assert frame.index.equals(series.index)
-        low, high = _bounds(engine, values, unit, to)
+        low, high = _bounds(engine, values, unit, to, negative)
         np.testing.assert_array_equal(frame["value"].to_numpy(), np.array(expected, dtype=float))
         np.testing.assert_array_equal(frame["low"].to_numpy(), np.array(low, dtype=float))
         np.testing.assert_array_equal(frame["high"].to_numpy(), np.array(high, dtype=float))
@@ -110,10 +134,29 @@ def test_pandas_integer_and_nullable_columns(bundled: em.Engine) -> None:
     assert out.iloc[2] == bundled.convert((3.0, "kWh"), "co2e").magnitude
 
 
-def test_pandas_negative_values_pass_through(bundled: em.Engine) -> None:
-    out = pd.Series([-10.0]).equiv.convert("co2e", from_unit="kWh", engine=bundled, bounds=True)
-    scalar = bundled.convert((-10.0, "kWh"), "co2e")
-    assert out.iloc[0].tolist() == [scalar.magnitude, scalar.low, scalar.high]
+def test_pandas_negative_values_follow_the_kinds_policy(bundled: em.Engine) -> None:
+    # electricity_avoided refuses negatives; co2e allows them (net emissions).
+    kwh = pd.Series([5.0, -10.0], index=["a", "b"], name="kwh")
+    with pytest.raises(em.NegativeValueError) as caught:
+        kwh.equiv.convert("co2e", from_unit="kWh", engine=bundled)
+    assert str(caught.value).startswith(
+        "column 'kwh': 1 negative value(s) (the first at row label 'b'"
+    )
+    assert caught.value.kind == "electricity_avoided"
+    assert (caught.value.count, caught.value.first) == (1, 1)
+    out = kwh.equiv.convert("co2e", from_unit="kWh", engine=bundled, negative="nan")
+    assert out.iloc[0] == bundled.convert((5.0, "kWh"), "co2e").magnitude
+    assert math.isnan(out.iloc[1])
+    allowed = kwh.equiv.convert(
+        "co2e", from_unit="kWh", engine=bundled, bounds=True, negative="allow"
+    )
+    scalar = bundled.convert((-10.0, "kWh"), "co2e", negative="allow")
+    assert allowed.iloc[1].tolist() == [scalar.magnitude, scalar.low, scalar.high]
+    assert scalar.low < scalar.magnitude < scalar.high
+    tonnes = pd.Series([-2.0], name="t")
+    assert tonnes.equiv.convert("co2e", from_unit="t", engine=bundled).tolist() == [-2.0]
+    with pytest.raises(em.InputError, match="negative='maybe' is not a policy"):
+        tonnes.equiv.convert("co2e", from_unit="t", engine=bundled, negative="maybe")
 
 
 def test_convert_frame(bundled: em.Engine) -> None:
@@ -195,21 +238,31 @@ def _same(got: list[float | None], want: list[float | None]) -> bool:
     )
 
 
+@pytest.mark.parametrize("negative", POLICIES)
 @pytest.mark.parametrize(("unit", "to", "which"), CASES)
-def test_polars_equals_scalar(request: pytest.FixtureRequest, unit: str, to: str, which: str):
+def test_polars_equals_scalar(
+    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: str
+):
     engine = _engine(request, which)
 
     @SETTINGS
     @given(values=polars_columns)
     def check(values: list[float | None]) -> None:
         series = pl.Series("metric", values, dtype=pl.Float64)
+        expr = equiv_expr("metric", to, from_unit=unit, engine=engine, negative=negative)
+        if _refused(values, negative):
+            with pytest.raises(em.NegativeValueError, match="column 'metric'"):
+                convert_polars(series, to, from_unit=unit, engine=engine, negative=negative)
+            with pytest.raises(em.NegativeValueError, match="column 'metric'"):
+                pl.DataFrame([series]).lazy().with_columns(expr).collect()
+            return
         want: list[float | None] = [
-            None if x is None else engine.convert((float(x), unit), to).magnitude for x in values
+            None if x is None else engine.convert((float(x), unit), to, negative=negative).magnitude
+            for x in values
         ]
-        out = convert_polars(series, to, from_unit=unit, engine=engine)
+        out = convert_polars(series, to, from_unit=unit, engine=engine, negative=negative)
         assert out.dtype == pl.Float64
         assert _same(out.to_list(), want)
-        expr = equiv_expr("metric", to, from_unit=unit, engine=engine)
         frame = pl.DataFrame([series]).lazy().with_columns(expr).collect()
         assert frame.columns == ["metric", out.name]
         assert _same(frame[out.name].to_list(), want)

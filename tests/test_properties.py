@@ -60,8 +60,9 @@ def monthly(engine: em.Engine, x: object, source: str, target: str) -> em.Result
 @SETTINGS
 @given(x=finite, a=scales, target=productivity_targets)
 def test_linearity(prod: em.Engine, x: float, a: float, target: str) -> None:
-    base = prod.convert((x, "transaction/month"), target)
-    scaled = prod.convert((a * x, "transaction/month"), target)
+    # negative="allow": the law holds over all reals where negatives are meaningful
+    base = prod.convert((x, "transaction/month"), target, negative="allow")
+    scaled = prod.convert((a * x, "transaction/month"), target, negative="allow")
     assert scaled.magnitude == pytest.approx(a * base.magnitude, rel=1e-12, abs=1e-300)
     assert scaled.unit == base.unit
 
@@ -85,9 +86,18 @@ def test_linearity_of_the_range(
 @SETTINGS
 @given(xs=st.lists(finite, min_size=1, max_size=20), target=productivity_targets)
 def test_arrays_match_scalars(prod: em.Engine, xs: list[float], target: str) -> None:
-    arr = prod.convert((np.array(xs), "transaction/month"), target)
-    singles = [prod.convert((x, "transaction/month"), target).magnitude for x in xs]
+    arr = prod.convert((np.array(xs), "transaction/month"), target, negative="nan")
+    singles = [prod.convert((x, "transaction/month"), target, negative="nan").magnitude for x in xs]
     np.testing.assert_allclose(arr.magnitude, singles, rtol=1e-12, atol=0)
+    assert np.array_equal(np.isnan(arr.magnitude), np.array(xs) < 0)
+    if any(x < 0 for x in xs):
+        with pytest.raises(em.NegativeValueError) as caught:
+            prod.convert((np.array(xs), "transaction/month"), target)
+        assert caught.value.count == sum(x < 0 for x in xs)
+        assert caught.value.first == next(i for i, x in enumerate(xs) if x < 0)
+    else:
+        plain = prod.convert((np.array(xs), "transaction/month"), target)
+        np.testing.assert_array_equal(plain.magnitude, arr.magnitude)
 
 
 # -- reversibility: A -> B -> A is A -----------------------------------------------------------

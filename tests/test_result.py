@@ -107,10 +107,12 @@ def test_quantity_of_an_array(prod: em.Engine) -> None:
 
 
 def test_negative_inputs_keep_low_below_high(prod: em.Engine) -> None:
-    r = prod.convert("-12000 transaction/month", "manual_work")
+    r = prod.convert("-12000 transaction/month", "manual_work", negative="allow")
     # -12,000 x [1, 10] min = [-2,000, -200] h/month
     assert (r.low, r.magnitude, r.high) == pytest.approx((-2000, -600, -200), rel=1e-12)
-    arr = prod.convert((np.array([-12000.0, 12000.0]), "transaction/month"), "manual_work")
+    arr = prod.convert(
+        (np.array([-12000.0, 12000.0]), "transaction/month"), "manual_work", negative="allow"
+    )
     np.testing.assert_allclose(arr.low, [-2000, 200], rtol=1e-12)
     np.testing.assert_allclose(arr.high, [-200, 2000], rtol=1e-12)
 

@@ -63,6 +63,7 @@ class Kind:
     location: Location
     refuse_units: tuple[tuple[str, str], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
+    negative: str = "refuse"
 
 
 @attrs.frozen
@@ -389,6 +390,7 @@ class _Builder:
             location=spec.location,
             refuse_units=spec.refuse_units,
             presentation=spec.presentation,
+            negative=spec.negative,
         )
 
     def claimed_by(self, unit: PintUnit, kind: str) -> Kind | None:

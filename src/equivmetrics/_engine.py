@@ -31,6 +31,7 @@ from ._errors import (
     UnknownKindError,
 )
 from ._expr import ExprError, Value
+from ._negative import check_policy, screen, strictest
 from ._result import ParameterUse, Result, Step
 from ._units import (
     PintUnit,
@@ -71,9 +72,20 @@ class Compiled:
     source_kind: str
     input_unit: str
     steps: tuple[Step, ...]
+    #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.
+    negative: str = "refuse"
+    negative_kind: str = ""
 
-    def apply(self, magnitude: Any) -> Result:
-        """Apply to a number or an array (no pint involved)."""
+    def apply(self, magnitude: Any, *, negative: str | None = None) -> Result:
+        """Apply to a number or an array (no pint involved).
+
+        Negative values follow the path's policy (:attr:`negative`), or ``negative`` when
+        given: ``"refuse"`` raises :class:`NegativeValueError`, ``"nan"`` reads them as
+        missing, ``"allow"`` lets them through.
+        """
+        policy = self.negative if negative is None else check_policy(negative)
+        if policy != "allow":
+            magnitude = screen(magnitude, policy, self.negative_kind, self.input_unit)
         return Result(
             magnitude * self.factor,
             self.unit,
@@ -224,6 +236,7 @@ class Engine:
         of: str | None = None,
         unit: str | None = None,
         per: str | None = None,
+        negative: str | None = None,
     ) -> Result:
         """Convert ``quantity`` to kind ``to``.
 
@@ -231,7 +244,8 @@ class Engine:
         (the magnitude a number, a numpy array or a pandas Series) or a pint quantity. ``of``
         names the source kind when the unit alone does not decide it; ``unit`` is the result
         unit (default: the kind's display unit); ``per`` turns a total into a rate over that
-        period (``per="month"``).
+        period (``per="month"``). Negative amounts follow the policy of the kinds on the path
+        (see :attr:`Compiled.negative`) unless ``negative`` overrides it for this call.
         """
         magnitude, unit_text = _split(quantity)
         key = (unit_text, to, of, unit, per)
@@ -242,7 +256,7 @@ class Engine:
             raise
         if compiled is None:
             compiled = self.compile(unit_text, to, of=of, unit=unit, per=per)
-        return compiled.apply(magnitude)
+        return compiled.apply(magnitude, negative=negative)
 
     def source_kind(self, quantity: Any, *, of: str | None = None) -> str:
         """The kind ``quantity`` is read as: ``of`` when given, else inferred from its unit."""
@@ -438,8 +452,19 @@ class _Compiler:
             target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
         )
         shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
+        kinds = [source, *(self.catalog.kinds[edge.target] for edge in path)]
+        policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
         return Compiled(
-            k * conv, lo * conv, hi * conv, out_text, target.name, source.name, shown, tuple(steps)
+            k * conv,
+            lo * conv,
+            hi * conv,
+            out_text,
+            target.name,
+            source.name,
+            shown,
+            tuple(steps),
+            policy,
+            policy_kind or source.name,
         )
 
     def infer(self, unit: PintUnit) -> Kind:

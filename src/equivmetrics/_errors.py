@@ -17,6 +17,7 @@ __all__ = [
     "EquivMetricsError",
     "InputError",
     "Location",
+    "NegativeValueError",
     "NoPathError",
     "PackError",
     "ParameterError",
@@ -113,6 +114,22 @@ class InputError(EquivMetricsError, TypeError):
 
     def __init__(self, message: str, *, value: object = None) -> None:
         self.value = value
+        super().__init__(message)
+
+
+class NegativeValueError(EquivMetricsError, ValueError):
+    """A negative amount of a kind whose ``negative:`` policy refuses negatives.
+
+    ``kind`` names the kind whose policy refused it, ``count`` how many values were negative
+    and ``first`` the position of the first one in an array (``None`` for a single number).
+    """
+
+    def __init__(
+        self, message: str, *, kind: str = "", count: int = 1, first: int | None = None
+    ) -> None:
+        self.kind = kind
+        self.count = count
+        self.first = first
         super().__init__(message)
 
 

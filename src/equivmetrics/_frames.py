@@ -16,16 +16,19 @@ Conventions shared by every helper:
 * Each value is ``float(x) * factor``, exactly the scalar result; NaN stays NaN and missing
   values (``None``, ``pd.NA``, polars null) stay missing. Integer columns are read as float64;
   other non-numeric columns raise :class:`equivmetrics.InputError` naming the column and dtype.
-  Negative values pass through (multiplied like any other).
+  Negative values follow the policy of the kinds on the path (``refuse``, ``nan`` or
+  ``allow``; see :mod:`equivmetrics._negative`), or ``negative=`` for one call.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import EquivMetricsError, InputError
+from ._negative import check_policy, screen
 
 if TYPE_CHECKING:
     import polars as pl
@@ -129,12 +132,15 @@ class SeriesAccessor:
         engine: Engine | None = None,
         bounds: bool = False,
         name: str | None = None,
+        negative: str | None = None,
     ) -> Any:
         """Convert every value to kind ``to``: a float64 Series with the same index.
 
         ``from_unit`` is the unit of the values (default: ``series.attrs["unit"]``); ``unit``
         the result unit (default: the kind's display unit); ``of``, ``per`` and ``engine`` as in
-        :meth:`equivmetrics.Engine.convert`. The result is named ``f"{to} [{unit}]"`` unless
+        :meth:`equivmetrics.Engine.convert`. Negative values follow the kinds' policy unless
+        ``negative`` (``"refuse"``, ``"nan"`` or ``"allow"``) overrides it; a refusal names the
+        first negative row's index label. The result is named ``f"{to} [{unit}]"`` unless
         ``name`` is given. With ``bounds=True`` the result is a DataFrame with columns
         ``value``, ``low`` and ``high``. Either way ``attrs`` holds ``unit``, ``kind``,
         ``source_kind`` and ``source_unit``.
@@ -146,7 +152,8 @@ class SeriesAccessor:
         values = _pandas_values(series, label)
         in_unit = _input_unit(series, from_unit, label)
         compiled = _compile(label, engine, in_unit, to, of, unit, per)
-        result = compiled.apply(values)
+        values = _screen(values, compiled, negative, label, series.index)
+        result = compiled.apply(values, negative="allow")
         attrs = {
             "unit": compiled.unit,
             "kind": compiled.kind,
@@ -184,14 +191,15 @@ class FrameAccessor:
         of: str | None = None,
         per: str | None = None,
         engine: Engine | None = None,
+        negative: str | None = None,
     ) -> Any:
         """A new DataFrame with one float64 column per target kind, on the frame's index.
 
         ``column`` is converted to each kind in ``to`` (in its display unit); columns are named
         ``f"{to} [{unit}]"``. ``from_unit`` defaults to the frame's ``attrs["units"][column]``
         (or the column's ``attrs["unit"]``). The result's ``attrs["units"]`` and
-        ``attrs["kinds"]`` map each new column to its unit and kind. Join it back with
-        ``frame.join(...)``.
+        ``attrs["kinds"]`` map each new column to its unit and kind; ``negative`` as in
+        :meth:`SeriesAccessor.convert`. Join it back with ``frame.join(...)``.
         """
         import pandas as pd
 
@@ -207,7 +215,7 @@ class FrameAccessor:
         kinds: dict[str, str] = {}
         for target in targets:
             converted = series.equiv.convert(
-                target, from_unit=from_unit, of=of, per=per, engine=engine
+                target, from_unit=from_unit, of=of, per=per, engine=engine, negative=negative
             )
             columns[converted.name] = converted
             units[converted.name] = converted.attrs["unit"]
@@ -215,6 +223,28 @@ class FrameAccessor:
         out = pd.DataFrame(columns, index=frame.index)
         out.attrs = {"units": units, "kinds": kinds}
         return out
+
+
+def _policy(compiled: Compiled, negative: str | None) -> str:
+    return compiled.negative if negative is None else check_policy(negative)
+
+
+def _screen(values: Any, compiled: Compiled, negative: str | None, label: str, index: Any) -> Any:
+    """Float64 ``values`` with the negative-value policy applied; a refusal names the row."""
+    policy = _policy(compiled, negative)
+    if policy == "allow":
+        return values
+    unit = compiled.input_unit
+    return screen(values, policy, compiled.negative_kind, unit, where=label, labels=index)
+
+
+def _refuse_negatives(batch: pl.Series, *, kind: str, unit: str, where: str) -> pl.Series:
+    """Run by polars on each batch of an ``equiv_expr`` whose kinds refuse negatives."""
+    negatives = (batch < 0).fill_null(False)
+    if negatives.any():
+        first = int(negatives.arg_true()[0])
+        screen(float(batch[first]), "refuse", kind, unit, where=where)
+    return batch
 
 
 def _polars_check(series: pl.Series) -> None:
@@ -236,6 +266,7 @@ def convert_polars(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
+    negative: str | None = None,
 ) -> pl.Series:
     """Convert a numeric polars Series: a Float64 Series named ``f"{to} [{unit}]"``.
 
@@ -252,7 +283,16 @@ def convert_polars(
     _polars_check(series)
     label = _label(series.name)
     compiled = _compile(label, engine, from_unit, to, of, unit, per)
-    out = series.cast(pl.Float64) * compiled.factor
+    values = series.cast(pl.Float64)
+    policy = _policy(compiled, negative)
+    if policy != "allow":
+        negatives = (values < 0).fill_null(False)
+        if negatives.any():
+            if policy == "refuse":
+                first = int(negatives.arg_true()[0])
+                screen(values[first], policy, compiled.negative_kind, from_unit, where=label)
+            values = values.clone().set(negatives, float("nan"))
+    out = values * compiled.factor
     return out.alias(name if name is not None else column_name(to, compiled.unit))
 
 
@@ -266,6 +306,7 @@ def equiv_expr(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
+    negative: str | None = None,
 ) -> pl.Expr:
     """A polars expression: ``pl.col(column)`` times the compiled factor, as Float64.
 
@@ -277,6 +318,16 @@ def equiv_expr(
 
     if not isinstance(column, str):
         raise InputError(f"column must be a column name, not {column!r}", value=column)
-    compiled = _compile(_label(column), engine, from_unit, to, of, unit, per)
-    expr = pl.col(column) * pl.lit(compiled.factor, dtype=pl.Float64)  # ints, f32 -> f64
+    label = _label(column)
+    compiled = _compile(label, engine, from_unit, to, of, unit, per)
+    values = pl.col(column)
+    policy = _policy(compiled, negative)
+    if policy == "nan":
+        values = pl.when(values < 0).then(float("nan")).otherwise(values)
+    elif policy == "refuse":
+        check = functools.partial(
+            _refuse_negatives, kind=compiled.negative_kind, unit=from_unit, where=label
+        )
+        values = values.map_batches(check, is_elementwise=True)
+    expr = values * pl.lit(compiled.factor, dtype=pl.Float64)  # ints, f32 -> f64
     return expr.alias(name if name is not None else column_name(to, compiled.unit))

@@ -30,6 +30,8 @@ from ._model import (
     Source,
     UnitSpec,
 )
+from ._negative import DEFAULT as DEFAULT_NEGATIVE
+from ._negative import POLICIES as NEGATIVE_POLICIES
 from ._yaml import Limits, LocatedDict, LocatedList, YamlFailure, read_yaml
 
 __all__ = [
@@ -80,6 +82,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "picturable",
         "priority",
         "labels",
+        "negative",
     ),
     "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
@@ -439,7 +442,21 @@ class _Reader:
                 if name in data.key_locations
             ),
             presentation=self.presentation(key, data, field),
+            negative=self.negative(data, field),
         )
+
+    def negative(self, data: LocatedDict, field: str) -> str:
+        value = data.get("negative", DEFAULT_NEGATIVE)
+        if value not in NEGATIVE_POLICIES:
+            self.problem(
+                self.where(data, "negative"),
+                f"{field}.negative",
+                f"expected one of {', '.join(NEGATIVE_POLICIES)}, got {_describe(value)}",
+                "refuse: a negative amount is an error; nan: it reads as missing; "
+                "allow: it is meaningful (a net change)",
+            )
+            return DEFAULT_NEGATIVE
+        return str(value)
 
     def icon(self, data: LocatedDict, field: str) -> str:
         name = self.text(data, "icon", field)

@@ -144,6 +144,7 @@ class KindSpec:
     refuse_units: tuple[tuple[str, str], ...] = ()
     field_locations: tuple[tuple[str, Location], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
+    negative: str = "refuse"
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""

@@ -24,7 +24,8 @@ except ImportError as exc:  # pragma: no cover - exercised without dask
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InputError
-from ._frames import _compile, _label, _pandas_values, column_name
+from ._frames import _compile, _label, _pandas_values, _policy, column_name
+from ._negative import screen
 
 if TYPE_CHECKING:
     from ._engine import Engine
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["convert_dask"]
 
 
-def _multiply(partition: Any, factor: float, name: str) -> Any:
+def _multiply(
+    partition: Any, factor: float, name: str, negative: tuple[str, str, str, str] | None = None
+) -> Any:
     """One partition times ``factor``: a float64 pandas Series on the partition's index.
 
     This is the only code the workers run. It takes the factor as a plain float, so a task
@@ -43,6 +46,9 @@ def _multiply(partition: Any, factor: float, name: str) -> Any:
     import pandas as pd
 
     values = partition.to_numpy(dtype=np.float64, na_value=np.nan)
+    if negative is not None:  # (policy, kind, unit, column label): plain strings
+        policy, kind, unit, label = negative
+        values = screen(values, policy, kind, unit, where=label, labels=partition.index)
     return pd.Series(values * factor, index=partition.index, name=name)
 
 
@@ -57,6 +63,7 @@ def convert_dask(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
+    negative: str | None = None,
 ) -> Any:
     """Convert a numeric Dask Series, or ``column`` of a Dask DataFrame: a lazy Dask Series.
 
@@ -69,7 +76,9 @@ def convert_dask(
 
     Each partition is multiplied by the compiled float factor with ``map_partitions``; the
     values equal the single-process ``engine.convert((array, from_unit), to).magnitude`` bit
-    for bit, on any scheduler.
+    for bit, on any scheduler. Negative values follow the kinds' policy unless ``negative``
+    overrides it; a refusal is raised when the partition holding it is computed, naming its
+    index label.
     """
     if isinstance(frame_or_series, _dd.DataFrame):
         if column is None:
@@ -99,6 +108,13 @@ def convert_dask(
     compiled = _compile(label, engine, from_unit, to, of, unit, per)
     result_name = name if name is not None else column_name(to, compiled.unit)
     out_meta = _multiply(meta, compiled.factor, result_name)
+    policy = _policy(compiled, negative)
+    screening = None if policy == "allow" else (policy, compiled.negative_kind, from_unit, label)
     return series.map_partitions(
-        _multiply, float(compiled.factor), result_name, meta=out_meta, enforce_metadata=False
+        _multiply,
+        float(compiled.factor),
+        result_name,
+        screening,
+        meta=out_meta,
+        enforce_metadata=False,
     )
