@@ -109,7 +109,7 @@ def run_batch(
     delimiter: str = ",",
     encoding: str = "utf-8",
     negative: str | None = None,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
     progress: IO[str] | None = None,
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of CSV file ``source`` to each target kind.
@@ -120,6 +120,7 @@ def run_batch(
     negative values; under ``"refuse"`` and ``"nan"`` a negative row is a reject. Raises
     :class:`UsageError` for options that cannot work, before anything is written.
     """
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     _check_options(delimiter, encoding, chunk_rows)
     if negative is not None and negative not in _POLICIES:
         raise UsageError(
