@@ -69,9 +69,20 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     def json_option(p: argparse.ArgumentParser, text: str = "print JSON") -> None:
         p.add_argument("--json", action="store_true", help=text)
 
+    def negative_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--negative",
+            choices=_NEGATIVE,
+            help="override the policy for negative values (default: the kinds' own)",
+        )
+
     def conversion(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--of", help="the source kind when the unit does not decide it")
-        p.add_argument("--per", help="turn a total into a rate over this period, e.g. month")
+        p.add_argument(
+            "--of", metavar="KIND", help="the source kind when the unit does not decide it"
+        )
+        p.add_argument(
+            "--per", metavar="PERIOD", help="turn a total into a rate over this period, e.g. month"
+        )
 
     p = command("demo", "print equivalents of a few real inputs")
     p.add_argument("--locale", default="en", help="word them in this locale, e.g. pl")
@@ -83,11 +94,16 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     ):
         p = command(name, text)
         stream = " ('-' with --json: JSON requests on stdin)" if name == "convert" else ""
-        p.add_argument("quantity", nargs="?", help=f"e.g. '12000 transaction/month'{stream}")
-        p.add_argument("to", nargs="?", help="the target kind, e.g. fte")
+        p.add_argument(
+            "quantity",
+            nargs="?",
+            metavar="QUANTITY",
+            help=f"e.g. '12000 transaction/month'{stream}",
+        )
+        p.add_argument("to", nargs="?", metavar="KIND", help="the target kind, e.g. fte")
         conversion(p)
         p.add_argument("--unit", help="the result unit (default: the kind's display unit)")
-        p.add_argument("--negative", choices=_NEGATIVE, help="override the negative policy")
+        negative_option(p)
         engine_options(p)
         json_option(p)
     for name, text in (
@@ -95,12 +111,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         ("action", "action equivalents of a quantity (the cost of a choice)"),
     ):
         p = command(name, text)
-        p.add_argument("quantity", help="e.g. '12400 kWh' ('-' with --json: JSON requests)")
+        p.add_argument(
+            "quantity", metavar="QUANTITY", help="e.g. '12400 kWh' ('-' with --json: JSON requests)"
+        )
         conversion(p)
-        p.add_argument("--only", help="comma-separated kinds to show, in order")
-        p.add_argument("--top", type=int, help="show at most this many")
+        p.add_argument("--only", metavar="KINDS", help="comma-separated kinds to show, in order")
+        p.add_argument("--top", type=int, metavar="N", help="show at most this many")
         p.add_argument("--locale", default="en", help="e.g. pl or de_CH (needs babel)")
-        p.add_argument("--sig", type=int, help="significant figures (default: 2 or 3)")
+        p.add_argument("--sig", type=int, metavar="N", help="significant figures (default: 2 or 3)")
         engine_options(p)
         json_option(p)
     p = command("packs", "list packs, kinds and parameters with sources")
@@ -116,7 +134,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     json_option(p)
     p = command("batch", "convert a column of a CSV file, keeping every row")
     p.add_argument("input", metavar="INPUT", help="a CSV file with a header row ('-': stdin)")
-    p.add_argument("--column", required=True, help="the name of the column to convert")
+    p.add_argument(
+        "--column", required=True, metavar="NAME", help="the name of the column to convert"
+    )
     p.add_argument("--unit", required=True, help="the unit of the column's values, e.g. kWh")
     p.add_argument(
         "--to", required=True, metavar="KIND[:UNIT],...", help="target kinds, e.g. co2e:kg,coal"
@@ -126,9 +146,13 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     p.add_argument("--rejects", metavar="PATH", help="default: OUTPUT.rejects.csv")
     conversion(p)
-    p.add_argument("--negative", choices=_NEGATIVE, help="override the negative policy")
-    p.add_argument("--delimiter", default=",", help="the field separator (default ',')")
-    p.add_argument("--encoding", default="utf-8", help="of input and output (default utf-8)")
+    negative_option(p)
+    p.add_argument(
+        "--delimiter", default=",", metavar="CHAR", help="the field separator (default ',')"
+    )
+    p.add_argument(
+        "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
+    )
     engine_options(p)
     json_option(p, "print a JSON summary")
     return parser, commands
