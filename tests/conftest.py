@@ -6,11 +6,20 @@ kinds load ``conversions/productivity.yaml`` and the fixture packs with ``bundle
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import equivmetrics as em
+
+#: The long fuzz run (docs/security.md):
+#: ``HYPOTHESIS_PROFILE=fuzz pytest tests/test_fuzz*.py tests/test_api_properties.py``.
+#: The fuzz tests take their budget from the loaded profile (see ``strategies.FUZZ``); the
+#: normal suite runs them with a modest one.
+settings.register_profile("fuzz", max_examples=5_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

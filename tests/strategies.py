@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 #: Modest example counts keep the whole suite fast; no deadline (the first call compiles).
 SETTINGS = settings(max_examples=60, deadline=None)
+
+#: Fuzz tests (tests/test_fuzz*.py, tests/test_api_properties.py): 100 examples each in the normal
+#: suite, or the loaded profile's budget when it is larger (``HYPOTHESIS_PROFILE=fuzz``, registered
+#: in conftest.py, runs 5,000 each). Generated pack files are large, hence the health checks.
+FUZZ = settings(
+    max_examples=max(100, settings.default.max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 #: Magnitudes a dashboard sees: positive, from tiny to large, never NaN or infinite.
 positive = st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import numbers
 import re
 import threading
@@ -451,6 +452,13 @@ class _Compiler:
         out_text, conv = _natural(
             target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
         )
+        if not all(0.0 < x < math.inf for x in (k * conv, lo * conv, hi * conv)):
+            raise UnitError(
+                f"converting {self.input_text!r} to {target.name} in {out_text} needs a factor "
+                f"of {k * conv:g}, outside the range of a 64-bit float; choose units (or a "
+                "per= period) closer in size",
+                unit=out_text,
+            )
         shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
         kinds = [source, *(self.catalog.kinds[edge.target] for edge in path)]
         policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
@@ -749,6 +757,12 @@ def _split(quantity: Any) -> tuple[Any, str]:
     )
 
 
+def _bits(value: Any) -> int:
+    """The size of a huge int or fraction in bits (its text could be too long to show)."""
+    ratio = value.as_integer_ratio()
+    return int(abs(ratio[0]).bit_length() - ratio[1].bit_length())
+
+
 def _is_number(value: object) -> bool:
     if isinstance(value, bool):
         return False
@@ -757,7 +771,17 @@ def _is_number(value: object) -> bool:
 
 def _magnitude(value: Any) -> Any:
     if _is_number(value):
-        return value
+        if isinstance(value, float) or hasattr(value, "dtype"):
+            return value
+        try:  # ints and fractions: read as a float, which a huge one cannot be
+            as_float = float(value)
+        except OverflowError:
+            raise InputError(
+                f"the magnitude (about 2**{_bits(value)}) is too large for a 64-bit float "
+                "(at most about 1.8e308); scale it to a larger unit",
+                value=value,
+            ) from None
+        return value if isinstance(value, int) else as_float
     if hasattr(value, "__array__") and hasattr(value, "dtype"):
         kind = getattr(value.dtype, "kind", "O")
         if kind not in "iuf":

@@ -266,7 +266,7 @@ def offer(
                 raise UnknownKindError(
                     f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
                 )
-            result = engine.convert(quantity, name, of=source, per=per)
+            result = _finite(engine.convert(quantity, name, of=source, per=per))
             chosen.append(describe(kinds[name], result, role, locale=locale, sig=sig))
         return Equivalents(chosen[:top] if top else chosen)
     scored: list[tuple[float, int, int, Equivalent]] = []
@@ -276,6 +276,7 @@ def offer(
         except PeriodError:
             continue  # a capacity that a total cannot fill without a period
         kind = kinds[name]
+        _finite(result)
         equivalent = describe(kind, result, role, locale=locale, sig=sig)
         distance = _distance(kind, result.magnitude)
         scored.append((distance, kind.presentation.priority, order[name], equivalent))
@@ -287,6 +288,18 @@ def offer(
     outside = [item[3] for item in ranked if item[0] != 0]
     chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
     return Equivalents(chosen[:top] if top else chosen)
+
+
+def _finite(result: Result) -> Result:
+    """Refuse to word NaN or an infinity: "nan trees" is no equivalent (arrays pass through)."""
+    if _is_scalar(result.magnitude) and not math.isfinite(float(result.magnitude)):
+        raise InputError(
+            f"cannot word {result.input_magnitude!r} {result.input_unit} as {result.kind}: the "
+            f"result is {float(result.magnitude)!r}, and equivalents need a finite number; "
+            "drop missing values (NaN) and check the input's size before asking for equivalents",
+            value=result.input_magnitude,
+        )
+    return result
 
 
 def _candidates(engine: Engine, source: str, role: str) -> Iterable[str]:

@@ -106,6 +106,8 @@ _NUMBER = re.compile(
 
 
 MAX_UNIT_TEXT = 200
+#: The longest ``"number unit"`` text read: a number of up to 100 characters and its unit.
+MAX_QUANTITY_TEXT = MAX_UNIT_TEXT + 100
 _UNIT_TEXT = re.compile(r"^[\w\s*/^().+\-%°µΩ]*$")
 
 
@@ -120,7 +122,86 @@ def _checked_text(text: str) -> str:
             "parentheses",
             unit=text,
         )
+    problem = _power_problem(text)
+    if problem:
+        raise UnitError(
+            f"{problem} in unit {text!r}; a power in a unit is a plain number up to "
+            f"{MAX_UNIT_POWER} after a unit name or parenthesised units, as in 'm**2' or "
+            "'(m/s)**2'",
+            unit=text,
+        )
     return text
+
+
+#: The largest power a unit text may use (``m**3``, ``s**-2``); pint would otherwise compute
+#: ``9**9**9`` or ``kWh**99999999`` exactly, which takes minutes.
+MAX_UNIT_POWER = 6
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_UNIT_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<pow>\*\*|\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)
+      | (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
+      | (?P<open>\() | (?P<close>\))
+      | (?P<sign>[-+]) | (?P<op>[*/])
+      | (?P<name>[^\W\d][^\W⁰¹²³⁴⁵⁶⁷⁸⁹]*|.)""",
+    re.VERBOSE,
+)
+
+
+def _power_problem(text: str) -> str | None:
+    """What makes a power in ``text`` unsafe to hand to pint, or None.
+
+    A power must follow a unit name or a parenthesised group of units (no numbers, no powers
+    inside), and its exponent is a plain number no larger than :data:`MAX_UNIT_POWER`; powers
+    do not chain. Superscripts (``m²``) count as powers.
+    """
+    tokens = [
+        (m.lastgroup or "", m.group()) for m in _UNIT_TOKEN.finditer(text) if m.lastgroup != "space"
+    ]
+    groups: list[bool] = [False]  # per open parenthesis: does it hold a number or a power?
+    base_ok = False  # may the next power apply to what came just before?
+    index = 0
+    while index < len(tokens):
+        kind, value = tokens[index]
+        index += 1
+        if kind == "pow":
+            if not base_ok:
+                return f"power {value!r} of a number or of a group holding one"
+            groups[-1] = True
+            if value[0] in "*^":
+                exponent = ""
+                while index < len(tokens) and tokens[index][0] == "sign":
+                    exponent += tokens[index][1]
+                    index += 1
+                if index >= len(tokens) or tokens[index][0] != "num":
+                    return f"power {value!r} without a plain number after it"
+                exponent += tokens[index][1]
+                index += 1
+            else:
+                exponent = value.translate(_SUPERSCRIPTS)
+            try:
+                size = abs(float(exponent))
+            except ValueError:
+                return f"unreadable power {exponent!r}"
+            if not size <= MAX_UNIT_POWER:
+                return f"power {exponent} is too large"
+            if index < len(tokens) and tokens[index][0] == "pow":
+                return "chained powers"
+            base_ok = False
+            continue
+        if kind == "open":
+            groups.append(False)
+            base_ok = False
+        elif kind == "close":
+            inner = groups.pop() if len(groups) > 1 else True
+            groups[-1] = groups[-1] or inner
+            base_ok = not inner
+        elif kind == "num":
+            groups[-1] = True
+            base_ok = False
+        else:
+            base_ok = kind == "name"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -228,6 +309,11 @@ def split_quantity(text: str) -> tuple[float, str]:
     The number comes first; a comma may only separate groups of three digits. The unit text is
     returned as written (not parsed: that is cached separately).
     """
+    if len(text) > MAX_QUANTITY_TEXT:
+        raise UnitError(
+            f"quantity text longer than {MAX_QUANTITY_TEXT} characters ({text[:40]!r}...)",
+            unit=text[:40],
+        )
     match = _NUMBER.match(text)
     if match is None:
         raise UnitError(
@@ -394,13 +480,20 @@ def define_unit(
         if name in reg:
             existing = reg.Quantity(1, name)
             try:
-                wanted: Any = reg.Quantity(definition) if not definition.startswith("[") else None
-            except Exception as exc:
+                wanted: Any = (
+                    reg.Quantity(_checked_text(definition))
+                    if not definition.startswith("[")
+                    else None
+                )
+                same = (
+                    wanted is not None
+                    and existing.dimensionality == wanted.dimensionality
+                    and math.isclose((existing / wanted).to("").magnitude, 1.0, rel_tol=1e-12)
+                )
+            except Exception as exc:  # a zero definition divides by zero; pint errors vary
                 return f"cannot read the definition {definition!r}: {exc}"
-            if wanted is not None and existing.dimensionality == wanted.dimensionality:
-                ratio = (existing / wanted).to("").magnitude
-                if math.isclose(ratio, 1.0, rel_tol=1e-12):
-                    return None
+            if same:
+                return None
             return (
                 f"unit {name!r} is already defined as {existing.to_base_units():~} "
                 f"({_defined_by(reg.get_name(name))}); a pack may add units but never "
