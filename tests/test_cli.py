@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from equivmetrics._cli import _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PACK = ROOT / "docs" / "examples" / "support_desk.yaml"
@@ -127,7 +130,7 @@ def test_conversion_error_as_json() -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("convert", "12 kWh"), "the following arguments are required: to"),
+        (("convert", "12 kWh"), "the following arguments are required: KIND"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         (("convert", "1 FTE", "labor_cost", "--param", "oops"), "--param 'oops'"),
     ],
@@ -164,3 +167,156 @@ def test_packs_lists_parameters_with_sources() -> None:
     param = packs["productivity"]["parameters"]["hours_per_fte_year"]
     assert param["value"] == "2080 hour/FTE/year"
     assert "Government Accountability Office" in param["source"]
+
+
+# -- every command, JSON parsed and checked ------------------------------------------------------
+
+
+def test_convert_json_hand_worked() -> None:
+    done = run("convert", "12000 transaction/month", "manual_work", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    # productivity pack: 3 min per transaction; 12,000 x 3 min = 36,000 min = 600 h a month
+    assert data["magnitude"] == pytest.approx(600.0, rel=1e-12)
+    assert data["unit"] == "hour/month"
+    assert data["input"] == {
+        "kind": "transaction",
+        "magnitude": 12000.0,
+        "unit": "transaction/month",
+    }
+
+
+def test_explain_json_adds_the_explanation() -> None:
+    done = run("explain", "420 kcal", "walking", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    # PACE: 420 kcal / (4.8 MET x 70 kg x 1 kcal/kg/h) = 1.25 h = 75 min
+    assert data["magnitude"] == pytest.approx(75.0, rel=1e-12)
+    assert "body_mass = 70 kilogram" in data["explanation"]
+    assert data["explanation"].endswith("Result: 75 minute (range 48.48–110.5) of walking")
+
+
+def test_feel_good_json() -> None:
+    done = run("feel-good", "12400 kWh", "--only", "co2e", "--json")
+    assert done.returncode == 0, done.stderr
+    [co2e] = json.loads(done.stdout)
+    # AVERT 2019: 1,562.4 lb/MWh x 12.4 MWh x 0.45359237 kg/lb = 8.788 t
+    assert co2e["magnitude"] == pytest.approx(12.4 * 1562.4 * 0.45359237 / 1000, rel=1e-12)
+    assert co2e["role"] == "feel_good"
+
+
+def test_demo_locale() -> None:
+    done = run("demo", "--locale", "pl")
+    assert done.returncode == 0, done.stderr
+    assert "8,79 metric tons of CO2 equivalent" in done.stdout  # Polish decimal comma
+
+
+def test_packs_human_output_is_aligned() -> None:
+    done = run("packs")
+    assert done.returncode == 0, done.stderr
+    tables = [block.splitlines() for block in done.stdout.strip().split("\n\n")]
+    assert [t[0].split()[0] for t in tables] == ["PACK", "KIND", "PARAMETER"]
+    for table in tables:
+        header = table[0]
+        starts = [i for i in range(1, len(header)) if header[i] != " " and header[i - 1] == " "]
+        for row in table[1:]:
+            for start in starts:  # every column starts where its heading does
+                assert row[start - 2 : start] == "  ", (row, start)
+                assert row[start] != " ", (row, start)
+    assert any(row.split()[:2] == ["transaction", "productivity"] for row in tables[1])
+    assert any(row.startswith("hours_per_fte_year ") for row in tables[2])
+
+
+def test_packs_param_override_is_shown() -> None:
+    done = run("packs", "--json", "--param", "hours_per_fte_year=1800 hour/FTE/year")
+    assert done.returncode == 0, done.stderr
+    packs = {p["name"]: p for p in json.loads(done.stdout)}
+    param = packs["productivity"]["parameters"]["hours_per_fte_year"]
+    assert param == {"value": "1800 hour/FTE/year", "low": None, "high": None, "source": None}
+
+
+def test_methodology_json() -> None:
+    done = run("methodology", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["schema"] == "equivmetrics.methodology/1"
+    assert data["markdown"] == (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+
+
+def test_console_script_and_module_agree() -> None:
+    script = Path(sys.executable).parent / "equivmetrics"
+    done = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout == run("--version").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("explain", "12 kWh"), "the following arguments are required: KIND"),
+        (("convert",), "the following arguments are required: QUANTITY, KIND"),
+        (("action", "420 kcal", "--top", "two"), "argument --top: invalid int value: 'two'"),
+        (("convert", "1 kWh", "co2e", "--negative", "sometimes"), "argument --negative"),
+        (("feel-good", "1 kWh", "--frobnicate"), "unrecognized arguments: --frobnicate"),
+        (("batch", "in.csv", "--unit", "kWh", "--to", "co2e", "-o", "x"), "--column"),
+        (("convert", "1 kWh", "co2e", "--param", "=3"), "--param '=3'"),
+        (("convert", "-", "co2e"), "use it with --json"),
+    ],
+)
+def test_more_usage_errors_exit_2(args: tuple[str, ...], needle: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert needle in done.stderr
+    assert done.stdout == ""
+
+
+def test_negative_override() -> None:
+    done = run("convert", "-10 kWh", "co2e")
+    assert done.returncode == 1
+    assert "negative" in done.stderr
+    done = run("convert", "-10 kWh", "co2e", "--negative", "allow", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["magnitude"] == pytest.approx(-10 * 1562.4 * 0.45359237e-6)
+
+
+def test_json_errors_are_strict_json() -> None:
+    done = run("feel-good", "12 kWh", "--locale", "xx_NOPE", "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert "xx_NOPE" in error["message"]
+
+
+# -- the reference in docs/cli.md matches the parser ---------------------------------------------
+
+
+def _rows(parser: argparse.ArgumentParser) -> list[str]:
+    formatter = parser._get_formatter()
+    return [
+        f"| `{formatter._format_action_invocation(action)}` | {action.help} |"
+        for action in parser._actions
+        if not isinstance(action, argparse._HelpAction)
+    ]
+
+
+def _doc_tables() -> dict[str, list[str]]:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    reference = text.split("## Reference", 1)[1].split("\n## ", 1)[0]
+    tables: dict[str, list[str]] = {}
+    section = ""
+    for line in reference.splitlines():
+        if line.startswith("### `equivmetrics "):
+            section = line.removeprefix("### `equivmetrics ").rstrip("`")
+        elif line.startswith("| `"):
+            tables.setdefault(section, []).append(line)
+    return tables
+
+
+def test_the_cli_reference_matches_the_parser() -> None:
+    parser, commands = _parser()
+    tables = _doc_tables()
+    assert tables.pop("") == _rows(parser)
+    assert list(tables) == list(commands), "one section per command, in the parser's order"
+    for name, command in commands.items():
+        assert tables[name] == _rows(command), f"docs/cli.md: the table of {name!r} is stale"

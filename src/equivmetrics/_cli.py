@@ -34,6 +34,7 @@ _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
 )
 _NEGATIVE = ("allow", "refuse", "nan")
+_POSITIONAL = (("quantity", "QUANTITY"), ("to", "KIND"))
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -223,7 +224,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
             here.error(f"with '-' each request names its target; drop {args.to!r}")
         return Bridge(_engine(args, here), args.command).serve(sys.stdin.buffer, sys.stdout)
     if args.command in ("convert", "explain"):
-        missing = [name for name in ("quantity", "to") if getattr(args, name) is None]
+        missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
         if missing:
             here.error(f"the following arguments are required: {', '.join(missing)}")
     engine = _engine(args, here)
