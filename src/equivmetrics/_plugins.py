@@ -28,7 +28,16 @@ from ._load import parse_pack
 from ._model import Pack
 from ._yaml import Limits
 
-__all__ = ["GROUP", "Plugin", "PluginSelection", "annotate", "discover", "read_plugins", "select"]
+__all__ = [
+    "DISABLE_VARIABLE",
+    "GROUP",
+    "Plugin",
+    "PluginSelection",
+    "annotate",
+    "discover",
+    "read_plugins",
+    "select",
+]
 
 #: The entry-point group plugins publish their packs under.
 GROUP = "equivmetrics.packs"
