@@ -8,6 +8,7 @@ checked by :mod:`._catalog`.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -225,6 +226,14 @@ class _Reader:
                 f"{field}.{key}",
                 f"expected text, got the boolean {str(value).lower()}",
                 "quote the value (YAML 1.1 reads yes/no/on/off as booleans)",
+            )
+            return default
+        if allow_number and isinstance(value, float) and not math.isfinite(value):
+            self.problem(
+                self.where(data, key),
+                f"{field}.{key}",
+                f"expected a finite number, got {value!r}",
+                "factors and values are positive, finite numbers",
             )
             return default
         if allow_number and isinstance(value, int | float):

@@ -505,6 +505,13 @@ def define_unit(
                 f"alias {clash[0]!r} of unit {name!r} is already a unit name "
                 f"({_defined_by(reg.get_name(clash[0]))})"
             )
+        if definition.strip() in reg._dimensions:
+            return (
+                f"cannot define unit {name!r} as {definition.strip()!r}: that dimension already "
+                f"exists ({_dimension_owner(definition.strip())}); '[...]' starts a new "
+                "dimension, so give it a new name, or define the unit from an existing unit "
+                "(as in '12 kg')"
+            )
         problem = _check_definition(definition)
         if problem:
             return f"cannot define unit {name!r}: {problem}"
@@ -519,6 +526,13 @@ def define_unit(
         parse_unit.cache_clear()
         _unit_names.cache_clear()
     return None
+
+
+def _dimension_owner(dimension: str) -> str:
+    for unit, (definition, _aliases) in _defined_by_packs.items():
+        if definition.strip() == dimension:
+            return f"the dimension of unit {unit!r}, {_defined_by(unit)}"
+    return "a built-in dimension of equivmetrics' registry"
 
 
 def _defined_by(name: str) -> str:
