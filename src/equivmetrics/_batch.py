@@ -16,7 +16,9 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import math
+import operator
 import os
 import re
 import sys
@@ -37,7 +39,8 @@ __all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
 
 BATCH_SCHEMA = "equivmetrics.batch/1"
 CHUNK_ROWS = 65_536
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _POLICIES = ("allow", "refuse", "nan")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
@@ -158,11 +161,11 @@ def run_batch(
             rejected.writerow(["line", "reason", *header])
             counter = _Progress(progress, stream)
             rows = converted = 0
-            for chunk in _chunks(reader, chunk_rows):
-                good = _convert_chunk(
-                    chunk, len(header), index, column, compiled, policies, writer, rejected
-                )
+            for chunk, lines in _chunks(reader, chunk_rows):
                 rows += len(chunk)
+                good = _convert_chunk(
+                    chunk, lines, len(header), index, column, compiled, policies, writer, rejected
+                )
                 converted += good
                 counter.show(rows)
             counter.done(rows)
@@ -245,18 +248,21 @@ def _column_index(header: list[str], column: str, source: str) -> int:
     )
 
 
-def _chunks(reader: Any, size: int) -> Iterator[list[tuple[int, list[str]]]]:
-    """Lists of ``(first physical line, row)``, at most ``size`` long."""
-    chunk: list[tuple[int, list[str]]] = []
-    last = reader.line_num
-    for row in reader:
-        chunk.append((last + 1, row))
-        last = reader.line_num
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[int]]]:
+    """Lists of at most ``size`` rows, with the physical line each row starts on."""
+    while True:
+        start = reader.line_num
+        rows = list(itertools.islice(reader, size))
+        if not rows:
+            return
+        if reader.line_num - start == len(rows):  # one line per row: the usual case
+            yield rows, range(start + 1, start + 1 + len(rows))
+            continue
+        lines, line = [], start + 1  # some quoted field spans lines: count its line breaks
+        for row in rows:
+            lines.append(line)
+            line += 1 + sum(len(_LINE_BREAK.findall(field)) for field in row)
+        yield rows, lines
 
 
 def _policy(compiled: Compiled) -> str:
@@ -287,7 +293,8 @@ def _reason(row: list[str], width: int, index: int, column: str) -> tuple[str, f
 
 
 def _convert_chunk(
-    chunk: list[tuple[int, list[str]]],
+    rows: list[list[str]],
+    lines: Sequence[int],
     width: int,
     index: int,
     column: str,
@@ -297,47 +304,82 @@ def _convert_chunk(
     rejected: Any,
 ) -> int:
     """Convert and write one chunk; return how many of its rows were converted."""
-    reasons: list[str] = []
-    values: list[float] = []
-    for _, row in chunk:
-        reason, value = _reason(row, width, index, column)
-        reasons.append(reason)
-        values.append(value)
-    columns = [_multiply(values, c.factor) for c in compiled]
-    for target, c, policy in zip(columns, compiled, policies, strict=True):
-        for i, result in enumerate(target):
-            if reasons[i]:
-                continue
-            if values[i] < 0 and policy != "allow":
-                reasons[i] = (
-                    f"negative value: kind {_policy_kind(c)!r} refuses negatives"
-                    if policy == "refuse"
-                    else f"negative value: kind {_policy_kind(c)!r} reads negatives as missing"
-                )
-            elif not math.isfinite(result):
-                reasons[i] = f"the {c.kind} value is too large for a float"
-    converted = 0
+    values, reasons = _parse(rows, width, index, column)
+    columns = []
+    negative = [i for i, value in enumerate(values) if value < 0]
+    for c, policy in zip(compiled, policies, strict=True):
+        result, overflow = _multiply(values, c.factor)
+        if policy != "allow":
+            verb = "refuses negatives" if policy == "refuse" else "reads negatives as missing"
+            for i in negative:
+                reasons.setdefault(i, f"negative value: kind {_policy_kind(c)!r} {verb}")
+        for i in overflow:
+            reasons.setdefault(i, f"the {c.kind} value is too large for a float")
+        columns.append(result)
+    texts = [list(map(repr, result)) for result in columns]
+    if len(texts) == 1:
+        for row, text in zip(rows, texts[0], strict=True):
+            row.append(text)
+    else:
+        for row, extra in zip(rows, zip(*texts, strict=True), strict=True):
+            row.extend(extra)
     blank = [""] * len(compiled)
-    for i, (line, row) in enumerate(chunk):
-        if reasons[i]:
-            shown = row[:width] + [""] * (width - len(row))
-            writer.writerow(shown + blank)
-            rejected.writerow([line, reasons[i], *row])
-        else:
-            writer.writerow(row + [repr(target[i]) for target in columns])
-            converted += 1
-    return converted
+    for i in sorted(reasons):
+        row = rows[i][: -len(compiled)]  # the input fields as read
+        rejected.writerow([lines[i], reasons[i], *row])
+        rows[i] = row[:width] + [""] * (width - len(row)) + blank
+    writer.writerows(rows)
+    return len(rows) - len(reasons)
 
 
-def _multiply(values: list[float], factor: float) -> list[float]:
-    """``value x factor`` for each value, as Python floats (numpy when installed)."""
+def _parse(
+    rows: list[list[str]], width: int, index: int, column: str
+) -> tuple[list[float], dict[int, str]]:
+    """The column's values (NaN where bad) and the reason for each bad row, by position."""
+    if rows and min(map(len, rows)) == max(map(len, rows)) == width:
+        cells = list(map(operator.itemgetter(index), rows))
+        joined = "".join(cells)
+        if joined.isascii() and "_" not in joined:  # float() then reads decimal numbers only
+            try:
+                values = list(map(float, cells))
+            except ValueError:
+                pass
+            else:  # a clean chunk, but for NaN or infinity (rare: checked one by one)
+                odd = [i for i, value in enumerate(values) if value - value != 0.0]
+                return values, {i: _reason(rows[i], width, index, column)[0] for i in odd}
+    values = [math.nan] * len(rows)
+    reasons: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        if len(row) == width:  # the fast path: a plain finite decimal number
+            cell = row[index]
+            try:
+                value = float(cell)
+            except ValueError:
+                pass
+            else:
+                if value - value == 0.0 and cell.isascii() and "_" not in cell:
+                    values[i] = value
+                    continue
+        reason, value = _reason(row, width, index, column)
+        if reason:
+            reasons[i] = reason
+        else:  # pragma: no cover - the fast path takes every number the slow one does
+            values[i] = value
+    return values, reasons
+
+
+def _multiply(values: list[float], factor: float) -> tuple[list[float], list[int]]:
+    """``value x factor`` for each value (numpy when installed), and where that overflows."""
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is an optional dependency
-        return [value * factor for value in values]
+        result = [value * factor for value in values]
+        return result, [i for i, x in enumerate(result) if math.isinf(x) and values[i] == values[i]]
+    array = np.asarray(values, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        result: list[float] = (np.asarray(values, dtype=np.float64) * factor).tolist()
-    return result
+        product = array * factor
+    overflow = np.flatnonzero(np.isinf(product) & ~np.isnan(array)).tolist()
+    return product.tolist(), overflow
 
 
 class _Destination:
