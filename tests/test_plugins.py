@@ -324,8 +324,10 @@ def test_choosing_a_plugin_that_is_not_installed(site: Path) -> None:
 
 def test_a_failed_plugin_load_leaves_no_units_behind(site: Path) -> None:
     # the plugin adds a unit, then fails on its kind: the unit must not stay in the registry
-    bad = WIDGETS.replace("acme_widget:\n    definition", "acme_gadget:\n    definition").replace(
-        "  acme_widget:\n    unit: acme_widget", "  co2e:\n    unit: acme_gadget"
+    bad = (
+        WIDGETS.replace("acme_widget:\n    definition", "acme_gadget:\n    definition")
+        .replace('"[acme_widget]"', '"[acme_gadget]"')
+        .replace("  acme_widget:\n    unit: acme_widget", "  co2e:\n    unit: acme_gadget")
     )
     install(site, "acme_left", {"left": "acme_left.packs"}, package("acme_left", {"w.yaml": bad}))
     assert "acme_gadget" not in _units.get_registry()
@@ -468,3 +470,36 @@ def test_two_plugins_conflicting_with_each_other(site: Path) -> None:
     assert "acme_box" in em.load(plugins=["one"]).catalog.kinds
     with pytest.raises(em.PackError, match="acme_crate"):
         em.load(plugins=["two"])  # acme_crate now means 12 kg in this process
+
+
+def test_a_plugin_pack_with_the_name_of_a_bundled_pack(site: Path) -> None:
+    text = WIDGETS.replace("name: acme_widgets", "name: pace")
+    install(site, "acme_name", {"name": "acme_name.packs"}, package("acme_name", {"w.yaml": text}))
+    with pytest.raises(em.PackError) as caught:
+        em.load()
+    path = site / "acme_name" / "packs" / "w.yaml"
+    problem = caught.value.problems[0]
+    assert problem.location.file == str(path)
+    assert problem.message == f"pack 'pace' is loaded twice (also from {bundled('pace')})"
+    assert "plugin 'name'" in problem.hint
+
+
+def test_two_plugins_starting_the_same_dimension(site: Path) -> None:
+    first = HEADER.format(name="acme_base") + 'units:\n  acme_base:\n    definition: "[acme_d]"\n'
+    second = HEADER.format(name="acme_twin") + 'units:\n  acme_twin:\n    definition: "[acme_d]"\n'
+    install(site, "acme_base", {"base": "acme_base.packs"}, package("acme_base", {"p.yaml": first}))
+    install(
+        site, "acme_twin", {"twin": "acme_twin.packs"}, package("acme_twin", {"p.yaml": second})
+    )
+    with pytest.raises(em.PackError) as caught:
+        em.load()
+    (problem,) = caught.value.problems
+    base = site / "acme_base" / "packs" / "p.yaml"
+    assert problem.location.file == str(site / "acme_twin" / "packs" / "p.yaml")
+    assert problem.message.startswith(
+        "cannot define unit 'acme_twin' as '[acme_d]': that dimension already exists (the "
+        f"dimension of unit 'acme_base', defined by pack 'acme_base' at {base}:"
+    )
+    # the failed load took back acme_base, dimension and all: loading it alone works again
+    assert "acme_base" not in _units.get_registry()
+    assert em.load(plugins=["base"]).catalog.packs[-1].name == "acme_base"

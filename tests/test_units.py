@@ -186,3 +186,21 @@ def test_host_registry_is_untouched_by_the_library() -> None:
     assert set(host._units) == before
     assert "transaction" not in host
     assert "emtest_units_host" not in host
+
+
+def test_a_unit_written_as_a_dimension_starts_a_new_one() -> None:
+    assert _units.define_unit("emtest_units_dimbase", "[emtest_units_dim]") is None
+    # a second base unit of the same dimension, or of a built-in one, would be a silent alias
+    twin = _units.define_unit("emtest_units_dimtwin", "[emtest_units_dim]")
+    assert twin is not None
+    assert "'[emtest_units_dim]'" in twin
+    assert "the dimension of unit 'emtest_units_dimbase'" in twin
+    length = _units.define_unit("emtest_units_len", "[length]")
+    assert length is not None
+    assert "a built-in dimension" in length
+    assert "emtest_units_dimtwin" not in em.get_registry()
+    assert "emtest_units_len" not in em.get_registry()
+    # taking back a refused unit leaves the dimension with the unit that owns it
+    _units.forget_units(["emtest_units_dimtwin"])
+    dimensionality = _units.parse_unit("emtest_units_dimbase").dimensionality
+    assert dict(dimensionality) == {"[emtest_units_dim]": 1}
