@@ -314,6 +314,17 @@ def test_input_problems(tmp_path: Path, capsys: Any) -> None:
                   output=out, rejects=out)  # fmt: skip
 
 
+def test_an_unreadable_row_stops_the_run_and_says_where(tmp_path: Path, capsys: Any) -> None:
+    source = tmp_path / "in.csv"
+    # csv refuses fields longer than its limit (131,072 characters by default)
+    source.write_text("kwh,note\n1,x\n2," + "y" * 200_000 + "\n3,z\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    argv = ["batch", str(source), "--column", "kwh", "--unit", "kWh", "--to", "co2e"]
+    assert main([*argv, "-o", str(out)]) == 1
+    assert "line 3: cannot read the CSV (field larger than field limit" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
 def test_parse_targets() -> None:
     assert parse_targets(" co2e : kg , coal,") == [("co2e", "kg"), ("coal", None)]
     assert parse_targets("co2e:lb/day") == [("co2e", "lb/day")]

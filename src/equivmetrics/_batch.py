@@ -252,7 +252,13 @@ def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[
     """Lists of at most ``size`` rows, with the physical line each row starts on."""
     while True:
         start = reader.line_num
-        rows = list(itertools.islice(reader, size))
+        try:
+            rows = list(itertools.islice(reader, size))
+        except csv.Error as exc:
+            raise InputError(
+                f"line {reader.line_num}: cannot read the CSV ({exc}); nothing was written",
+                value=reader.line_num,
+            ) from None
         if not rows:
             return
         if reader.line_num - start == len(rows):  # one line per row: the usual case
