@@ -323,6 +323,10 @@ def test_an_unreadable_row_stops_the_run_and_says_where(tmp_path: Path, capsys: 
     assert main([*argv, "-o", str(out)]) == 1
     assert "line 3: cannot read the CSV (field larger than field limit" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    source.write_text("kwh," + "y" * 200_000 + "\n1,2\n", encoding="utf-8")
+    assert main([*argv, "-o", str(out)]) == 1
+    assert "line 1: cannot read the CSV header" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
 def test_parse_targets() -> None:

@@ -143,7 +143,10 @@ def run_batch(
     stream = _open_input(source, encoding)
     with stream:
         reader = csv.reader(stream, delimiter=delimiter, strict=False)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise InputError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
         if header is None:
             raise UsageError(f"{_name(source)} is empty: expected a header row", value=source)
         index = _column_index(header, column, source)
