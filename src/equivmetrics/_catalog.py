@@ -156,7 +156,7 @@ def _number_and_unit(text: str) -> Value | None:
     """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
     if not _SIMPLE.match(text):
         return None
-    number, _, unit_text = text.strip().partition(" ")
+    number, unit_text = text.split(maxsplit=1)  # any whitespace, as in the pattern
     try:
         unit = parse_unit(unit_text.strip())
     except UnitError:

@@ -29,6 +29,9 @@ __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
+#: At most this many operators: evaluation recurses once per operator, so a 1,000-character
+#: chain such as ``1+1+...+1`` would otherwise need 500 stack frames of the caller's budget.
+MAX_OPERATIONS = 100
 MAX_EXPONENT = 6.0
 
 
@@ -132,6 +135,7 @@ class _Parser:
         self.tokens = list(_tokens(text))
         self.index = 0
         self.depth = 0
+        self.operations = 0
 
     @property
     def current(self) -> tuple[str, str, int]:
@@ -147,6 +151,15 @@ class _Parser:
         if kind != "end":
             raise ExprError(f"unexpected {value!r}", column)
 
+    def operation(self, column: int) -> None:
+        self.operations += 1
+        if self.operations > MAX_OPERATIONS:
+            raise ExprError(
+                f"more than {MAX_OPERATIONS} operations",
+                column,
+                "split the factor into named parameters",
+            )
+
     def enter(self, column: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -156,6 +169,7 @@ class _Parser:
         node = self.term()
         while self.current[0] == "op" and self.current[1] in "+-":
             _, op, column = self.advance()
+            self.operation(column)
             node = BinOp(op, node, self.term(), column)
         return node
 
@@ -165,8 +179,10 @@ class _Parser:
             kind, value, column = self.current
             if kind == "op" and value in ("*", "/"):
                 self.advance()
+                self.operation(column)
                 node = BinOp(value, node, self.unary(), column)
             elif kind in ("num", "name") or (kind, value) == ("op", "("):
+                self.operation(column)
                 node = BinOp("*", node, self.unary(), column)
             else:
                 return node
