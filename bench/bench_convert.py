@@ -9,17 +9,20 @@ Prints medians of repeated timings and the ratios the project tracks (docs/perfo
   absent) vs pint's own ``ureg.Quantity(5, "kWh").to("J")`` — target <= 0.25x;
 * a multi-hop chain vs a one-hop conversion — target <= 1.1x;
 * a 1,000,000-element array conversion vs the bare numpy multiply — target <= 1.5x;
-* cold start (import + bundled engine + first conversion, fresh process) vs
-  ``import pint`` + ``UnitRegistry()`` + first ``.to()`` — target <= 1.0x, with peak memory.
+* cold start (import + bundled engine + first conversion, fresh process, the warm-start file
+  of an earlier process present) vs ``import pint`` + ``UnitRegistry()`` + first ``.to()`` —
+  target <= 1.0x, with peak memory; and the very first start (empty warm-start folder).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import timeit
 from collections.abc import Callable
 
@@ -35,8 +38,12 @@ def per_call(fn: Callable[[], object], number: int, repeat: int) -> float:
     return statistics.median(runs) / number
 
 
-def cold(code: str, repeat: int) -> tuple[float, float]:
-    """Median wall time (s) and peak RSS (MiB) of a fresh interpreter running ``code``."""
+def cold(code: str, repeat: int, cache: str | None = None) -> tuple[float, float]:
+    """Median wall time (s) and peak RSS (MiB) of a fresh interpreter running ``code``.
+
+    ``cache`` is the warm-start folder: ``"empty"`` gives every run a new empty one (a first
+    start ever), a path shares it between runs (warm starts), None leaves the environment be.
+    """
     probe = (
         "import time, resource; t = time.perf_counter()\n"
         + code
@@ -45,8 +52,11 @@ def cold(code: str, repeat: int) -> tuple[float, float]:
     )
     times, peaks = [], []
     for _ in range(repeat):
+        env = dict(os.environ)
+        if cache is not None:
+            env["EQUIVMETRICS_CACHE_DIR"] = tempfile.mkdtemp() if cache == "empty" else cache
         out = subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
         ).stdout.split()
         times.append(float(out[-2]))
         peaks.append(float(out[-1]))
@@ -106,7 +116,11 @@ def main() -> None:
         if have_epa
         else "engine.convert((5, 'transaction/month'), 'manual_work')"
     )
-    t_cold, m_cold = cold(f"import equivmetrics as em\nengine = em.load()\n{first}", cold_repeat)
+    start = f"import equivmetrics as em\nengine = em.load()\n{first}"
+    t_first, m_first = cold(start, cold_repeat, cache="empty")
+    warm_folder = tempfile.mkdtemp()
+    cold(start, 1, cache=warm_folder)  # the first start writes the warm-start file
+    t_cold, m_cold = cold(start, cold_repeat, cache=warm_folder)
     t_cold_pint, m_cold_pint = cold(
         "import pint\nu = pint.UnitRegistry()\nu.Quantity(5, 'kWh').to('J')", cold_repeat
     )
@@ -129,6 +143,12 @@ def main() -> None:
             t_cold_pint,
             None,
             f"peak {m_cold_pint:.0f} MiB",
+        ),
+        (
+            "cold start equivmetrics, first ever (empty cache)",
+            t_first,
+            t_first / t_cold_pint,
+            f"(informative); peak {m_first:.0f} MiB",
         ),
         (
             "cold start equivmetrics (import, load, convert)",

@@ -7,6 +7,7 @@ kinds load ``conversions/productivity.yaml`` and the fixture packs with ``bundle
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ import equivmetrics as em
 #: normal suite runs them with a modest one.
 settings.register_profile("fuzz", max_examples=5_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+#: Warm-start files (docs/performance.md) go to a folder of this session, never the user's.
+os.environ.setdefault("EQUIVMETRICS_CACHE_DIR", tempfile.mkdtemp(prefix="equivmetrics-warm-"))
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

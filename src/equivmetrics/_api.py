@@ -8,14 +8,15 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ._catalog import build_catalog
+from ._catalog import Catalog, build_catalog
 from ._engine import Engine
 from ._equivalent import Equivalent
 from ._errors import PackError
 from ._load import bundled_files, expand_paths, read_packs
 from ._model import Pack
-from ._plugins import PluginSelection, annotate, read_plugins, select
+from ._plugins import PluginSelection, annotate, discover, read_plugins, select
 from ._result import Result
+from ._warm import warm_engine
 from ._yaml import Limits
 
 __all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "load"]
@@ -75,13 +76,26 @@ def _cached(chosen: tuple[str, ...] | None) -> Engine:
         with _default_lock:
             engine = _engines.get(chosen)
             if engine is None:
-                plugin_packs, found = read_plugins(chosen)
-                try:
-                    engine = Engine(build_catalog((*_bundled_packs(), *plugin_packs)))
-                except PackError as exc:
-                    raise annotate(exc, found) from None
+                engine = _start(chosen)
                 _engines[chosen] = engine
     return engine
+
+
+def _build(chosen: tuple[str, ...] | None) -> Catalog:
+    plugin_packs, found = read_plugins(chosen)
+    try:
+        return build_catalog((*_bundled_packs(), *plugin_packs))
+    except PackError as exc:
+        raise annotate(exc, found) from None
+
+
+def _start(chosen: tuple[str, ...] | None) -> Engine:
+    """The engine of the bundled packs and chosen plugins; warm-started when only bundled."""
+    if chosen == () or (chosen is None and not discover()):
+        engine = warm_engine(functools.partial(_build, ()), bundled_files())
+        if engine is not None:
+            return engine
+    return Engine(_build(chosen))
 
 
 def default_engine() -> Engine:

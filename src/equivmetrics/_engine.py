@@ -15,7 +15,7 @@ import math
 import numbers
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -111,29 +111,73 @@ class Engine:
     :meth:`with_params`.
     """
 
-    __slots__ = ("_cache", "_catalog", "_factors", "_lock", "_overrides", "_root")
+    __slots__ = (
+        "__weakref__",
+        "_build",
+        "_built",
+        "_cache",
+        "_factor_values",
+        "_lock",
+        "_overrides",
+        "_root",
+        "_warm",
+    )
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: Catalog | Callable[[], Catalog],
         overrides: Mapping[str, Value] | None = None,
         *,
         _root: Engine | None = None,
+        _compiled: Mapping[_Key, Compiled] | None = None,
     ) -> None:
-        self._catalog = catalog
+        # ``catalog`` may be a function that builds it: a warm-started engine (see _warm.py)
+        # answers the conversions in ``_compiled`` and builds its catalog on first other need.
+        self._built: Catalog | None
+        self._build: Callable[[], Catalog] | None
+        if isinstance(catalog, Catalog):
+            self._built, self._build = catalog, None
+        else:
+            self._built, self._build = None, catalog
         self._overrides: dict[str, Value] = dict(overrides or {})
         self._root = _root
-        self._cache: dict[_Key, Compiled] = {}
+        self._cache: dict[_Key, Compiled] = dict(_compiled or {})
+        self._warm = frozenset(self._cache)
         self._lock = threading.Lock()
-        if _root is None or not self._overrides:
-            self._factors: dict[str, Value] = dict(catalog.default_factors)
-        else:
-            touched = set(self._overrides)
-            self._factors = {
-                rid: value
-                for rid, value in catalog.default_factors.items()
-                if touched.isdisjoint(catalog.rules[rid].parameters)
-            }
+        self._factor_values: dict[str, Value] | None = None
+
+    @property
+    def _catalog(self) -> Catalog:
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    assert self._build is not None
+                    self._built = self._build()
+                built = self._built
+        return built
+
+    @property
+    def _factors(self) -> dict[str, Value]:
+        """Rule factors this engine has evaluated (its overrides' rules left out until used)."""
+        values = self._factor_values
+        if values is None:
+            catalog = self._catalog
+            if self._root is None or not self._overrides:
+                values = dict(catalog.default_factors)
+            else:
+                touched = set(self._overrides)
+                values = {
+                    rid: value
+                    for rid, value in catalog.default_factors.items()
+                    if touched.isdisjoint(catalog.rules[rid].parameters)
+                }
+            self._factor_values = values
+        return values
+
+    def _compiled_since_start(self) -> dict[_Key, Compiled]:
+        """The conversions compiled in this process (not read from a warm-start file)."""
+        return {key: c for key, c in list(self._cache.items()) if key not in self._warm}
 
     # -- introspection --------------------------------------------------------------------------
 

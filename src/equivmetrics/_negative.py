@@ -78,6 +78,10 @@ def screen(
 def _screen_many(magnitude: Any, policy: str, kind: str, unit: str, where: str, labels: Any) -> Any:
     import numpy as np
 
+    values = np.asarray(magnitude)
+    usual = values.dtype.kind in "iuf" and values.size
+    if usual and not np.fmin.reduce(values, axis=None) < 0:  # one pass, NaN ignored
+        return magnitude
     try:
         with np.errstate(invalid="ignore"):
             negative = np.asarray(magnitude < 0)

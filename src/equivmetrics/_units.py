@@ -17,9 +17,8 @@ import math
 import re
 import threading
 from collections.abc import Iterable
+from types import ModuleType
 from typing import Any, TypeAlias
-
-import pint
 
 from ._errors import UnitError
 
@@ -77,6 +76,13 @@ def registry_lock() -> threading.RLock:
     return _lock
 
 
+def _pint() -> ModuleType:
+    """pint, imported on first need: ``import equivmetrics`` does not import it (cold start)."""
+    import pint
+
+    return pint
+
+
 def get_registry() -> Registry:
     """Return the library's registry, creating it (once, thread-safely) on first use."""
     global _registry  # noqa: PLW0603 - the one lazily created, process-wide registry
@@ -85,7 +91,7 @@ def get_registry() -> Registry:
         return reg
     with _lock:
         if _registry is None:
-            created: Registry = pint.UnitRegistry(
+            created: Registry = _pint().UnitRegistry(
                 on_redefinition="raise",
                 cache_folder=None,
                 autoconvert_offset_to_baseunit=False,
@@ -218,7 +224,7 @@ def parse_unit(text: str) -> PintUnit:
         return reg.dimensionless
     try:
         parsed = reg.parse_expression(stripped)
-    except pint.errors.UndefinedUnitError as exc:
+    except _pint().errors.UndefinedUnitError as exc:
         names = getattr(exc, "unit_names", ()) or (stripped,)
         name = names[0] if isinstance(names, tuple) else str(names)
         raise UnitError(
@@ -226,7 +232,7 @@ def parse_unit(text: str) -> PintUnit:
         ) from None
     except Exception as exc:  # pint raises many kinds of errors on malformed text
         raise UnitError(f"cannot read {stripped!r} as a unit: {exc}", unit=stripped) from None
-    if isinstance(parsed, pint.Quantity):
+    if isinstance(parsed, _pint().Quantity):
         if parsed.magnitude != 1:
             raise UnitError(
                 f"{stripped!r} is a quantity, not a unit; write the number separately",
@@ -388,7 +394,7 @@ def unit_factor(source: PintUnit, target: PintUnit) -> float:
     reg = get_registry()
     try:
         value = float(reg.Quantity(1.0, source).to(target).magnitude)
-    except pint.errors.DimensionalityError:
+    except _pint().errors.DimensionalityError:
         raise UnitError(
             f"cannot express {format_unit(source)} ({source.dimensionality}) in "
             f"{format_unit(target)} "
@@ -449,11 +455,11 @@ def _check_definition(definition: str) -> str | None:
         value = get_registry().parse_expression(_checked_text(text))
     except UnitError as exc:
         return str(exc)
-    except pint.errors.UndefinedUnitError as exc:
+    except _pint().errors.UndefinedUnitError as exc:
         return f"unknown unit in {text!r}: {exc}"
     except Exception as exc:
         return f"cannot read {text!r}: {exc}"
-    if isinstance(value, pint.Quantity):
+    if isinstance(value, _pint().Quantity):
         if not _is_multiplicative(value.units):
             return f"{text!r} has an offset unit; use multiplicative units"
         magnitude = value.magnitude

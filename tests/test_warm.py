@@ -1,0 +1,243 @@
+"""Warm start: a fresh process answers conversions an earlier one compiled, without pint.
+
+Each test runs real interpreters (``subprocess``) against its own cache folder, because a warm
+start is about what a *new* process does with the file an earlier one left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import equivmetrics as em
+from equivmetrics import _warm
+
+#: A child process: convert, and report the result and whether pint was imported.
+CHILD = """
+import json, sys
+import equivmetrics as em
+r = em.convert("12000 transaction/month", "fte")
+c = em.convert((12400, "kWh"), "co2e")
+print(json.dumps({"fte": r.to_dict(), "explain": r.explain(), "co2e": c.to_dict(),
+                  "pint": "pint" in sys.modules}))
+"""
+
+
+def _run(folder: Path, code: str = CHILD, **env: str) -> dict[str, Any]:
+    environment = {**os.environ, "EQUIVMETRICS_CACHE_DIR": str(folder), **env}
+    environment.pop("EQUIVMETRICS_CACHE", None)
+    environment.update(env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.json"))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    made = tmp_path / "warm"
+    made.mkdir(mode=0o700)
+    return made
+
+
+def test_a_second_process_answers_without_pint_and_gives_the_same_results(folder: Path) -> None:
+    cold = _run(folder)
+    assert cold["pint"] is True
+    (written,) = _files(folder)
+    assert written.stat().st_mode & 0o777 == 0o600
+    warm = _run(folder)
+    assert warm["pint"] is False
+    # 12,000 transactions x 3 min = 600 h a month; x 12 / 2,080 h per FTE-year = 3.4615 FTE
+    assert warm["fte"]["magnitude"] == pytest.approx(600 * 12 / 2080, rel=1e-12)
+    assert warm == {**cold, "pint": False}
+
+
+def test_a_new_conversion_in_a_warm_process_builds_the_catalog(folder: Path) -> None:
+    _run(folder)
+    code = CHILD.replace('"12000 transaction/month", "fte"', '"420 kcal", "walking"')
+    later = _run(folder, code)
+    assert later["pint"] is True  # not seen before: compiled with pint
+    # PACE: 420 kcal / (3.5 kcal/kg/h-MET x ... ) -> 75.0 minutes of walking (reference/pace.md)
+    assert later["fte"]["magnitude"] == pytest.approx(75.0, abs=0.05)
+    assert _run(folder, code)["pint"] is False
+
+
+def test_switched_off(folder: Path) -> None:
+    assert _run(folder, EQUIVMETRICS_CACHE="off")["pint"] is True
+    assert _files(folder) == []
+
+
+def _tamper(folder: Path, change: Any) -> None:
+    (file,) = _files(folder)
+    data = json.loads(file.read_text(encoding="utf-8"))
+    text = change(data)
+    file.write_text(text if isinstance(text, str) else json.dumps(data), encoding="utf-8")
+
+
+def _set_factor(value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for entry in data["entries"]:
+            entry["compiled"]["factor_low"] = value
+
+    return change
+
+
+def _drop_steps(data: dict[str, Any]) -> None:
+    for entry in data["entries"]:
+        del entry["compiled"]["steps"]
+
+
+def _string_factor(data: dict[str, Any]) -> None:
+    for entry in data["entries"]:
+        entry["compiled"]["factor"] = "0.5"
+
+
+def _unknown_policy(data: dict[str, Any]) -> None:
+    for entry in data["entries"]:
+        entry["compiled"]["negative"] = "sometimes"
+
+
+def _extra_field(data: dict[str, Any]) -> None:
+    data["entries"][0]["compiled"]["__class__"] = "os.system"
+
+
+DAMAGE = {
+    "not-json": lambda data: "{not json",
+    "binary": lambda data: "\x00\xff" * 10,
+    "other-format": lambda data: json.dumps({"format": "equivmetrics.warm/999", "entries": []}),
+    "not-an-object": lambda data: json.dumps([1, 2, 3]),
+    "entries-not-a-list": lambda data: json.dumps({"format": _warm.FORMAT, "entries": {}}),
+    "negative-factor": _set_factor(-1.0),
+    "zero-factor": _set_factor(0.0),
+    "infinite-factor": _set_factor(1e309),  # written as Infinity
+    "missing-field": _drop_steps,
+    "string-number": _string_factor,
+    "unknown-policy": _unknown_policy,
+    "extra-field": _extra_field,
+}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the file a real process wrote for CHILD's conversions."""
+    made = tmp_path_factory.mktemp("written")
+    made.chmod(0o700)
+    _run(made)
+    return made
+
+
+@pytest.mark.parametrize("change", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_damaged_file_is_ignored(written: Path, tmp_path: Path, change: Any) -> None:
+    file = _copy(written, tmp_path / "copy")
+    assert len(_warm._read(file)) == 2  # the intact file holds both conversions
+    _tamper(file.parent, change)
+    assert _warm._read(file) == {}
+
+
+def _copy(written: Path, folder: Path) -> Path:
+    (original,) = _files(written)
+    folder.mkdir(mode=0o700)
+    file = folder / original.name
+    file.write_bytes(original.read_bytes())
+    file.chmod(0o600)
+    return file
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o720, 0o702, 0o777], ids=oct)
+def test_a_folder_others_can_write_is_neither_read_nor_written(
+    written: Path, tmp_path: Path, mode: int
+) -> None:
+    file = _copy(written, tmp_path / "shared")
+    compiled = _warm._read(file)
+    assert len(compiled) == 2
+    file.parent.chmod(mode)
+    try:
+        assert _warm._read(file) == {}
+        file.unlink()
+        _warm._write(file, compiled)
+        assert not file.exists()
+    finally:
+        file.parent.chmod(0o700)
+    _warm._write(file, compiled)
+    assert _warm._read(file) == compiled
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_file_others_can_write_or_a_symlink_is_not_read(written: Path, tmp_path: Path) -> None:
+    file = _copy(written, tmp_path / "shared")
+    file.chmod(0o620)
+    assert _warm._read(file) == {}
+    file.chmod(0o600)
+    elsewhere = tmp_path / "elsewhere.json"
+    file.rename(elsewhere)
+    file.symlink_to(elsewhere)
+    assert _warm._read(file) == {}
+    assert len(_warm._read(elsewhere)) == 2
+
+
+def test_a_damaged_file_is_replaced_and_results_stay_right(folder: Path) -> None:
+    cold = _run(folder)
+    _tamper(folder, _set_factor(-1.0))
+    again = _run(folder)
+    assert again["pint"] is True  # rebuilt from the packs
+    assert again == cold
+    assert _run(folder)["pint"] is False  # and the process wrote a good file again
+
+
+def test_a_huge_file_is_not_read(written: Path, tmp_path: Path) -> None:
+    file = _copy(written, tmp_path / "huge")
+    file.write_text(" " * (_warm.MAX_BYTES + 1), encoding="utf-8")
+    assert _warm._read(file) == {}
+
+
+def test_the_identity_follows_the_pack_bytes(tmp_path: Path) -> None:
+    a = tmp_path / "a.yaml"
+    a.write_text("one", encoding="utf-8")
+    first = _warm._identity([a])
+    assert _warm._identity([a]) == first
+    a.write_text("two", encoding="utf-8")
+    assert _warm._identity([a]) != first
+
+
+def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from equivmetrics import _api
+
+    catalog = em.load(plugins=False).catalog
+    monkeypatch.setattr(_api, "discover", lambda: ["a plugin"])
+    monkeypatch.setattr(_api, "warm_engine", _refuse_warm)
+    monkeypatch.setattr(_api, "_build", lambda chosen: catalog)
+    engine = _api._start(None)
+    assert engine.convert("420 kcal", "walking").unit == "minute"
+
+
+def _refuse_warm(*args: Any) -> None:
+    raise AssertionError("warm start used with plugins installed")
+
+
+def test_many_entries_keep_the_most_recent(folder: Path) -> None:
+    targets = ["co2e", "coal", "gasoline", "vehicle_miles", "tree_seedling"]
+    code = (
+        "import equivmetrics as em, equivmetrics._warm as warm\n"
+        "warm.MAX_ENTRIES = 3\n"
+        f"for to in {targets!r}:\n"
+        "    em.convert('1 kWh', to)\n"
+    )
+    environment = {**os.environ, "EQUIVMETRICS_CACHE_DIR": str(folder)}
+    environment.pop("EQUIVMETRICS_CACHE", None)
+    subprocess.run([sys.executable, "-c", code], env=environment, check=True)
+    (file,) = _files(folder)
+    entries = json.loads(file.read_text(encoding="utf-8"))["entries"]
+    assert [entry["key"][1] for entry in entries] == targets[-3:]
