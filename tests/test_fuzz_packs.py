@@ -294,3 +294,18 @@ def test_random_bytes(pack_dir: Path, noise: bytes) -> None:
     outcome = load_or_error(path)
     if isinstance(outcome, em.PackError):
         assert all(p.location.file == str(path) for p in outcome.problems)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # a sparse 8 GiB file: its size is checked on disk, so nothing of it reaches memory
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(8 * 1024**3)
+    error = refused(path)
+    assert f"{path}: file is 8589934592 bytes, over the limit of 2097152" in str(error)
+
+
+@pytest.mark.parametrize("path", [None, 5, b"pack.yaml", ["pack.yaml"]])
+def test_odd_path_types_are_refused(path: object) -> None:
+    with pytest.raises(em.InputError, match="a pack path must be text or a path"):
+        em.load(path, bundled=False)  # type: ignore[arg-type]

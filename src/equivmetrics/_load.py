@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -16,7 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ._errors import Location, PackError, Problem
+from ._errors import InputError, Location, PackError, Problem
 from ._model import (
     PLACEHOLDERS,
     ROLES,
@@ -109,9 +110,22 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
+        if not isinstance(raw, str | os.PathLike):
+            raise InputError(
+                f"a pack path must be text or a path, not {type(raw).__name__} ({raw!r})",
+                value=raw,
+            )
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file())
+            try:
+                found = sorted(
+                    p for p in path.rglob("*") if p.suffix in _PACK_SUFFIXES and p.is_file()
+                )
+            except OSError as exc:  # a folder that changes or cannot be listed while read
+                problems.append(
+                    Problem(Location(str(path)), "", f"cannot list: {exc.strerror or exc}")
+                )
+                continue
             if not found:
                 problems.append(
                     Problem(Location(str(path)), "", "folder holds no .yaml pack files")
@@ -132,6 +146,18 @@ def read_packs(files: Iterable[PackFile], limits: Limits | None = None) -> list[
     problems: list[Problem] = []
     for file in files:
         origin = _origin(file)
+        size = _size(file)
+        limit = (limits or Limits()).max_bytes
+        if size > limit:  # refused before reading: a huge file never reaches memory
+            problems.append(
+                Problem(
+                    Location(origin),
+                    "",
+                    f"file is {size} bytes, over the limit of {limit}",
+                    "split the pack, or raise Limits.max_bytes if you trust it",
+                )
+            )
+            continue
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -147,6 +173,14 @@ def read_packs(files: Iterable[PackFile], limits: Limits | None = None) -> list[
     if problems:
         raise PackError(problems)
     return packs
+
+
+def _size(file: PackFile) -> int:
+    """The size of a file on disk in bytes; 0 when unknown (read_yaml checks the text)."""
+    try:
+        return file.stat().st_size if isinstance(file, Path) else 0
+    except OSError:
+        return 0
 
 
 def _origin(file: PackFile) -> str:

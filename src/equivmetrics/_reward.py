@@ -124,7 +124,7 @@ class RewardRule:
         elif isinstance(value, str):
             magnitude, unit = split_quantity(value)
         elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
-            magnitude, unit = float(value[0]), value[1]
+            magnitude, unit = _one_number(value[0], self.name), value[1]
         else:
             raise InputError(
                 f"reward {self.name!r} needs a Result, text such as "
@@ -140,6 +140,11 @@ class RewardRule:
                 f"(per month) must be turned into the period's total first",
                 value=unit,
             ) from None
+        if amount == math.inf:
+            raise InputError(
+                f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
+                value=magnitude,
+            )
         steps = 0 if not amount > 0 else math.floor(amount / every + _EPSILON)
         rest = max(0.0, amount - steps * every) if math.isfinite(amount) else 0.0
         grant, grant_unit = self._grant
@@ -166,3 +171,13 @@ class RewardRule:
             rest=rest,
             text=text,
         )
+
+
+def _one_number(value: Any, name: str) -> float:
+    """The magnitude of a (magnitude, unit) pair as one float; arrays and odd types refused."""
+    from ._engine import _magnitude
+
+    magnitude = _magnitude(value)
+    if getattr(magnitude, "ndim", 0) != 0:
+        raise InputError(f"reward {name!r} takes one total, not an array", value=value)
+    return float(magnitude)

@@ -110,7 +110,7 @@ def parse_period(period: Any) -> tuple[str, dt.date, dt.date]:
             following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
             return period, start, following
         return period, dt.date(int(year), 1, 1), dt.date(int(year) + 1, 1, 1)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # "9999-12-31" has no following day
         raise InputError(f"period {period!r} is not a calendar date: {exc}", value=period) from None
 
 
@@ -127,7 +127,17 @@ def series(
     ``values`` maps periods to totals (numbers in ``unit``, or text such as ``"12000
     transaction"``). Periods may not overlap; they are reported in calendar order.
     """
-    items = list(values.items() if isinstance(values, Mapping) else values)
+    try:
+        items = [
+            (period, value)
+            for period, value in (values.items() if isinstance(values, Mapping) else values)
+        ]
+    except (TypeError, ValueError):
+        raise InputError(
+            "a series takes a mapping of periods to totals, or (period, total) pairs, not "
+            f"{type(values).__name__}",
+            value=values,
+        ) from None
     if not items:
         raise InputError("a series needs at least one period", value=values)
     parsed = []
@@ -173,4 +183,6 @@ def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
             )
         return float(value), unit
     magnitude, text = _split(value)
+    if getattr(magnitude, "ndim", 0) != 0:
+        raise InputError("each total of a series is one number, not an array", value=value)
     return float(magnitude), text
