@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -41,6 +41,10 @@ BATCH_SCHEMA = "equivmetrics.batch/1"
 CHUNK_ROWS = 65_536
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The start of each line of a column that is not a plain decimal number (spaces allowed).
+_NOT_PLAIN = re.compile(
+    r"^(?![ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$)", re.MULTILINE | re.ASCII
+)
 _POLICIES = ("allow", "refuse", "nan")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
@@ -325,13 +329,9 @@ def _convert_chunk(
         for i in overflow:
             reasons.setdefault(i, f"the {c.kind} value is too large for a float")
         columns.append(result)
-    texts = [list(map(repr, result)) for result in columns]
-    if len(texts) == 1:
-        for row, text in zip(rows, texts[0], strict=True):
+    for result in columns:
+        for row, text in zip(rows, map(repr, result), strict=True):
             row.append(text)
-    else:
-        for row, extra in zip(rows, zip(*texts, strict=True), strict=True):
-            row.extend(extra)
     blank = [""] * len(compiled)
     for i in sorted(reasons):
         row = rows[i][: -len(compiled)]  # the input fields as read
@@ -344,37 +344,55 @@ def _convert_chunk(
 def _parse(
     rows: list[list[str]], width: int, index: int, column: str
 ) -> tuple[list[float], dict[int, str]]:
-    """The column's values (NaN where bad) and the reason for each bad row, by position."""
+    """The column's values (NaN where bad) and the reason for each bad row, by position.
+
+    The usual chunk (every row as wide as the header, no line break in the column) is parsed
+    in C: one regular-expression scan finds the cells that are not plain decimal numbers, and
+    only those go through :func:`_reason` one by one.
+    """
     if rows and min(map(len, rows)) == max(map(len, rows)) == width:
         cells = list(map(operator.itemgetter(index), rows))
-        joined = "".join(cells)
-        if joined.isascii() and "_" not in joined:  # float() then reads decimal numbers only
-            try:
-                values = list(map(float, cells))
-            except ValueError:
-                pass
-            else:  # a clean chunk, but for NaN or infinity (rare: checked one by one)
-                odd = [i for i, value in enumerate(values) if value - value != 0.0]
-                return values, {i: _reason(rows[i], width, index, column)[0] for i in odd}
+        joined = "\n".join(cells)
+        if joined.count("\n") == len(cells) - 1 and "\r" not in joined:
+            suspects = _suspects(joined)
+            for i in suspects:
+                cells[i] = "nan"
+            values = list(map(float, cells))
+            if any(map(math.isinf, values)):  # "1e999": a plain number, but too large
+                suspects += [i for i, value in enumerate(values) if math.isinf(value)]
+            return values, _check(rows, suspects, values, width, index, column)
     values = [math.nan] * len(rows)
+    return values, _check(rows, range(len(rows)), values, width, index, column)
+
+
+def _suspects(joined: str) -> list[int]:
+    """The positions of the lines of ``joined`` that are not plain decimal numbers."""
+    found, count, last = [], 0, 0
+    for match in _NOT_PLAIN.finditer(joined):
+        count += joined.count("\n", last, match.start())
+        last = match.start()
+        found.append(count)
+    return found
+
+
+def _check(
+    rows: list[list[str]],
+    positions: Iterable[int],
+    values: list[float],
+    width: int,
+    index: int,
+    column: str,
+) -> dict[int, str]:
+    """Read the rows at ``positions`` one by one: set their ``values``, return the reasons."""
     reasons: dict[int, str] = {}
-    for i, row in enumerate(rows):
-        if len(row) == width:  # the fast path: a plain finite decimal number
-            cell = row[index]
-            try:
-                value = float(cell)
-            except ValueError:
-                pass
-            else:
-                if value - value == 0.0 and cell.isascii() and "_" not in cell:
-                    values[i] = value
-                    continue
-        reason, value = _reason(row, width, index, column)
+    for i in positions:
+        reason, value = _reason(rows[i], width, index, column)
         if reason:
             reasons[i] = reason
-        else:  # pragma: no cover - the fast path takes every number the slow one does
+            values[i] = math.nan
+        else:  # a number with unusual spaces around it (float() strips them)
             values[i] = value
-    return values, reasons
+    return reasons
 
 
 def _multiply(values: list[float], factor: float) -> tuple[list[float], list[int]]:
