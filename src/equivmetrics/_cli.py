@@ -184,7 +184,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file that could not be written mid-run (disk full, ...)
         print(f"equivmetrics: error: {exc}", file=sys.stderr)
         return 1
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
