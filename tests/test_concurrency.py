@@ -166,11 +166,12 @@ print(json.dumps({{"out": out, "default": id(em.load()), "registry": id(em.get_r
 """
 
 
-@pytest.mark.parametrize("run", range(2))
-def test_first_use_race_in_a_fresh_process(run: int) -> None:
+@pytest.mark.parametrize("cache", ["off", "on"])
+def test_first_use_race_in_a_fresh_process(cache: str) -> None:
+    # cold: everything built from the packs; warm: the default engine from its on-disk cache
     threads = 16
     code = FIRST_USE.format(threads=threads, productivity=str(PRODUCTIVITY))
-    env = {**os.environ, "EQUIVMETRICS_DISABLE_PLUGINS": "1"}
+    env = {**os.environ, "EQUIVMETRICS_DISABLE_PLUGINS": "1", "EQUIVMETRICS_CACHE": cache}
     done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
