@@ -245,3 +245,32 @@ def test_pack_wording_is_checked_at_load(tmp_path: Path) -> None:
         problem.location.line
         == text.splitlines().index('      feel_good: "{value.__class__} {label}"') + 1
     )
+
+
+@pytest.mark.parametrize(
+    ("template", "signs"),
+    [
+        ("${value} of labour cost avoided", ("$", "")),
+        ("{value} € of savings", ("", " €")),
+        ("{value}\u00a0€", ("", "\u00a0€")),
+        ("£{value}", ("£", "")),
+        ("{value} {label}", ("", "")),
+        ("CHF {value}", ("", "")),  # letters are not a sign
+        ("no value here", ("", "")),
+    ],
+)
+def test_the_range_repeats_the_currency_sign_of_the_wording(
+    template: str, signs: tuple[str, str]
+) -> None:
+    from equivmetrics._equivalent import _money_signs
+
+    assert _money_signs(template) == signs
+
+
+def test_money_ranges_carry_the_sign() -> None:
+    # 12,000 transactions x 3 min [1-10 min] = 600 h [200-2,000]; x $48.05/h loaded cost
+    (money,) = em.feel_good("12000 transaction/month", only=["labor_cost"])
+    assert money.text.startswith("$29,000 of labour cost avoided a month (range $")
+    low, high = money.range_text.split("\u2013")
+    assert low.startswith("$")
+    assert high.startswith("$")

@@ -17,6 +17,7 @@ Relatability, the rule that orders them (documented in docs/equivalents.md):
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -156,14 +157,16 @@ def describe(
         and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
         and (high - low) / abs(value) > SHOW_RANGE
     )
+    template = presentation.template(role, locale) or _DEFAULT_WORDING[role]
+    before, after = _money_signs(template)
     range_text = (
-        f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)}"
+        f"{before}{formatter.number(low, digits)}{after}"
+        f"\u2013{before}{formatter.number(high, digits)}{after}"
         if show_range
         else ""
     )
     if range_text and minutes is not None and "h" in value_text.split():
         range_text += " min" if minutes == 1 else f" {_unit_word(kind)}"
-    template = presentation.template(role, locale) or _DEFAULT_WORDING[role]
     per = _per_text(rate_period, formatter) if rate_period else ""
     text = fill(template, value=value_text, label=label, per=per).strip()
     if per and "{per}" not in template:
@@ -221,6 +224,23 @@ def _minutes(kind: Kind, unit: str) -> float | None:
     if parsed.dimensionality != time:
         return None  # a rate such as hour/month: not a duration
     return unit_factor(parsed, reg.Unit("minute"))
+
+
+def _money_signs(template: str) -> tuple[str, str]:
+    """The currency sign a wording writes next to ``{value}`` (``"${value}"``, ``"{value} €"``).
+
+    The range repeats it on both ends, so "$29,000" comes with "(range $9,100–$96,000)".
+    """
+    at = template.find("{value}")
+    if at < 0:
+        return "", ""
+    before = template[at - 1] if at and unicodedata.category(template[at - 1]) == "Sc" else ""
+    rest = template[at + len("{value}") :]
+    sign = rest.lstrip(" \u00a0")
+    after = (
+        rest[: len(rest) - len(sign) + 1] if sign and unicodedata.category(sign[0]) == "Sc" else ""
+    )
+    return before, after
 
 
 def _period(unit: str, kind_unit: str) -> str | None:

@@ -10,7 +10,7 @@ it to a value, to an array, or to many tenants at once (a dashboard panel).
 >>> [e.text for e in panel.apply(12000)]  # doctest: +NORMALIZE_WHITESPACE
 ['600 hours of manual work eliminated a month (range 200–2,000)',
  '3.5 full-time employees you did not need to hire (range 1.1–14)',
- '$29,000 of labour cost avoided a month (range 9,100–96,000)']
+ '$29,000 of labour cost avoided a month (range $9,100–$96,000)']
 """
 
 from __future__ import annotations
