@@ -204,3 +204,24 @@ def test_a_unit_written_as_a_dimension_starts_a_new_one() -> None:
     _units.forget_units(["emtest_units_dimtwin"])
     dimensionality = _units.parse_unit("emtest_units_dimbase").dimensionality
     assert dict(dimensionality) == {"[emtest_units_dim]": 1}
+
+
+def test_taking_back_units_survives_a_unit_table_growing_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registry = em.get_registry()
+    real = registry._build_cache
+    calls = []
+
+    def racing(*args: object) -> None:
+        calls.append(1)
+        if len(calls) < 3:  # what another thread reading 'MWh' for the first time can cause
+            raise RuntimeError("dictionary changed size during iteration")
+        real(*args)
+
+    assert _units.define_unit("emtest_units_race", "3 kg") is None
+    monkeypatch.setattr(registry, "_build_cache", racing)
+    _units.forget_units(["emtest_units_race"])
+    assert len(calls) == 3
+    assert "emtest_units_race" not in registry
+    assert _units.parse_unit("kg") == registry.Unit("kg")

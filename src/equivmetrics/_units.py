@@ -262,8 +262,18 @@ def _did_you_mean(name: str) -> str:
     return f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+#: No unit name is longer (pint's longest are about 35 characters).
+MAX_SUGGESTED = 40
+
+
 def suggest_units(name: str, n: int = 3) -> list[str]:
-    """Close matches to an unknown unit name among the registry's names and symbols."""
+    """Close matches to an unknown unit name among the registry's names and symbols.
+
+    Names longer than :data:`MAX_SUGGESTED` get none: matching costs grow with the length, and
+    a 190-character name took half a second.
+    """
+    if len(name) > MAX_SUGGESTED:
+        return []
     reg = get_registry()
     names = _unit_names(id(reg))
     lowered = {known.lower(): known for known in names}
@@ -438,9 +448,24 @@ def forget_units(names: Iterable[str]) -> None:
             _owners.pop(name, None)
             removed = True
         if removed:
-            reg._build_cache()
+            _rebuild_cache(reg)
             parse_unit.cache_clear()
             _unit_names.cache_clear()
+
+
+def _rebuild_cache(reg: Registry) -> None:
+    """pint's ``_build_cache``, again if another thread grew the unit table meanwhile.
+
+    Reading a prefixed unit (``MWh``) for the first time adds it to pint's unit table without a
+    lock, so walking that table can meet "dictionary changed size during iteration".
+    """
+    for attempt in range(20):
+        try:
+            reg._build_cache()
+            return
+        except RuntimeError:
+            if attempt == 19:
+                raise
 
 
 _DIMENSION = re.compile(r"^\[[A-Za-z_][A-Za-z0-9_]*\]$")
