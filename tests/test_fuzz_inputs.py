@@ -279,3 +279,36 @@ def test_fuzz_quantity_text(energy: em.Engine, text: str) -> None:
         assert r.input_unit
         if math.isfinite(r.magnitude) and r.magnitude > 0:
             assert r.low <= r.magnitude <= r.high
+
+
+# -- long names: no costly suggestions, no megabyte messages ------------------------------------
+
+
+def test_a_long_unknown_unit_gets_no_suggestions(energy: em.Engine) -> None:
+    # suggestions compare the name with every unit name and prefix: a 188-character name took
+    # half a second; names longer than any real unit (40 characters) now get none
+    with pytest.raises(em.UnitError) as info:
+        energy.convert("5 " + "kWhx" * 47, "co2e", of="electricity")
+    assert "did you mean" not in str(info.value)
+    with pytest.raises(em.UnitError, match="did you mean 'kWh'"):
+        energy.convert("5 kWhx", "co2e", of="electricity")
+
+
+@pytest.mark.parametrize("role", ["to", "of"])
+def test_a_long_unknown_kind_is_shown_shortened(energy: em.Engine, role: str) -> None:
+    name = "co2x" * 250_000
+    options = {"to": "co2e", "of": "electricity", role: name}
+    with pytest.raises(em.UnknownKindError) as info:
+        energy.convert("1 kWh", **options)
+    message = str(info.value)
+    assert "(1000000 characters)" in message
+    assert len(message) < 400
+    assert "did you mean" not in message
+    assert info.value.kind == name  # the structured field keeps all of it
+
+
+def test_a_long_unknown_parameter_is_shown_shortened(energy: em.Engine) -> None:
+    with pytest.raises(em.ParameterError) as info:
+        energy.with_params(**{"grid_intensitx" * 10_000: "1 kg/kWh"})
+    assert "(140000 characters)" in str(info.value)
+    assert len(str(info.value)) < 300

@@ -15,7 +15,7 @@ import math
 import numbers
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -234,9 +234,9 @@ class Engine:
     def _override_value(self, name: str, raw: Any) -> Value:
         parameters = self._catalog.parameters
         if name not in parameters:
-            close = difflib.get_close_matches(name, list(parameters), n=2)
+            close = _close(name, parameters, 2)
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            raise ParameterError(f"unknown parameter {name!r}{hint}", name=name)
+            raise ParameterError(f"unknown parameter {_shown(name)}{hint}", name=name)
         low = high = None
         if isinstance(raw, Mapping):
             unknown = set(raw) - {"value", "low", "high"}
@@ -439,14 +439,14 @@ class _Compiler:
             )
         kinds = self.catalog.kinds
         if name not in kinds:
-            close = difflib.get_close_matches(name, list(kinds), n=3)
+            close = _close(name, kinds, 3)
             hint = (
                 f" — did you mean {' or '.join(map(repr, close))}?"
                 if close
                 else "; see engine.kinds for the known kinds"
             )
             raise UnknownKindError(
-                f"unknown kind {name!r} ({role}){hint}", kind=name, known=sorted(kinds)
+                f"unknown kind {_shown(name)} ({role}){hint}", kind=name, known=sorted(kinds)
             )
         return kinds[name]
 
@@ -688,6 +688,23 @@ def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
         and (given / parse_unit(name)).dimensionality == expected.dimensionality
     ]
     return matches[0] if len(matches) == 1 else None
+
+
+#: Names longer than this get no suggestions (matching costs grow with the length) and are
+#: shown shortened in messages: no kind or parameter name is anywhere near it.
+_LONG_NAME = 64
+
+
+def _close(name: str, known: Iterable[str], n: int) -> list[str]:
+    """Close matches for an unknown name; none for a name no real one resembles."""
+    return difflib.get_close_matches(name, list(known), n=n) if len(name) <= _LONG_NAME else []
+
+
+def _shown(name: str) -> str:
+    """``repr(name)``, shortened when it is very long (a message never echoes megabytes)."""
+    if len(name) <= _LONG_NAME:
+        return repr(name)
+    return f"{name[:_LONG_NAME]!r}... ({len(name)} characters)"
 
 
 def _check_options(**options: object) -> None:
