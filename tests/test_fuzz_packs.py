@@ -309,3 +309,33 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 def test_odd_path_types_are_refused(path: object) -> None:
     with pytest.raises(em.InputError, match="a pack path must be text or a path"):
         em.load(path, bundled=False)  # type: ignore[arg-type]
+
+
+def _laughs(levels: int, width: int) -> str:
+    lines = [f"  - &l0 [{', '.join(['lol'] * width)}]"]
+    lines += [f"  - &l{i} [{', '.join([f'*l{i - 1}'] * width)}]" for i in range(1, levels)]
+    return HEADER + "description:\n" + "\n".join(lines) + "\n"
+
+
+def test_alias_bombs_are_counted_before_anything_is_built(tmp_path: Path) -> None:
+    import tracemalloc
+
+    # 20 levels of 20 aliases: 20**20 values once expanded. Counting the distinct nodes first
+    # refuses it without building one of them: peak memory stays near the composed text's.
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_laughs(20, 20), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        error = refused(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "more than 200000 values (counting each alias expansion)" in str(error)
+    assert f"{path}:6" in str(error)  # the first list (line 6) is where the 200,001st value is
+    assert peak < 5 * 1024 * 1024
+
+
+def test_a_cycle_of_aliases_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "cycle.yaml"
+    path.write_text(HEADER + "description: &a [1, *a]\n", encoding="utf-8")
+    assert f"{path}:5" in str(refused(path))

@@ -155,7 +155,68 @@ def read_yaml(text: str, origin: str, limits: Limits | None = None) -> Any:
         composer.dispose()
     if node is None:
         return None
+    _check_expanded_size(node, origin, limits)
     return _Builder(origin, limits).build(node, 0)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expanded_size(root: yaml.Node, origin: str, limits: Limits) -> None:
+    """Refuse a document whose values, every alias expanded, pass ``max_nodes``, before
+    building any of them: a "billion laughs" costs one pass over its few distinct nodes.
+
+    Counts as the builder does (each value once per expansion, mapping keys not at all) and
+    reports the value at which the builder would have stopped. A document whose aliases form
+    a cycle is left to the builder's nesting limit.
+    """
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            visiting.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in visiting:
+            return  # a cycle of aliases
+        visiting.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    budget = limits.max_nodes
+    if sizes[id(root)] <= budget:
+        return
+    node = root
+    while True:  # walk to the value the builder would stop at
+        budget -= 1
+        if budget < 0:
+            break
+        for child in _children(node):
+            if sizes[id(child)] <= budget:
+                budget -= sizes[id(child)]
+            else:
+                node = child
+                break
+        else:  # pragma: no cover - the children of a node over budget cannot all fit
+            break
+    mark = node.start_mark
+    raise YamlFailure(
+        Problem(
+            Location(origin, mark.line + 1, mark.column + 1),
+            "",
+            f"more than {limits.max_nodes} values (counting each alias expansion)",
+            "a pack this large is likely an alias bomb; raise Limits.max_nodes if you trust it",
+        )
+    )
 
 
 _OPEN = (
