@@ -13,8 +13,9 @@ medians of repeated runs:
 * :func:`equivmetrics._batch.run_batch` with one target and with two, which also keeps a rejects
   file, checks negatives and moves the output into place.
 
-Prints rows/s and the ratio to the baseline measured in the same run (docs/performance.md,
-"Batch conversion").
+The cases run round robin, and each ratio is the median of the per-round ratios to the
+baseline, so a machine whose load changes during the run still gives comparable ratios.
+Prints rows/s and those ratios (docs/performance.md, "Batch conversion").
 """
 
 from __future__ import annotations
@@ -64,14 +65,10 @@ def baseline(source: Path, output: Path, factor: float) -> None:
             writer.writerow([*row, converted])
 
 
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
     fn()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -111,13 +108,18 @@ def run_cases(engine: em.Engine, source: Path, out: Path, rows: int, repeat: int
         ("batch --to co2e", batch("co2e")),
         ("batch --to co2e,tree_seedling", batch("co2e", "tree_seedling")),
     ]
-    base = 0.0
-    for name, fn in cases:
-        seconds = median_seconds(fn, repeat)
-        base = base or seconds
+    for _, fn in cases:  # warm up (caches, page cache)
+        fn()
+    runs: list[list[float]] = [[] for _ in cases]
+    for _ in range(repeat):  # round robin, so a change of load hits every case alike
+        for times, (_, fn) in zip(runs, cases, strict=True):
+            times.append(timed(fn))
+    for (name, _), times in zip(cases, runs, strict=True):
+        seconds = statistics.median(times)
+        ratio = statistics.median(t / b for t, b in zip(times, runs[0], strict=True))
         print(
             f"{name:45} {seconds:7.2f} s  {rows / seconds / 1e3:7.0f} k rows/s"
-            f"  {seconds / base:5.2f} x baseline"
+            f"  {ratio:5.2f} x baseline"
         )
 
 
