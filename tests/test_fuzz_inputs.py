@@ -312,3 +312,14 @@ def test_a_long_unknown_parameter_is_shown_shortened(energy: em.Engine) -> None:
         energy.with_params(**{"grid_intensitx" * 10_000: "1 kg/kWh"})
     assert "(140000 characters)" in str(info.value)
     assert len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize("only", [5, [["kWh"]], [None], {1: "co2e"}])
+def test_only_must_name_kinds(only: object) -> None:
+    # found by tests/test_api_properties.py: a bare TypeError escaped for these
+    with pytest.raises(em.InputError, match="only= must be a kind name or a list of kind names"):
+        em.feel_good("5 kWh", only=only)  # type: ignore[arg-type]
+
+
+def test_only_takes_any_iterable_of_names() -> None:
+    assert [e.kind for e in em.feel_good("5 kWh", only=iter(["co2e"]))] == ["co2e"]

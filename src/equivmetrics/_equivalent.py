@@ -275,6 +275,13 @@ def offer(
         raise InputError(f"top= must be a whole number of at least 1, got {top!r}", value=top)
     if isinstance(only, str):
         only = [only]
+    if only is not None:
+        names = list(only) if isinstance(only, Iterable) else [only]
+        if not all(isinstance(name, str) for name in names):
+            raise InputError(
+                f"only= must be a kind name or a list of kind names, not {only!r}", value=only
+            )
+        only = names
     Formatter(locale).check()
     kinds = engine.kinds
     source = engine.source_kind(quantity, of=of)
