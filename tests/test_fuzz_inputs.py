@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import fractions
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -323,3 +324,15 @@ def test_only_must_name_kinds(only: object) -> None:
 
 def test_only_takes_any_iterable_of_names() -> None:
     assert [e.kind for e in em.feel_good("5 kWh", only=iter(["co2e"]))] == ["co2e"]
+
+
+def test_compiled_conversions_per_engine_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import equivmetrics._engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_COMPILED", 5)
+    engine = em.load(Path(__file__).parent / "packs" / "good" / "energy.yaml", bundled=False)
+    for n in range(1, 21):  # twenty distinct texts for the same unit
+        text = "kWh" + "*1" * n
+        r = engine.convert((1.0, text), "co2e", of="electricity")
+        assert r.magnitude == pytest.approx(0.4)  # still right past the bound: 1 kWh x 0.4
+    assert len(engine._cache) == 5

@@ -103,6 +103,10 @@ class Compiled:
 
 _Key = tuple[str, str, str | None, str | None, str | None]
 
+#: Compiled conversions kept per engine. Real workloads need a few dozen; the bound keeps a
+#: caller who sends endless distinct unit texts ("kWh*1", "kWh*1*1", ...) from growing memory.
+MAX_COMPILED = 10_000
+
 
 class Engine:
     """Converts quantities between kinds with the rules of its packs. Immutable and thread-safe.
@@ -388,7 +392,8 @@ class Engine:
         if compiled is not None:
             return compiled
         compiled = _Compiler(self, input_unit, to, of, unit, per).run()
-        self._cache[key] = compiled
+        if len(self._cache) < MAX_COMPILED:  # past it, distinct unit texts cost time, not memory
+            self._cache[key] = compiled
         return compiled
 
     def _factor(self, edge: Edge) -> Value:
