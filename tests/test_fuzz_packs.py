@@ -32,7 +32,7 @@ TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS / "corpus" / "hostile"
 CORPUS_FILES = sorted(CORPUS.glob("*.yaml"))
 #: Corpus files also loaded next to the bundled packs: a bad file spoils the whole load.
-WITH_BUNDLED = {"bom_crlf.yaml", "unit_power_bomb.yaml", "truncated.yaml"}
+WITH_BUNDLED = {"bom_crlf.yaml", "unit_power_bomb.yaml"}
 
 
 def fault_lines(path: Path) -> set[int]:
@@ -147,14 +147,6 @@ def test_file_over_the_byte_limit(tmp_path: Path) -> None:
     error = refused(path)
     assert f"{path}: file is" in str(error)
     assert "over the limit of 2097152" in str(error)
-
-
-def test_many_nodes(tmp_path: Path) -> None:
-    path = tmp_path / "many.yaml"
-    path.write_text(HEADER + "description: [" + "1, " * 250_000 + "1]\n", encoding="utf-8")
-    error = refused(path)
-    assert "more than 200000 values" in str(error)
-    assert f"{path}:5" in str(error)
 
 
 @pytest.mark.parametrize("depth", [65, 1_000, 50_000])
