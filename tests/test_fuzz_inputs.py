@@ -336,3 +336,38 @@ def test_compiled_conversions_per_engine_are_bounded(monkeypatch: pytest.MonkeyP
         r = engine.convert((1.0, text), "co2e", of="electricity")
         assert r.magnitude == pytest.approx(0.4)  # still right past the bound: 1 kWh x 0.4
     assert len(engine._cache) == 5
+
+
+# -- series and rewards (found by tests/test_api_properties.py) ----------------------------------
+
+
+@pytest.mark.parametrize("values", [None, 5, [1, 2], "abc"])
+def test_a_series_needs_periods_and_totals(prod: em.Engine, values: object) -> None:
+    with pytest.raises(em.InputError, match="a series takes a mapping of periods to totals"):
+        prod.series(values, "manual_work", of="transaction")  # type: ignore[arg-type]
+
+
+def test_a_series_total_is_one_number(prod: em.Engine) -> None:
+    with pytest.raises(em.InputError, match="one number, not an array"):
+        prod.series({"2024-01": ([1.0, 2.0], "transaction")}, "manual_work", of="transaction")
+
+
+def test_the_last_day_of_the_calendar(prod: em.Engine) -> None:
+    with pytest.raises(em.InputError, match="period '9999-12-31' is not a calendar date"):
+        prod.series({"9999-12-31": "5 transaction"}, "manual_work", of="transaction")
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (([1, 2], "hour"), "takes one total, not an array"),
+        ((10**400, "hour"), "too large for a 64-bit float"),
+        (("5", "hour"), "not str"),
+        ("1e999 hour", "needs a finite total, got inf hour"),
+    ],
+)
+def test_reward_totals(value: object, fragment: str) -> None:
+    rule = em.RewardRule("leave", "100 hour", "2 hour")
+    with pytest.raises(em.InputError) as info:
+        rule.apply(value)
+    assert fragment in str(info.value)

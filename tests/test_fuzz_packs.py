@@ -331,3 +331,12 @@ def test_a_cycle_of_aliases_is_an_error_not_a_hang(tmp_path: Path) -> None:
     path = tmp_path / "cycle.yaml"
     path.write_text(HEADER + "description: &a [1, *a]\n", encoding="utf-8")
     assert f"{path}:5" in str(refused(path))
+
+
+def test_redefining_a_unit_as_zero_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    # comparing the old and new meanings divided by zero (a bare ZeroDivisionError)
+    path = tmp_path / "zero.yaml"
+    path.write_text(HEADER + "units:\n  transaction: 0 transaction\n", encoding="utf-8")
+    error = refused(path)
+    assert f"{path}:6" in str(error)
+    assert "units.transaction: cannot read the definition '0 transaction'" in str(error)
