@@ -8,7 +8,8 @@
 
 from ._api import action, clear_cache, convert, default_engine, feel_good, load
 from ._catalog import Catalog, Kind, Parameter
-from ._engine import Compiled, Engine
+from ._compile import Compiled
+from ._engine import Engine
 from ._equivalent import Equivalent, Equivalents
 from ._errors import (
     AmbiguousKindError,

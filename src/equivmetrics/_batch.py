@@ -33,7 +33,8 @@ from ._errors import InputError
 from ._frames import column_name
 
 if TYPE_CHECKING:
-    from ._engine import Compiled, Engine
+    from ._compile import Compiled
+    from ._engine import Engine
 
 __all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
 

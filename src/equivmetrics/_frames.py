@@ -33,7 +33,8 @@ from ._negative import check_policy, screen
 if TYPE_CHECKING:
     import polars as pl
 
-    from ._engine import Compiled, Engine
+    from ._compile import Compiled
+    from ._engine import Engine
 
 __all__ = ["FrameAccessor", "SeriesAccessor", "convert_polars", "equiv_expr", "register_pandas"]
 

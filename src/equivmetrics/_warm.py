@@ -43,7 +43,8 @@ from ._result import ParameterUse, Step
 
 if TYPE_CHECKING:
     from ._catalog import Catalog
-    from ._engine import Compiled, Engine
+    from ._compile import Compiled
+    from ._engine import Engine
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
@@ -183,7 +184,7 @@ def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
 
 
 def _entry(item: Any) -> tuple[_Key, Compiled]:
-    from ._engine import Compiled
+    from ._compile import Compiled
 
     raw_key = item["key"]
     if not isinstance(raw_key, list) or len(raw_key) != 5:
