@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import InputError, PeriodError, UnknownKindError
-from ._load import fill
 from ._model import ROLES, Source
 from ._present import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
 from ._result import Result, Step, _is_scalar, _json_float, _source_dict
 from ._units import get_registry, parse_unit, unit_factor
+from ._wording import fill
 
 if TYPE_CHECKING:
     from ._catalog import Kind

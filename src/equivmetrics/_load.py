@@ -8,9 +8,7 @@ checked by :mod:`._catalog`.
 from __future__ import annotations
 
 import difflib
-import math
 import os
-import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -18,22 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError, Location, PackError, Problem
+from ._fields import FIELDS
+from ._fields import IDENT as _IDENT
+from ._fields import describe as _describe
 from ._model import (
-    PLACEHOLDERS,
-    ROLES,
     Example,
     KindSpec,
-    MetricSpec,
     Pack,
     ParameterSpec,
-    Presentation,
-    RewardSpec,
     RuleSpec,
     Source,
     UnitSpec,
 )
 from ._negative import DEFAULT as DEFAULT_NEGATIVE
 from ._negative import POLICIES as NEGATIVE_POLICIES
+from ._wording import WordingReader
 from ._yaml import Limits, LocatedDict, LocatedList, YamlFailure, read_yaml
 
 __all__ = [
@@ -47,53 +44,12 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-_IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _PACK_SUFFIXES = (".yaml", ".yml")
 
 PackFile = Path | Traversable
 
+
 #: The fields each part of a pack may have (the JSON Schema is tested against this table).
-FIELDS: dict[str, tuple[str, ...]] = {
-    "pack": (
-        "equivmetrics",
-        "name",
-        "edition",
-        "title",
-        "description",
-        "license",
-        "sources",
-        "units",
-        "kinds",
-        "parameters",
-        "rules",
-        "examples",
-        "metrics",
-        "rewards",
-    ),
-    "source": ("title", "publisher", "url", "edition", "note"),
-    "unit": ("definition", "aliases", "note"),
-    "kind": (
-        "unit",
-        "label",
-        "input_units",
-        "icon",
-        "description",
-        "refuse_units",
-        "roles",
-        "family",
-        "picturable",
-        "priority",
-        "labels",
-        "negative",
-    ),
-    "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
-    "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
-    "example": ("given", "to", "expect", "of", "per", "tolerance", "low", "high", "params", "note"),
-    "metric": ("name", "title", "from", "show", "role", "unit", "per", "top"),
-    "reward": ("name", "kind", "every", "grant", "reward", "text", "note"),
-}
-
-
 def bundled_files() -> list[Traversable]:
     """The pack files shipped inside the package, in name order."""
     folder = resources.files("equivmetrics") / "conversions"
@@ -204,138 +160,8 @@ def parse_pack(
     return (pack if not reader.problems else None), reader.problems
 
 
-class _Reader:
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.problems: list[Problem] = []
-        self.pack_name = "?"
-        self.sources: dict[str, Source] = {}
-
-    # -- helpers ---------------------------------------------------------------------------------
-
-    def problem(self, where: Location, field: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(where, field, message, hint))
-
-    def where(self, mapping: Any, key: str | None = None) -> Location:
-        if isinstance(mapping, LocatedDict):
-            if key is not None and key in mapping.key_locations:
-                return mapping.key_locations[key]
-            return mapping.location
-        if isinstance(mapping, LocatedList):
-            return mapping.location
-        return Location(self.origin)
-
-    def mapping(self, value: Any, where: Location, field: str) -> LocatedDict | None:
-        if isinstance(value, LocatedDict):
-            return value
-        self.problem(where, field, f"expected a mapping, got {_describe(value)}")
-        return None
-
-    def check_keys(self, data: LocatedDict, allowed: Iterable[str], field: str) -> None:
-        allowed = tuple(allowed)
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
-                self.problem(self.where(data, key), f"{field}.{key}", "unknown field", hint)
-
-    def text(
-        self,
-        data: LocatedDict,
-        key: str,
-        field: str,
-        *,
-        required: bool = False,
-        default: str = "",
-        allow_number: bool = False,
-    ) -> str:
-        if key not in data or data[key] is None:
-            if required:
-                self.problem(self.where(data), f"{field}.{key}", "missing required field")
-            return default
-        value = data[key]
-        if isinstance(value, bool):
-            self.problem(
-                self.where(data, key),
-                f"{field}.{key}",
-                f"expected text, got the boolean {str(value).lower()}",
-                "quote the value (YAML 1.1 reads yes/no/on/off as booleans)",
-            )
-            return default
-        if allow_number and isinstance(value, float) and not math.isfinite(value):
-            self.problem(
-                self.where(data, key),
-                f"{field}.{key}",
-                f"expected a finite number, got {value!r}",
-                "factors and values are positive, finite numbers",
-            )
-            return default
-        if allow_number and isinstance(value, int | float):
-            return repr(value) if isinstance(value, float) else str(value)
-        if not isinstance(value, str):
-            self.problem(
-                self.where(data, key), f"{field}.{key}", f"expected text, got {_describe(value)}"
-            )
-            return default
-        return value
-
-    def flag(self, data: LocatedDict, key: str, field: str, default: bool) -> bool:
-        if key not in data or data[key] is None:
-            return default
-        value = data[key]
-        if not isinstance(value, bool):
-            self.problem(
-                self.where(data, key),
-                f"{field}.{key}",
-                f"expected true or false, got {_describe(value)}",
-                "only 'true' and 'false' are booleans in packs",
-            )
-            return default
-        return value
-
-    def name(self, value: Any, where: Location, field: str) -> str | None:
-        if not isinstance(value, str) or not _IDENT.match(value):
-            self.problem(
-                where,
-                field,
-                f"{_describe(value)} is not a valid name",
-                "names start with a letter and use letters, digits and '_'",
-            )
-            return None
-        return value
-
-    def label(self, data: LocatedDict, key: str, field: str, default: str) -> tuple[str, str]:
-        """A label's singular and plural: one text for both, or ``{one: ..., other: ...}``."""
-        label = data.get(key)
-        if label is None:
-            return default, default
-        if isinstance(label, str):
-            return label, label
-        if isinstance(label, LocatedDict):
-            self.check_keys(label, ("one", "other"), f"{field}.{key}")
-            one = self.text(label, "one", f"{field}.{key}", required=True)
-            return one, self.text(label, "other", f"{field}.{key}", default=one)
-        self.problem(
-            self.where(data, key),
-            f"{field}.{key}",
-            f"expected text or a mapping with 'one' and 'other', got {_describe(label)}",
-        )
-        return default, default
-
-    def names_list(self, data: LocatedDict, key: str, field: str) -> tuple[str, ...]:
-        if key not in data or data[key] is None:
-            return ()
-        value = data[key]
-        if isinstance(value, str):
-            return (value,)
-        if not isinstance(value, LocatedList) or not all(isinstance(v, str) for v in value):
-            self.problem(
-                self.where(data, key),
-                f"{field}.{key}",
-                f"expected a list of text, got {_describe(value)}",
-            )
-            return ()
-        return tuple(value)
+class _Reader(WordingReader):
+    """Reads one pack file's sections into :mod:`._model` records."""
 
     # -- sections --------------------------------------------------------------------------------
 
@@ -501,211 +327,6 @@ class _Reader:
             return DEFAULT_NEGATIVE
         return str(value)
 
-    def icon(self, data: LocatedDict, field: str) -> str:
-        name = self.text(data, "icon", field)
-        if name and not _IDENT.match(name):
-            self.problem(
-                self.where(data, "icon"),
-                f"{field}.icon",
-                f"{name!r} is not an icon name",
-                "icon names use letters, digits and '_' (see docs/html.md)",
-            )
-            return ""
-        return name
-
-    def presentation(self, key: str, data: LocatedDict, field: str) -> Presentation:
-        roles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-        table = data.get("roles")
-        if (
-            table is not None
-            and (table := self.mapping(table, self.where(data, "roles"), f"{field}.roles"))
-            is not None
-        ):
-            for role, wording in table.items():
-                where = self.where(table, role)
-                if role not in ROLES:
-                    self.problem(
-                        where,
-                        f"{field}.roles.{role}",
-                        "unknown role",
-                        f"roles are {', '.join(ROLES)}",
-                    )
-                    continue
-                texts = self.wording(wording, where, f"{field}.roles.{role}")
-                if texts:
-                    roles.append((role, texts))
-        labels: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-        table = data.get("labels")
-        if (
-            table is not None
-            and (table := self.mapping(table, self.where(data, "labels"), f"{field}.labels"))
-            is not None
-        ):
-            for locale, forms in table.items():
-                where = self.where(table, locale)
-                forms_map = self.mapping(forms, where, f"{field}.labels.{locale}")
-                if forms_map is None:
-                    continue
-                self.check_keys(forms_map, PLURAL_CATEGORIES, f"{field}.labels.{locale}")
-                if "other" not in forms_map:
-                    self.problem(
-                        where,
-                        f"{field}.labels.{locale}",
-                        "missing the 'other' form",
-                        "every locale needs 'other'",
-                    )
-                labels.append(
-                    (
-                        locale,
-                        tuple(
-                            (category, self.text(forms_map, category, f"{field}.labels.{locale}"))
-                            for category in forms_map
-                            if category in PLURAL_CATEGORIES
-                        ),
-                    )
-                )
-        picturable = (1.0, 100_000.0)
-        value = data.get("picturable")
-        if value is not None:
-            ok = (
-                isinstance(value, list)
-                and len(value) == 2
-                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-                and 0 < value[0] < value[1]
-            )
-            if ok:
-                picturable = (float(value[0]), float(value[1]))
-            else:
-                self.problem(
-                    self.where(data, "picturable"),
-                    f"{field}.picturable",
-                    f"expected [smallest, largest] positive numbers, got {_describe(value)}",
-                    "e.g. picturable: [1, 10000]",
-                )
-        priority = data.get("priority", 100)
-        if not isinstance(priority, int) or isinstance(priority, bool):
-            self.problem(
-                self.where(data, "priority"),
-                f"{field}.priority",
-                f"expected a whole number, got {_describe(priority)}",
-                "lower numbers are offered first; the default is 100",
-            )
-            priority = 100
-        return Presentation(
-            roles=tuple(roles),
-            family=self.text(data, "family", field) or key,
-            picturable=picturable,
-            priority=priority,
-            labels=tuple(labels),
-        )
-
-    def wording(self, value: Any, where: Location, field: str) -> tuple[tuple[str, str], ...]:
-        """A role's wording: one text, or a mapping of locale to text (``default`` allowed)."""
-        pairs: list[tuple[str, Any]]
-        if isinstance(value, str):
-            pairs = [("", value)]
-        elif isinstance(value, LocatedDict):
-            pairs = [("" if k == "default" else k, v) for k, v in value.items()]
-        else:
-            self.problem(
-                where,
-                field,
-                f"expected text or a mapping of locale to text, got {_describe(value)}",
-            )
-            return ()
-        good = []
-        for locale, text in pairs:
-            if not isinstance(text, str):
-                self.problem(where, field, f"expected text, got {_describe(text)}")
-                continue
-            bad = template_problem(text)
-            if bad:
-                self.problem(
-                    where,
-                    field,
-                    bad,
-                    f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}",
-                )
-                continue
-            good.append((locale, text))
-        return tuple(good)
-
-    def reward(self, entry: Any, where: Location, field: str) -> RewardSpec | None:
-        data = self.mapping(entry, where, field)
-        if data is None:
-            return None
-        self.check_keys(data, FIELDS["reward"], field)
-        name = self.text(data, "name", field, required=True)
-        if name and not _IDENT.match(name):
-            self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
-        every = self.text(data, "every", field, required=True)
-        grant = self.text(data, "grant", field, required=True)
-        one, other = self.label(data, "reward", field, "reward")
-        text = self.text(data, "text", field)
-        if text:
-            bad = template_problem(text, REWARD_PLACEHOLDERS)
-            if bad:
-                self.problem(
-                    self.where(data, "text"),
-                    f"{field}.text",
-                    bad,
-                    "placeholders are {value}, {label}, {steps}, {every}, {rest}",
-                )
-        if not (name and every and grant):
-            return None
-        return RewardSpec(
-            name=name,
-            kind=self.text(data, "kind", field) or None,
-            every=every,
-            grant=grant,
-            label_one=one,
-            label_other=other,
-            text=text,
-            note=self.text(data, "note", field),
-            location=where,
-            pack=self.pack_name,
-        )
-
-    def metric(self, entry: Any, where: Location, field: str) -> MetricSpec | None:
-        data = self.mapping(entry, where, field)
-        if data is None:
-            return None
-        self.check_keys(data, FIELDS["metric"], field)
-        name = self.text(data, "name", field, required=True)
-        if name and not _IDENT.match(name):
-            self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
-        source = self.text(data, "from", field, required=True)
-        role = self.text(data, "role", field, default="feel_good")
-        if role not in ROLES:
-            self.problem(
-                self.where(data, "role"),
-                f"{field}.role",
-                f"unknown role {role!r}",
-                f"roles are {', '.join(ROLES)}",
-            )
-        top = data.get("top")
-        if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
-            self.problem(
-                self.where(data, "top"),
-                f"{field}.top",
-                f"expected a whole number of at least 1, got {_describe(top)}",
-            )
-            top = None
-        if not (name and source):
-            return None
-        return MetricSpec(
-            name=name,
-            title=self.text(data, "title", field, default=name.replace("_", " ")),
-            source_kind=source,
-            show=self.names_list(data, "show", field),
-            role=role,
-            unit=self.text(data, "unit", field) or None,
-            per=self.text(data, "per", field) or None,
-            top=top,
-            location=where,
-            pack=self.pack_name,
-        )
-
     def parameter(self, key: str, entry: Any, where: Location, field: str) -> ParameterSpec | None:
         data = self.mapping(entry, where, field)
         if data is None:
@@ -824,45 +445,6 @@ class _Reader:
             location=where,
             pack=self.pack_name,
         )
-
-
-REWARD_PLACEHOLDERS = ("value", "label", "steps", "every", "rest")
-PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def template_problem(text: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> str | None:
-    """What is wrong with a wording template, or None: only the ``allowed`` placeholders."""
-    if len(text) > 500:
-        return "wording longer than 500 characters"
-    stripped = _PLACEHOLDER.sub("", text)
-    if "{" in stripped or "}" in stripped:
-        return "unbalanced '{' or '}' in the wording"
-    for name in _PLACEHOLDER.findall(text):
-        if name not in allowed:
-            return f"unknown placeholder {{{name}}} in the wording"
-    if "{value}" not in text:
-        return "the wording must contain {value}"
-    return None
-
-
-def fill(template: str, **values: str) -> str:
-    """Put values into a checked template (plain replacement: no format-string features)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    return f"{type(value).__name__} {value!r}"
 
 
 def iter_problems(error: PackError) -> Iterator[Problem]:

@@ -20,10 +20,10 @@ from typing import Any
 import attrs
 
 from ._errors import InputError, UnitError
-from ._load import REWARD_PLACEHOLDERS, fill, template_problem
 from ._model import RewardSpec
 from ._result import Result, _num
 from ._units import format_unit, parse_unit, split_quantity, unit_factor
+from ._wording import REWARD_PLACEHOLDERS, fill, template_problem
 
 __all__ = ["Reward", "RewardRule"]
 
