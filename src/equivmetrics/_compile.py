@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._catalog import Catalog, Edge, Kind, read_value
+from ._catalog import Catalog, Edge, Kind
 from ._errors import (
     AmbiguousKindError,
     InputError,
@@ -37,6 +37,7 @@ from ._units import (
     parse_unit,
     unit_factor,
 )
+from ._values import read_value
 
 if TYPE_CHECKING:
     from ._engine import Engine

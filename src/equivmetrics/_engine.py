@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._catalog import Catalog, Edge, Kind, factor_value, parameter_value
+from ._catalog import Catalog, Edge, Kind
 from ._compile import Compiled, _check_options, _close, _Compiler, _per_one, _shown
 from ._equivalent import Equivalent, offer
 from ._errors import (
@@ -30,6 +30,7 @@ from ._units import (
     split_quantity,
     unit_text_of,
 )
+from ._values import factor_value, parameter_value
 
 if TYPE_CHECKING:
     from ._metric import Metric

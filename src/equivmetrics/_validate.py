@@ -8,13 +8,13 @@ from pathlib import Path
 
 import attrs
 
-from ._catalog import read_value
 from ._engine import Engine
 from ._errors import EquivMetricsError, Location, PackError, Problem
 from ._expr import ExprError, Value
 from ._model import Example
 from ._result import _num
 from ._units import format_unit, split_quantity
+from ._values import read_value
 from ._yaml import Limits
 
 __all__ = ["Report", "run_examples", "validate"]
