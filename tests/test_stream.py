@@ -165,6 +165,17 @@ def test_library_errors_carry_their_class_name(
     assert good["id"] == "ok"
 
 
+def test_negative_field_overrides_the_policy() -> None:
+    allowed, bad = serve(
+        "convert",
+        '{"quantity": "-2 kWh", "to": "co2e", "negative": "allow"}',
+        '{"quantity": "-2 kWh", "to": "co2e", "negative": "sometimes"}',
+    )
+    assert allowed["magnitude"] == pytest.approx(-2 * T_CO2_PER_KWH, rel=1e-12)
+    assert bad["error"]["code"] == "InputError"
+    assert "negative='sometimes'" in bad["error"]["message"]
+
+
 def test_non_finite_results_are_null() -> None:
     # 1e400 overflows to infinity when read; JSON has no infinity, so it is null
     [response] = serve("convert", '{"quantity": "1e400 kWh", "to": "co2e"}')

@@ -144,7 +144,7 @@ def run_batch(
         )
     compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
     names = [column_name(c.kind, c.unit) for c in compiled]
-    policies = [negative or _policy(c) for c in compiled]
+    policies = [negative or c.negative for c in compiled]
     stream = _open_input(source, encoding)
     with stream:
         reader = csv.reader(stream, delimiter=delimiter, strict=False)
@@ -279,12 +279,8 @@ def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[
         yield rows, lines
 
 
-def _policy(compiled: Compiled) -> str:
-    return str(getattr(compiled, "negative", "allow"))
-
-
 def _policy_kind(compiled: Compiled) -> str:
-    return str(getattr(compiled, "negative_kind", "") or compiled.source_kind)
+    return compiled.negative_kind or compiled.source_kind
 
 
 def _reason(row: list[str], width: int, index: int, column: str) -> tuple[str, float]:

@@ -235,8 +235,9 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         return _batch(engine, args)
     if args.command in ("feel-good", "action"):
         return _equivalents(engine, args)
-    extra = {"negative": args.negative} if args.negative else {}
-    result = engine.convert(quantity, args.to, of=args.of, unit=args.unit, per=args.per, **extra)
+    result = engine.convert(
+        quantity, args.to, of=args.of, unit=args.unit, per=args.per, negative=args.negative
+    )
     if args.json:
         data = result.to_dict()
         if args.command == "explain":

@@ -187,8 +187,7 @@ class Bridge:
                     "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
                 )
             negative = _text(request, "negative")
-            extra = {} if negative is None else {"negative": negative}
-            return dict(engine.convert(quantity, to, **options, **extra).to_dict())
+            return dict(engine.convert(quantity, to, **options, negative=negative).to_dict())
         offer = engine.feel_good if self.command == "feel-good" else engine.action
         found = offer(
             quantity,
