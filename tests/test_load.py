@@ -6,7 +6,6 @@ marks every line it wrote a fault on with ``# FAULT``.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -132,11 +131,10 @@ def test_ambiguous_paths_name_both_paths() -> None:
     assert "preferred" in problem.hint
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
+def test_alias_bomb_is_refused() -> None:
+    # refused before expansion: test_yaml bounds its memory, tests/test_fuzz_packs its time
     path = BAD / "alias_bomb.yaml"
-    started = time.perf_counter()
     problem = only(load_error(path))
-    assert time.perf_counter() - started < 5.0
     assert "alias" in problem.message + problem.hint
     assert 7 <= problem.location.line <= 15
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import tracemalloc
 from typing import Any
 
@@ -255,19 +254,17 @@ def _bomb(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_is_refused_quickly_with_bounded_memory() -> None:
+def test_alias_bomb_is_refused_with_bounded_memory() -> None:
     text = _bomb(9)  # 9**9 = 387,420,489 strings once expanded
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         problem = fails(text)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert "alias" in problem.message
     assert 1 <= problem.location.line <= 10
-    assert elapsed < 5.0
+    # refused before expanding: far below the ~3 GB the expanded strings would need
     assert peak < 100 * 1024 * 1024
 
 
