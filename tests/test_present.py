@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import equivmetrics as em
 from equivmetrics._present import (
     Formatter,
     LocaleError,
@@ -141,3 +142,11 @@ def test_without_babel_only_english_works(monkeypatch: pytest.MonkeyPatch) -> No
 )
 def test_durations(minutes: float, parts: tuple[int, int] | None) -> None:
     assert duration_parts(minutes) == parts
+
+
+def test_a_huge_locale_is_not_echoed_whole() -> None:
+    with pytest.raises(em.EquivMetricsError) as caught:
+        em.feel_good("12400 kWh", locale="x" * 1_000_000)
+    message = str(caught.value)
+    assert len(message) < 200
+    assert "1000000 characters" in message

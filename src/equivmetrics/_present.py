@@ -57,12 +57,18 @@ def _babel_locale(name: str) -> Any:
         from babel import Locale, UnknownLocaleError
     except ImportError:
         raise LocaleError(
-            f"locale {name!r} needs babel: pip install 'equivmetrics[locale]'"
+            f"locale {_shown(name)} needs babel: pip install 'equivmetrics[locale]'"
         ) from None
+    if len(name) > 40:  # no locale identifier is this long; do not echo the whole text
+        raise LocaleError(f"unknown locale {_shown(name)}: a locale is like 'en', 'pl' or 'de_CH'")
     try:
         return Locale.parse(name.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
         raise LocaleError(f"unknown locale {name!r}: {exc}") from None
+
+
+def _shown(name: str) -> str:
+    return repr(name) if len(name) <= 40 else f"{name[:40]!r}... ({len(name)} characters)"
 
 
 @attrs.frozen
