@@ -320,3 +320,17 @@ def test_the_cli_reference_matches_the_parser() -> None:
     assert list(tables) == list(commands), "one section per command, in the parser's order"
     for name, command in commands.items():
         assert tables[name] == _rows(command), f"docs/cli.md: the table of {name!r} is stale"
+
+
+def test_a_refused_negative_says_the_command_line_option() -> None:
+    done = run("convert", "-5 kWh", "co2e", "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "NegativeValueError"
+    assert "kind 'electricity_avoided' refuses negative amounts" in error["message"]
+    assert "pass --negative nan" in error["message"]
+    assert "negative='" not in error["message"]
+    allowed = run("convert", "-5 kWh", "co2e", "--json", "--negative", "allow")
+    assert allowed.returncode == 0
+    # -5 kWh x 1,562.4 lb/MWh = -7.812 lb = -0.0035434... t (reference/epa-ghg-equivalencies.md)
+    assert json.loads(allowed.stdout)["magnitude"] == pytest.approx(-5e-3 * 1562.4 * 0.45359237e-3)

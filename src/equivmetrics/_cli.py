@@ -18,7 +18,7 @@ from typing import Any
 from ._api import load
 from ._batch import UsageError, parse_targets, run_batch
 from ._engine import Engine
-from ._errors import EquivMetricsError
+from ._errors import EquivMetricsError, NegativeValueError
 from ._methodology import render_methodology
 from ._result import _num
 from ._stream import Bridge, dumps
@@ -169,10 +169,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         here.error(str(exc))  # exits 2
     except EquivMetricsError as exc:
+        message = str(exc)
+        if isinstance(exc, NegativeValueError):  # the library's advice, in the CLI's words
+            message = message.replace("pass negative='nan'", "pass --negative nan")
+            message = message.replace("negative='allow'", "--negative allow")
         if args.json:
-            print(dumps({"error": {"code": type(exc).__name__, "message": str(exc)}}))
+            print(dumps({"error": {"code": type(exc).__name__, "message": message}}))
         else:
-            print(f"equivmetrics: error: {exc}", file=sys.stderr)
+            print(f"equivmetrics: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("equivmetrics: interrupted", file=sys.stderr)
