@@ -109,6 +109,9 @@ def main() -> None:
     arr_repeat = max(5, repeat)
     t_numpy = per_call(lambda: data * factor, 10, arr_repeat)
     t_array = per_call(lambda: engine.convert((data, array_unit), array_to), 10, arr_repeat)
+    t_allow = per_call(
+        lambda: engine.convert((data, array_unit), array_to, negative="allow"), 10, arr_repeat
+    )
     t_bounds = per_call(lambda: engine.convert((data, array_unit), array_to).high, 10, arr_repeat)
 
     first = (
@@ -137,6 +140,12 @@ def main() -> None:
         (f"chain {chain[0]}", t_chain, t_chain / t_one, "<= 1.1 x one hop"),
         ("numpy: 1e6 floats * factor", t_numpy, None, ""),
         ("array: 1e6 floats convert", t_array, t_array / t_numpy, "<= 1.5 x numpy"),
+        (
+            "array: the same, negative='allow' (no sign check)",
+            t_allow,
+            t_allow / t_numpy,
+            "(informative)",
+        ),
         ("array: 1e6 floats convert + .high", t_bounds, t_bounds / t_numpy, "(informative)"),
         (
             "cold start pint (import, registry, .to)",

@@ -241,3 +241,18 @@ def test_many_entries_keep_the_most_recent(folder: Path) -> None:
     (file,) = _files(folder)
     entries = json.loads(file.read_text(encoding="utf-8"))["entries"]
     assert [entry["key"][1] for entry in entries] == targets[-3:]
+
+
+def test_a_file_that_cannot_be_written_is_logged_not_printed(
+    written: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    compiled = _warm._read(_copy(written, tmp_path / "source"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with caplog.at_level("DEBUG", logger="equivmetrics"):
+        _warm._write(blocker / "warm.json", compiled)  # its folder is a file: cannot be made
+    assert "not written" in caplog.text
+    assert capsys.readouterr() == ("", "")

@@ -17,7 +17,8 @@ Policy (see docs/security.md):
   without any version changing).
 * The folder is ``$EQUIVMETRICS_CACHE_DIR`` if set, else the platform's user cache folder;
   ``EQUIVMETRICS_CACHE=off`` switches warm starts off. Records are written when the process
-  exits (at most :data:`MAX_ENTRIES`, the most recently compiled kept), atomically.
+  exits (at most :data:`MAX_ENTRIES`, the most recently compiled kept), atomically; a file that
+  cannot be written is logged at debug level on the ``equivmetrics`` logger, never printed.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import math
 import os
 import stat
-import sys
 import threading
 import weakref
 from collections.abc import Callable, Mapping
@@ -172,8 +173,8 @@ def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
         finally:
             if temp.exists():
                 temp.unlink()
-    except (OSError, ValueError, TypeError) as exc:  # a read-only disk must not break an exit
-        print(f"equivmetrics: warm-start file not written: {exc}", file=sys.stderr)
+    except (OSError, ValueError, TypeError) as exc:  # best effort: never disturb the host's exit
+        logging.getLogger("equivmetrics").debug("warm-start file %s not written: %s", path, exc)
 
 
 # -- records ------------------------------------------------------------------------------------
