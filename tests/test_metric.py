@@ -121,3 +121,25 @@ def test_a_pack_metric_naming_an_unknown_kind_is_a_load_error(tmp_path: Path) ->
     assert "unknown kind 'leafs'" in problem.message
     assert "did you mean 'leaves'" in problem.hint
     assert problem.location.line == text.splitlines().index("  - name: carbon_panel") + 1
+
+
+@pytest.mark.parametrize(
+    ("options", "needle"),
+    [
+        ({"source": None}, "Metric source must be a kind name, not None"),
+        ({"source": ""}, "Metric source must be a kind name, not ''"),
+        ({"source": "transaction", "unit": 5}, "Metric unit must be a unit text or None, not 5"),
+        ({"source": "transaction", "per": ["month"]}, "Metric per must be a unit text or None"),
+        ({"source": "transaction", "top": 0}, "Metric top must be a whole number from 1 to"),
+        ({"source": "transaction", "top": True}, "Metric top must be a whole number"),
+        ({"source": "transaction", "sig": 9}, "Metric sig must be a whole number from 1 to 6"),
+        ({"source": "transaction", "name": None}, "Metric name must be text, not None"),
+        ({"source": "transaction", "title": 3}, "Metric title must be text, not 3"),
+    ],
+)
+def test_a_metric_refuses_wrong_types_when_declared(
+    options: dict[str, object], needle: str
+) -> None:
+    with pytest.raises(em.InputError) as caught:
+        em.Metric(**options)  # type: ignore[arg-type]
+    assert needle in str(caught.value)

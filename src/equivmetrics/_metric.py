@@ -42,6 +42,32 @@ def _role(instance: Metric, attribute: attrs.Attribute[str], value: str) -> None
         raise InputError(f"role must be one of {', '.join(ROLES)}, not {value!r}", value=value)
 
 
+def _text(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or (attribute.name == "source" and not value):
+        what = "a kind name" if attribute.name == "source" else "text"
+        raise InputError(f"Metric {attribute.name} must be {what}, not {value!r}", value=value)
+
+
+def _optional_text(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InputError(
+            f"Metric {attribute.name} must be a unit text or None, not {value!r}", value=value
+        )
+
+
+def _count(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> None:
+    low = 1
+    high = 6 if attribute.name == "sig" else 10_000
+    if value is not None and (
+        not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high
+    ):
+        raise InputError(
+            f"Metric {attribute.name} must be a whole number from {low} to {high} or None, "
+            f"not {value!r}",
+            value=value,
+        )
+
+
 @attrs.frozen
 class Metric:
     """What to show for one source kind: the equivalents, the role, the input unit.
@@ -51,15 +77,15 @@ class Metric:
     into rates over that period.
     """
 
-    source: str
+    source: str = attrs.field(validator=_text)
     show: tuple[str, ...] = attrs.field(default=(), converter=_names)
     role: str = attrs.field(default="feel_good", validator=_role)
-    unit: str | None = None
-    per: str | None = None
-    top: int | None = 3
-    name: str = ""
-    title: str = ""
-    sig: int | None = None
+    unit: str | None = attrs.field(default=None, validator=_optional_text)
+    per: str | None = attrs.field(default=None, validator=_optional_text)
+    top: int | None = attrs.field(default=3, validator=_count)
+    name: str = attrs.field(default="", validator=_text)
+    title: str = attrs.field(default="", validator=_text)
+    sig: int | None = attrs.field(default=None, validator=_count)
 
     @classmethod
     def from_spec(cls, spec: MetricSpec) -> Metric:
