@@ -150,3 +150,24 @@ def test_a_huge_locale_is_not_echoed_whole() -> None:
     message = str(caught.value)
     assert len(message) < 200
     assert "1000000 characters" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "sig", "shown"),
+    [
+        (3.91e294, 3, "3.91 \u00d7 10\u00b2\u2079\u2074"),
+        (9.99e14, 2, "1.0 \u00d7 10\u00b9\u2075"),  # rounds up to a thousand trillion
+        (9.94e14, 2, "990,000,000,000,000"),
+        (-2.5e-7, 2, "-2.5 \u00d7 10\u207b\u2077"),
+        (1e-6, 2, "0.0000010"),
+    ],
+)
+def test_huge_and_tiny_numbers_get_a_power_of_ten(value: float, sig: int, shown: str) -> None:
+    assert Formatter().number(value, sig) == shown
+
+
+def test_a_huge_equivalent_is_readable() -> None:
+    # 1e300 kWh: far beyond anything real, but it must print as a number a person can read
+    (first,) = em.feel_good("1e300 kWh", top=1)
+    assert len(first.text) < 120
+    assert "\u00d7 10" in first.text

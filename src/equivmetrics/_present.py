@@ -71,6 +71,14 @@ def _shown(name: str) -> str:
     return repr(name) if len(name) <= 40 else f"{name[:40]!r}... ({len(name)} characters)"
 
 
+#: Numbers shown in full lie in [SMALLEST, LARGEST); others get a power of ten.
+SMALLEST = 1e-6
+LARGEST = 1e15
+_SUPERSCRIPT = str.maketrans(
+    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+
+
 @attrs.frozen
 class Formatter:
     """Formats numbers, ranges and plural categories for one locale (``"en"`` by default)."""
@@ -82,8 +90,16 @@ class Formatter:
         return self.locale.split("_")[0].split("-")[0].lower() == "en"
 
     def number(self, value: float, sig: int) -> str:
-        """``value`` rounded to ``sig`` significant figures, with the locale's separators."""
+        """``value`` rounded to ``sig`` significant figures, with the locale's separators.
+
+        Beyond a thousand trillion, or below a millionth, the number is written with a power of
+        ten (``"3.9 × 10²⁹⁶"``) rather than as hundreds of digits.
+        """
         rounded = round_sig(value, sig)
+        if rounded and not SMALLEST <= abs(rounded) < LARGEST:
+            exponent = math.floor(math.log10(abs(rounded)))
+            mantissa = self.number(rounded / 10.0**exponent, sig)
+            return f"{mantissa} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
         digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
         if self.english:
             return f"{rounded:,.{digits}f}"
