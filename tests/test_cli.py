@@ -334,3 +334,39 @@ def test_a_refused_negative_says_the_command_line_option() -> None:
     assert allowed.returncode == 0
     # -5 kWh x 1,562.4 lb/MWh = -7.812 lb = -0.0035434... t (reference/epa-ghg-equivalencies.md)
     assert json.loads(allowed.stdout)["magnitude"] == pytest.approx(-5e-3 * 1562.4 * 0.45359237e-3)
+
+
+def test_limit_lowers_and_raises_the_pack_limits() -> None:
+    size = EXAMPLE_PACK.stat().st_size
+    refused = run(
+        "validate", str(EXAMPLE_PACK), "--no-bundled", "--limit", f"max_bytes={size - 1}", "--json"
+    )
+    assert refused.returncode == 1
+    (problem,) = json.loads(refused.stdout)["problems"]
+    assert problem["location"].startswith(str(EXAMPLE_PACK))
+    assert f"over the limit of {size - 1}" in problem["message"]
+    allowed = run("validate", str(EXAMPLE_PACK), "--limit", "max_bytes=10_000_000")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    pack = ("--pack", str(EXAMPLE_PACK))
+    shallow = run("convert", "900 ticket/month", "manual_work", *pack, "--limit", "max_depth=2")
+    assert shallow.returncode == 1  # the packs nest deeper than 2 levels: refused
+    assert "nested deeper than 2 levels" in shallow.stderr
+    deep = run("convert", "900 ticket/month", "manual_work", *pack, "--limit", "max_depth=64")
+    assert deep.returncode == 0, deep.stderr
+    # the pack's own example: 900 tickets x 12 min = 180 hours a month
+    assert deep.stdout.startswith("180 hour/month of manual_work")
+
+
+@pytest.mark.parametrize(
+    ("limit", "needle"),
+    [
+        ("max_files=3", "--limit 'max_files=3': expected NAME=N with NAME one of max_bytes"),
+        ("max_bytes", "--limit 'max_bytes': expected NAME=N"),
+        ("max_nodes=0", "--limit 'max_nodes=0': N must be a whole number of at least 1"),
+        ("max_depth=deep", "--limit 'max_depth=deep': N must be a whole number"),
+    ],
+)
+def test_a_bad_limit_is_a_usage_error(limit: str, needle: str) -> None:
+    done = run("packs", "--limit", limit)
+    assert done.returncode == 2
+    assert needle in done.stderr

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 from ._api import load
 from ._batch import UsageError, parse_targets, run_batch
 from ._engine import Engine
@@ -24,6 +26,7 @@ from ._result import _num
 from ._stream import Bridge, dumps
 from ._validate import validate
 from ._version import __version__
+from ._yaml import Limits
 
 __all__ = ["main"]
 
@@ -58,6 +61,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             metavar="PATH",
             help="add a pack file or folder (repeatable)",
         )
+        limit_option(p)
         if params:
             p.add_argument(
                 "--param",
@@ -66,6 +70,16 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
                 metavar="NAME=VALUE",
                 help="override a parameter, e.g. --param 'body_mass=80 kg' (repeatable)",
             )
+
+    def limit_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--limit",
+            action="append",
+            default=[],
+            metavar="NAME=N",
+            help="raise or lower a limit on reading pack files: max_bytes, max_nodes or "
+            "max_depth (repeatable)",
+        )
 
     def json_option(p: argparse.ArgumentParser, text: str = "print JSON") -> None:
         p.add_argument("--json", action="store_true", help=text)
@@ -132,6 +146,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     p = command("validate", "check pack files and run their examples")
     p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
+    limit_option(p)
     json_option(p)
     p = command("batch", "convert a column of a CSV file, keeping every row")
     p.add_argument("input", metavar="INPUT", help="a CSV file with a header row ('-': stdin)")
@@ -191,9 +206,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
-    engine = load(*args.pack) if args.pack else load()
+    limits = _limits(args, here)
+    engine = load(*args.pack, limits=limits) if args.pack or limits else load()
     overrides = _overrides(args, here)
     return engine.with_params(**overrides) if overrides else engine
+
+
+def _limits(args: argparse.Namespace, here: argparse.ArgumentParser) -> Limits | None:
+    """``--limit NAME=N`` options as :class:`Limits` (None when there are none)."""
+    if not args.limit:
+        return None
+    names = [field.name for field in attrs.fields(Limits)]
+    values: dict[str, int] = {}
+    for item in args.limit:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or name not in names:
+            here.error(f"--limit {item!r}: expected NAME=N with NAME one of {', '.join(names)}")
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            value = 0
+        if value < 1:
+            here.error(f"--limit {item!r}: N must be a whole number of at least 1")
+        values[name] = value
+    return Limits(**values)
 
 
 def _overrides(args: argparse.Namespace, here: argparse.ArgumentParser) -> dict[str, str]:
@@ -208,9 +245,10 @@ def _overrides(args: argparse.Namespace, here: argparse.ArgumentParser) -> dict[
 
 def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
     if args.command == "validate":
-        return _validate(args)
+        return _validate(args, _limits(args, here))
     if args.command == "methodology":
-        page = render_methodology(load(*args.pack, bundled=not args.no_bundled))
+        limits = _limits(args, here)
+        page = render_methodology(load(*args.pack, bundled=not args.no_bundled, limits=limits))
         if args.json:
             print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
         else:
@@ -308,8 +346,8 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def _validate(args: argparse.Namespace) -> int:
-    report = validate(*args.paths, bundled=not args.no_bundled)
+def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
+    report = validate(*args.paths, bundled=not args.no_bundled, limits=limits)
     if args.json:
         print(
             dumps(
