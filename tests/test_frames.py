@@ -307,3 +307,12 @@ def test_polars_errors_name_the_column(bundled: em.Engine) -> None:
     with pytest.raises(em.InputError, match="takes a polars Series, not list"):
         convert_polars([1.0], "co2e", from_unit="kWh")  # type: ignore[arg-type]
     assert issubclass(em.InputError, em.EquivMetricsError)
+
+
+@pytest.mark.parametrize("values", [[None, None], [NAN, NAN], [NAN, None, 2.0], []])
+def test_polars_missing_values_are_never_negative(bundled: em.Engine, values: list[float]) -> None:
+    series = pl.Series("kwh", values, dtype=pl.Float64)
+    out = convert_polars(series, "co2e", from_unit="kWh", engine=bundled)  # refuses negatives
+    frame = pl.DataFrame([series]).lazy().select(equiv_expr("kwh", "co2e", from_unit="kWh"))
+    assert _same(out.to_list(), frame.collect().to_series().to_list())
+    assert out.null_count() == series.null_count()

@@ -239,11 +239,16 @@ def _screen(values: Any, compiled: Compiled, negative: str | None, label: str, i
     return screen(values, policy, compiled.negative_kind, unit, where=label, labels=index)
 
 
+def _has_negatives(series: pl.Series) -> bool:
+    """One pass: polars' ``min`` skips nulls and NaN (None when every value is missing)."""
+    lowest = series.min()
+    return lowest is not None and bool(lowest < 0)  # type: ignore[operator]
+
+
 def _refuse_negatives(batch: pl.Series, *, kind: str, unit: str, where: str) -> pl.Series:
     """Run by polars on each batch of an ``equiv_expr`` whose kinds refuse negatives."""
-    negatives = (batch < 0).fill_null(False)
-    if negatives.any():
-        first = int(negatives.arg_true()[0])
+    if _has_negatives(batch):
+        first = int((batch < 0).fill_null(False).arg_true()[0])
         screen(float(batch[first]), "refuse", kind, unit, where=where)
     return batch
 
@@ -286,13 +291,12 @@ def convert_polars(
     compiled = _compile(label, engine, from_unit, to, of, unit, per)
     values = series.cast(pl.Float64)
     policy = _policy(compiled, negative)
-    if policy != "allow":
+    if policy != "allow" and _has_negatives(values):
         negatives = (values < 0).fill_null(False)
-        if negatives.any():
-            if policy == "refuse":
-                first = int(negatives.arg_true()[0])
-                screen(values[first], policy, compiled.negative_kind, from_unit, where=label)
-            values = values.clone().set(negatives, float("nan"))
+        if policy == "refuse":
+            first = int(negatives.arg_true()[0])
+            screen(values[first], policy, compiled.negative_kind, from_unit, where=label)
+        values = values.clone().set(negatives, float("nan"))
     out = values * compiled.factor
     return out.alias(name if name is not None else column_name(to, compiled.unit))
 
