@@ -38,6 +38,8 @@ PER_UNIT = [
     ("natural_gas", "1 therm", 5.291e-3, "5.29e-3"),
     # Mcf: 10.38 therm x 5.291e-3 = 5.49206e-2
     ("natural_gas", "10.38 therm", 5.49206e-2, "0.0549"),
+    # the same from the volume: 1 Mcf x 10.38 therm/Mcf x 5.291e-3 t/therm
+    ("natural_gas_volume", "1 Mcf", 5.49206e-2, "0.0549"),
     # 5.80 x 20.33 x 44/12 = 432.351 kg
     ("oil", "1 oil_barrel", 0.432351, "0.43"),
     # 8,500 gallon x 8.887e-3 = 75.5395
@@ -79,6 +81,7 @@ DISPLAY_UNITS = {
     "diesel": "gallon",
     "vehicle_miles": "mile",
     "natural_gas": "therm",
+    "natural_gas_volume": "Mcf",  # an input kind for gas billed by volume
     "oil": "oil_barrel",
     "tanker_truck": "count",
     "led_bulb": "count",
@@ -129,7 +132,9 @@ def test_pack_identity_and_edition(epa: em.Engine) -> None:
         assert text in pack.description
 
 
-def test_the_twenty_kinds_with_their_display_units(epa: em.Engine) -> None:
+def test_the_twenty_equivalents_and_the_gas_volume_input_with_their_display_units(
+    epa: em.Engine,
+) -> None:
     assert {k: v.unit for k, v in epa.kinds.items()} == DISPLAY_UNITS
 
 
@@ -298,6 +303,13 @@ def test_natural_gas_units(epa: em.Engine) -> None:
     # pint's therm is EPA's therm, exactly 0.1 mmBtu
     assert epa.convert("1 MMBtu", "natural_gas").magnitude == pytest.approx(10.0)
     assert epa.convert("1 therm", "co2e").source_kind == "natural_gas"
+    # gas billed by volume: 1 Mcf = 1,000 cubic feet; x 10.38 therm/Mcf (EPA)
+    assert epa.convert("1 Mcf", "natural_gas").magnitude == pytest.approx(10.38)
+    assert epa.convert("28.316846592 m**3", "natural_gas", of="natural_gas_volume").magnitude == (
+        pytest.approx(10.38)
+    )  # 1,000 ft3 = 28.316846592 m3 exactly
+    assert epa.convert("1 Mcf", "co2e").source_kind == "natural_gas_volume"
+    assert "natural_gas_volume" not in [e.kind for e in epa.feel_good("12400 kWh", top=30)]
 
 
 def test_dry_gallons_per_cubic_yard_agrees_with_pint(epa: em.Engine) -> None:
