@@ -289,7 +289,48 @@ def test_from_usage_with_a_tenants_numbers_and_a_total(prod: em.Engine) -> None:
     assert rate.run()[3].equivalents()[1].text == "net present value $1.05 million"
     wide = Scenario.from_usage(prod, "12000 transaction/month", costs=(0, 0, 0, 0))
     # 345,960 x 0.8 = 276,768; x 3.31 = 916,102; / 1.331 = 688,281 -> 2 significant figures.
-    assert wide.run()[3].equivalents()[1].text == "net present value $690,000"
+    # Its range: minutes 1-10 (central 3) and $45.65-48.05 an hour (central 48.05), so
+    # x (1/3)(45.65/48.05) = 0.31668 -> 217,966 and x 10/3 -> 2,294,270.
+    text = "net present value $690,000 (range $220,000\u2013$2.3 million)"
+    assert wide.run()[3].equivalents()[1].text == text
+
+
+def test_an_outcome_carries_the_benefits_range(prod: em.Engine) -> None:
+    # 12,000 transactions a month x 12 x 3 min = 7,200 h a year x $48.05 = $345,960 a year;
+    # x (1 - 0.2 benefit risk) = 276,768 a year at full adoption, against $400,000 up front.
+    scenario = Scenario.from_usage(
+        prod, "12000 transaction/month", costs=(400_000, 0, 0, 0), adoption=1.0
+    )
+    (outcome,) = scenario.run()
+    annuity = 1 / 1.1 + 1 / 1.21 + 1 / 1.331
+    low, high = (1 / 3) * (45.65 / 48.05), 10 / 3  # the benefit's range as ratios (see above)
+    assert outcome.npv == pytest.approx(276_768 * annuity - 400_000)
+    assert outcome.npv_low == pytest.approx(276_768 * low * annuity - 400_000)
+    assert outcome.npv_high == pytest.approx(276_768 * high * annuity - 400_000)
+    assert outcome.roi_low == pytest.approx(outcome.npv_low / 400_000)
+    assert outcome.roi_high == pytest.approx(outcome.npv_high / 400_000)
+    # central: -400,000 then -123,232 after year 1, +153,536 after year 2:
+    # 12 x (1 + 123,232 / 276,768) = 17.343 months
+    assert outcome.payback_months == pytest.approx(12 * (1 + 123_232 / 276_768))
+    # high: 922,560 a year pays 400,000 back after 12 x 400,000 / 922,560 = 5.203 months
+    assert outcome.payback_low == pytest.approx(12 * 400_000 / (276_768 * high))
+    # low: 87,647 a year never pays 400,000 back within 3 years
+    assert outcome.payback_high is None
+    payback, roi, npv = (e.text for e in outcome.equivalents())
+    assert payback == "payback in 18 months (range 6 months to none within 3 years)"
+    # ROI 288,281 / 400,000 = 72 %; from -182,034 / 400,000 = -46 % to 1,894,270 / 400,000 = 470 %
+    assert roi == "ROI 72 % (range -46\u2013470 %)"
+    assert npv == "net present value $290,000 (range -$180,000\u2013$1.9 million)"
+    data = outcome.to_dict()
+    assert data["npv_low"] == pytest.approx(outcome.npv_low)
+    assert data["payback_high"] is None
+
+
+def test_a_plain_number_benefit_has_no_range() -> None:
+    (outcome,) = Scenario(100_000, costs=(50_000, 10_000, 10_000, 10_000), adoption=0.5).run()
+    assert (outcome.npv_low, outcome.npv_high) == (outcome.npv, outcome.npv)
+    assert outcome.payback_low == outcome.payback_high == outcome.payback_months
+    assert all(e.range_text == "" for e in outcome.equivalents())
 
 
 def test_benefit_as_text_pair_quantity_or_result_is_converted_to_a_year() -> None:

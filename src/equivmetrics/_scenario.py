@@ -56,7 +56,7 @@ import attrs
 from ._equivalent import Equivalent, Equivalents
 from ._errors import InputError
 from ._model import Source
-from ._present import Formatter, default_sig, round_sig
+from ._present import SHOW_RANGE, Formatter, default_sig, round_sig
 from ._result import Result, Step, _json_float, _source_dict
 from ._scenario_inputs import (
     _ADOPTION,
@@ -293,14 +293,45 @@ class Scenario:
         return tuple(self.at(level) for level in self.adoption)
 
     def at(self, adoption: float) -> Outcome:
-        """The outcome at one adoption level (a share from 0 to 1), listed or not."""
+        """The outcome at one adoption level (a share from 0 to 1), listed or not.
+
+        Besides the central figures, the outcome holds their ranges: the same model run with
+        the benefit at the low and at the high end of its range (a benefit given as a plain
+        number has none, and each range is then the central figure).
+        """
         level = _share("adoption", adoption, _ADOPTION)
+        rows, pv_benefits, pv_costs = self._flows(level, self.annual_benefit)
+        npv, roi, payback = _figures(rows, pv_benefits, pv_costs)
+        low_benefit, high_benefit = self._benefit_bounds()
+        npv_low, roi_low, payback_high = _figures(*self._flows(level, low_benefit))
+        npv_high, roi_high, payback_low = _figures(*self._flows(level, high_benefit))
+        return Outcome(
+            adoption=level,
+            rows=rows,
+            pv_benefits=pv_benefits,
+            pv_costs=pv_costs,
+            npv=npv,
+            roi=roi,
+            payback_months=payback,
+            npv_low=npv_low,
+            npv_high=npv_high,
+            roi_low=roi_low,
+            roi_high=roi_high,
+            payback_low=payback_low,
+            payback_high=payback_high,
+            scenario=self,
+        )
+
+    def _flows(
+        self, level: float, annual_benefit: float
+    ) -> tuple[tuple[YearRow, ...], float, float]:
+        """The cash-flow rows for one adoption level and yearly benefit, and the PV sums."""
         scale = self.recapture_share * (1.0 - self.benefit_risk)
         rows: list[YearRow] = []
         cumulative = 0.0
         for year in range(self.years + 1):
             share = 0.0 if year == 0 else level * self.ramp[year - 1]
-            benefit = self.annual_benefit * share * scale
+            benefit = annual_benefit * share * scale
             cost = self.costs[year] * (1.0 + self.cost_risk)
             net = benefit - cost
             factor = 1.0 / (1.0 + self.discount_rate) ** year
@@ -320,16 +351,17 @@ class Scenario:
             )
         pv_benefits = math.fsum(row.pv_benefit for row in rows)
         pv_costs = math.fsum(row.pv_cost for row in rows)
-        npv = pv_benefits - pv_costs
-        return Outcome(
-            adoption=level,
-            rows=tuple(rows),
-            pv_benefits=pv_benefits,
-            pv_costs=pv_costs,
-            npv=npv,
-            roi=npv / pv_costs if pv_costs > 0 else None,
-            payback_months=_payback(rows),
-            scenario=self,
+        return tuple(rows), pv_benefits, pv_costs
+
+    def _benefit_bounds(self) -> tuple[float, float]:
+        """The yearly benefit at the low and high ends of its Result's range."""
+        result = self.benefit_result
+        central = float(result.magnitude) if result is not None else 0.0
+        if result is None or not central:
+            return self.annual_benefit, self.annual_benefit
+        return (
+            self.annual_benefit * float(result.low) / central,
+            self.annual_benefit * float(result.high) / central,
         )
 
     # -- presentation ----------------------------------------------------------------------
@@ -378,7 +410,10 @@ class Outcome:
     """A scenario at one adoption level: the cash-flow table, NPV, ROI and payback.
 
     ``roi`` is a fraction (2.45 for 245 %), ``None`` when PV costs are 0; ``payback_months`` is
-    ``None`` when the investment is not paid back within the horizon.
+    ``None`` when the investment is not paid back within the horizon. ``npv_low`` and
+    ``npv_high``, ``roi_low`` and ``roi_high`` bound NPV and ROI over the benefit's range;
+    ``payback_low`` is the payback at the high end of the benefit (the soonest) and
+    ``payback_high`` at its low end (``None`` if never within the horizon).
     """
 
     adoption: float
@@ -388,6 +423,12 @@ class Outcome:
     npv: float
     roi: float | None
     payback_months: float | None
+    npv_low: float
+    npv_high: float
+    roi_low: float | None
+    roi_high: float | None
+    payback_low: float | None
+    payback_high: float | None
     scenario: Scenario = attrs.field(repr=False, eq=False)
 
     @property
@@ -413,11 +454,30 @@ class Outcome:
             percent = self.roi * 100.0
             value = formatter.number(percent, digits)
             text = f"ROI {value} %"
-            items.append(self._equivalent("roi", percent, "percent", text, value, formatter))
+            low, high = _percent(self.roi_low), _percent(self.roi_high)
+            shown = ""
+            if _wide(percent, low, high):
+                shown = f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)} %"
+            items.append(
+                self._equivalent(
+                    "roi", percent, "percent", text, value, formatter, low, high, shown
+                )
+            )
         money = money_text(self.npv, self.currency, formatter, digits)
         text = f"net present value {money}"
-        items.append(self._equivalent("npv", self.npv, self.currency, text, money, formatter))
+        shown = ""
+        if _wide(self.npv, self.npv_low, self.npv_high):
+            ends = (money_text(x, self.currency, formatter, digits) for x in self._npv_range())
+            shown = "\u2013".join(ends)
+        items.append(
+            self._equivalent(
+                "npv", self.npv, self.currency, text, money, formatter, *self._npv_range(), shown
+            )
+        )
         return Equivalents(items)
+
+    def _npv_range(self) -> tuple[float, float]:
+        return self.npv_low, self.npv_high
 
     def _payback(self, formatter: Formatter) -> Equivalent:
         months = self.payback_months
@@ -428,11 +488,21 @@ class Outcome:
         if months == 0:
             text = "payback immediately"
             return self._equivalent("payback", 0.0, "month", text, "immediately", formatter)
-        # Rounded up, at least 1; 20.000000000000004 months (float noise) is 20, not 21.
-        whole = max(1, math.ceil(round(months, 9)))
+        whole = _whole_months(months)
         shown = formatter.number(whole, len(str(whole)))
         text = f"payback in {shown} month{'s' if whole != 1 else ''}"
-        return self._equivalent("payback", months, "month", text, shown, formatter)
+        soonest = self.payback_low if self.payback_low is not None else months
+        latest = self.payback_high if self.payback_high is not None else math.inf
+        span = ""
+        if latest == math.inf:
+            years = self.scenario.years
+            first = _whole_months(soonest)
+            span = f"{first} month{'s' if first != 1 else ''} to none within {years} years"
+        elif _wide(months, soonest, latest):
+            span = f"{_whole_months(soonest)}\u2013{_whole_months(latest)} months"
+        return self._equivalent(
+            "payback", months, "month", text, shown, formatter, soonest, latest, span
+        )
 
     def _equivalent(
         self,
@@ -442,6 +512,9 @@ class Outcome:
         text: str,
         value_text: str,
         formatter: Formatter,
+        low: float | None = None,
+        high: float | None = None,
+        range_text: str = "",
     ) -> Equivalent:
         label, icon = _PRESENTATION[kind]
         return Equivalent(
@@ -449,11 +522,11 @@ class Outcome:
             role="feel_good",
             magnitude=magnitude,
             unit=unit,
-            low=magnitude,
-            high=magnitude,
-            text=text,
+            low=magnitude if low is None else low,
+            high=magnitude if high is None else high,
+            text=f"{text} (range {range_text})" if range_text else text,
             value_text=value_text,
-            range_text="",
+            range_text=range_text,
             label=label,
             icon=icon,
             family=kind,
@@ -475,6 +548,12 @@ class Outcome:
             "payback_months": None
             if self.payback_months is None
             else _json_float(self.payback_months),
+            "npv_low": _json_float(self.npv_low),
+            "npv_high": _json_float(self.npv_high),
+            "roi_low": None if self.roi_low is None else _json_float(self.roi_low),
+            "roi_high": None if self.roi_high is None else _json_float(self.roi_high),
+            "payback_low": None if self.payback_low is None else _json_float(self.payback_low),
+            "payback_high": None if self.payback_high is None else _json_float(self.payback_high),
             "rows": [row.to_dict() for row in self.rows],
             "headlines": [e.text for e in self.equivalents()],
         }
@@ -498,7 +577,29 @@ def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> s
     return ("-" if rounded < 0 else "") + amount + words
 
 
-def _payback(rows: list[YearRow]) -> float | None:
+def _wide(value: float, low: float, high: float) -> bool:
+    """Whether a range is worth showing: its ends differ by more than SHOW_RANGE of the value."""
+    return bool(value) and math.isfinite(high - low) and (high - low) / abs(value) > SHOW_RANGE
+
+
+def _percent(fraction: float | None) -> float:
+    return math.nan if fraction is None else fraction * 100.0
+
+
+def _whole_months(months: float) -> int:
+    """Rounded up, at least 1; 20.000000000000004 months (float noise) is 20, not 21."""
+    return max(1, math.ceil(round(months, 9)))
+
+
+def _figures(
+    rows: tuple[YearRow, ...], pv_benefits: float, pv_costs: float
+) -> tuple[float, float | None, float | None]:
+    """NPV, ROI (None without costs) and payback months (None if never) of a cash flow."""
+    npv = pv_benefits - pv_costs
+    return npv, (npv / pv_costs if pv_costs > 0 else None), _payback(rows)
+
+
+def _payback(rows: tuple[YearRow, ...] | list[YearRow]) -> float | None:
     """Months from the end of the initial period until the cumulative net stays >= 0."""
     cumulative = [row.cumulative_net for row in rows]
     if cumulative[-1] < 0:
