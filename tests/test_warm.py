@@ -94,6 +94,20 @@ def _set_factor(value: Any) -> Any:
     return change
 
 
+def _set_central(value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        for entry in data["entries"]:
+            entry["compiled"]["factor"] = value
+
+    return change
+
+
+def _swap_kind(data: dict[str, Any]) -> None:
+    """A record filed under another conversion's key."""
+    first, second = data["entries"][:2]
+    first["compiled"], second["compiled"] = second["compiled"], first["compiled"]
+
+
 def _drop_steps(data: dict[str, Any]) -> None:
     for entry in data["entries"]:
         del entry["compiled"]["steps"]
@@ -126,6 +140,11 @@ DAMAGE = {
     "string-number": _string_factor,
     "unknown-policy": _unknown_policy,
     "extra-field": _extra_field,
+    "negative-central": _set_central(-1.0),
+    "central-outside-range": _set_central(5.0),
+    "integer-factor": _set_central(10**400),
+    "another-conversion": _swap_kind,
+    "nested-deeply": lambda data: "[" * 200_000,
 }
 
 
@@ -256,3 +275,41 @@ def test_a_file_that_cannot_be_written_is_logged_not_printed(
         _warm._write(blocker / "warm.json", compiled)  # its folder is a file: cannot be made
     assert "not written" in caplog.text
     assert capsys.readouterr() == ("", "")
+
+
+USER_PACK = """\
+equivmetrics: 1
+name: blips
+edition: "1"
+license: MIT
+units:
+  blip: {{definition: "{n} kWh"}}
+"""
+
+
+def test_conversions_reading_a_user_packs_units_are_not_saved(folder: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys, json, equivmetrics as em\n"
+        "em.load(sys.argv[1])\n"
+        "r = em.convert('1 kblip', 'co2e', of='electricity_avoided')\n"
+        "em.convert('12400 kWh', 'co2e')\n"
+        "print(json.dumps({'fte': r.to_dict(), 'pint': True}))\n"
+    )
+    for n in (2, 3):
+        pack = tmp_path / f"blip{n}.yaml"
+        pack.write_text(USER_PACK.format(n=n), encoding="utf-8")
+        environment = {**os.environ, "EQUIVMETRICS_CACHE_DIR": str(folder)}
+        environment.pop("EQUIVMETRICS_CACHE", None)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(pack)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        # 1 kblip = n MWh; x 1,562.4 lb/MWh x 0.45359237 kg/lb / 1,000 kg/t
+        magnitude = json.loads(done.stdout)["fte"]["magnitude"]
+        assert magnitude == pytest.approx(n * 1562.4 * 0.45359237e-3)
+    (file,) = _files(folder)
+    keys = [entry["key"][0] for entry in json.loads(file.read_text(encoding="utf-8"))["entries"]]
+    assert keys == ["kWh"]  # the bundled conversion is kept, the blip one never

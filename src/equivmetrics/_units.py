@@ -453,6 +453,30 @@ def forget_units(names: Iterable[str]) -> None:
             _unit_names.cache_clear()
 
 
+def pack_units() -> frozenset[str]:
+    """Every unit name (and alias) packs have added to the library's registry."""
+    with _lock:
+        names = set(_defined_by_packs)
+        for _definition, aliases in _defined_by_packs.values():
+            names.update(aliases)
+    return frozenset(names)
+
+
+def unit_roots(text: str) -> frozenset[str]:
+    """The unit names ``text`` is made of, prefixes taken off (``"kblip/month"``: blip, month).
+
+    A leading number (``per="28 day"``) is ignored.
+    """
+    reg = get_registry()
+    unit = parse_unit(re.sub(r"^\s*[-+]?[\d.]+(?:[eE][-+]?\d+)?\s*", "", text) or "dimensionless")
+    names: set[str] = set()
+    for name in unit._units:
+        names.add(name)
+        for _prefix, base, _suffix in reg.parse_unit_name(name):
+            names.add(base)
+    return frozenset(names)
+
+
 def _rebuild_cache(reg: Registry) -> None:
     """pint's ``_build_cache``, again if another thread grew the unit table meanwhile.
 

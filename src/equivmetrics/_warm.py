@@ -132,7 +132,7 @@ def _read(path: Path) -> dict[_Key, Compiled]:
         if not isinstance(entries, list):
             return {}
         return dict(_entry(item) for item in entries[-MAX_ENTRIES:])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except Exception:  # a damaged file (even one nested to RecursionError) is no file
         return {}
 
 
@@ -140,6 +140,7 @@ def _watch(engine: Engine, path: Path) -> None:
     with _lock:
         if not _watched:
             atexit.register(save_all)
+        _watched[:] = [(ref, p) for ref, p in _watched if ref() is not None]
         _watched.append((weakref.ref(engine), path))
 
 
@@ -152,7 +153,39 @@ def save_all() -> None:
         if engine is not None:
             new = engine._compiled_since_start()
             if new:
-                _write(path, new)
+                foreign = _foreign_units(engine)
+                kept = {k: c for k, c in new.items() if not _uses(k, foreign)}
+                if kept:
+                    _write(path, kept)
+
+
+def _foreign_units(engine: Engine) -> frozenset[str]:
+    """Units in the shared registry that packs outside ``engine``'s own added (user packs).
+
+    A conversion that reads one of them depends on files the warm-start identity does not
+    cover, so it is never saved.
+    """
+    from ._units import pack_units
+
+    own: set[str] = set()
+    for pack in engine.catalog.packs:
+        for unit in pack.units:
+            own.add(unit.name)
+            own.update(unit.aliases)
+    return frozenset(name for name in pack_units() if name not in own)
+
+
+def _uses(key: _Key, foreign: frozenset[str]) -> bool:
+    """Whether the unit texts of a conversion (input, ``unit=``, ``per=``) name a foreign unit."""
+    if not foreign:
+        return False
+    from ._units import unit_roots
+
+    texts = [key[0], key[3], key[4]]
+    try:
+        return any(unit_roots(text) & foreign for text in texts if text)
+    except Exception:  # unreadable now: do not keep it
+        return True
 
 
 def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
@@ -198,10 +231,15 @@ def _entry(item: Any) -> tuple[_Key, Compiled]:
     data = dict(item["compiled"])
     data["steps"] = tuple(_step(step) for step in data["steps"])
     compiled = _typed(Compiled, data)
-    if not all(0.0 < f < math.inf for f in (compiled.factor_low, compiled.factor_high)):
+    if not 0.0 < compiled.factor_low <= compiled.factor <= compiled.factor_high < math.inf:
         raise ValueError("bad factor")
     if compiled.negative not in ("allow", "nan", "refuse"):
         raise ValueError("bad policy")
+    shown = key[0] if key[4] is None else f"{key[0]} per {key[4].strip()}"
+    if compiled.kind != key[1] or compiled.input_unit != shown:
+        raise ValueError("the record is not the key's conversion")
+    if key[2] is not None and compiled.source_kind != key[2]:
+        raise ValueError("the record is not the key's conversion")
     return key, compiled
 
 
@@ -221,7 +259,8 @@ def _parameter(raw: Any) -> ParameterUse:
     return use
 
 
-_SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "bool": bool, "float": (int, float)}
+#: JSON writes every float with a point or an exponent, so a float field reads back as a float.
+_SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float}
 
 
 def _typed(cls: Any, data: dict[str, Any]) -> Any:
@@ -233,7 +272,7 @@ def _typed(cls: Any, data: dict[str, Any]) -> Any:
         want = _SCALARS.get(str(field.type))
         value = data[field.name]
         if want is not None:
-            if not isinstance(value, want) or (want is not bool and isinstance(value, bool)):
+            if type(value) is not want:
                 raise TypeError(f"{cls.__name__}.{field.name}")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValueError(f"{cls.__name__}.{field.name}")
