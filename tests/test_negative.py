@@ -161,3 +161,27 @@ def test_nan_policy_is_nan_exactly_where_negative(values: list[float]) -> None:
     for x, y in zip(values, out, strict=True):  # the scalar path agrees element by element
         s = screen(x, "nan", "k", "u")
         assert (math.isnan(s) and math.isnan(y)) or s == y
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "Int64"])
+def test_nullable_pandas_columns_with_missing_values_are_screened(dtype: str) -> None:
+    series = pd.Series([1, -5, None], dtype=dtype)
+    with pytest.raises(em.NegativeValueError) as caught:
+        em.convert((series, "kWh"), "co2e")
+    assert (caught.value.count, caught.value.first) == (1, 1)
+    out = em.convert((series, "kWh"), "co2e", negative="nan").magnitude
+    # 1 kWh x 1,562.4 lb/MWh = 7.0869e-4 t; the negative and the missing value are NaN
+    assert out.iloc[0] == pytest.approx(1562.4 * 0.45359237e-6)
+    assert math.isnan(out.iloc[1])
+    assert pd.isna(out.iloc[2])
+
+
+def test_a_series_cumulative_adds_what_the_periods_show(tmp_path: Path) -> None:
+    engine = _engine(tmp_path, "nan", "allow", "allow")
+    # -1 widget reads as missing; 2 widget x 2 x 3 = 12 gizmo; the cumulative is unknown
+    result = engine.series({"2024-01": "2 widget", "2024-02": "-1 widget"}, "c")
+    assert result.periods[0].result.magnitude == 12.0
+    assert math.isnan(result.periods[1].result.magnitude)
+    assert math.isnan(result.cumulative.magnitude)
+    allowed = engine.series({"2024-01": "2 widget", "2024-02": "-1 widget"}, "c", negative="allow")
+    assert allowed.cumulative.magnitude == 6.0  # (2 - 1) x 6

@@ -197,6 +197,10 @@ class Engine:
         except (ExprError, UnitError, InputError) as exc:
             message = exc.message if isinstance(exc, ExprError) else str(exc)
             raise ParameterError(f"parameter {name!r}: {message}", name=name) from None
+        except OverflowError:
+            raise ParameterError(
+                f"parameter {name!r}: the value is too large for a 64-bit float", name=name
+            ) from None
         expected = parameters[name].value.unit
         if result.unit.dimensionality != expected.dimensionality:
             result = _per_one(result, expected) or result
@@ -264,15 +268,16 @@ class Engine:
         *,
         of: str | None = None,
         unit: str | None = None,
+        negative: str | None = None,
     ) -> Series:
         """Per-period and cumulative results of a total per calendar period.
 
         See :mod:`equivmetrics._series`: months have their true lengths, capacities (FTE)
-        accumulate to FTE-years.
+        accumulate to FTE-years; ``negative`` overrides the negative-value policy.
         """
         from ._series import series
 
-        return series(self, values, to, of=of, unit=unit)
+        return series(self, values, to, of=of, unit=unit, negative=negative)
 
     def feel_good(
         self,

@@ -78,24 +78,20 @@ def screen(
 def _screen_many(magnitude: Any, policy: str, kind: str, unit: str, where: str, labels: Any) -> Any:
     import numpy as np
 
-    values = np.asarray(magnitude)
-    usual = values.dtype.kind in "iuf" and values.size
-    if usual and not np.fmin.reduce(values, axis=None) < 0:  # one pass, NaN ignored
+    values = _floats(magnitude)
+    if values is None:  # not numbers: the multiplication will say so
         return magnitude
-    try:
-        with np.errstate(invalid="ignore"):
-            negative = np.asarray(magnitude < 0)
-    except TypeError:  # not comparable with a number: the multiplication will say so
+    if not values.size or not np.fmin.reduce(values, axis=None) < 0:  # one pass, NaN ignored
         return magnitude
-    if negative.dtype != np.bool_ or not negative.any():
-        return magnitude
+    with np.errstate(invalid="ignore"):
+        negative = values < 0
     if policy == "nan":
         if hasattr(magnitude, "mask"):  # a pandas Series: keep its index and name
             return magnitude.astype("float64").mask(negative)
         return np.where(negative, np.nan, magnitude)
     count = int(negative.sum())
     first = int(np.flatnonzero(negative.ravel())[0])
-    value = np.asarray(magnitude).ravel()[first]
+    value = values.ravel()[first]
     if labels is not None:
         label = labels[first]
         at = f"row label {getattr(label, 'item', lambda: label)()!r}"  # numpy scalars: plain
@@ -110,3 +106,21 @@ def _screen_many(magnitude: Any, policy: str, kind: str, unit: str, where: str, 
         count=count,
         first=first,
     )
+
+
+def _floats(magnitude: Any) -> Any:
+    """``magnitude`` as a float64 array (pandas' missing values as NaN), or None if not numbers.
+
+    pandas' nullable columns (``Float64``, ``Int64`` with ``<NA>``) would otherwise become
+    object arrays whose comparisons are not booleans.
+    """
+    import numpy as np
+
+    try:
+        if hasattr(magnitude, "to_numpy") and not isinstance(magnitude, np.ndarray):
+            values = magnitude.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = np.asarray(magnitude, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return values

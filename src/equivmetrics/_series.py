@@ -121,11 +121,14 @@ def series(
     *,
     of: str | None = None,
     unit: str | None = None,
+    negative: str | None = None,
 ) -> Series:
     """Convert a total per period into per-period and cumulative results (see module doc).
 
     ``values`` maps periods to totals (numbers in ``unit``, or text such as ``"12000
-    transaction"``). Periods may not overlap; they are reported in calendar order.
+    transaction"``). Periods may not overlap; they are reported in calendar order. Negative
+    totals follow the kinds' policy (or ``negative``); the cumulative adds the totals as the
+    periods read them, so a period read as missing (NaN) makes the cumulative NaN.
     """
     try:
         items = [
@@ -158,22 +161,35 @@ def series(
                 value=text,
             )
         unit_text = text
-        total += magnitude
         try:
-            result = engine.convert((magnitude, text), to, of=of)
+            result = engine.convert((magnitude, text), to, of=of, negative=negative)
         except PeriodError:  # a capacity: the period's true length decides
-            result = engine.convert((magnitude, text), to, of=of, per=f"{(end - start).days} day")
+            days = f"{(end - start).days} day"
+            result = engine.convert((magnitude, text), to, of=of, per=days, negative=negative)
+        total += float(result.input_magnitude)  # as the period read it (NaN under "nan")
         results.append(Period(label, start, end, result))
     assert unit_text is not None
     try:
-        cumulative = engine.convert((total, unit_text), to, of=of)
+        cumulative = engine.convert((total, unit_text), to, of=of, negative=negative)
     except PeriodError:
         kind_unit = engine.kinds[to].unit
-        cumulative = engine.convert((total, unit_text), to, of=of, unit=f"{kind_unit}*year")
+        cumulative = engine.convert(
+            (total, unit_text), to, of=of, unit=f"{kind_unit}*year", negative=negative
+        )
     return Series(kind=to, periods=tuple(results), cumulative=cumulative)
 
 
 def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
+    try:
+        return _read_quantity(value, unit)
+    except OverflowError:
+        raise InputError(
+            "a total of a series is too large for a 64-bit float (at most about 1.8e308)",
+            value=value,
+        ) from None
+
+
+def _read_quantity(value: Any, unit: str | None) -> tuple[float, str]:
     from ._engine import _split
 
     if isinstance(value, int | float) and not isinstance(value, bool):
