@@ -370,3 +370,27 @@ def test_a_bad_limit_is_a_usage_error(limit: str, needle: str) -> None:
     done = run("packs", "--limit", limit)
     assert done.returncode == 2
     assert needle in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "named"),
+    [
+        ("convert", ("--negative", "nan", "--unit", "kg"), "drop --unit, --negative"),
+        ("convert", ("--per", "month"), "drop --per"),
+        ("feel-good", ("--top", "2", "--locale", "pl"), "drop --top, --locale"),
+        ("action", ("--only", "walking"), "drop --only"),
+    ],
+)
+def test_a_stream_refuses_options_meant_for_one_quantity(
+    command: str, options: tuple[str, ...], named: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "equivmetrics", command, "--json", "-", *options],
+        input='{"quantity": "5 kWh", "to": "co2e"}\n',
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert named in done.stderr
+    assert done.stdout == ""

@@ -263,6 +263,18 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
             )
         if getattr(args, "to", None) is not None:
             here.error(f"with '-' each request names its target; drop {args.to!r}")
+        per_request = [
+            f"--{name}"
+            for name in ("of", "unit", "per", "negative", "only", "top", "sig")
+            if getattr(args, name, None) is not None
+        ]
+        if getattr(args, "locale", "en") != "en":
+            per_request.append("--locale")
+        if per_request:
+            here.error(
+                f"with '-' each request carries its own options; drop {', '.join(per_request)} "
+                "and put them in the requests (only --pack, --param and --limit apply to all)"
+            )
         return Bridge(_engine(args, here), args.command).serve(sys.stdin.buffer, sys.stdout)
     if args.command in ("convert", "explain"):
         missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
