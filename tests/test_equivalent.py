@@ -216,7 +216,7 @@ def test_bad_arguments_are_clear_errors(forest: em.Engine) -> None:
         forest.feel_good("100 kg", only=["plantd"])
     with pytest.raises(em.InputError, match="top= must be a whole number"):
         forest.feel_good("100 kg", top=0)
-    with pytest.raises(em.InputError, match="sig= must be between 1 and 6"):
+    with pytest.raises(em.InputError, match="sig= must be a whole number from 1 to 6"):
         forest.feel_good("100 kg", sig=9)
     pytest.importorskip("babel")
     with pytest.raises(em.EquivMetricsError, match="unknown locale"):
@@ -274,3 +274,14 @@ def test_money_ranges_carry_the_sign() -> None:
     low, high = money.range_text.split("\u2013")
     assert low.startswith("$")
     assert high.startswith("$")
+
+
+def test_a_kind_whose_figure_overflows_is_left_out_unless_asked_for() -> None:
+    # 1e308 kWh is finite, but as miles driven it is beyond the largest float
+    offered = em.feel_good("1e308 kWh", top=30)
+    assert "vehicle_miles" not in [e.kind for e in offered]
+    assert offered  # the other kinds are still offered
+    with pytest.raises(em.InputError, match="the result is inf"):
+        em.feel_good("1e308 kWh", only=["vehicle_miles"])
+    with pytest.raises(em.InputError, match="sig= must be a whole number from 1 to 6, got '2'"):
+        em.feel_good("5 kWh", sig="2")  # type: ignore[arg-type]

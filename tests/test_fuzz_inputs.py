@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import fractions
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -132,10 +133,11 @@ def test_equivalents_of_non_finite_values_are_refused(x: object, offer: str) -> 
     assert "finite number" in message
 
 
-def test_equivalents_of_a_value_that_overflows_are_refused() -> None:
-    # 1e308 kWh is finite, but its gasoline, vehicle miles, ... are not
+def test_equivalents_of_a_value_that_overflows_are_refused_when_asked_for() -> None:
+    # 1e308 kWh is finite, but its vehicle miles, trees, ... are not: asked for by name they
+    # are refused; offered by relatability they are left out (tests/test_equivalent.py)
     with pytest.raises(em.InputError, match=r"the result is inf"):
-        em.feel_good((1e308, "kWh"))
+        em.feel_good((1e308, "kWh"), only=["vehicle_miles"])
 
 
 # -- text: a number, then a unit, and nothing else ------------------------------------------------
@@ -371,3 +373,36 @@ def test_reward_totals(value: object, fragment: str) -> None:
     with pytest.raises(em.InputError) as info:
         rule.apply(value)
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "needle"),
+    [
+        (lambda: em.load().with_params(body_mass=(10**400, "kg")), em.ParameterError, "too large"),
+        (
+            lambda: em.load().series({"2024-01": 10**400}, "co2e", unit="kWh"),
+            em.InputError,
+            "too large",
+        ),
+        (lambda: em.load().compile("kWh", "co2e").apply("x"), em.InputError, "cannot convert str"),
+        (
+            lambda: em.load().compile("kWh", "co2e").apply(None),
+            em.InputError,
+            "cannot convert NoneType",
+        ),
+        (lambda: em.load(plugins=5), em.InputError, "plugins= takes True, False"),
+        (lambda: em.load(plugins=[None, "a"]), em.InputError, "plugins= takes True, False"),
+        (lambda: em.load(plugins=[["x"]]), em.InputError, "plugins= takes True, False"),
+        (
+            lambda: em.validate(__file__, limits=5),
+            em.InputError,
+            "limits= takes an equivmetrics.Limits",
+        ),
+    ],
+    ids=["huge-override", "huge-total", "text", "none", "int", "none-name", "nested", "limits"],
+)
+def test_odd_arguments_found_in_review(
+    call: Callable[[], object], error: type[Exception], needle: str
+) -> None:
+    with pytest.raises(error, match=needle):
+        call()

@@ -365,10 +365,13 @@ def test_redefining_a_unit_of_a_bundled_pack(site: Path) -> None:
     (problem,) = error.problems
     bundled_line = line_of(CONVERSIONS / "productivity.yaml", "  invoice:")
     assert problem.location == em.Location(str(path), line_of(path, "  invoice:"), 3)
-    assert (
-        f"(defined by pack 'productivity' at {bundled('productivity')}:{bundled_line}:3)"
-        in problem.message
-    )
+    # the place the process first read the pack from: the bundled copy, or the repository's
+    # conversions/ folder it links to when a test loaded that file first
+    owners = {str(bundled("productivity")), str(CONVERSIONS / "productivity.yaml")}
+    assert any(
+        f"(defined by pack 'productivity' at {owner}:{bundled_line}:3)" in problem.message
+        for owner in owners
+    ), problem.message
 
 
 def test_redefining_a_bundled_kind(site: Path) -> None:

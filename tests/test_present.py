@@ -171,3 +171,14 @@ def test_a_huge_equivalent_is_readable() -> None:
     (first,) = em.feel_good("1e300 kWh", top=1)
     assert len(first.text) < 120
     assert "\u00d7 10" in first.text
+
+
+def test_the_smallest_floats_are_written_with_a_power_of_ten() -> None:
+    assert Formatter().number(5e-324, 2) == "4.9 \u00d7 10\u207b\u00b3\u00b2\u2074"
+    # rounding the largest float up to 2 figures would overflow: it is shown unrounded
+    assert Formatter().number(1.7976931348623157e308, 2) == "1.8 \u00d7 10\u00b3\u2070\u2078"
+
+
+def test_a_locale_must_be_text() -> None:
+    with pytest.raises(em.EquivMetricsError, match="locale must be text such as 'en'"):
+        em.feel_good("5 kWh", locale=5)  # type: ignore[arg-type]

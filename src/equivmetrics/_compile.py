@@ -81,8 +81,16 @@ class Compiled:
         policy = self.negative if negative is None else check_policy(negative)
         if policy != "allow":
             magnitude = screen(magnitude, policy, self.negative_kind, self.input_unit)
+        try:
+            output = magnitude * self.factor
+        except TypeError:
+            raise InputError(
+                f"cannot convert {type(magnitude).__name__} {str(magnitude)[:40]!r}: a "
+                "magnitude is a number, a numpy array or a pandas Series of numbers",
+                value=magnitude,
+            ) from None
         return Result(
-            magnitude * self.factor,
+            output,
             self.unit,
             self.kind,
             self.source_kind,

@@ -124,8 +124,8 @@ def describe(
     formatter = Formatter(locale)
     value, low, high = float(result.magnitude), float(result.low), float(result.high)
     digits = sig if sig is not None else default_sig(value, low, high)
-    if not 1 <= digits <= 6:
-        raise InputError(f"sig= must be between 1 and 6, got {digits}", value=digits)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
+        raise InputError(f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits)
     presentation = kind.presentation
     rate_period = _period(result.unit, kind.unit)
     count_like = parse_unit(kind.unit).dimensionless
@@ -303,6 +303,8 @@ def offer(
         except PeriodError:
             continue  # a capacity that a total cannot fill without a period
         kind = kinds[name]
+        if _overflowed(result):
+            continue  # a finite input too large for this kind's unit: offer the others
         _finite(result)
         equivalent = describe(kind, result, role, locale=locale, sig=sig)
         distance = _distance(kind, result.magnitude)
@@ -315,6 +317,13 @@ def offer(
     outside = [item[3] for item in ranked if item[0] != 0]
     chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
     return Equivalents(chosen[:top] if top else chosen)
+
+
+def _overflowed(result: Result) -> bool:
+    """A finite scalar input whose result overflowed to an infinity."""
+    if not _is_scalar(result.magnitude):
+        return False
+    return math.isfinite(float(result.input_magnitude)) and math.isinf(float(result.magnitude))
 
 
 def _finite(result: Result) -> Result:

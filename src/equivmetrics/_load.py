@@ -98,6 +98,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_packs(files: Iterable[PackFile], limits: Limits | None = None) -> list[Pack]:
     """Read and validate every file; raise one :class:`PackError` listing all problems."""
+    if limits is not None and not isinstance(limits, Limits):
+        raise InputError(
+            f"limits= takes an equivmetrics.Limits, not {limits!r}; e.g. "
+            "em.Limits(max_bytes=10_000_000)",
+            value=limits,
+        )
     packs: list[Pack] = []
     problems: list[Problem] = []
     for file in files:
@@ -115,7 +121,19 @@ def read_packs(files: Iterable[PackFile], limits: Limits | None = None) -> list[
             )
             continue
         try:
-            text = file.read_text(encoding="utf-8")
+            with file.open("rb") as handle:  # bounded: the file may have grown since stat()
+                data = handle.read(limit + 1)
+            if len(data) > limit:
+                problems.append(
+                    Problem(
+                        Location(origin),
+                        "",
+                        f"file is over the limit of {limit} bytes",
+                        "split the pack, or raise Limits.max_bytes if you trust it",
+                    )
+                )
+                continue
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             problems.append(Problem(Location(origin), "", f"not UTF-8 text: {exc.reason}"))
             continue

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import Location, PackError, Problem
+from ._errors import InputError, Location, PackError, Problem
 from ._load import parse_pack
 from ._model import Pack
 from ._yaml import Limits
@@ -87,7 +87,16 @@ def select(wanted: PluginSelection, *, bundled: bool) -> tuple[str, ...] | None:
         return ()
     if isinstance(wanted, str):
         return (wanted,)
-    return tuple(sorted(set(wanted)))
+    try:
+        names = list(wanted)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(name, str) for name in names):
+        raise InputError(
+            f"plugins= takes True, False, a plugin name or a list of names, not {wanted!r}",
+            value=wanted,
+        )
+    return tuple(sorted(set(names)))
 
 
 def read_plugins(

@@ -40,7 +40,10 @@ def round_sig(value: float, sig: int) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     digits = sig - 1 - math.floor(math.log10(abs(value)))
-    return round(value, digits)
+    try:
+        return round(value, digits)
+    except OverflowError:  # rounding up past the largest float (1.797e308 to 2 figures)
+        return value
 
 
 def default_sig(value: float, low: float, high: float) -> int:
@@ -83,7 +86,12 @@ _SUPERSCRIPT = str.maketrans(
 class Formatter:
     """Formats numbers, ranges and plural categories for one locale (``"en"`` by default)."""
 
-    locale: str = "en"
+    locale: str = attrs.field(default="en")
+
+    @locale.validator
+    def _check_locale(self, attribute: attrs.Attribute[str], value: object) -> None:
+        if not isinstance(value, str):
+            raise LocaleError(f"locale must be text such as 'en', 'pl' or 'de_CH', not {value!r}")
 
     @property
     def english(self) -> bool:
@@ -97,9 +105,9 @@ class Formatter:
         """
         rounded = round_sig(value, sig)
         if rounded and not SMALLEST <= abs(rounded) < LARGEST:
-            exponent = math.floor(math.log10(abs(rounded)))
-            mantissa = self.number(rounded / 10.0**exponent, sig)
-            return f"{mantissa} \u00d7 10{str(exponent).translate(_SUPERSCRIPT)}"
+            digits_text, _, exponent_text = f"{rounded:.{sig - 1}e}".partition("e")
+            mantissa = self.number(float(digits_text), sig)  # 10**-324 is 0.0: never divide
+            return f"{mantissa} \u00d7 10{str(int(exponent_text)).translate(_SUPERSCRIPT)}"
         digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
         if self.english:
             return f"{rounded:,.{digits}f}"
