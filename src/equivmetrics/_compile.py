@@ -42,7 +42,7 @@ from ._values import read_value
 if TYPE_CHECKING:
     from ._engine import Engine
 
-__all__ = ["Compiled"]
+__all__ = ["Compiled", "Key"]
 
 
 _TIME = None
@@ -103,7 +103,8 @@ class Compiled:
         )
 
 
-_Key = tuple[str, str, str | None, str | None, str | None]
+#: A conversion's cache key: (input unit, target kind, of, unit, per).
+Key = tuple[str, str, str | None, str | None, str | None]
 
 
 class _Compiler:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._catalog import Catalog, Edge, Kind
 from ._compile import Compiled, _check_options, _close, _Compiler, _per_one, _shown
+from ._compile import Key as _Key
 from ._equivalent import Equivalent, offer
 from ._errors import (
     InputError,
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine"]
 
-
-_Key = tuple[str, str, str | None, str | None, str | None]
 
 #: Compiled conversions kept per engine. Real workloads need a few dozen; the bound keeps a
 #: caller who sends endless distinct unit texts ("kWh*1", "kWh*1*1", ...) from growing memory.

@@ -45,6 +45,7 @@ from ._result import ParameterUse, Step
 if TYPE_CHECKING:
     from ._catalog import Catalog
     from ._compile import Compiled
+    from ._compile import Key as _Key
     from ._engine import Engine
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
@@ -52,7 +53,6 @@ __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 FORMAT = "equivmetrics.warm/1"
 MAX_ENTRIES = 1000
 MAX_BYTES = 8 * 1024 * 1024
-_Key = tuple[str, str, str | None, str | None, str | None]
 
 _lock = threading.Lock()
 _watched: list[tuple[weakref.ref[Engine], Path]] = []
