@@ -406,3 +406,16 @@ def test_odd_arguments_found_in_review(
 ) -> None:
     with pytest.raises(error, match=needle):
         call()
+
+
+def test_a_tenant_keeps_fewer_compiled_conversions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import equivmetrics._engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_TENANT_COMPILED", 3)
+    root = em.load(Path(__file__).parent / "packs" / "good" / "energy.yaml", bundled=False)
+    tenant = root.with_params(grid_intensity="0.5 kg/kWh")  # the path depends on it
+    for n in range(1, 11):
+        text = "kWh" + "*1" * n
+        # 1 kWh x 0.5 kg/kWh = 0.5 kg, past the bound as before it
+        assert tenant.convert((1.0, text), "co2e", of="electricity").magnitude == pytest.approx(0.5)
+    assert len(tenant._cache) == 3

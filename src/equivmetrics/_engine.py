@@ -44,6 +44,9 @@ __all__ = ["Engine"]
 #: Compiled conversions kept per engine. Real workloads need a few dozen; the bound keeps a
 #: caller who sends endless distinct unit texts ("kWh*1", "kWh*1*1", ...) from growing memory.
 MAX_COMPILED = 10_000
+#: The same for a tenant engine (``with_params``), of which a service may hold hundreds; its
+#: conversions that do not depend on its overrides are kept by the root engine instead.
+MAX_TENANT_COMPILED = 256
 
 
 class Engine:
@@ -335,7 +338,8 @@ class Engine:
         if compiled is not None:
             return compiled
         compiled = _Compiler(self, input_unit, to, of, unit, per).run()
-        if len(self._cache) < MAX_COMPILED:  # past it, distinct unit texts cost time, not memory
+        bound = MAX_COMPILED if self._root is None else MAX_TENANT_COMPILED
+        if len(self._cache) < bound:  # past it, distinct unit texts cost time, not memory
             self._cache[key] = compiled
         return compiled
 
