@@ -10,7 +10,7 @@ medians of repeated runs:
 * the baseline: ``csv.reader`` over the file, ``float(cell) * factor`` per row (bad cells left
   empty), ``csv.writer`` to an output file — the least a CSV-to-CSV conversion does in Python;
   it keeps no rejects file, checks nothing and writes in place;
-* :func:`equivmetrics._batch.run_batch` with one target and with two, which also keeps a rejects
+* :func:`equivmetrics._integrations.batch.run_batch` with one target and with two, which also keeps a rejects
   file, checks negatives and moves the output into place.
 
 The cases run round robin, and each ratio is the median of the per-round ratios to the
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import equivmetrics as em
-from equivmetrics._batch import run_batch
+from equivmetrics._integrations.batch import run_batch
 
 
 def make_input(path: Path, rows: int, bad: float) -> None:

@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics import _batch
-from equivmetrics._batch import UsageError, parse_targets, run_batch
-from equivmetrics._cli import main
+from equivmetrics._integrations import batch as _batch
+from equivmetrics._integrations.batch import UsageError, parse_targets, run_batch
+from equivmetrics._integrations.cli import main
 from strategies import SETTINGS
 
 #: AVERT 2019: 1,562.4 lb CO2 per MWh avoided; 0.45359237 kg per lb, 1,000 kg per t.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics._units import parse_unit
+from equivmetrics._core.units import parse_unit
 
 TESTS = Path(__file__).resolve().parent
 GOOD = TESTS / "packs" / "good"

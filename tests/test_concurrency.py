@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics import _units
+from equivmetrics._core import units as _units
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTIVITY = ROOT / "conversions" / "productivity.yaml"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import equivmetrics as em
 import equivmetrics.pandas
-from equivmetrics._frames import register_pandas
+from equivmetrics._integrations.frames import register_pandas
 from equivmetrics.polars import convert_polars, equiv_expr
 from strategies import SETTINGS, finite
 

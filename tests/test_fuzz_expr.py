@@ -17,7 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._expr import (
+from equivmetrics._core.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
     MAX_OPERATIONS,
@@ -27,7 +27,7 @@ from equivmetrics._expr import (
     evaluate,
     parse_expr,
 )
-from equivmetrics._values import read_value
+from equivmetrics._catalog.values import read_value
 from strategies import FUZZ
 
 ONE = em.get_registry().dimensionless

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._units import MAX_QUANTITY_TEXT, MAX_UNIT_POWER, MAX_UNIT_TEXT, parse_unit
+from equivmetrics._core.units import MAX_QUANTITY_TEXT, MAX_UNIT_POWER, MAX_UNIT_TEXT, parse_unit
 from strategies import FUZZ
 
 # -- magnitudes: IEEE doubles, NaN and infinity propagate -----------------------------------------
@@ -329,7 +329,7 @@ def test_only_takes_any_iterable_of_names() -> None:
 
 
 def test_compiled_conversions_per_engine_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import equivmetrics._engine as engine_module
+    import equivmetrics._engine.core as engine_module
 
     monkeypatch.setattr(engine_module, "MAX_COMPILED", 5)
     engine = em.load(Path(__file__).parent / "packs" / "good" / "energy.yaml", bundled=False)
@@ -409,7 +409,7 @@ def test_odd_arguments_found_in_review(
 
 
 def test_a_tenant_keeps_fewer_compiled_conversions(monkeypatch: pytest.MonkeyPatch) -> None:
-    import equivmetrics._engine as engine_module
+    import equivmetrics._engine.core as engine_module
 
     monkeypatch.setattr(engine_module, "MAX_TENANT_COMPILED", 3)
     root = em.load(Path(__file__).parent / "packs" / "good" / "energy.yaml", bundled=False)

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import equivmetrics as em
-from equivmetrics._html import _safe_url, _split
+from equivmetrics._present.html import _safe_url, _split
 from htmltree import Node, parse
 
 HOSTILE_PACK = """\

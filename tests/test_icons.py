@@ -8,7 +8,7 @@ from importlib.resources import files
 import pytest
 
 import equivmetrics as em
-from equivmetrics import _icons
+from equivmetrics._present import icons as _icons
 
 SVG = "{http://www.w3.org/2000/svg}"
 PACK_ICONS = [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics._load import parse_pack
+from equivmetrics._packs.load import parse_pack
 
 TESTS = Path(__file__).resolve().parent
 BAD = TESTS / "packs" / "bad"

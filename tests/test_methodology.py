@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import equivmetrics as em
-from equivmetrics._methodology import render_methodology
+from equivmetrics._present.methodology import render_methodology
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "methodology.md"

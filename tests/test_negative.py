@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._negative import POLICIES, screen, strictest
+from equivmetrics._core.negative import POLICIES, screen, strictest
 from strategies import SETTINGS, finite
 
 #: Three kinds in a chain a -> b -> c, one per policy, so every strictness order can be tried.

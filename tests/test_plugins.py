@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics import _units
+from equivmetrics._core import units as _units
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSIONS = ROOT / "conversions"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._present import (
+from equivmetrics._present.formatter import (
     Formatter,
     LocaleError,
     default_sig,
@@ -111,7 +111,7 @@ def test_unknown_locale_is_a_locale_error() -> None:
 def test_without_babel_only_english_works(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 
-    from equivmetrics import _present
+    from equivmetrics._present import formatter as _present
 
     _present._babel_locale.cache_clear()
     real_import = builtins.__import__

@@ -267,7 +267,7 @@ def test_compiled_conversion_runs_in_a_fresh_process_without_pint(
     path.write_bytes(pickle.dumps(compiled))
     script = (
         "import pickle, sys\n"
-        "import equivmetrics._units as units\n"
+        "import equivmetrics._core.units as units\n"
         "c = pickle.loads(open(sys.argv[1], 'rb').read())\n"
         "r = c.apply(12000.0)\n"
         "print(r.magnitude, r.unit, units._registry is None)\n"

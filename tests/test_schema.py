@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 import equivmetrics as em
-from equivmetrics._load import FIELDS
+from equivmetrics._packs import load as _load
+from equivmetrics._packs.load import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = sorted([*(ROOT / "conversions").glob("*.yaml"), *(ROOT / "docs").rglob("*.yaml")])
@@ -67,6 +68,6 @@ def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
     with pytest.raises(jsonschema.ValidationError, match="revesible"):
         jsonschema.validate(bad, schema)
     text = yaml.safe_dump(bad)
-    pack, problems = em._load.parse_pack(text, "bad.yaml")
+    pack, problems = _load.parse_pack(text, "bad.yaml")
     assert pack is None
     assert any("revesible" in p.field and "reversible" in p.hint for p in problems)

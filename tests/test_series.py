@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import equivmetrics as em
-from equivmetrics._series import parse_period
+from equivmetrics._features.series import parse_period
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics import _stream
-from equivmetrics._cli import main
-from equivmetrics._stream import Bridge, dumps
+from equivmetrics._integrations import stream as _stream
+from equivmetrics._integrations.cli import main
+from equivmetrics._integrations.stream import Bridge, dumps
 from strategies import SETTINGS
 
 #: lb -> t: 0.45359237 kg per lb (exact), 1,000 kg per t; AVERT 2019 1,562.4 lb CO2/MWh.

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics import _units
+from equivmetrics._core import units as _units
 from strategies import SETTINGS
 
 

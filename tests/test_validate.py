@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics._model import Pack
+from equivmetrics._packs.model import Pack
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PACK = ROOT / "docs" / "examples" / "support_desk.yaml"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import equivmetrics as em
-from equivmetrics import _warm
+from equivmetrics._engine import warm as _warm
 
 #: A child process: convert, and report the result and whether pint was imported.
 CHILD = """
@@ -232,7 +232,7 @@ def test_the_identity_follows_the_pack_bytes(tmp_path: Path) -> None:
 
 
 def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from equivmetrics import _api
+    from equivmetrics._api import load as _api
 
     catalog = em.load(plugins=False).catalog
     monkeypatch.setattr(_api, "discover", lambda: ["a plugin"])
@@ -249,7 +249,7 @@ def _refuse_warm(*args: Any) -> None:
 def test_many_entries_keep_the_most_recent(folder: Path) -> None:
     targets = ["co2e", "coal", "gasoline", "vehicle_miles", "tree_seedling"]
     code = (
-        "import equivmetrics as em, equivmetrics._warm as warm\n"
+        "import equivmetrics as em, equivmetrics._engine.warm as warm\n"
         "warm.MAX_ENTRIES = 3\n"
         f"for to in {targets!r}:\n"
         "    em.convert('1 kWh', to)\n"

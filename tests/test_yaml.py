@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics import _yaml
-from equivmetrics._yaml import LocatedDict, LocatedList, YamlFailure, read_yaml
+from equivmetrics._packs import yaml as _yaml
+from equivmetrics._packs.yaml import LocatedDict, LocatedList, YamlFailure, read_yaml
 from strategies import SETTINGS
 
 

@@ -6,12 +6,12 @@
 (600.0, 'hour/month')
 """
 
-from ._api import action, clear_cache, convert, default_engine, feel_good, load
-from ._catalog import Catalog, Kind, Parameter
-from ._compile import Compiled
-from ._engine import Engine
-from ._equivalent import Equivalent, Equivalents
-from ._errors import (
+from ._api.load import action, clear_cache, convert, default_engine, feel_good, load
+from ._catalog.catalog import Catalog, Kind, Parameter
+from ._engine.compile import Compiled
+from ._engine.core import Engine
+from ._present.equivalent import Equivalent, Equivalents
+from .exceptions import (
     AmbiguousKindError,
     EquivMetricsError,
     InputError,
@@ -25,19 +25,19 @@ from ._errors import (
     UnitError,
     UnknownKindError,
 )
-from ._html import render_html, render_page
-from ._icons import icon_names, icon_svg
-from ._load import pack_schema
-from ._metric import Metric
-from ._model import Source
-from ._result import ParameterUse, Result, Step
-from ._reward import Reward, RewardRule
-from ._scenario import Outcome, Scenario, YearRow
-from ._series import Period, Series
-from ._units import get_registry
-from ._validate import Report, validate
+from ._present.html import render_html, render_page
+from ._present.icons import icon_names, icon_svg
+from ._packs.load import pack_schema
+from ._features.metric import Metric
+from ._packs.model import Source
+from ._engine.result import ParameterUse, Result, Step
+from ._features.reward import Reward, RewardRule
+from ._features.scenario import Outcome, Scenario, YearRow
+from ._features.series import Period, Series
+from ._core.units import get_registry
+from ._features.validate import Report, validate
 from ._version import __version__
-from ._yaml import Limits
+from ._packs.yaml import Limits
 
 __all__ = [
     "AmbiguousKindError",
@@ -95,7 +95,7 @@ def _present_as_public() -> None:
     namespace = globals()
     for name in __all__:
         obj = namespace[name]
-        if isinstance(obj, type) and obj.__module__.startswith("equivmetrics._"):
+        if isinstance(obj, type) and obj.__module__.startswith(("equivmetrics._", "equivmetrics.exceptions")):
             obj.__module__ = __name__
 
 

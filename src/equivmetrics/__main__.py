@@ -1,5 +1,5 @@
 """``python -m equivmetrics``: the command line."""
 
-from ._cli import main
+from ._integrations.cli import main
 
 raise SystemExit(main())

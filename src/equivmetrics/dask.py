@@ -23,12 +23,12 @@ except ImportError as exc:  # pragma: no cover - exercised without dask
 
 from typing import TYPE_CHECKING, Any
 
-from ._errors import InputError
-from ._frames import _compile, _label, _pandas_values, _policy, column_name
-from ._negative import screen
+from .exceptions import InputError
+from ._integrations.frames import _compile, _label, _pandas_values, _policy, column_name
+from ._core.negative import screen
 
 if TYPE_CHECKING:
-    from ._engine import Engine
+    from ._engine.core import Engine
 
 __all__ = ["convert_dask"]
 

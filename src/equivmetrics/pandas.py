@@ -20,7 +20,7 @@ except ImportError as exc:  # pragma: no cover - exercised without pandas
         "equivmetrics.pandas needs pandas: pip install 'equivmetrics[pandas]'"
     ) from exc
 
-from ._frames import register_pandas as _register
+from ._integrations.frames import register_pandas as _register
 
 __all__: list[str] = []
 

@@ -1,0 +1,1 @@
+"""_api: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,1 @@
+"""_catalog: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,119 @@
+"""Values from text: quantities, parameter values with their ranges, and rule factors.
+
+Each returns a :class:`~._expr.Value` (a unit and a central, low and high magnitude). The
+common form ``"4 min"`` is read on a fast path; anything else goes through the arithmetic
+grammar of :mod:`._expr`, with units and parameter names resolved here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ..exceptions import UnitError
+from .._core.expr import ExprError, Name, Value, evaluate, parse_expr
+from .._core.units import format_unit, parse_unit, suggest_units
+
+if TYPE_CHECKING:
+    from .catalog import Parameter, Rule
+
+__all__ = ["factor_value", "parameter_value", "read_value"]
+
+
+def read_value(text: str, what: str) -> Value:
+    """Read a quantity written as a unit expression (``"1562.4 lb/MWh"``, ``"44/12"``).
+
+    The common form, a number then a unit (``"4 min"``), takes a fast path: the unit part is
+    parsed once and cached, so deriving tenant engines stays cheap.
+    """
+    quick = _number_and_unit(text)
+    if quick is not None:
+        return quick
+    node = parse_expr(text)
+
+    def resolve(name: Name) -> Value:
+        try:
+            unit = parse_unit(name.id)
+        except UnitError:
+            raise ExprError(
+                f"unknown unit {name.id!r} in {what}", name.column, _suggest(name.id, ())
+            ) from None
+        return Value.exact(1.0, unit)
+
+    value = evaluate(node, resolve)
+    if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
+        raise ExprError(f"{what} is not a finite number")
+    return value
+
+
+_SIMPLE = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s+[A-Za-z_][A-Za-z_/* ]*$")
+
+
+def _number_and_unit(text: str) -> Value | None:
+    """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
+    if not _SIMPLE.match(text):
+        return None
+    number, unit_text = text.split(maxsplit=1)  # any whitespace, as in the pattern
+    try:
+        unit = parse_unit(unit_text.strip())
+    except UnitError:
+        return None  # the full grammar reports the problem with its column
+    magnitude = float(number)
+    return Value.exact(magnitude, unit) if math.isfinite(magnitude) else None
+
+
+def _suggest(name: str, parameters: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(parameters), n=2, cutoff=0.75)
+    close += suggest_units(name, 2)
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def parameter_value(value: str, low: str | None, high: str | None, name: str) -> Value:
+    """Evaluate a parameter's value and optional range into one :class:`Value`."""
+    central = read_value(value, f"parameter {name!r}")
+    if low is None or high is None:
+        return central
+    lo = read_value(low, f"parameter {name!r} low")
+    hi = read_value(high, f"parameter {name!r} high")
+    for bound, label in ((lo, "low"), (hi, "high")):
+        if bound.unit.dimensionality != central.unit.dimensionality:
+            raise UnitError(
+                f"{label} bound {format_unit(bound.unit)} does not measure the same thing as "
+                f"the value ({format_unit(central.unit)})"
+            )
+    lo_m = lo.to(central.unit).central
+    hi_m = hi.to(central.unit).central
+    if not lo_m <= central.central <= hi_m:
+        raise UnitError(
+            f"range must contain the value: low {lo_m:g} <= value {central.central:g} "
+            f"<= high {hi_m:g} does not hold"
+        )
+    return Value(central.unit, central.central, lo_m, hi_m)
+
+
+def factor_value(
+    rule: Rule, parameters: Mapping[str, Parameter], overrides: Mapping[str, Value]
+) -> Value:
+    """Evaluate a rule's factor with default parameters and any overrides."""
+
+    def resolve(name: Name) -> Value:
+        if name.id in overrides:
+            return overrides[name.id]
+        if name.id in parameters:
+            return parameters[name.id].value
+        try:
+            return Value.exact(1.0, parse_unit(name.id))
+        except UnitError:
+            raise ExprError(
+                f"unknown name {name.id!r}",
+                name.column,
+                _suggest(name.id, parameters) or "a name must be a parameter or a unit",
+            ) from None
+
+    value = evaluate(rule.expr, resolve)
+    if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
+        raise ExprError("factor is not a finite number")
+    return value

@@ -1,0 +1,1 @@
+"""_core: private layer of equivmetrics (see docs/architecture.md)."""

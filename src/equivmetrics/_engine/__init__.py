@@ -1,0 +1,1 @@
+"""_engine: private layer of equivmetrics (see docs/architecture.md)."""

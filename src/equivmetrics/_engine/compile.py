@@ -1,0 +1,471 @@
+"""Compiling a conversion: kinds, periods, the path and its factors, reduced to plain floats.
+
+:class:`_Compiler` works out one conversion for an :class:`~equivmetrics.Engine` — the source
+kind (from ``of=`` or the input unit), refused units, rates and periods, the catalog's path, each
+rule's factor with its range, the result unit — and returns a :class:`Compiled`: three floats
+(central, low, high factor), the steps that explain them and the negative-value policy. pint is
+used here, once per conversion; applying a :class:`Compiled` never touches it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .._catalog.catalog import Catalog, Edge, Kind
+from ..exceptions import (
+    AmbiguousKindError,
+    InputError,
+    NoPathError,
+    PeriodError,
+    UnitError,
+    UnknownKindError,
+)
+from .._core.expr import ExprError, Value
+from .._core.negative import check_policy, screen, strictest
+from .result import ParameterUse, Result, Step
+from .._core.units import (
+    PintUnit,
+    format_unit,
+    get_registry,
+    parse_unit,
+    unit_factor,
+)
+from .._catalog.values import read_value
+
+if TYPE_CHECKING:
+    from .core import Engine
+
+__all__ = ["Compiled", "Key"]
+
+
+_TIME = None
+
+
+def _time_dim() -> Any:
+    global _TIME  # noqa: PLW0603 - a constant computed once, lazily (the registry is lazy)
+    if _TIME is None:
+        _TIME = get_registry().Unit("second").dimensionality
+    return _TIME
+
+
+@attrs.frozen
+class Compiled:
+    """A conversion reduced to plain floats: ``output = input x factor``. Picklable."""
+
+    factor: float
+    factor_low: float
+    factor_high: float
+    unit: str
+    kind: str
+    source_kind: str
+    input_unit: str
+    steps: tuple[Step, ...]
+    #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.
+    negative: str = "refuse"
+    negative_kind: str = ""
+
+    def apply(self, magnitude: Any, *, negative: str | None = None) -> Result:
+        """Apply to a number or an array (no pint involved).
+
+        Negative values follow the path's policy (:attr:`negative`), or ``negative`` when
+        given: ``"refuse"`` raises :class:`NegativeValueError`, ``"nan"`` reads them as
+        missing, ``"allow"`` lets them through.
+        """
+        policy = self.negative if negative is None else check_policy(negative)
+        if policy != "allow":
+            magnitude = screen(magnitude, policy, self.negative_kind, self.input_unit)
+        try:
+            output = magnitude * self.factor
+        except TypeError:
+            raise InputError(
+                f"cannot convert {type(magnitude).__name__} {str(magnitude)[:40]!r}: a "
+                "magnitude is a number, a numpy array or a pandas Series of numbers",
+                value=magnitude,
+            ) from None
+        return Result(
+            output,
+            self.unit,
+            self.kind,
+            self.source_kind,
+            magnitude,
+            self.input_unit,
+            self.factor,
+            self.factor_low,
+            self.factor_high,
+            self.steps,
+        )
+
+
+#: A conversion's cache key: (input unit, target kind, of, unit, per).
+Key = tuple[str, str, str | None, str | None, str | None]
+
+
+class _Compiler:
+    """Works out one conversion: kinds, period handling, path, factors and step records."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        input_unit: str,
+        to: str,
+        of: str | None,
+        unit: str | None,
+        per: str | None,
+    ) -> None:
+        self.engine = engine
+        self.catalog = engine.catalog
+        self.input_text = input_unit
+        self.to, self.of, self.unit, self.per = to, of, unit, per
+
+    def kind(self, name: Any, role: str) -> Kind:
+        if not isinstance(name, str):
+            raise InputError(
+                f"{role} must be a kind name (text), not {type(name).__name__}", value=name
+            )
+        kinds = self.catalog.kinds
+        if name not in kinds:
+            close = _close(name, kinds, 3)
+            hint = (
+                f" — did you mean {' or '.join(map(repr, close))}?"
+                if close
+                else "; see engine.kinds for the known kinds"
+            )
+            raise UnknownKindError(
+                f"unknown kind {_shown(name)} ({role}){hint}", kind=name, known=sorted(kinds)
+            )
+        return kinds[name]
+
+    def run(self) -> Compiled:
+        target = self.kind(self.to, "target")
+        in_unit = parse_unit(self.input_text)
+        source = self.kind(self.of, "of") if self.of is not None else self.infer(in_unit)
+        self.refuse(source, in_unit)
+        time_text = self.form(source, in_unit)
+        scale, cur = 1.0, in_unit
+        if self.per is not None:
+            if time_text is not None:
+                raise PeriodError(
+                    f"{self.input_text!r} is already a rate per {time_text}; drop per=",
+                    unit=self.input_text,
+                )
+            per_mag, per_unit, time_text = _period(self.per)
+            scale, cur = 1.0 / per_mag, in_unit / per_unit
+        if source.name == target.name:
+            path: tuple[Edge, ...] = ()
+        else:
+            found = self.catalog.paths.get((source.name, target.name))
+            if found is None:
+                raise NoPathError(
+                    f"no rule leads from {source.name!r} to {target.name!r}; "
+                    f"{_reachable(self.catalog, source.name)}",
+                    source=source.name,
+                    target=target.name,
+                )
+            path = found
+        shared = self.engine._shared(path)
+        if shared is not None and shared is not self.engine:
+            return shared.compile(
+                self.input_text, self.to, of=self.of, unit=self.unit, per=self.per
+            )
+        k = lo = hi = scale
+        steps: list[Step] = []
+        for edge in path:
+            f = self.engine._factor(edge)
+            if edge.inverse:
+                cur, k, lo, hi = cur / f.unit, k / f.central, lo / f.high, hi / f.low
+            else:
+                cur, k, lo, hi = cur * f.unit, k * f.central, lo * f.low, hi * f.high
+            kind = self.catalog.kinds[edge.target]
+            step_text, conv = _natural(kind, cur, time_text, None, final=False)
+            steps.append(self.step(edge, f, k * conv, step_text))
+        out_text, conv = _natural(
+            target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
+        )
+        if not all(0.0 < x < math.inf for x in (k * conv, lo * conv, hi * conv)):
+            raise UnitError(
+                f"converting {self.input_text!r} to {target.name} in {out_text} needs a factor "
+                f"of {k * conv:g}, outside the range of a 64-bit float; choose units (or a "
+                "per= period) closer in size",
+                unit=out_text,
+            )
+        shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
+        kinds = [source, *(self.catalog.kinds[edge.target] for edge in path)]
+        policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
+        return Compiled(
+            k * conv,
+            lo * conv,
+            hi * conv,
+            out_text,
+            target.name,
+            source.name,
+            shown,
+            tuple(steps),
+            policy,
+            policy_kind or source.name,
+        )
+
+    def infer(self, unit: PintUnit) -> Kind:
+        dim = unit.dimensionality
+        candidates = [
+            k for k in self.catalog.kinds.values() if k.dimension == dim or _is_rate_of(k, unit)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        claimed = _claimed(self.catalog, unit)
+        if claimed is None:
+            time_part = _time_part(unit)
+            if time_part is not None:
+                claimed = _claimed(self.catalog, unit * parse_unit(time_part))
+        if claimed is not None and any(k.name == claimed for k in candidates):
+            return self.catalog.kinds[claimed]
+        if not candidates:
+            raise UnitError(
+                f"no loaded kind is measured in {self.input_text!r} ({dim}); check the unit, "
+                "or load a pack that defines such a kind",
+                unit=self.input_text,
+            )
+        names = sorted(k.name for k in candidates)
+        raise AmbiguousKindError(
+            f"{self.input_text!r} could be any of {', '.join(names)}; "
+            f"say which with of=, e.g. of={names[0]!r}",
+            unit=self.input_text,
+            candidates=names,
+        )
+
+    def refuse(self, kind: Kind, unit: PintUnit) -> None:
+        """Refuse units a kind declares misleading, by the name as written ("ton", "calories")."""
+        if not kind.refuse_units:
+            return
+        written = set(re.findall(r"[A-Za-z_]\w*", self.input_text))
+        written |= {w[:-1] for w in written if w.endswith("s")}
+        for refused, reason in kind.refuse_units:
+            if refused in written:
+                raise UnitError(
+                    f"{kind.name} does not accept {self.input_text!r}: {reason}",
+                    unit=self.input_text,
+                )
+
+    def form(self, kind: Kind, unit: PintUnit) -> str | None:
+        """None for a total; the time unit's text for a rate; an error otherwise."""
+        dim = unit.dimensionality
+        if dim == kind.dimension:
+            return None
+        if dim == kind.dimension / _time_dim():
+            part = _time_part(unit)
+            if part is not None:
+                return part
+            if not _is_rate_of(kind, unit):
+                raise UnitError(
+                    f"{self.input_text!r} is a plain number, not an amount of {kind.name}: "
+                    f"give a unit such as {kind.unit!r} or '{kind.unit}/month'",
+                    unit=self.input_text,
+                )
+            return "year"  # a rate with its time inside the unit ("5 kW", "10 acre")
+        raise UnitError(
+            f"{self.input_text!r} does not measure {kind.name} (measured in {kind.unit}, "
+            f"or {kind.unit} per unit of time)",
+            unit=self.input_text,
+        )
+
+    def step(self, edge: Edge, f: Value, cumulative: float, unit_text: str) -> Step:
+        overrides = self.engine._overrides
+        uses = []
+        for name in edge.rule.parameters:
+            param = self.catalog.parameters[name]
+            value = overrides.get(name, param.value)
+            uses.append(
+                ParameterUse(
+                    name=name,
+                    value=value.central,
+                    low=value.low,
+                    high=value.high,
+                    unit=format_unit(value.unit),
+                    source=None if name in overrides else param.spec.source,
+                    edition=param.spec.edition,
+                    assumption=param.spec.assumption,
+                    overridden=name in overrides,
+                )
+            )
+        spec = edge.rule.spec
+        return Step(
+            rule=spec.id,
+            source_kind=edge.source,
+            target_kind=edge.target,
+            expression=spec.factor,
+            inverse=edge.inverse,
+            factor=f.central,
+            factor_low=f.low,
+            factor_high=f.high,
+            factor_unit=format_unit(f.unit),
+            parameters=tuple(uses),
+            sources=spec.sources,
+            location=str(spec.location),
+            cumulative=cumulative,
+            unit=unit_text,
+        )
+
+
+def _natural(
+    kind: Kind,
+    cur: PintUnit,
+    time_text: str | None,
+    requested: str | None,
+    *,
+    final: bool,
+    given: str = "",
+    source: str = "",
+) -> tuple[str, float]:
+    """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
+    dim, time = cur.dimensionality, _time_dim()
+    if requested is not None:
+        wanted = parse_unit(requested)
+        if wanted.dimensionality == dim:
+            return requested, unit_factor(cur, wanted)
+        if wanted.dimensionality == kind.dimension and dim == kind.dimension / time:
+            raise PeriodError(
+                f"the result is a rate ({kind.unit} per {time_text}); ask for a rate unit such "
+                f"as {kind.unit + '/' + (time_text or 'month')!r}",
+                unit=requested,
+            )
+        raise UnitError(
+            f"unit {requested!r} does not fit {kind.name}, which is measured in {kind.unit}",
+            unit=requested,
+        )
+    if dim == kind.dimension:
+        return kind.unit, unit_factor(cur, parse_unit(kind.unit))
+    if dim == kind.dimension / time:
+        period = time_text or _time_part(cur) or "year"
+        text = f"{kind.unit}/{period}"
+        return text, unit_factor(cur, parse_unit(text))
+    if final and dim == kind.dimension * time:
+        raise PeriodError(
+            f"input in {given!r} is a total of {source}, but {kind.name} ({kind.unit}) is a "
+            f"capacity, so converting needs a period: give a rate (a unit such as "
+            f"'{given}/month'), pass per='month' (command line: --per month), or ask for a "
+            f"total with unit='{kind.unit}*year'",
+            unit=given,
+        )
+    if final:
+        raise UnitError(f"internal: cannot express {format_unit(cur)} as {kind.name}")
+    return format_unit(cur), 1.0
+
+
+def _per_one(value: Value, expected: PintUnit) -> Value | None:
+    """Read ``"4 min"`` for a parameter in ``min/transaction`` as 4 minutes per transaction.
+
+    Applies only when exactly one unit in the denominator of the parameter's declared unit is
+    missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
+    could be per hour or per day); anything else stays a dimension error.
+    """
+    missing = _missing_per_item(value.unit, expected)
+    if missing is None:
+        return None
+    return Value(value.unit / missing, value.central, value.low, value.high)
+
+
+@functools.lru_cache(maxsize=1024)
+def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
+    matches = [
+        parse_unit(name)
+        for name, power in expected._units.items()
+        if power == -1
+        and parse_unit(name).dimensionality != _time_dim()  # "55 USD" is not "per hour"
+        and (given / parse_unit(name)).dimensionality == expected.dimensionality
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+#: Names longer than this get no suggestions (matching costs grow with the length) and are
+#: shown shortened in messages: no kind or parameter name is anywhere near it.
+_LONG_NAME = 64
+
+
+def _close(name: str, known: Iterable[str], n: int) -> list[str]:
+    """Close matches for an unknown name; none for a name no real one resembles."""
+    return difflib.get_close_matches(name, list(known), n=n) if len(name) <= _LONG_NAME else []
+
+
+def _shown(name: str) -> str:
+    """``repr(name)``, shortened when it is very long (a message never echoes megabytes)."""
+    if len(name) <= _LONG_NAME:
+        return repr(name)
+    return f"{name[:_LONG_NAME]!r}... ({len(name)} characters)"
+
+
+def _check_options(**options: object) -> None:
+    for name, value in options.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(
+                f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
+            )
+    if "to" in options and options["to"] is None:
+        raise InputError("to= must name the target kind, e.g. 'fte'", value=None)
+
+
+def _is_rate_of(kind: Kind, unit: PintUnit) -> bool:
+    """Whether ``unit`` measures ``kind`` per unit of time.
+
+    A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
+    either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
+    """
+    if unit.dimensionality != kind.dimension / _time_dim():
+        return False
+    return not unit.dimensionless or _time_part(unit) is not None
+
+
+def _claimed(catalog: Catalog, unit: PintUnit) -> str | None:
+    """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
+    kind = catalog.claims.get(unit)
+    if kind is None:
+        root = _root_name(unit)
+        if root is not None:
+            kind = catalog.claim_roots.get(root)
+    return kind
+
+
+def _root_name(unit: PintUnit) -> str | None:
+    """``"watt_hour"`` for ``MWh``: the unprefixed name of a single-name unit, else None."""
+    items = list(unit._units.items())
+    if len(items) != 1 or items[0][1] != 1:
+        return None
+    parsed = get_registry().parse_unit_name(items[0][0])
+    return str(parsed[0][1]) if parsed else None
+
+
+def _time_part(unit: PintUnit) -> str | None:
+    """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
+    time = _time_dim()
+    for name, power in unit._units.items():
+        if power == -1 and get_registry().Unit(name).dimensionality == time:
+            return str(name)
+    return None
+
+
+def _period(text: str) -> tuple[float, PintUnit, str]:
+    if not isinstance(text, str):
+        raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}", value=text)
+    try:
+        value = read_value(text, "per=")
+    except ExprError as exc:
+        raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
+    if value.unit.dimensionality != _time_dim() or not value.central > 0:
+        raise PeriodError(
+            f"per={text!r} must be a positive period of time, like 'month'", unit=text
+        )
+    # the magnitude goes into the factor; rates are shown per the unit ("per 28 day" -> /day)
+    return value.central, value.unit, format_unit(value.unit)
+
+
+def _reachable(catalog: Catalog, source: str) -> str:
+    targets = sorted(t for (s, t) in catalog.paths if s == source)
+    if not targets:
+        return f"{source!r} is not linked to any other kind by the loaded packs"
+    shown = ", ".join(targets[:12]) + (", ..." if len(targets) > 12 else "")
+    return f"from {source!r} you can reach: {shown}"

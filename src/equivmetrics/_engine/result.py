@@ -1,0 +1,289 @@
+"""Results of a conversion, with the steps that produced them.
+
+A :class:`Result` holds plain floats (or the caller's array type) and strings only — no pint
+objects — so it is cheap to build, safe to share between threads and pickles into worker
+processes. ``quantity`` builds a pint quantity on demand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from .._packs.model import Source
+
+__all__ = ["ParameterUse", "Result", "Step"]
+
+RESULT_SCHEMA = "equivmetrics.result/1"
+
+
+@attrs.frozen
+class ParameterUse:
+    """A parameter as one step used it: its value and range, and where the number comes from."""
+
+    name: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: Source | None
+    edition: str
+    assumption: bool
+    overridden: bool
+
+    def describe(self) -> str:
+        text = f"{self.name} = {_num(self.value)} {self.unit}".rstrip()
+        if self.low != self.high:
+            text += f" (range {_num(self.low)}–{_num(self.high)})"
+        if self.overridden:
+            text += "; set for this engine"
+        elif self.source is not None:
+            text += f"; source: {self.source.cite()}"
+            if self.edition and self.edition != self.source.edition:
+                text += f", edition {self.edition}"
+        if self.assumption and not self.overridden:
+            text += "; an assumption — override it with your own figure"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": _json_float(self.value),
+            "low": _json_float(self.low),
+            "high": _json_float(self.high),
+            "unit": self.unit,
+            "source": _source_dict(self.source),
+            "edition": self.edition,
+            "assumption": self.assumption,
+            "overridden": self.overridden,
+        }
+
+
+@attrs.frozen
+class Step:
+    """One rule applied: ``value_after = value_before x factor`` (or ÷ when walked backwards).
+
+    ``cumulative`` turns the input magnitude into the value after this step, in ``unit``.
+    """
+
+    rule: str
+    source_kind: str
+    target_kind: str
+    expression: str
+    inverse: bool
+    factor: float
+    factor_low: float
+    factor_high: float
+    factor_unit: str
+    parameters: tuple[ParameterUse, ...]
+    sources: tuple[Source, ...]
+    location: str
+    cumulative: float
+    unit: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "from": self.source_kind,
+            "to": self.target_kind,
+            "expression": self.expression,
+            "inverse": self.inverse,
+            "factor": _json_float(self.factor),
+            "factor_low": _json_float(self.factor_low),
+            "factor_high": _json_float(self.factor_high),
+            "factor_unit": self.factor_unit,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "sources": [_source_dict(s) for s in self.sources],
+            "defined_at": self.location,
+            "unit": self.unit,
+        }
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality for magnitudes: numbers or arrays, NaN equal to NaN."""
+    if _is_scalar(a) and _is_scalar(b):
+        return bool(a == b or (a != a and b != b))  # noqa: PLR0124 - NaN test
+    import numpy as np
+
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+    except TypeError:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+
+
+@attrs.frozen(slots=True)
+class Result:
+    """A converted quantity: value, range, kind, unit and how it was computed.
+
+    ``magnitude`` has the type of the input magnitude (a float for a number, an array for an
+    array); ``low`` and ``high`` are computed on demand from the factor's range. Results are equal
+    when all their fields are (arrays element by element, NaN equal to NaN).
+    """
+
+    magnitude: Any = attrs.field(eq=attrs.cmp_using(eq=_same))
+    unit: str
+    kind: str
+    source_kind: str
+    input_magnitude: Any = attrs.field(eq=attrs.cmp_using(eq=_same))
+    input_unit: str
+    factor: float
+    factor_low: float
+    factor_high: float
+    steps: tuple[Step, ...]
+
+    @property
+    def low(self) -> Any:
+        """The lower end of the range (same type as ``magnitude``)."""
+        return _bound(self.input_magnitude, self.factor_low, self.factor_high)
+
+    @property
+    def high(self) -> Any:
+        """The upper end of the range (same type as ``magnitude``)."""
+        return _bound(self.input_magnitude, self.factor_high, self.factor_low)
+
+    @property
+    def quantity(self) -> Any:
+        """The result as a quantity of the library's pint registry."""
+        from .._core.units import get_registry, parse_unit
+
+        return get_registry().Quantity(self.magnitude, parse_unit(self.unit))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source behind the result, each once, in the order the steps use them."""
+        seen: dict[str, Source] = {}
+        for step in self.steps:
+            for source in (*step.sources, *(p.source for p in step.parameters if p.source)):
+                seen.setdefault(f"{source.key}|{source.title}", source)
+        return tuple(seen.values())
+
+    def explain(self) -> str:
+        """A derivation a customer can check by hand, one line per step, with sources."""
+        scalar = _is_scalar(self.input_magnitude)
+        given = (
+            f"{_num(self.input_magnitude)} {self.input_unit}"
+            if scalar
+            else f"{_count(self.input_magnitude)} values in {self.input_unit}"
+        )
+        lines = [f"{given} of {self.source_kind}"]
+        if not self.steps:
+            lines.append(f"  = {self._value_text()} (a unit conversion, no rule)")
+        for number, step in enumerate(self.steps, 1):
+            verb = "÷" if step.inverse else "×"
+            lines.append(
+                f"  {number}. {step.source_kind} -> {step.target_kind} by rule {step.rule!r}: "
+                f"{verb} {_num(step.factor)} {step.factor_unit}".rstrip()
+                + (
+                    f" (range {_num(step.factor_low)}–{_num(step.factor_high)})"
+                    if step.factor_low != step.factor_high
+                    else ""
+                )
+            )
+            lines.append(f"     factor = {step.expression}")
+            lines.extend(f"       {p.describe()}" for p in step.parameters)
+            lines.extend(f"       rule source: {s.cite()}" for s in step.sources)
+            if scalar:
+                value = self.input_magnitude * step.cumulative
+                lines.append(f"     = {_num(value)} {step.unit} of {step.target_kind}")
+        lines.append(f"Result: {self._value_text()} of {self.kind}")
+        return "\n".join(lines)
+
+    def _value_text(self) -> str:
+        if not _is_scalar(self.magnitude):
+            return f"input × {_num(self.factor)} {self.unit}"
+        text = f"{_num(self.magnitude)} {self.unit}"
+        if self.factor_low != self.factor_high:
+            text += f" (range {_num(self.low)}–{_num(self.high)})"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dictionary (NaN and infinities become ``None``); arrays become lists."""
+        return {
+            "schema": RESULT_SCHEMA,
+            "kind": self.kind,
+            "magnitude": _json_value(self.magnitude),
+            "low": _json_value(self.low),
+            "high": _json_value(self.high),
+            "unit": self.unit,
+            "input": {
+                "kind": self.source_kind,
+                "magnitude": _json_value(self.input_magnitude),
+                "unit": self.input_unit,
+            },
+            "factor": _json_float(self.factor),
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+    def __repr__(self) -> str:
+        if _is_scalar(self.magnitude):
+            return f"<Result {_num(self.magnitude)} {self.unit} of {self.kind}>"
+        return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, int | float) or getattr(value, "ndim", None) == 0
+
+
+def _count(value: Any) -> int:
+    try:
+        return len(value)
+    except TypeError:
+        return 1
+
+
+def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
+    """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
+
+    Factors are positive with ``low <= high``, so a negative input swaps the ends of its range.
+    """
+    if _is_scalar(x):
+        return x * (k_negative if x < 0 else k_positive)
+    out = x * k_positive
+    negative = x < 0
+    if negative.any():
+        if hasattr(out, "where") and not hasattr(out, "__array_function__"):  # pandas
+            return out.where(~negative, x * k_negative)
+        out[negative] = x[negative] * k_negative
+    return out
+
+
+def _num(value: Any) -> str:
+    """Four significant figures, thousands separated: enough to check by hand."""
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number == 0:
+        return "0"
+    if 1e-4 <= abs(number) < 1e15:
+        digits = max(0, 3 - math.floor(math.log10(abs(number))))
+        return f"{number:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:,.0f}"
+    return f"{number:.4g}"
+
+
+def _json_float(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _json_value(value: Any) -> Any:
+    if _is_scalar(value):
+        return _json_float(value)
+    if isinstance(value, Sequence) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+        return [_json_value(v) for v in items]
+    return _json_float(value)
+
+
+def _source_dict(source: Source | None) -> dict[str, str] | None:
+    if source is None:
+        return None
+    return {
+        "key": source.key,
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "edition": source.edition,
+    }

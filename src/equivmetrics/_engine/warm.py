@@ -1,0 +1,279 @@
+"""Warm start: the default engine's compiled conversions kept on disk between processes.
+
+A fresh process spends most of its start-up importing pint, building a unit registry and
+checking the packs. A conversion the default engine compiled in an earlier process needs none of
+that: it is a few floats and the record of its steps. This module keeps those records in one
+JSON file per *identity* of the default engine, so the next process answers them at once and
+builds the registry and catalog only when it meets a conversion it has not seen.
+
+Policy (see docs/security.md):
+
+* The file is JSON, never pickle, and is read only when both it and its folder belong to the
+  current user and are writable by nobody else. Anything unexpected in it (wrong format, types,
+  non-finite or non-positive factors) discards the whole file; a warm start never raises.
+* The identity is a SHA-256 over the library's own source files, the bundled pack files, pint's
+  version and the file format: editing a pack or upgrading either library starts afresh. With
+  installed plugin packs, or packs of your own, there is no warm start (their files can change
+  without any version changing).
+* The folder is ``$EQUIVMETRICS_CACHE_DIR`` if set, else the platform's user cache folder;
+  ``EQUIVMETRICS_CACHE=off`` switches warm starts off. Records are written when the process
+  exits (at most :data:`MAX_ENTRIES`, the most recently compiled kept), atomically; a file that
+  cannot be written is logged at debug level on the ``equivmetrics`` logger, never printed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import logging
+import math
+import os
+import stat
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from importlib import metadata, resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .._packs.model import Source
+from .result import ParameterUse, Step
+
+if TYPE_CHECKING:
+    from .._catalog.catalog import Catalog
+    from .compile import Compiled
+    from .compile import Key as _Key
+    from .core import Engine
+
+__all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
+
+FORMAT = "equivmetrics.warm/1"
+MAX_ENTRIES = 1000
+MAX_BYTES = 8 * 1024 * 1024
+
+_lock = threading.Lock()
+_watched: list[tuple[weakref.ref[Engine], Path]] = []
+
+
+def cache_folder() -> Path | None:
+    """Where warm-start files live, or None when warm starts are off."""
+    if os.environ.get("EQUIVMETRICS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    chosen = os.environ.get("EQUIVMETRICS_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("equivmetrics", appauthor=False))
+
+
+def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Engine | None:
+    """An engine over ``build`` that already knows the conversions of earlier processes.
+
+    None when warm starts are off or no usable file exists yet; either way the engine built by
+    the caller is remembered so that its conversions are saved at exit (see :func:`watch`).
+    """
+    from .core import Engine
+
+    folder = cache_folder()
+    if folder is None:
+        return None
+    path = folder / f"{_identity(pack_files)}.json"
+    compiled = _read(path)
+    engine = Engine(build, _compiled=compiled) if compiled else Engine(build)
+    _watch(engine, path)
+    return engine
+
+
+def _identity(pack_files: list[Any]) -> str:
+    digest = hashlib.sha256(FORMAT.encode())
+    digest.update(metadata.version("pint").encode())
+    package = resources.files("equivmetrics")
+    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    for file in pack_files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:40]
+
+
+def _owned(item: Path) -> bool:
+    """Whether ``item`` (not a symlink) belongs to this user and nobody else may write it."""
+    if not hasattr(os, "getuid"):  # Windows: per-user profile folders; ACLs not checked here
+        return item.exists()
+    try:
+        info = item.lstat()
+    except OSError:
+        return False
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+        return False
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _trusted(path: Path) -> bool:
+    """Whether the file at ``path`` may be read: it and its folder are this user's alone."""
+    return _owned(path.parent) and _owned(path) and path.is_file()
+
+
+def _read(path: Path) -> dict[_Key, Compiled]:
+    if not _trusted(path):
+        return {}
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return {}
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        entries = data["entries"]
+        if not isinstance(entries, list):
+            return {}
+        return dict(_entry(item) for item in entries[-MAX_ENTRIES:])
+    except Exception:  # a damaged file (even one nested to RecursionError) is no file
+        return {}
+
+
+def _watch(engine: Engine, path: Path) -> None:
+    with _lock:
+        if not _watched:
+            atexit.register(save_all)
+        _watched[:] = [(ref, p) for ref, p in _watched if ref() is not None]
+        _watched.append((weakref.ref(engine), path))
+
+
+def save_all() -> None:
+    """Write the conversions each watched engine compiled in this process (run at exit)."""
+    with _lock:
+        watched = list(_watched)
+    for ref, path in watched:
+        engine = ref()
+        if engine is not None:
+            new = engine._compiled_since_start()
+            if new:
+                foreign = _foreign_units(engine)
+                kept = {k: c for k, c in new.items() if not _uses(k, foreign)}
+                if kept:
+                    _write(path, kept)
+
+
+def _foreign_units(engine: Engine) -> frozenset[str]:
+    """Units in the shared registry that packs outside ``engine``'s own added (user packs).
+
+    A conversion that reads one of them depends on files the warm-start identity does not
+    cover, so it is never saved.
+    """
+    from .._core.units import pack_units
+
+    own: set[str] = set()
+    for pack in engine.catalog.packs:
+        for unit in pack.units:
+            own.add(unit.name)
+            own.update(unit.aliases)
+    return frozenset(name for name in pack_units() if name not in own)
+
+
+def _uses(key: _Key, foreign: frozenset[str]) -> bool:
+    """Whether the unit texts of a conversion (input, ``unit=``, ``per=``) name a foreign unit."""
+    if not foreign:
+        return False
+    from .._core.units import unit_roots
+
+    texts = [key[0], key[3], key[4]]
+    try:
+        return any(unit_roots(text) & foreign for text in texts if text)
+    except Exception:  # unreadable now: do not keep it
+        return True
+
+
+def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _owned(path.parent):  # never write where others could read it back to us
+            return
+        merged = _read(path)
+        merged.update(new)
+        entries = [_record(key, c) for key, c in list(merged.items())[-MAX_ENTRIES:]]
+        text = json.dumps({"format": FORMAT, "entries": entries}, allow_nan=False)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, path)
+        finally:
+            if temp.exists():
+                temp.unlink()
+    except (OSError, ValueError, TypeError) as exc:  # best effort: never disturb the host's exit
+        logging.getLogger("equivmetrics").debug("warm-start file %s not written: %s", path, exc)
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
+    return {"key": list(key), "compiled": attrs.asdict(compiled)}
+
+
+def _entry(item: Any) -> tuple[_Key, Compiled]:
+    from .compile import Compiled
+
+    raw_key = item["key"]
+    if not isinstance(raw_key, list) or len(raw_key) != 5:
+        raise ValueError("bad key")
+    if not isinstance(raw_key[0], str) or not isinstance(raw_key[1], str):
+        raise TypeError("bad key")
+    if not all(part is None or isinstance(part, str) for part in raw_key[2:]):
+        raise TypeError("bad key")
+    key: _Key = (raw_key[0], raw_key[1], raw_key[2], raw_key[3], raw_key[4])
+    data = dict(item["compiled"])
+    data["steps"] = tuple(_step(step) for step in data["steps"])
+    compiled = _typed(Compiled, data)
+    if not 0.0 < compiled.factor_low <= compiled.factor <= compiled.factor_high < math.inf:
+        raise ValueError("bad factor")
+    if compiled.negative not in ("allow", "nan", "refuse"):
+        raise ValueError("bad policy")
+    shown = key[0] if key[4] is None else f"{key[0]} per {key[4].strip()}"
+    if compiled.kind != key[1] or compiled.input_unit != shown:
+        raise ValueError("the record is not the key's conversion")
+    if key[2] is not None and compiled.source_kind != key[2]:
+        raise ValueError("the record is not the key's conversion")
+    return key, compiled
+
+
+def _step(raw: Any) -> Step:
+    data = dict(raw)
+    data["parameters"] = tuple(_parameter(p) for p in data["parameters"])
+    data["sources"] = tuple(_typed(Source, dict(s)) for s in data["sources"])
+    step: Step = _typed(Step, data)
+    return step
+
+
+def _parameter(raw: Any) -> ParameterUse:
+    data = dict(raw)
+    if data["source"] is not None:
+        data["source"] = _typed(Source, dict(data["source"]))
+    use: ParameterUse = _typed(ParameterUse, data)
+    return use
+
+
+#: JSON writes every float with a point or an exponent, so a float field reads back as a float.
+_SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float}
+
+
+def _typed(cls: Any, data: dict[str, Any]) -> Any:
+    """``cls(**data)`` after checking every plain field's type (a file is only data)."""
+    names = {field.name for field in attrs.fields(cls)}
+    if set(data) != names:
+        raise KeyError(f"{cls.__name__} fields")
+    for field in attrs.fields(cls):
+        want = _SCALARS.get(str(field.type))
+        value = data[field.name]
+        if want is not None:
+            if type(value) is not want:
+                raise TypeError(f"{cls.__name__}.{field.name}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{cls.__name__}.{field.name}")
+    return cls(**data)

@@ -1,0 +1,1 @@
+"""_features: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,183 @@
+"""Reward rules: policies that turn value created into rewards for the people who created it.
+
+The brief: "tie equivalents to policy: reward the people who create the value (e.g. every 100
+hours saved → 2 hours of extra leave; a share of cost savings → training budget)". A rule pays
+in **whole steps only**: 250 hours saved at "every 100 hours → 2 hours of leave" is two steps,
+4 hours of leave, and 50 hours carried towards the next step.
+
+>>> import equivmetrics as em
+>>> leave = em.RewardRule(name="extra_leave", every="100 hour", grant="2 hour",
+...                       reward=("hour of extra leave", "hours of extra leave"))
+>>> print(leave.apply("250 hour").text)
+4 hours of extra leave (2 steps of 100 hour; 50 hour towards the next)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+
+from ..exceptions import InputError, UnitError
+from .._packs.model import RewardSpec
+from .._engine.result import Result, _num
+from .._core.units import format_unit, parse_unit, split_quantity, unit_factor
+from .._packs.wording import REWARD_PLACEHOLDERS, fill, template_problem
+
+__all__ = ["Reward", "RewardRule"]
+
+REWARD_SCHEMA = "equivmetrics.reward/1"
+_DEFAULT_TEXT = "{value} {label} ({steps} steps of {every}; {rest} towards the next)"
+_EPSILON = 1e-9  # 300 / 100 computed as 2.9999999999999996 is still 3 whole steps
+
+
+def _quantity(text: str, what: str) -> tuple[float, str]:
+    try:
+        magnitude, unit = split_quantity(text)
+        parse_unit(unit)
+    except UnitError as exc:
+        raise InputError(f"{what}: {exc}", value=text) from None
+    if not magnitude > 0 or not math.isfinite(magnitude):
+        raise InputError(f"{what} must be a positive amount, got {text!r}", value=text)
+    return magnitude, unit
+
+
+@attrs.frozen
+class Reward:
+    """What a rule grants for one value: whole steps only."""
+
+    rule: str
+    amount: float
+    amount_unit: str
+    steps: int
+    value: float
+    unit: str
+    rest: float
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, in the shape ``equivmetrics.reward/1``."""
+        return {
+            "schema": REWARD_SCHEMA,
+            "rule": self.rule,
+            "amount": self.amount,
+            "amount_unit": self.amount_unit,
+            "steps": self.steps,
+            "value": self.value,
+            "unit": self.unit,
+            "rest": self.rest,
+            "text": self.text,
+        }
+
+
+@attrs.frozen
+class RewardRule:
+    """ "For every ``every`` of value, grant ``grant``" — e.g. every 100 hours → 2 hours of leave.
+
+    ``every`` and ``grant`` are quantities as text (``"100 hour"``, ``"500 USD"``); ``kind``,
+    when given, is the kind of value the rule counts (its results are checked against it);
+    ``reward`` is the label of what is granted (one text, or ``(one, other)``); ``text`` may
+    word the outcome with ``{value}``, ``{label}``, ``{steps}``, ``{every}``, ``{rest}``.
+    """
+
+    name: str
+    every: str
+    grant: str
+    reward: str | tuple[str, str] = "reward"
+    kind: str | None = None
+    text: str = _DEFAULT_TEXT
+    _every: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
+    _grant: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_every", _quantity(self.every, f"reward {self.name!r} every"))
+        object.__setattr__(self, "_grant", _quantity(self.grant, f"reward {self.name!r} grant"))
+        problem = template_problem(self.text, REWARD_PLACEHOLDERS)
+        if problem:
+            raise InputError(f"reward {self.name!r} text: {problem}", value=self.text)
+
+    @classmethod
+    def from_spec(cls, spec: RewardSpec) -> RewardRule:
+        """The rule a pack declares under ``rewards:``."""
+        return cls(
+            name=spec.name,
+            every=spec.every,
+            grant=spec.grant,
+            reward=(spec.label_one, spec.label_other),
+            kind=spec.kind,
+            text=spec.text or _DEFAULT_TEXT,
+        )
+
+    def apply(self, value: Any) -> Reward:
+        """The reward for a total: a :class:`Result`, text (``"250 hour"``) or a pair.
+
+        Negative or NaN values earn nothing; a rate (hours per month) is refused — pass the
+        period's total, so that a step is never paid twice.
+        """
+        if isinstance(value, Result):
+            if self.kind is not None and value.kind != self.kind:
+                raise InputError(
+                    f"reward {self.name!r} counts {self.kind}, not {value.kind}", value=value.kind
+                )
+            magnitude, unit = float(value.magnitude), value.unit
+        elif isinstance(value, str):
+            magnitude, unit = split_quantity(value)
+        elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
+            magnitude, unit = _one_number(value[0], self.name), value[1]
+        else:
+            raise InputError(
+                f"reward {self.name!r} needs a Result, text such as "
+                f"'250 hour', or a (magnitude, unit) pair, not {value!r}",
+                value=value,
+            )
+        every, every_unit = self._every
+        try:
+            amount = magnitude * unit_factor(parse_unit(unit), parse_unit(every_unit))
+        except UnitError:
+            raise InputError(
+                f"reward {self.name!r} counts {every_unit}; {unit!r} does not fit. A rate "
+                f"(per month) must be turned into the period's total first",
+                value=unit,
+            ) from None
+        if amount == math.inf:
+            raise InputError(
+                f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
+                value=magnitude,
+            )
+        steps = 0 if not amount > 0 else math.floor(amount / every + _EPSILON)
+        rest = max(0.0, amount - steps * every) if math.isfinite(amount) else 0.0
+        grant, grant_unit = self._grant
+        granted = steps * grant
+        one, other = (self.reward, self.reward) if isinstance(self.reward, str) else self.reward
+        label = one if granted == 1 else other
+        text = fill(
+            self.text,
+            value=_num(granted),
+            label=label,
+            steps=str(steps),
+            every=f"{_num(every)} {every_unit}",
+            rest=f"{_num(rest)} {every_unit}",
+        )
+        if steps == 1:
+            text = text.replace("1 steps", "1 step")
+        return Reward(
+            rule=self.name,
+            amount=amount,
+            amount_unit=format_unit(parse_unit(every_unit)),
+            steps=steps,
+            value=granted,
+            unit=grant_unit,
+            rest=rest,
+            text=text,
+        )
+
+
+def _one_number(value: Any, name: str) -> float:
+    """The magnitude of a (magnitude, unit) pair as one float; arrays and odd types refused."""
+    from .._engine.core import _magnitude
+
+    magnitude = _magnitude(value)
+    if getattr(magnitude, "ndim", 0) != 0:
+        raise InputError(f"reward {name!r} takes one total, not an array", value=value)
+    return float(magnitude)

@@ -1,0 +1,117 @@
+"""Validation: load packs and run the worked examples they carry, collecting every problem."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+from .._engine.core import Engine
+from ..exceptions import EquivMetricsError, Location, PackError, Problem
+from .._core.expr import ExprError, Value
+from .._packs.model import Example
+from .._engine.result import _num
+from .._core.units import format_unit, split_quantity
+from .._catalog.values import read_value
+from .._packs.yaml import Limits
+
+__all__ = ["Report", "run_examples", "validate"]
+
+
+@attrs.frozen
+class Report:
+    """What validation found: every problem, and how many examples ran and passed."""
+
+    problems: tuple[Problem, ...]
+    examples_run: int
+    examples_passed: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = None) -> Report:
+    """Load packs (the bundled ones too, unless ``bundled=False``) and run every example.
+
+    Never raises for a problem in the packs: each one is in the report, with its location.
+
+    >>> import equivmetrics as em
+    >>> report = em.validate()
+    >>> report.ok, report.examples_run == report.examples_passed
+    (True, True)
+    """
+    from .._api.load import load
+
+    try:
+        engine = load(*paths, bundled=bundled, limits=limits)
+    except PackError as exc:
+        return Report(exc.problems, 0, 0)
+    problems = run_examples(engine)
+    total = sum(len(p.examples) for p in engine.catalog.packs)
+    return Report(tuple(problems), total, total - len(problems))
+
+
+def run_examples(engine: Engine, packs: Iterable[str] | None = None) -> list[Problem]:
+    """Run the examples of the engine's packs (or of the named packs); return the failures."""
+    wanted = set(packs) if packs is not None else None
+    problems: list[Problem] = []
+    for pack in engine.catalog.packs:
+        if wanted is not None and pack.name not in wanted:
+            continue
+        for example in pack.examples:
+            problem = _check(engine, example)
+            if problem is not None:
+                problems.append(problem)
+    return problems
+
+
+def _check(engine: Engine, example: Example) -> Problem | None:
+    where: Location = example.location
+    try:
+        expected = read_value(example.expect, "expect")
+        tenant = engine.with_params(**dict(example.params)) if example.params else engine
+        unit_text = _unit_as_written(example.expect, expected)
+        result = tenant.convert(
+            example.given, example.to, of=example.of, unit=unit_text, per=example.per
+        )
+    except (EquivMetricsError, ExprError) as exc:
+        message = exc.message if isinstance(exc, ExprError) else str(exc)
+        return Problem(where, "example", f"{example.given} -> {example.to} failed: {message}")
+    got = float(result.magnitude)
+    if not math.isclose(got, expected.central, rel_tol=example.tolerance):
+        return Problem(
+            where,
+            "example",
+            f"{example.given} -> {example.to} gave {_num(got)} {result.unit}, expected "
+            f"{example.expect} (tolerance {example.tolerance:.2%})",
+            "fix the pack's factors or the expected value, citing where it comes from",
+        )
+    for bound, text in (("low", example.low), ("high", example.high)):
+        if text is None:
+            continue
+        want = read_value(text, bound).to(expected.unit).central
+        have = float(getattr(result, bound))
+        if not math.isclose(have, want, rel_tol=example.tolerance):
+            return Problem(
+                where,
+                f"example.{bound}",
+                f"{example.given} -> {example.to}: {bound} is {_num(have)}, expected {text}",
+            )
+    return None
+
+
+def _unit_as_written(text: str, value: Value) -> str:
+    """The unit part of ``"8649 USD/month"`` as the pack wrote it, else a readable form."""
+    try:
+        return split_quantity(text)[1] or format_unit(value.unit)
+    except EquivMetricsError:
+        return format_unit(value.unit)
+
+
+def raise_for(report: Report) -> None:
+    """Raise :class:`PackError` when the report has problems."""
+    if report.problems:
+        raise PackError(report.problems)

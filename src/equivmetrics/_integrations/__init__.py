@@ -1,0 +1,1 @@
+"""_integrations: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,494 @@
+"""Batch conversion of a CSV column: streamed in chunks, every row kept, bad rows explained.
+
+``equivmetrics batch`` (docs/cli.md, "batch") reads a CSV file row by row, converts one numeric
+column to one or more kinds and writes every input row, with one more column per target, to the
+output. Each conversion is compiled once (:meth:`Engine.compile`); each chunk of rows is then
+one multiplication per target. A row whose value cannot be converted — empty, not a number, not
+finite, a field count that differs from the header's, negative where the conversion refuses
+negatives — keeps its place in the output with empty target cells, and goes, with its physical
+line number (the header is line 1) and the reason, to the rejects file. Both files are written
+to temporary files next to their final names and moved into place only when the run completes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import math
+import operator
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import attrs
+
+from ..exceptions import InputError
+from .frames import column_name
+
+if TYPE_CHECKING:
+    from .._engine.compile import Compiled
+    from .._engine.core import Engine
+
+__all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
+
+BATCH_SCHEMA = "equivmetrics.batch/1"
+CHUNK_ROWS = 65_536
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The start of each line of a column that is not a plain decimal number (spaces allowed).
+_NOT_PLAIN = re.compile(
+    r"^(?![ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$)", re.MULTILINE | re.ASCII
+)
+_POLICIES = ("allow", "refuse", "nan")
+_NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+_TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
+
+
+class UsageError(InputError):
+    """A batch option that cannot work (missing column, bad delimiter, ...): exit code 2."""
+
+
+@attrs.frozen
+class Summary:
+    """What a batch run did: rows read, converted and rejected, and where they went."""
+
+    rows: int
+    converted: int
+    rejected: int
+    output: str
+    rejects: str
+    column: str
+    targets: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data in the documented shape ``equivmetrics.batch/1``."""
+        return {
+            "schema": BATCH_SCHEMA,
+            "rows": self.rows,
+            "converted": self.converted,
+            "rejected": self.rejected,
+            "output": self.output,
+            "rejects": self.rejects,
+            "column": self.column,
+            "targets": [dict(t) for t in self.targets],
+        }
+
+
+def parse_targets(text: str) -> list[tuple[str, str | None]]:
+    """``"co2e:kg,tree_seedling"`` -> ``[("co2e", "kg"), ("tree_seedling", None)]``.
+
+    >>> parse_targets("co2e:kg, tree_seedling")
+    [('co2e', 'kg'), ('tree_seedling', None)]
+    """
+    targets = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        match = _TARGET.fullmatch(item)
+        if match is None:
+            raise UsageError(
+                f"--to {item.strip()!r}: expected KIND or KIND:UNIT, e.g. 'co2e' or 'co2e:kg'",
+                value=item,
+            )
+        targets.append((match.group(1), match.group(2)))
+    if not targets:
+        raise UsageError("--to names no kind; e.g. --to co2e,tree_seedling", value=text)
+    return targets
+
+
+def run_batch(
+    engine: Engine,
+    source: str,
+    *,
+    column: str,
+    unit: str,
+    to: Sequence[tuple[str, str | None]],
+    output: str,
+    of: str | None = None,
+    per: str | None = None,
+    rejects: str | None = None,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    negative: str | None = None,
+    chunk_rows: int | None = None,
+    progress: IO[str] | None = None,
+) -> Summary:
+    """Convert column ``column`` (in ``unit``) of CSV file ``source`` to each target kind.
+
+    ``source`` ``"-"`` reads standard input; ``output`` ``"-"`` writes standard output (then
+    ``rejects`` must be given). ``rejects`` defaults to ``output + ".rejects.csv"``.
+    ``negative`` (``"allow"``, ``"refuse"`` or ``"nan"``) overrides the conversions' policy for
+    negative values; under ``"refuse"`` and ``"nan"`` a negative row is a reject. Raises
+    :class:`UsageError` for options that cannot work, before anything is written.
+    """
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    _check_options(delimiter, encoding, chunk_rows)
+    if negative is not None and negative not in _POLICIES:
+        raise UsageError(
+            f"--negative {negative!r}: use one of {', '.join(_POLICIES)}", value=negative
+        )
+    if rejects is None:
+        if output == "-":
+            raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
+        rejects = f"{output}.rejects.csv"
+    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
+        raise UsageError(
+            f"--rejects {rejects!r} must be a file other than the output", value=rejects
+        )
+    compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
+    names = [column_name(c.kind, c.unit) for c in compiled]
+    policies = [negative or c.negative for c in compiled]
+    stream = _open_input(source, encoding)
+    with stream:
+        reader = csv.reader(stream, delimiter=delimiter, strict=False)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise InputError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
+        if header is None:
+            raise UsageError(f"{_name(source)} is empty: expected a header row", value=source)
+        index = _column_index(header, column, source)
+        clash = sorted((set(names) & set(header)) | {n for n in names if names.count(n) > 1})
+        if clash:
+            raise UsageError(
+                f"output column {clash[0]!r} would appear twice (already in the input or "
+                "asked for twice); drop it from the input or from --to",
+                value=clash[0],
+            )
+        with _Destination(output, encoding) as out, _Destination(rejects, encoding) as bad:
+            writer = csv.writer(out.file, delimiter=delimiter, lineterminator="\n")
+            rejected = csv.writer(bad.file, delimiter=delimiter, lineterminator="\n")
+            writer.writerow([*header, *names])
+            rejected.writerow(["line", "reason", *header])
+            counter = _Progress(progress, stream)
+            rows = converted = 0
+            for chunk, lines in _chunks(reader, chunk_rows):
+                rows += len(chunk)
+                good = _convert_chunk(
+                    chunk, lines, len(header), index, column, compiled, policies, writer, rejected
+                )
+                converted += good
+                counter.show(rows)
+            counter.done(rows)
+    return Summary(
+        rows=rows,
+        converted=converted,
+        rejected=rows - converted,
+        output=output,
+        rejects=rejects,
+        column=column,
+        targets=tuple(
+            {
+                "kind": c.kind,
+                "unit": c.unit,
+                "column": name,
+                "factor": c.factor,
+                "negative": policy,
+            }
+            for c, name, policy in zip(compiled, names, policies, strict=True)
+        ),
+    )
+
+
+def _check_options(delimiter: str, encoding: str, chunk_rows: int) -> None:
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise UsageError(
+            f"--delimiter {delimiter!r} must be one character other than a quote or newline "
+            "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
+            value=delimiter,
+        )
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
+            value=encoding,
+        ) from None
+    if chunk_rows < 1:
+        raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
+
+
+def _name(source: str) -> str:
+    return "standard input" if source == "-" else repr(source)
+
+
+def _reading_encoding(encoding: str) -> str:
+    # skip a UTF-8 byte-order mark, which would otherwise glue itself to the first column name
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def _open_input(source: str, encoding: str) -> IO[str]:
+    text = _reading_encoding(encoding)
+    if source == "-":
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding=text, errors="surrogateescape", newline=""
+        )
+    try:
+        raw = open(source, "rb")  # noqa: SIM115 - closed by the wrapper's context manager
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read input {source!r}: {exc.strerror or exc}", value=source
+        ) from None
+    return io.TextIOWrapper(raw, encoding=text, errors="surrogateescape", newline="")
+
+
+def _column_index(header: list[str], column: str, source: str) -> int:
+    found = [i for i, name in enumerate(header) if name == column]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(
+            f"--column {column!r} names {len(found)} columns of {_name(source)}; "
+            "the header must name it once",
+            value=column,
+        )
+    raise UsageError(
+        f"--column {column!r} is not a column of {_name(source)}; its columns are: "
+        + ", ".join(map(repr, header)),
+        value=column,
+    )
+
+
+def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[int]]]:
+    """Lists of at most ``size`` rows, with the physical line each row starts on."""
+    while True:
+        start = reader.line_num
+        try:
+            rows = list(itertools.islice(reader, size))
+        except csv.Error as exc:
+            raise InputError(
+                f"line {reader.line_num}: cannot read the CSV ({exc}); nothing was written",
+                value=reader.line_num,
+            ) from None
+        if not rows:
+            return
+        if reader.line_num - start == len(rows):  # one line per row: the usual case
+            yield rows, range(start + 1, start + 1 + len(rows))
+            continue
+        lines, line = [], start + 1  # some quoted field spans lines: count its line breaks
+        for row in rows:
+            lines.append(line)
+            line += 1 + sum(len(_LINE_BREAK.findall(field)) for field in row)
+        yield rows, lines
+
+
+def _policy_kind(compiled: Compiled) -> str:
+    return compiled.negative_kind or compiled.source_kind
+
+
+def _reason(row: list[str], width: int, index: int, column: str) -> tuple[str, float]:
+    """``("", value)`` for a good cell, else ``(reason, nan)``."""
+    if len(row) != width and not (width == 1 and not row):
+        if not row:
+            return "blank line", math.nan
+        return f"row has {len(row)} fields, the header has {width}", math.nan
+    cell = row[index].strip() if row else ""
+    if not cell:
+        return f"empty value in column {column!r}", math.nan
+    if _NUMBER.fullmatch(cell):
+        value = float(cell)
+        if math.isinf(value):
+            return f"number too large for a float in column {column!r}: {cell[:40]!r}", value
+        return "", value
+    if cell.lower().lstrip("+-") in _NOT_FINITE:
+        return f"not a finite number in column {column!r}: {cell!r}", math.nan
+    return f"not a number in column {column!r}: {cell[:40]!r}", math.nan
+
+
+def _convert_chunk(
+    rows: list[list[str]],
+    lines: Sequence[int],
+    width: int,
+    index: int,
+    column: str,
+    compiled: Sequence[Compiled],
+    policies: Sequence[str],
+    writer: Any,
+    rejected: Any,
+) -> int:
+    """Convert and write one chunk; return how many of its rows were converted."""
+    values, reasons = _parse(rows, width, index, column)
+    columns = []
+    negative = [i for i, value in enumerate(values) if value < 0]
+    for c, policy in zip(compiled, policies, strict=True):
+        result, overflow = _multiply(values, c.factor)
+        if policy != "allow":
+            verb = "refuses negatives" if policy == "refuse" else "reads negatives as missing"
+            for i in negative:
+                reasons.setdefault(i, f"negative value: kind {_policy_kind(c)!r} {verb}")
+        for i in overflow:
+            reasons.setdefault(i, f"the {c.kind} value is too large for a float")
+        columns.append(result)
+    for result in columns:
+        for row, text in zip(rows, map(repr, result), strict=True):
+            row.append(text)
+    blank = [""] * len(compiled)
+    for i in sorted(reasons):
+        row = rows[i][: -len(compiled)]  # the input fields as read
+        rejected.writerow([lines[i], reasons[i], *row])
+        rows[i] = row[:width] + [""] * (width - len(row)) + blank
+    writer.writerows(rows)
+    return len(rows) - len(reasons)
+
+
+def _parse(
+    rows: list[list[str]], width: int, index: int, column: str
+) -> tuple[list[float], dict[int, str]]:
+    """The column's values (NaN where bad) and the reason for each bad row, by position.
+
+    The usual chunk (every row as wide as the header, no line break in the column) is parsed
+    in C: one regular-expression scan finds the cells that are not plain decimal numbers, and
+    only those go through :func:`_reason` one by one.
+    """
+    if rows and min(map(len, rows)) == max(map(len, rows)) == width:
+        cells = list(map(operator.itemgetter(index), rows))
+        joined = "\n".join(cells)
+        if joined.count("\n") == len(cells) - 1 and "\r" not in joined:
+            suspects = _suspects(joined)
+            for i in suspects:
+                cells[i] = "nan"
+            values = list(map(float, cells))
+            if any(map(math.isinf, values)):  # "1e999": a plain number, but too large
+                suspects += [i for i, value in enumerate(values) if math.isinf(value)]
+            return values, _check(rows, suspects, values, width, index, column)
+    values = [math.nan] * len(rows)
+    return values, _check(rows, range(len(rows)), values, width, index, column)
+
+
+def _suspects(joined: str) -> list[int]:
+    """The positions of the lines of ``joined`` that are not plain decimal numbers."""
+    found, count, last = [], 0, 0
+    for match in _NOT_PLAIN.finditer(joined):
+        count += joined.count("\n", last, match.start())
+        last = match.start()
+        found.append(count)
+    return found
+
+
+def _check(
+    rows: list[list[str]],
+    positions: Iterable[int],
+    values: list[float],
+    width: int,
+    index: int,
+    column: str,
+) -> dict[int, str]:
+    """Read the rows at ``positions`` one by one: set their ``values``, return the reasons."""
+    reasons: dict[int, str] = {}
+    for i in positions:
+        reason, value = _reason(rows[i], width, index, column)
+        if reason:
+            reasons[i] = reason
+            values[i] = math.nan
+        else:  # a number with unusual spaces around it (float() strips them)
+            values[i] = value
+    return reasons
+
+
+def _multiply(values: list[float], factor: float) -> tuple[list[float], list[int]]:
+    """``value x factor`` for each value (numpy when installed), and where that overflows."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is an optional dependency
+        result = [value * factor for value in values]
+        return result, [i for i, x in enumerate(result) if math.isinf(x) and values[i] == values[i]]
+    array = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        product = array * factor
+    overflow = np.flatnonzero(np.isinf(product) & ~np.isnan(array)).tolist()
+    return product.tolist(), overflow
+
+
+class _Destination:
+    """A file written under a temporary name and moved into place on success only."""
+
+    def __init__(self, path: str, encoding: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.temp: str | None = None
+        self.file: io.TextIOWrapper
+
+    def __enter__(self) -> _Destination:
+        if self.path == "-":
+            self.file = io.TextIOWrapper(
+                sys.stdout.buffer,
+                encoding=self.encoding,
+                errors="surrogateescape",
+                newline="",
+                write_through=True,
+            )
+            return self
+        final = Path(self.path)
+        try:
+            handle, self.temp = tempfile.mkstemp(
+                dir=final.parent, prefix=f".{final.name}.", suffix=".part"
+            )
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {self.path!r}: {exc.strerror or exc}", value=self.path
+            ) from None
+        self.file = open(handle, "w", encoding=self.encoding, errors="surrogateescape", newline="")
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self.temp is None:
+            self.file.flush()
+            self.file.detach()  # leave standard output open
+            return
+        try:
+            if kind is None:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+            if kind is None:
+                os.chmod(self.temp, _mode(self.path))
+                os.replace(self.temp, self.path)
+                self.temp = None
+        finally:
+            if self.temp is not None:
+                os.unlink(self.temp)
+
+
+def _mode(path: str) -> int:
+    """The permissions a new file gets here: those of the file it replaces, or per the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+class _Progress:
+    """A carriage-return counter on a terminal (``stream`` None: say nothing)."""
+
+    def __init__(self, stream: IO[str] | None, source: IO[str]) -> None:
+        self.stream = stream
+        self.raw: Any = getattr(source, "buffer", None)
+        self.size = 0
+        try:
+            self.size = os.fstat(self.raw.fileno()).st_size if self.raw is not None else 0
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            self.size = 0
+
+    def show(self, rows: int) -> None:
+        if self.stream is None:
+            return
+        text = f"\r{rows:,} rows"
+        if self.size:
+            with contextlib.suppress(OSError, ValueError):
+                text += f"  {min(100, 100 * self.raw.tell() // self.size)} %"
+        self.stream.write(text)
+        self.stream.flush()
+
+    def done(self, rows: int) -> None:
+        if self.stream is not None:
+            self.stream.write(f"\r{rows:,} rows  done\n")
+            self.stream.flush()

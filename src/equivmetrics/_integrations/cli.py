@@ -1,0 +1,473 @@
+"""The ``equivmetrics`` command line: the parser and the dispatch to each command.
+
+Exit codes: 0 success, 1 a conversion or validation problem (for ``batch``: some rows were
+rejected; for a JSON stream: some request failed), 2 a usage error, 130 interrupted.
+The JSON stream lives in :mod:`._stream`, batch conversion in :mod:`._batch`; docs/cli.md is
+the reference, and a test keeps it in step with this parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from .._api.load import load
+from .batch import UsageError, parse_targets, run_batch
+from .._engine.core import Engine
+from ..exceptions import EquivMetricsError, NegativeValueError
+from .._present.methodology import render_methodology
+from .._engine.result import _num
+from .stream import Bridge, dumps
+from .._features.validate import validate
+from .._version import __version__
+from .._packs.yaml import Limits
+
+__all__ = ["main"]
+
+#: The demo: the product brief's three cases, as a customer would see them.
+_DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
+    ("Software value", "12000 transaction/month", "feel_good", None),
+    ("Solar panels", "12400 kWh", "feel_good", None),
+    ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
+)
+_NEGATIVE = ("allow", "refuse", "nan")
+_POSITIONAL = (("quantity", "QUANTITY"), ("to", "KIND"))
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    parser = argparse.ArgumentParser(
+        prog="equivmetrics",
+        description="Turn raw metrics into cited equivalents people understand.",
+    )
+    parser.add_argument("--version", action="version", version=f"equivmetrics {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: dict[str, argparse.ArgumentParser] = {}
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        commands[name] = sub.add_parser(name, help=text, description=text)
+        return commands[name]
+
+    def engine_options(p: argparse.ArgumentParser, *, params: bool = True) -> None:
+        p.add_argument(
+            "--pack",
+            action="append",
+            default=[],
+            metavar="PATH",
+            help="add a pack file or folder (repeatable)",
+        )
+        limit_option(p)
+        if params:
+            p.add_argument(
+                "--param",
+                action="append",
+                default=[],
+                metavar="NAME=VALUE",
+                help="override a parameter, e.g. --param 'body_mass=80 kg' (repeatable)",
+            )
+
+    def limit_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--limit",
+            action="append",
+            default=[],
+            metavar="NAME=N",
+            help="raise or lower a limit on reading pack files: max_bytes, max_nodes or "
+            "max_depth (repeatable)",
+        )
+
+    def json_option(p: argparse.ArgumentParser, text: str = "print JSON") -> None:
+        p.add_argument("--json", action="store_true", help=text)
+
+    def negative_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--negative",
+            choices=_NEGATIVE,
+            help="override the policy for negative values (default: the kinds' own)",
+        )
+
+    def conversion(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--of", metavar="KIND", help="the source kind when the unit does not decide it"
+        )
+        p.add_argument(
+            "--per", metavar="PERIOD", help="turn a total into a rate over this period, e.g. month"
+        )
+
+    p = command("demo", "print equivalents of a few real inputs")
+    p.add_argument("--locale", default="en", help="word them in this locale, e.g. pl")
+    engine_options(p)
+    json_option(p)
+    for name, text in (
+        ("convert", "convert a quantity to a kind"),
+        ("explain", "show how a conversion is computed, with sources"),
+    ):
+        p = command(name, text)
+        stream = " ('-' with --json: JSON requests on stdin)" if name == "convert" else ""
+        p.add_argument(
+            "quantity",
+            nargs="?",
+            metavar="QUANTITY",
+            help=f"e.g. '12000 transaction/month'{stream}",
+        )
+        p.add_argument("to", nargs="?", metavar="KIND", help="the target kind, e.g. fte")
+        conversion(p)
+        p.add_argument("--unit", help="the result unit (default: the kind's display unit)")
+        negative_option(p)
+        engine_options(p)
+        json_option(p)
+    for name, text in (
+        ("feel-good", "feel-good equivalents of a quantity (value already received)"),
+        ("action", "action equivalents of a quantity (the cost of a choice)"),
+    ):
+        p = command(name, text)
+        p.add_argument(
+            "quantity", metavar="QUANTITY", help="e.g. '12400 kWh' ('-' with --json: JSON requests)"
+        )
+        conversion(p)
+        p.add_argument("--only", metavar="KINDS", help="comma-separated kinds to show, in order")
+        p.add_argument("--top", type=int, metavar="N", help="show at most this many")
+        p.add_argument("--locale", default="en", help="e.g. pl or de_CH (needs babel)")
+        p.add_argument("--sig", type=int, metavar="N", help="significant figures (default: 2 or 3)")
+        engine_options(p)
+        json_option(p)
+    p = command("packs", "list packs, kinds and parameters with sources")
+    engine_options(p)
+    json_option(p)
+    p = command("methodology", "print a Markdown page of every factor, derivation and source")
+    engine_options(p, params=False)
+    p.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
+    json_option(p, "print JSON: {schema, markdown}")
+    p = command("validate", "check pack files and run their examples")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
+    p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
+    limit_option(p)
+    json_option(p)
+    p = command("batch", "convert a column of a CSV file, keeping every row")
+    p.add_argument("input", metavar="INPUT", help="a CSV file with a header row ('-': stdin)")
+    p.add_argument(
+        "--column", required=True, metavar="NAME", help="the name of the column to convert"
+    )
+    p.add_argument("--unit", required=True, help="the unit of the column's values, e.g. kWh")
+    p.add_argument(
+        "--to", required=True, metavar="KIND[:UNIT],...", help="target kinds, e.g. co2e:kg,coal"
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the output CSV ('-': stdout)"
+    )
+    p.add_argument("--rejects", metavar="PATH", help="default: OUTPUT.rejects.csv")
+    conversion(p)
+    negative_option(p)
+    p.add_argument(
+        "--delimiter", default=",", metavar="CHAR", help="the field separator (default ',')"
+    )
+    p.add_argument(
+        "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
+    )
+    engine_options(p)
+    json_option(p, "print a JSON summary")
+    return parser, commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (argparse exits 2 on a usage error)."""
+    parser, commands = _parser()
+    args = parser.parse_args(argv)
+    here = commands[args.command]
+    try:
+        return _run(args, here)
+    except UsageError as exc:
+        here.error(str(exc))  # exits 2
+    except EquivMetricsError as exc:
+        message = str(exc)
+        if isinstance(exc, NegativeValueError):  # the library's advice, in the CLI's words
+            message = message.replace("pass negative='nan'", "pass --negative nan")
+            message = message.replace("negative='allow'", "--negative allow")
+        if args.json:
+            print(dumps({"error": {"code": type(exc).__name__, "message": message}}))
+        else:
+            print(f"equivmetrics: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("equivmetrics: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a file that could not be written mid-run (disk full, ...)
+        print(f"equivmetrics: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
+    limits = _limits(args, here)
+    engine = load(*args.pack, limits=limits) if args.pack or limits else load()
+    overrides = _overrides(args, here)
+    return engine.with_params(**overrides) if overrides else engine
+
+
+def _limits(args: argparse.Namespace, here: argparse.ArgumentParser) -> Limits | None:
+    """``--limit NAME=N`` options as :class:`Limits` (None when there are none)."""
+    if not args.limit:
+        return None
+    names = [field.name for field in attrs.fields(Limits)]
+    values: dict[str, int] = {}
+    for item in args.limit:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or name not in names:
+            here.error(f"--limit {item!r}: expected NAME=N with NAME one of {', '.join(names)}")
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            value = 0
+        if value < 1:
+            here.error(f"--limit {item!r}: N must be a whole number of at least 1")
+        values[name] = value
+    return Limits(**values)
+
+
+def _overrides(args: argparse.Namespace, here: argparse.ArgumentParser) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for item in getattr(args, "param", ()):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            here.error(f"--param {item!r}: expected NAME=VALUE, e.g. 'body_mass=80 kg'")
+        overrides[name.strip()] = value.strip()
+    return overrides
+
+
+def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
+    if args.command == "validate":
+        return _validate(args, _limits(args, here))
+    if args.command == "methodology":
+        limits = _limits(args, here)
+        page = render_methodology(load(*args.pack, bundled=not args.no_bundled, limits=limits))
+        if args.json:
+            print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
+        else:
+            sys.stdout.write(page)
+        return 0
+    quantity = getattr(args, "quantity", None)
+    if quantity == "-":
+        if not args.json or args.command not in ("convert", "feel-good", "action"):
+            here.error(
+                "quantity '-' reads JSON requests from stdin: use it with --json on "
+                "convert, feel-good or action"
+            )
+        if getattr(args, "to", None) is not None:
+            here.error(f"with '-' each request names its target; drop {args.to!r}")
+        per_request = [
+            f"--{name}"
+            for name in ("of", "unit", "per", "negative", "only", "top", "sig")
+            if getattr(args, name, None) is not None
+        ]
+        if getattr(args, "locale", "en") != "en":
+            per_request.append("--locale")
+        if per_request:
+            here.error(
+                f"with '-' each request carries its own options; drop {', '.join(per_request)} "
+                "and put them in the requests (only --pack, --param and --limit apply to all)"
+            )
+        return Bridge(_engine(args, here), args.command).serve(sys.stdin.buffer, sys.stdout)
+    if args.command in ("convert", "explain"):
+        missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
+        if missing:
+            here.error(f"the following arguments are required: {', '.join(missing)}")
+    engine = _engine(args, here)
+    if args.command == "demo":
+        return _demo(engine, args)
+    if args.command == "packs":
+        return _packs(engine, args.json, _overrides(args, here))
+    if args.command == "batch":
+        return _batch(engine, args)
+    if args.command in ("feel-good", "action"):
+        return _equivalents(engine, args)
+    result = engine.convert(
+        quantity, args.to, of=args.of, unit=args.unit, per=args.per, negative=args.negative
+    )
+    if args.json:
+        data = result.to_dict()
+        if args.command == "explain":
+            data["explanation"] = result.explain()
+        print(dumps(data))
+    elif args.command == "explain":
+        print(result.explain())
+    else:
+        print(
+            f"{_num(result.magnitude)} {result.unit} of {result.kind}"
+            f" (range {_num(result.low)}–{_num(result.high)})"
+        )
+    return 0
+
+
+def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
+    offer = engine.feel_good if args.command == "feel-good" else engine.action
+    only = [k.strip() for k in args.only.split(",") if k.strip()] if args.only else None
+    found = offer(
+        args.quantity,
+        of=args.of,
+        only=only,
+        top=args.top,
+        per=args.per,
+        locale=args.locale,
+        sig=args.sig,
+    )
+    if args.json:
+        print(dumps([e.to_dict() for e in found]))
+    else:
+        for equivalent in found:
+            print(f"≈ {equivalent.text}")
+    return 0
+
+
+def _demo(engine: Engine, args: argparse.Namespace) -> int:
+    sections = []
+    for title, quantity, role, only in _DEMO:
+        offer = engine.feel_good if role == "feel_good" else engine.action
+        sections.append(
+            (title, quantity, role, offer(quantity, only=only, top=4, locale=args.locale))
+        )
+    if args.json:
+        print(
+            dumps(
+                [
+                    {
+                        "title": title,
+                        "quantity": quantity,
+                        "role": role,
+                        "equivalents": [e.to_dict() for e in found],
+                    }
+                    for title, quantity, role, found in sections
+                ]
+            )
+        )
+        return 0
+    for title, quantity, role, found in sections:
+        print(f"{title}: {quantity}  ({role.replace('_', '-')} equivalents)")
+        for equivalent in found:
+            print(f"  ≈ {equivalent.text}")
+        print()
+    print("Every figure is cited: try  equivmetrics explain '12000 transaction/month' fte")
+    return 0
+
+
+def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
+    report = validate(*args.paths, bundled=not args.no_bundled, limits=limits)
+    if args.json:
+        print(
+            dumps(
+                {
+                    "ok": report.ok,
+                    "examples_run": report.examples_run,
+                    "examples_passed": report.examples_passed,
+                    "problems": [
+                        {
+                            "location": str(p.location),
+                            "field": p.field,
+                            "message": p.message,
+                            "hint": p.hint,
+                        }
+                        for p in report.problems
+                    ],
+                }
+            )
+        )
+    else:
+        for problem in report.problems:
+            print(problem)
+        status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+        print(f"{status}: {report.examples_passed}/{report.examples_run} examples passed")
+    return 0 if report.ok else 1
+
+
+def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
+    catalog = engine.catalog
+
+    def parameter(spec: Any) -> dict[str, Any]:
+        if spec.name in overrides:
+            return {"value": overrides[spec.name], "low": None, "high": None, "source": None}
+        return {
+            "value": spec.value,
+            "low": spec.low,
+            "high": spec.high,
+            "source": spec.source.cite(),
+        }
+
+    if as_json:
+        print(
+            dumps(
+                [
+                    {
+                        "name": p.name,
+                        "edition": p.edition,
+                        "title": p.title,
+                        "origin": p.origin,
+                        "kinds": [k.name for k in p.kinds],
+                        "parameters": {q.name: parameter(q) for q in p.parameters},
+                    }
+                    for p in catalog.packs
+                ]
+            )
+        )
+        return 0
+    packs = [["PACK", "EDITION", "KINDS", "TITLE"]]
+    packs += [[p.name, p.edition, str(len(p.kinds)), p.title] for p in catalog.packs]
+    kinds = [["KIND", "PACK", "UNIT", "LABEL"]]
+    kinds += [[k.name, p.name, k.unit, k.label_other] for p in catalog.packs for k in p.kinds]
+    params = [["PARAMETER", "PACK", "VALUE", "SOURCE"]]
+    for pack in catalog.packs:
+        for spec in pack.parameters:
+            shown = parameter(spec)
+            params.append(
+                [spec.name, pack.name, shown["value"], shown["source"] or "set with --param"]
+            )
+    print("\n\n".join("\n".join(_table(rows)) for rows in (packs, kinds, params)))
+    return 0
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Rows as lines of left-aligned columns two spaces apart (the last column not padded)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
+    ]
+
+
+def _batch(engine: Engine, args: argparse.Namespace) -> int:
+    summary = run_batch(
+        engine,
+        args.input,
+        column=args.column,
+        unit=args.unit,
+        to=parse_targets(args.to),
+        output=args.output,
+        of=args.of,
+        per=args.per,
+        rejects=args.rejects,
+        delimiter=args.delimiter,
+        encoding=args.encoding,
+        negative=args.negative,
+        progress=sys.stderr if sys.stderr.isatty() else None,
+    )
+    report = sys.stderr if args.output == "-" else sys.stdout
+    if args.json:
+        print(dumps(summary.to_dict()), file=report)
+    else:
+        print(
+            f"{summary.rows:,} rows: {summary.converted:,} converted, "
+            f"{summary.rejected:,} rejected (listed in {summary.rejects})",
+            file=report,
+        )
+    return 1 if summary.rejected else 0
+
+
+def _entry() -> None:  # pragma: no cover - console-script shim
+    raise SystemExit(main())

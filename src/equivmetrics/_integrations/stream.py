@@ -1,0 +1,308 @@
+"""The JSON-lines bridge: one request per line in, one response per line out, in order.
+
+Another program keeps ``equivmetrics convert --json -`` (or ``feel-good``/``action``) open,
+writes a request object per line and reads back one line per request (docs/cli.md, "JSON
+stream"). A request's fields mirror the keyword arguments of the matching :class:`Engine`
+method; ``params`` derives a tenant engine with :meth:`Engine.with_params` (cached per
+distinct ``params``, least recently used dropped first). Every response line is valid JSON:
+NaN and infinities become ``null``. A bad request gets an error line and the stream goes on.
+
+>>> import io
+>>> import equivmetrics as em
+>>> from equivmetrics._stream import Bridge
+>>> out = io.StringIO()
+>>> Bridge(em.load(), "convert").serve(
+...     io.BytesIO(b'{"id": 1, "quantity": "12000 transaction/month", "to": "manual_work"}\\n'),
+...     out,
+... )
+0
+>>> import json
+>>> response = json.loads(out.getvalue())
+>>> response["id"], response["magnitude"], response["unit"]
+(1, 600.0, 'hour/month')
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from ..exceptions import EquivMetricsError, InputError
+
+if TYPE_CHECKING:
+    from .._engine.core import Engine
+
+__all__ = ["COMMANDS", "MAX_LINE_BYTES", "Bridge", "RequestError", "dumps"]
+
+#: The most bytes one request line may hold (newline excluded).
+MAX_LINE_BYTES = 1 << 20
+
+#: Tenant engines kept per process, one per distinct ``params`` object.
+MAX_TENANTS = 256
+
+_OPTIONAL_TEXT = ("of", "unit", "per")
+
+#: The fields each command's requests may have; ``quantity`` (and ``to`` for convert) required.
+COMMANDS: dict[str, frozenset[str]] = {
+    "convert": frozenset({"id", "quantity", "to", "of", "unit", "per", "negative", "params"}),
+    "feel-good": frozenset(
+        {"id", "quantity", "of", "only", "top", "per", "locale", "sig", "params"}
+    ),
+    "action": frozenset({"id", "quantity", "of", "only", "top", "per", "locale", "sig", "params"}),
+}
+
+
+class RequestError(InputError):
+    """A request line that is not a well-formed request; ``field`` names the culprit if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message, value=field)
+
+
+def dumps(data: Any) -> str:
+    """One line of strict JSON: non-finite floats become ``null`` (they are not JSON)."""
+    try:
+        return json.dumps(data, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(data), allow_nan=False)
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, Mapping):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise RequestError(f"{name} is not JSON; send null for a missing number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise RequestError(f"number {text[:40]} is too large for a float")
+    return value
+
+
+class Bridge:
+    """Answers JSON requests for one command (``convert``, ``feel-good`` or ``action``)."""
+
+    def __init__(self, engine: Engine, command: str, *, max_tenants: int = MAX_TENANTS) -> None:
+        if command not in COMMANDS:
+            raise InputError(
+                f"no JSON stream for {command!r}; use one of {', '.join(COMMANDS)}",
+                value=command,
+            )
+        self.engine = engine
+        self.command = command
+        self.fields = COMMANDS[command]
+        self._tenants: collections.OrderedDict[str, Engine] = collections.OrderedDict()
+        self._max_tenants = max_tenants
+
+    def serve(self, stdin: IO[bytes], stdout: IO[str]) -> int:
+        """Answer every request line of ``stdin`` on ``stdout``, flushing after each.
+
+        Blank lines are skipped. Returns 0 when every request succeeded, else 1.
+        """
+        failed = False
+        while True:
+            line = stdin.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return 1 if failed else 0
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while True:  # skip the rest of the overlong line
+                    rest = stdin.readline(MAX_LINE_BYTES)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                response: dict[str, Any] | None = _error(
+                    None,
+                    RequestError(
+                        f"request line longer than {MAX_LINE_BYTES} bytes; send one "
+                        "request per line"
+                    ),
+                )
+            else:
+                response = self.answer(line)
+            if response is None:
+                continue
+            failed = failed or "error" in response
+            stdout.write(dumps(response) + "\n")
+            stdout.flush()
+
+    def answer(self, line: bytes | str) -> dict[str, Any] | None:
+        """The response to one request line (``None`` for a blank line)."""
+        request_id: Any = None
+        try:
+            text = line.decode("utf-8") if isinstance(line, bytes) else line
+        except UnicodeDecodeError as exc:
+            return _error(None, RequestError(f"request line is not UTF-8 ({exc.reason})"))
+        if not text.strip():
+            return None
+        try:
+            try:
+                request = json.loads(
+                    text, parse_constant=_refuse_constant, parse_float=_finite_float
+                )
+            except (ValueError, RecursionError) as exc:  # RequestError is a TypeError
+                raise RequestError(f"request line is not valid JSON: {exc}") from None
+            if not isinstance(request, dict):
+                raise RequestError(f"a request must be a JSON object, not {_json_type(request)}")
+            request_id = request.get("id")
+            return {"id": request_id, **self._run(request)}
+        except EquivMetricsError as exc:
+            return _error(request_id, exc)
+        except Exception as exc:  # a bug must not end the stream: report it on this line
+            return {
+                "id": request_id,
+                "error": {
+                    "code": "internal_error",
+                    "message": f"{type(exc).__name__}: {exc} (please report this)",
+                    "field": None,
+                },
+            }
+
+    def _run(self, request: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(request) - self.fields)
+        if unknown:
+            raise RequestError(
+                f"unknown field {unknown[0]!r} in a {self.command} request; fields are "
+                f"{', '.join(sorted(self.fields))}",
+                field=unknown[0],
+            )
+        quantity = _quantity(request)
+        engine = self._tenant(request.get("params"))
+        options = {name: _text(request, name) for name in _OPTIONAL_TEXT if name in self.fields}
+        if self.command == "convert":
+            to = request.get("to")
+            if "to" not in request or not isinstance(to, str):
+                raise RequestError(
+                    "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
+                )
+            negative = _text(request, "negative")
+            return dict(engine.convert(quantity, to, **options, negative=negative).to_dict())
+        offer = engine.feel_good if self.command == "feel-good" else engine.action
+        found = offer(
+            quantity,
+            of=options["of"],
+            per=options["per"],
+            only=_only(request),
+            top=_whole(request, "top"),
+            sig=_whole(request, "sig"),
+            locale=_text(request, "locale") or "en",
+        )
+        return {"equivalents": [equivalent.to_dict() for equivalent in found]}
+
+    def _tenant(self, params: Any) -> Engine:
+        if params is None or params == {}:
+            return self.engine
+        if not isinstance(params, dict):
+            raise RequestError(
+                "field 'params' must be an object of parameter names to values, "
+                f'e.g. {{"body_mass": "80 kg"}}, not {_json_type(params)}',
+                field="params",
+            )
+        for name, value in params.items():
+            if isinstance(value, bool) or not isinstance(value, str | int | float | dict):
+                raise RequestError(
+                    f'params.{name} must be text such as "80 kg", a number, or an object '
+                    f"with value/low/high, not {_json_type(value)}",
+                    field=f"params.{name}",
+                )
+        key = json.dumps(params, sort_keys=True)
+        tenant = self._tenants.get(key)
+        if tenant is not None:
+            self._tenants.move_to_end(key)
+            return tenant
+        tenant = self.engine.with_params(**params)
+        self._tenants[key] = tenant
+        if len(self._tenants) > self._max_tenants:
+            self._tenants.popitem(last=False)
+        return tenant
+
+
+def _error(request_id: Any, exc: EquivMetricsError) -> dict[str, Any]:
+    if isinstance(exc, RequestError):
+        code, field = "bad_request", exc.field
+    else:
+        code, field = type(exc).__name__, None
+    return {"id": request_id, "error": {"code": code, "message": str(exc), "field": field}}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _quantity(request: dict[str, Any]) -> Any:
+    if "quantity" not in request:
+        raise RequestError("field 'quantity' is required, e.g. \"420 kcal\"", field="quantity")
+    value = request["quantity"]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+        magnitude = value[0]
+        try:
+            if _is_number(magnitude):
+                return (float(magnitude), value[1])
+            if isinstance(magnitude, list) and all(_is_number(v) for v in magnitude):
+                return ([float(v) for v in magnitude], value[1])
+        except OverflowError:
+            raise RequestError(
+                "field 'quantity' holds a number too large for a float", field="quantity"
+            ) from None
+    raise RequestError(
+        'field \'quantity\' must be text such as "420 kcal" or a [magnitude, "unit"] pair '
+        f"(the magnitude a number or an array of numbers), not {_json_type(value)}",
+        field="quantity",
+    )
+
+
+def _text(request: dict[str, Any], name: str) -> str | None:
+    value = request.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise RequestError(
+        f"field {name!r} must be a string or null, not {_json_type(value)}", field=name
+    )
+
+
+def _whole(request: dict[str, Any], name: str) -> int | None:
+    value = request.get(name)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise RequestError(
+        f"field {name!r} must be a whole number or null, not {_json_type(value)}", field=name
+    )
+
+
+def _only(request: dict[str, Any]) -> list[str] | None:
+    value = request.get("only")
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise RequestError(
+        f"field 'only' must be an array of kind names, e.g. [\"walking\"], not {_json_type(value)}",
+        field="only",
+    )

@@ -1,0 +1,1 @@
+"""_packs: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,222 @@
+"""Frozen records of what a pack declares, as validated by the loader.
+
+These hold text exactly as written (unit strings, factor expressions) plus where it was written;
+the catalog turns them into checked units, values and a rule graph.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..exceptions import Location
+
+__all__ = [
+    "PLACEHOLDERS",
+    "ROLES",
+    "Example",
+    "KindSpec",
+    "MetricSpec",
+    "Pack",
+    "ParameterSpec",
+    "Presentation",
+    "RewardSpec",
+    "RuleSpec",
+    "Source",
+    "UnitSpec",
+]
+
+
+@attrs.frozen
+class Source:
+    """A citation: what the number comes from, precisely enough for a reader to check it."""
+
+    key: str
+    title: str
+    publisher: str = ""
+    url: str = ""
+    edition: str = ""
+    note: str = ""
+
+    def cite(self) -> str:
+        """A one-line citation such as ``"BLS, Employer Costs ... (June 2025)"``."""
+        text = f"{self.publisher}, {self.title}" if self.publisher else self.title
+        if self.edition:
+            text += f" ({self.edition})"
+        return text
+
+
+@attrs.frozen
+class UnitSpec:
+    """A unit a pack adds to the library registry (never a redefinition)."""
+
+    name: str
+    definition: str
+    aliases: tuple[str, ...]
+    location: Location
+    pack: str
+
+
+ROLES = ("feel_good", "action")
+PLACEHOLDERS = ("value", "label", "per")
+
+
+@attrs.frozen
+class Presentation:
+    """How a kind is shown to people: role wording, family, picturable sizes, priority, labels.
+
+    ``roles`` maps a role to its wording per locale (``""`` is the default wording); a kind
+    without a wording for a role is not offered in that role.
+    """
+
+    roles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    family: str = ""
+    picturable: tuple[float, float] = (1.0, 100_000.0)
+    priority: int = 100
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def offers(self, role: str) -> bool:
+        return any(name == role for name, _ in self.roles)
+
+    def template(self, role: str, locale: str) -> str | None:
+        """The wording for ``role`` in ``locale`` (falling back to its language, then default)."""
+        for name, texts in self.roles:
+            if name == role:
+                table = dict(texts)
+                language = locale.replace("-", "_").split("_")[0]
+                return table.get(locale) or table.get(language) or table.get("")
+        return None
+
+    def label(self, locale: str, category: str) -> str | None:
+        """A label in ``locale`` for a CLDR plural category, if the pack gives one."""
+        language = locale.replace("-", "_").split("_")[0]
+        for name, forms in self.labels:
+            if name in (locale, language):
+                table = dict(forms)
+                return table.get(category) or table.get("other")
+        return None
+
+
+@attrs.frozen
+class MetricSpec:
+    """A reusable metric declared in a pack: what to show for one source kind."""
+
+    name: str
+    title: str
+    source_kind: str
+    show: tuple[str, ...]
+    role: str
+    unit: str | None
+    per: str | None
+    top: int | None
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class RewardSpec:
+    """A reward rule declared in a pack: "for every ``every``, grant ``grant``"."""
+
+    name: str
+    kind: str | None
+    every: str
+    grant: str
+    label_one: str
+    label_other: str
+    text: str
+    note: str
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class KindSpec:
+    """What is measured: a dimension (from its display unit), labels, icon and claimed units."""
+
+    name: str
+    unit: str
+    label_one: str
+    label_other: str
+    input_units: tuple[str, ...]
+    icon: str
+    description: str
+    location: Location
+    pack: str
+    refuse_units: tuple[tuple[str, str], ...] = ()
+    field_locations: tuple[tuple[str, Location], ...] = ()
+    presentation: Presentation = attrs.field(factory=Presentation)
+    negative: str = "refuse"
+
+    def where(self, field: str) -> Location:
+        """Where ``field`` was written (the kind's own location when not recorded)."""
+        return dict(self.field_locations).get(field, self.location)
+
+
+@attrs.frozen
+class ParameterSpec:
+    """A named, cited input to factors."""
+
+    name: str
+    value: str
+    low: str | None
+    high: str | None
+    source: Source
+    edition: str
+    note: str
+    assumption: bool
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class RuleSpec:
+    """A linear equivalence ``to = from x factor``."""
+
+    id: str
+    source_kind: str
+    target_kind: str
+    factor: str
+    reversible: bool
+    preferred: bool
+    note: str
+    sources: tuple[Source, ...]
+    location: Location
+    factor_location: Location
+    pack: str
+
+
+@attrs.frozen
+class Example:
+    """A worked example a pack proves about itself: ``given`` converted ``to`` is ``expect``."""
+
+    given: str
+    to: str
+    expect: str
+    of: str | None
+    per: str | None
+    tolerance: float
+    low: str | None
+    high: str | None
+    params: tuple[tuple[str, str], ...]
+    note: str
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class Pack:
+    """One validated pack file."""
+
+    name: str
+    edition: str
+    title: str
+    description: str
+    license: str
+    origin: str
+    sources: tuple[Source, ...]
+    units: tuple[UnitSpec, ...]
+    kinds: tuple[KindSpec, ...]
+    parameters: tuple[ParameterSpec, ...]
+    rules: tuple[RuleSpec, ...]
+    examples: tuple[Example, ...]
+    metrics: tuple[MetricSpec, ...] = ()
+    rewards: tuple[RewardSpec, ...] = ()

@@ -1,0 +1,1 @@
+"""_present: private layer of equivmetrics (see docs/architecture.md)."""

@@ -1,0 +1,358 @@
+"""Equivalents: results presented to people, and the choice of which to show.
+
+``Engine.feel_good`` and ``Engine.action`` convert one quantity into every kind the packs offer
+in that role, keep those a person can picture, at most one per family, and word them.
+
+Relatability, the rule that orders them (documented in docs/equivalents.md):
+
+1. Candidates are the kinds that have a wording for the role and that a rule path reaches
+   from the input's kind (a total that a kind cannot take without a period is skipped).
+2. Each gets a distance: 0 when its magnitude lies in the kind's ``picturable`` range
+   (default 1 to 100,000), else how many powers of ten it lies outside.
+3. Within a ``family`` only the closest stays (ties: lower ``priority``, then pack order).
+4. Sorted by distance, then ``priority`` (default 100), then pack order: stable for ties.
+5. Kinds outside their picturable range are offered only to make up three in all.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..exceptions import InputError, PeriodError, UnknownKindError
+from .._packs.model import ROLES, Source
+from .formatter import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
+from .._engine.result import Result, Step, _is_scalar, _json_float, _source_dict
+from .._core.units import get_registry, parse_unit, unit_factor
+from .._packs.wording import fill
+
+if TYPE_CHECKING:
+    from .._catalog.catalog import Kind
+    from .._engine.core import Engine
+
+__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "Equivalents", "describe", "offer"]
+
+EQUIVALENT_SCHEMA = "equivmetrics.equivalent/1"
+MIN_OFFERED = 3  # outside-the-picturable-range kinds only fill up to this many
+_DEFAULT_WORDING = {"feel_good": "about {value} {label}", "action": "{value} {label}"}
+
+
+@attrs.frozen(repr=False)
+class Equivalent:
+    """An equivalent as a person sees it: the number, its range, the words and the sources."""
+
+    kind: str
+    role: str
+    magnitude: float
+    unit: str
+    low: float
+    high: float
+    text: str
+    value_text: str
+    range_text: str
+    label: str
+    icon: str
+    family: str
+    locale: str
+    sources: tuple[Source, ...]
+    steps: tuple[Step, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data in the documented shape ``equivmetrics.equivalent/1``."""
+        return {
+            "schema": EQUIVALENT_SCHEMA,
+            "kind": self.kind,
+            "role": self.role,
+            "magnitude": _json_float(self.magnitude),
+            "low": _json_float(self.low),
+            "high": _json_float(self.high),
+            "unit": self.unit,
+            "text": self.text,
+            "value_text": self.value_text,
+            "range_text": self.range_text,
+            "label": self.label,
+            "icon": self.icon,
+            "family": self.family,
+            "locale": self.locale,
+            "sources": [_source_dict(s) for s in self.sources],
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"<Equivalent {self.role} {self.kind}: {self.text!r}>"
+
+    def _repr_html_(self) -> str:
+        from .html import render_html
+
+        html: str = render_html([self])
+        return html
+
+
+class Equivalents(tuple[Equivalent, ...]):
+    """A tuple of equivalents that also shows itself as one card in notebooks."""
+
+    __slots__ = ()
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """``[e.to_dict() for e in self]``: JSON-ready."""
+        return [equivalent.to_dict() for equivalent in self]
+
+    def _repr_html_(self) -> str:
+        from .html import render_html
+
+        html: str = render_html(self)
+        return html
+
+
+def describe(
+    kind: Kind, result: Result, role: str, *, locale: str = "en", sig: int | None = None
+) -> Equivalent:
+    """Word one scalar result for ``role`` in ``locale`` (see the module's rules)."""
+    if not _is_scalar(result.magnitude):
+        raise InputError(
+            "equivalents are worded one value at a time; pass a number, "
+            "or use Metric.columns() for arrays",
+            value=result.magnitude,
+        )
+    formatter = Formatter(locale)
+    value, low, high = float(result.magnitude), float(result.low), float(result.high)
+    digits = sig if sig is not None else default_sig(value, low, high)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
+        raise InputError(f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits)
+    presentation = kind.presentation
+    rate_period = _period(result.unit, kind.unit)
+    count_like = parse_unit(kind.unit).dimensionless
+    minutes = _minutes(kind, result.unit)
+
+    category: str
+    if not math.isfinite(value):
+        value_text, category = str(value), "other"
+    elif value == 0:
+        value_text, category = "0", "other"
+    elif minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
+        hours, mins = parts
+        value_text = f"{hours} h {mins} min" if mins else f"{hours} h"
+        category = "other"
+    elif count_like and 0 < abs(round_sig(value, digits)) < 1:
+        value_text = "less than 1" if formatter.english else f"< {formatter.number(1, 1)}"
+        category = formatter.plural(1, 1)
+    else:
+        value_text = formatter.number(value, digits)
+        category = formatter.plural(value, digits)
+
+    label = _label(kind, formatter, category)
+    if minutes is not None and "h" in value_text.split():
+        label = _without_unit_word(label)
+    below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
+    show_range = (
+        value != 0
+        and math.isfinite(value)
+        and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
+        and (high - low) / abs(value) > SHOW_RANGE
+    )
+    template = presentation.template(role, locale) or _DEFAULT_WORDING[role]
+    before, after = _money_signs(template)
+    range_text = (
+        f"{before}{formatter.number(low, digits)}{after}"
+        f"\u2013{before}{formatter.number(high, digits)}{after}"
+        if show_range
+        else ""
+    )
+    if range_text and minutes is not None and "h" in value_text.split():
+        range_text += " min" if minutes == 1 else f" {_unit_word(kind)}"
+    per = _per_text(rate_period, formatter) if rate_period else ""
+    text = fill(template, value=value_text, label=label, per=per).strip()
+    if per and "{per}" not in template:
+        text = f"{text} {per}"
+    if value == 0 and formatter.english:
+        text = f"no {_label(kind, formatter, 'other')}"
+    if range_text:
+        text += f" (range {range_text})"
+    return Equivalent(
+        kind=kind.name,
+        role=role,
+        magnitude=value,
+        unit=result.unit,
+        low=low,
+        high=high,
+        text=text,
+        value_text=value_text,
+        range_text=range_text,
+        label=label,
+        icon=kind.icon,
+        family=presentation.family or kind.name,
+        locale=locale,
+        sources=result.sources,
+        steps=result.steps,
+    )
+
+
+def _label(kind: Kind, formatter: Formatter, category: str) -> str:
+    if not formatter.english:
+        localized = kind.presentation.label(formatter.locale, category)
+        if localized:
+            return localized
+    return kind.label_one if category == "one" else kind.label_other
+
+
+def _unit_word(kind: Kind) -> str:
+    return kind.unit
+
+
+def _without_unit_word(label: str) -> str:
+    """'minutes of brisk walking' -> 'of brisk walking' (the duration names its units)."""
+    head, _, tail = label.partition(" ")
+    if head.rstrip("s") in ("minute", "hour", "min") and tail:
+        return tail
+    return label
+
+
+def _minutes(kind: Kind, unit: str) -> float | None:
+    """Minutes per unit of the result, for kinds measured in time shown as totals."""
+    reg = get_registry()
+    time = reg.Unit("second").dimensionality
+    if kind.dimension != time:
+        return None
+    parsed = parse_unit(unit)
+    if parsed.dimensionality != time:
+        return None  # a rate such as hour/month: not a duration
+    return unit_factor(parsed, reg.Unit("minute"))
+
+
+def _money_signs(template: str) -> tuple[str, str]:
+    """The currency sign a wording writes next to ``{value}`` (``"${value}"``, ``"{value} €"``).
+
+    The range repeats it on both ends, so "$29,000" comes with "(range $9,100–$96,000)".
+    """
+    at = template.find("{value}")
+    if at < 0:
+        return "", ""
+    before = template[at - 1] if at and unicodedata.category(template[at - 1]) == "Sc" else ""
+    rest = template[at + len("{value}") :]
+    sign = rest.lstrip(" \u00a0")
+    after = (
+        rest[: len(rest) - len(sign) + 1] if sign and unicodedata.category(sign[0]) == "Sc" else ""
+    )
+    return before, after
+
+
+def _period(unit: str, kind_unit: str) -> str | None:
+    """'month' for a result in 'hour/month' of a kind shown in 'hour'."""
+    prefix = f"{kind_unit}/"
+    return unit[len(prefix) :] if unit.startswith(prefix) else None
+
+
+def _per_text(period: str, formatter: Formatter) -> str:
+    if formatter.english:
+        article = "an" if period[:1] in "aeiou" or period.startswith("hour") else "a"
+        return f"{article} {period.replace('_', ' ')}"
+    return f"/ {period}"
+
+
+def offer(
+    engine: Engine,
+    quantity: Any,
+    role: str,
+    *,
+    of: str | None = None,
+    only: Sequence[str] | None = None,
+    top: int | None = None,
+    per: str | None = None,
+    locale: str = "en",
+    sig: int | None = None,
+) -> tuple[Equivalent, ...]:
+    """The equivalents of ``quantity`` in ``role``, most relatable first (see module doc)."""
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
+    if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
+        raise InputError(f"top= must be a whole number of at least 1, got {top!r}", value=top)
+    if isinstance(only, str):
+        only = [only]
+    if only is not None:
+        names = list(only) if isinstance(only, Iterable) else [only]
+        if not all(isinstance(name, str) for name in names):
+            raise InputError(
+                f"only= must be a kind name or a list of kind names, not {only!r}", value=only
+            )
+        only = names
+    Formatter(locale).check()
+    kinds = engine.kinds
+    source = engine.source_kind(quantity, of=of)
+    order = {name: index for index, name in enumerate(kinds)}
+    if only is not None:
+        chosen = []
+        for name in only:
+            if name not in kinds:
+                raise UnknownKindError(
+                    f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
+                )
+            result = _finite(engine.convert(quantity, name, of=source, per=per))
+            chosen.append(describe(kinds[name], result, role, locale=locale, sig=sig))
+        return Equivalents(chosen[:top] if top else chosen)
+    scored: list[tuple[float, int, int, Equivalent]] = []
+    for name in _candidates(engine, source, role):
+        try:
+            result = engine.convert(quantity, name, of=source, per=per)
+        except PeriodError:
+            continue  # a capacity that a total cannot fill without a period
+        kind = kinds[name]
+        if _overflowed(result):
+            continue  # a finite input too large for this kind's unit: offer the others
+        _finite(result)
+        equivalent = describe(kind, result, role, locale=locale, sig=sig)
+        distance = _distance(kind, result.magnitude)
+        scored.append((distance, kind.presentation.priority, order[name], equivalent))
+    best: dict[str, tuple[float, int, int, Equivalent]] = {}
+    for item in sorted(scored, key=lambda s: s[:3]):
+        best.setdefault(item[3].family, item)
+    ranked = sorted(best.values(), key=lambda s: s[:3])
+    inside = [item[3] for item in ranked if item[0] == 0]
+    outside = [item[3] for item in ranked if item[0] != 0]
+    chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
+    return Equivalents(chosen[:top] if top else chosen)
+
+
+def _overflowed(result: Result) -> bool:
+    """A finite scalar input whose result overflowed to an infinity."""
+    if not _is_scalar(result.magnitude):
+        return False
+    return math.isfinite(float(result.input_magnitude)) and math.isinf(float(result.magnitude))
+
+
+def _finite(result: Result) -> Result:
+    """Refuse to word NaN or an infinity: "nan trees" is no equivalent (arrays pass through)."""
+    if _is_scalar(result.magnitude) and not math.isfinite(float(result.magnitude)):
+        raise InputError(
+            f"cannot word {result.input_magnitude!r} {result.input_unit} as {result.kind}: the "
+            f"result is {float(result.magnitude)!r}, and equivalents need a finite number; "
+            "drop missing values (NaN) and check the input's size before asking for equivalents",
+            value=result.input_magnitude,
+        )
+    return result
+
+
+def _candidates(engine: Engine, source: str, role: str) -> Iterable[str]:
+    catalog = engine.catalog
+    for name, kind in catalog.kinds.items():
+        if name != source and kind.presentation.offers(role) and (source, name) in catalog.paths:
+            yield name
+
+
+def _distance(kind: Kind, magnitude: float) -> float:
+    """0 inside the picturable range, else how many powers of ten outside it."""
+    value = abs(float(magnitude))
+    low, high = kind.presentation.picturable
+    if value == 0 or not math.isfinite(value):
+        return math.inf
+    if value < low:
+        return math.log10(low / value)
+    if value > high:
+        return math.log10(value / high)
+    return 0.0

@@ -1,0 +1,328 @@
+"""Equivalents as an HTML card for dashboards, notebooks and e-mail previews.
+
+:func:`render_html` returns a self-contained fragment: one ``<section class="equivmetrics-card">``
+with its own ``<style>`` (every rule scoped to the card, every class prefixed ``em-``), inline SVG
+icons, no external resources and no JavaScript. :func:`render_page` wraps the card in a complete
+HTML document.
+
+Everything that comes from packs or callers (labels, wording, titles, sources, links) is escaped;
+a source link is kept only when it is an ``http`` or ``https`` URL.
+
+>>> import equivmetrics as em
+>>> card = em.render_html(em.load().action("420 kcal", only=["walking"]))
+>>> card.startswith('<section class="equivmetrics-card"') and card.count('<li class="em-item">')
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from html import escape
+from urllib.parse import urlsplit
+
+from .equivalent import Equivalent
+from ..exceptions import InputError
+from .icons import icon_body
+from .._packs.model import Source
+
+__all__ = ["render_html", "render_page"]
+
+_LANG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
+
+_CSS = """\
+.equivmetrics-card{--em-_accent:var(--em-accent,#0f6b5c);\
+--em-_accent-soft:var(--em-accent-soft,#e3f1ed);--em-_bg:var(--em-bg,#ffffff);\
+--em-_tile:var(--em-tile,#f7f9fa);--em-_fg:var(--em-fg,#17212b);--em-_muted:var(--em-muted,#4a5663);\
+--em-_border:var(--em-border,#dce2e8);--em-_radius:var(--em-radius,14px);\
+box-sizing:border-box;max-width:100%;margin:0;padding:20px 22px 22px;\
+border:1px solid var(--em-_border);border-radius:var(--em-_radius);background:var(--em-_bg);\
+color:var(--em-_fg);font-family:var(--em-font,system-ui,-apple-system,"Segoe UI",Roboto,\
+"Helvetica Neue",Arial,sans-serif);font-size:15px;line-height:1.4;text-align:left;\
+box-shadow:0 1px 2px rgba(16,24,40,.05),0 6px 16px rgba(16,24,40,.06)}
+.equivmetrics-card *,.equivmetrics-card *::before,.equivmetrics-card *::after{box-sizing:inherit}
+.equivmetrics-card .em-title{margin:0 0 14px;padding:0;font-size:1.1em;font-weight:650;\
+line-height:1.3;color:var(--em-_fg);letter-spacing:0}
+.equivmetrics-card .em-list{list-style:none;margin:0;padding:0;display:grid;gap:12px;\
+grid-template-columns:repeat(auto-fit,minmax(min(100%,165px),1fr))}
+.equivmetrics-card .em-item{display:flex;flex-direction:column;gap:8px;margin:0;padding:14px;\
+border:1px solid var(--em-_border);border-radius:calc(var(--em-_radius) - 4px);\
+background:var(--em-_tile);min-width:0}
+.equivmetrics-card .em-icon{display:flex;align-items:center;justify-content:center;\
+width:40px;height:40px;border-radius:10px;background:var(--em-_accent-soft);\
+color:var(--em-_accent)}
+.equivmetrics-card .em-icon svg{display:block;width:24px;height:24px}
+.equivmetrics-card .em-text{margin:0;padding:0;overflow-wrap:anywhere}
+.equivmetrics-card .em-lead{display:block;color:var(--em-_muted);font-size:.9em}
+.equivmetrics-card .em-value{display:block;margin:1px 0 2px;font-size:1.85em;font-weight:700;\
+line-height:1.15;color:var(--em-_accent);font-variant-numeric:tabular-nums;letter-spacing:-.01em}
+.equivmetrics-card .em-unit{font-size:.62em;font-weight:650;letter-spacing:0}
+.equivmetrics-card .em-rest{display:block}
+.equivmetrics-card .em-range{margin:0;padding:0;color:var(--em-_muted);font-size:.85em;\
+font-variant-numeric:tabular-nums}
+.equivmetrics-card .em-range-label{font-weight:600}
+.equivmetrics-card .em-range-value{white-space:nowrap}
+.equivmetrics-card .em-sources{margin:auto 0 0;padding:8px 0 0;\
+border-top:1px dashed var(--em-_border);color:var(--em-_muted);font-size:.8em}
+.equivmetrics-card .em-sources>summary{cursor:pointer;font-weight:600;width:max-content;\
+max-width:100%}
+.equivmetrics-card .em-source-list{margin:6px 0 0;padding:0 0 0 1.1em;list-style:disc}
+.equivmetrics-card .em-source-list>li{margin:0 0 4px;padding:0;overflow-wrap:anywhere}
+.equivmetrics-card a{color:var(--em-_accent);text-decoration:underline;\
+text-underline-offset:2px}
+.equivmetrics-card a:focus-visible,.equivmetrics-card summary:focus-visible{\
+outline:2px solid var(--em-_accent);outline-offset:2px;border-radius:3px}
+.equivmetrics-card .em-empty{margin:0;color:var(--em-_muted)}
+"""
+
+_PAGE_CSS = (
+    "body{margin:0;padding:24px;background:#eef1f4;"
+    'font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}'
+    "main{max-width:760px;margin:0 auto}"
+)
+_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def render_html(
+    equivalents: Iterable[Equivalent] | Equivalent,
+    *,
+    title: str | None = None,
+    heading_level: int = 2,
+    lang: str | None = None,
+) -> str:
+    """An embeddable, accessible HTML card of ``equivalents`` (a ``<section>`` fragment).
+
+    ``title`` is the card's heading (default ``"Equivalents"``, or ``"Equivalent"`` for one);
+    ``heading_level`` its level, 1 to 6, to fit the host page's outline. ``lang`` is a BCP 47
+    tag for the card (default: the equivalents' locale when they share one). Style it from the
+    host page with CSS custom properties such as ``--em-accent`` (see docs/html.md).
+    """
+    items = _items(equivalents)
+    if (
+        not isinstance(heading_level, int)
+        or isinstance(heading_level, bool)
+        or not 1 <= heading_level <= 6
+    ):
+        raise InputError(
+            f"heading_level= must be a whole number from 1 to 6, got {heading_level!r}",
+            value=heading_level,
+        )
+    heading = _heading(title, items)
+    tag = _lang(lang, items)
+    card_id = _card_id(items, heading, tag)
+    lang_attr = f' lang="{escape(tag)}"' if tag else ""
+    if items:
+        listing = (
+            '<ul class="em-list">'
+            + "".join(_item(e, f"{card_id}-{n}") for n, e in enumerate(items, 1))
+            + "</ul>"
+        )
+    else:
+        listing = '<p class="em-empty">No equivalents to show.</p>'
+    return (
+        f'<section class="equivmetrics-card" aria-labelledby="{card_id}"{lang_attr}>'
+        f"<style>{_CSS}</style>"
+        f'<h{heading_level} class="em-title" id="{card_id}">{escape(heading)}</h{heading_level}>'
+        f"{listing}</section>"
+    )
+
+
+def render_page(
+    equivalents: Iterable[Equivalent] | Equivalent,
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+) -> str:
+    """A complete HTML document showing the card of ``equivalents`` (for previews and e-mails).
+
+    The page has a doctype, ``lang``, a UTF-8 charset, a viewport and a Content Security Policy
+    that allows nothing but the inline styles; the card's heading is the page's ``<h1>``.
+    """
+    items = _items(equivalents)
+    card = render_html(items, title=title, heading_level=1, lang=lang)
+    heading = _heading(title, items)
+    page_lang = _lang(lang, items) or "en"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(page_lang)}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        f"<title>{escape(heading)}</title>\n"
+        f"<style>{_PAGE_CSS}</style>\n"
+        "</head>\n"
+        f"<body>\n<main>\n{card}\n</main>\n</body>\n"
+        "</html>\n"
+    )
+
+
+def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
+    if isinstance(equivalents, Equivalent):
+        return [equivalents]
+    try:
+        items = list(equivalents)
+    except TypeError:
+        raise InputError(
+            "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
+            f"got {type(equivalents).__name__}",
+            value=equivalents,
+        ) from None
+    for item in items:
+        if not isinstance(item, Equivalent):
+            raise InputError(
+                "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
+                f"got an item of type {type(item).__name__}",
+                value=item,
+            )
+    return items
+
+
+def _heading(title: str | None, items: list[Equivalent]) -> str:
+    if title is None:
+        return "Equivalent" if len(items) == 1 else "Equivalents"
+    if not isinstance(title, str):
+        raise InputError(f"title= must be text, got {type(title).__name__}", value=title)
+    return title
+
+
+def _lang(lang: str | None, items: list[Equivalent]) -> str:
+    """A BCP 47 tag ('en-GB' for 'en_GB'): the one given, or the items' shared locale, or ''."""
+    if lang is None:
+        locales = {e.locale for e in items}
+        if len(locales) != 1:
+            return ""
+        tag = locales.pop().replace("_", "-")
+        return tag if _LANG.fullmatch(tag) else ""
+    tag = lang.replace("_", "-") if isinstance(lang, str) else ""
+    if not _LANG.fullmatch(tag):
+        raise InputError(f"lang= must be a language tag such as 'en' or 'de-CH', got {lang!r}")
+    return tag
+
+
+def _card_id(items: list[Equivalent], heading: str, lang: str) -> str:
+    """An id derived from the content: the same card renders the same bytes every time."""
+    digest = hashlib.blake2s(digest_size=5)
+    for part in (heading, lang, *(repr(_fingerprint(e)) for e in items)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return f"em-{digest.hexdigest()}"
+
+
+def _fingerprint(e: Equivalent) -> tuple[object, ...]:
+    return (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon, e.sources)
+
+
+def _item(e: Equivalent, item_id: str) -> str:
+    text = e.text
+    suffix = f" (range {e.range_text})"
+    if e.range_text and text.endswith(suffix):
+        text = text[: -len(suffix)]
+    lead, value, rest = _split(text, e.value_text)
+    parts = []
+    if lead:
+        parts.append(f'<span class="em-lead">{escape(lead)}</span> ')
+    parts.append(f'<strong class="em-value">{_value(value)}</strong>')
+    if rest:
+        parts.append(f' <span class="em-rest">{escape(rest)}</span>')
+    html = [
+        '<li class="em-item">',
+        f'<span class="em-icon">{_icon(e, item_id)}</span>',
+        f'<p class="em-text">{"".join(parts)}</p>',
+    ]
+    if e.range_text:
+        html.append(
+            '<p class="em-range"><span class="em-range-label">Range</span> '
+            f'<span class="em-range-value">{escape(e.range_text)}</span></p>'
+        )
+    if e.sources:
+        count = len(e.sources)
+        html.append(
+            f'<details class="em-sources"><summary>{"Source" if count == 1 else "Sources"}'
+            f" ({count})</summary>"
+            '<ul class="em-source-list">'
+            + "".join(f"<li><small>{_source(s)}</small></li>" for s in e.sources)
+            + "</ul></details>"
+        )
+    html.append("</li>")
+    return "".join(html)
+
+
+def _split(text: str, value_text: str) -> tuple[str, str, str]:
+    """Text before the number, the number, text after it (a '$' or '%' stays with the number)."""
+    found = (
+        re.search(rf"(?<![0-9A-Za-z.,]){re.escape(value_text)}(?![0-9])", text)
+        if value_text
+        else None
+    )
+    at = found.start() if found else text.find(value_text) if value_text else -1
+    if at < 0:
+        return "", value_text, text
+    lead, rest = text[:at], text[at + len(value_text) :]
+    value = value_text
+    if lead and not lead[-1].isspace():
+        glued = re.search(r"\S+\Z", lead)
+        if glued:
+            value, lead = glued.group() + value, lead[: glued.start()]
+    if rest and not rest[0].isspace():
+        glued = re.match(r"\S+", rest)
+        if glued:
+            value, rest = value + glued.group(), rest[glued.end() :]
+    return lead.strip(), value, rest.strip()
+
+
+def _value(value: str) -> str:
+    """The number, escaped, with its words ('h', 'min', 'less than') set smaller than digits."""
+    return "".join(
+        f'<span class="em-unit">{escape(token)}</span>' if token.isalpha() else escape(token)
+        for token in re.split(r"([^\W\d_]+)", value)
+        if token
+    )
+
+
+def _icon(e: Equivalent, item_id: str) -> str:
+    alt = _alt(e)
+    title_id = f"{item_id}-icon"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24" '
+        'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
+        f'stroke-linejoin="round" role="img" aria-labelledby="{title_id}" focusable="false">'
+        f'<title id="{title_id}">{escape(alt)}</title>{icon_body(e.icon)}</svg>'
+    )
+
+
+def _alt(e: Equivalent) -> str:
+    """The icon's text alternative, from the label ('of brisk walking' drops its 'of')."""
+    label = e.label.strip() or e.kind.replace("_", " ")
+    if label.startswith("of ") and len(label) > 3:
+        label = label[3:]
+    return label
+
+
+def _source(source: Source) -> str:
+    title = escape(source.title)
+    url = _safe_url(source.url)
+    if url:
+        title = f'<a href="{escape(url)}" rel="noopener noreferrer external">{title}</a>'
+    text = f"{escape(source.publisher)}, {title}" if source.publisher else title
+    if source.edition:
+        text += f" ({escape(source.edition)})"
+    return text
+
+
+def _safe_url(url: str) -> str:
+    """``url`` when it is a plain http(s) URL with a host, else ``''`` (the link is dropped)."""
+    if not url or len(url) > 2048 or _UNSAFE_URL.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return url
