@@ -9,8 +9,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._core.expr import ExprError, Name, Value, evaluate, names, parse_expr
 from equivmetrics._catalog.values import read_value
+from equivmetrics._core.expr import ExprError, Name, Value, evaluate, names, parse_expr
 from strategies import NAMES, SETTINGS, expressions, intervals
 
 ONE = em.get_registry().dimensionless

@@ -17,6 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
@@ -27,7 +28,6 @@ from equivmetrics._core.expr import (
     evaluate,
     parse_expr,
 )
-from equivmetrics._catalog.values import read_value
 from strategies import FUZZ
 
 ONE = em.get_registry().dimensionless

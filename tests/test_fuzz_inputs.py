@@ -337,7 +337,7 @@ def test_compiled_conversions_per_engine_are_bounded(monkeypatch: pytest.MonkeyP
         text = "kWh" + "*1" * n
         r = engine.convert((1.0, text), "co2e", of="electricity")
         assert r.magnitude == pytest.approx(0.4)  # still right past the bound: 1 kWh x 0.4
-    assert len(engine._cache) == 5
+    assert len(engine._core._cache) == 5
 
 
 # -- series and rewards (found by tests/test_api_properties.py) ----------------------------------
@@ -418,4 +418,4 @@ def test_a_tenant_keeps_fewer_compiled_conversions(monkeypatch: pytest.MonkeyPat
         text = "kWh" + "*1" * n
         # 1 kWh x 0.5 kg/kWh = 0.5 kg, past the bound as before it
         assert tenant.convert((1.0, text), "co2e", of="electricity").magnitude == pytest.approx(0.5)
-    assert len(tenant._cache) == 3
+    assert len(tenant._core._cache) == 3

@@ -16,9 +16,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics.exceptions import EquivMetricsError, InputError
-from equivmetrics._present.formatter import Formatter, LocaleError
 from equivmetrics._features.scenario import TEI_SOURCE, Outcome, Scenario, YearRow, money_text
+from equivmetrics._present.formatter import Formatter, LocaleError
+from equivmetrics.exceptions import EquivMetricsError, InputError
 from strategies import SETTINGS
 
 # The TEI discount factors at 10 % a year, by hand: 1/1.1, 1/1.1^2 = 1/1.21, 1/1.1^3 = 1/1.331.

@@ -232,13 +232,13 @@ def test_the_identity_follows_the_pack_bytes(tmp_path: Path) -> None:
 
 
 def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from equivmetrics._api import load as _api
+    from equivmetrics._engine import bundled as _bundled
 
     catalog = em.load(plugins=False).catalog
-    monkeypatch.setattr(_api, "discover", lambda: ["a plugin"])
-    monkeypatch.setattr(_api, "warm_engine", _refuse_warm)
-    monkeypatch.setattr(_api, "_build", lambda chosen: catalog)
-    engine = _api._start(None)
+    monkeypatch.setattr(_bundled, "discover", lambda: ["a plugin"])
+    monkeypatch.setattr(_bundled, "warm_engine", _refuse_warm)
+    monkeypatch.setattr(_bundled, "_catalog", lambda chosen: catalog)
+    engine = _bundled._start(None)
     assert engine.convert("420 kcal", "walking").unit == "minute"
 
 

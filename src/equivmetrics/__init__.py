@@ -6,11 +6,24 @@
 (600.0, 'hour/month')
 """
 
+from ._api.engine import Engine
 from ._api.load import action, clear_cache, convert, default_engine, feel_good, load
 from ._catalog.catalog import Catalog, Kind, Parameter
+from ._core.units import get_registry
 from ._engine.compile import Compiled
-from ._engine.core import Engine
+from ._engine.result import ParameterUse, Result, Step
+from ._features.metric import Metric
+from ._features.reward import Reward, RewardRule
+from ._features.scenario import Outcome, Scenario, YearRow
+from ._features.series import Period, Series
+from ._features.validate import Report, validate
+from ._packs.load import pack_schema
+from ._packs.model import Source
+from ._packs.yaml import Limits
 from ._present.equivalent import Equivalent, Equivalents
+from ._present.html import render_html, render_page
+from ._present.icons import icon_names, icon_svg
+from ._version import __version__
 from .exceptions import (
     AmbiguousKindError,
     EquivMetricsError,
@@ -25,19 +38,6 @@ from .exceptions import (
     UnitError,
     UnknownKindError,
 )
-from ._present.html import render_html, render_page
-from ._present.icons import icon_names, icon_svg
-from ._packs.load import pack_schema
-from ._features.metric import Metric
-from ._packs.model import Source
-from ._engine.result import ParameterUse, Result, Step
-from ._features.reward import Reward, RewardRule
-from ._features.scenario import Outcome, Scenario, YearRow
-from ._features.series import Period, Series
-from ._core.units import get_registry
-from ._features.validate import Report, validate
-from ._version import __version__
-from ._packs.yaml import Limits
 
 __all__ = [
     "AmbiguousKindError",
@@ -95,7 +95,9 @@ def _present_as_public() -> None:
     namespace = globals()
     for name in __all__:
         obj = namespace[name]
-        if isinstance(obj, type) and obj.__module__.startswith(("equivmetrics._", "equivmetrics.exceptions")):
+        if isinstance(obj, type) and obj.__module__.startswith(
+            ("equivmetrics._", "equivmetrics.exceptions")
+        ):
             obj.__module__ = __name__
 
 

@@ -23,12 +23,12 @@ except ImportError as exc:  # pragma: no cover - exercised without dask
 
 from typing import TYPE_CHECKING, Any
 
-from .exceptions import InputError
+from ._core.negative import NegativePolicy, screen
 from ._integrations.frames import _compile, _label, _pandas_values, _policy, column_name
-from ._core.negative import screen
+from .exceptions import InputError
 
 if TYPE_CHECKING:
-    from ._engine.core import Engine
+    from ._api.engine import Engine
 
 __all__ = ["convert_dask"]
 
@@ -63,7 +63,7 @@ def convert_dask(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
 ) -> Any:
     """Convert a numeric Dask Series, or ``column`` of a Dask DataFrame: a lazy Dask Series.
 

@@ -1,36 +1,34 @@
-"""Building engines from pack files, the cached default engine, and module-level shortcuts."""
+"""Loading engines, the cached default engine, and the module-level shortcuts.
+
+``em.load()`` and ``em.default_engine()`` hand out :class:`~equivmetrics.Engine` objects over
+the engine layer's converters (:mod:`equivmetrics._engine.bundled` builds and caches those);
+``em.convert``, ``em.feel_good`` and ``em.action`` call the default engine.
+"""
 
 from __future__ import annotations
 
-import functools
 import threading
-from importlib.resources.abc import Traversable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .._catalog.catalog import Catalog, build_catalog
-from .._engine.core import Engine
-from .._present.equivalent import Equivalent
-from ..exceptions import PackError
-from .._packs.load import bundled_files, expand_paths, read_packs
-from .._packs.model import Pack
-from .._packs.plugins import PluginSelection, annotate, discover, read_plugins, select
-from .._engine.result import Result
-from .._engine.warm import warm_engine
-from .._packs.yaml import Limits
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._engine import bundled as _bundled
+from equivmetrics._engine.core import Converter
+from equivmetrics._engine.result import Result
+from equivmetrics._packs.plugins import PluginSelection
+from equivmetrics._packs.yaml import Limits
+from equivmetrics._present.equivalent import Equivalents
+
+from .engine import Engine
 
 __all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "load"]
 
-_default_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
-#: Built engines of the bundled packs, by plugin selection (None: every installed plugin).
-_engines: dict[tuple[str, ...] | None, Engine] = {}
+_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
+#: Engines over the cached converters of the bundled packs, by the converter they wrap.
+_engines: dict[int, Engine] = {}
 #: The default engine, kept apart so that the module-level shortcuts cost one global read.
 _default: Engine | None = None
-
-
-@functools.lru_cache(maxsize=1)
-def _bundled_packs() -> tuple[Pack, ...]:
-    return tuple(read_packs(bundled_files()))
 
 
 def load(
@@ -56,46 +54,20 @@ def load(
     'minute'
     """
     if not paths and bundled and limits is None:
-        return default_engine() if plugins is None else _cached(select(plugins, bundled=True))
-    chosen = select(plugins, bundled=bundled)
-    files: list[Path | Traversable] = list(expand_paths(paths))
-    packs: list[Pack] = list(_bundled_packs()) if bundled else []
-    plugin_packs, found = read_plugins(chosen, limits)
-    packs.extend(plugin_packs)
-    packs.extend(read_packs(files, limits))
-    try:
-        return Engine(build_catalog(packs))
-    except PackError as exc:
-        raise annotate(exc, found) from None
+        return default_engine() if plugins is None else _cached(_bundled.bundled(plugins))
+    return Engine(_bundled.build(paths, bundled=bundled, plugins=plugins, limits=limits))
 
 
-def _cached(chosen: tuple[str, ...] | None) -> Engine:
-    """The engine of the bundled packs and the chosen plugins, built once (thread-safe)."""
-    engine = _engines.get(chosen)
-    if engine is None:
-        with _default_lock:
-            engine = _engines.get(chosen)
-            if engine is None:
-                engine = _start(chosen)
-                _engines[chosen] = engine
+def _cached(converter: Converter) -> Engine:
+    """The one engine over a cached converter (so ``load(plugins=...)`` is the same object)."""
+    engine = _engines.get(id(converter))
+    if engine is None or engine.core is not converter:
+        with _lock:
+            engine = _engines.get(id(converter))
+            if engine is None or engine.core is not converter:
+                engine = Engine(converter)
+                _engines[id(converter)] = engine
     return engine
-
-
-def _build(chosen: tuple[str, ...] | None) -> Catalog:
-    plugin_packs, found = read_plugins(chosen)
-    try:
-        return build_catalog((*_bundled_packs(), *plugin_packs))
-    except PackError as exc:
-        raise annotate(exc, found) from None
-
-
-def _start(chosen: tuple[str, ...] | None) -> Engine:
-    """The engine of the bundled packs and chosen plugins; warm-started when only bundled."""
-    if chosen == () or (chosen is None and not discover()):
-        engine = warm_engine(functools.partial(_build, ()), bundled_files())
-        if engine is not None:
-            return engine
-    return Engine(_build(chosen))
 
 
 def default_engine() -> Engine:
@@ -108,9 +80,9 @@ def default_engine() -> Engine:
     global _default  # noqa: PLW0603 - the process-wide cache of the default engine
     engine = _default
     if engine is None:
-        with _default_lock:
+        with _lock:
             if _default is None:
-                _default = _cached(select(None, bundled=True))
+                _default = _cached(_bundled.default())
             engine = _default
     return engine
 
@@ -118,10 +90,10 @@ def default_engine() -> Engine:
 def clear_cache() -> None:
     """Forget the cached engines and bundled packs (rebuilt on next use, plugins found again)."""
     global _default  # noqa: PLW0603
-    with _default_lock:
+    with _lock:
         _default = None
         _engines.clear()
-        _bundled_packs.cache_clear()
+        _bundled.clear()
 
 
 def convert(
@@ -131,23 +103,43 @@ def convert(
     of: str | None = None,
     unit: str | None = None,
     per: str | None = None,
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
 ) -> Result:
     """:meth:`Engine.convert` on the default engine."""
     return default_engine().convert(quantity, to, of=of, unit=unit, per=per, negative=negative)
 
 
-def feel_good(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
+def feel_good(
+    quantity: Any,
+    *,
+    of: str | None = None,
+    only: Iterable[str] | str | None = None,
+    top: int | None = None,
+    per: str | None = None,
+    locale: str = "en",
+    sig: int | None = None,
+) -> Equivalents:
     """:meth:`Engine.feel_good` on the default engine.
 
     >>> import equivmetrics as em
     >>> [e.kind for e in em.feel_good("12400 kWh", top=3)]
     ['co2e', 'tree_seedling', 'vehicle_miles']
     """
-    return default_engine().feel_good(quantity, **options)
+    return default_engine().feel_good(
+        quantity, of=of, only=only, top=top, per=per, locale=locale, sig=sig
+    )
 
 
-def action(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
+def action(
+    quantity: Any,
+    *,
+    of: str | None = None,
+    only: Iterable[str] | str | None = None,
+    top: int | None = None,
+    per: str | None = None,
+    locale: str = "en",
+    sig: int | None = None,
+) -> Equivalents:
     """:meth:`Engine.action` on the default engine.
 
     >>> import equivmetrics as em
@@ -156,4 +148,6 @@ def action(quantity: Any, **options: Any) -> tuple[Equivalent, ...]:
     1 h 15 min of brisk walking to burn it off (range 48–110 min)
     42 minutes of running to burn it off (range 29–51)
     """
-    return default_engine().action(quantity, **options)
+    return default_engine().action(
+        quantity, of=of, only=only, top=top, per=per, locale=locale, sig=sig
+    )

@@ -18,18 +18,9 @@ from typing import Any
 
 import attrs
 
-from ..exceptions import Location, PackError, Problem, UnitError
-from .._core.expr import Expr, ExprError, Value, names, parse_expr
-from .._packs.model import (
-    KindSpec,
-    MetricSpec,
-    Pack,
-    ParameterSpec,
-    Presentation,
-    RewardSpec,
-    RuleSpec,
-)
-from .._core.units import (
+from equivmetrics._core.expr import Expr, ExprError, Value, names, parse_expr
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._core.units import (
     PintUnit,
     define_unit,
     forget_units,
@@ -38,6 +29,18 @@ from .._core.units import (
     registry_lock,
     unit_factor,
 )
+from equivmetrics._packs.model import (
+    KindSpec,
+    MetricSpec,
+    Pack,
+    ParameterSpec,
+    Presentation,
+    RewardSpec,
+    RuleSpec,
+)
+from equivmetrics.exceptions import InputError, Location, PackError, Problem, UnitError
+
+from .rewards import DEFAULT_TEXT, reward_terms
 from .values import factor_value, parameter_value
 
 __all__ = ["Catalog", "Edge", "Kind", "Parameter", "Rule", "build_catalog"]
@@ -61,7 +64,7 @@ class Kind:
     location: Location
     refuse_units: tuple[tuple[str, str], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
-    negative: str = "refuse"
+    negative: NegativePolicy = "refuse"
 
 
 @attrs.frozen
@@ -202,9 +205,6 @@ class _Builder:
 
     def rewards(self) -> dict[str, RewardSpec]:
         """The packs' reward rules, checked: known kind, quantities that fit it."""
-        from ..exceptions import InputError
-        from .._features.reward import RewardRule
-
         found: dict[str, RewardSpec] = {}
         for pack in self.packs:
             for spec in pack.rewards:
@@ -218,7 +218,7 @@ class _Builder:
                     )
                     continue
                 try:
-                    RewardRule.from_spec(spec)
+                    reward_terms(spec.name, spec.every, spec.grant, spec.text or DEFAULT_TEXT)
                 except InputError as exc:
                     self.problem(spec.location, field, str(exc))
                     continue

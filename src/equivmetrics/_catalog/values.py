@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from ..exceptions import UnitError
-from .._core.expr import ExprError, Name, Value, evaluate, parse_expr
-from .._core.units import format_unit, parse_unit, suggest_units
+from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
+from equivmetrics._core.units import format_unit, parse_unit, suggest_units
+from equivmetrics.exceptions import UnitError
 
 if TYPE_CHECKING:
     from .catalog import Parameter, Rule

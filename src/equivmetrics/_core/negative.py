@@ -19,30 +19,35 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, get_args
 
-from ..exceptions import InputError, NegativeValueError
+from equivmetrics.exceptions import InputError, NegativeValueError
 
-__all__ = ["DEFAULT", "POLICIES", "check_policy", "screen", "strictest"]
+__all__ = ["DEFAULT", "POLICIES", "NegativePolicy", "check_policy", "screen", "strictest"]
 
+#: What a negative amount means to a kind, or to one call (``negative=``).
+NegativePolicy = Literal["allow", "nan", "refuse"]
 #: The policies, least strict first.
-POLICIES = ("allow", "nan", "refuse")
-DEFAULT = "refuse"
+POLICIES: tuple[NegativePolicy, ...] = get_args(NegativePolicy)
+DEFAULT: NegativePolicy = "refuse"
 
 
-def strictest(policies: Iterable[tuple[str, str]]) -> tuple[str, str]:
+def strictest(
+    policies: Iterable[tuple[NegativePolicy, str]],
+) -> tuple[NegativePolicy, str]:
     """The strictest ``(policy, kind)`` of ``(policy, kind)`` pairs; the first kind wins ties."""
-    best = ("allow", "")
+    best: tuple[NegativePolicy, str] = ("allow", "")
     for policy, kind in policies:
         if POLICIES.index(policy) > POLICIES.index(best[0]):
             best = (policy, kind)
     return best
 
 
-def check_policy(value: object) -> str:
+def check_policy(value: object) -> NegativePolicy:
     """``value`` if it names a policy; an :class:`InputError` saying the choices if not."""
-    if isinstance(value, str) and value in POLICIES:
-        return value
+    for policy in POLICIES:
+        if value == policy and isinstance(value, str):
+            return policy
     raise InputError(
         f"negative={value!r} is not a policy; use one of {', '.join(map(repr, POLICIES))}",
         value=value,

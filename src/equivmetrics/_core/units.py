@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any, TypeAlias
 
-from ..exceptions import UnitError
+from equivmetrics.exceptions import UnitError
 
 __all__ = [
     "CURRENCIES",
@@ -34,6 +34,7 @@ __all__ = [
     "parse_unit",
     "split_quantity",
     "suggest_units",
+    "time_dimension",
     "unit_factor",
     "unit_text_of",
 ]
@@ -392,6 +393,16 @@ def unit_text_of(units: Any) -> str:
         exponent = int(power) if float(power).is_integer() else float(power)
         parts.append(name if exponent == 1 else f"{name} ** {exponent}")
     return " * ".join(parts)
+
+
+def time_dimension() -> Any:
+    """The dimensionality of time (``[time]``), from the library's registry (computed once)."""
+    return _time_dimension(id(get_registry()))
+
+
+@functools.lru_cache(maxsize=4)
+def _time_dimension(_registry_id: int) -> Any:
+    return get_registry().Unit("second").dimensionality
 
 
 def dimension_of(unit: PintUnit) -> Any:

@@ -9,17 +9,27 @@ used here, once per conversion; applying a :class:`Compiled` never touches it.
 
 from __future__ import annotations
 
-import difflib
-import functools
 import math
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
-from .._catalog.catalog import Catalog, Edge, Kind
-from ..exceptions import (
+from equivmetrics._catalog.catalog import Catalog, Edge, Kind
+from equivmetrics._catalog.values import read_value
+from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._core.negative import NegativePolicy, check_policy, screen, strictest
+from equivmetrics._core.suggest import close_matches, shown
+from equivmetrics._core.units import (
+    PintUnit,
+    format_unit,
+    get_registry,
+    parse_unit,
+    time_dimension,
+    unit_factor,
+)
+from equivmetrics.exceptions import (
     AmbiguousKindError,
     InputError,
     NoPathError,
@@ -27,32 +37,10 @@ from ..exceptions import (
     UnitError,
     UnknownKindError,
 )
-from .._core.expr import ExprError, Value
-from .._core.negative import check_policy, screen, strictest
+
 from .result import ParameterUse, Result, Step
-from .._core.units import (
-    PintUnit,
-    format_unit,
-    get_registry,
-    parse_unit,
-    unit_factor,
-)
-from .._catalog.values import read_value
 
-if TYPE_CHECKING:
-    from .core import Engine
-
-__all__ = ["Compiled", "Key"]
-
-
-_TIME = None
-
-
-def _time_dim() -> Any:
-    global _TIME  # noqa: PLW0603 - a constant computed once, lazily (the registry is lazy)
-    if _TIME is None:
-        _TIME = get_registry().Unit("second").dimensionality
-    return _TIME
+__all__ = ["Compiled", "Compiler", "FactorOf", "Key", "Plan"]
 
 
 @attrs.frozen
@@ -68,10 +56,10 @@ class Compiled:
     input_unit: str
     steps: tuple[Step, ...]
     #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.
-    negative: str = "refuse"
+    negative: NegativePolicy = "refuse"
     negative_kind: str = ""
 
-    def apply(self, magnitude: Any, *, negative: str | None = None) -> Result:
+    def apply(self, magnitude: Any, *, negative: NegativePolicy | None = None) -> Result:
         """Apply to a number or an array (no pint involved).
 
         Negative values follow the path's policy (:attr:`negative`), or ``negative`` when
@@ -107,20 +95,44 @@ class Compiled:
 Key = tuple[str, str, str | None, str | None, str | None]
 
 
-class _Compiler:
-    """Works out one conversion: kinds, period handling, path, factors and step records."""
+#: The factor of one rule edge with an engine's parameters (central, low, high, unit).
+FactorOf = Callable[[Edge], Value]
+
+
+@attrs.frozen
+class Plan:
+    """What a conversion reads and where it goes, before any factor is looked up."""
+
+    source: Kind
+    target: Kind
+    path: tuple[Edge, ...]
+    input_unit: PintUnit
+    #: The time unit of a rate ("month"), or None for a total.
+    time_text: str | None
+    #: ``1 / period`` for ``per=``, else 1; and the unit after it.
+    scale: float
+    unit: PintUnit
+
+
+class Compiler:
+    """Works out one conversion: kinds, period handling, path, factors and step records.
+
+    :meth:`plan` reads the input and finds the path (pint and the catalog only);
+    :meth:`build` multiplies the path's factors, as the engine supplies them, into a
+    :class:`Compiled`. The engine decides between the two whether another engine (a tenant's
+    root) can answer instead.
+    """
 
     def __init__(
         self,
-        engine: Engine,
+        catalog: Catalog,
         input_unit: str,
         to: str,
         of: str | None,
         unit: str | None,
         per: str | None,
     ) -> None:
-        self.engine = engine
-        self.catalog = engine.catalog
+        self.catalog = catalog
         self.input_text = input_unit
         self.to, self.of, self.unit, self.per = to, of, unit, per
 
@@ -131,22 +143,27 @@ class _Compiler:
             )
         kinds = self.catalog.kinds
         if name not in kinds:
-            close = _close(name, kinds, 3)
+            close = close_matches(name, kinds, 3)
             hint = (
                 f" — did you mean {' or '.join(map(repr, close))}?"
                 if close
                 else "; see engine.kinds for the known kinds"
             )
             raise UnknownKindError(
-                f"unknown kind {_shown(name)} ({role}){hint}", kind=name, known=sorted(kinds)
+                f"unknown kind {shown(name)} ({role}){hint}", kind=name, known=sorted(kinds)
             )
         return kinds[name]
 
-    def run(self) -> Compiled:
+    def source(self, unit: PintUnit) -> Kind:
+        """The kind the input is read as (``of=``, else inferred), its unit checked against it."""
+        source = self.kind(self.of, "of") if self.of is not None else self.infer(unit)
+        self.refuse(source, unit)
+        return source
+
+    def plan(self) -> Plan:
         target = self.kind(self.to, "target")
         in_unit = parse_unit(self.input_text)
-        source = self.kind(self.of, "of") if self.of is not None else self.infer(in_unit)
-        self.refuse(source, in_unit)
+        source = self.source(in_unit)
         time_text = self.form(source, in_unit)
         scale, cur = 1.0, in_unit
         if self.per is not None:
@@ -169,22 +186,22 @@ class _Compiler:
                     target=target.name,
                 )
             path = found
-        shared = self.engine._shared(path)
-        if shared is not None and shared is not self.engine:
-            return shared.compile(
-                self.input_text, self.to, of=self.of, unit=self.unit, per=self.per
-            )
-        k = lo = hi = scale
+        return Plan(source, target, path, in_unit, time_text, scale, cur)
+
+    def build(self, plan: Plan, factor_of: FactorOf, overrides: Mapping[str, Value]) -> Compiled:
+        """The plan's path multiplied out with ``factor_of`` (the engine's factors)."""
+        source, target, time_text, cur = plan.source, plan.target, plan.time_text, plan.unit
+        k = lo = hi = plan.scale
         steps: list[Step] = []
-        for edge in path:
-            f = self.engine._factor(edge)
+        for edge in plan.path:
+            f = factor_of(edge)
             if edge.inverse:
                 cur, k, lo, hi = cur / f.unit, k / f.central, lo / f.high, hi / f.low
             else:
                 cur, k, lo, hi = cur * f.unit, k * f.central, lo * f.low, hi * f.high
             kind = self.catalog.kinds[edge.target]
             step_text, conv = _natural(kind, cur, time_text, None, final=False)
-            steps.append(self.step(edge, f, k * conv, step_text))
+            steps.append(self.step(edge, f, k * conv, step_text, overrides))
         out_text, conv = _natural(
             target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
         )
@@ -196,7 +213,7 @@ class _Compiler:
                 unit=out_text,
             )
         shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
-        kinds = [source, *(self.catalog.kinds[edge.target] for edge in path)]
+        kinds = [source, *(self.catalog.kinds[edge.target] for edge in plan.path)]
         policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
         return Compiled(
             k * conv,
@@ -257,7 +274,7 @@ class _Compiler:
         dim = unit.dimensionality
         if dim == kind.dimension:
             return None
-        if dim == kind.dimension / _time_dim():
+        if dim == kind.dimension / time_dimension():
             part = _time_part(unit)
             if part is not None:
                 return part
@@ -274,8 +291,14 @@ class _Compiler:
             unit=self.input_text,
         )
 
-    def step(self, edge: Edge, f: Value, cumulative: float, unit_text: str) -> Step:
-        overrides = self.engine._overrides
+    def step(
+        self,
+        edge: Edge,
+        f: Value,
+        cumulative: float,
+        unit_text: str,
+        overrides: Mapping[str, Value],
+    ) -> Step:
         uses = []
         for name in edge.rule.parameters:
             param = self.catalog.parameters[name]
@@ -323,7 +346,7 @@ def _natural(
     source: str = "",
 ) -> tuple[str, float]:
     """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
-    dim, time = cur.dimensionality, _time_dim()
+    dim, time = cur.dimensionality, time_dimension()
     if requested is not None:
         wanted = parse_unit(requested)
         if wanted.dimensionality == dim:
@@ -357,65 +380,13 @@ def _natural(
     return format_unit(cur), 1.0
 
 
-def _per_one(value: Value, expected: PintUnit) -> Value | None:
-    """Read ``"4 min"`` for a parameter in ``min/transaction`` as 4 minutes per transaction.
-
-    Applies only when exactly one unit in the denominator of the parameter's declared unit is
-    missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
-    could be per hour or per day); anything else stays a dimension error.
-    """
-    missing = _missing_per_item(value.unit, expected)
-    if missing is None:
-        return None
-    return Value(value.unit / missing, value.central, value.low, value.high)
-
-
-@functools.lru_cache(maxsize=1024)
-def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
-    matches = [
-        parse_unit(name)
-        for name, power in expected._units.items()
-        if power == -1
-        and parse_unit(name).dimensionality != _time_dim()  # "55 USD" is not "per hour"
-        and (given / parse_unit(name)).dimensionality == expected.dimensionality
-    ]
-    return matches[0] if len(matches) == 1 else None
-
-
-#: Names longer than this get no suggestions (matching costs grow with the length) and are
-#: shown shortened in messages: no kind or parameter name is anywhere near it.
-_LONG_NAME = 64
-
-
-def _close(name: str, known: Iterable[str], n: int) -> list[str]:
-    """Close matches for an unknown name; none for a name no real one resembles."""
-    return difflib.get_close_matches(name, list(known), n=n) if len(name) <= _LONG_NAME else []
-
-
-def _shown(name: str) -> str:
-    """``repr(name)``, shortened when it is very long (a message never echoes megabytes)."""
-    if len(name) <= _LONG_NAME:
-        return repr(name)
-    return f"{name[:_LONG_NAME]!r}... ({len(name)} characters)"
-
-
-def _check_options(**options: object) -> None:
-    for name, value in options.items():
-        if value is not None and not isinstance(value, str):
-            raise InputError(
-                f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
-            )
-    if "to" in options and options["to"] is None:
-        raise InputError("to= must name the target kind, e.g. 'fte'", value=None)
-
-
 def _is_rate_of(kind: Kind, unit: PintUnit) -> bool:
     """Whether ``unit`` measures ``kind`` per unit of time.
 
     A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
     either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
     """
-    if unit.dimensionality != kind.dimension / _time_dim():
+    if unit.dimensionality != kind.dimension / time_dimension():
         return False
     return not unit.dimensionless or _time_part(unit) is not None
 
@@ -441,7 +412,7 @@ def _root_name(unit: PintUnit) -> str | None:
 
 def _time_part(unit: PintUnit) -> str | None:
     """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
-    time = _time_dim()
+    time = time_dimension()
     for name, power in unit._units.items():
         if power == -1 and get_registry().Unit(name).dimensionality == time:
             return str(name)
@@ -455,7 +426,7 @@ def _period(text: str) -> tuple[float, PintUnit, str]:
         value = read_value(text, "per=")
     except ExprError as exc:
         raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
-    if value.unit.dimensionality != _time_dim() or not value.central > 0:
+    if value.unit.dimensionality != time_dimension() or not value.central > 0:
         raise PeriodError(
             f"per={text!r} must be a positive period of time, like 'month'", unit=text
         )

@@ -7,13 +7,16 @@ processes. ``quantity`` builds a pint quantity on demand.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
-from .._packs.model import Source
+from equivmetrics._core.numbers import count as _count
+from equivmetrics._core.numbers import is_scalar as _is_scalar
+from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.numbers import json_value as _json_value
+from equivmetrics._core.numbers import num as _num
+from equivmetrics._packs.model import Source, source_dict
 
 __all__ = ["ParameterUse", "Result", "Step"]
 
@@ -55,7 +58,7 @@ class ParameterUse:
             "low": _json_float(self.low),
             "high": _json_float(self.high),
             "unit": self.unit,
-            "source": _source_dict(self.source),
+            "source": source_dict(self.source),
             "edition": self.edition,
             "assumption": self.assumption,
             "overridden": self.overridden,
@@ -96,7 +99,7 @@ class Step:
             "factor_high": _json_float(self.factor_high),
             "factor_unit": self.factor_unit,
             "parameters": [p.to_dict() for p in self.parameters],
-            "sources": [_source_dict(s) for s in self.sources],
+            "sources": [source_dict(s) for s in self.sources],
             "defined_at": self.location,
             "unit": self.unit,
         }
@@ -147,7 +150,7 @@ class Result:
     @property
     def quantity(self) -> Any:
         """The result as a quantity of the library's pint registry."""
-        from .._core.units import get_registry, parse_unit
+        from equivmetrics._core.units import get_registry, parse_unit
 
         return get_registry().Quantity(self.magnitude, parse_unit(self.unit))
 
@@ -223,17 +226,6 @@ class Result:
         return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
 
 
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, int | float) or getattr(value, "ndim", None) == 0
-
-
-def _count(value: Any) -> int:
-    try:
-        return len(value)
-    except TypeError:
-        return 1
-
-
 def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
     """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
 
@@ -248,42 +240,3 @@ def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
             return out.where(~negative, x * k_negative)
         out[negative] = x[negative] * k_negative
     return out
-
-
-def _num(value: Any) -> str:
-    """Four significant figures, thousands separated: enough to check by hand."""
-    number = float(value)
-    if not math.isfinite(number):
-        return str(number)
-    if number == 0:
-        return "0"
-    if 1e-4 <= abs(number) < 1e15:
-        digits = max(0, 3 - math.floor(math.log10(abs(number))))
-        return f"{number:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:,.0f}"
-    return f"{number:.4g}"
-
-
-def _json_float(value: Any) -> float | None:
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _json_value(value: Any) -> Any:
-    if _is_scalar(value):
-        return _json_float(value)
-    if isinstance(value, Sequence) or hasattr(value, "tolist"):
-        items = value.tolist() if hasattr(value, "tolist") else list(value)
-        return [_json_value(v) for v in items]
-    return _json_float(value)
-
-
-def _source_dict(source: Source | None) -> dict[str, str] | None:
-    if source is None:
-        return None
-    return {
-        "key": source.key,
-        "title": source.title,
-        "publisher": source.publisher,
-        "url": source.url,
-        "edition": source.edition,
-    }

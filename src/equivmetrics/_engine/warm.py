@@ -34,19 +34,20 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from importlib import metadata, resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from .._packs.model import Source
-from .result import ParameterUse, Step
+from equivmetrics._catalog.catalog import Catalog
+from equivmetrics._core.units import pack_units, unit_roots
+from equivmetrics._packs.model import Source
 
-if TYPE_CHECKING:
-    from .._catalog.catalog import Catalog
-    from .compile import Compiled
-    from .compile import Key as _Key
-    from .core import Engine
+from .compile import Compiled
+from .compile import Key as _Key
+from .core import Converter
+from .result import ParameterUse, Step
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
@@ -55,7 +56,7 @@ MAX_ENTRIES = 1000
 MAX_BYTES = 8 * 1024 * 1024
 
 _lock = threading.Lock()
-_watched: list[tuple[weakref.ref[Engine], Path]] = []
+_watched: list[tuple[weakref.ref[Converter], Path]] = []
 
 
 def cache_folder() -> Path | None:
@@ -70,20 +71,18 @@ def cache_folder() -> Path | None:
     return Path(platformdirs.user_cache_dir("equivmetrics", appauthor=False))
 
 
-def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Engine | None:
-    """An engine over ``build`` that already knows the conversions of earlier processes.
+def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Converter | None:
+    """A converter over ``build`` that already knows the conversions of earlier processes.
 
-    None when warm starts are off or no usable file exists yet; either way the engine built by
-    the caller is remembered so that its conversions are saved at exit (see :func:`watch`).
+    None when warm starts are off; otherwise the converter is remembered so that the
+    conversions it compiles are saved at exit (see :func:`save_all`).
     """
-    from .core import Engine
-
     folder = cache_folder()
     if folder is None:
         return None
     path = folder / f"{_identity(pack_files)}.json"
     compiled = _read(path)
-    engine = Engine(build, _compiled=compiled) if compiled else Engine(build)
+    engine = Converter(build, compiled=compiled)
     _watch(engine, path)
     return engine
 
@@ -91,12 +90,23 @@ def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Engine |
 def _identity(pack_files: list[Any]) -> str:
     digest = hashlib.sha256(FORMAT.encode())
     digest.update(metadata.version("pint").encode())
-    package = resources.files("equivmetrics")
-    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    for name, source in _sources(resources.files("equivmetrics"), ""):
+        digest.update(name.encode() + b"\0" + source.read_bytes())
     for file in pack_files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:40]
+
+
+def _sources(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    """Every module of the package (subpackages too), by its path, in a stable order."""
+    found: list[tuple[str, Traversable]] = []
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        name = prefix + item.name
+        if item.name.endswith(".py"):
+            found.append((name, item))
+        elif item.is_dir() and item.name.startswith("_") and not item.name.startswith("__"):
+            found.extend(_sources(item, name + "/"))
+    return found
 
 
 def _owned(item: Path) -> bool:
@@ -136,7 +146,7 @@ def _read(path: Path) -> dict[_Key, Compiled]:
         return {}
 
 
-def _watch(engine: Engine, path: Path) -> None:
+def _watch(engine: Converter, path: Path) -> None:
     with _lock:
         if not _watched:
             atexit.register(save_all)
@@ -151,7 +161,7 @@ def save_all() -> None:
     for ref, path in watched:
         engine = ref()
         if engine is not None:
-            new = engine._compiled_since_start()
+            new = engine.compiled_since_start()
             if new:
                 foreign = _foreign_units(engine)
                 kept = {k: c for k, c in new.items() if not _uses(k, foreign)}
@@ -159,14 +169,12 @@ def save_all() -> None:
                     _write(path, kept)
 
 
-def _foreign_units(engine: Engine) -> frozenset[str]:
+def _foreign_units(engine: Converter) -> frozenset[str]:
     """Units in the shared registry that packs outside ``engine``'s own added (user packs).
 
     A conversion that reads one of them depends on files the warm-start identity does not
     cover, so it is never saved.
     """
-    from .._core.units import pack_units
-
     own: set[str] = set()
     for pack in engine.catalog.packs:
         for unit in pack.units:
@@ -179,8 +187,6 @@ def _uses(key: _Key, foreign: frozenset[str]) -> bool:
     """Whether the unit texts of a conversion (input, ``unit=``, ``per=``) name a foreign unit."""
     if not foreign:
         return False
-    from .._core.units import unit_roots
-
     texts = [key[0], key[3], key[4]]
     try:
         return any(unit_roots(text) & foreign for text in texts if text)
@@ -218,8 +224,6 @@ def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
 
 
 def _entry(item: Any) -> tuple[_Key, Compiled]:
-    from .compile import Compiled
-
     raw_key = item["key"]
     if not isinstance(raw_key, list) or len(raw_key) != 5:
         raise ValueError("bad key")

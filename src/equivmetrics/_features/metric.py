@@ -20,11 +20,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .._engine.core import Engine
-from .._present.equivalent import Equivalent, offer
-from ..exceptions import InputError
-from .._packs.model import ROLES, MetricSpec
-from .._engine.result import Result
+from equivmetrics._engine import bundled
+from equivmetrics._engine.core import Converts
+from equivmetrics._engine.result import Result
+from equivmetrics._packs.model import ROLES, MetricSpec, Role
+from equivmetrics._present.equivalent import Equivalents
+from equivmetrics.exceptions import InputError
+
+from .offer import offer
 
 __all__ = ["Metric"]
 
@@ -79,7 +82,7 @@ class Metric:
 
     source: str = attrs.field(validator=_text)
     show: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    role: str = attrs.field(default="feel_good", validator=_role)
+    role: Role = attrs.field(default="feel_good", validator=_role)
     unit: str | None = attrs.field(default=None, validator=_optional_text)
     per: str | None = attrs.field(default=None, validator=_optional_text)
     top: int | None = attrs.field(default=3, validator=_count)
@@ -113,12 +116,10 @@ class Metric:
         return value
 
     def apply(
-        self, value: Any, *, engine: Engine | None = None, locale: str = "en"
-    ) -> tuple[Equivalent, ...]:
+        self, value: Any, *, engine: Converts | None = None, locale: str = "en"
+    ) -> Equivalents:
         """The equivalents of one value (a number in ``unit``, text, a pair or a quantity)."""
-        from .._api.load import default_engine
-
-        engine = engine or default_engine()
+        engine = engine or bundled.default()
         return offer(
             engine,
             self._quantity(value),
@@ -135,37 +136,33 @@ class Metric:
         self,
         values: Mapping[K, Any],
         *,
-        engines: Mapping[K, Engine] | Engine | None = None,
+        engines: Mapping[K, Converts] | Converts | None = None,
         locale: str = "en",
-    ) -> dict[K, tuple[Equivalent, ...]]:
+    ) -> dict[K, Equivalents]:
         """The equivalents of many values, each with its tenant's engine.
 
         ``values`` maps a key (a tenant, a month, …) to a value; ``engines`` maps the same keys
         to engines (one per tenant), or is one engine for all.
         """
-        from .._api.load import default_engine
-
-        out: dict[K, tuple[Equivalent, ...]] = {}
+        out: dict[K, Equivalents] = {}
         for key, value in values.items():
             if isinstance(engines, Mapping):
                 if key not in engines:
                     raise InputError(f"no engine for {key!r} in engines=", value=key)
                 engine = engines[key]
             else:
-                engine = engines or default_engine()
+                engine = engines or bundled.default()
             out[key] = self.apply(value, engine=engine, locale=locale)
         return out
 
-    def columns(self, values: Any, *, engine: Engine | None = None) -> dict[str, Result]:
+    def columns(self, values: Any, *, engine: Converts | None = None) -> dict[str, Result]:
         """Array conversion for every shown kind: ``{kind: Result}`` with array magnitudes.
 
         Needs ``show`` (relatability chooses per value, which an array does not have).
         """
-        from .._api.load import default_engine
-
         if not self.show:
             raise InputError("columns() needs the metric's show= kinds", value=self.show)
-        engine = engine or default_engine()
+        engine = engine or bundled.default()
         quantity = (
             (values, self.unit)
             if self.unit is not None and not isinstance(values, str | tuple)

@@ -19,28 +19,19 @@ from typing import Any
 
 import attrs
 
-from ..exceptions import InputError, UnitError
-from .._packs.model import RewardSpec
-from .._engine.result import Result, _num
-from .._core.units import format_unit, parse_unit, split_quantity, unit_factor
-from .._packs.wording import REWARD_PLACEHOLDERS, fill, template_problem
+from equivmetrics._catalog.rewards import DEFAULT_TEXT, reward_terms
+from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.quantity import magnitude_of
+from equivmetrics._core.units import format_unit, parse_unit, split_quantity, unit_factor
+from equivmetrics._engine.result import Result
+from equivmetrics._packs.model import RewardSpec
+from equivmetrics._packs.wording import fill
+from equivmetrics.exceptions import InputError, UnitError
 
 __all__ = ["Reward", "RewardRule"]
 
 REWARD_SCHEMA = "equivmetrics.reward/1"
-_DEFAULT_TEXT = "{value} {label} ({steps} steps of {every}; {rest} towards the next)"
 _EPSILON = 1e-9  # 300 / 100 computed as 2.9999999999999996 is still 3 whole steps
-
-
-def _quantity(text: str, what: str) -> tuple[float, str]:
-    try:
-        magnitude, unit = split_quantity(text)
-        parse_unit(unit)
-    except UnitError as exc:
-        raise InputError(f"{what}: {exc}", value=text) from None
-    if not magnitude > 0 or not math.isfinite(magnitude):
-        raise InputError(f"{what} must be a positive amount, got {text!r}", value=text)
-    return magnitude, unit
 
 
 @attrs.frozen
@@ -86,16 +77,14 @@ class RewardRule:
     grant: str
     reward: str | tuple[str, str] = "reward"
     kind: str | None = None
-    text: str = _DEFAULT_TEXT
+    text: str = DEFAULT_TEXT
     _every: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
     _grant: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_every", _quantity(self.every, f"reward {self.name!r} every"))
-        object.__setattr__(self, "_grant", _quantity(self.grant, f"reward {self.name!r} grant"))
-        problem = template_problem(self.text, REWARD_PLACEHOLDERS)
-        if problem:
-            raise InputError(f"reward {self.name!r} text: {problem}", value=self.text)
+        every, grant = reward_terms(self.name, self.every, self.grant, self.text)
+        object.__setattr__(self, "_every", every)
+        object.__setattr__(self, "_grant", grant)
 
     @classmethod
     def from_spec(cls, spec: RewardSpec) -> RewardRule:
@@ -106,7 +95,7 @@ class RewardRule:
             grant=spec.grant,
             reward=(spec.label_one, spec.label_other),
             kind=spec.kind,
-            text=spec.text or _DEFAULT_TEXT,
+            text=spec.text or DEFAULT_TEXT,
         )
 
     def apply(self, value: Any) -> Reward:
@@ -175,9 +164,7 @@ class RewardRule:
 
 def _one_number(value: Any, name: str) -> float:
     """The magnitude of a (magnitude, unit) pair as one float; arrays and odd types refused."""
-    from .._engine.core import _magnitude
-
-    magnitude = _magnitude(value)
+    magnitude = magnitude_of(value)
     if getattr(magnitude, "ndim", 0) != 0:
         raise InputError(f"reward {name!r} takes one total, not an array", value=value)
     return float(magnitude)

@@ -49,15 +49,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from .._present.equivalent import Equivalent, Equivalents
-from ..exceptions import InputError
-from .._packs.model import Source
-from .._present.formatter import SHOW_RANGE, Formatter, default_sig, round_sig
-from .._engine.result import Result, Step, _json_float, _source_dict
+from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.units import CURRENCIES
+from equivmetrics._engine.core import Converts
+from equivmetrics._engine.result import Result, Step
+from equivmetrics._packs.model import Source, source_dict
+from equivmetrics._present.equivalent import Equivalent, Equivalents
+from equivmetrics._present.formatter import SHOW_RANGE, Formatter, default_sig, round_sig
+from equivmetrics.exceptions import InputError
+
 from .scenario_inputs import (
     _ADOPTION,
     _benefit,
@@ -70,10 +74,6 @@ from .scenario_inputs import (
     _share,
     _years,
 )
-from .._core.units import CURRENCIES
-
-if TYPE_CHECKING:
-    from .._engine.core import Engine
 
 __all__ = ["SCENARIO_SCHEMA", "TEI_SOURCE", "Outcome", "Scenario", "YearRow", "money_text"]
 
@@ -220,7 +220,7 @@ class Scenario:
     @classmethod
     def from_usage(
         cls,
-        engine: Engine,
+        engine: Converts,
         usage: Any,
         *,
         to: str = "labor_cost",
@@ -235,9 +235,7 @@ class Scenario:
         result, in currency per year, is kept for its steps and sources. ``options`` are the
         other arguments of :class:`Scenario` (``costs=`` is required).
         """
-        from .._engine.core import Engine
-
-        if not isinstance(engine, Engine):
+        if not isinstance(engine, Converts):
             raise InputError(
                 f"from_usage needs an Engine (from equivmetrics.load()), got "
                 f"{type(engine).__name__}",
@@ -400,7 +398,7 @@ class Scenario:
             "years": self.years,
             "costs": [_json_float(c) for c in self.costs],
             "benefit": self.benefit_result.to_dict() if self.benefit_result is not None else None,
-            "sources": [_source_dict(s) for s in self.sources],
+            "sources": [source_dict(s) for s in self.sources],
             "outcomes": [outcome.to_dict() for outcome in self.run()],
         }
 

@@ -12,9 +12,11 @@ import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..exceptions import EquivMetricsError, InputError
-from .._engine.result import Result, _is_scalar
-from .._core.units import parse_unit, unit_factor
+from equivmetrics._core.numbers import is_scalar as _is_scalar
+from equivmetrics._core.quantity import split
+from equivmetrics._core.units import parse_unit, unit_factor
+from equivmetrics._engine.result import Result
+from equivmetrics.exceptions import EquivMetricsError, InputError
 
 _ADOPTION = "the share of licensed users who use the feature"
 
@@ -213,10 +215,8 @@ def _benefit(value: Any, currency: str | None) -> tuple[float, str, Result | Non
         result, magnitude, unit_text = value, value.magnitude, value.unit
         what = f"the {value.kind} result"
     else:
-        from .._engine.core import _split
-
         try:
-            magnitude, unit_text = _split(value)
+            magnitude, unit_text = split(value)
         except EquivMetricsError as exc:
             raise InputError(
                 f"cannot read annual_benefit {value!r}: {exc}; give a number in the "

@@ -24,15 +24,15 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from ..exceptions import InputError, PeriodError
-from .._engine.result import Result
-
-if TYPE_CHECKING:
-    from .._engine.core import Engine
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._core.quantity import split
+from equivmetrics._engine.core import Converts
+from equivmetrics._engine.result import Result
+from equivmetrics.exceptions import InputError, PeriodError
 
 __all__ = ["Period", "Series", "parse_period", "series"]
 
@@ -115,13 +115,13 @@ def parse_period(period: Any) -> tuple[str, dt.date, dt.date]:
 
 
 def series(
-    engine: Engine,
+    engine: Converts,
     values: Mapping[Any, Any] | Iterable[tuple[Any, Any]],
     to: str,
     *,
     of: str | None = None,
     unit: str | None = None,
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
 ) -> Series:
     """Convert a total per period into per-period and cumulative results (see module doc).
 
@@ -190,15 +190,13 @@ def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
 
 
 def _read_quantity(value: Any, unit: str | None) -> tuple[float, str]:
-    from .._engine.core import _split
-
     if isinstance(value, int | float) and not isinstance(value, bool):
         if unit is None:
             raise InputError(
                 "bare numbers in a series need unit=, e.g. unit='transaction'", value=value
             )
         return float(value), unit
-    magnitude, text = _split(value)
+    magnitude, text = split(value)
     if getattr(magnitude, "ndim", 0) != 0:
         raise InputError("each total of a series is one number, not an array", value=value)
     return float(magnitude), text

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import attrs
 
-from .._engine.core import Engine
-from ..exceptions import EquivMetricsError, Location, PackError, Problem
-from .._core.expr import ExprError, Value
-from .._packs.model import Example
-from .._engine.result import _num
-from .._core.units import format_unit, split_quantity
-from .._catalog.values import read_value
-from .._packs.yaml import Limits
+from equivmetrics._catalog.values import read_value
+from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.units import format_unit, split_quantity
+from equivmetrics._engine import bundled as _bundled
+from equivmetrics._engine.core import Converts
+from equivmetrics._packs.model import Example
+from equivmetrics._packs.yaml import Limits
+from equivmetrics.exceptions import EquivMetricsError, Location, PackError, Problem
 
 __all__ = ["Report", "run_examples", "validate"]
 
@@ -43,10 +44,12 @@ def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = N
     >>> report.ok, report.examples_run == report.examples_passed
     (True, True)
     """
-    from .._api.load import load
-
     try:
-        engine = load(*paths, bundled=bundled, limits=limits)
+        engine = (
+            _bundled.default()
+            if not paths and bundled and limits is None
+            else _bundled.build(paths, bundled=bundled, limits=limits)
+        )
     except PackError as exc:
         return Report(exc.problems, 0, 0)
     problems = run_examples(engine)
@@ -54,7 +57,7 @@ def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = N
     return Report(tuple(problems), total, total - len(problems))
 
 
-def run_examples(engine: Engine, packs: Iterable[str] | None = None) -> list[Problem]:
+def run_examples(engine: Converts, packs: Iterable[str] | None = None) -> list[Problem]:
     """Run the examples of the engine's packs (or of the named packs); return the failures."""
     wanted = set(packs) if packs is not None else None
     problems: list[Problem] = []
@@ -68,7 +71,7 @@ def run_examples(engine: Engine, packs: Iterable[str] | None = None) -> list[Pro
     return problems
 
 
-def _check(engine: Engine, example: Example) -> Problem | None:
+def _check(engine: Converts, example: Example) -> Problem | None:
     where: Location = example.location
     try:
         expected = read_value(example.expect, "expect")

@@ -29,12 +29,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from ..exceptions import InputError
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics.exceptions import InputError
+
 from .frames import column_name
 
 if TYPE_CHECKING:
-    from .._engine.compile import Compiled
-    from .._engine.core import Engine
+    from equivmetrics._api.engine import Engine
+    from equivmetrics._engine.compile import Compiled
 
 __all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
 
@@ -116,7 +118,7 @@ def run_batch(
     rejects: str | None = None,
     delimiter: str = ",",
     encoding: str = "utf-8",
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
     chunk_rows: int | None = None,
     progress: IO[str] | None = None,
 ) -> Summary:

@@ -17,16 +17,17 @@ from typing import Any
 
 import attrs
 
-from .._api.load import load
+from equivmetrics._api.engine import Engine
+from equivmetrics._api.load import load
+from equivmetrics._core.numbers import num as _num
+from equivmetrics._features.validate import validate
+from equivmetrics._packs.yaml import Limits
+from equivmetrics._present.methodology import render_methodology
+from equivmetrics._version import __version__
+from equivmetrics.exceptions import EquivMetricsError, NegativeValueError
+
 from .batch import UsageError, parse_targets, run_batch
-from .._engine.core import Engine
-from ..exceptions import EquivMetricsError, NegativeValueError
-from .._present.methodology import render_methodology
-from .._engine.result import _num
 from .stream import Bridge, dumps
-from .._features.validate import validate
-from .._version import __version__
-from .._packs.yaml import Limits
 
 __all__ = ["main"]
 

@@ -27,14 +27,15 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import EquivMetricsError, InputError
-from .._core.negative import check_policy, screen
+from equivmetrics._api.load import default_engine
+from equivmetrics._core.negative import NegativePolicy, check_policy, screen
+from equivmetrics.exceptions import EquivMetricsError, InputError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from .._engine.compile import Compiled
-    from .._engine.core import Engine
+    from equivmetrics._api.engine import Engine
+    from equivmetrics._engine.compile import Compiled
 
 __all__ = ["FrameAccessor", "SeriesAccessor", "convert_polars", "equiv_expr", "register_pandas"]
 
@@ -73,8 +74,6 @@ def _compile(
 ) -> Compiled:
     """The compiled conversion; library errors are re-raised naming the column."""
     if engine is None:
-        from .._api.load import default_engine
-
         engine = default_engine()
     try:
         return engine.compile(from_unit, to, of=of, unit=unit, per=per)
@@ -133,7 +132,7 @@ class SeriesAccessor:
         engine: Engine | None = None,
         bounds: bool = False,
         name: str | None = None,
-        negative: str | None = None,
+        negative: NegativePolicy | None = None,
     ) -> Any:
         """Convert every value to kind ``to``: a float64 Series with the same index.
 
@@ -192,7 +191,7 @@ class FrameAccessor:
         of: str | None = None,
         per: str | None = None,
         engine: Engine | None = None,
-        negative: str | None = None,
+        negative: NegativePolicy | None = None,
     ) -> Any:
         """A new DataFrame with one float64 column per target kind, on the frame's index.
 
@@ -226,11 +225,13 @@ class FrameAccessor:
         return out
 
 
-def _policy(compiled: Compiled, negative: str | None) -> str:
+def _policy(compiled: Compiled, negative: NegativePolicy | None) -> str:
     return compiled.negative if negative is None else check_policy(negative)
 
 
-def _screen(values: Any, compiled: Compiled, negative: str | None, label: str, index: Any) -> Any:
+def _screen(
+    values: Any, compiled: Compiled, negative: NegativePolicy | None, label: str, index: Any
+) -> Any:
     """Float64 ``values`` with the negative-value policy applied; a refusal names the row."""
     policy = _policy(compiled, negative)
     if policy == "allow":
@@ -272,7 +273,7 @@ def convert_polars(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
 ) -> pl.Series:
     """Convert a numeric polars Series: a Float64 Series named ``f"{to} [{unit}]"``.
 
@@ -311,7 +312,7 @@ def equiv_expr(
     per: str | None = None,
     engine: Engine | None = None,
     name: str | None = None,
-    negative: str | None = None,
+    negative: NegativePolicy | None = None,
 ) -> pl.Expr:
     """A polars expression: ``pl.col(column)`` times the compiled factor, as Float64.
 

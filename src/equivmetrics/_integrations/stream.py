@@ -30,10 +30,11 @@ import math
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from ..exceptions import EquivMetricsError, InputError
+from equivmetrics._core.negative import check_policy
+from equivmetrics.exceptions import EquivMetricsError, InputError
 
 if TYPE_CHECKING:
-    from .._engine.core import Engine
+    from equivmetrics._api.engine import Engine
 
 __all__ = ["COMMANDS", "MAX_LINE_BYTES", "Bridge", "RequestError", "dumps"]
 
@@ -187,7 +188,8 @@ class Bridge:
                     "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
                 )
             negative = _text(request, "negative")
-            return dict(engine.convert(quantity, to, **options, negative=negative).to_dict())
+            policy = None if negative is None else check_policy(negative)
+            return dict(engine.convert(quantity, to, **options, negative=policy).to_dict())
         offer = engine.feel_good if self.command == "feel-good" else engine.action
         found = offer(
             quantity,

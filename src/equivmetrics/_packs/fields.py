@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..exceptions import Location, Problem
+from equivmetrics.exceptions import Location, Problem
+
 from .model import Source
 from .yaml import LocatedDict, LocatedList
 

@@ -15,7 +15,11 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import InputError, Location, PackError, Problem
+from equivmetrics._core.negative import DEFAULT as DEFAULT_NEGATIVE
+from equivmetrics._core.negative import POLICIES as NEGATIVE_POLICIES
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics.exceptions import InputError, Location, PackError, Problem
+
 from .fields import FIELDS
 from .fields import IDENT as _IDENT
 from .fields import describe as _describe
@@ -28,8 +32,6 @@ from .model import (
     Source,
     UnitSpec,
 )
-from .._core.negative import DEFAULT as DEFAULT_NEGATIVE
-from .._core.negative import POLICIES as NEGATIVE_POLICIES
 from .wording import WordingReader
 from .yaml import Limits, LocatedDict, LocatedList, YamlFailure, read_yaml
 
@@ -332,18 +334,19 @@ class _Reader(WordingReader):
             negative=self.negative(data, field),
         )
 
-    def negative(self, data: LocatedDict, field: str) -> str:
+    def negative(self, data: LocatedDict, field: str) -> NegativePolicy:
         value = data.get("negative", DEFAULT_NEGATIVE)
-        if value not in NEGATIVE_POLICIES:
-            self.problem(
-                self.where(data, "negative"),
-                f"{field}.negative",
-                f"expected one of {', '.join(NEGATIVE_POLICIES)}, got {_describe(value)}",
-                "refuse: a negative amount is an error; nan: it reads as missing; "
-                "allow: it is meaningful (a net change)",
-            )
-            return DEFAULT_NEGATIVE
-        return str(value)
+        for policy in NEGATIVE_POLICIES:
+            if value == policy:
+                return policy
+        self.problem(
+            self.where(data, "negative"),
+            f"{field}.negative",
+            f"expected one of {', '.join(NEGATIVE_POLICIES)}, got {_describe(value)}",
+            "refuse: a negative amount is an error; nan: it reads as missing; "
+            "allow: it is meaningful (a net change)",
+        )
+        return DEFAULT_NEGATIVE
 
     def parameter(self, key: str, entry: Any, where: Location, field: str) -> ParameterSpec | None:
         data = self.mapping(entry, where, field)

@@ -6,9 +6,12 @@ the catalog turns them into checked units, values and a rule graph.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import attrs
 
-from ..exceptions import Location
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics.exceptions import Location
 
 __all__ = [
     "PLACEHOLDERS",
@@ -45,6 +48,19 @@ class Source:
         return text
 
 
+def source_dict(source: Source | None) -> dict[str, str] | None:
+    """A citation as JSON-ready data (``None`` stays ``None``)."""
+    if source is None:
+        return None
+    return {
+        "key": source.key,
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "edition": source.edition,
+    }
+
+
 @attrs.frozen
 class UnitSpec:
     """A unit a pack adds to the library registry (never a redefinition)."""
@@ -56,7 +72,9 @@ class UnitSpec:
     pack: str
 
 
-ROLES = ("feel_good", "action")
+#: The two families of equivalents (docs/concepts.md).
+Role = Literal["feel_good", "action"]
+ROLES: tuple[Role, ...] = get_args(Role)
 PLACEHOLDERS = ("value", "label", "per")
 
 
@@ -104,7 +122,7 @@ class MetricSpec:
     title: str
     source_kind: str
     show: tuple[str, ...]
-    role: str
+    role: Role
     unit: str | None
     per: str | None
     top: int | None
@@ -144,7 +162,7 @@ class KindSpec:
     refuse_units: tuple[tuple[str, str], ...] = ()
     field_locations: tuple[tuple[str, Location], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
-    negative: str = "refuse"
+    negative: NegativePolicy = "refuse"
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""

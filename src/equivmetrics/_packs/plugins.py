@@ -23,7 +23,8 @@ from typing import Any
 
 import attrs
 
-from ..exceptions import InputError, Location, PackError, Problem
+from equivmetrics.exceptions import InputError, Location, PackError, Problem
+
 from .load import parse_pack
 from .model import Pack
 from .yaml import Limits

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..exceptions import Location
+from equivmetrics.exceptions import Location
+
 from .fields import FIELDS, FieldReader
 from .fields import IDENT as _IDENT
 from .fields import describe as _describe
-from .model import PLACEHOLDERS, ROLES, MetricSpec, Presentation, RewardSpec
+from .model import PLACEHOLDERS, ROLES, MetricSpec, Presentation, RewardSpec, Role
 from .yaml import LocatedDict
 
 __all__ = [
@@ -229,12 +230,16 @@ class WordingReader(FieldReader):
         if name and not _IDENT.match(name):
             self.problem(self.where(data, "name"), f"{field}.name", f"{name!r} is not a valid name")
         source = self.text(data, "from", field, required=True)
-        role = self.text(data, "role", field, default="feel_good")
-        if role not in ROLES:
+        role_text = self.text(data, "role", field, default="feel_good")
+        role: Role = "feel_good"
+        for known in ROLES:
+            if role_text == known:
+                role = known
+        if role_text not in ROLES:
             self.problem(
                 self.where(data, "role"),
                 f"{field}.role",
-                f"unknown role {role!r}",
+                f"unknown role {role_text!r}",
                 f"roles are {', '.join(ROLES)}",
             )
         top = data.get("top")

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import yaml
 
-from ..exceptions import Location, Problem
+from equivmetrics.exceptions import Location, Problem
 
 __all__ = ["Limits", "LocatedDict", "LocatedList", "YamlFailure", "read_yaml"]
 

@@ -18,23 +18,27 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..exceptions import InputError, PeriodError, UnknownKindError
-from .._packs.model import ROLES, Source
+from equivmetrics._core.numbers import is_scalar as _is_scalar
+from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.units import get_registry, parse_unit, unit_factor
+from equivmetrics._engine.core import Candidate
+from equivmetrics._engine.result import Result, Step
+from equivmetrics._packs.model import Source, source_dict
+from equivmetrics._packs.wording import fill
+from equivmetrics.exceptions import InputError
+
 from .formatter import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
-from .._engine.result import Result, Step, _is_scalar, _json_float, _source_dict
-from .._core.units import get_registry, parse_unit, unit_factor
-from .._packs.wording import fill
+from .html import render_html
 
 if TYPE_CHECKING:
-    from .._catalog.catalog import Kind
-    from .._engine.core import Engine
+    from equivmetrics._catalog.catalog import Kind
 
-__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "Equivalents", "describe", "offer"]
+__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "Equivalents", "choose", "describe"]
 
 EQUIVALENT_SCHEMA = "equivmetrics.equivalent/1"
 MIN_OFFERED = 3  # outside-the-picturable-range kinds only fill up to this many
@@ -78,7 +82,7 @@ class Equivalent:
             "icon": self.icon,
             "family": self.family,
             "locale": self.locale,
-            "sources": [_source_dict(s) for s in self.sources],
+            "sources": [source_dict(s) for s in self.sources],
             "steps": [s.to_dict() for s in self.steps],
         }
 
@@ -89,10 +93,7 @@ class Equivalent:
         return f"<Equivalent {self.role} {self.kind}: {self.text!r}>"
 
     def _repr_html_(self) -> str:
-        from .html import render_html
-
-        html: str = render_html([self])
-        return html
+        return render_html([self])
 
 
 class Equivalents(tuple[Equivalent, ...]):
@@ -105,10 +106,7 @@ class Equivalents(tuple[Equivalent, ...]):
         return [equivalent.to_dict() for equivalent in self]
 
     def _repr_html_(self) -> str:
-        from .html import render_html
-
-        html: str = render_html(self)
-        return html
+        return render_html(self)
 
 
 def describe(
@@ -256,74 +254,38 @@ def _per_text(period: str, formatter: Formatter) -> str:
     return f"/ {period}"
 
 
-def offer(
-    engine: Engine,
-    quantity: Any,
+def choose(
+    candidates: Iterable[Candidate],
     role: str,
     *,
-    of: str | None = None,
-    only: Sequence[str] | None = None,
+    ranked: bool = True,
     top: int | None = None,
-    per: str | None = None,
     locale: str = "en",
     sig: int | None = None,
-) -> tuple[Equivalent, ...]:
-    """The equivalents of ``quantity`` in ``role``, most relatable first (see module doc)."""
-    if role not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
-    if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
-        raise InputError(f"top= must be a whole number of at least 1, got {top!r}", value=top)
-    if isinstance(only, str):
-        only = [only]
-    if only is not None:
-        names = list(only) if isinstance(only, Iterable) else [only]
-        if not all(isinstance(name, str) for name in names):
-            raise InputError(
-                f"only= must be a kind name or a list of kind names, not {only!r}", value=only
-            )
-        only = names
-    Formatter(locale).check()
-    kinds = engine.kinds
-    source = engine.source_kind(quantity, of=of)
-    order = {name: index for index, name in enumerate(kinds)}
-    if only is not None:
-        chosen = []
-        for name in only:
-            if name not in kinds:
-                raise UnknownKindError(
-                    f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
-                )
-            result = _finite(engine.convert(quantity, name, of=source, per=per))
-            chosen.append(describe(kinds[name], result, role, locale=locale, sig=sig))
+) -> Equivalents:
+    """Word the engine's candidates for ``role``; rank them by relatability (see module doc).
+
+    ``ranked=False`` keeps the candidates as given (the caller named them with ``only=``).
+    """
+    if not ranked:
+        chosen = [
+            describe(c.kind, _finite(c.result), role, locale=locale, sig=sig) for c in candidates
+        ]
         return Equivalents(chosen[:top] if top else chosen)
     scored: list[tuple[float, int, int, Equivalent]] = []
-    for name in _candidates(engine, source, role):
-        try:
-            result = engine.convert(quantity, name, of=source, per=per)
-        except PeriodError:
-            continue  # a capacity that a total cannot fill without a period
-        kind = kinds[name]
-        if _overflowed(result):
-            continue  # a finite input too large for this kind's unit: offer the others
-        _finite(result)
+    for order, candidate in enumerate(candidates):
+        kind, result = candidate.kind, _finite(candidate.result)
         equivalent = describe(kind, result, role, locale=locale, sig=sig)
         distance = _distance(kind, result.magnitude)
-        scored.append((distance, kind.presentation.priority, order[name], equivalent))
+        scored.append((distance, kind.presentation.priority, order, equivalent))
     best: dict[str, tuple[float, int, int, Equivalent]] = {}
     for item in sorted(scored, key=lambda s: s[:3]):
         best.setdefault(item[3].family, item)
-    ranked = sorted(best.values(), key=lambda s: s[:3])
-    inside = [item[3] for item in ranked if item[0] == 0]
-    outside = [item[3] for item in ranked if item[0] != 0]
+    ranked_items = sorted(best.values(), key=lambda s: s[:3])
+    inside = [item[3] for item in ranked_items if item[0] == 0]
+    outside = [item[3] for item in ranked_items if item[0] != 0]
     chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
     return Equivalents(chosen[:top] if top else chosen)
-
-
-def _overflowed(result: Result) -> bool:
-    """A finite scalar input whose result overflowed to an infinity."""
-    if not _is_scalar(result.magnitude):
-        return False
-    return math.isfinite(float(result.input_magnitude)) and math.isinf(float(result.magnitude))
 
 
 def _finite(result: Result) -> Result:
@@ -336,13 +298,6 @@ def _finite(result: Result) -> Result:
             value=result.input_magnitude,
         )
     return result
-
-
-def _candidates(engine: Engine, source: str, role: str) -> Iterable[str]:
-    catalog = engine.catalog
-    for name, kind in catalog.kinds.items():
-        if name != source and kind.presentation.offers(role) and (source, name) in catalog.paths:
-            yield name
 
 
 def _distance(kind: Kind, magnitude: float) -> float:

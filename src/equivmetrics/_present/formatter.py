@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ..exceptions import EquivMetricsError
+from equivmetrics.exceptions import EquivMetricsError
 
 __all__ = ["Formatter", "LocaleError", "round_sig"]
 

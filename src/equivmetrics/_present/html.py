@@ -20,14 +20,48 @@ import hashlib
 import re
 from collections.abc import Iterable
 from html import escape
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from .equivalent import Equivalent
-from ..exceptions import InputError
+from equivmetrics._packs.model import Source
+from equivmetrics.exceptions import InputError
+
 from .icons import icon_body
-from .._packs.model import Source
 
 __all__ = ["render_html", "render_page"]
+
+
+@runtime_checkable
+class Equivalent(Protocol):
+    """What a card shows of an equivalent (:class:`equivmetrics.Equivalent` has all of it)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def value_text(self) -> str: ...
+
+    @property
+    def range_text(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def icon(self) -> str: ...
+
+    @property
+    def locale(self) -> str: ...
+
+    @property
+    def sources(self) -> tuple[Source, ...]: ...
+
 
 _LANG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")

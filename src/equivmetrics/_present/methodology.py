@@ -7,15 +7,15 @@ for any set of packs.
 
 from __future__ import annotations
 
-from .._engine.core import Engine
-from .._packs.model import Pack, Source
-from .._engine.result import _num
-from .._core.units import format_unit
+from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.units import format_unit
+from equivmetrics._engine.core import Converts
+from equivmetrics._packs.model import Pack, Source
 
 __all__ = ["render_methodology"]
 
 
-def render_methodology(engine: Engine) -> str:
+def render_methodology(engine: Converts) -> str:
     """Markdown describing every pack of ``engine``: sources, kinds, parameters, rules, examples.
 
     >>> import equivmetrics as em
@@ -48,7 +48,7 @@ def _cite(source: Source) -> str:
     return f"[{text}]({source.url})" if source.url else text
 
 
-def _pack(engine: Engine, pack: Pack) -> list[str]:
+def _pack(engine: Converts, pack: Pack) -> list[str]:
     catalog = engine.catalog
     out = [
         f"## {pack.title} (`{pack.name}`, edition {pack.edition})",

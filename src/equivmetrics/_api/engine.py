@@ -1,0 +1,198 @@
+"""The public engine: conversions from the core, and what is built on them.
+
+:class:`Engine` is what :func:`equivmetrics.load` returns. It wraps the engine layer's
+:class:`~equivmetrics._engine.core.Converter` (which computes) and adds the features built on
+conversion: feel-good and action equivalents (ranked and worded by the presentation layer),
+calendar series, and the metrics and reward rules the packs declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from equivmetrics._catalog.catalog import Catalog, Kind
+from equivmetrics._core.expr import Value
+from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._engine.compile import Compiled
+from equivmetrics._engine.core import Candidate, Converter
+from equivmetrics._engine.result import Result
+from equivmetrics._features.metric import Metric
+from equivmetrics._features.offer import offer
+from equivmetrics._features.reward import RewardRule
+from equivmetrics._features.series import Series, series
+from equivmetrics._present.equivalent import Equivalents
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    """Converts quantities between kinds with the rules of its packs. Immutable and thread-safe.
+
+    Build one with :func:`equivmetrics.load`; derive per-tenant engines with
+    :meth:`with_params`.
+    """
+
+    __slots__ = ("__weakref__", "_core")
+
+    def __init__(self, core: Converter) -> None:
+        if not isinstance(core, Converter):
+            raise TypeError(
+                "Engine wraps a converter built by equivmetrics.load(); call em.load(...) "
+                f"rather than Engine(...) (got {type(core).__name__})"
+            )
+        self._core = core
+
+    @property
+    def core(self) -> Converter:
+        """The converter this engine wraps (the engine layer; see docs/architecture.md)."""
+        return self._core
+
+    # -- introspection --------------------------------------------------------------------------
+
+    @property
+    def kinds(self) -> Mapping[str, Kind]:
+        """The kinds this engine knows, by name."""
+        return self._core.kinds
+
+    @property
+    def parameters(self) -> dict[str, Value]:
+        """Every parameter's value as this engine uses it (defaults with overrides applied)."""
+        return self._core.parameters
+
+    @property
+    def catalog(self) -> Catalog:
+        """The checked packs this engine (and every tenant derived from it) shares."""
+        return self._core.catalog
+
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        """The metrics the packs declare (``metrics:`` sections), by name."""
+        return {name: Metric.from_spec(spec) for name, spec in self.catalog.metrics.items()}
+
+    @property
+    def rewards(self) -> dict[str, RewardRule]:
+        """The reward rules the packs declare (``rewards:`` sections), by name."""
+        return {name: RewardRule.from_spec(spec) for name, spec in self.catalog.rewards.items()}
+
+    def __repr__(self) -> str:
+        return f"<Engine {self._core.describe()}>"
+
+    # -- tenants ---------------------------------------------------------------------------------
+
+    def with_params(self, **params: Any) -> Engine:
+        """A new engine with some parameters replaced; this engine is unchanged.
+
+        Values may be strings (``"4 min"``), ``(magnitude, unit)`` pairs, pint quantities,
+        or mappings with ``value`` and optional ``low``/``high``. An override without a range
+        is taken as exact: the tenant's own number.
+        """
+        return Engine(self._core.with_params(**params))
+
+    # -- conversion ------------------------------------------------------------------------------
+
+    def convert(
+        self,
+        quantity: Any,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
+        per: str | None = None,
+        negative: NegativePolicy | None = None,
+    ) -> Result:
+        """Convert ``quantity`` to kind ``to``.
+
+        ``quantity`` is a string (``"12000 transaction/month"``), a ``(magnitude, unit)`` pair
+        (the magnitude a number, a numpy array or a pandas Series) or a pint quantity. ``of``
+        names the source kind when the unit alone does not decide it; ``unit`` is the result
+        unit (default: the kind's display unit); ``per`` turns a total into a rate over that
+        period (``per="month"``). Negative amounts follow the policy of the kinds on the path
+        (see :attr:`Compiled.negative`) unless ``negative`` overrides it for this call.
+        """
+        return self._core.convert(quantity, to, of=of, unit=unit, per=per, negative=negative)
+
+    def source_kind(self, quantity: Any, *, of: str | None = None) -> str:
+        """The kind ``quantity`` is read as: ``of`` when given, else inferred from its unit."""
+        return self._core.source_kind(quantity, of=of)
+
+    def candidates(
+        self,
+        quantity: Any,
+        role: str,
+        *,
+        of: str | None = None,
+        only: Iterable[str] | None = None,
+        per: str | None = None,
+    ) -> tuple[Candidate, ...]:
+        """``quantity`` converted to each kind ``role`` may offer, unranked and unworded."""
+        return self._core.candidates(quantity, role, of=of, only=only, per=per)
+
+    def compile(
+        self,
+        input_unit: str,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
+        per: str | None = None,
+    ) -> Compiled:
+        """The compiled conversion from ``input_unit`` to kind ``to`` (cached; picklable)."""
+        return self._core.compile(input_unit, to, of=of, unit=unit, per=per)
+
+    def series(
+        self,
+        values: Any,
+        to: str,
+        *,
+        of: str | None = None,
+        unit: str | None = None,
+        negative: NegativePolicy | None = None,
+    ) -> Series:
+        """Per-period and cumulative results of a total per calendar period.
+
+        Months have their true lengths, capacities (FTE) accumulate to FTE-years
+        (docs/tenants.md); ``negative`` overrides the negative-value policy.
+        """
+        return series(self, values, to, of=of, unit=unit, negative=negative)
+
+    def feel_good(
+        self,
+        quantity: Any,
+        *,
+        of: str | None = None,
+        only: Iterable[str] | str | None = None,
+        top: int | None = None,
+        per: str | None = None,
+        locale: str = "en",
+        sig: int | None = None,
+    ) -> Equivalents:
+        """Feel-good equivalents: value already received, most relatable first.
+
+        ``only`` names the kinds to show (in that order); otherwise the packs' feel-good kinds
+        reachable from the input are chosen and ordered by relatability (docs/equivalents.md).
+        ``top`` keeps the first few; ``locale`` words them (babel for non-English); ``sig``
+        fixes the significant figures.
+        """
+        return offer(
+            self, quantity, "feel_good", of=of, only=only, top=top, per=per, locale=locale, sig=sig
+        )
+
+    def action(
+        self,
+        quantity: Any,
+        *,
+        of: str | None = None,
+        only: Iterable[str] | str | None = None,
+        top: int | None = None,
+        per: str | None = None,
+        locale: str = "en",
+        sig: int | None = None,
+    ) -> Equivalents:
+        """Action equivalents: the cost of a choice, to help decide what to do next.
+
+        The same arguments as :meth:`feel_good`.
+        """
+        return offer(
+            self, quantity, "action", of=of, only=only, top=top, per=per, locale=locale, sig=sig
+        )

@@ -1,0 +1,98 @@
+"""A tenant's parameter overrides, read and checked against the catalog's parameters.
+
+``Engine.with_params(minutes_per_transaction="4 min")`` comes here: the name must be a known
+parameter, the value must measure what the parameter measures (``"4 min"`` is read as 4 minutes
+per transaction, see :func:`per_item`), and a parameter that factors use must stay positive.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._core.quantity import as_text, optional_text
+from equivmetrics._core.suggest import close_matches, shown
+from equivmetrics._core.units import PintUnit, format_unit, parse_unit, time_dimension
+from equivmetrics.exceptions import InputError, ParameterError, UnitError
+
+from .catalog import Catalog
+from .values import parameter_value
+
+__all__ = ["override_value", "per_item"]
+
+
+def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
+    """The value a tenant gives parameter ``name``; :class:`ParameterError` when it cannot be.
+
+    ``raw`` is text (``"4 min"``), a ``(magnitude, unit)`` pair, a pint quantity, or a mapping
+    with ``value`` and optional ``low``/``high``. Without a range the value is exact.
+    """
+    parameters = catalog.parameters
+    if name not in parameters:
+        close = close_matches(name, parameters, 2)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise ParameterError(f"unknown parameter {shown(name)}{hint}", name=name)
+    low = high = None
+    if isinstance(raw, Mapping):
+        unknown = set(raw) - {"value", "low", "high"}
+        if unknown or "value" not in raw:
+            raise ParameterError(
+                f"parameter {name!r}: a mapping needs 'value' and may have 'low' and "
+                f"'high' (got {sorted(raw)})",
+                name=name,
+            )
+        value, low, high = raw["value"], raw.get("low"), raw.get("high")
+    else:
+        value = raw
+    try:
+        result = parameter_value(as_text(value), optional_text(low), optional_text(high), name)
+    except (ExprError, UnitError, InputError) as exc:
+        message = exc.message if isinstance(exc, ExprError) else str(exc)
+        raise ParameterError(f"parameter {name!r}: {message}", name=name) from None
+    except OverflowError:
+        raise ParameterError(
+            f"parameter {name!r}: the value is too large for a 64-bit float", name=name
+        ) from None
+    expected = parameters[name].value.unit
+    if result.unit.dimensionality != expected.dimensionality:
+        result = per_item(result, expected) or result
+    if result.unit.dimensionality != expected.dimensionality:
+        raise ParameterError(
+            f"parameter {name!r} is measured in {format_unit(expected)} "
+            f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
+            name=name,
+        )
+    if not result.low > 0 and any(name in r.parameters for r in catalog.rules.values()):
+        raise ParameterError(
+            f"parameter {name!r} must be positive (got {result.central:g}, low "
+            f"{result.low:g}): factors are positive",
+            name=name,
+        )
+    return result
+
+
+def per_item(value: Value, expected: PintUnit) -> Value | None:
+    """Read ``"4 min"`` for a parameter in ``min/transaction`` as 4 minutes per transaction.
+
+    Applies only when exactly one unit in the denominator of the parameter's declared unit is
+    missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
+    could be per hour or per day); anything else stays a dimension error.
+    """
+    missing = _missing_per_item(value.unit, expected)
+    if missing is None:
+        return None
+    return Value(value.unit / missing, value.central, value.low, value.high)
+
+
+@functools.lru_cache(maxsize=1024)
+def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
+    matches = [
+        parse_unit(name)
+        for name, power in expected._units.items()
+        if power == -1
+        and parse_unit(name).dimensionality != time_dimension()  # "55 USD" is not "per hour"
+        and (given / parse_unit(name)).dimensionality == expected.dimensionality
+    ]
+    return matches[0] if len(matches) == 1 else None

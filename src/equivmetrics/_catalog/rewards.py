@@ -1,0 +1,42 @@
+"""The terms of a reward rule, checked: positive quantities and a wording with known placeholders.
+
+A pack's ``rewards:`` entries are checked here when the catalog is built, and a
+:class:`~equivmetrics.RewardRule` declared in Python is checked by the same function, so both
+refuse the same mistakes with the same words.
+"""
+
+from __future__ import annotations
+
+import math
+
+from equivmetrics._core.units import parse_unit, split_quantity
+from equivmetrics._packs.wording import REWARD_PLACEHOLDERS, template_problem
+from equivmetrics.exceptions import InputError, UnitError
+
+__all__ = ["DEFAULT_TEXT", "reward_terms"]
+
+#: How a reward is worded when its rule gives no ``text``.
+DEFAULT_TEXT = "{value} {label} ({steps} steps of {every}; {rest} towards the next)"
+
+
+def reward_terms(
+    name: str, every: str, grant: str, text: str
+) -> tuple[tuple[float, str], tuple[float, str]]:
+    """``every`` and ``grant`` read as ``(magnitude, unit)``; :class:`InputError` if unfit."""
+    every_q = _quantity(every, f"reward {name!r} every")
+    grant_q = _quantity(grant, f"reward {name!r} grant")
+    problem = template_problem(text, REWARD_PLACEHOLDERS)
+    if problem:
+        raise InputError(f"reward {name!r} text: {problem}", value=text)
+    return every_q, grant_q
+
+
+def _quantity(text: str, what: str) -> tuple[float, str]:
+    try:
+        magnitude, unit = split_quantity(text)
+        parse_unit(unit)
+    except UnitError as exc:
+        raise InputError(f"{what}: {exc}", value=text) from None
+    if not magnitude > 0 or not math.isfinite(magnitude):
+        raise InputError(f"{what} must be a positive amount, got {text!r}", value=text)
+    return magnitude, unit

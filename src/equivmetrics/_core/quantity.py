@@ -1,0 +1,122 @@
+"""Reading the quantities callers pass in: text, ``(magnitude, unit)`` pairs, pint quantities.
+
+Every entry point (the engine, series, rewards, scenarios, the integrations) reads its input
+through :func:`split`, so one set of rules decides what a magnitude may be (a number, a numeric
+numpy array or pandas Series, a list of numbers) and every bad input gets the same
+:class:`~equivmetrics.InputError`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from equivmetrics.exceptions import InputError
+
+from .units import split_quantity, unit_text_of
+
+__all__ = ["as_text", "check_options", "is_number", "magnitude_of", "optional_text", "split"]
+
+
+def split(quantity: Any) -> tuple[Any, str]:
+    """Magnitude and unit text of any accepted input; raise :class:`InputError` otherwise.
+
+    >>> split("12,000 transaction/month")
+    (12000.0, 'transaction/month')
+    >>> split((3, "kWh"))
+    (3, 'kWh')
+    """
+    if isinstance(quantity, str):
+        return split_quantity(quantity)
+    if isinstance(quantity, tuple):
+        if len(quantity) != 2 or not isinstance(quantity[1], str):
+            raise InputError(
+                f"a pair must be (magnitude, 'unit'), got {quantity!r}", value=quantity
+            )
+        return magnitude_of(quantity[0]), quantity[1]
+    if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
+        return magnitude_of(quantity.magnitude), unit_text_of(quantity.units)
+    raise InputError(
+        f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
+        "(magnitude, 'unit') pair, or a pint quantity",
+        value=quantity,
+    )
+
+
+def is_number(value: object) -> bool:
+    """A real number that is not a bool (``True`` is no quantity)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, numbers.Real)
+
+
+def _bits(value: Any) -> int:
+    """The size of a huge int or fraction in bits (its text could be too long to show)."""
+    ratio = value.as_integer_ratio()
+    return int(abs(ratio[0]).bit_length() - ratio[1].bit_length())
+
+
+def magnitude_of(value: Any) -> Any:
+    """A magnitude as the engine multiplies it: a float, an int, or a numeric array."""
+    if is_number(value):
+        if isinstance(value, float) or hasattr(value, "dtype"):
+            return value
+        try:  # ints and fractions: read as a float, which a huge one cannot be
+            as_float = float(value)
+        except OverflowError:
+            raise InputError(
+                f"the magnitude (about 2**{_bits(value)}) is too large for a 64-bit float "
+                "(at most about 1.8e308); scale it to a larger unit",
+                value=value,
+            ) from None
+        return value if isinstance(value, int) else as_float
+    if hasattr(value, "__array__") and hasattr(value, "dtype"):
+        kind = getattr(value.dtype, "kind", "O")
+        if kind not in "iuf":
+            raise InputError(
+                f"array magnitudes must be numeric, got dtype {value.dtype}", value=value
+            )
+        return value
+    if isinstance(value, list):
+        import numpy as np
+
+        try:
+            return np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError("a list magnitude must hold numbers only", value=value) from None
+    raise InputError(
+        f"a magnitude must be a number or a numeric array, not {type(value).__name__}", value=value
+    )
+
+
+def as_text(value: Any) -> str:
+    """A parameter value as text (``"4 min"``) from text, a pair, a quantity or a number."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
+        mag = value[0]
+        if is_number(mag):
+            return f"{float(mag)!r} {value[1]}"
+    if hasattr(value, "magnitude") and hasattr(value, "units"):
+        return f"{float(value.magnitude)!r} {value.units!s}"
+    if is_number(value):
+        return repr(float(value))
+    raise InputError(
+        f"cannot use {value!r} as a parameter value; give text such as '4 min'", value=value
+    )
+
+
+def optional_text(value: Any) -> str | None:
+    """:func:`as_text`, with None kept as None."""
+    return None if value is None else as_text(value)
+
+
+def check_options(**options: object) -> None:
+    """Options that name kinds, units or periods must be text (or None); ``to`` is required."""
+    for name, value in options.items():
+        if value is not None and not isinstance(value, str):
+            raise InputError(
+                f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
+            )
+    if "to" in options and options["to"] is None:
+        raise InputError("to= must name the target kind, e.g. 'fte'", value=None)

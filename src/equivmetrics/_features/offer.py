@@ -1,0 +1,63 @@
+"""Offering equivalents: the engine's candidates, ranked and worded by the presentation.
+
+``Engine.feel_good``, ``Engine.action`` and :class:`~equivmetrics.Metric` come here. The
+options are checked first (so a bad option is reported before any work), then the engine
+converts the input to every candidate kind once, and the presentation ranks and words the
+results it is handed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from equivmetrics._engine.core import Converts
+from equivmetrics._packs.model import ROLES, Role
+from equivmetrics._present.equivalent import Equivalents, choose
+from equivmetrics._present.formatter import Formatter
+from equivmetrics.exceptions import InputError, UnknownKindError
+
+__all__ = ["Role", "offer"]
+
+
+def offer(
+    engine: Converts,
+    quantity: Any,
+    role: Role,
+    *,
+    of: str | None = None,
+    only: Iterable[str] | str | None = None,
+    top: int | None = None,
+    per: str | None = None,
+    locale: str = "en",
+    sig: int | None = None,
+) -> Equivalents:
+    """The equivalents of ``quantity`` in ``role``, most relatable first (docs/equivalents.md)."""
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
+    if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
+        raise InputError(f"top= must be a whole number of at least 1, got {top!r}", value=top)
+    names = _only(only)
+    Formatter(locale).check()
+    if names is not None:
+        kinds = engine.kinds
+        for name in names:
+            if name not in kinds:
+                raise UnknownKindError(
+                    f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
+                )
+    candidates = engine.candidates(quantity, role, of=of, only=names, per=per)
+    return choose(candidates, role, ranked=names is None, top=top, locale=locale, sig=sig)
+
+
+def _only(only: Iterable[str] | str | None) -> list[str] | None:
+    if only is None:
+        return None
+    names = (
+        [only] if isinstance(only, str) else list(only) if isinstance(only, Iterable) else [only]
+    )
+    if not all(isinstance(name, str) for name in names):
+        raise InputError(
+            f"only= must be a kind name or a list of kind names, not {only!r}", value=only
+        )
+    return names
