@@ -10,8 +10,8 @@ medians of repeated runs:
 * the baseline: ``csv.reader`` over the file, ``float(cell) * factor`` per row (bad cells left
   empty), ``csv.writer`` to an output file — the least a CSV-to-CSV conversion does in Python;
   it keeps no rejects file, checks nothing and writes in place;
-* :func:`equivmetrics._integrations.batch.run_batch` with one target and with two, which also keeps a rejects
-  file, checks negatives and moves the output into place.
+* :func:`equivmetrics._integrations.batch.run_batch` with one target and with two, which also
+  keeps a rejects file, checks negatives and moves the output into place.
 
 The cases run round robin, and each ratio is the median of the per-round ratios to the
 baseline, so a machine whose load changes during the run still gives comparable ratios.

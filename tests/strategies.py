@@ -16,7 +16,7 @@ SETTINGS = settings(max_examples=60, deadline=None)
 #: suite, or the loaded profile's budget when it is larger (``HYPOTHESIS_PROFILE=fuzz``, registered
 #: in conftest.py, runs 5,000 each). Generated pack files are large, hence the health checks.
 FUZZ = settings(
-    max_examples=max(100, settings.default.max_examples),
+    max_examples=max(100, settings().max_examples),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -147,7 +147,7 @@ def test_convert_is_linear_and_unit_invariant(x: float, unit: str, to: str, of: 
     row, size = SIZE[unit]
     for other, other_size in SAME[row].items():
         same = outcome(
-            lambda o=other, s=other_size: ENGINE.convert((x * size / s, o), to, of=of, unit=r.unit)
+            lambda o=other, s=other_size: ENGINE.convert((x * size / s, o), to, of=of, unit=r.unit)  # type: ignore[misc]
         )
         if isinstance(same, em.Result):  # (a rate per year cannot be shown per month, say)
             assert same.magnitude == pytest.approx(r.magnitude, rel=1e-9)

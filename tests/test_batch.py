@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._integrations import batch as _batch
 from equivmetrics._integrations.batch import UsageError, parse_targets, run_batch
 from equivmetrics._integrations.cli import main
@@ -180,7 +181,7 @@ def test_rates_with_per_and_source_kind(tmp_path: Path) -> None:
     ],
 )
 def test_negative_policy_override(
-    tmp_path: Path, policy: str, converted: bool, reason: str
+    tmp_path: Path, policy: NegativePolicy, converted: bool, reason: str
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text("kwh\n-10\n-0.0\n", encoding="utf-8")

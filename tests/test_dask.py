@@ -21,6 +21,7 @@ import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import equivmetrics as em  # noqa: E402
+from equivmetrics._core.negative import NegativePolicy  # noqa: E402
 from equivmetrics.dask import convert_dask  # noqa: E402
 from strategies import finite  # noqa: E402
 
@@ -63,8 +64,8 @@ CASES = [
 def test_worker_processes_equal_the_scalar_path_element_wise(
     client: Any,
     values: list[float],
-    case: tuple[str, str, dict[str, str]],
-    negative: str,
+    case: tuple[str, str, dict[str, Any]],
+    negative: NegativePolicy,
     npartitions: int,
 ) -> None:
     from_unit, to, options = case
@@ -91,7 +92,7 @@ def test_worker_processes_equal_the_scalar_path_element_wise(
 @pytest.mark.parametrize("negative", ["nan", "allow"])
 @pytest.mark.parametrize(("seed", "case"), list(enumerate(CASES)))
 def test_partitions_on_worker_processes_equal_one_process(
-    client: Any, seed: int, case: tuple[str, str, dict[str, str]], negative: str
+    client: Any, seed: int, case: tuple[str, str, dict[str, Any]], negative: NegativePolicy
 ) -> None:
     from_unit, to, options = case
     engine = em.load()

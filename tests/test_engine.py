@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pint
@@ -312,7 +313,7 @@ def _definitions(registry: pint.UnitRegistry) -> dict[str, str]:
 
 def test_quantity_of_a_host_registry() -> None:
     # Its own engine: the host registry must stay untouched by everything the library does.
-    host = pint.UnitRegistry()
+    host: Any = pint.UnitRegistry()
     host.define("transaction = [txn_host]")
     before = _definitions(host)
     engine = em.load(PRODUCTIVITY, bundled=False)
@@ -334,7 +335,7 @@ def test_quantity_of_a_host_registry() -> None:
 def test_host_registry_display_format_does_not_matter(prod: em.Engine, fmt: str) -> None:
     # A notebook often sets its registry's default format (pretty, LaTeX, HTML); quantities
     # from it must still be read correctly.
-    host = pint.UnitRegistry()
+    host: Any = pint.UnitRegistry()
     host.formatter.default_format = fmt
     r = prod.convert(host.Quantity(600, "hour/month"), "fte", of="manual_work")
     assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
@@ -498,7 +499,7 @@ def test_offset_units_are_refused(prod: em.Engine, quantity: object) -> None:
 
 
 def test_offset_quantity_from_a_host_registry(prod: em.Engine) -> None:
-    host = pint.UnitRegistry()
+    host: Any = pint.UnitRegistry()
     with pytest.raises(em.UnitError, match="offset"):
         prod.convert(host.Quantity(20, "degC"), "fte")
 

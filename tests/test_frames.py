@@ -8,6 +8,7 @@ import json
 import math
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 import equivmetrics as em
 import equivmetrics.pandas
+from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._integrations.frames import register_pandas
 from equivmetrics.polars import convert_polars, equiv_expr
 from strategies import SETTINGS, finite
@@ -46,19 +48,27 @@ POLICIES = ["refuse", "nan", "allow"]
 
 
 def _scalar(
-    engine: em.Engine, values: list[float], unit: str, to: str, negative: str | None = None
+    engine: em.Engine,
+    values: list[float],
+    unit: str,
+    to: str,
+    negative: NegativePolicy | None = None,
 ) -> list[float]:
     return [engine.convert((float(x), unit), to, negative=negative).magnitude for x in values]
 
 
 def _bounds(
-    engine: em.Engine, values: list[float], unit: str, to: str, negative: str | None = None
+    engine: em.Engine,
+    values: list[float],
+    unit: str,
+    to: str,
+    negative: NegativePolicy | None = None,
 ) -> tuple[list[float], ...]:
     results = [engine.convert((float(x), unit), to, negative=negative) for x in values]
     return ([r.low for r in results], [r.high for r in results])
 
 
-def _refused(values: list[float | None], negative: str) -> bool:
+def _refused(values: Sequence[float | None], negative: NegativePolicy) -> bool:
     """Whether the scalar path refuses some value of ``values`` (checked element by element)."""
     return negative == "refuse" and any(x is not None and x < 0 for x in values)
 
@@ -69,7 +79,7 @@ def _refused(values: list[float | None], negative: str) -> bool:
 @pytest.mark.parametrize("negative", POLICIES)
 @pytest.mark.parametrize(("unit", "to", "which"), CASES)
 def test_pandas_equals_scalar(
-    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: str
+    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: NegativePolicy
 ):
     engine = _engine(request, which)
 
@@ -241,7 +251,7 @@ def _same(got: list[float | None], want: list[float | None]) -> bool:
 @pytest.mark.parametrize("negative", POLICIES)
 @pytest.mark.parametrize(("unit", "to", "which"), CASES)
 def test_polars_equals_scalar(
-    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: str
+    request: pytest.FixtureRequest, unit: str, to: str, which: str, negative: NegativePolicy
 ):
     engine = _engine(request, which)
 

@@ -11,6 +11,7 @@ import fractions
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -300,7 +301,7 @@ def test_a_long_unknown_unit_gets_no_suggestions(energy: em.Engine) -> None:
 @pytest.mark.parametrize("role", ["to", "of"])
 def test_a_long_unknown_kind_is_shown_shortened(energy: em.Engine, role: str) -> None:
     name = "co2x" * 250_000
-    options = {"to": "co2e", "of": "electricity", role: name}
+    options: dict[str, Any] = {"to": "co2e", "of": "electricity", role: name}
     with pytest.raises(em.UnknownKindError) as info:
         energy.convert("1 kWh", **options)
     message = str(info.value)
@@ -346,7 +347,7 @@ def test_compiled_conversions_per_engine_are_bounded(monkeypatch: pytest.MonkeyP
 @pytest.mark.parametrize("values", [None, 5, [1, 2], "abc"])
 def test_a_series_needs_periods_and_totals(prod: em.Engine, values: object) -> None:
     with pytest.raises(em.InputError, match="a series takes a mapping of periods to totals"):
-        prod.series(values, "manual_work", of="transaction")  # type: ignore[arg-type]
+        prod.series(values, "manual_work", of="transaction")
 
 
 def test_a_series_total_is_one_number(prod: em.Engine) -> None:
@@ -390,11 +391,11 @@ def test_reward_totals(value: object, fragment: str) -> None:
             em.InputError,
             "cannot convert NoneType",
         ),
-        (lambda: em.load(plugins=5), em.InputError, "plugins= takes True, False"),
+        (lambda: em.load(plugins=5), em.InputError, "plugins= takes True, False"),  # type: ignore[arg-type]
         (lambda: em.load(plugins=[None, "a"]), em.InputError, "plugins= takes True, False"),
-        (lambda: em.load(plugins=[["x"]]), em.InputError, "plugins= takes True, False"),
+        (lambda: em.load(plugins=[["x"]]), em.InputError, "plugins= takes True, False"),  # type: ignore[list-item]
         (
-            lambda: em.validate(__file__, limits=5),
+            lambda: em.validate(__file__, limits=5),  # type: ignore[arg-type]
             em.InputError,
             "limits= takes an equivmetrics.Limits",
         ),

@@ -72,7 +72,7 @@ def test_bare_numbers_need_the_metric_unit() -> None:
 
 def test_role_is_checked() -> None:
     with pytest.raises(em.InputError, match="role must be one of feel_good, action"):
-        em.Metric(source="transaction", role="brag")
+        em.Metric(source="transaction", role="brag")  # type: ignore[arg-type]
 
 
 @SETTINGS

@@ -115,7 +115,7 @@ def test_bundled_policies() -> None:
 
 def test_an_unknown_override_says_the_choices() -> None:
     with pytest.raises(em.InputError, match="negative='clip' is not a policy; use one of"):
-        em.convert("5 kWh", "co2e", negative="clip")
+        em.convert("5 kWh", "co2e", negative="clip")  # type: ignore[arg-type]
     with pytest.raises(em.InputError):
         em.convert("5 kWh", "co2e", negative=["nan"])  # type: ignore[arg-type]
 

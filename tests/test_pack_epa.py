@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from equivmetrics._packs.model import Pack
 from strategies import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,7 @@ def epa() -> em.Engine:
     return em.load(EPA, bundled=False)
 
 
-def _pack(engine: em.Engine, name: str = "epa_ghg") -> object:
+def _pack(engine: em.Engine, name: str = "epa_ghg") -> Pack:
     return next(p for p in engine.catalog.packs if p.name == name)
 
 

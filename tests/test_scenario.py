@@ -143,9 +143,10 @@ def test_ramp_recapture_and_cost_risk_worked_by_hand() -> None:
     #   PV benefits x 1.331 = 30,000 x 1.21 + 60,000 x 1.1 + 60,000 = 162,300
     #   PV costs x 1.331 = 22,000 x 1.331 + 33,000 x 3.31 = 29,282 + 109,230 = 138,512
     #   NPV x 1.331 = 23,788; ROI = 23,788 / 138,512 = 17.17 %
+    costs: dict[int | str, float] = {"initial": 20_000, 1: 30_000, 2: 30_000, 3: 30_000}
     scenario = Scenario(
         200_000,
-        costs={"initial": 20_000, 1: 30_000, 2: 30_000, 3: 30_000},
+        costs=costs,
         adoption=0.75,
         ramp=(0.5, 1, 1),
         recapture_share=0.5,
@@ -649,7 +650,7 @@ def test_bad_from_usage(prod: em.Engine) -> None:
     with pytest.raises(InputError, match=r"from_usage needs an Engine .*got str"):
         Scenario.from_usage("engine", "12000 transaction/month", costs=COSTS)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="costs"):
-        Scenario.from_usage(prod, "12000 transaction/month")
+        Scenario.from_usage(prod, "12000 transaction/month")  # type: ignore[call-arg]
     with pytest.raises(em.UnknownKindError):  # the engine's own errors pass through
         Scenario.from_usage(prod, "12000 transaction/month", to="labour", costs=COSTS)
 

@@ -226,14 +226,22 @@ class Scenario:
         to: str = "labor_cost",
         of: str | None = None,
         per: str | None = None,
-        **options: Any,
+        costs: Iterable[float] | Mapping[int | str, float],
+        adoption: float | Iterable[float] = DEFAULT_ADOPTION,
+        recapture_share: float = 1.0,
+        benefit_risk: float = 0.2,
+        cost_risk: float = 0.0,
+        discount_rate: float = 0.10,
+        years: int = 3,
+        currency: str | None = None,
+        ramp: Iterable[float] | None = None,
     ) -> Scenario:
         """A scenario whose yearly benefit is ``usage`` converted by ``engine`` to money.
 
         ``usage`` is a rate such as ``"12000 transaction/month"`` (or a total with
         ``per="month"``); ``to`` names a kind measured in money (default ``labor_cost``). The
-        result, in currency per year, is kept for its steps and sources. ``options`` are the
-        other arguments of :class:`Scenario` (``costs=`` is required).
+        result, in currency per year, is kept for its steps and sources. The other arguments
+        are those of :class:`Scenario` (``costs=`` is required).
         """
         if not isinstance(engine, Converts):
             raise InputError(
@@ -243,7 +251,18 @@ class Scenario:
             )
         first = engine.convert(usage, to, of=of, per=per)
         code, _ = _money_rate(first.unit, f"from_usage: {usage!r} converted to {to}", result=first)
-        return cls(engine.convert(usage, to, of=of, per=per, unit=f"{code}/year"), **options)
+        return cls(
+            engine.convert(usage, to, of=of, per=per, unit=f"{code}/year"),
+            costs=costs,
+            adoption=adoption,
+            recapture_share=recapture_share,
+            benefit_risk=benefit_risk,
+            cost_risk=cost_risk,
+            discount_rate=discount_rate,
+            years=years,
+            currency=currency,
+            ramp=ramp,
+        )
 
     def replace(self, **changes: Any) -> Scenario:
         """A new scenario with some arguments changed (``discount_rate=0.12``); this one is kept.

@@ -20,6 +20,7 @@ import attrs
 from equivmetrics._api.engine import Engine
 from equivmetrics._api.load import load
 from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.options import OPTIONS, Option, options_of
 from equivmetrics._features.validate import validate
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.methodology import render_methodology
@@ -37,7 +38,6 @@ _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("Solar panels", "12400 kWh", "feel_good", None),
     ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
 )
-_NEGATIVE = ("allow", "refuse", "nan")
 _POSITIONAL = (("quantity", "QUANTITY"), ("to", "KIND"))
 
 
@@ -85,23 +85,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     def json_option(p: argparse.ArgumentParser, text: str = "print JSON") -> None:
         p.add_argument("--json", action="store_true", help=text)
 
-    def negative_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--negative",
-            choices=_NEGATIVE,
-            help="override the policy for negative values (default: the kinds' own)",
-        )
-
-    def conversion(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--of", metavar="KIND", help="the source kind when the unit does not decide it"
-        )
-        p.add_argument(
-            "--per", metavar="PERIOD", help="turn a total into a rate over this period, e.g. month"
-        )
-
     p = command("demo", "print equivalents of a few real inputs")
-    p.add_argument("--locale", default="en", help="word them in this locale, e.g. pl")
+    _add_option(p, OPTIONS["locale"])
     engine_options(p)
     json_option(p)
     for name, text in (
@@ -117,9 +102,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             help=f"e.g. '12000 transaction/month'{stream}",
         )
         p.add_argument("to", nargs="?", metavar="KIND", help="the target kind, e.g. fte")
-        conversion(p)
-        p.add_argument("--unit", help="the result unit (default: the kind's display unit)")
-        negative_option(p)
+        for option in options_of("convert"):
+            _add_option(p, option)
         engine_options(p)
         json_option(p)
     for name, text in (
@@ -130,11 +114,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         p.add_argument(
             "quantity", metavar="QUANTITY", help="e.g. '12400 kWh' ('-' with --json: JSON requests)"
         )
-        conversion(p)
-        p.add_argument("--only", metavar="KINDS", help="comma-separated kinds to show, in order")
-        p.add_argument("--top", type=int, metavar="N", help="show at most this many")
-        p.add_argument("--locale", default="en", help="e.g. pl or de_CH (needs babel)")
-        p.add_argument("--sig", type=int, metavar="N", help="significant figures (default: 2 or 3)")
+        for option in options_of(name):
+            _add_option(p, option)
         engine_options(p)
         json_option(p)
     p = command("packs", "list packs, kinds and parameters with sources")
@@ -162,8 +143,8 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "-o", "--output", required=True, metavar="PATH", help="the output CSV ('-': stdout)"
     )
     p.add_argument("--rejects", metavar="PATH", help="default: OUTPUT.rejects.csv")
-    conversion(p)
-    negative_option(p)
+    for name in ("of", "per", "negative"):
+        _add_option(p, OPTIONS[name])
     p.add_argument(
         "--delimiter", default=",", metavar="CHAR", help="the field separator (default ',')"
     )
@@ -173,6 +154,32 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     engine_options(p)
     json_option(p, "print a JSON summary")
     return parser, commands
+
+
+def _add_option(parser: argparse.ArgumentParser, option: Option) -> None:
+    """A shared option as a flag: ``--top N``; kind names comma-separated; locale "en"."""
+    if option.type == "choice":
+        parser.add_argument(option.flag, choices=option.choices, help=option.help)
+    elif option.type == "whole":
+        parser.add_argument(option.flag, type=int, metavar=option.metavar, help=option.help)
+    elif option.type == "names":
+        parser.add_argument(
+            option.flag, metavar=option.metavar, help=f"{option.help}, commas between"
+        )
+    else:
+        default = "en" if option.name == "locale" else None
+        parser.add_argument(option.flag, default=default, metavar=option.metavar, help=option.help)
+
+
+def _option_values(args: argparse.Namespace, command: str) -> dict[str, Any]:
+    """The shared options of ``command`` as keyword arguments of the Python API."""
+    values: dict[str, Any] = {}
+    for option in options_of(command):
+        value = getattr(args, option.name)
+        if option.type == "names" and value is not None:
+            value = [name.strip() for name in value.split(",") if name.strip()] or None
+        values[option.name] = value
+    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -265,9 +272,9 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         if getattr(args, "to", None) is not None:
             here.error(f"with '-' each request names its target; drop {args.to!r}")
         per_request = [
-            f"--{name}"
-            for name in ("of", "unit", "per", "negative", "only", "top", "sig")
-            if getattr(args, name, None) is not None
+            option.flag
+            for option in OPTIONS.values()
+            if option.name != "locale" and getattr(args, option.name, None) is not None
         ]
         if getattr(args, "locale", "en") != "en":
             per_request.append("--locale")
@@ -290,9 +297,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         return _batch(engine, args)
     if args.command in ("feel-good", "action"):
         return _equivalents(engine, args)
-    result = engine.convert(
-        quantity, args.to, of=args.of, unit=args.unit, per=args.per, negative=args.negative
-    )
+    result = engine.convert(quantity, args.to, **_option_values(args, "convert"))
     if args.json:
         data = result.to_dict()
         if args.command == "explain":
@@ -310,16 +315,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
 
 def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
     offer = engine.feel_good if args.command == "feel-good" else engine.action
-    only = [k.strip() for k in args.only.split(",") if k.strip()] if args.only else None
-    found = offer(
-        args.quantity,
-        of=args.of,
-        only=only,
-        top=args.top,
-        per=args.per,
-        locale=args.locale,
-        sig=args.sig,
-    )
+    found = offer(args.quantity, **_option_values(args, args.command))
     if args.json:
         print(dumps([e.to_dict() for e in found]))
     else:

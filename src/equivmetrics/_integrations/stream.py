@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from equivmetrics._core.negative import check_policy
+from equivmetrics._core.options import COMMAND_OPTIONS, Option, options_of
 from equivmetrics.exceptions import EquivMetricsError, InputError
 
 if TYPE_CHECKING:
@@ -44,15 +45,13 @@ MAX_LINE_BYTES = 1 << 20
 #: Tenant engines kept per process, one per distinct ``params`` object.
 MAX_TENANTS = 256
 
-_OPTIONAL_TEXT = ("of", "unit", "per")
-
 #: The fields each command's requests may have; ``quantity`` (and ``to`` for convert) required.
+#: Besides ``id``, ``quantity``, ``to`` and ``params`` they are the shared options.
 COMMANDS: dict[str, frozenset[str]] = {
-    "convert": frozenset({"id", "quantity", "to", "of", "unit", "per", "negative", "params"}),
-    "feel-good": frozenset(
-        {"id", "quantity", "of", "only", "top", "per", "locale", "sig", "params"}
-    ),
-    "action": frozenset({"id", "quantity", "of", "only", "top", "per", "locale", "sig", "params"}),
+    command: frozenset(
+        {"id", "quantity", "params", *(("to",) if command == "convert" else ()), *names}
+    )
+    for command, names in COMMAND_OPTIONS.items()
 }
 
 
@@ -180,26 +179,17 @@ class Bridge:
             )
         quantity = _quantity(request)
         engine = self._tenant(request.get("params"))
-        options = {name: _text(request, name) for name in _OPTIONAL_TEXT if name in self.fields}
+        options = {option.name: _option(request, option) for option in options_of(self.command)}
         if self.command == "convert":
             to = request.get("to")
             if "to" not in request or not isinstance(to, str):
                 raise RequestError(
                     "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
                 )
-            negative = _text(request, "negative")
-            policy = None if negative is None else check_policy(negative)
-            return dict(engine.convert(quantity, to, **options, negative=policy).to_dict())
+            return dict(engine.convert(quantity, to, **options).to_dict())
+        options["locale"] = options["locale"] or "en"
         offer = engine.feel_good if self.command == "feel-good" else engine.action
-        found = offer(
-            quantity,
-            of=options["of"],
-            per=options["per"],
-            only=_only(request),
-            top=_whole(request, "top"),
-            sig=_whole(request, "sig"),
-            locale=_text(request, "locale") or "en",
-        )
+        found = offer(quantity, **options)
         return {"equivalents": [equivalent.to_dict() for equivalent in found]}
 
     def _tenant(self, params: Any) -> Engine:
@@ -280,6 +270,18 @@ def _quantity(request: dict[str, Any]) -> Any:
     )
 
 
+def _option(request: dict[str, Any], option: Option) -> Any:
+    """A request's value of a shared option, checked for its JSON type (None when absent)."""
+    if option.type == "names":
+        return _names(request, option.name)
+    if option.type == "whole":
+        return _whole(request, option.name)
+    value = _text(request, option.name)
+    if option.type == "choice" and value is not None:
+        return check_policy(value)
+    return value
+
+
 def _text(request: dict[str, Any], name: str) -> str | None:
     value = request.get(name)
     if value is None or isinstance(value, str):
@@ -298,13 +300,13 @@ def _whole(request: dict[str, Any], name: str) -> int | None:
     )
 
 
-def _only(request: dict[str, Any]) -> list[str] | None:
-    value = request.get("only")
+def _names(request: dict[str, Any], name: str) -> list[str] | None:
+    value = request.get(name)
     if value is None:
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     raise RequestError(
-        f"field 'only' must be an array of kind names, e.g. [\"walking\"], not {_json_type(value)}",
-        field="only",
+        f'field {name!r} must be an array of kind names, e.g. ["walking"], not {_json_type(value)}',
+        field=name,
     )
