@@ -80,27 +80,7 @@ def convert_dask(
     overrides it; a refusal is raised when the partition holding it is computed, naming its
     index label.
     """
-    if isinstance(frame_or_series, _dd.DataFrame):
-        if column is None:
-            raise InputError(
-                "convert_dask on a DataFrame needs column= (the column to convert)", value=None
-            )
-        if column not in frame_or_series.columns:
-            raise InputError(
-                f"no column {column!r}; the frame has {list(frame_or_series.columns)!r}",
-                value=column,
-            )
-        series = frame_or_series[column]
-    elif isinstance(frame_or_series, _dd.Series):
-        if column is not None:
-            raise InputError("column= is for a DataFrame; this is already a Series", value=column)
-        series = frame_or_series
-    else:
-        raise InputError(
-            "convert_dask takes a Dask DataFrame or Series, not "
-            f"{type(frame_or_series).__name__}; for pandas use the .equiv accessor",
-            value=frame_or_series,
-        )
+    series = _series(frame_or_series, column)
 
     label = _label(series.name)
     meta = series._meta  # the empty pandas Series describing every partition
@@ -117,4 +97,28 @@ def convert_dask(
         screening,
         meta=out_meta,
         enforce_metadata=False,
+    )
+
+
+def _series(frame_or_series: Any, column: Any) -> Any:
+    """The Dask Series to convert: ``column`` of a DataFrame, or the Series itself."""
+    if isinstance(frame_or_series, _dd.DataFrame):
+        if column is None:
+            raise InputError(
+                "convert_dask on a DataFrame needs column= (the column to convert)", value=None
+            )
+        if column not in frame_or_series.columns:
+            raise InputError(
+                f"no column {column!r}; the frame has {list(frame_or_series.columns)!r}",
+                value=column,
+            )
+        return frame_or_series[column]
+    if isinstance(frame_or_series, _dd.Series):
+        if column is not None:
+            raise InputError("column= is for a DataFrame; this is already a Series", value=column)
+        return frame_or_series
+    raise InputError(
+        "convert_dask takes a Dask DataFrame or Series, not "
+        f"{type(frame_or_series).__name__}; for pandas use the .equiv accessor",
+        value=frame_or_series,
     )

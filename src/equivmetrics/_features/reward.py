@@ -104,36 +104,8 @@ class RewardRule:
         Negative or NaN values earn nothing; a rate (hours per month) is refused — pass the
         period's total, so that a step is never paid twice.
         """
-        if isinstance(value, Result):
-            if self.kind is not None and value.kind != self.kind:
-                raise InputError(
-                    f"reward {self.name!r} counts {self.kind}, not {value.kind}", value=value.kind
-                )
-            magnitude, unit = float(value.magnitude), value.unit
-        elif isinstance(value, str):
-            magnitude, unit = split_quantity(value)
-        elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
-            magnitude, unit = _one_number(value[0], self.name), value[1]
-        else:
-            raise InputError(
-                f"reward {self.name!r} needs a Result, text such as "
-                f"'250 hour', or a (magnitude, unit) pair, not {value!r}",
-                value=value,
-            )
+        amount = self._amount(*self._read(value))
         every, every_unit = self._every
-        try:
-            amount = magnitude * unit_factor(parse_unit(unit), parse_unit(every_unit))
-        except UnitError:
-            raise InputError(
-                f"reward {self.name!r} counts {every_unit}; {unit!r} does not fit. A rate "
-                f"(per month) must be turned into the period's total first",
-                value=unit,
-            ) from None
-        if amount == math.inf:
-            raise InputError(
-                f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
-                value=magnitude,
-            )
         steps = 0 if not amount > 0 else math.floor(amount / every + _EPSILON)
         rest = max(0.0, amount - steps * every) if math.isfinite(amount) else 0.0
         grant, grant_unit = self._grant
@@ -160,6 +132,42 @@ class RewardRule:
             rest=rest,
             text=text,
         )
+
+    def _read(self, value: Any) -> tuple[float, str]:
+        """The total a rule counts: magnitude and unit of a Result, a text or a pair."""
+        if isinstance(value, Result):
+            if self.kind is not None and value.kind != self.kind:
+                raise InputError(
+                    f"reward {self.name!r} counts {self.kind}, not {value.kind}", value=value.kind
+                )
+            return float(value.magnitude), value.unit
+        if isinstance(value, str):
+            return split_quantity(value)
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
+            return _one_number(value[0], self.name), value[1]
+        raise InputError(
+            f"reward {self.name!r} needs a Result, text such as "
+            f"'250 hour', or a (magnitude, unit) pair, not {value!r}",
+            value=value,
+        )
+
+    def _amount(self, magnitude: float, unit: str) -> float:
+        """The total in the unit of ``every``; a rate or another dimension is refused."""
+        every_unit = self._every[1]
+        try:
+            amount = magnitude * unit_factor(parse_unit(unit), parse_unit(every_unit))
+        except UnitError:
+            raise InputError(
+                f"reward {self.name!r} counts {every_unit}; {unit!r} does not fit. A rate "
+                f"(per month) must be turned into the period's total first",
+                value=unit,
+            ) from None
+        if amount == math.inf:
+            raise InputError(
+                f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
+                value=magnitude,
+            )
+        return amount
 
 
 def _one_number(value: Any, name: str) -> float:

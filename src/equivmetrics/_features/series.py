@@ -130,27 +130,7 @@ def series(
     totals follow the kinds' policy (or ``negative``); the cumulative adds the totals as the
     periods read them, so a period read as missing (NaN) makes the cumulative NaN.
     """
-    try:
-        items = [
-            (period, value)
-            for period, value in (values.items() if isinstance(values, Mapping) else values)
-        ]
-    except (TypeError, ValueError):
-        raise InputError(
-            "a series takes a mapping of periods to totals, or (period, total) pairs, not "
-            f"{type(values).__name__}",
-            value=values,
-        ) from None
-    if not items:
-        raise InputError("a series needs at least one period", value=values)
-    parsed = []
-    for period, value in items:
-        label, start, end = parse_period(period)
-        parsed.append((start, end, label, _quantity(value, unit)))
-    parsed.sort(key=lambda p: p[0])
-    for (_, end, label, _), (start, _, following, _) in itertools.pairwise(parsed):
-        if start < end:
-            raise InputError(f"periods {label} and {following} overlap", value=following)
+    parsed = _periods(values, unit)
     results = []
     total = 0.0
     unit_text = None
@@ -177,6 +157,34 @@ def series(
             (total, unit_text), to, of=of, unit=f"{kind_unit}*year", negative=negative
         )
     return Series(kind=to, periods=tuple(results), cumulative=cumulative)
+
+
+def _periods(
+    values: Mapping[Any, Any] | Iterable[tuple[Any, Any]], unit: str | None
+) -> list[tuple[dt.date, dt.date, str, tuple[float, str]]]:
+    """The periods and totals, read and in calendar order; overlapping periods refused."""
+    try:
+        items = [
+            (period, value)
+            for period, value in (values.items() if isinstance(values, Mapping) else values)
+        ]
+    except (TypeError, ValueError):
+        raise InputError(
+            "a series takes a mapping of periods to totals, or (period, total) pairs, not "
+            f"{type(values).__name__}",
+            value=values,
+        ) from None
+    if not items:
+        raise InputError("a series needs at least one period", value=values)
+    parsed = []
+    for period, value in items:
+        label, start, end = parse_period(period)
+        parsed.append((start, end, label, _quantity(value, unit)))
+    parsed.sort(key=lambda p: p[0])
+    for (_, end, label, _), (start, _, following, _) in itertools.pairwise(parsed):
+        if start < end:
+            raise InputError(f"periods {label} and {following} overlap", value=following)
+    return parsed
 
 
 def _quantity(value: Any, unit: str | None) -> tuple[float, str]:

@@ -20,6 +20,9 @@ from .fields import describe as _describe
 from .model import PLACEHOLDERS, ROLES, MetricSpec, Presentation, RewardSpec, Role
 from .yaml import LocatedDict
 
+#: Texts by locale (``""`` is the default): a role's wording or a locale's plural forms.
+Wording = tuple[tuple[str, str], ...]
+
 __all__ = [
     "PLURAL_CATEGORIES",
     "REWARD_PLACEHOLDERS",
@@ -69,90 +72,93 @@ class WordingReader(FieldReader):
         return name
 
     def presentation(self, key: str, data: LocatedDict, field: str) -> Presentation:
-        roles: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-        table = data.get("roles")
-        if (
-            table is not None
-            and (table := self.mapping(table, self.where(data, "roles"), f"{field}.roles"))
-            is not None
-        ):
-            for role, wording in table.items():
-                where = self.where(table, role)
-                if role not in ROLES:
-                    self.problem(
-                        where,
-                        f"{field}.roles.{role}",
-                        "unknown role",
-                        f"roles are {', '.join(ROLES)}",
-                    )
-                    continue
-                texts = self.wording(wording, where, f"{field}.roles.{role}")
-                if texts:
-                    roles.append((role, texts))
-        labels: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-        table = data.get("labels")
-        if (
-            table is not None
-            and (table := self.mapping(table, self.where(data, "labels"), f"{field}.labels"))
-            is not None
-        ):
-            for locale, forms in table.items():
-                where = self.where(table, locale)
-                forms_map = self.mapping(forms, where, f"{field}.labels.{locale}")
-                if forms_map is None:
-                    continue
-                self.check_keys(forms_map, PLURAL_CATEGORIES, f"{field}.labels.{locale}")
-                if "other" not in forms_map:
-                    self.problem(
-                        where,
-                        f"{field}.labels.{locale}",
-                        "missing the 'other' form",
-                        "every locale needs 'other'",
-                    )
-                labels.append(
-                    (
-                        locale,
-                        tuple(
-                            (category, self.text(forms_map, category, f"{field}.labels.{locale}"))
-                            for category in forms_map
-                            if category in PLURAL_CATEGORIES
-                        ),
-                    )
-                )
-        picturable = (1.0, 100_000.0)
-        value = data.get("picturable")
-        if value is not None:
-            ok = (
-                isinstance(value, list)
-                and len(value) == 2
-                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-                and 0 < value[0] < value[1]
-            )
-            if ok:
-                picturable = (float(value[0]), float(value[1]))
-            else:
-                self.problem(
-                    self.where(data, "picturable"),
-                    f"{field}.picturable",
-                    f"expected [smallest, largest] positive numbers, got {_describe(value)}",
-                    "e.g. picturable: [1, 10000]",
-                )
-        priority = data.get("priority", 100)
-        if not isinstance(priority, int) or isinstance(priority, bool):
-            self.problem(
-                self.where(data, "priority"),
-                f"{field}.priority",
-                f"expected a whole number, got {_describe(priority)}",
-                "lower numbers are offered first; the default is 100",
-            )
-            priority = 100
         return Presentation(
-            roles=tuple(roles),
+            roles=self.roles(data, field),
             family=self.text(data, "family", field) or key,
-            picturable=picturable,
-            priority=priority,
-            labels=tuple(labels),
+            picturable=self.picturable(data, field),
+            priority=self.priority(data, field),
+            labels=self.labels(data, field),
         )
+
+    def roles(self, data: LocatedDict, field: str) -> tuple[tuple[str, Wording], ...]:
+        """A kind's ``roles:``: the wording of each role it is offered in."""
+        roles: list[tuple[str, Wording]] = []
+        table = data.get("roles")
+        if table is None:
+            return ()
+        table = self.mapping(table, self.where(data, "roles"), f"{field}.roles")
+        for role, wording in (table or {}).items():
+            where = self.where(table, role)
+            if role not in ROLES:
+                self.problem(
+                    where, f"{field}.roles.{role}", "unknown role", f"roles are {', '.join(ROLES)}"
+                )
+                continue
+            texts = self.wording(wording, where, f"{field}.roles.{role}")
+            if texts:
+                roles.append((role, texts))
+        return tuple(roles)
+
+    def labels(self, data: LocatedDict, field: str) -> tuple[tuple[str, Wording], ...]:
+        """A kind's ``labels:``: per locale, the label in each CLDR plural form."""
+        labels: list[tuple[str, Wording]] = []
+        table = data.get("labels")
+        if table is None:
+            return ()
+        table = self.mapping(table, self.where(data, "labels"), f"{field}.labels")
+        for locale, forms in (table or {}).items():
+            where = self.where(table, locale)
+            forms_map = self.mapping(forms, where, f"{field}.labels.{locale}")
+            if forms_map is None:
+                continue
+            self.check_keys(forms_map, PLURAL_CATEGORIES, f"{field}.labels.{locale}")
+            if "other" not in forms_map:
+                self.problem(
+                    where,
+                    f"{field}.labels.{locale}",
+                    "missing the 'other' form",
+                    "every locale needs 'other'",
+                )
+            forms_text = tuple(
+                (category, self.text(forms_map, category, f"{field}.labels.{locale}"))
+                for category in forms_map
+                if category in PLURAL_CATEGORIES
+            )
+            labels.append((locale, forms_text))
+        return tuple(labels)
+
+    def picturable(self, data: LocatedDict, field: str) -> tuple[float, float]:
+        """The sizes a person can picture (default 1 to 100,000)."""
+        value = data.get("picturable")
+        if value is None:
+            return (1.0, 100_000.0)
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            and 0 < value[0] < value[1]
+        ):
+            return (float(value[0]), float(value[1]))
+        self.problem(
+            self.where(data, "picturable"),
+            f"{field}.picturable",
+            f"expected [smallest, largest] positive numbers, got {_describe(value)}",
+            "e.g. picturable: [1, 10000]",
+        )
+        return (1.0, 100_000.0)
+
+    def priority(self, data: LocatedDict, field: str) -> int:
+        """Lower is offered first (default 100)."""
+        priority = data.get("priority", 100)
+        if isinstance(priority, int) and not isinstance(priority, bool):
+            return priority
+        self.problem(
+            self.where(data, "priority"),
+            f"{field}.priority",
+            f"expected a whole number, got {_describe(priority)}",
+            "lower numbers are offered first; the default is 100",
+        )
+        return 100
 
     def wording(self, value: Any, where: Location, field: str) -> tuple[tuple[str, str], ...]:
         """A role's wording: one text, or a mapping of locale to text (``default`` allowed)."""

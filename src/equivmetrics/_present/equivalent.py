@@ -124,47 +124,19 @@ def describe(
     digits = sig if sig is not None else default_sig(value, low, high)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
         raise InputError(f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits)
-    presentation = kind.presentation
-    rate_period = _period(result.unit, kind.unit)
     count_like = parse_unit(kind.unit).dimensionless
     minutes = _minutes(kind, result.unit)
-
-    category: str
-    if not math.isfinite(value):
-        value_text, category = str(value), "other"
-    elif value == 0:
-        value_text, category = "0", "other"
-    elif minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
-        hours, mins = parts
-        value_text = f"{hours} h {mins} min" if mins else f"{hours} h"
-        category = "other"
-    elif count_like and 0 < abs(round_sig(value, digits)) < 1:
-        value_text = "less than 1" if formatter.english else f"< {formatter.number(1, 1)}"
-        category = formatter.plural(1, 1)
-    else:
-        value_text = formatter.number(value, digits)
-        category = formatter.plural(value, digits)
-
+    value_text, category = _value_words(value, digits, formatter, count_like, minutes)
+    duration = minutes is not None and "h" in value_text.split()
     label = _label(kind, formatter, category)
-    if minutes is not None and "h" in value_text.split():
+    if duration:
         label = _without_unit_word(label)
+    template = kind.presentation.template(role, locale) or _DEFAULT_WORDING[role]
     below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
-    show_range = (
-        value != 0
-        and math.isfinite(value)
-        and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
-        and (high - low) / abs(value) > SHOW_RANGE
-    )
-    template = presentation.template(role, locale) or _DEFAULT_WORDING[role]
-    before, after = _money_signs(template)
-    range_text = (
-        f"{before}{formatter.number(low, digits)}{after}"
-        f"\u2013{before}{formatter.number(high, digits)}{after}"
-        if show_range
-        else ""
-    )
-    if range_text and minutes is not None and "h" in value_text.split():
+    range_text = _range_words(value, low, high, digits, formatter, template, below_one=below_one)
+    if range_text and duration:
         range_text += " min" if minutes == 1 else f" {_unit_word(kind)}"
+    rate_period = _period(result.unit, kind.unit)
     per = _per_text(rate_period, formatter) if rate_period else ""
     text = fill(template, value=value_text, label=label, per=per).strip()
     if per and "{per}" not in template:
@@ -185,10 +157,53 @@ def describe(
         range_text=range_text,
         label=label,
         icon=kind.icon,
-        family=presentation.family or kind.name,
+        family=kind.presentation.family or kind.name,
         locale=locale,
         sources=result.sources,
         steps=result.steps,
+    )
+
+
+def _value_words(
+    value: float, digits: int, formatter: Formatter, count_like: bool, minutes: float | None
+) -> tuple[str, str]:
+    """The value as words ("1 h 15 min", "less than 1", "22,500") and its plural category."""
+    if not math.isfinite(value):
+        return str(value), "other"
+    if value == 0:
+        return "0", "other"
+    if minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
+        hours, mins = parts
+        return (f"{hours} h {mins} min" if mins else f"{hours} h"), "other"
+    if count_like and 0 < abs(round_sig(value, digits)) < 1:
+        text = "less than 1" if formatter.english else f"< {formatter.number(1, 1)}"
+        return text, formatter.plural(1, 1)
+    return formatter.number(value, digits), formatter.plural(value, digits)
+
+
+def _range_words(
+    value: float,
+    low: float,
+    high: float,
+    digits: int,
+    formatter: Formatter,
+    template: str,
+    *,
+    below_one: bool,
+) -> str:
+    """ "9,100–96,000" (with the wording's currency sign on both ends), or "" when not worth it."""
+    show = (
+        value != 0
+        and math.isfinite(value)
+        and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
+        and (high - low) / abs(value) > SHOW_RANGE
+    )
+    if not show:
+        return ""
+    before, after = _money_signs(template)
+    return (
+        f"{before}{formatter.number(low, digits)}{after}"
+        f"\u2013{before}{formatter.number(high, digits)}{after}"
     )
 
 

@@ -7,6 +7,7 @@ for any set of packs.
 
 from __future__ import annotations
 
+from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.units import format_unit
 from equivmetrics._engine.core import Converts
@@ -49,7 +50,6 @@ def _cite(source: Source) -> str:
 
 
 def _pack(engine: Converts, pack: Pack) -> list[str]:
-    catalog = engine.catalog
     out = [
         f"## {pack.title} (`{pack.name}`, edition {pack.edition})",
         "",
@@ -77,56 +77,72 @@ def _pack(engine: Converts, pack: Pack) -> list[str]:
             f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
             f"{_cell(kind.description)} |"
         )
-    if pack.parameters:
-        out += [
-            "",
-            "### Parameters",
-            "",
-            "| parameter | value | range | source | note |",
-            "|---|---|---|---|---|",
-        ]
-        for spec in pack.parameters:
-            rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
-            note = _cell(spec.note)
-            if spec.assumption:
-                note = "**Assumption** — override with your own figure. " + note
-            edition = f", edition {spec.edition}" if spec.edition != spec.source.edition else ""
-            out.append(
-                f"| `{spec.name}` | {spec.value} | {rng} | {_cite(spec.source)}{edition} | {note} |"
-            )
-    if pack.rules:
-        out += [
-            "",
-            "### Rules",
-            "",
-            "| rule | from → to | factor | evaluated | range |",
-            "|---|---|---|---|---|",
-        ]
-        for rule in pack.rules:
-            value = catalog.default_factors[rule.id]
-            unit = format_unit(value.unit)
-            rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else "exact"
-            note = f" {_cell(rule.note)}" if rule.note else ""
-            arrow = "↔" if rule.reversible else "→"
-            out.append(
-                f"| `{rule.id}` | `{rule.source_kind}` {arrow} `{rule.target_kind}` | "
-                f"`{_cell(rule.factor)}`{note} | {_num(value.central)} {unit} | {rng} |"
-            )
-    if pack.examples:
-        out += [
-            "",
-            "### Worked examples (checked by `equivmetrics validate`)",
-            "",
-            "| given | to | expected | note |",
-            "|---|---|---|---|",
-        ]
-        for example in pack.examples:
-            given = example.given + (f" (of {example.of})" if example.of else "")
-            given += f" per {example.per}" if example.per else ""
-            if example.params:
-                given += " with " + ", ".join(f"{k} = {v}" for k, v in example.params)
-            out.append(
-                f"| {_cell(given)} | `{example.to}` | {example.expect} | {_cell(example.note)} |"
-            )
+    out += _parameters(pack) + _rules(engine.catalog, pack) + _examples(pack)
     out.append("")
+    return out
+
+
+def _parameters(pack: Pack) -> list[str]:
+    if not pack.parameters:
+        return []
+    out = [
+        "",
+        "### Parameters",
+        "",
+        "| parameter | value | range | source | note |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in pack.parameters:
+        rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
+        note = _cell(spec.note)
+        if spec.assumption:
+            note = "**Assumption** — override with your own figure. " + note
+        edition = f", edition {spec.edition}" if spec.edition != spec.source.edition else ""
+        out.append(
+            f"| `{spec.name}` | {spec.value} | {rng} | {_cite(spec.source)}{edition} | {note} |"
+        )
+    return out
+
+
+def _rules(catalog: Catalog, pack: Pack) -> list[str]:
+    if not pack.rules:
+        return []
+    out = [
+        "",
+        "### Rules",
+        "",
+        "| rule | from → to | factor | evaluated | range |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in pack.rules:
+        value = catalog.default_factors[rule.id]
+        unit = format_unit(value.unit)
+        rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else "exact"
+        note = f" {_cell(rule.note)}" if rule.note else ""
+        arrow = "↔" if rule.reversible else "→"
+        out.append(
+            f"| `{rule.id}` | `{rule.source_kind}` {arrow} `{rule.target_kind}` | "
+            f"`{_cell(rule.factor)}`{note} | {_num(value.central)} {unit} | {rng} |"
+        )
+    return out
+
+
+def _examples(pack: Pack) -> list[str]:
+    if not pack.examples:
+        return []
+    out = [
+        "",
+        "### Worked examples (checked by `equivmetrics validate`)",
+        "",
+        "| given | to | expected | note |",
+        "|---|---|---|---|",
+    ]
+    for example in pack.examples:
+        given = example.given + (f" (of {example.of})" if example.of else "")
+        given += f" per {example.per}" if example.per else ""
+        if example.params:
+            given += " with " + ", ".join(f"{k} = {v}" for k, v in example.params)
+        out.append(
+            f"| {_cell(given)} | `{example.to}` | {example.expect} | {_cell(example.note)} |"
+        )
     return out
