@@ -58,27 +58,26 @@ from equivmetrics._core.units import CURRENCIES
 from equivmetrics._engine.core import Converts
 from equivmetrics._engine.result import Result, Step
 from equivmetrics._packs.model import Source, source_dict
-from equivmetrics._present.equivalent import Equivalent, Equivalents
-from equivmetrics._present.formatter import SHOW_RANGE, Formatter, default_sig, round_sig
+from equivmetrics._present.formatter import default_sig
 from equivmetrics.exceptions import InputError
 
+from .outcome import Outcome, YearRow, figures, money_text
 from .scenario_inputs import (
-    _ADOPTION,
-    _benefit,
-    _cost_risk,
-    _costs,
-    _discount_rate,
-    _levels,
-    _money_rate,
-    _ramp,
-    _share,
-    _years,
+    ADOPTION_MEANING,
+    money_rate,
+    read_benefit,
+    read_cost_risk,
+    read_costs,
+    read_discount_rate,
+    read_levels,
+    read_ramp,
+    read_share,
+    read_years,
 )
 
 __all__ = ["SCENARIO_SCHEMA", "TEI_SOURCE", "Outcome", "Scenario", "YearRow", "money_text"]
 
 SCENARIO_SCHEMA = "equivmetrics.scenario/1"
-OUTCOME_SCHEMA = "equivmetrics.outcome/1"
 DEFAULT_ADOPTION = (0.25, 0.5, 0.75, 1.0)
 
 #: The methodology every scenario figure follows; cited by each outcome's equivalents.
@@ -93,55 +92,6 @@ TEI_SOURCE = Source(
     url="https://go.forrester.com/policies/tei/",
     edition="as summarised in the equivmetrics product reference, 2025",
 )
-
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-#: Label and icon of each equivalent an outcome offers.
-_PRESENTATION = {
-    "payback": ("payback period", "clock"),
-    "roi": ("return on investment", "rocket"),
-    "npv": ("net present value", "money"),
-}
-
-
-@attrs.frozen
-class YearRow:
-    """One year of the cash-flow table (year 0 is the initial period), risk-adjusted.
-
-    ``adoption`` is the share of licensed users counted that year (the level times the ramp);
-    ``cumulative_net`` is the undiscounted net benefit to the end of this year.
-    """
-
-    year: int
-    adoption: float
-    benefit: float
-    cost: float
-    net: float
-    discount_factor: float
-    pv_benefit: float
-    pv_cost: float
-    cumulative_net: float
-
-    @property
-    def label(self) -> str:
-        """``"Initial"`` for year 0, else ``"Year 1"``, ``"Year 2"``..."""
-        return "Initial" if self.year == 0 else f"Year {self.year}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: every field, plus the label."""
-        data: dict[str, Any] = {"year": self.year, "label": self.label}
-        for name in (
-            "adoption",
-            "benefit",
-            "cost",
-            "net",
-            "discount_factor",
-            "pv_benefit",
-            "pv_cost",
-            "cumulative_net",
-        ):
-            data[name] = _json_float(getattr(self, name))
-        return data
 
 
 @attrs.frozen(init=False)
@@ -185,35 +135,35 @@ class Scenario:
         currency: str | None = None,
         ramp: Iterable[float] | None = None,
     ) -> None:
-        years = _years(years)
+        years = read_years(years)
         if currency is not None and (not isinstance(currency, str) or currency not in CURRENCIES):
             raise InputError(
                 f"currency must be one of the ISO 4217 codes the library defines "
                 f"({', '.join(CURRENCIES)}), got {currency!r}",
                 value=currency,
             )
-        benefit, code, result = _benefit(annual_benefit, currency)
+        benefit, code, result = read_benefit(annual_benefit, currency)
         self.__attrs_init__(
             annual_benefit=benefit,
-            costs=_costs(costs, years, code),
-            adoption=_levels(adoption),
-            recapture_share=_share(
+            costs=read_costs(costs, years, code),
+            adoption=read_levels(adoption),
+            recapture_share=read_share(
                 "recapture_share",
                 recapture_share,
                 "the share of freed time put to other productive work (Nucleus Research: "
                 "about 1.0 for line workers, 0.5 or less for marketing)",
             ),
-            benefit_risk=_share(
+            benefit_risk=read_share(
                 "benefit_risk",
                 benefit_risk,
                 "the share by which benefits are risk-adjusted down (0.2 for TEI's common "
                 "20 % haircut)",
             ),
-            cost_risk=_cost_risk(cost_risk),
-            discount_rate=_discount_rate(discount_rate),
+            cost_risk=read_cost_risk(cost_risk),
+            discount_rate=read_discount_rate(discount_rate),
             years=years,
             currency=code,
-            ramp=_ramp(ramp, years),
+            ramp=read_ramp(ramp, years),
             benefit_result=result,
         )
 
@@ -250,7 +200,7 @@ class Scenario:
                 value=engine,
             )
         first = engine.convert(usage, to, of=of, per=per)
-        code, _ = _money_rate(first.unit, f"from_usage: {usage!r} converted to {to}", result=first)
+        code, _ = money_rate(first.unit, f"from_usage: {usage!r} converted to {to}", result=first)
         return cls(
             engine.convert(usage, to, of=of, per=per, unit=f"{code}/year"),
             costs=costs,
@@ -316,12 +266,12 @@ class Scenario:
         the benefit at the low and at the high end of its range (a benefit given as a plain
         number has none, and each range is then the central figure).
         """
-        level = _share("adoption", adoption, _ADOPTION)
+        level = read_share("adoption", adoption, ADOPTION_MEANING)
         rows, pv_benefits, pv_costs = self._flows(level, self.annual_benefit)
-        npv, roi, payback = _figures(rows, pv_benefits, pv_costs)
+        npv, roi, payback = figures(rows, pv_benefits, pv_costs)
         low_benefit, high_benefit = self._benefit_bounds()
-        npv_low, roi_low, payback_high = _figures(*self._flows(level, low_benefit))
-        npv_high, roi_high, payback_low = _figures(*self._flows(level, high_benefit))
+        npv_low, roi_low, payback_high = figures(*self._flows(level, low_benefit))
+        npv_high, roi_high, payback_low = figures(*self._flows(level, high_benefit))
         return Outcome(
             adoption=level,
             rows=rows,
@@ -394,7 +344,7 @@ class Scenario:
         """How the benefit was computed (empty for a benefit given as a number)."""
         return self.benefit_result.steps if self.benefit_result is not None else ()
 
-    def _sig(self) -> int:
+    def significant_figures(self) -> int:
         """Significant figures for the equivalents: 3, or 2 when the benefit's range is wide."""
         result = self.benefit_result
         if result is None:
@@ -420,213 +370,6 @@ class Scenario:
             "sources": [source_dict(s) for s in self.sources],
             "outcomes": [outcome.to_dict() for outcome in self.run()],
         }
-
-
-@attrs.frozen
-class Outcome:
-    """A scenario at one adoption level: the cash-flow table, NPV, ROI and payback.
-
-    ``roi`` is a fraction (2.45 for 245 %), ``None`` when PV costs are 0; ``payback_months`` is
-    ``None`` when the investment is not paid back within the horizon. ``npv_low`` and
-    ``npv_high``, ``roi_low`` and ``roi_high`` bound NPV and ROI over the benefit's range;
-    ``payback_low`` is the payback at the high end of the benefit (the soonest) and
-    ``payback_high`` at its low end (``None`` if never within the horizon).
-    """
-
-    adoption: float
-    rows: tuple[YearRow, ...]
-    pv_benefits: float
-    pv_costs: float
-    npv: float
-    roi: float | None
-    payback_months: float | None
-    npv_low: float
-    npv_high: float
-    roi_low: float | None
-    roi_high: float | None
-    payback_low: float | None
-    payback_high: float | None
-    scenario: Scenario = attrs.field(repr=False, eq=False)
-
-    @property
-    def currency(self) -> str:
-        """The currency of every amount (an ISO 4217 code)."""
-        return self.scenario.currency
-
-    def equivalents(self, locale: str = "en", *, sig: int | None = None) -> Equivalents:
-        """Payback, ROI (when there are costs) and NPV as feel-good equivalents.
-
-        Texts such as "payback in 7 months", "ROI 245 %", "net present value $1.2 million".
-        Payback is rounded *up* to whole months (never claimed earlier than it happens); ROI
-        and NPV to ``sig`` significant figures (default: 3, or 2 when the benefit's range is
-        wide). ``locale`` formats the numbers (babel for non-English); the words are English.
-        """
-        formatter = Formatter(locale)
-        formatter.check()
-        digits = self.scenario._sig() if sig is None else sig
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
-            raise InputError(f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig)
-        items = [self._payback(formatter)]
-        if self.roi is not None:
-            percent = self.roi * 100.0
-            value = formatter.number(percent, digits)
-            text = f"ROI {value} %"
-            low, high = _percent(self.roi_low), _percent(self.roi_high)
-            shown = ""
-            if _wide(percent, low, high):
-                shown = f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)} %"
-            items.append(
-                self._equivalent(
-                    "roi", percent, "percent", text, value, formatter, low, high, shown
-                )
-            )
-        money = money_text(self.npv, self.currency, formatter, digits)
-        text = f"net present value {money}"
-        shown = ""
-        if _wide(self.npv, self.npv_low, self.npv_high):
-            ends = (money_text(x, self.currency, formatter, digits) for x in self._npv_range())
-            shown = "\u2013".join(ends)
-        items.append(
-            self._equivalent(
-                "npv", self.npv, self.currency, text, money, formatter, *self._npv_range(), shown
-            )
-        )
-        return Equivalents(items)
-
-    def _npv_range(self) -> tuple[float, float]:
-        return self.npv_low, self.npv_high
-
-    def _payback(self, formatter: Formatter) -> Equivalent:
-        months = self.payback_months
-        if months is None:
-            years = self.scenario.years
-            text = f"no payback within {years} year{'s' if years != 1 else ''}"
-            return self._equivalent("payback", math.inf, "month", text, "no", formatter)
-        if months == 0:
-            text = "payback immediately"
-            return self._equivalent("payback", 0.0, "month", text, "immediately", formatter)
-        whole = _whole_months(months)
-        shown = formatter.number(whole, len(str(whole)))
-        text = f"payback in {shown} month{'s' if whole != 1 else ''}"
-        soonest = self.payback_low if self.payback_low is not None else months
-        latest = self.payback_high if self.payback_high is not None else math.inf
-        span = ""
-        if latest == math.inf:
-            years = self.scenario.years
-            first = _whole_months(soonest)
-            span = f"{first} month{'s' if first != 1 else ''} to none within {years} years"
-        elif _wide(months, soonest, latest):
-            span = f"{_whole_months(soonest)}\u2013{_whole_months(latest)} months"
-        return self._equivalent(
-            "payback", months, "month", text, shown, formatter, soonest, latest, span
-        )
-
-    def _equivalent(
-        self,
-        kind: str,
-        magnitude: float,
-        unit: str,
-        text: str,
-        value_text: str,
-        formatter: Formatter,
-        low: float | None = None,
-        high: float | None = None,
-        range_text: str = "",
-    ) -> Equivalent:
-        label, icon = _PRESENTATION[kind]
-        return Equivalent(
-            kind=kind,
-            role="feel_good",
-            magnitude=magnitude,
-            unit=unit,
-            low=magnitude if low is None else low,
-            high=magnitude if high is None else high,
-            text=f"{text} (range {range_text})" if range_text else text,
-            value_text=value_text,
-            range_text=range_text,
-            label=label,
-            icon=icon,
-            family=kind,
-            locale=formatter.locale,
-            sources=self.scenario.sources,
-            steps=self.scenario.steps,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data: the figures, the cash-flow rows and the equivalents' texts."""
-        return {
-            "schema": OUTCOME_SCHEMA,
-            "adoption": _json_float(self.adoption),
-            "currency": self.currency,
-            "pv_benefits": _json_float(self.pv_benefits),
-            "pv_costs": _json_float(self.pv_costs),
-            "npv": _json_float(self.npv),
-            "roi": None if self.roi is None else _json_float(self.roi),
-            "payback_months": None
-            if self.payback_months is None
-            else _json_float(self.payback_months),
-            "npv_low": _json_float(self.npv_low),
-            "npv_high": _json_float(self.npv_high),
-            "roi_low": None if self.roi_low is None else _json_float(self.roi_low),
-            "roi_high": None if self.roi_high is None else _json_float(self.roi_high),
-            "payback_low": None if self.payback_low is None else _json_float(self.payback_low),
-            "payback_high": None if self.payback_high is None else _json_float(self.payback_high),
-            "rows": [row.to_dict() for row in self.rows],
-            "headlines": [e.text for e in self.equivalents()],
-        }
-
-
-def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> str:
-    """``"$1.2 million"``, ``"-€45,000"``, ``"CHF 310,000"``: rounded, with the currency.
-
-    USD, EUR and GBP take their symbol; other currencies their code. Millions, billions and
-    trillions are written as words.
-    """
-    rounded = round_sig(value, sig)
-    size, words = abs(rounded), ""
-    for scale, name in _SCALES:
-        if size >= scale:
-            size, words = size / scale, f" {name}"
-            break
-    number = formatter.number(size, sig)
-    symbol = _SYMBOLS.get(currency)
-    amount = f"{symbol}{number}" if symbol else f"{currency} {number}"
-    return ("-" if rounded < 0 else "") + amount + words
-
-
-def _wide(value: float, low: float, high: float) -> bool:
-    """Whether a range is worth showing: its ends differ by more than SHOW_RANGE of the value."""
-    return bool(value) and math.isfinite(high - low) and (high - low) / abs(value) > SHOW_RANGE
-
-
-def _percent(fraction: float | None) -> float:
-    return math.nan if fraction is None else fraction * 100.0
-
-
-def _whole_months(months: float) -> int:
-    """Rounded up, at least 1; 20.000000000000004 months (float noise) is 20, not 21."""
-    return max(1, math.ceil(round(months, 9)))
-
-
-def _figures(
-    rows: tuple[YearRow, ...], pv_benefits: float, pv_costs: float
-) -> tuple[float, float | None, float | None]:
-    """NPV, ROI (None without costs) and payback months (None if never) of a cash flow."""
-    npv = pv_benefits - pv_costs
-    return npv, (npv / pv_costs if pv_costs > 0 else None), _payback(rows)
-
-
-def _payback(rows: tuple[YearRow, ...] | list[YearRow]) -> float | None:
-    """Months from the end of the initial period until the cumulative net stays >= 0."""
-    cumulative = [row.cumulative_net for row in rows]
-    if cumulative[-1] < 0:
-        return None
-    negative = [index for index, value in enumerate(cumulative) if value < 0]
-    if not negative:
-        return 0.0
-    last = negative[-1]
-    before, after = cumulative[last], cumulative[last + 1]
-    return 12.0 * (last + (-before) / (after - before))
 
 
 # -- reading the inputs --------------------------------------------------------------------

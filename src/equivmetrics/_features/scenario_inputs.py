@@ -18,7 +18,21 @@ from equivmetrics._core.units import parse_unit, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics.exceptions import EquivMetricsError, InputError
 
-_ADOPTION = "the share of licensed users who use the feature"
+__all__ = [
+    "ADOPTION_MEANING",
+    "money_rate",
+    "read_benefit",
+    "read_cost_risk",
+    "read_costs",
+    "read_discount_rate",
+    "read_levels",
+    "read_ramp",
+    "read_share",
+    "read_years",
+]
+
+#: What an adoption level means, for messages.
+ADOPTION_MEANING = "the share of licensed users who use the feature"
 
 
 def _number(where: str, value: Any, meaning: str) -> float:
@@ -33,7 +47,7 @@ def _number(where: str, value: Any, meaning: str) -> float:
     return number
 
 
-def _share(where: str, value: Any, meaning: str) -> float:
+def read_share(where: str, value: Any, meaning: str) -> float:
     number = _number(where, value, f"{meaning}, from 0 to 1")
     if number < 0:
         raise InputError(
@@ -48,9 +62,9 @@ def _share(where: str, value: Any, meaning: str) -> float:
     return number
 
 
-def _levels(adoption: Any) -> tuple[float, ...]:
+def read_levels(adoption: Any) -> tuple[float, ...]:
     if not isinstance(adoption, bool) and isinstance(adoption, numbers.Real):
-        return (_share("adoption", adoption, _ADOPTION),)
+        return (read_share("adoption", adoption, ADOPTION_MEANING),)
     if isinstance(adoption, str | bytes | Mapping) or not isinstance(adoption, Iterable):
         raise InputError(
             f"adoption must be a share from 0 to 1 or a sequence of them such as "
@@ -58,7 +72,8 @@ def _levels(adoption: Any) -> tuple[float, ...]:
             value=adoption,
         )
     levels = tuple(
-        _share(f"adoption[{index}]", value, _ADOPTION) for index, value in enumerate(adoption)
+        read_share(f"adoption[{index}]", value, ADOPTION_MEANING)
+        for index, value in enumerate(adoption)
     )
     if not levels:
         raise InputError(
@@ -68,7 +83,7 @@ def _levels(adoption: Any) -> tuple[float, ...]:
     return levels
 
 
-def _years(years: Any) -> int:
+def read_years(years: Any) -> int:
     if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years < 1:
         raise InputError(
             f"years must be a whole number of at least 1 (TEI uses 3 after the initial "
@@ -78,7 +93,7 @@ def _years(years: Any) -> int:
     return int(years)
 
 
-def _ramp(ramp: Any, years: int) -> tuple[float, ...]:
+def read_ramp(ramp: Any, years: int) -> tuple[float, ...]:
     if ramp is None:
         return (1.0,) * years
     meaning = "the share of the adoption level reached that year"
@@ -97,12 +112,12 @@ def _ramp(ramp: Any, years: int) -> tuple[float, ...]:
             value=ramp,
         )
     return tuple(
-        _share(f"ramp[{index}] (year {index + 1})", value, meaning)
+        read_share(f"ramp[{index}] (year {index + 1})", value, meaning)
         for index, value in enumerate(values)
     )
 
 
-def _cost_risk(value: Any) -> float:
+def read_cost_risk(value: Any) -> float:
     meaning = "the share by which costs are risk-adjusted up, 0.1 for 10 %"
     number = _number("cost_risk", value, meaning)
     if number < 0:
@@ -113,7 +128,7 @@ def _cost_risk(value: Any) -> float:
     return number
 
 
-def _discount_rate(value: Any) -> float:
+def read_discount_rate(value: Any) -> float:
     meaning = "a yearly rate, 0.10 for TEI's 10 %"
     number = _number("discount_rate", value, meaning)
     if number <= -1:
@@ -130,7 +145,7 @@ def _amount(where: str, value: Any, currency: str, meaning: str) -> float:
     return number
 
 
-def _costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
+def read_costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
     negative = "costs are what the customer pays; count savings as benefits"
     shape = f"the initial period (year 0) then years 1 to {years}"
     if isinstance(costs, Mapping):
@@ -163,7 +178,7 @@ def _costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
     )
 
 
-def _money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tuple[str, bool]:
+def money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tuple[str, bool]:
     """``(currency, True)`` for money per time; raise :class:`InputError` for anything else."""
     try:
         dims = dict(parse_unit(unit_text).dimensionality.items())
@@ -198,7 +213,7 @@ def _money_rate(unit_text: str, what: str, *, result: Result | None = None) -> t
     )
 
 
-def _benefit(value: Any, currency: str | None) -> tuple[float, str, Result | None]:
+def read_benefit(value: Any, currency: str | None) -> tuple[float, str, Result | None]:
     """The yearly benefit at full adoption, its currency and the result it came from."""
     meaning = "the yearly benefit at 100 % adoption must be at least 0; put costs in costs="
     if not isinstance(value, bool) and isinstance(value, numbers.Real):
@@ -225,7 +240,7 @@ def _benefit(value: Any, currency: str | None) -> tuple[float, str, Result | Non
                 value=value,
             ) from None
         what = repr(value)
-    code, _ = _money_rate(unit_text, what, result=result)
+    code, _ = money_rate(unit_text, what, result=result)
     if currency is not None and code != currency:
         raise InputError(
             f"annual_benefit is in {code} but currency={currency!r}: equivmetrics never "
