@@ -144,7 +144,8 @@ def test_empty_expression(text: str) -> None:
 
 
 def test_non_text_expression() -> None:
-    with pytest.raises(ExprError, match="expected text"):
+    # a wrong type is a TypeError (it was an ExprError, a ValueError, before issue 12)
+    with pytest.raises(em.InputTypeError, match="expected text"):
         parse_expr(3)  # type: ignore[arg-type]
 
 

@@ -671,5 +671,6 @@ def test_bad_presentation_and_replace() -> None:
 def test_every_error_is_the_librarys() -> None:
     with pytest.raises(EquivMetricsError):
         Scenario(100_000, costs=(1, 2))
-    with pytest.raises(TypeError):  # InputError is also a TypeError
+    # too few costs: a bad value, so a ValueError (a TypeError before issue 12)
+    with pytest.raises(ValueError, match="costs has 2 amounts"):
         Scenario(100_000, costs=(1, 2))

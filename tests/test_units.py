@@ -97,7 +97,8 @@ def test_a_quantity_is_not_a_unit(text: str) -> None:
 
 @pytest.mark.parametrize("text", [b"kWh", 3, None])
 def test_a_unit_must_be_text(text: object) -> None:
-    with pytest.raises(em.UnitError, match="must be a string"):
+    # a wrong type is a TypeError (it was a UnitError, a ValueError, before issue 12)
+    with pytest.raises(em.InputTypeError, match="must be a string"):
         _units.parse_unit(text)
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core.negative import NegativePolicy, screen
 from ._integrations.frames import _compile, _label, _pandas_values, _policy, column_name
-from .exceptions import InputError
+from .exceptions import InputLookupError, InputTypeError
 
 if TYPE_CHECKING:
     from ._api.engine import Engine
@@ -84,7 +84,7 @@ def convert_dask(
 
     label = _label(series.name)
     meta = series._meta  # the empty pandas Series describing every partition
-    _pandas_values(meta, label)  # raises InputError for non-numeric dtypes
+    _pandas_values(meta, label)  # raises InputTypeError for non-numeric dtypes
     compiled = _compile(label, engine, from_unit, to, of, unit, per)
     result_name = name if name is not None else column_name(to, compiled.unit)
     out_meta = _multiply(meta, compiled.factor, result_name)
@@ -104,20 +104,22 @@ def _series(frame_or_series: Any, column: Any) -> Any:
     """The Dask Series to convert: ``column`` of a DataFrame, or the Series itself."""
     if isinstance(frame_or_series, _dd.DataFrame):
         if column is None:
-            raise InputError(
+            raise InputTypeError(
                 "convert_dask on a DataFrame needs column= (the column to convert)", value=None
             )
         if column not in frame_or_series.columns:
-            raise InputError(
+            raise InputLookupError(
                 f"no column {column!r}; the frame has {list(frame_or_series.columns)!r}",
                 value=column,
             )
         return frame_or_series[column]
     if isinstance(frame_or_series, _dd.Series):
         if column is not None:
-            raise InputError("column= is for a DataFrame; this is already a Series", value=column)
+            raise InputTypeError(
+                "column= is for a DataFrame; this is already a Series", value=column
+            )
         return frame_or_series
-    raise InputError(
+    raise InputTypeError(
         "convert_dask takes a Dask DataFrame or Series, not "
         f"{type(frame_or_series).__name__}; for pandas use the .equiv accessor",
         value=frame_or_series,

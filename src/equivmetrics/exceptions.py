@@ -1,36 +1,104 @@
-"""The exception hierarchy.
+"""Every error equivmetrics raises, and the locations pack problems carry.
 
-Every error the library raises derives from :class:`EquivMetricsError`. Each class also
-subclasses the builtin a caller would naturally catch (``ValueError``, ``LookupError``,
-``TypeError``) and carries structured fields, so a host can react without parsing messages.
+Every class derives from :class:`EquivMetricsError` and also from the builtin a caller would
+naturally catch: a bad value is a ``ValueError``, an unknown name a ``LookupError``, a wrong
+type a ``TypeError``. Each carries structured fields (``kind``, ``unit``, ``problems``...) so
+a host can react without parsing messages, a stable :attr:`~EquivMetricsError.code` for JSON
+(docs/errors.md lists them), and pickles whole into and out of worker processes. The tree,
+with when each is raised::
+
+    EquivMetricsError                        every error of the library (code: its class name)
+    ├── PackError (ValueError)               pack files have problems; .problems lists each one
+    ├── ExprError (ValueError)               a factor or parameter expression does not parse or
+    │                                        evaluate; .column points into it
+    ├── UnitError (ValueError)               a unit or quantity text cannot be read, or its
+    │   │                                    dimension does not fit
+    │   └── PeriodError                      a total where a rate is needed (or the reverse);
+    │                                        the message says how to give the period
+    ├── InputError                           an argument the library does not accept
+    │   ├── InputTypeError (TypeError)       ... of a type it does not take (a list for a kind)
+    │   ├── InputValueError (ValueError)     ... of the right type, but unfit (top=0, 10**400,
+    │   │                                    negative='maybe', overlapping periods)
+    │   └── InputLookupError (LookupError)   ... naming what the caller's data lacks (a column
+    │                                        of a data frame, a key of engines=)
+    ├── NegativeValueError (ValueError)      a negative amount of a kind that refuses negatives
+    ├── LocaleError (ValueError)             an unknown locale, or one that needs babel
+    ├── UnknownKindError (LookupError)       a kind name no loaded pack defines
+    ├── AmbiguousKindError (LookupError)     the unit fits several kinds: say which with of=
+    ├── NoPathError (LookupError)            no chain of rules leads from one kind to the other
+    └── ParameterError                       a parameter override that cannot be used
+        ├── UnknownParameterError (LookupError)  no loaded pack defines that parameter
+        ├── ParameterTypeError (TypeError)       the value is of a type overrides do not take
+        └── ParameterValueError (ValueError)     the value does not fit: another dimension,
+                                                 not positive, too large
+
+Catch what you can act on, most specific first; ``EquivMetricsError`` catches everything the
+library raises, and the builtins keep working for code that knows nothing of equivmetrics:
+
+>>> import equivmetrics as em
+>>> try:
+...     em.convert("12000 transaction/month", "ftee")
+... except em.UnknownKindError as exc:
+...     print(exc.kind, exc.code)
+ftee UnknownKindError
+>>> try:
+...     em.convert((10**400, "kWh"), "co2e")
+... except ValueError as exc:  # an InputValueError: the number is too large for a float
+...     print(type(exc).__name__, exc.code)
+InputValueError InputError
+>>> try:
+...     em.load().with_params(minutes_per_transction="4 min")
+... except LookupError as exc:  # a name no pack defines
+...     print(type(exc).__name__, exc.name)
+UnknownParameterError minutes_per_transction
+
+The classes whose only purpose is a builtin base (the three ``InputError`` and the three
+``ParameterError`` subclasses) keep their parent's ``code``, so the JSON a service
+returns does not depend on that refinement.
+
+This module imports nothing from the rest of the package: every layer may use it.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 __all__ = [
     "AmbiguousKindError",
     "EquivMetricsError",
+    "ExprError",
     "InputError",
+    "InputLookupError",
+    "InputTypeError",
+    "InputValueError",
+    "LocaleError",
     "Location",
     "NegativeValueError",
     "NoPathError",
     "PackError",
     "ParameterError",
+    "ParameterTypeError",
+    "ParameterValueError",
     "PeriodError",
     "Problem",
     "UnitError",
     "UnknownKindError",
+    "UnknownParameterError",
 ]
 
 
 @attrs.frozen(order=True)
 class Location:
-    """Where something was written: a file (or other origin), a 1-based line and column."""
+    """Where something was written: a file (or other origin), a 1-based line and column.
+
+    ``file`` is the origin as given (a path on this machine, ``<bundled>/epa_ghg.yaml``,
+    ``<plugin acme>/packs/p.yaml``); :meth:`to_dict` names the file alone, never its folder.
+    """
 
     file: str
     line: int = 0
@@ -43,6 +111,25 @@ class Location:
             return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
 
+    @property
+    def name(self) -> str:
+        """The file's name without its folder: ``productivity.yaml``."""
+        return _base_name(self.file)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, without folders: ``{"file": name, "line": n, "column": n}``.
+
+        ``line`` and ``column`` are ``None`` when not known.
+
+        >>> Location("/srv/app/packs/mine.yaml", 12, 5).to_dict()
+        {'file': 'mine.yaml', 'line': 12, 'column': 5}
+        """
+        return {
+            "file": self.name,
+            "line": self.line if self.line > 0 else None,
+            "column": self.column if self.line > 0 and self.column > 0 else None,
+        }
+
 
 @attrs.frozen
 class Problem:
@@ -54,25 +141,46 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = (
-            f"{self.location}: {self.field}: {self.message}"
-            if self.field
-            else (f"{self.location}: {self.message}")
-        )
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return _problem_text(str(self.location), self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, without folders: the location's ``file``, ``line`` and ``column``,
+        then ``field``, ``message`` and ``hint``."""
+        return {
+            **self.location.to_dict(),
+            "field": self.field,
+            "message": public_text(self.message),
+            "hint": public_text(self.hint),
+        }
+
+
+def _problem_text(where: str, problem: Problem) -> str:
+    text = (
+        f"{where}: {problem.field}: {problem.message}"
+        if problem.field
+        else f"{where}: {problem.message}"
+    )
+    if problem.hint:
+        text += f" ({problem.hint})"
+    return text
 
 
 class EquivMetricsError(Exception):
     """Base class of every error raised by equivmetrics.
 
-    Errors pickle with their structured fields, so an error raised in a worker process
-    arrives whole in the caller.
+    ``code`` is stable and documented (docs/errors.md): JSON outputs carry it, so programs in
+    any language can tell errors apart. Errors pickle with their structured fields, so an
+    error raised in a worker process arrives whole in the caller.
     """
+
+    code: ClassVar[str] = "EquivMetricsError"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "message"}``, JSON-ready; the message names files without folders."""
+        return {"code": self.code, "message": public_text(str(self))}
 
 
 def _rebuild(
@@ -90,15 +198,48 @@ class PackError(EquivMetricsError, ValueError):
     Loading never half-succeeds: when this is raised, no engine was built.
     """
 
+    code = "PackError"
+
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._text(str))
+
+    def _text(self, where: Any) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in pack files"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        lines = (_problem_text(where(p.location), p) for p in self.problems)
+        return head + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "message", "problems"}``, each problem as :meth:`Problem.to_dict`."""
+        return {
+            "code": self.code,
+            "message": public_text(self._text(_short)),
+            "problems": [problem.to_dict() for problem in self.problems],
+        }
+
+
+class ExprError(EquivMetricsError, ValueError):
+    """A malformed or unevaluable expression; ``column`` is 1-based within the expression.
+
+    ``message`` is the text without the column; ``hint`` says what to write instead, if
+    anything. A pack's factor with this problem is reported as a :class:`PackError`, a
+    parameter override as a :class:`ParameterValueError`.
+    """
+
+    code = "ExprError"
+
+    def __init__(self, message: str, column: int = 0, hint: str = "") -> None:
+        self.message = message
+        self.column = column
+        self.hint = hint
+        super().__init__(message)
 
 
 class UnitError(EquivMetricsError, ValueError):
     """A unit or quantity that cannot be parsed, or whose dimension does not fit."""
+
+    code = "UnitError"
 
     def __init__(self, message: str, *, unit: str | None = None) -> None:
         self.unit = unit
@@ -108,13 +249,34 @@ class UnitError(EquivMetricsError, ValueError):
 class PeriodError(UnitError):
     """A total was given where a rate is needed (or the reverse); the message says how to fix it."""
 
+    code = "PeriodError"
 
-class InputError(EquivMetricsError, TypeError):
-    """A value of a type the library does not accept."""
+
+class InputError(EquivMetricsError):
+    """An argument the library does not accept; ``value`` is the argument.
+
+    The library raises one of the subclasses, so the builtin matches the mistake:
+    :class:`InputTypeError` for a wrong type, :class:`InputValueError` for an unfit value,
+    :class:`InputLookupError` for a name the caller's data does not hold.
+    """
+
+    code = "InputError"
 
     def __init__(self, message: str, *, value: object = None) -> None:
         self.value = value
         super().__init__(message)
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument of a type the library does not take (a list where text is needed)."""
+
+
+class InputValueError(InputError, ValueError):
+    """An argument of the right type whose value does not fit (``top=0``, ``10**400``)."""
+
+
+class InputLookupError(InputError, LookupError):
+    """An argument naming something the caller's own data does not hold (a frame's column)."""
 
 
 class NegativeValueError(EquivMetricsError, ValueError):
@@ -123,6 +285,8 @@ class NegativeValueError(EquivMetricsError, ValueError):
     ``kind`` names the kind whose policy refused it, ``count`` how many values were negative
     and ``first`` the position of the first one in an array (``None`` for a single number).
     """
+
+    code = "NegativeValueError"
 
     def __init__(
         self, message: str, *, kind: str = "", count: int = 1, first: int | None = None
@@ -133,48 +297,125 @@ class NegativeValueError(EquivMetricsError, ValueError):
         super().__init__(message)
 
 
+class LocaleError(EquivMetricsError, ValueError):
+    """A locale that cannot be used: unknown, or not English and babel is not installed."""
+
+    code = "LocaleError"
+
+
 class UnknownKindError(EquivMetricsError, LookupError):
-    """A kind name that no loaded pack defines."""
+    """A kind name that no loaded pack defines; ``known`` lists the kinds that exist."""
+
+    code = "UnknownKindError"
 
     def __init__(self, message: str, *, kind: str, known: Sequence[str] = ()) -> None:
         self.kind = kind
         self.known = tuple(known)
         super().__init__(message)
 
-    def __str__(self) -> str:  # LookupError would otherwise repr() the message
-        return str(self.args[0])
-
 
 class AmbiguousKindError(EquivMetricsError, LookupError):
     """The unit alone does not decide the source kind; ``candidates`` lists the kinds it fits."""
+
+    code = "AmbiguousKindError"
 
     def __init__(self, message: str, *, unit: str, candidates: Sequence[str]) -> None:
         self.unit = unit
         self.candidates = tuple(candidates)
         super().__init__(message)
 
-    def __str__(self) -> str:
-        return str(self.args[0])
-
 
 class NoPathError(EquivMetricsError, LookupError):
     """No chain of rules leads from the source kind to the target kind."""
+
+    code = "NoPathError"
 
     def __init__(self, message: str, *, source: str, target: str) -> None:
         self.source = source
         self.target = target
         super().__init__(message)
 
-    def __str__(self) -> str:
-        return str(self.args[0])
 
+class ParameterError(EquivMetricsError):
+    """A parameter (``name``) that cannot be overridden as asked.
 
-class ParameterError(EquivMetricsError, LookupError):
-    """An unknown parameter name, or an override whose value does not fit the parameter."""
+    The library raises one of the subclasses: :class:`UnknownParameterError` (a
+    ``LookupError``), :class:`ParameterTypeError` or :class:`ParameterValueError`.
+    """
+
+    code = "ParameterError"
 
     def __init__(self, message: str, *, name: str) -> None:
         self.name = name
         super().__init__(message)
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+
+class UnknownParameterError(ParameterError, LookupError):
+    """No loaded pack defines a parameter of this name (the message suggests close names)."""
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """An override of a type parameters do not take (give text, a number, a pair or a mapping)."""
+
+
+class ParameterValueError(ParameterError, ValueError):
+    """An override whose value does not fit: unreadable, another dimension, not positive."""
+
+
+# -- JSON without folders -----------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\\/]")
+#: A path in running text: absolute (``/srv/x``, ``C:\x``, ``\\host\x``, ``~/x``) or a relative
+#: one naming a pack file (``packs/mine.yaml``). Quotes, spaces and ``:line`` end it.
+_PATH = re.compile(
+    r"""(?<![\w.\-~/\\>])
+        (?P<path>
+            (?:[A-Za-z]:[\\/]|\\\\|~[\\/]|/)[^\s'"<>|:*?,;()\[\]{}]*
+          | (?:[^\s'"<>|:*?,;()\[\]{}/\\]+[\\/])+[^\s'"<>|:*?,;()\[\]{}/\\]+\.ya?ml
+        )""",
+    re.VERBOSE,
+)
+
+
+def _base_name(path: str) -> str:
+    parts = [part for part in _SEPARATORS.split(path) if part]
+    return parts[-1] if parts else path
+
+
+def _short(location: Location) -> str:
+    return str(Location(location.name, location.line, location.column))
+
+
+def _is_path(text: str) -> bool:
+    """Whether ``text``, found in a message, names a file or folder on some machine.
+
+    A POSIX absolute path counts when it has a folder and its top folder exists here (so the
+    text ``/kg/m``, an odd unit, is left alone) or it names a pack file.
+    """
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    if len(parts) < 2:
+        return False
+    if text.startswith("/") and not text.startswith("//"):
+        return text.endswith((".yaml", ".yml")) or os.path.isdir("/" + parts[0])
+    return True
+
+
+def public_text(text: str) -> str:
+    """``text`` with every file path in it shortened to the file's name.
+
+    Messages name pack files by their path on this machine, which is what a person at the
+    terminal needs; JSON that may leave the machine names the file alone.
+
+    >>> public_text("kind 'x' is already defined at /srv/app/packs/a.yaml:3:5")
+    "kind 'x' is already defined at a.yaml:3:5"
+    >>> public_text("cannot read '12 kWh/yr'")
+    "cannot read '12 kWh/yr'"
+    """
+    if "/" not in text and "\\" not in text:
+        return text
+
+    def shorten(match: re.Match[str]) -> str:
+        path = match.group("path")
+        return _base_name(path) if _is_path(path) else path
+
+    return _PATH.sub(shorten, text)

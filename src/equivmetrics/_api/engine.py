@@ -22,6 +22,7 @@ from equivmetrics._features.offer import offer
 from equivmetrics._features.reward import RewardRule
 from equivmetrics._features.series import Series, series
 from equivmetrics._present.equivalent import Equivalents
+from equivmetrics.exceptions import InputTypeError
 
 __all__ = ["Engine"]
 
@@ -37,9 +38,10 @@ class Engine:
 
     def __init__(self, core: Converter) -> None:
         if not isinstance(core, Converter):
-            raise TypeError(
+            raise InputTypeError(
                 "Engine wraps a converter built by equivmetrics.load(); call em.load(...) "
-                f"rather than Engine(...) (got {type(core).__name__})"
+                f"rather than Engine(...) (got {type(core).__name__})",
+                value=core,
             )
         self._core = core
 

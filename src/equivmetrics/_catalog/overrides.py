@@ -15,7 +15,13 @@ from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.quantity import as_text, optional_text
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.units import PintUnit, format_unit, parse_unit, time_dimension
-from equivmetrics.exceptions import InputError, ParameterError, UnitError
+from equivmetrics.exceptions import (
+    InputError,
+    ParameterTypeError,
+    ParameterValueError,
+    UnitError,
+    UnknownParameterError,
+)
 
 from .catalog import Catalog
 from .values import parameter_value
@@ -24,7 +30,8 @@ __all__ = ["override_value", "per_item"]
 
 
 def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
-    """The value a tenant gives parameter ``name``; :class:`ParameterError` when it cannot be.
+    """The value a tenant gives parameter ``name``; :class:`ParameterError` when it cannot be
+    (:class:`UnknownParameterError`, :class:`ParameterTypeError` or :class:`ParameterValueError`).
 
     ``raw`` is text (``"4 min"``), a ``(magnitude, unit)`` pair, a pint quantity, or a mapping
     with ``value`` and optional ``low``/``high``. Without a range the value is exact.
@@ -33,12 +40,12 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
     if name not in parameters:
         close = close_matches(name, parameters, 2)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        raise ParameterError(f"unknown parameter {shown(name)}{hint}", name=name)
+        raise UnknownParameterError(f"unknown parameter {shown(name)}{hint}", name=name)
     low = high = None
     if isinstance(raw, Mapping):
         unknown = set(raw) - {"value", "low", "high"}
         if unknown or "value" not in raw:
-            raise ParameterError(
+            raise ParameterValueError(
                 f"parameter {name!r}: a mapping needs 'value' and may have 'low' and "
                 f"'high' (got {sorted(raw)})",
                 name=name,
@@ -50,22 +57,23 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
         result = parameter_value(as_text(value), optional_text(low), optional_text(high), name)
     except (ExprError, UnitError, InputError) as exc:
         message = exc.message if isinstance(exc, ExprError) else str(exc)
-        raise ParameterError(f"parameter {name!r}: {message}", name=name) from None
+        error = ParameterTypeError if isinstance(exc, TypeError) else ParameterValueError
+        raise error(f"parameter {name!r}: {message}", name=name) from None
     except OverflowError:
-        raise ParameterError(
+        raise ParameterValueError(
             f"parameter {name!r}: the value is too large for a 64-bit float", name=name
         ) from None
     expected = parameters[name].value.unit
     if result.unit.dimensionality != expected.dimensionality:
         result = per_item(result, expected) or result
     if result.unit.dimensionality != expected.dimensionality:
-        raise ParameterError(
+        raise ParameterValueError(
             f"parameter {name!r} is measured in {format_unit(expected)} "
             f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
             name=name,
         )
     if not result.low > 0 and any(name in r.parameters for r in catalog.rules.values()):
-        raise ParameterError(
+        raise ParameterValueError(
             f"parameter {name!r} must be positive (got {result.central:g}, low "
             f"{result.low:g}): factors are positive",
             name=name,

@@ -11,7 +11,7 @@ import math
 
 from equivmetrics._core.units import parse_unit, split_quantity
 from equivmetrics._packs.wording import REWARD_PLACEHOLDERS, template_problem
-from equivmetrics.exceptions import InputError, UnitError
+from equivmetrics.exceptions import InputValueError, UnitError
 
 __all__ = ["DEFAULT_TEXT", "reward_terms"]
 
@@ -27,7 +27,7 @@ def reward_terms(
     grant_q = _quantity(grant, f"reward {name!r} grant")
     problem = template_problem(text, REWARD_PLACEHOLDERS)
     if problem:
-        raise InputError(f"reward {name!r} text: {problem}", value=text)
+        raise InputValueError(f"reward {name!r} text: {problem}", value=text)
     return every_q, grant_q
 
 
@@ -36,7 +36,7 @@ def _quantity(text: str, what: str) -> tuple[float, str]:
         magnitude, unit = split_quantity(text)
         parse_unit(unit)
     except UnitError as exc:
-        raise InputError(f"{what}: {exc}", value=text) from None
+        raise InputValueError(f"{what}: {exc}", value=text) from None
     if not magnitude > 0 or not math.isfinite(magnitude):
-        raise InputError(f"{what} must be a positive amount, got {text!r}", value=text)
+        raise InputValueError(f"{what} must be a positive amount, got {text!r}", value=text)
     return magnitude, unit

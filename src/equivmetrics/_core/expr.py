@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 
 import attrs
 
+from equivmetrics.exceptions import ExprError, InputTypeError
+
 from .units import PintUnit, format_unit, get_registry, unit_factor
 
 __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
@@ -33,16 +35,6 @@ MAX_DEPTH = 40
 #: chain such as ``1+1+...+1`` would otherwise need 500 stack frames of the caller's budget.
 MAX_OPERATIONS = 100
 MAX_EXPONENT = 6.0
-
-
-class ExprError(Exception):
-    """A malformed or unevaluable expression; ``column`` is 1-based within the expression."""
-
-    def __init__(self, message: str, column: int = 0, hint: str = "") -> None:
-        self.message = message
-        self.column = column
-        self.hint = hint
-        super().__init__(message)
 
 
 @attrs.frozen
@@ -249,9 +241,12 @@ class _Parser:
 
 
 def parse_expr(text: str) -> Expr:
-    """Parse ``text``; raise :class:`ExprError` (with a column) when it is not a valid factor."""
+    """Parse ``text``; raise :class:`ExprError` (with a column) when it is not a valid factor.
+
+    Text is all it reads: anything else is an :class:`~equivmetrics.InputTypeError`.
+    """
     if not isinstance(text, str):
-        raise ExprError(f"expected text, got {type(text).__name__}")
+        raise InputTypeError(f"expected text, got {type(text).__name__}", value=text)
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression longer than {MAX_LENGTH} characters")
     if not text.strip():

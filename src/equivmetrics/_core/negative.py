@@ -21,7 +21,9 @@ import math
 from collections.abc import Iterable
 from typing import Any, Literal, get_args
 
-from equivmetrics.exceptions import InputError, NegativeValueError
+from equivmetrics.exceptions import NegativeValueError
+
+from .quantity import unfit
 
 __all__ = ["DEFAULT", "POLICIES", "NegativePolicy", "check_policy", "screen", "strictest"]
 
@@ -48,7 +50,7 @@ def check_policy(value: object) -> NegativePolicy:
     for policy in POLICIES:
         if value == policy and isinstance(value, str):
             return policy
-    raise InputError(
+    raise unfit(value, str)(
         f"negative={value!r} is not a policy; use one of {', '.join(map(repr, POLICIES))}",
         value=value,
     )

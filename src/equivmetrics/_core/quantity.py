@@ -11,11 +11,19 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputError, InputTypeError, InputValueError
 
 from .units import split_quantity, unit_text_of
 
-__all__ = ["as_text", "check_options", "is_number", "magnitude_of", "optional_text", "split"]
+__all__ = [
+    "as_text",
+    "check_options",
+    "is_number",
+    "magnitude_of",
+    "optional_text",
+    "split",
+    "unfit",
+]
 
 
 def split(quantity: Any) -> tuple[Any, str]:
@@ -30,17 +38,31 @@ def split(quantity: Any) -> tuple[Any, str]:
         return split_quantity(quantity)
     if isinstance(quantity, tuple):
         if len(quantity) != 2 or not isinstance(quantity[1], str):
-            raise InputError(
+            raise InputTypeError(
                 f"a pair must be (magnitude, 'unit'), got {quantity!r}", value=quantity
             )
         return magnitude_of(quantity[0]), quantity[1]
     if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
         return magnitude_of(quantity.magnitude), unit_text_of(quantity.units)
-    raise InputError(
+    raise InputTypeError(
         f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
         "(magnitude, 'unit') pair, or a pint quantity",
         value=quantity,
     )
+
+
+def unfit(value: object, *types: type) -> type[InputError]:
+    """The error for an argument that was refused: a bad value, or a wrong type.
+
+    :class:`InputValueError` when ``value`` is one of ``types`` (so its value was wrong),
+    else :class:`InputTypeError`. A bool is never taken for a number.
+
+    >>> unfit(0, int).__name__, unfit("3", int).__name__, unfit(True, int).__name__
+    ('InputValueError', 'InputTypeError', 'InputTypeError')
+    """
+    if isinstance(value, bool) and bool not in types:
+        return InputTypeError
+    return InputValueError if isinstance(value, types) else InputTypeError
 
 
 def is_number(value: object) -> bool:
@@ -64,7 +86,7 @@ def magnitude_of(value: Any) -> Any:
         try:  # ints and fractions: read as a float, which a huge one cannot be
             as_float = float(value)
         except OverflowError:
-            raise InputError(
+            raise InputValueError(
                 f"the magnitude (about 2**{_bits(value)}) is too large for a 64-bit float "
                 "(at most about 1.8e308); scale it to a larger unit",
                 value=value,
@@ -73,7 +95,7 @@ def magnitude_of(value: Any) -> Any:
     if hasattr(value, "__array__") and hasattr(value, "dtype"):
         kind = getattr(value.dtype, "kind", "O")
         if kind not in "iuf":
-            raise InputError(
+            raise InputTypeError(
                 f"array magnitudes must be numeric, got dtype {value.dtype}", value=value
             )
         return value
@@ -83,8 +105,8 @@ def magnitude_of(value: Any) -> Any:
         try:
             return np.asarray(value, dtype=float)
         except (TypeError, ValueError):
-            raise InputError("a list magnitude must hold numbers only", value=value) from None
-    raise InputError(
+            raise InputTypeError("a list magnitude must hold numbers only", value=value) from None
+    raise InputTypeError(
         f"a magnitude must be a number or a numeric array, not {type(value).__name__}", value=value
     )
 
@@ -101,7 +123,7 @@ def as_text(value: Any) -> str:
         return f"{float(value.magnitude)!r} {value.units!s}"
     if is_number(value):
         return repr(float(value))
-    raise InputError(
+    raise InputTypeError(
         f"cannot use {value!r} as a parameter value; give text such as '4 min'", value=value
     )
 
@@ -115,8 +137,8 @@ def check_options(**options: object) -> None:
     """Options that name kinds, units or periods must be text (or None); ``to`` is required."""
     for name, value in options.items():
         if value is not None and not isinstance(value, str):
-            raise InputError(
+            raise InputTypeError(
                 f"{name}= must be text, not {type(value).__name__} ({value!r})", value=value
             )
     if "to" in options and options["to"] is None:
-        raise InputError("to= must name the target kind, e.g. 'fte'", value=None)
+        raise InputTypeError("to= must name the target kind, e.g. 'fte'", value=None)

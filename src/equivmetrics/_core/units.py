@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any, TypeAlias
 
-from equivmetrics.exceptions import UnitError
+from equivmetrics.exceptions import InputTypeError, UnitError
 
 __all__ = [
     "CURRENCIES",
@@ -219,7 +219,7 @@ def parse_unit(text: str) -> PintUnit:
     """
     reg = get_registry()
     if not isinstance(text, str):  # callers may pass anything at run time
-        raise UnitError(f"a unit must be a string, not {type(text).__name__}", unit=repr(text))
+        raise InputTypeError(f"a unit must be a string, not {type(text).__name__}", value=text)
     stripped = _checked_text(text.strip())
     if not stripped:
         return reg.dimensionless
@@ -356,7 +356,7 @@ def split_quantity(text: str) -> tuple[float, str]:
 def parse_quantity(text: str) -> tuple[float, str]:
     """:func:`split_quantity`, with the unit text checked by :func:`parse_unit`."""
     if not isinstance(text, str):
-        raise UnitError(f"a quantity must be a string, not {type(text).__name__}")
+        raise InputTypeError(f"a quantity must be a string, not {type(text).__name__}", value=text)
     magnitude, unit_text = split_quantity(text)
     parse_unit(unit_text)
     return magnitude, unit_text

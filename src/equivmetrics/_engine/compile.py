@@ -31,7 +31,7 @@ from equivmetrics._core.units import (
 )
 from equivmetrics.exceptions import (
     AmbiguousKindError,
-    InputError,
+    InputTypeError,
     NoPathError,
     PeriodError,
     UnitError,
@@ -72,7 +72,7 @@ class Compiled:
         try:
             output = magnitude * self.factor
         except TypeError:
-            raise InputError(
+            raise InputTypeError(
                 f"cannot convert {type(magnitude).__name__} {str(magnitude)[:40]!r}: a "
                 "magnitude is a number, a numpy array or a pandas Series of numbers",
                 value=magnitude,
@@ -138,7 +138,7 @@ class Compiler:
 
     def kind(self, name: Any, role: str) -> Kind:
         if not isinstance(name, str):
-            raise InputError(
+            raise InputTypeError(
                 f"{role} must be a kind name (text), not {type(name).__name__}", value=name
             )
         kinds = self.catalog.kinds
@@ -421,7 +421,9 @@ def _time_part(unit: PintUnit) -> str | None:
 
 def _period(text: str) -> tuple[float, PintUnit, str]:
     if not isinstance(text, str):
-        raise InputError(f"per= must be text such as 'month' or '30 day', not {text!r}", value=text)
+        raise InputTypeError(
+            f"per= must be text such as 'month' or '30 day', not {text!r}", value=text
+        )
     try:
         value = read_value(text, "per=")
     except ExprError as exc:

@@ -28,7 +28,7 @@ from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split
 from equivmetrics._core.units import parse_unit
-from equivmetrics.exceptions import ParameterError, PeriodError
+from equivmetrics.exceptions import ParameterValueError, PeriodError
 
 from .compile import Compiled, Compiler, Key
 from .result import Result
@@ -289,7 +289,7 @@ class Converter:
         if value is None:
             value = factor_value(rule, self.catalog.parameters, self._overrides)
             if not value.low > 0:
-                raise ParameterError(
+                raise ParameterValueError(
                     f"with this engine's parameters, rule {rule.id!r} has a factor range that "
                     f"is not positive ({value.low:g}..{value.high:g})",
                     name=rule.id,

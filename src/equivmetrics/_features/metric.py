@@ -20,12 +20,13 @@ from typing import Any, TypeVar
 
 import attrs
 
+from equivmetrics._core.quantity import unfit
 from equivmetrics._engine import bundled
 from equivmetrics._engine.core import Converts
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.model import ROLES, MetricSpec, Role
 from equivmetrics._present.equivalent import Equivalents
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputLookupError, InputTypeError, InputValueError
 
 from .offer import offer
 
@@ -42,18 +43,22 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def _role(instance: Metric, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}, not {value!r}", value=value)
+        raise unfit(value, str)(
+            f"role must be one of {', '.join(ROLES)}, not {value!r}", value=value
+        )
 
 
 def _text(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or (attribute.name == "source" and not value):
         what = "a kind name" if attribute.name == "source" else "text"
-        raise InputError(f"Metric {attribute.name} must be {what}, not {value!r}", value=value)
+        raise unfit(value, str)(
+            f"Metric {attribute.name} must be {what}, not {value!r}", value=value
+        )
 
 
 def _optional_text(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not isinstance(value, str):
-        raise InputError(
+        raise InputTypeError(
             f"Metric {attribute.name} must be a unit text or None, not {value!r}", value=value
         )
 
@@ -64,7 +69,7 @@ def _count(instance: Metric, attribute: attrs.Attribute[Any], value: Any) -> Non
     if value is not None and (
         not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high
     ):
-        raise InputError(
+        raise unfit(value, int)(
             f"Metric {attribute.name} must be a whole number from {low} to {high} or None, "
             f"not {value!r}",
             value=value,
@@ -107,7 +112,7 @@ class Metric:
     def _quantity(self, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
             if self.unit is None:
-                raise InputError(
+                raise InputTypeError(
                     f"metric {self.name or self.source!r} has no unit for bare numbers; give "
                     "text such as '12000 transaction/month', or declare the metric's unit",
                     value=value,
@@ -148,7 +153,7 @@ class Metric:
         for key, value in values.items():
             if isinstance(engines, Mapping):
                 if key not in engines:
-                    raise InputError(f"no engine for {key!r} in engines=", value=key)
+                    raise InputLookupError(f"no engine for {key!r} in engines=", value=key)
                 engine = engines[key]
             else:
                 engine = engines or bundled.default()
@@ -161,7 +166,7 @@ class Metric:
         Needs ``show`` (relatability chooses per value, which an array does not have).
         """
         if not self.show:
-            raise InputError("columns() needs the metric's show= kinds", value=self.show)
+            raise InputValueError("columns() needs the metric's show= kinds", value=self.show)
         engine = engine or bundled.default()
         quantity = (
             (values, self.unit)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from equivmetrics._core.quantity import unfit
 from equivmetrics._engine.core import Converts
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics._present.equivalent import Equivalents, choose
 from equivmetrics._present.formatter import Formatter
-from equivmetrics.exceptions import InputError, UnknownKindError
+from equivmetrics.exceptions import InputTypeError, UnknownKindError
 
 __all__ = ["Role", "offer"]
 
@@ -34,9 +35,9 @@ def offer(
 ) -> Equivalents:
     """The equivalents of ``quantity`` in ``role``, most relatable first (docs/equivalents.md)."""
     if role not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
+        raise unfit(role, str)(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
     if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
-        raise InputError(f"top= must be a whole number of at least 1, got {top!r}", value=top)
+        raise unfit(top, int)(f"top= must be a whole number of at least 1, got {top!r}", value=top)
     names = _only(only)
     Formatter(locale).check()
     if names is not None:
@@ -57,7 +58,7 @@ def _only(only: Iterable[str] | str | None) -> list[str] | None:
         [only] if isinstance(only, str) else list(only) if isinstance(only, Iterable) else [only]
     )
     if not all(isinstance(name, str) for name in names):
-        raise InputError(
+        raise InputTypeError(
             f"only= must be a kind name or a list of kind names, not {only!r}", value=only
         )
     return names

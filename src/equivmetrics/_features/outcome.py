@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.quantity import unfit
 from equivmetrics._present.equivalent import Equivalent, Equivalents
 from equivmetrics._present.formatter import SHOW_RANGE, Formatter, round_sig
-from equivmetrics.exceptions import InputError
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -118,7 +118,9 @@ class Outcome:
         formatter.check()
         digits = self.scenario.significant_figures() if sig is None else sig
         if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
-            raise InputError(f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig)
+            raise unfit(sig, int)(
+                f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig
+            )
         items = [self._payback(formatter)]
         if self.roi is not None:
             percent = self.roi * 100.0

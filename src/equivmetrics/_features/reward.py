@@ -26,7 +26,7 @@ from equivmetrics._core.units import format_unit, parse_unit, split_quantity, un
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.model import RewardSpec
 from equivmetrics._packs.wording import fill
-from equivmetrics.exceptions import InputError, UnitError
+from equivmetrics.exceptions import InputTypeError, InputValueError, UnitError
 
 __all__ = ["Reward", "RewardRule"]
 
@@ -137,7 +137,7 @@ class RewardRule:
         """The total a rule counts: magnitude and unit of a Result, a text or a pair."""
         if isinstance(value, Result):
             if self.kind is not None and value.kind != self.kind:
-                raise InputError(
+                raise InputValueError(
                     f"reward {self.name!r} counts {self.kind}, not {value.kind}", value=value.kind
                 )
             return float(value.magnitude), value.unit
@@ -145,7 +145,7 @@ class RewardRule:
             return split_quantity(value)
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
             return _one_number(value[0], self.name), value[1]
-        raise InputError(
+        raise InputTypeError(
             f"reward {self.name!r} needs a Result, text such as "
             f"'250 hour', or a (magnitude, unit) pair, not {value!r}",
             value=value,
@@ -157,13 +157,13 @@ class RewardRule:
         try:
             amount = magnitude * unit_factor(parse_unit(unit), parse_unit(every_unit))
         except UnitError:
-            raise InputError(
+            raise InputValueError(
                 f"reward {self.name!r} counts {every_unit}; {unit!r} does not fit. A rate "
                 f"(per month) must be turned into the period's total first",
                 value=unit,
             ) from None
         if amount == math.inf:
-            raise InputError(
+            raise InputValueError(
                 f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
                 value=magnitude,
             )
@@ -174,5 +174,5 @@ def _one_number(value: Any, name: str) -> float:
     """The magnitude of a (magnitude, unit) pair as one float; arrays and odd types refused."""
     magnitude = magnitude_of(value)
     if getattr(magnitude, "ndim", 0) != 0:
-        raise InputError(f"reward {name!r} takes one total, not an array", value=value)
+        raise InputTypeError(f"reward {name!r} takes one total, not an array", value=value)
     return float(magnitude)

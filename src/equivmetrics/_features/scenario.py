@@ -54,12 +54,13 @@ from typing import Any
 import attrs
 
 from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.quantity import unfit
 from equivmetrics._core.units import CURRENCIES
 from equivmetrics._engine.core import Converts
 from equivmetrics._engine.result import Result, Step
 from equivmetrics._packs.model import Source, source_dict
 from equivmetrics._present.formatter import default_sig
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputTypeError
 
 from .outcome import Outcome, YearRow, figures, money_text
 from .scenario_inputs import (
@@ -137,7 +138,7 @@ class Scenario:
     ) -> None:
         years = read_years(years)
         if currency is not None and (not isinstance(currency, str) or currency not in CURRENCIES):
-            raise InputError(
+            raise unfit(currency, str)(
                 f"currency must be one of the ISO 4217 codes the library defines "
                 f"({', '.join(CURRENCIES)}), got {currency!r}",
                 value=currency,
@@ -194,7 +195,7 @@ class Scenario:
         are those of :class:`Scenario` (``costs=`` is required).
         """
         if not isinstance(engine, Converts):
-            raise InputError(
+            raise InputTypeError(
                 f"from_usage needs an Engine (from equivmetrics.load()), got "
                 f"{type(engine).__name__}",
                 value=engine,
@@ -237,13 +238,13 @@ class Scenario:
         }
         unknown = sorted(set(changes) - set(arguments))
         if unknown:
-            raise InputError(
+            raise InputTypeError(
                 f"replace() got unknown argument(s) {', '.join(unknown)}; it takes "
                 f"{', '.join(arguments)}",
                 value=unknown,
             )
         if "years" in changes and "costs" not in changes:
-            raise InputError(
+            raise InputTypeError(
                 "replace(years=...) needs costs= too: one cost for the initial period and one "
                 "for each year",
                 value=changes["years"],

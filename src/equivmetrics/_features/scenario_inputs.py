@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from equivmetrics._core.numbers import is_scalar as _is_scalar
-from equivmetrics._core.quantity import split
+from equivmetrics._core.quantity import split, unfit
 from equivmetrics._core.units import parse_unit, unit_factor
 from equivmetrics._engine.result import Result
-from equivmetrics.exceptions import EquivMetricsError, InputError
+from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
 
 __all__ = [
     "ADOPTION_MEANING",
@@ -37,25 +37,25 @@ ADOPTION_MEANING = "the share of licensed users who use the feature"
 
 def _number(where: str, value: Any, meaning: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(
+        raise InputTypeError(
             f"{where} must be a number ({meaning}), not {type(value).__name__} {value!r}",
             value=value,
         )
     number = float(value)
     if not math.isfinite(number):
-        raise InputError(f"{where} is {number}: give a finite number ({meaning})", value=value)
+        raise InputValueError(f"{where} is {number}: give a finite number ({meaning})", value=value)
     return number
 
 
 def read_share(where: str, value: Any, meaning: str) -> float:
     number = _number(where, value, f"{meaning}, from 0 to 1")
     if number < 0:
-        raise InputError(
+        raise InputValueError(
             f"{where} = {value!r} is negative: it is {meaning}, from 0 to 1", value=value
         )
     if number > 1:
         hint = f" (write {number / 100:g} for {number:g} %)" if number <= 100 else ""
-        raise InputError(
+        raise InputValueError(
             f"{where} = {value!r} is over 100 %: it is {meaning}, from 0 to 1{hint}",
             value=value,
         )
@@ -66,7 +66,7 @@ def read_levels(adoption: Any) -> tuple[float, ...]:
     if not isinstance(adoption, bool) and isinstance(adoption, numbers.Real):
         return (read_share("adoption", adoption, ADOPTION_MEANING),)
     if isinstance(adoption, str | bytes | Mapping) or not isinstance(adoption, Iterable):
-        raise InputError(
+        raise InputTypeError(
             f"adoption must be a share from 0 to 1 or a sequence of them such as "
             f"(0.25, 0.5, 0.75, 1.0), got {adoption!r}",
             value=adoption,
@@ -76,7 +76,7 @@ def read_levels(adoption: Any) -> tuple[float, ...]:
         for index, value in enumerate(adoption)
     )
     if not levels:
-        raise InputError(
+        raise InputValueError(
             "adoption is empty: give at least one level, such as (0.25, 0.5, 0.75, 1.0)",
             value=adoption,
         )
@@ -85,7 +85,7 @@ def read_levels(adoption: Any) -> tuple[float, ...]:
 
 def read_years(years: Any) -> int:
     if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years < 1:
-        raise InputError(
+        raise unfit(years, numbers.Integral)(
             f"years must be a whole number of at least 1 (TEI uses 3 after the initial "
             f"period), got {years!r}",
             value=years,
@@ -98,14 +98,14 @@ def read_ramp(ramp: Any, years: int) -> tuple[float, ...]:
         return (1.0,) * years
     meaning = "the share of the adoption level reached that year"
     if isinstance(ramp, str | bytes | Mapping) or not isinstance(ramp, Iterable):
-        raise InputError(
+        raise InputTypeError(
             f"ramp must be a sequence of {years} shares from 0 to 1, one per year (such as "
             f"{(0.5,) + (1,) * (years - 1)}), got {ramp!r}",
             value=ramp,
         )
     values = tuple(ramp)
     if len(values) != years:
-        raise InputError(
+        raise InputValueError(
             f"ramp has {len(values)} value{'s' if len(values) != 1 else ''} but years={years} "
             f"needs {years}: one share for each of years 1 to {years} (no ramp in the initial "
             "period)",
@@ -121,7 +121,7 @@ def read_cost_risk(value: Any) -> float:
     meaning = "the share by which costs are risk-adjusted up, 0.1 for 10 %"
     number = _number("cost_risk", value, meaning)
     if number < 0:
-        raise InputError(
+        raise InputValueError(
             f"cost_risk = {value!r} is negative: it is {meaning}; risk never lowers costs",
             value=value,
         )
@@ -132,7 +132,7 @@ def read_discount_rate(value: Any) -> float:
     meaning = "a yearly rate, 0.10 for TEI's 10 %"
     number = _number("discount_rate", value, meaning)
     if number <= -1:
-        raise InputError(
+        raise InputValueError(
             f"discount_rate = {value!r} must be greater than -1: it is {meaning}", value=value
         )
     return number
@@ -141,7 +141,7 @@ def read_discount_rate(value: Any) -> float:
 def _amount(where: str, value: Any, currency: str, meaning: str) -> float:
     number = _number(where, value, f"an amount of {currency}")
     if number < 0:
-        raise InputError(f"{where} = {value!r} is negative: {meaning}", value=value)
+        raise InputValueError(f"{where} = {value!r} is negative: {meaning}", value=value)
     return number
 
 
@@ -153,7 +153,7 @@ def read_costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
         for key, value in costs.items():
             year = 0 if key == "initial" else key
             if isinstance(year, bool) or not isinstance(year, int) or not 0 <= year <= years:
-                raise InputError(
+                raise unfit(key, int, str)(
                     f"costs has key {key!r}, but the years are 0 (or 'initial') to {years}: "
                     f"{shape}",
                     value=key,
@@ -161,14 +161,14 @@ def read_costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
             values[year] = _amount(f"costs[{key!r}]", value, currency, negative)
         return tuple(values)
     if isinstance(costs, str | bytes) or not isinstance(costs, Iterable):
-        raise InputError(
+        raise InputTypeError(
             f"costs must be a sequence of {years + 1} amounts of {currency} ({shape}) or a "
             f"mapping from year to amount, got {costs!r}",
             value=costs,
         )
     values = list(costs)
     if len(values) != years + 1:
-        raise InputError(
+        raise InputValueError(
             f"costs has {len(values)} amount{'s' if len(values) != 1 else ''} but years={years} "
             f"needs {years + 1}: {shape} (write 0 for a year without costs)",
             value=costs,
@@ -183,7 +183,7 @@ def money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tu
     try:
         dims = dict(parse_unit(unit_text).dimensionality.items())
     except EquivMetricsError as exc:
-        raise InputError(
+        raise InputValueError(
             f"annual_benefit: {what}: {exc}; write money per time with an ISO 4217 code, "
             "such as '345000 USD/year'",
             value=unit_text,
@@ -195,7 +195,7 @@ def money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tu
         if rest == {"[time]": -1}:
             return code, True
         if not rest:
-            raise InputError(
+            raise InputValueError(
                 f"annual_benefit: {what} is a total amount of {code} ({unit_text!r}), not a "
                 f"yearly benefit: give a rate such as '{code}/year' or '{code}/month'"
                 + (", or pass per='month' (the period the total covers)" if result else ""),
@@ -206,7 +206,7 @@ def money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tu
         if result is not None
         else ""
     )
-    raise InputError(
+    raise InputValueError(
         f"annual_benefit must be money per unit of time, such as '345000 USD/year'; {what} "
         f"is in {unit_text!r}{hint}",
         value=unit_text,
@@ -222,7 +222,7 @@ def read_benefit(value: Any, currency: str | None) -> tuple[float, str, Result |
     result: Result | None = None
     if isinstance(value, Result):
         if not _is_scalar(value.magnitude):
-            raise InputError(
+            raise InputTypeError(
                 "annual_benefit: a scenario takes one benefit, but this Result holds "
                 f"{len(value.magnitude)} values; convert a single value (or their sum)",
                 value=value,
@@ -233,7 +233,7 @@ def read_benefit(value: Any, currency: str | None) -> tuple[float, str, Result |
         try:
             magnitude, unit_text = split(value)
         except EquivMetricsError as exc:
-            raise InputError(
+            raise (InputTypeError if isinstance(exc, TypeError) else InputValueError)(
                 f"cannot read annual_benefit {value!r}: {exc}; give a number in the "
                 "scenario's currency, text such as '345000 USD/year', or a Result from "
                 "Engine.convert",
@@ -242,7 +242,7 @@ def read_benefit(value: Any, currency: str | None) -> tuple[float, str, Result |
         what = repr(value)
     code, _ = money_rate(unit_text, what, result=result)
     if currency is not None and code != currency:
-        raise InputError(
+        raise InputValueError(
             f"annual_benefit is in {code} but currency={currency!r}: equivmetrics never "
             f"converts currencies; state costs in {code} and pass currency={code!r} (or leave "
             "currency unset)",

@@ -29,10 +29,10 @@ from typing import Any
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.quantity import split
+from equivmetrics._core.quantity import split, unfit
 from equivmetrics._engine.core import Converts
 from equivmetrics._engine.result import Result
-from equivmetrics.exceptions import InputError, PeriodError
+from equivmetrics.exceptions import InputTypeError, InputValueError, PeriodError
 
 __all__ = ["Period", "Series", "parse_period", "series"]
 
@@ -89,13 +89,13 @@ def parse_period(period: Any) -> tuple[str, dt.date, dt.date]:
     ):
         start, end = period
         if not end > start:
-            raise InputError(f"period {period!r} must end after it starts", value=period)
+            raise InputValueError(f"period {period!r} must end after it starts", value=period)
         return f"{start.isoformat()}..{end.isoformat()}", start, end
     if isinstance(period, dt.date):
         return period.isoformat(), period, period + dt.timedelta(days=1)
     match = _PERIOD.match(period) if isinstance(period, str) else None
     if match is None:
-        raise InputError(
+        raise unfit(period, str)(
             f"cannot read the period {period!r}: write '2026', '2026-02' or '2026-02-14', "
             "or give (start, end) dates",
             value=period,
@@ -111,7 +111,9 @@ def parse_period(period: Any) -> tuple[str, dt.date, dt.date]:
             return period, start, following
         return period, dt.date(int(year), 1, 1), dt.date(int(year) + 1, 1, 1)
     except (ValueError, OverflowError) as exc:  # "9999-12-31" has no following day
-        raise InputError(f"period {period!r} is not a calendar date: {exc}", value=period) from None
+        raise InputValueError(
+            f"period {period!r} is not a calendar date: {exc}", value=period
+        ) from None
 
 
 def series(
@@ -136,7 +138,7 @@ def series(
     unit_text = None
     for start, end, label, (magnitude, text) in parsed:
         if unit_text not in (None, text):
-            raise InputError(
+            raise InputValueError(
                 f"all totals of a series must share one unit: {unit_text!r} and {text!r}",
                 value=text,
             )
@@ -169,13 +171,13 @@ def _periods(
             for period, value in (values.items() if isinstance(values, Mapping) else values)
         ]
     except (TypeError, ValueError):
-        raise InputError(
+        raise InputTypeError(
             "a series takes a mapping of periods to totals, or (period, total) pairs, not "
             f"{type(values).__name__}",
             value=values,
         ) from None
     if not items:
-        raise InputError("a series needs at least one period", value=values)
+        raise InputValueError("a series needs at least one period", value=values)
     parsed = []
     for period, value in items:
         label, start, end = parse_period(period)
@@ -183,7 +185,7 @@ def _periods(
     parsed.sort(key=lambda p: p[0])
     for (_, end, label, _), (start, _, following, _) in itertools.pairwise(parsed):
         if start < end:
-            raise InputError(f"periods {label} and {following} overlap", value=following)
+            raise InputValueError(f"periods {label} and {following} overlap", value=following)
     return parsed
 
 
@@ -191,7 +193,7 @@ def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
     try:
         return _read_quantity(value, unit)
     except OverflowError:
-        raise InputError(
+        raise InputValueError(
             "a total of a series is too large for a 64-bit float (at most about 1.8e308)",
             value=value,
         ) from None
@@ -200,11 +202,11 @@ def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
 def _read_quantity(value: Any, unit: str | None) -> tuple[float, str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if unit is None:
-            raise InputError(
+            raise InputTypeError(
                 "bare numbers in a series need unit=, e.g. unit='transaction'", value=value
             )
         return float(value), unit
     magnitude, text = split(value)
     if getattr(magnitude, "ndim", 0) != 0:
-        raise InputError("each total of a series is one number, not an array", value=value)
+        raise InputTypeError("each total of a series is one number, not an array", value=value)
     return float(magnitude), text

@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputValueError
 
 from .frames import column_name
 
@@ -53,8 +53,12 @@ _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
 
 
-class UsageError(InputError):
-    """A batch option that cannot work (missing column, bad delimiter, ...): exit code 2."""
+class UsageError(InputValueError):
+    """A batch option that cannot work (missing column, bad delimiter, ...): exit code 2.
+
+    Internal to the command line, which turns it into a usage message and exit code 2; it
+    never reaches a caller of the library.
+    """
 
 
 @attrs.frozen
@@ -153,7 +157,7 @@ def run_batch(
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            raise InputError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
+            raise InputValueError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
         if header is None:
             raise UsageError(f"{_name(source)} is empty: expected a header row", value=source)
         index = _column_index(header, column, source)
@@ -265,7 +269,7 @@ def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[
         try:
             rows = list(itertools.islice(reader, size))
         except csv.Error as exc:
-            raise InputError(
+            raise InputValueError(
                 f"line {reader.line_num}: cannot read the CSV ({exc}); nothing was written",
                 value=reader.line_num,
             ) from None

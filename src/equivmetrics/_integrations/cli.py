@@ -192,14 +192,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         here.error(str(exc))  # exits 2
     except EquivMetricsError as exc:
-        message = str(exc)
-        if isinstance(exc, NegativeValueError):  # the library's advice, in the CLI's words
-            message = message.replace("pass negative='nan'", "pass --negative nan")
-            message = message.replace("negative='allow'", "--negative allow")
-        if args.json:
-            print(dumps({"error": {"code": type(exc).__name__, "message": message}}))
+        if args.json:  # the stable code; files named without their folders
+            error = exc.to_dict()
+            error["message"] = _cli_words(exc, error["message"])
+            print(dumps({"error": error}))
         else:
-            print(f"equivmetrics: error: {message}", file=sys.stderr)
+            print(f"equivmetrics: error: {_cli_words(exc, str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("equivmetrics: interrupted", file=sys.stderr)
@@ -211,6 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file that could not be written mid-run (disk full, ...)
         print(f"equivmetrics: error: {exc}", file=sys.stderr)
         return 1
+
+
+def _cli_words(exc: EquivMetricsError, message: str) -> str:
+    """The library's advice, in the command line's words (``--negative nan``)."""
+    if isinstance(exc, NegativeValueError):
+        message = message.replace("pass negative='nan'", "pass --negative nan")
+        message = message.replace("negative='allow'", "--negative allow")
+    return message
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:

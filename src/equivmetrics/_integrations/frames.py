@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from equivmetrics._api.load import default_engine
 from equivmetrics._core.negative import NegativePolicy, check_policy, screen
-from equivmetrics.exceptions import EquivMetricsError, InputError
+from equivmetrics.exceptions import EquivMetricsError, InputLookupError, InputTypeError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -91,7 +91,7 @@ def _pandas_values(series: Any, label: str) -> Any:
     dtype = series.dtype
     api = pd.api.types
     if not api.is_numeric_dtype(dtype) or api.is_bool_dtype(dtype) or api.is_complex_dtype(dtype):
-        raise InputError(
+        raise InputTypeError(
             f"{label} has dtype {dtype}; converting needs numbers (integer or float)", value=dtype
         )
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -107,7 +107,7 @@ def _input_unit(series: Any, from_unit: str | None, label: str) -> str:
         if isinstance(units, dict):
             found = units.get(series.name)
     if not isinstance(found, str):
-        raise InputError(
+        raise InputTypeError(
             f"{label} has no unit: pass from_unit= (e.g. from_unit='kWh') or set "
             "series.attrs['unit']",
             value=series.name,
@@ -205,7 +205,7 @@ class FrameAccessor:
 
         frame = self._frame
         if column not in frame.columns:
-            raise InputError(
+            raise InputLookupError(
                 f"no column {column!r}; the frame has {list(frame.columns)!r}", value=column
             )
         series = frame[column]
@@ -257,7 +257,7 @@ def _refuse_negatives(batch: pl.Series, *, kind: str, unit: str, where: str) -> 
 def _polars_check(series: pl.Series) -> None:
     dtype = series.dtype
     if not dtype.is_numeric():
-        raise InputError(
+        raise InputTypeError(
             f"{_label(series.name)} has dtype {dtype}; converting needs numbers (integer or float)",
             value=dtype,
         )
@@ -282,7 +282,7 @@ def convert_polars(
     import polars as pl
 
     if not isinstance(series, pl.Series):
-        raise InputError(
+        raise InputTypeError(
             f"convert_polars takes a polars Series, not {type(series).__name__}; "
             "for a column of a frame use equiv_expr",
             value=series,
@@ -323,7 +323,7 @@ def equiv_expr(
     import polars as pl
 
     if not isinstance(column, str):
-        raise InputError(f"column must be a column name, not {column!r}", value=column)
+        raise InputTypeError(f"column must be a column name, not {column!r}", value=column)
     label = _label(column)
     compiled = _compile(label, engine, from_unit, to, of, unit, per)
     values = pl.col(column)

@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from equivmetrics._core.negative import check_policy
 from equivmetrics._core.options import COMMAND_OPTIONS, Option, options_of
-from equivmetrics.exceptions import EquivMetricsError, InputError
+from equivmetrics.exceptions import EquivMetricsError, InputError, InputValueError
 
 if TYPE_CHECKING:
     from equivmetrics._api.engine import Engine
@@ -56,7 +56,13 @@ COMMANDS: dict[str, frozenset[str]] = {
 
 
 class RequestError(InputError):
-    """A request line that is not a well-formed request; ``field`` names the culprit if any."""
+    """A request line that is not a well-formed request; ``field`` names the culprit if any.
+
+    Internal to the stream: :meth:`Bridge.answer` turns it into an error line with the code
+    ``bad_request``, and it never reaches a caller of the library.
+    """
+
+    code = "bad_request"
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
@@ -97,7 +103,7 @@ class Bridge:
 
     def __init__(self, engine: Engine, command: str, *, max_tenants: int = MAX_TENANTS) -> None:
         if command not in COMMANDS:
-            raise InputError(
+            raise InputValueError(
                 f"no JSON stream for {command!r}; use one of {', '.join(COMMANDS)}",
                 value=command,
             )
@@ -151,7 +157,7 @@ class Bridge:
                 request = json.loads(
                     text, parse_constant=_refuse_constant, parse_float=_finite_float
                 )
-            except (ValueError, RecursionError) as exc:  # RequestError is a TypeError
+            except (ValueError, RecursionError) as exc:  # RequestError is not a ValueError
                 raise RequestError(f"request line is not valid JSON: {exc}") from None
             if not isinstance(request, dict):
                 raise RequestError(f"a request must be a JSON object, not {_json_type(request)}")
@@ -221,11 +227,8 @@ class Bridge:
 
 
 def _error(request_id: Any, exc: EquivMetricsError) -> dict[str, Any]:
-    if isinstance(exc, RequestError):
-        code, field = "bad_request", exc.field
-    else:
-        code, field = type(exc).__name__, None
-    return {"id": request_id, "error": {"code": code, "message": str(exc), "field": field}}
+    field = exc.field if isinstance(exc, RequestError) else None
+    return {"id": request_id, "error": {**exc.to_dict(), "field": field}}
 
 
 def _json_type(value: Any) -> str:

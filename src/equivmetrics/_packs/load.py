@@ -15,7 +15,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from equivmetrics.exceptions import InputError, Location, PackError, Problem
+from equivmetrics.exceptions import InputTypeError, Location, PackError, Problem
 
 from .fields import FIELDS
 from .model import (
@@ -57,7 +57,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     problems: list[Problem] = []
     for raw in paths:
         if not isinstance(raw, str | os.PathLike):
-            raise InputError(
+            raise InputTypeError(
                 f"a pack path must be text or a path, not {type(raw).__name__} ({raw!r})",
                 value=raw,
             )
@@ -89,7 +89,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def read_packs(files: Iterable[PackFile], limits: Limits | None = None) -> list[Pack]:
     """Read and validate every file; raise one :class:`PackError` listing all problems."""
     if limits is not None and not isinstance(limits, Limits):
-        raise InputError(
+        raise InputTypeError(
             f"limits= takes an equivmetrics.Limits, not {limits!r}; e.g. "
             "em.Limits(max_bytes=10_000_000)",
             value=limits,

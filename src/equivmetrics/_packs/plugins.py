@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from equivmetrics.exceptions import InputError, Location, PackError, Problem
+from equivmetrics.exceptions import InputTypeError, Location, PackError, Problem
 
 from .load import parse_pack
 from .model import Pack
@@ -93,7 +93,7 @@ def select(wanted: PluginSelection, *, bundled: bool) -> tuple[str, ...] | None:
     except TypeError:
         names = None
     if names is None or not all(isinstance(name, str) for name in names):
-        raise InputError(
+        raise InputTypeError(
             f"plugins= takes True, False, a plugin name or a list of names, not {wanted!r}",
             value=wanted,
         )

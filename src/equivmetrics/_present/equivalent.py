@@ -25,12 +25,13 @@ import attrs
 
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
+from equivmetrics._core.quantity import unfit
 from equivmetrics._core.units import get_registry, parse_unit, unit_factor
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step
 from equivmetrics._packs.model import Source, source_dict
 from equivmetrics._packs.wording import fill
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputTypeError, InputValueError
 
 from .formatter import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
 from .html import render_html
@@ -114,7 +115,7 @@ def describe(
 ) -> Equivalent:
     """Word one scalar result for ``role`` in ``locale`` (see the module's rules)."""
     if not _is_scalar(result.magnitude):
-        raise InputError(
+        raise InputTypeError(
             "equivalents are worded one value at a time; pass a number, "
             "or use Metric.columns() for arrays",
             value=result.magnitude,
@@ -123,7 +124,9 @@ def describe(
     value, low, high = float(result.magnitude), float(result.low), float(result.high)
     digits = sig if sig is not None else default_sig(value, low, high)
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
-        raise InputError(f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits)
+        raise unfit(digits, int)(
+            f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits
+        )
     count_like = parse_unit(kind.unit).dimensionless
     minutes = _minutes(kind, result.unit)
     value_text, category = _value_words(value, digits, formatter, count_like, minutes)
@@ -306,7 +309,7 @@ def choose(
 def _finite(result: Result) -> Result:
     """Refuse to word NaN or an infinity: "nan trees" is no equivalent (arrays pass through)."""
     if _is_scalar(result.magnitude) and not math.isfinite(float(result.magnitude)):
-        raise InputError(
+        raise InputValueError(
             f"cannot word {result.input_magnitude!r} {result.input_unit} as {result.kind}: the "
             f"result is {float(result.magnitude)!r}, and equivalents need a finite number; "
             "drop missing values (NaN) and check the input's size before asking for equivalents",

@@ -23,16 +23,12 @@ from typing import Any
 
 import attrs
 
-from equivmetrics.exceptions import EquivMetricsError
+from equivmetrics.exceptions import InputTypeError, LocaleError
 
 __all__ = ["Formatter", "LocaleError", "round_sig"]
 
 WIDE_RANGE = 0.25  # half-width / value above which only 2 significant figures are shown
 SHOW_RANGE = 0.20  # (high - low) / value above which the range is shown
-
-
-class LocaleError(EquivMetricsError, ValueError):
-    """A locale that cannot be used (unknown, or babel is not installed)."""
 
 
 def round_sig(value: float, sig: int) -> float:
@@ -91,7 +87,9 @@ class Formatter:
     @locale.validator
     def _check_locale(self, attribute: attrs.Attribute[str], value: object) -> None:
         if not isinstance(value, str):
-            raise LocaleError(f"locale must be text such as 'en', 'pl' or 'de_CH', not {value!r}")
+            raise InputTypeError(
+                f"locale must be text such as 'en', 'pl' or 'de_CH', not {value!r}", value=value
+            )
 
     @property
     def english(self) -> bool:

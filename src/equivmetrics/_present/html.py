@@ -23,8 +23,9 @@ from html import escape
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
+from equivmetrics._core.quantity import unfit
 from equivmetrics._packs.model import Source
-from equivmetrics.exceptions import InputError
+from equivmetrics.exceptions import InputTypeError
 
 from .icons import icon_body
 
@@ -142,7 +143,7 @@ def render_html(
         or isinstance(heading_level, bool)
         or not 1 <= heading_level <= 6
     ):
-        raise InputError(
+        raise unfit(heading_level, int)(
             f"heading_level= must be a whole number from 1 to 6, got {heading_level!r}",
             value=heading_level,
         )
@@ -202,14 +203,14 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
     try:
         items = list(equivalents)
     except TypeError:
-        raise InputError(
+        raise InputTypeError(
             "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
             f"got {type(equivalents).__name__}",
             value=equivalents,
         ) from None
     for item in items:
         if not isinstance(item, Equivalent):
-            raise InputError(
+            raise InputTypeError(
                 "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
                 f"got an item of type {type(item).__name__}",
                 value=item,
@@ -221,7 +222,7 @@ def _heading(title: str | None, items: list[Equivalent]) -> str:
     if title is None:
         return "Equivalent" if len(items) == 1 else "Equivalents"
     if not isinstance(title, str):
-        raise InputError(f"title= must be text, got {type(title).__name__}", value=title)
+        raise InputTypeError(f"title= must be text, got {type(title).__name__}", value=title)
     return title
 
 
@@ -235,7 +236,9 @@ def _lang(lang: str | None, items: list[Equivalent]) -> str:
         return tag if _LANG.fullmatch(tag) else ""
     tag = lang.replace("_", "-") if isinstance(lang, str) else ""
     if not _LANG.fullmatch(tag):
-        raise InputError(f"lang= must be a language tag such as 'en' or 'de-CH', got {lang!r}")
+        raise unfit(lang, str)(
+            f"lang= must be a language tag such as 'en' or 'de-CH', got {lang!r}", value=lang
+        )
     return tag
 
 
