@@ -119,8 +119,8 @@ def test_all_good_exits_0_with_an_empty_rejects_file(tmp_path: Path) -> None:
         "rows": 3,
         "converted": 3,
         "rejected": 0,
-        "output": str(out),
-        "rejects": f"{out}.rejects.csv",
+        "output": "out.csv",  # issue 12: JSON names files without their folders
+        "rejects": "out.csv.rejects.csv",
         "column": "kwh",
         "targets": [
             {

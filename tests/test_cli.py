@@ -156,7 +156,8 @@ def test_validate_ok_and_failing(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert not report["ok"]
     [problem] = report["problems"]
-    assert problem["location"].startswith(f"{broken}:{line}:")
+    # issue 12: the file's name, never its folder (the "location" text was the path)
+    assert (problem["file"], problem["line"]) == ("broken.yaml", line)
     assert "expected 170 hour/month" in problem["message"]
 
 
@@ -167,6 +168,21 @@ def test_packs_lists_parameters_with_sources() -> None:
     param = packs["productivity"]["parameters"]["hours_per_fte_year"]
     assert param["value"] == "2080 hour/FTE/year"
     assert "Government Accountability Office" in param["source"]
+
+
+def test_packs_marks_a_tenant_setting_and_names_files_without_folders() -> None:
+    done = run("packs", "--json", "--param", "body_mass=80 kg")
+    assert done.returncode == 0, done.stderr
+    packs = {p["name"]: p for p in json.loads(done.stdout)}
+    assert packs["pace"]["file"] == "pace.yaml"
+    assert packs["pace"]["parameters"]["body_mass"] == {
+        "value": "80 kg",
+        "low": None,
+        "high": None,
+        "source": None,
+        "origin": "tenant",
+    }
+    assert packs["pace"]["parameters"]["met_running"]["origin"] == "pack"
 
 
 # -- every command, JSON parsed and checked ------------------------------------------------------
@@ -232,7 +248,14 @@ def test_packs_param_override_is_shown() -> None:
     assert done.returncode == 0, done.stderr
     packs = {p["name"]: p for p in json.loads(done.stdout)}
     param = packs["productivity"]["parameters"]["hours_per_fte_year"]
-    assert param == {"value": "1800 hour/FTE/year", "low": None, "high": None, "source": None}
+    # issue 12 adds "origin": the tenant's own setting, not a figure of the pack
+    assert param == {
+        "value": "1800 hour/FTE/year",
+        "low": None,
+        "high": None,
+        "source": None,
+        "origin": "tenant",
+    }
 
 
 def test_methodology_json() -> None:
@@ -343,7 +366,7 @@ def test_limit_lowers_and_raises_the_pack_limits() -> None:
     )
     assert refused.returncode == 1
     (problem,) = json.loads(refused.stdout)["problems"]
-    assert problem["location"].startswith(str(EXAMPLE_PACK))
+    assert problem["file"] == EXAMPLE_PACK.name  # issue 12: no folder (it was the path)
     assert f"over the limit of {size - 1}" in problem["message"]
     allowed = run("validate", str(EXAMPLE_PACK), "--limit", "max_bytes=10_000_000")
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr

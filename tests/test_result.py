@@ -58,9 +58,19 @@ def test_to_dict_is_json(prod: em.Engine) -> None:
 
 
 def test_steps_say_where_the_rule_is_written(prod: em.Engine) -> None:
-    step = prod.convert(TX, "manual_work").to_dict()["steps"][0]
+    # issue 12: the pack and the file's name, never its folder ("defined_at" was the path)
+    result = prod.convert(TX, "manual_work")
     line = line_of(PRODUCTIVITY, "- id: transaction_manual_work")
-    assert step["defined_at"] == f"{PRODUCTIVITY}:{line}:5"
+    assert result.to_dict()["steps"][0]["defined_in"] == {
+        "pack": "productivity",
+        "file": "productivity.yaml",
+        "line": line,
+        "column": 5,
+    }
+    assert "defined_at" not in result.to_dict()["steps"][0]
+    # in Python the step keeps the whole location, for a person at this machine
+    assert str(result.steps[0].location) == f"{PRODUCTIVITY}:{line}:5"
+    assert result.steps[0].pack == "productivity"
 
 
 def test_to_dict_with_nan_and_infinity_in_arrays(prod: em.Engine) -> None:

@@ -127,6 +127,21 @@ def _extra_field(data: dict[str, Any]) -> None:
     data["entries"][0]["compiled"]["__class__"] = "os.system"
 
 
+def _old_steps(data: dict[str, Any]) -> None:
+    """Steps as equivmetrics.warm/1 wrote them: the location as text, no pack."""
+    for entry in data["entries"]:
+        for step in entry["compiled"]["steps"]:
+            where = step.pop("location")
+            del step["pack"]
+            step["location"] = f"{where['file']}:{where['line']}:{where['column']}"
+
+
+def _line_as_text(data: dict[str, Any]) -> None:
+    for entry in data["entries"]:
+        for step in entry["compiled"]["steps"]:
+            step["location"]["line"] = str(step["location"]["line"])
+
+
 DAMAGE = {
     "not-json": lambda data: "{not json",
     "binary": lambda data: "\x00\xff" * 10,
@@ -140,6 +155,8 @@ DAMAGE = {
     "string-number": _string_factor,
     "unknown-policy": _unknown_policy,
     "extra-field": _extra_field,
+    "old-step-shape": _old_steps,
+    "line-as-text": _line_as_text,
     "negative-central": _set_central(-1.0),
     "central-outside-range": _set_central(5.0),
     "integer-factor": _set_central(10**400),
@@ -163,6 +180,24 @@ def test_a_damaged_file_is_ignored(written: Path, tmp_path: Path, change: Any) -
     assert len(_warm._read(file)) == 2  # the intact file holds both conversions
     _tamper(file.parent, change)
     assert _warm._read(file) == {}
+
+
+def test_a_file_of_the_previous_format_is_not_read(written: Path, tmp_path: Path) -> None:
+    file = _copy(written, tmp_path / "copy")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    _old_steps(data)
+    data["format"] = "equivmetrics.warm/1"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert _warm._read(file) == {}
+
+
+def test_records_keep_where_each_rule_is_written(written: Path, tmp_path: Path) -> None:
+    file = _copy(written, tmp_path / "copy")
+    compiled = _warm._read(file)
+    steps = [step for c in compiled.values() for step in c.steps]
+    assert {step.pack for step in steps} == {"productivity", "epa_ghg"}
+    assert all(isinstance(step.location, em.Location) for step in steps)
+    assert all(step.location.name.endswith(".yaml") and step.location.line > 0 for step in steps)
 
 
 def _copy(written: Path, folder: Path) -> Path:

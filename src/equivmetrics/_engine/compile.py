@@ -302,7 +302,8 @@ class Compiler:
         uses = []
         for name in edge.rule.parameters:
             param = self.catalog.parameters[name]
-            value = overrides.get(name, param.value)
+            tenant = name in overrides  # the engine's own figure: no source, no assumption
+            value = overrides[name] if tenant else param.value
             uses.append(
                 ParameterUse(
                     name=name,
@@ -310,10 +311,10 @@ class Compiler:
                     low=value.low,
                     high=value.high,
                     unit=format_unit(value.unit),
-                    source=None if name in overrides else param.spec.source,
-                    edition=param.spec.edition,
-                    assumption=param.spec.assumption,
-                    overridden=name in overrides,
+                    source=None if tenant else param.spec.source,
+                    edition="" if tenant else param.spec.edition,
+                    assumption=False if tenant else param.spec.assumption,
+                    overridden=tenant,
                 )
             )
         spec = edge.rule.spec
@@ -329,7 +330,8 @@ class Compiler:
             factor_unit=format_unit(f.unit),
             parameters=tuple(uses),
             sources=spec.sources,
-            location=str(spec.location),
+            pack=spec.pack,
+            location=spec.location,
             cumulative=cumulative,
             unit=unit_text,
         )

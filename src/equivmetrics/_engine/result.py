@@ -17,6 +17,7 @@ from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._packs.model import Source, source_dict
+from equivmetrics.exceptions import Location
 
 __all__ = ["ParameterUse", "Result", "Step"]
 
@@ -25,7 +26,14 @@ RESULT_SCHEMA = "equivmetrics.result/1"
 
 @attrs.frozen
 class ParameterUse:
-    """A parameter as one step used it: its value and range, and where the number comes from."""
+    """A parameter as one step used it: its value and range, and where the number comes from.
+
+    A parameter the engine was given with :meth:`~equivmetrics.Engine.with_params` is the
+    tenant's own figure (``overridden``, ``origin == "tenant"``): its value, range and unit
+    are the ones given, and it has no source, no edition and is no assumption. Otherwise
+    (``origin == "pack"``) the pack's value comes with its source; ``assumption`` marks a
+    default the pack advises replacing with your own figure.
+    """
 
     name: str
     value: float
@@ -51,17 +59,25 @@ class ParameterUse:
             text += "; an assumption — override it with your own figure"
         return text
 
+    @property
+    def origin(self) -> str:
+        """``"tenant"`` for a figure set for this engine, ``"pack"`` for the pack's own."""
+        return "tenant" if self.overridden else "pack"
+
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; ``origin`` says whose figure it is (a tenant's has no source)."""
+        tenant = self.overridden
         return {
             "name": self.name,
+            "origin": self.origin,
             "value": _json_float(self.value),
             "low": _json_float(self.low),
             "high": _json_float(self.high),
             "unit": self.unit,
-            "source": source_dict(self.source),
-            "edition": self.edition,
-            "assumption": self.assumption,
-            "overridden": self.overridden,
+            "source": None if tenant else source_dict(self.source),
+            "edition": "" if tenant else self.edition,
+            "assumption": self.assumption and not tenant,
+            "overridden": tenant,
         }
 
 
@@ -70,6 +86,9 @@ class Step:
     """One rule applied: ``value_after = value_before x factor`` (or ÷ when walked backwards).
 
     ``cumulative`` turns the input magnitude into the value after this step, in ``unit``.
+    ``pack`` and ``location`` say where the rule is written (``location.file`` is the pack's
+    origin on this machine); :meth:`to_dict` names the pack, the file without its folder, and
+    the line, never a path.
     """
 
     rule: str
@@ -83,7 +102,8 @@ class Step:
     factor_unit: str
     parameters: tuple[ParameterUse, ...]
     sources: tuple[Source, ...]
-    location: str
+    pack: str
+    location: Location
     cumulative: float
     unit: str
 
@@ -100,7 +120,7 @@ class Step:
             "factor_unit": self.factor_unit,
             "parameters": [p.to_dict() for p in self.parameters],
             "sources": [source_dict(s) for s in self.sources],
-            "defined_at": self.location,
+            "defined_in": {"pack": self.pack, **self.location.to_dict()},
             "unit": self.unit,
         }
 

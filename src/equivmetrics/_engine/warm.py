@@ -43,6 +43,7 @@ import attrs
 from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.units import pack_units, unit_roots
 from equivmetrics._packs.model import Source
+from equivmetrics.exceptions import Location
 
 from .compile import Compiled
 from .compile import Key as _Key
@@ -51,7 +52,9 @@ from .result import ParameterUse, Step
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
-FORMAT = "equivmetrics.warm/1"
+#: The record format; /2: a step's ``location`` is a ``{file, line, column}`` record and its
+#: ``pack`` is named (in /1 the location was text). Files of another format are not read.
+FORMAT = "equivmetrics.warm/2"
 MAX_ENTRIES = 1000
 MAX_BYTES = 8 * 1024 * 1024
 
@@ -251,6 +254,7 @@ def _step(raw: Any) -> Step:
     data = dict(raw)
     data["parameters"] = tuple(_parameter(p) for p in data["parameters"])
     data["sources"] = tuple(_typed(Source, dict(s)) for s in data["sources"])
+    data["location"] = _typed(Location, dict(data["location"]))
     step: Step = _typed(Step, data)
     return step
 
@@ -264,7 +268,7 @@ def _parameter(raw: Any) -> ParameterUse:
 
 
 #: JSON writes every float with a point or an exponent, so a float field reads back as a float.
-_SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float}
+_SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float, "int": int}
 
 
 def _typed(cls: Any, data: dict[str, Any]) -> Any:

@@ -30,7 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics.exceptions import InputValueError
+from equivmetrics.exceptions import InputValueError, Location
 
 from .frames import column_name
 
@@ -74,14 +74,18 @@ class Summary:
     targets: tuple[dict[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data in the documented shape ``equivmetrics.batch/1``."""
+        """JSON-ready data in the documented shape ``equivmetrics.batch/1``.
+
+        ``output`` and ``rejects`` name the files without their folders (``"-"`` for standard
+        output); the attributes keep the paths as given.
+        """
         return {
             "schema": BATCH_SCHEMA,
             "rows": self.rows,
             "converted": self.converted,
             "rejected": self.rejected,
-            "output": self.output,
-            "rejects": self.rejects,
+            "output": Location(self.output).name,
+            "rejects": Location(self.rejects).name,
             "column": self.column,
             "targets": [dict(t) for t in self.targets],
         }

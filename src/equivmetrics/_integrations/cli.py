@@ -25,7 +25,7 @@ from equivmetrics._features.validate import validate
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.methodology import render_methodology
 from equivmetrics._version import __version__
-from equivmetrics.exceptions import EquivMetricsError, NegativeValueError
+from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
 
 from .batch import UsageError, parse_targets, run_batch
 from .stream import Bridge, dumps
@@ -370,15 +370,7 @@ def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
                     "ok": report.ok,
                     "examples_run": report.examples_run,
                     "examples_passed": report.examples_passed,
-                    "problems": [
-                        {
-                            "location": str(p.location),
-                            "field": p.field,
-                            "message": p.message,
-                            "hint": p.hint,
-                        }
-                        for p in report.problems
-                    ],
+                    "problems": [p.to_dict() for p in report.problems],
                 }
             )
         )
@@ -394,13 +386,20 @@ def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
     catalog = engine.catalog
 
     def parameter(spec: Any) -> dict[str, Any]:
-        if spec.name in overrides:
-            return {"value": overrides[spec.name], "low": None, "high": None, "source": None}
+        if spec.name in overrides:  # the tenant's own figure: no source, no assumption
+            return {
+                "value": overrides[spec.name],
+                "low": None,
+                "high": None,
+                "source": None,
+                "origin": "tenant",
+            }
         return {
             "value": spec.value,
             "low": spec.low,
             "high": spec.high,
             "source": spec.source.cite(),
+            "origin": "pack",
         }
 
     if as_json:
@@ -411,7 +410,7 @@ def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
                         "name": p.name,
                         "edition": p.edition,
                         "title": p.title,
-                        "origin": p.origin,
+                        "file": Location(p.origin).name,
                         "kinds": [k.name for k in p.kinds],
                         "parameters": {q.name: parameter(q) for q in p.parameters},
                     }
