@@ -170,6 +170,22 @@ def test_packs_lists_parameters_with_sources() -> None:
     assert "Government Accountability Office" in param["source"]
 
 
+def test_compact_json() -> None:
+    done = run("feel-good", "12400 kWh", "--only", "tree_seedling", "--json", "--compact")
+    assert done.returncode == 0, done.stderr
+    [trees] = json.loads(done.stdout)
+    assert trees["schema"] == "equivmetrics.equivalent.compact/1"
+    assert "steps" not in trees
+    assert trees["icon"] == "seedling"
+    done = run("convert", "12000 transaction/month", "manual_work", "--json", "--compact")
+    data = json.loads(done.stdout)
+    # 12,000 x 3 min = 600 h a month
+    assert (data["schema"], data["magnitude"]) == ("equivmetrics.result.compact/1", 600.0)
+    refused = run("convert", "12000 transaction/month", "manual_work", "--compact")
+    assert refused.returncode == 2
+    assert "--compact chooses the shape of the JSON: use it with --json" in refused.stderr
+
+
 def test_packs_marks_a_tenant_setting_and_names_files_without_folders() -> None:
     done = run("packs", "--json", "--param", "body_mass=80 kg")
     assert done.returncode == 0, done.stderr

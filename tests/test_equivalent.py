@@ -208,6 +208,33 @@ def test_to_dict_shape_is_json_ready() -> None:
     assert math.isclose(data["magnitude"], trees.magnitude)
 
 
+def test_the_compact_shape_for_dashboards() -> None:
+    walking, running = em.action("420 kcal", only=["walking", "running"])
+    data = json.loads(json.dumps(walking.to_dict(compact=True)))
+    # 420 kcal / (4.8 MET x 70 kg x 1 kcal/(kg h)) = 1.25 h = 75 min; no steps, no parts
+    assert data == {
+        "schema": "equivmetrics.equivalent.compact/1",
+        "kind": "walking",
+        "role": "action",
+        "magnitude": pytest.approx(75.0, rel=1e-12),
+        "low": walking.low,
+        "high": walking.high,
+        "unit": "minute",
+        "text": walking.text,
+        "icon": walking.icon,
+        "sources": [{"citation": s.cite(), "url": s.url} for s in walking.sources],
+    }
+    assert data["low"] < 75.0 < data["high"]
+    assert data["sources"]
+    assert all(set(s) == {"citation", "url"} for s in data["sources"])
+    both = em.Equivalents((walking, running))
+    assert both.to_dicts(compact=True) == [
+        walking.to_dict(compact=True),
+        running.to_dict(compact=True),
+    ]
+    assert both.to_dicts() == [walking.to_dict(), running.to_dict()]
+
+
 # -- bad input -----------------------------------------------------------------------------
 
 

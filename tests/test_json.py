@@ -107,11 +107,14 @@ def test_results_and_equivalents_name_packs_not_paths(user_pack: Path, tmp_path:
     tenant = engine.with_params(minutes_per_ticket="10 min", hourly_labor_cost="55 USD/hour")
     outputs: list[Any] = []
     for e in (engine, tenant):
-        outputs.append(e.convert("900 ticket/month", "labor_cost").to_dict())
-        outputs.append(e.convert((np.array([1.0, 2.0]), "ticket"), "manual_work").to_dict())
-        outputs.append(e.feel_good("900 ticket/month").to_dicts())
-        outputs.append(e.action("420 kcal").to_dicts())
-        outputs.append(e.feel_good("12400 kWh")[0].to_dict())
+        for compact in (False, True):
+            outputs.append(e.convert("900 ticket/month", "labor_cost").to_dict(compact=compact))
+            outputs.append(
+                e.convert((np.array([1.0, 2.0]), "ticket"), "manual_work").to_dict(compact=compact)
+            )
+            outputs.append(e.feel_good("900 ticket/month").to_dicts(compact=compact))
+            outputs.append(e.action("420 kcal").to_dicts(compact=compact))
+            outputs.append(e.feel_good("12400 kWh")[0].to_dict(compact=compact))
     _assert_no_paths(outputs, tmp_path)
     step = outputs[0]["steps"][0]
     # 900 tickets x 12 min (support_desk.yaml) = 180 h: the first rule is the user pack's own
@@ -236,12 +239,17 @@ def test_no_command_line_json_names_a_path(
     shutil.copytree(CLASH, clash)
     runs = {
         "convert": ("convert", "900 ticket/month", "labor_cost", "--json", *pack),
+        "convert compact": (
+            "convert", "900 ticket/month", "labor_cost", "--json", "--compact", *pack
+        ),
         "explain": ("explain", "900 ticket/month", "labor_cost", "--json", *pack),
         "feel-good": (
             "feel-good", "900 ticket/month", "--json", *pack, "--param", "minutes_per_ticket=9 min"
         ),
+        "feel-good compact": ("feel-good", "900 ticket/month", "--json", "--compact", *pack),
         "action": ("action", "420 kcal", "--json", *pack),
         "demo": ("demo", "--json", *pack),
+        "demo compact": ("demo", "--json", "--compact"),
         "packs": ("packs", "--json", *pack),
         "methodology": ("methodology", "--json", *pack),
         "validate": ("validate", str(user_pack), "--json"),
@@ -264,6 +272,7 @@ def test_no_command_line_json_names_a_path(
     requests = b"\n".join(
         [
             b'{"id": 1, "quantity": "900 ticket/month", "to": "labor_cost"}',
+            b'{"id": 2, "quantity": "900 ticket/month", "to": "labor_cost", "compact": true}',
             b'{"id": 3, "quantity": "9 kWhh", "to": "co2e"}',
             b"not json",
         ]
@@ -281,3 +290,6 @@ def test_no_command_line_json_names_a_path(
     assert outputs["batch"]["rejects"] == "out.csv.rejects.csv"
     assert {p["name"]: p["file"] for p in outputs["packs"]}["support_desk"] == "support_desk.yaml"
     assert outputs["stream"][0]["steps"][0]["defined_in"]["file"] == "support_desk.yaml"
+    assert outputs["stream"][1]["schema"] == "equivmetrics.result.compact/1"
+    assert outputs["convert compact"]["schema"] == "equivmetrics.result.compact/1"
+    assert outputs["feel-good compact"][0]["schema"] == "equivmetrics.equivalent.compact/1"

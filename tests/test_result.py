@@ -73,6 +73,25 @@ def test_steps_say_where_the_rule_is_written(prod: em.Engine) -> None:
     assert result.steps[0].pack == "productivity"
 
 
+def test_the_compact_shape_has_no_steps(prod: em.Engine) -> None:
+    result = prod.convert(TX, "fte")
+    data = json.loads(json.dumps(result.to_dict(compact=True)))
+    # 12,000 x 3 min = 600 h a month = 7,200 h a year; / 2,080 h per FTE = 3.4615 FTE
+    assert data == {
+        "schema": "equivmetrics.result.compact/1",
+        "kind": "fte",
+        "magnitude": pytest.approx(7200 / 2080, rel=1e-12),
+        "low": pytest.approx(2400 / 2087, rel=1e-12),
+        "high": pytest.approx(24000 / 1720, rel=1e-12),
+        "unit": "FTE",
+        "sources": [{"citation": source.cite(), "url": source.url} for source in result.sources],
+    }
+    publishers = [s["citation"] for s in data["sources"]]
+    assert any("Government Accountability Office" in text for text in publishers)
+    arrays = prod.convert((np.array([1000.0, np.nan]), "transaction"), "manual_work")
+    assert arrays.to_dict(compact=True)["magnitude"] == [50.0, None]  # 1,000 x 3 min = 50 h
+
+
 def test_to_dict_with_nan_and_infinity_in_arrays(prod: em.Engine) -> None:
     values = np.array([12000.0, np.nan, np.inf])
     data = prod.convert((values, "transaction/month"), "manual_work").to_dict()

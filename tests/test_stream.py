@@ -84,6 +84,29 @@ def test_responses_in_order_blank_lines_skipped() -> None:
     assert responses[2]["magnitude"] == pytest.approx(36_000 / 30.4375, rel=1e-12)
 
 
+def test_compact_responses() -> None:
+    full, compact = serve(
+        "convert",
+        '{"id": 1, "quantity": "420 kcal", "to": "walking"}',
+        '{"id": 2, "quantity": "420 kcal", "to": "walking", "compact": true}',
+    )
+    assert full["schema"] == "equivmetrics.result/1"
+    assert "steps" in full
+    # 420 kcal / (4.8 MET x 70 kg x 1 kcal/kg/h) = 1.25 h = 75 min (PACE)
+    assert compact["schema"] == "equivmetrics.result.compact/1"
+    assert compact["magnitude"] == pytest.approx(75.0, rel=1e-12)
+    assert "steps" not in compact
+    bridge = Bridge(em.load(), "feel-good", compact=True)
+    default, asked = serve(
+        "feel-good",
+        '{"id": 1, "quantity": "12400 kWh", "top": 1}',
+        '{"id": 2, "quantity": "12400 kWh", "top": 1, "compact": false}',
+        bridge=bridge,
+    )
+    assert default["equivalents"][0]["schema"] == "equivmetrics.equivalent.compact/1"
+    assert asked["equivalents"][0]["schema"] == "equivmetrics.equivalent/1"
+
+
 def test_array_quantity_gives_arrays() -> None:
     [response] = serve("convert", '{"quantity": [[100, 0, 2.5], "kWh"], "to": "co2e"}')
     assert response["id"] is None
@@ -121,6 +144,7 @@ GOOD = '{"id": "ok", "quantity": "1 kWh", "to": "co2e"}'
         ('{"quantity": "1 kWh", "to": "co2e", "of": NaN}', None, "NaN is not JSON"),
         ('{"quantity": "1 kWh", "to": "co2e", "of": -Infinity}', None, "-Infinity is not JSON"),
         ("[" * 100_000, None, "not valid JSON"),
+        ('{"quantity": "1 kWh", "to": "co2e", "compact": 1}', "compact", "true, false or null"),
     ],
 )
 def test_bad_requests_get_an_error_line_and_the_stream_goes_on(

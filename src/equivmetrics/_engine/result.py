@@ -16,12 +16,13 @@ from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
-from equivmetrics._packs.model import Source, source_dict
+from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location
 
 __all__ = ["ParameterUse", "Result", "Step"]
 
 RESULT_SCHEMA = "equivmetrics.result/1"
+RESULT_COMPACT_SCHEMA = "equivmetrics.result.compact/1"
 
 
 @attrs.frozen
@@ -222,8 +223,23 @@ class Result:
             text += f" (range {_num(self.low)}–{_num(self.high)})"
         return text
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dictionary (NaN and infinities become ``None``); arrays become lists."""
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """A JSON-safe dictionary (NaN and infinities become ``None``); arrays become lists.
+
+        The full form (``equivmetrics.result/1``) carries the input and every step;
+        ``compact=True`` gives ``equivmetrics.result.compact/1``: the kind, the value, its
+        range, the unit and the citations behind it, for a dashboard.
+        """
+        if compact:
+            return {
+                "schema": RESULT_COMPACT_SCHEMA,
+                "kind": self.kind,
+                "magnitude": _json_value(self.magnitude),
+                "low": _json_value(self.low),
+                "high": _json_value(self.high),
+                "unit": self.unit,
+                "sources": [citation_dict(s) for s in self.sources],
+            }
         return {
             "schema": RESULT_SCHEMA,
             "kind": self.kind,

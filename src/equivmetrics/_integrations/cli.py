@@ -82,13 +82,21 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             "max_depth (repeatable)",
         )
 
-    def json_option(p: argparse.ArgumentParser, text: str = "print JSON") -> None:
+    def json_option(
+        p: argparse.ArgumentParser, text: str = "print JSON", *, compact: bool = False
+    ) -> None:
         p.add_argument("--json", action="store_true", help=text)
+        if compact:
+            p.add_argument(
+                "--compact",
+                action="store_true",
+                help="with --json: the compact shape for dashboards (no steps)",
+            )
 
     p = command("demo", "print equivalents of a few real inputs")
     _add_option(p, OPTIONS["locale"])
     engine_options(p)
-    json_option(p)
+    json_option(p, compact=True)
     for name, text in (
         ("convert", "convert a quantity to a kind"),
         ("explain", "show how a conversion is computed, with sources"),
@@ -105,7 +113,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         for option in options_of("convert"):
             _add_option(p, option)
         engine_options(p)
-        json_option(p)
+        json_option(p, compact=name == "convert")
     for name, text in (
         ("feel-good", "feel-good equivalents of a quantity (value already received)"),
         ("action", "action equivalents of a quantity (the cost of a choice)"),
@@ -117,7 +125,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         for option in options_of(name):
             _add_option(p, option)
         engine_options(p)
-        json_option(p)
+        json_option(p, compact=True)
     p = command("packs", "list packs, kinds and parameters with sources")
     engine_options(p)
     json_option(p)
@@ -268,6 +276,9 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         else:
             sys.stdout.write(page)
         return 0
+    compact = getattr(args, "compact", False)
+    if compact and not args.json:
+        here.error("--compact chooses the shape of the JSON: use it with --json")
     quantity = getattr(args, "quantity", None)
     if quantity == "-":
         if not args.json or args.command not in ("convert", "feel-good", "action"):
@@ -289,7 +300,8 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
                 f"with '-' each request carries its own options; drop {', '.join(per_request)} "
                 "and put them in the requests (only --pack, --param and --limit apply to all)"
             )
-        return Bridge(_engine(args, here), args.command).serve(sys.stdin.buffer, sys.stdout)
+        bridge = Bridge(_engine(args, here), args.command, compact=compact)
+        return bridge.serve(sys.stdin.buffer, sys.stdout)
     if args.command in ("convert", "explain"):
         missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
         if missing:
@@ -305,7 +317,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         return _equivalents(engine, args)
     result = engine.convert(quantity, args.to, **_option_values(args, "convert"))
     if args.json:
-        data = result.to_dict()
+        data = result.to_dict(compact=compact)
         if args.command == "explain":
             data["explanation"] = result.explain()
         print(dumps(data))
@@ -323,7 +335,7 @@ def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
     offer = engine.feel_good if args.command == "feel-good" else engine.action
     found = offer(args.quantity, **_option_values(args, args.command))
     if args.json:
-        print(dumps([e.to_dict() for e in found]))
+        print(dumps(found.to_dicts(compact=args.compact)))
     else:
         for equivalent in found:
             print(f"≈ {equivalent.text}")
@@ -345,7 +357,7 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
                         "title": title,
                         "quantity": quantity,
                         "role": role,
-                        "equivalents": [e.to_dict() for e in found],
+                        "equivalents": found.to_dicts(compact=args.compact),
                     }
                     for title, quantity, role, found in sections
                 ]

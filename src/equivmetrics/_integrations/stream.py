@@ -46,10 +46,18 @@ MAX_LINE_BYTES = 1 << 20
 MAX_TENANTS = 256
 
 #: The fields each command's requests may have; ``quantity`` (and ``to`` for convert) required.
-#: Besides ``id``, ``quantity``, ``to`` and ``params`` they are the shared options.
+#: Besides ``id``, ``quantity``, ``to``, ``params`` and ``compact`` (the response's shape) they
+#: are the shared options.
 COMMANDS: dict[str, frozenset[str]] = {
     command: frozenset(
-        {"id", "quantity", "params", *(("to",) if command == "convert" else ()), *names}
+        {
+            "id",
+            "quantity",
+            "params",
+            "compact",
+            *(("to",) if command == "convert" else ()),
+            *names,
+        }
     )
     for command, names in COMMAND_OPTIONS.items()
 }
@@ -101,7 +109,14 @@ def _finite_float(text: str) -> float:
 class Bridge:
     """Answers JSON requests for one command (``convert``, ``feel-good`` or ``action``)."""
 
-    def __init__(self, engine: Engine, command: str, *, max_tenants: int = MAX_TENANTS) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        command: str,
+        *,
+        max_tenants: int = MAX_TENANTS,
+        compact: bool = False,
+    ) -> None:
         if command not in COMMANDS:
             raise InputValueError(
                 f"no JSON stream for {command!r}; use one of {', '.join(COMMANDS)}",
@@ -112,6 +127,7 @@ class Bridge:
         self.fields = COMMANDS[command]
         self._tenants: collections.OrderedDict[str, Engine] = collections.OrderedDict()
         self._max_tenants = max_tenants
+        self.compact = compact
 
     def serve(self, stdin: IO[bytes], stdout: IO[str]) -> int:
         """Answer every request line of ``stdin`` on ``stdout``, flushing after each.
@@ -184,6 +200,7 @@ class Bridge:
                 field=unknown[0],
             )
         quantity = _quantity(request)
+        compact = _flag(request, "compact", self.compact)
         engine = self._tenant(request.get("params"))
         options = {option.name: _option(request, option) for option in options_of(self.command)}
         if self.command == "convert":
@@ -192,11 +209,11 @@ class Bridge:
                 raise RequestError(
                     "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
                 )
-            return dict(engine.convert(quantity, to, **options).to_dict())
+            return engine.convert(quantity, to, **options).to_dict(compact=compact)
         options["locale"] = options["locale"] or "en"
         offer = engine.feel_good if self.command == "feel-good" else engine.action
         found = offer(quantity, **options)
-        return {"equivalents": [equivalent.to_dict() for equivalent in found]}
+        return {"equivalents": found.to_dicts(compact=compact)}
 
     def _tenant(self, params: Any) -> Engine:
         if params is None or params == {}:
@@ -291,6 +308,17 @@ def _text(request: dict[str, Any], name: str) -> str | None:
         return value
     raise RequestError(
         f"field {name!r} must be a string or null, not {_json_type(value)}", field=name
+    )
+
+
+def _flag(request: dict[str, Any], name: str, default: bool) -> bool:
+    value = request.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    raise RequestError(
+        f"field {name!r} must be true, false or null, not {_json_type(value)}", field=name
     )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "RuleSpec",
     "Source",
     "UnitSpec",
+    "citation_dict",
 ]
 
 
@@ -46,6 +47,11 @@ class Source:
         if self.edition:
             text += f" ({self.edition})"
         return text
+
+
+def citation_dict(source: Source) -> dict[str, str]:
+    """A citation as compact JSON: ``{"citation": one line, "url": link or ""}``."""
+    return {"citation": source.cite(), "url": source.url}
 
 
 def source_dict(source: Source | None) -> dict[str, str] | None:

@@ -29,7 +29,7 @@ from equivmetrics._core.quantity import unfit
 from equivmetrics._core.units import get_registry, parse_unit, unit_factor
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step
-from equivmetrics._packs.model import Source, source_dict
+from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics._packs.wording import fill
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
@@ -39,9 +39,17 @@ from .html import render_html
 if TYPE_CHECKING:
     from equivmetrics._catalog.catalog import Kind
 
-__all__ = ["EQUIVALENT_SCHEMA", "Equivalent", "Equivalents", "choose", "describe"]
+__all__ = [
+    "EQUIVALENT_COMPACT_SCHEMA",
+    "EQUIVALENT_SCHEMA",
+    "Equivalent",
+    "Equivalents",
+    "choose",
+    "describe",
+]
 
 EQUIVALENT_SCHEMA = "equivmetrics.equivalent/1"
+EQUIVALENT_COMPACT_SCHEMA = "equivmetrics.equivalent.compact/1"
 MIN_OFFERED = 3  # outside-the-picturable-range kinds only fill up to this many
 _DEFAULT_WORDING = {"feel_good": "about {value} {label}", "action": "{value} {label}"}
 
@@ -66,8 +74,26 @@ class Equivalent:
     sources: tuple[Source, ...]
     steps: tuple[Step, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data in the documented shape ``equivmetrics.equivalent/1``."""
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """JSON-ready data in the documented shape ``equivmetrics.equivalent/1``.
+
+        ``compact=True`` gives ``equivmetrics.equivalent.compact/1`` for a dashboard: the
+        kind and role, the value, its range and unit, the text, the icon and the citations —
+        no derivation.
+        """
+        if compact:
+            return {
+                "schema": EQUIVALENT_COMPACT_SCHEMA,
+                "kind": self.kind,
+                "role": self.role,
+                "magnitude": _json_float(self.magnitude),
+                "low": _json_float(self.low),
+                "high": _json_float(self.high),
+                "unit": self.unit,
+                "text": self.text,
+                "icon": self.icon,
+                "sources": [citation_dict(s) for s in self.sources],
+            }
         return {
             "schema": EQUIVALENT_SCHEMA,
             "kind": self.kind,
@@ -102,9 +128,9 @@ class Equivalents(tuple[Equivalent, ...]):
 
     __slots__ = ()
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """``[e.to_dict() for e in self]``: JSON-ready."""
-        return [equivalent.to_dict() for equivalent in self]
+    def to_dicts(self, *, compact: bool = False) -> list[dict[str, Any]]:
+        """``[e.to_dict(compact=compact) for e in self]``: JSON-ready."""
+        return [equivalent.to_dict(compact=compact) for equivalent in self]
 
     def _repr_html_(self) -> str:
         return render_html(self)
