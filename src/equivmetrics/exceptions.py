@@ -1,13 +1,14 @@
 """Every error equivmetrics raises, and the locations pack problems carry.
 
-Every class derives from :class:`EquivMetricsError` and also from the builtin a caller would
-naturally catch: a bad value is a ``ValueError``, an unknown name a ``LookupError``, a wrong
-type a ``TypeError``. Each carries structured fields (``kind``, ``unit``, ``problems``...) so
+Every error the library raises is an :class:`EquivMetricsError` and also the builtin a caller
+would naturally catch: a bad value is a ``ValueError``, an unknown name a ``LookupError``, a
+wrong type a ``TypeError`` (``InputError`` and ``ParameterError`` only group subclasses that
+carry one). Each carries structured fields (``kind``, ``unit``, ``problems``...) so
 a host can react without parsing messages, a stable :attr:`~EquivMetricsError.code` for JSON
 (docs/errors.md lists them), and pickles whole into and out of worker processes. The tree,
 with when each is raised::
 
-    EquivMetricsError                        every error of the library (code: its class name)
+    EquivMetricsError                        every error of the library
     ├── PackError (ValueError)               pack files have problems; .problems lists each one
     ├── ExprError (ValueError)               a factor or parameter expression does not parse or
     │                                        evaluate; .column points into it
@@ -149,8 +150,8 @@ class Problem:
         return {
             **self.location.to_dict(),
             "field": self.field,
-            "message": public_text(self.message),
-            "hint": public_text(self.hint),
+            "message": _public_text(self.message),
+            "hint": _public_text(self.hint),
         }
 
 
@@ -180,7 +181,7 @@ class EquivMetricsError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"code", "message"}``, JSON-ready; the message names files without folders."""
-        return {"code": self.code, "message": public_text(str(self))}
+        return {"code": self.code, "message": _public_text(str(self))}
 
 
 def _rebuild(
@@ -214,7 +215,7 @@ class PackError(EquivMetricsError, ValueError):
         """``{"code", "message", "problems"}``, each problem as :meth:`Problem.to_dict`."""
         return {
             "code": self.code,
-            "message": public_text(self._text(_short)),
+            "message": _public_text(self._text(_short)),
             "problems": [problem.to_dict() for problem in self.problems],
         }
 
@@ -400,15 +401,15 @@ def _is_path(text: str) -> bool:
     return True
 
 
-def public_text(text: str) -> str:
+def _public_text(text: str) -> str:
     """``text`` with every file path in it shortened to the file's name.
 
     Messages name pack files by their path on this machine, which is what a person at the
     terminal needs; JSON that may leave the machine names the file alone.
 
-    >>> public_text("kind 'x' is already defined at /srv/app/packs/a.yaml:3:5")
+    >>> _public_text("kind 'x' is already defined at /srv/app/packs/a.yaml:3:5")
     "kind 'x' is already defined at a.yaml:3:5"
-    >>> public_text("cannot read '12 kWh/yr'")
+    >>> _public_text("cannot read '12 kWh/yr'")
     "cannot read '12 kWh/yr'"
     """
     if "/" not in text and "\\" not in text:
