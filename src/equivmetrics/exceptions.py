@@ -47,11 +47,6 @@ ftee UnknownKindError
 ... except ValueError as exc:  # an InputValueError: the number is too large for a float
 ...     print(type(exc).__name__, exc.code)
 InputValueError InputError
->>> try:
-...     em.load().with_params(minutes_per_transction="4 min")
-... except LookupError as exc:  # a name no pack defines
-...     print(type(exc).__name__, exc.name)
-UnknownParameterError minutes_per_transction
 
 The classes whose only purpose is a builtin base (the three ``InputError`` and the three
 ``ParameterError`` subclasses) keep their parent's ``code``, so the JSON a service
@@ -97,8 +92,7 @@ __all__ = [
 class Location:
     """Where something was written: a file (or other origin), a 1-based line and column.
 
-    ``file`` is the origin as given (a path on this machine, ``<bundled>/epa_ghg.yaml``,
-    ``<plugin acme>/packs/p.yaml``); :meth:`to_dict` names the file alone, never its folder.
+    ``file`` is the origin as read (a path on this machine); :meth:`to_dict` names the file alone.
     """
 
     file: str
@@ -223,9 +217,7 @@ class PackError(EquivMetricsError, ValueError):
 class ExprError(EquivMetricsError, ValueError):
     """A malformed or unevaluable expression; ``column`` is 1-based within the expression.
 
-    ``message`` is the text without the column; ``hint`` says what to write instead, if
-    anything. A pack's factor with this problem is reported as a :class:`PackError`, a
-    parameter override as a :class:`ParameterValueError`.
+    In a pack it is reported as a :class:`PackError`, in an override a :class:`ParameterValueError`.
     """
 
     code = "ExprError"
@@ -254,12 +246,8 @@ class PeriodError(UnitError):
 
 
 class InputError(EquivMetricsError):
-    """An argument the library does not accept; ``value`` is the argument.
-
-    The library raises one of the subclasses, so the builtin matches the mistake:
-    :class:`InputTypeError` for a wrong type, :class:`InputValueError` for an unfit value,
-    :class:`InputLookupError` for a name the caller's data does not hold.
-    """
+    """An argument the library does not accept (``value``), raised as the subclass whose
+    builtin fits the mistake: a wrong type, an unfit value, a name the caller's data lacks."""
 
     code = "InputError"
 
@@ -338,11 +326,7 @@ class NoPathError(EquivMetricsError, LookupError):
 
 
 class ParameterError(EquivMetricsError):
-    """A parameter (``name``) that cannot be overridden as asked.
-
-    The library raises one of the subclasses: :class:`UnknownParameterError` (a
-    ``LookupError``), :class:`ParameterTypeError` or :class:`ParameterValueError`.
-    """
+    """A parameter (``name``) that cannot be overridden as asked (raised as a subclass)."""
 
     code = "ParameterError"
 
@@ -388,11 +372,8 @@ def _short(location: Location) -> str:
 
 
 def _is_path(text: str) -> bool:
-    """Whether ``text``, found in a message, names a file or folder on some machine.
-
-    A POSIX absolute path counts when it has a folder and its top folder exists here (so the
-    text ``/kg/m``, an odd unit, is left alone) or it names a pack file.
-    """
+    """Whether ``text`` names a file: an absolute POSIX path must name a pack file or start in
+    a folder that exists here (the odd unit ``/kg/m`` is no path)."""
     parts = [part for part in _SEPARATORS.split(text) if part]
     if len(parts) < 2:
         return False
@@ -402,10 +383,7 @@ def _is_path(text: str) -> bool:
 
 
 def _public_text(text: str) -> str:
-    """``text`` with every file path in it shortened to the file's name.
-
-    Messages name pack files by their path on this machine, which is what a person at the
-    terminal needs; JSON that may leave the machine names the file alone.
+    """``text`` with every file path in it shortened to the file's name, for JSON.
 
     >>> _public_text("kind 'x' is already defined at /srv/app/packs/a.yaml:3:5")
     "kind 'x' is already defined at a.yaml:3:5"

@@ -41,6 +41,18 @@ _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
 _POSITIONAL = (("quantity", "QUANTITY"), ("to", "KIND"))
 
 
+def _json_option(
+    p: argparse.ArgumentParser, text: str = "print JSON", *, compact: bool = False
+) -> None:
+    p.add_argument("--json", action="store_true", help=text)
+    if compact:
+        p.add_argument(
+            "--compact",
+            action="store_true",
+            help="with --json: the compact shape for dashboards (no steps)",
+        )
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="equivmetrics",
@@ -82,21 +94,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
             "max_depth (repeatable)",
         )
 
-    def json_option(
-        p: argparse.ArgumentParser, text: str = "print JSON", *, compact: bool = False
-    ) -> None:
-        p.add_argument("--json", action="store_true", help=text)
-        if compact:
-            p.add_argument(
-                "--compact",
-                action="store_true",
-                help="with --json: the compact shape for dashboards (no steps)",
-            )
-
     p = command("demo", "print equivalents of a few real inputs")
     _add_option(p, OPTIONS["locale"])
     engine_options(p)
-    json_option(p, compact=True)
+    _json_option(p, compact=True)
     for name, text in (
         ("convert", "convert a quantity to a kind"),
         ("explain", "show how a conversion is computed, with sources"),
@@ -113,7 +114,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         for option in options_of("convert"):
             _add_option(p, option)
         engine_options(p)
-        json_option(p, compact=name == "convert")
+        _json_option(p, compact=name == "convert")
     for name, text in (
         ("feel-good", "feel-good equivalents of a quantity (value already received)"),
         ("action", "action equivalents of a quantity (the cost of a choice)"),
@@ -125,19 +126,19 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         for option in options_of(name):
             _add_option(p, option)
         engine_options(p)
-        json_option(p, compact=True)
+        _json_option(p, compact=True)
     p = command("packs", "list packs, kinds and parameters with sources")
     engine_options(p)
-    json_option(p)
+    _json_option(p)
     p = command("methodology", "print a Markdown page of every factor, derivation and source")
     engine_options(p, params=False)
     p.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
-    json_option(p, "print JSON: {schema, markdown}")
+    _json_option(p, "print JSON: {schema, markdown}")
     p = command("validate", "check pack files and run their examples")
     p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
     limit_option(p)
-    json_option(p)
+    _json_option(p)
     p = command("batch", "convert a column of a CSV file, keeping every row")
     p.add_argument("input", metavar="INPUT", help="a CSV file with a header row ('-': stdin)")
     p.add_argument(
@@ -160,7 +161,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
     )
     engine_options(p)
-    json_option(p, "print a JSON summary")
+    _json_option(p, "print a JSON summary")
     return parser, commands
 
 
@@ -281,27 +282,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         here.error("--compact chooses the shape of the JSON: use it with --json")
     quantity = getattr(args, "quantity", None)
     if quantity == "-":
-        if not args.json or args.command not in ("convert", "feel-good", "action"):
-            here.error(
-                "quantity '-' reads JSON requests from stdin: use it with --json on "
-                "convert, feel-good or action"
-            )
-        if getattr(args, "to", None) is not None:
-            here.error(f"with '-' each request names its target; drop {args.to!r}")
-        per_request = [
-            option.flag
-            for option in OPTIONS.values()
-            if option.name != "locale" and getattr(args, option.name, None) is not None
-        ]
-        if getattr(args, "locale", "en") != "en":
-            per_request.append("--locale")
-        if per_request:
-            here.error(
-                f"with '-' each request carries its own options; drop {', '.join(per_request)} "
-                "and put them in the requests (only --pack, --param and --limit apply to all)"
-            )
-        bridge = Bridge(_engine(args, here), args.command, compact=compact)
-        return bridge.serve(sys.stdin.buffer, sys.stdout)
+        return _stream(args, here, compact=compact)
     if args.command in ("convert", "explain"):
         missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
         if missing:
@@ -329,6 +310,31 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
             f" (range {_num(result.low)}–{_num(result.high)})"
         )
     return 0
+
+
+def _stream(args: argparse.Namespace, here: argparse.ArgumentParser, *, compact: bool) -> int:
+    """``QUANTITY -``: answer JSON requests on standard input, one response line each."""
+    if not args.json or args.command not in ("convert", "feel-good", "action"):
+        here.error(
+            "quantity '-' reads JSON requests from stdin: use it with --json on "
+            "convert, feel-good or action"
+        )
+    if getattr(args, "to", None) is not None:
+        here.error(f"with '-' each request names its target; drop {args.to!r}")
+    per_request = [
+        option.flag
+        for option in OPTIONS.values()
+        if option.name != "locale" and getattr(args, option.name, None) is not None
+    ]
+    if getattr(args, "locale", "en") != "en":
+        per_request.append("--locale")
+    if per_request:
+        here.error(
+            f"with '-' each request carries its own options; drop {', '.join(per_request)} "
+            "and put them in the requests (only --pack, --param and --limit apply to all)"
+        )
+    bridge = Bridge(_engine(args, here), args.command, compact=compact)
+    return bridge.serve(sys.stdin.buffer, sys.stdout)
 
 
 def _equivalents(engine: Engine, args: argparse.Namespace) -> int:

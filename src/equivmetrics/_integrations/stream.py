@@ -46,21 +46,16 @@ MAX_LINE_BYTES = 1 << 20
 MAX_TENANTS = 256
 
 #: The fields each command's requests may have; ``quantity`` (and ``to`` for convert) required.
-#: Besides ``id``, ``quantity``, ``to``, ``params`` and ``compact`` (the response's shape) they
-#: are the shared options.
+#: Besides ``id``, ``quantity``, ``to`` and ``params`` they are the shared options.
 COMMANDS: dict[str, frozenset[str]] = {
     command: frozenset(
-        {
-            "id",
-            "quantity",
-            "params",
-            "compact",
-            *(("to",) if command == "convert" else ()),
-            *names,
-        }
+        {"id", "quantity", "params", *(("to",) if command == "convert" else ()), *names}
     )
     for command, names in COMMAND_OPTIONS.items()
 }
+
+#: Fields every request may have that choose the response's shape, not the conversion.
+SHAPE_FIELDS = frozenset({"compact"})
 
 
 class RequestError(InputError):
@@ -124,7 +119,7 @@ class Bridge:
             )
         self.engine = engine
         self.command = command
-        self.fields = COMMANDS[command]
+        self.fields = COMMANDS[command] | SHAPE_FIELDS
         self._tenants: collections.OrderedDict[str, Engine] = collections.OrderedDict()
         self._max_tenants = max_tenants
         self.compact = compact
