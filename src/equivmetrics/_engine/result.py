@@ -7,7 +7,7 @@ processes. ``quantity`` builds a pint quantity on demand.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -61,7 +61,7 @@ class ParameterUse:
         return text
 
     @property
-    def origin(self) -> str:
+    def origin(self) -> Literal["tenant", "pack"]:
         """``"tenant"`` for a figure set for this engine, ``"pack"`` for the pack's own."""
         return "tenant" if self.overridden else "pack"
 
