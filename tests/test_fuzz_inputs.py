@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._core.units import MAX_QUANTITY_TEXT, MAX_UNIT_POWER, MAX_UNIT_TEXT, parse_unit
+from equivmetrics._core.unit_text import MAX_QUANTITY_TEXT, MAX_UNIT_POWER, MAX_UNIT_TEXT
+from equivmetrics._core.units import parse_unit
 from strategies import FUZZ
 
 # -- magnitudes: IEEE doubles, NaN and infinity propagate -----------------------------------------

@@ -14,7 +14,8 @@ from typing import Any
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.quantity import as_text, optional_text
 from equivmetrics._core.suggest import close_matches, shown
-from equivmetrics._core.units import PintUnit, format_unit, parse_unit, time_dimension
+from equivmetrics._core.unit_text import format_unit
+from equivmetrics._core.units import PintUnit, parse_unit, time_dimension
 from equivmetrics.exceptions import (
     InputError,
     ParameterTypeError,

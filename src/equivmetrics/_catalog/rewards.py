@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from equivmetrics._core.units import parse_unit, split_quantity
+from equivmetrics._core.unit_text import split_quantity
+from equivmetrics._core.units import parse_unit
 from equivmetrics._packs.wording import REWARD_PLACEHOLDERS, template_problem
 from equivmetrics.exceptions import InputValueError, UnitError
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
-from equivmetrics._core.units import format_unit, parse_unit, suggest_units
+from equivmetrics._core.unit_text import format_unit
+from equivmetrics._core.units import parse_unit, suggest_units
 from equivmetrics.exceptions import UnitError
 
 if TYPE_CHECKING:

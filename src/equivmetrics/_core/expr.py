@@ -25,7 +25,8 @@ import attrs
 
 from equivmetrics.exceptions import ExprError, InputTypeError
 
-from .units import PintUnit, format_unit, get_registry, unit_factor
+from .unit_text import format_unit
+from .units import PintUnit, get_registry, unit_factor
 
 __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
 

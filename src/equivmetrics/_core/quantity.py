@@ -13,7 +13,7 @@ from typing import Any
 
 from equivmetrics.exceptions import InputError, InputTypeError, InputValueError
 
-from .units import split_quantity, unit_text_of
+from .unit_text import split_quantity, unit_text_of
 
 __all__ = [
     "as_text",
@@ -43,7 +43,7 @@ def split(quantity: Any) -> tuple[Any, str]:
             )
         return magnitude_of(quantity[0]), quantity[1]
     if hasattr(quantity, "magnitude") and hasattr(quantity, "units"):
-        return magnitude_of(quantity.magnitude), unit_text_of(quantity.units)
+        return magnitude_of(quantity.magnitude), unit_text_of(quantity)
     raise InputTypeError(
         f"cannot convert a {type(quantity).__name__}: give text ('12 kWh'), a "
         "(magnitude, 'unit') pair, or a pint quantity",

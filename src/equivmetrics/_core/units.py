@@ -22,21 +22,20 @@ from typing import Any, TypeAlias
 
 from equivmetrics.exceptions import InputTypeError, UnitError
 
+from .unit_text import checked_text, format_unit, split_quantity
+
 __all__ = [
     "CURRENCIES",
     "PintUnit",
     "define_unit",
     "dimension_of",
     "forget_units",
-    "format_unit",
     "get_registry",
     "parse_quantity",
     "parse_unit",
-    "split_quantity",
     "suggest_units",
     "time_dimension",
     "unit_factor",
-    "unit_text_of",
 ]
 
 #: ISO 4217 codes defined as units, each its own dimension: no silent exchange rates.
@@ -103,114 +102,6 @@ def get_registry() -> Registry:
         return _registry
 
 
-#: A leading number: digits with optional thousands separators (``12,000``: a comma only
-#: between groups of three digits) or underscores, a decimal point, an exponent; or nan/inf.
-_NUMBER = re.compile(
-    r"""^\s*(?P<num>[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d[\d_]*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?
-        |[-+]?(?:nan|inf(?:inity)?)(?![A-Za-z_]))""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-MAX_UNIT_TEXT = 200
-#: The longest ``"number unit"`` text read: a number of up to 100 characters and its unit.
-MAX_QUANTITY_TEXT = MAX_UNIT_TEXT + 100
-_UNIT_TEXT = re.compile(r"^[\w\s*/^().+\-%°µΩ]*$")
-
-
-def _checked_text(text: str) -> str:
-    """Refuse unit text pint would silently misread (``"kWh $"`` reads as ``kWh``)."""
-    if len(text) > MAX_UNIT_TEXT:
-        raise UnitError(f"unit text longer than {MAX_UNIT_TEXT} characters", unit=text[:40])
-    if not _UNIT_TEXT.match(text):
-        bad = next(c for c in text if not _UNIT_TEXT.match(c))
-        raise UnitError(
-            f"unexpected {bad!r} in unit {text!r}; units use names, numbers, * / ^ ** and "
-            "parentheses",
-            unit=text,
-        )
-    problem = _power_problem(text)
-    if problem:
-        raise UnitError(
-            f"{problem} in unit {text!r}; a power in a unit is a plain number up to "
-            f"{MAX_UNIT_POWER} after a unit name or parenthesised units, as in 'm**2' or "
-            "'(m/s)**2'",
-            unit=text,
-        )
-    return text
-
-
-#: The largest power a unit text may use (``m**3``, ``s**-2``); pint would otherwise compute
-#: ``9**9**9`` or ``kWh**99999999`` exactly, which takes minutes.
-MAX_UNIT_POWER = 6
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_UNIT_TOKEN = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<pow>\*\*|\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)
-      | (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
-      | (?P<open>\() | (?P<close>\))
-      | (?P<sign>[-+]) | (?P<op>[*/])
-      | (?P<name>[^\W\d][^\W⁰¹²³⁴⁵⁶⁷⁸⁹]*|.)""",
-    re.VERBOSE,
-)
-
-
-def _power_problem(text: str) -> str | None:
-    """What makes a power in ``text`` unsafe to hand to pint, or None.
-
-    A power must follow a unit name or a parenthesised group of units (no numbers, no powers
-    inside), and its exponent is a plain number no larger than :data:`MAX_UNIT_POWER`; powers
-    do not chain. Superscripts (``m²``) count as powers.
-    """
-    tokens = [
-        (m.lastgroup or "", m.group()) for m in _UNIT_TOKEN.finditer(text) if m.lastgroup != "space"
-    ]
-    groups: list[bool] = [False]  # per open parenthesis: does it hold a number or a power?
-    base_ok = False  # may the next power apply to what came just before?
-    index = 0
-    while index < len(tokens):
-        kind, value = tokens[index]
-        index += 1
-        if kind == "pow":
-            if not base_ok:
-                return f"power {value!r} of a number or of a group holding one"
-            groups[-1] = True
-            if value[0] in "*^":
-                exponent = ""
-                while index < len(tokens) and tokens[index][0] == "sign":
-                    exponent += tokens[index][1]
-                    index += 1
-                if index >= len(tokens) or tokens[index][0] != "num":
-                    return f"power {value!r} without a plain number after it"
-                exponent += tokens[index][1]
-                index += 1
-            else:
-                exponent = value.translate(_SUPERSCRIPTS)
-            try:
-                size = abs(float(exponent))
-            except ValueError:
-                return f"unreadable power {exponent!r}"
-            if not size <= MAX_UNIT_POWER:
-                return f"power {exponent} is too large"
-            if index < len(tokens) and tokens[index][0] == "pow":
-                return "chained powers"
-            base_ok = False
-            continue
-        if kind == "open":
-            groups.append(False)
-            base_ok = False
-        elif kind == "close":
-            inner = groups.pop() if len(groups) > 1 else True
-            groups[-1] = groups[-1] or inner
-            base_ok = not inner
-        elif kind == "num":
-            groups[-1] = True
-            base_ok = False
-        else:
-            base_ok = kind == "name"
-    return None
-
-
 @functools.lru_cache(maxsize=4096)
 def parse_unit(text: str) -> PintUnit:
     """Parse a unit string with the library registry; raise :class:`UnitError` when unknown.
@@ -220,7 +111,7 @@ def parse_unit(text: str) -> PintUnit:
     reg = get_registry()
     if not isinstance(text, str):  # callers may pass anything at run time
         raise InputTypeError(f"a unit must be a string, not {type(text).__name__}", value=text)
-    stripped = _checked_text(text.strip())
+    stripped = checked_text(text.strip())
     if not stripped:
         return reg.dimensionless
     try:
@@ -320,79 +211,13 @@ def _unit_names(_registry_id: int) -> list[str]:
     return sorted(found)
 
 
-def split_quantity(text: str) -> tuple[float, str]:
-    """Split ``"12,000 transaction/month"`` into ``(12000.0, "transaction/month")``.
-
-    The number comes first; a comma may only separate groups of three digits. The unit text is
-    returned as written (not parsed: that is cached separately).
-    """
-    if len(text) > MAX_QUANTITY_TEXT:
-        raise UnitError(
-            f"quantity text longer than {MAX_QUANTITY_TEXT} characters ({text[:40]!r}...)",
-            unit=text[:40],
-        )
-    match = _NUMBER.match(text)
-    if match is None:
-        raise UnitError(
-            f"cannot read {text!r} as a quantity: write a number then a unit, as in "
-            "'12 kWh' or '12000 transaction/month'",
-            unit=text,
-        )
-    rest = text[match.end() :]
-    if rest[:1] in (",", ".") or rest[:1].isdigit():
-        raise UnitError(
-            f"cannot read the number in {text!r}: use '.' for decimals, and ',' only between "
-            "groups of three digits (12,000.5)",
-            unit=text,
-        )
-    number = match.group("num").replace(",", "").replace("_", "")
-    try:
-        magnitude = float(number)
-    except ValueError:
-        raise UnitError(f"cannot read the number {number!r} in {text!r}", unit=text) from None
-    return magnitude, rest.strip()
-
-
 def parse_quantity(text: str) -> tuple[float, str]:
-    """:func:`split_quantity`, with the unit text checked by :func:`parse_unit`."""
+    """:func:`~.unit_text.split_quantity`, with the unit text checked by :func:`parse_unit`."""
     if not isinstance(text, str):
         raise InputTypeError(f"a quantity must be a string, not {type(text).__name__}", value=text)
     magnitude, unit_text = split_quantity(text)
     parse_unit(unit_text)
     return magnitude, unit_text
-
-
-#: pint names shown under a clearer name: pint's ``ton`` is the US short ton, a classic trap.
-_DISPLAY_NAMES = {"ton": "short_ton"}
-
-
-def format_unit(unit: Any) -> str:
-    """Readable, unambiguous text for a unit: ``"metric_ton / short_ton"``, ``"kWh"`` stays
-    ``"kilowatt_hour"``. The text parses back to the same unit."""
-    items = getattr(unit, "_units", None)
-    if items is None:
-        return str(unit)
-    top: list[str] = []
-    bottom: list[str] = []
-    for name, power in items.items():
-        shown = _DISPLAY_NAMES.get(name, name)
-        exponent = int(power) if float(power).is_integer() else float(power)
-        size = abs(exponent)
-        (top if exponent > 0 else bottom).append(shown if size == 1 else f"{shown} ** {size}")
-    text = " * ".join(top) if top else ("1" if bottom else "dimensionless")
-    return text + "".join(f" / {part}" for part in bottom)
-
-
-def unit_text_of(units: Any) -> str:
-    """Text for a unit of any pint registry, independent of that registry's display format."""
-    items = getattr(units, "_units", None)
-    if items is None:
-        return str(units)
-    parts = []
-    for name, power in items.items():
-        exponent = int(power) if float(power).is_integer() else float(power)
-        parts.append(name if exponent == 1 else f"{name} ** {exponent}")
-    return " * ".join(parts)
 
 
 def time_dimension() -> Any:
@@ -512,7 +337,7 @@ def _check_definition(definition: str) -> str | None:
     if text.startswith("["):
         return None if _DIMENSION.match(text) else f"{text!r} is not a dimension like '[ticket]'"
     try:
-        value = get_registry().parse_expression(_checked_text(text))
+        value = get_registry().parse_expression(checked_text(text))
     except UnitError as exc:
         return str(exc)
     except _pint().errors.UndefinedUnitError as exc:
@@ -547,7 +372,7 @@ def define_unit(
             existing = reg.Quantity(1, name)
             try:
                 wanted: Any = (
-                    reg.Quantity(_checked_text(definition))
+                    reg.Quantity(checked_text(definition))
                     if not definition.startswith("[")
                     else None
                 )

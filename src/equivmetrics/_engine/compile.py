@@ -21,9 +21,9 @@ from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.negative import NegativePolicy, check_policy, screen, strictest
 from equivmetrics._core.suggest import close_matches, shown
+from equivmetrics._core.unit_text import format_unit
 from equivmetrics._core.units import (
     PintUnit,
-    format_unit,
     get_registry,
     parse_unit,
     time_dimension,

@@ -22,7 +22,8 @@ import attrs
 from equivmetrics._catalog.rewards import DEFAULT_TEXT, reward_terms
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.quantity import magnitude_of
-from equivmetrics._core.units import format_unit, parse_unit, split_quantity, unit_factor
+from equivmetrics._core.unit_text import format_unit, split_quantity
+from equivmetrics._core.units import parse_unit, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.model import RewardSpec
 from equivmetrics._packs.wording import fill

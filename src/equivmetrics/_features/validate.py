@@ -11,7 +11,7 @@ import attrs
 from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.numbers import num as _num
-from equivmetrics._core.units import format_unit, split_quantity
+from equivmetrics._core.unit_text import format_unit, split_quantity
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converts
 from equivmetrics._packs.model import Example

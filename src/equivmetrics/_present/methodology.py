@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.numbers import num as _num
-from equivmetrics._core.units import format_unit
+from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine.core import Converts
 from equivmetrics._packs.model import Pack, Source
 
