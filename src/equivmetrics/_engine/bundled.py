@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from equivmetrics._catalog.catalog import Catalog, build_catalog
+from equivmetrics._catalog.build import build_catalog
+from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._packs.load import bundled_files, expand_paths, read_packs
 from equivmetrics._packs.model import Pack
 from equivmetrics._packs.plugins import PluginSelection, annotate, discover, read_plugins, select
