@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
-from equivmetrics._core.units import parse_unit
 
 TESTS = Path(__file__).resolve().parent
 GOOD = TESTS / "packs" / "good"
@@ -20,7 +19,7 @@ def path_of(engine: em.Engine, source: str, target: str) -> list[tuple[str, bool
 
 
 def factor(engine: em.Engine, rule: str, unit: str) -> tuple[float, float, float]:
-    value = engine.catalog.default_factors[rule].to(parse_unit(unit))
+    value = engine.catalog.default_factors[rule].to(engine.catalog.units.parse(unit))
     return value.low, value.central, value.high
 
 
@@ -36,6 +35,7 @@ def pack_error(tmp_path: Path, body: str) -> em.PackError:
 
 
 def test_productivity_kinds(prod: em.Engine) -> None:
+    parse_unit = prod.catalog.units.parse  # the units of the engine's own scope
     kinds = prod.kinds
     assert kinds["manual_work"].unit == "hour"
     assert kinds["manual_work"].dimension == parse_unit("hour").dimensionality
@@ -84,7 +84,7 @@ def test_productivity_parameters(prod: em.Engine) -> None:
     cost = prod.catalog.parameters["hourly_labor_cost"]
     assert cost.spec.source.key == "bls_ecec_2025q2"
     assert cost.spec.source.edition == "June 2025"
-    value = cost.value.to(parse_unit("USD/hour"))
+    value = cost.value.to(prod.catalog.units.parse("USD/hour"))
     assert (value.low, value.central, value.high) == pytest.approx((45.65, 48.05, 48.05), rel=1e-12)
     assert prod.catalog.parameters["minutes_per_transaction"].spec.assumption is True
     assert prod.catalog.parameters["hours_per_fte_year"].spec.assumption is False

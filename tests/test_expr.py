@@ -9,11 +9,17 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._catalog.values import read_value
+from equivmetrics._catalog import values as _values
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, names, parse_expr
+from equivmetrics._core.units import base_scope
 from strategies import NAMES, SETTINGS, expressions, intervals
 
-ONE = em.get_registry().dimensionless
+UNITS = base_scope()  # pint's units and the library's own
+ONE = UNITS.dimensionless
+
+
+def read_value(text: str, what: str) -> Value:
+    return _values.read_value(UNITS, text, what)
 
 
 def exact(**values: float) -> dict[str, Value]:
@@ -26,7 +32,7 @@ def ev(text: str, bindings: dict[str, Value] | None = None) -> Value:
     def resolve(name: Name) -> Value:
         return table[name.id]
 
-    return evaluate(parse_expr(text), resolve)
+    return evaluate(parse_expr(text), resolve, ONE)
 
 
 def central(text: str, **values: float) -> float:

@@ -17,7 +17,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import equivmetrics as em
-from equivmetrics._catalog.values import read_value
+from equivmetrics._catalog import values as _values
 from equivmetrics._core.expr import (
     MAX_DEPTH,
     MAX_LENGTH,
@@ -28,9 +28,15 @@ from equivmetrics._core.expr import (
     evaluate,
     parse_expr,
 )
+from equivmetrics._core.units import base_scope
 from strategies import FUZZ
 
-ONE = em.get_registry().dimensionless
+UNITS = base_scope()  # pint's units and the library's own
+ONE = UNITS.dimensionless
+
+
+def read_value(text: str, what: str) -> Value:
+    return _values.read_value(UNITS, text, what)
 
 
 def bind(values: dict[str, float]) -> Callable[[Name], Value]:
@@ -82,7 +88,7 @@ def bind(values: dict[str, float]) -> Callable[[Name], Value]:
 )
 def test_attacks_are_refused(text: str, fragment: str | None) -> None:
     with pytest.raises(ExprError) as info:
-        evaluate(parse_expr(text), bind({"a": 1.0, "b": 2.0, "x": 3.0}))
+        evaluate(parse_expr(text), bind({"a": 1.0, "b": 2.0, "x": 3.0}), ONE)
     if fragment is not None:
         assert fragment in info.value.message
 
@@ -90,18 +96,18 @@ def test_attacks_are_refused(text: str, fragment: str | None) -> None:
 @pytest.mark.parametrize("text", ["1e308 * 1e308", "1e308 * 10", "(1e200) ** 2", "1 / 1e-320"])
 def test_overflow_is_refused(text: str) -> None:
     with pytest.raises(ExprError, match=r"finite|out of range"):
-        evaluate(parse_expr(text), bind({}))
+        evaluate(parse_expr(text), bind({}), ONE)
 
 
 def test_unicode_digits_read_as_python_reads_them() -> None:
     # Python's float() reads any Unicode decimal digit; "١٢" (Arabic-Indic) is 12, not a trick
-    assert evaluate(parse_expr("١٢"), bind({})).central == 12.0
+    assert evaluate(parse_expr("١٢"), bind({}), ONE).central == 12.0
 
 
 @pytest.mark.parametrize("text", ["1 / 0", "1 / (2 - 2)", "0 ** -1", "(1 - 1) ** -2"])
 def test_division_by_zero_is_refused(text: str) -> None:
     with pytest.raises(ExprError, match="zero"):
-        evaluate(parse_expr(text), bind({}))
+        evaluate(parse_expr(text), bind({}), ONE)
 
 
 @pytest.mark.parametrize("size", [MAX_LENGTH + 1, 10_000, 1_000_000])
@@ -137,7 +143,7 @@ def test_the_longest_chain_evaluates_with_a_deep_caller_stack() -> None:
     def deep(frames: int) -> float:
         if frames:
             return deep(frames - 1)
-        return evaluate(node, bind({})).central
+        return evaluate(node, bind({}), ONE).central
 
     assert sys.getrecursionlimit() >= 1000
     assert deep(700) == MAX_OPERATIONS + 1
@@ -188,7 +194,7 @@ def test_random_text_parses_or_is_refused(text: str) -> None:
         assert 0 <= column <= len(text) + 1
         return
     try:
-        value = evaluate(node, bind({"a": 2.0, "b": 3.0, "x": 0.5, "y": 7.0, "z": 1.0}))
+        value = evaluate(node, bind({"a": 2.0, "b": 3.0, "x": 0.5, "y": 7.0, "z": 1.0}), ONE)
     except ExprError:
         return
     assert all(math.isfinite(v) for v in (value.central, value.low, value.high))
@@ -266,7 +272,7 @@ def test_positive_expressions_match_exact_arithmetic(tree: Tree) -> None:
     assume(len(text) <= MAX_LENGTH)
     values = {name: float(v) for name, v in BINDINGS.items()}
     try:
-        got = evaluate(parse_expr(text), bind(values)).central
+        got = evaluate(parse_expr(text), bind(values), ONE).central
     except ExprError as exc:
         # refused only for arithmetic out of the float range, never for the syntax
         message = exc.message
@@ -290,7 +296,7 @@ def test_integer_expressions_match_exact_arithmetic(tree: Tree) -> None:
     text, exact = tree
     assume(len(text) <= MAX_LENGTH)
     try:
-        got = evaluate(parse_expr(text), bind({})).central
+        got = evaluate(parse_expr(text), bind({}), ONE).central
     except ExprError as exc:
         message = exc.message
         assert exact is None or abs(exact) > 1e300, message

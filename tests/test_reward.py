@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,25 @@ def test_rewards_declared_in_a_pack() -> None:
     assert reward.value == pytest.approx(12.0)
     assert reward.text == "12 hours of extra leave for the support team (6 x 100 hour saved)"
     assert reward.to_dict()["schema"] == "equivmetrics.reward/1"
+
+
+def test_a_pack_reward_counts_a_unit_of_its_own_pack(tmp_path: Path) -> None:
+    # The rule reads units in its engine's registry, where the pack's 'ticket' is defined; a
+    # rule declared alone reads pint's and the library's units only.
+    text = EXAMPLE_PACK.read_text(encoding="utf-8").replace(
+        "    kind: manual_work\n    every: 100 hour",
+        "    kind: ticket_deflected\n    every: 100 ticket",
+    )
+    pack = tmp_path / "tickets.yaml"
+    pack.write_text(text, encoding="utf-8")
+    rule = em.load(pack).rewards["extra_leave"]
+    reward = rule.apply("250 tickets")  # 2 whole steps of 100 tickets, 2 hours each
+    assert (reward.steps, reward.value) == (2, 4.0)
+    assert reward.rest == pytest.approx(50.0)
+    again = pickle.loads(pickle.dumps(rule))  # its units travel as their definitions
+    assert again.apply("250 tickets") == reward
+    with pytest.raises(em.InputError, match="unknown unit 'ticket'"):
+        em.RewardRule(name="r", every="100 ticket", grant="2 hour")
 
 
 def test_a_pack_reward_that_does_not_fit_its_kind_is_a_load_error(tmp_path: Path) -> None:

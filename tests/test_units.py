@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from equivmetrics._core import unit_defs as _defs
 from equivmetrics._core import units as _units
 from strategies import SETTINGS
 
@@ -74,8 +75,8 @@ def test_unknown_unit_suggests_the_close_name() -> None:
 
 
 def test_suggest_units_finds_prefixed_units() -> None:
-    assert "kWh" in _units.suggest_units("kWhh")
-    assert "hour" in _units.suggest_units("houur")
+    assert "kWh" in _units.base_scope().suggest("kWhh")
+    assert "hour" in _units.base_scope().suggest("houur")
 
 
 @pytest.mark.parametrize("unit", ["degC", "degF", "kWh/degC", "degree_Celsius"])
@@ -99,7 +100,7 @@ def test_a_quantity_is_not_a_unit(text: str) -> None:
 def test_a_unit_must_be_text(text: object) -> None:
     # a wrong type is a TypeError (it was a UnitError, a ValueError, before issue 12)
     with pytest.raises(em.InputTypeError, match="must be a string"):
-        _units.parse_unit(text)
+        _units.parse_unit(text)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["kWh /", "((kWh", "kWh.real"])
@@ -150,81 +151,92 @@ def test_parse_quantity_reads_thousands_separators(number: int) -> None:
     assert _units.parse_quantity(f"{number:_} kWh") == (float(number), "kWh")
 
 
+def define(*units: _defs.NewUnit) -> tuple[_units.UnitScope, list[str | None]]:
+    """The scope of these units, and per unit None or what was wrong with it."""
+    return _defs.scope_for(list(units))
+
+
 def test_define_unit_adds_and_refuses_redefinition() -> None:
-    reg = em.get_registry()
-    assert _units.define_unit("emtest_units_crate", "12 kg") is None
+    crate = _defs.NewUnit("emtest_units_crate", "12 kg")
+    scope, problems = define(crate)
+    assert problems == [None]
+    reg = scope.registry
     assert reg.Quantity(2, "emtest_units_crate").to("kg").magnitude == pytest.approx(24, rel=1e-12)
     # the same definition again is a no-op; another meaning is refused
-    assert _units.define_unit("emtest_units_crate", "12 kg") is None
-    message = _units.define_unit("emtest_units_crate", "13 kg")
+    assert define(crate, crate)[1] == [None, None]
+    scope, problems = define(crate, _defs.NewUnit("emtest_units_crate", "13 kg"))
+    message = problems[1]
     assert message is not None
     assert "already defined" in message
+    reg = scope.registry
     assert reg.Quantity(1, "emtest_units_crate").to("kg").magnitude == pytest.approx(12, rel=1e-12)
+    assert "emtest_units_crate" not in em.get_registry()  # the base scope never learns it
 
 
 @pytest.mark.parametrize("name", ["mile", "hour", "transaction", "USD"])
 def test_define_unit_never_changes_an_existing_unit(name: str) -> None:
     reg = em.get_registry()
     before = reg.Quantity(1, name).to_base_units()
-    message = _units.define_unit(name, "3 kg")
+    scope, (message,) = define(_defs.NewUnit(name, "3 kg"))
     assert message is not None
     assert "already defined" in message
     assert reg.Quantity(1, name).to_base_units() == before
+    assert scope.registry.Quantity(1, name).to_base_units() == before
 
 
 def test_define_unit_reports_bad_definitions() -> None:
     # pint checks a definition only when the unit is used: the library must check it up front
-    message = _units.define_unit("emtest_units_bad", "3 kWhh")
+    scope, (message,) = define(_defs.NewUnit("emtest_units_bad", "3 kWhh"))
     assert message is not None
     assert "kWhh" in message
+    assert "emtest_units_bad" not in scope.registry
     assert "emtest_units_bad" not in em.get_registry()
 
 
 def test_host_registry_is_untouched_by_the_library() -> None:
     host: Any = pint.UnitRegistry()
     before = set(host._units)
-    # using the library registry (and defining units in it) leaves the host's alone
+    # using the library registry (and defining units in a scope) leaves the host's alone
     _units.parse_unit("transaction/month")
-    _units.define_unit("emtest_units_host", "5 kg")
+    define(_defs.NewUnit("emtest_units_host", "5 kg"))
     assert set(host._units) == before
     assert "transaction" not in host
     assert "emtest_units_host" not in host
 
 
 def test_a_unit_written_as_a_dimension_starts_a_new_one() -> None:
-    assert _units.define_unit("emtest_units_dimbase", "[emtest_units_dim]") is None
-    # a second base unit of the same dimension, or of a built-in one, would be a silent alias
-    twin = _units.define_unit("emtest_units_dimtwin", "[emtest_units_dim]")
+    scope, (base, twin, length) = define(
+        _defs.NewUnit("emtest_units_dimbase", "[emtest_units_dim]"),
+        # a second base unit of the same dimension, or of a built-in one, would be a silent alias
+        _defs.NewUnit("emtest_units_dimtwin", "[emtest_units_dim]"),
+        _defs.NewUnit("emtest_units_len", "[length]"),
+    )
+    assert base is None
     assert twin is not None
     assert "'[emtest_units_dim]'" in twin
     assert "the dimension of unit 'emtest_units_dimbase'" in twin
-    length = _units.define_unit("emtest_units_len", "[length]")
     assert length is not None
     assert "a built-in dimension" in length
-    assert "emtest_units_dimtwin" not in em.get_registry()
-    assert "emtest_units_len" not in em.get_registry()
-    # taking back a refused unit leaves the dimension with the unit that owns it
-    _units.forget_units(["emtest_units_dimtwin"])
-    dimensionality = _units.parse_unit("emtest_units_dimbase").dimensionality
+    assert "emtest_units_dimtwin" not in scope.registry
+    assert "emtest_units_len" not in scope.registry
+    # the refused units left the dimension with the unit that owns it
+    dimensionality = scope.parse("emtest_units_dimbase").dimensionality
     assert dict(dimensionality) == {"[emtest_units_dim]": 1}
 
 
-def test_taking_back_units_survives_a_unit_table_growing_meanwhile(
+def test_unit_names_survive_a_unit_table_growing_meanwhile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    registry = em.get_registry()
-    real = registry._build_cache
+    scope = _units.UnitScope(_units.new_registry())
+    real = type(scope.registry).__iter__
     calls = []
 
-    def racing(*args: object) -> None:
+    def racing(registry: object) -> object:
         calls.append(1)
         if len(calls) < 3:  # what another thread reading 'MWh' for the first time can cause
             raise RuntimeError("dictionary changed size during iteration")
-        real(*args)
+        return real(registry)
 
-    assert _units.define_unit("emtest_units_race", "3 kg") is None
-    monkeypatch.setattr(registry, "_build_cache", racing)
-    _units.forget_units(["emtest_units_race"])
+    monkeypatch.setattr(type(scope.registry), "__iter__", racing)
+    assert "kWh" in scope.suggest("kWhh")
     assert len(calls) == 3
-    assert "emtest_units_race" not in registry
-    assert _units.parse_unit("kg") == registry.Unit("kg")

@@ -323,10 +323,17 @@ units:
 
 
 def test_conversions_reading_a_user_packs_units_are_not_saved(folder: Path, tmp_path: Path) -> None:
+    # The user pack's unit is its engine's own: the default engine (the one warm-started and
+    # saved) cannot read it at all.
     code = (
         "import sys, json, equivmetrics as em\n"
-        "em.load(sys.argv[1])\n"
-        "r = em.convert('1 kblip', 'co2e', of='electricity_avoided')\n"
+        "r = em.load(sys.argv[1]).convert('1 kblip', 'co2e', of='electricity_avoided')\n"
+        "try:\n"
+        "    em.convert('1 kblip', 'co2e', of='electricity_avoided')\n"
+        "except em.UnitError as exc:\n"
+        "    assert \"unknown unit 'kblip'\" in str(exc), exc\n"
+        "else:\n"
+        "    raise AssertionError('the default engine read a user pack unit')\n"
         "em.convert('12400 kWh', 'co2e')\n"
         "print(json.dumps({'fte': r.to_dict(), 'pint': True}))\n"
     )

@@ -75,7 +75,21 @@ class Engine:
     @property
     def rewards(self) -> dict[str, RewardRule]:
         """The reward rules the packs declare (``rewards:`` sections), by name."""
-        return {name: RewardRule.from_spec(spec) for name, spec in self.catalog.rewards.items()}
+        catalog = self.catalog
+        return {
+            name: RewardRule.from_spec(spec, catalog.units)
+            for name, spec in catalog.rewards.items()
+        }
+
+    @property
+    def registry(self) -> Any:
+        """The pint registry this engine reads units with, and every tenant engine of it.
+
+        pint's units, the library's own and the units of this engine's packs: no other
+        engine's. It is :func:`equivmetrics.get_registry` when the packs add no unit, else a
+        registry of its own (shared with engines whose packs define exactly the same units).
+        """
+        return self.catalog.units.registry
 
     def __repr__(self) -> str:
         return f"<Engine {self._core.describe()}>"

@@ -1,9 +1,11 @@
 """Building a catalog: every pack checked for meaning, all problems reported together.
 
-Building a catalog registers the packs' units, gives every kind its dimension, evaluates every
-parameter and rule factor (checking each factor's dimension against its rule's kinds), builds the
-rule graph (:mod:`.graph`) and checks the packs' metrics and rewards. All problems of all packs
-are collected into one :class:`PackError`; a catalog is never half built.
+Building a catalog reads the packs' units into a unit scope of the catalog's own (see
+:mod:`equivmetrics._core.unit_defs`), gives every kind its dimension, evaluates every parameter
+and rule factor (checking each factor's dimension against its rule's kinds), builds the rule
+graph (:mod:`.graph`) and checks the packs' metrics and rewards. All problems of all packs are
+collected into one :class:`PackError`; a catalog is never half built, and a failed build leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -13,14 +15,8 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from equivmetrics._core.expr import ExprError, Value, names, parse_expr
-from equivmetrics._core.units import (
-    PintUnit,
-    define_unit,
-    forget_units,
-    get_registry,
-    parse_unit,
-    registry_lock,
-)
+from equivmetrics._core.unit_defs import NewUnit, scope_for
+from equivmetrics._core.units import PintUnit, UnitScope
 from equivmetrics._packs.model import (
     KindSpec,
     MetricSpec,
@@ -53,6 +49,7 @@ class _Builder:
         self.rules: dict[str, Rule] = {}
         self.factors: dict[str, Value] = {}
         self.claims: dict[PintUnit, str] = {}
+        self.units: UnitScope
 
     def problem(self, where: Location, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(where, field, message, hint))
@@ -69,24 +66,17 @@ class _Builder:
                     "give each pack a distinct name",
                 )
             names_seen[pack.name] = pack
-        added: list[str] = []
-        # One build at a time changes the registry, so ``is_new`` stays true until the end: a
-        # failing build takes back only units that no concurrent build has seen.
-        with registry_lock():
-            for pack in self.packs:
-                for unit in pack.units:
-                    is_new = unit.name not in get_registry()
-                    owner = f"pack {pack.name!r} at {unit.location}"
-                    error = define_unit(unit.name, unit.definition, unit.aliases, owner=owner)
-                    if error:
-                        self.problem(unit.location, f"units.{unit.name}", error)
-                    elif is_new:
-                        added.append(unit.name)
-            try:
-                return self.check()
-            except BaseException:
-                forget_units(added)  # nothing is half loaded, not even units
-                raise
+        specs = [unit for pack in self.packs for unit in pack.units]
+        self.units, errors = scope_for(
+            [
+                NewUnit(u.name, u.definition, u.aliases, f"pack {u.pack!r} at {u.location}")
+                for u in specs
+            ]
+        )
+        for unit, error in zip(specs, errors, strict=True):
+            if error:
+                self.problem(unit.location, f"units.{unit.name}", error)
+        return self.check()
 
     def check(self) -> Catalog:
         for pack in self.packs:
@@ -101,7 +91,7 @@ class _Builder:
             raise PackError(self.problems)
         graph = RuleGraph(self.kinds, self.rules)
         paths = graph.choose_paths()
-        graph.check_cycles(self.factors)
+        graph.check_cycles(self.factors, self.units)
         self.problems.extend(graph.problems)
         metrics = self.metrics()
         rewards = self.rewards()
@@ -115,6 +105,7 @@ class _Builder:
             paths=MappingProxyType(paths),
             default_factors=MappingProxyType(dict(self.factors)),
             claims=MappingProxyType(dict(self.claims)),
+            units=self.units,
             claim_roots=MappingProxyType(self.claim_roots()),
             metrics=MappingProxyType(metrics),
             rewards=MappingProxyType(rewards),
@@ -135,7 +126,9 @@ class _Builder:
                     )
                     continue
                 try:
-                    reward_terms(spec.name, spec.every, spec.grant, spec.text or DEFAULT_TEXT)
+                    reward_terms(
+                        spec.name, spec.every, spec.grant, spec.text or DEFAULT_TEXT, self.units
+                    )
                 except InputError as exc:
                     self.problem(spec.location, field, str(exc))
                     continue
@@ -145,7 +138,7 @@ class _Builder:
                         self.problem(spec.location, f"{field}.kind", f"unknown kind {spec.kind!r}")
                         continue
                     every_unit = spec.every.split(maxsplit=1)[-1]
-                    if parse_unit(every_unit).dimensionality != kind.dimension:
+                    if self.units.parse(every_unit).dimensionality != kind.dimension:
                         self.problem(
                             spec.location,
                             f"{field}.every",
@@ -185,15 +178,10 @@ class _Builder:
     def claim_roots(self) -> dict[str, str]:
         """Claims by unprefixed unit name (``kWh`` also claims ``MWh``), where unambiguous."""
         roots: dict[str, str | None] = {}
-        reg = get_registry()
         for unit, kind in self.claims.items():
-            items = list(unit._units.items())
-            if len(items) != 1 or items[0][1] != 1:
+            root = self.units.root_name(unit)
+            if root is None:
                 continue
-            parsed = reg.parse_unit_name(items[0][0])
-            if not parsed:
-                continue
-            root = str(parsed[0][1])
             roots[root] = kind if roots.get(root, kind) == kind else None
         return {root: kind for root, kind in roots.items() if kind is not None}
 
@@ -212,13 +200,13 @@ class _Builder:
             )
             return
         try:
-            unit = parse_unit(spec.unit)
+            unit = self.units.parse(spec.unit)
         except UnitError as exc:
             self.problem(spec.where("unit"), f"{field}.unit", str(exc))
             return
         for claimed in spec.input_units:
             try:
-                claimed_unit = parse_unit(claimed)
+                claimed_unit = self.units.parse(claimed)
             except UnitError as exc:
                 self.problem(spec.where("input_units"), f"{field}.input_units", str(exc))
                 continue
@@ -241,7 +229,7 @@ class _Builder:
                 self.claims[claimed_unit] = spec.name
         for refused, _reason in spec.refuse_units:
             try:
-                parse_unit(refused)
+                self.units.parse(refused)
             except UnitError as exc:
                 self.problem(spec.where("refuse_units"), f"{field}.refuse_units", str(exc))
         self.kinds[spec.name] = Kind(
@@ -264,9 +252,13 @@ class _Builder:
         """The other kind claiming ``unit``, or the same unit with another prefix (MWh, kWh)."""
         owner = self.claims.get(unit)
         if owner is None:
-            root = _root(unit)
+            root = self.units.root_name(unit)
             owner = next(
-                (k for u, k in self.claims.items() if root and k != kind and _root(u) == root),
+                (
+                    k
+                    for u, k in self.claims.items()
+                    if root and k != kind and self.units.root_name(u) == root
+                ),
                 None,
             )
         return self.kinds[owner] if owner is not None and owner != kind else None
@@ -284,7 +276,7 @@ class _Builder:
             )
             return
         try:
-            value = parameter_value(spec.value, spec.low, spec.high, spec.name)
+            value = parameter_value(self.units, spec.value, spec.low, spec.high, spec.name)
         except (ExprError, UnitError) as exc:
             hint = exc.hint if isinstance(exc, ExprError) else ""
             self.problem(spec.location, field, _message(exc), hint)
@@ -305,6 +297,24 @@ class _Builder:
                 "give the rule a distinct 'id'",
             )
             return
+        ends_known = self.known_ends(spec)
+        found = self.rule_factor(spec)
+        if found is None:
+            return
+        rule, value = found
+        if not rule.parameters and not spec.sources:
+            self.problem(
+                spec.location,
+                field,
+                "the factor uses no cited parameter and the rule names no source",
+                "add 'source:' to the rule or build the factor from parameters",
+            )
+        if self.factor_fits(spec, value, ends_known=ends_known):
+            self.rules[spec.id] = rule
+            self.factors[spec.id] = value
+
+    def known_ends(self, spec: RuleSpec) -> bool:
+        """Whether the rule's kinds exist; a problem for each that does not."""
         ok = True
         for end in (spec.source_kind, spec.target_kind):
             if end not in self.kinds:
@@ -312,78 +322,61 @@ class _Builder:
                 close = difflib.get_close_matches(end, list(self.kinds), n=1)
                 self.problem(
                     spec.location,
-                    field,
+                    f"rules.{spec.id}",
                     f"unknown kind {end!r}",
                     f"did you mean {close[0]!r}?" if close else "define it under 'kinds:'",
                 )
+        return ok
+
+    def rule_factor(self, spec: RuleSpec) -> tuple[Rule, Value] | None:
+        """The rule with its parsed factor and the factor's value; None after a problem."""
+        field = f"rules.{spec.id}.factor"
         try:
             expr = parse_expr(spec.factor)
         except ExprError as exc:
-            self.problem(
-                _at_column(spec.factor_location, exc.column),
-                f"{field}.factor",
-                f"{exc.message} in {spec.factor!r}",
-                exc.hint,
-            )
-            return
+            where = _at_column(spec.factor_location, exc.column)
+            self.problem(where, field, f"{exc.message} in {spec.factor!r}", exc.hint)
+            return None
         used = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
         rule = Rule(spec, expr, used)
         try:
-            value = factor_value(rule, self.parameters, {})
+            value = factor_value(self.units, rule, self.parameters, {})
         except (ExprError, UnitError) as exc:
             column = exc.column if isinstance(exc, ExprError) else 0
             hint = exc.hint if isinstance(exc, ExprError) else ""
-            self.problem(
-                _at_column(spec.factor_location, column),
-                f"{field}.factor",
-                f"{_message(exc)} in {spec.factor!r}",
-                hint,
-            )
-            return
-        if not used and not spec.sources:
-            self.problem(
-                spec.location,
-                field,
-                "the factor uses no cited parameter and the rule names no source",
-                "add 'source:' to the rule or build the factor from parameters",
-            )
+            where = _at_column(spec.factor_location, column)
+            self.problem(where, field, f"{_message(exc)} in {spec.factor!r}", hint)
+            return None
+        return rule, value
+
+    def factor_fits(self, spec: RuleSpec, value: Value, *, ends_known: bool) -> bool:
+        """A factor is positive over its range and turns the source's unit into the target's."""
+        field = f"rules.{spec.id}.factor"
         if value.low <= 0:
             self.problem(
                 spec.factor_location,
-                f"{field}.factor",
+                field,
                 f"factor must be positive over its whole range, got {value.central:g} "
                 f"(low {value.low:g})",
                 "equivalences are positive linear factors",
             )
-            ok = False
-        if ok:
-            source, target = self.kinds[spec.source_kind], self.kinds[spec.target_kind]
-            reg = get_registry()
-            ratio = (value.unit * parse_unit(source.unit) / parse_unit(target.unit)).dimensionality
-            time = reg.Unit("second").dimensionality
-            if ratio not in (reg.dimensionless.dimensionality, time, 1 / time):
-                expected = (parse_unit(target.unit) / parse_unit(source.unit)).dimensionality
-                self.problem(
-                    spec.factor_location,
-                    f"{field}.factor",
-                    f"factor {spec.factor!r} has dimension {value.unit.dimensionality}, "
-                    f"but {spec.source_kind} -> {spec.target_kind} needs {expected}",
-                    f"a factor turns {source.unit} into {target.unit} "
-                    "(optionally per unit of time)",
-                )
-                ok = False
-        if ok:
-            self.rules[spec.id] = rule
-            self.factors[spec.id] = value
-
-
-def _root(unit: PintUnit) -> str:
-    """The unprefixed name of a single unit (``kWh`` -> ``watt_hour``); "" for compound units."""
-    items = list(unit._units.items())
-    if len(items) != 1 or items[0][1] != 1:
-        return ""
-    parsed = get_registry().parse_unit_name(items[0][0])
-    return str(parsed[0][1]) if parsed else ""
+            return False
+        if not ends_known:
+            return False
+        source, target = self.kinds[spec.source_kind], self.kinds[spec.target_kind]
+        units = self.units
+        ratio = (value.unit * units.parse(source.unit) / units.parse(target.unit)).dimensionality
+        if ratio in (units.dimensionless.dimensionality, units.time, 1 / units.time):
+            return True
+        expected = (units.parse(target.unit) / units.parse(source.unit)).dimensionality
+        self.problem(
+            spec.factor_location,
+            field,
+            f"factor {spec.factor!r} has dimension {value.unit.dimensionality}, "
+            f"but {spec.source_kind} -> {spec.target_kind} needs {expected}",
+            f"a factor turns {source.unit} into {target.unit} (optionally per unit of time)",
+        )
+        return False
 
 
 def _at_column(where: Location, column: int) -> Location:

@@ -1,9 +1,9 @@
 """The catalog: packs merged and checked for meaning, ready for an engine.
 
 A :class:`Catalog` is what :func:`~.build.build_catalog` makes of the packs: kinds with their
-dimensions, parameters and rule factors evaluated, one chosen path for every pair of kinds, and
-the packs' metrics and rewards. It never changes, and an engine shares it with every tenant
-engine derived from it.
+dimensions, parameters and rule factors evaluated, one chosen path for every pair of kinds, the
+packs' metrics and rewards, and the unit scope all of it was read in. It never changes, and an
+engine shares it with every tenant engine derived from it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import attrs
 
 from equivmetrics._core.expr import Expr, Value
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.units import PintUnit
+from equivmetrics._core.units import PintUnit, UnitScope
 from equivmetrics._packs.model import (
     MetricSpec,
     Pack,
@@ -100,6 +100,8 @@ class Catalog:
     paths: Mapping[tuple[str, str], tuple[Edge, ...]]
     default_factors: Mapping[str, Value]
     claims: Mapping[PintUnit, str]
+    #: The scope every unit of this catalog is read in (its packs' units included).
+    units: UnitScope
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
     metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
     rewards: Mapping[str, RewardSpec] = attrs.field(factory=dict)

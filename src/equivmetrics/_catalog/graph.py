@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 
 from equivmetrics._core.expr import Value
-from equivmetrics._core.units import get_registry, unit_factor
+from equivmetrics._core.units import UnitScope, unit_factor
 from equivmetrics.exceptions import Problem
 
 from .catalog import Edge, Rule
@@ -85,7 +85,7 @@ class RuleGraph:
                 paths[(start, end)] = tuple(winners[0])
         return paths
 
-    def check_cycles(self, factors: Mapping[str, Value]) -> None:
+    def check_cycles(self, factors: Mapping[str, Value], units: UnitScope) -> None:
         """Every cycle of rules must multiply to one, or results would depend on the path.
 
         Each cycle is reported once, at its first rule, however many rules it has.
@@ -104,11 +104,10 @@ class RuleGraph:
             for edge in back:
                 product = _compose(product, factors[edge.rule.id], edge.inverse)
             loop = " -> ".join([start, end, *(e.target for e in back)])
-            reg = get_registry()
             dims = product.unit.dimensionality
             total = math.nan
-            if dims == reg.dimensionless.dimensionality:
-                total = product.central * unit_factor(product.unit, reg.dimensionless)
+            if dims == units.dimensionless.dimensionality:
+                total = product.central * unit_factor(product.unit, units.dimensionless)
             if not math.isclose(total, 1.0, rel_tol=1e-9):
                 shown = f"{total:.6g}" if math.isfinite(total) else f"a quantity in {dims}"
                 self.problems.append(

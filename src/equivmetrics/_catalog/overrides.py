@@ -7,7 +7,6 @@ per transaction, see :func:`per_item`), and a parameter that factors use must st
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +14,7 @@ from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.quantity import as_text, optional_text
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
-from equivmetrics._core.units import PintUnit, parse_unit, time_dimension
+from equivmetrics._core.units import UnitScope
 from equivmetrics.exceptions import (
     InputError,
     ParameterTypeError,
@@ -55,7 +54,9 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
     else:
         value = raw
     try:
-        result = parameter_value(as_text(value), optional_text(low), optional_text(high), name)
+        result = parameter_value(
+            catalog.units, as_text(value), optional_text(low), optional_text(high), name
+        )
     except (ExprError, UnitError, InputError) as exc:
         message = exc.message if isinstance(exc, ExprError) else str(exc)
         error = ParameterTypeError if isinstance(exc, TypeError) else ParameterValueError
@@ -66,7 +67,7 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
         ) from None
     expected = parameters[name].value.unit
     if result.unit.dimensionality != expected.dimensionality:
-        result = per_item(result, expected) or result
+        result = per_item(catalog.units, result, expected) or result
     if result.unit.dimensionality != expected.dimensionality:
         raise ParameterValueError(
             f"parameter {name!r} is measured in {format_unit(expected)} "
@@ -82,26 +83,14 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
     return result
 
 
-def per_item(value: Value, expected: PintUnit) -> Value | None:
+def per_item(units: UnitScope, value: Value, expected: Any) -> Value | None:
     """Read ``"4 min"`` for a parameter in ``min/transaction`` as 4 minutes per transaction.
 
     Applies only when exactly one unit in the denominator of the parameter's declared unit is
     missing from the override and it is not a unit of time (a bare "55 USD" for an hourly cost
     could be per hour or per day); anything else stays a dimension error.
     """
-    missing = _missing_per_item(value.unit, expected)
+    missing = units.per_item(value.unit, expected)
     if missing is None:
         return None
     return Value(value.unit / missing, value.central, value.low, value.high)
-
-
-@functools.lru_cache(maxsize=1024)
-def _missing_per_item(given: PintUnit, expected: PintUnit) -> PintUnit | None:
-    matches = [
-        parse_unit(name)
-        for name, power in expected._units.items()
-        if power == -1
-        and parse_unit(name).dimensionality != time_dimension()  # "55 USD" is not "per hour"
-        and (given / parse_unit(name)).dimensionality == expected.dimensionality
-    ]
-    return matches[0] if len(matches) == 1 else None

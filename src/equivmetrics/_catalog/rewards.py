@@ -2,7 +2,8 @@
 
 A pack's ``rewards:`` entries are checked here when the catalog is built, and a
 :class:`~equivmetrics.RewardRule` declared in Python is checked by the same function, so both
-refuse the same mistakes with the same words.
+refuse the same mistakes with the same words. Units are read in the given scope: the
+catalog's for a pack's rules, the base scope for a rule declared alone.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 
 from equivmetrics._core.unit_text import split_quantity
-from equivmetrics._core.units import parse_unit
+from equivmetrics._core.units import UnitScope
 from equivmetrics._packs.wording import REWARD_PLACEHOLDERS, template_problem
 from equivmetrics.exceptions import InputValueError, UnitError
 
@@ -21,21 +22,21 @@ DEFAULT_TEXT = "{value} {label} ({steps} steps of {every}; {rest} towards the ne
 
 
 def reward_terms(
-    name: str, every: str, grant: str, text: str
+    name: str, every: str, grant: str, text: str, units: UnitScope
 ) -> tuple[tuple[float, str], tuple[float, str]]:
     """``every`` and ``grant`` read as ``(magnitude, unit)``; :class:`InputError` if unfit."""
-    every_q = _quantity(every, f"reward {name!r} every")
-    grant_q = _quantity(grant, f"reward {name!r} grant")
+    every_q = _quantity(units, every, f"reward {name!r} every")
+    grant_q = _quantity(units, grant, f"reward {name!r} grant")
     problem = template_problem(text, REWARD_PLACEHOLDERS)
     if problem:
         raise InputValueError(f"reward {name!r} text: {problem}", value=text)
     return every_q, grant_q
 
 
-def _quantity(text: str, what: str) -> tuple[float, str]:
+def _quantity(units: UnitScope, text: str, what: str) -> tuple[float, str]:
     try:
         magnitude, unit = split_quantity(text)
-        parse_unit(unit)
+        units.parse(unit)
     except UnitError as exc:
         raise InputValueError(f"{what}: {exc}", value=text) from None
     if not magnitude > 0 or not math.isfinite(magnitude):

@@ -1,8 +1,9 @@
 """Values from text: quantities, parameter values with their ranges, and rule factors.
 
-Each returns a :class:`~._expr.Value` (a unit and a central, low and high magnitude). The
-common form ``"4 min"`` is read on a fast path; anything else goes through the arithmetic
-grammar of :mod:`._expr`, with units and parameter names resolved here.
+Each returns a :class:`~equivmetrics._core.expr.Value` (a unit and a central, low and high
+magnitude), its units read in the given unit scope (the catalog's). The common form ``"4 min"``
+is read on a fast path; anything else goes through the arithmetic grammar of
+:mod:`equivmetrics._core.expr`, with units and parameter names resolved here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
 from equivmetrics._core.unit_text import format_unit
-from equivmetrics._core.units import parse_unit, suggest_units
+from equivmetrics._core.units import UnitScope
 from equivmetrics.exceptions import UnitError
 
 if TYPE_CHECKING:
@@ -24,27 +25,27 @@ if TYPE_CHECKING:
 __all__ = ["factor_value", "parameter_value", "read_value"]
 
 
-def read_value(text: str, what: str) -> Value:
+def read_value(units: UnitScope, text: str, what: str) -> Value:
     """Read a quantity written as a unit expression (``"1562.4 lb/MWh"``, ``"44/12"``).
 
     The common form, a number then a unit (``"4 min"``), takes a fast path: the unit part is
     parsed once and cached, so deriving tenant engines stays cheap.
     """
-    quick = _number_and_unit(text)
+    quick = _number_and_unit(units, text)
     if quick is not None:
         return quick
     node = parse_expr(text)
 
     def resolve(name: Name) -> Value:
         try:
-            unit = parse_unit(name.id)
+            unit = units.parse(name.id)
         except UnitError:
             raise ExprError(
-                f"unknown unit {name.id!r} in {what}", name.column, _suggest(name.id, ())
+                f"unknown unit {name.id!r} in {what}", name.column, _suggest(units, name.id, ())
             ) from None
         return Value.exact(1.0, unit)
 
-    value = evaluate(node, resolve)
+    value = evaluate(node, resolve, units.dimensionless)
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
         raise ExprError(f"{what} is not a finite number")
     return value
@@ -53,32 +54,34 @@ def read_value(text: str, what: str) -> Value:
 _SIMPLE = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s+[A-Za-z_][A-Za-z_/* ]*$")
 
 
-def _number_and_unit(text: str) -> Value | None:
+def _number_and_unit(units: UnitScope, text: str) -> Value | None:
     """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
     if not _SIMPLE.match(text):
         return None
     number, unit_text = text.split(maxsplit=1)  # any whitespace, as in the pattern
     try:
-        unit = parse_unit(unit_text.strip())
+        unit = units.parse(unit_text.strip())
     except UnitError:
         return None  # the full grammar reports the problem with its column
     magnitude = float(number)
     return Value.exact(magnitude, unit) if math.isfinite(magnitude) else None
 
 
-def _suggest(name: str, parameters: Iterable[str]) -> str:
+def _suggest(units: UnitScope, name: str, parameters: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(parameters), n=2, cutoff=0.75)
-    close += suggest_units(name, 2)
+    close += units.suggest(name, 2)
     return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
-def parameter_value(value: str, low: str | None, high: str | None, name: str) -> Value:
+def parameter_value(
+    units: UnitScope, value: str, low: str | None, high: str | None, name: str
+) -> Value:
     """Evaluate a parameter's value and optional range into one :class:`Value`."""
-    central = read_value(value, f"parameter {name!r}")
+    central = read_value(units, value, f"parameter {name!r}")
     if low is None or high is None:
         return central
-    lo = read_value(low, f"parameter {name!r} low")
-    hi = read_value(high, f"parameter {name!r} high")
+    lo = read_value(units, low, f"parameter {name!r} low")
+    hi = read_value(units, high, f"parameter {name!r} high")
     for bound, label in ((lo, "low"), (hi, "high")):
         if bound.unit.dimensionality != central.unit.dimensionality:
             raise UnitError(
@@ -96,7 +99,10 @@ def parameter_value(value: str, low: str | None, high: str | None, name: str) ->
 
 
 def factor_value(
-    rule: Rule, parameters: Mapping[str, Parameter], overrides: Mapping[str, Value]
+    units: UnitScope,
+    rule: Rule,
+    parameters: Mapping[str, Parameter],
+    overrides: Mapping[str, Value],
 ) -> Value:
     """Evaluate a rule's factor with default parameters and any overrides."""
 
@@ -106,15 +112,15 @@ def factor_value(
         if name.id in parameters:
             return parameters[name.id].value
         try:
-            return Value.exact(1.0, parse_unit(name.id))
+            return Value.exact(1.0, units.parse(name.id))
         except UnitError:
             raise ExprError(
                 f"unknown name {name.id!r}",
                 name.column,
-                _suggest(name.id, parameters) or "a name must be a parameter or a unit",
+                _suggest(units, name.id, parameters) or "a name must be a parameter or a unit",
             ) from None
 
-    value = evaluate(rule.expr, resolve)
+    value = evaluate(rule.expr, resolve, units.dimensionless)
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
         raise ExprError("factor is not a finite number")
     return value

@@ -26,7 +26,7 @@ import attrs
 from equivmetrics.exceptions import ExprError, InputTypeError
 
 from .unit_text import format_unit
-from .units import PintUnit, get_registry, unit_factor
+from .units import PintUnit, unit_factor
 
 __all__ = ["Expr", "ExprError", "Value", "evaluate", "parse_expr"]
 
@@ -269,13 +269,14 @@ def names(node: Expr) -> Iterator[Name]:
         yield from names(node.operand if isinstance(node, Neg) else node.base)
 
 
-def evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
+def evaluate(node: Expr, resolve: Callable[[Name], Value], one: PintUnit) -> Value:
     """Evaluate with interval arithmetic; ``resolve`` gives the value of each name.
 
-    Raises :class:`ExprError` when any intermediate value is not a finite number.
+    ``one`` is the dimensionless unit of the scope the names' units come from (a number's
+    unit). Raises :class:`ExprError` when any intermediate value is not a finite number.
     """
     try:
-        value = _evaluate(node, resolve)
+        value = _evaluate(node, resolve, one)
     except (OverflowError, ZeroDivisionError) as exc:
         raise ExprError(f"arithmetic out of range ({exc})") from None
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
@@ -283,18 +284,18 @@ def evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
     return value
 
 
-def _evaluate(node: Expr, resolve: Callable[[Name], Value]) -> Value:
+def _evaluate(node: Expr, resolve: Callable[[Name], Value], one: PintUnit) -> Value:
     if isinstance(node, Num):
-        return Value.exact(node.value, get_registry().dimensionless)
+        return Value.exact(node.value, one)
     if isinstance(node, Name):
         return resolve(node)
     if isinstance(node, Neg):
-        v = _evaluate(node.operand, resolve)
+        v = _evaluate(node.operand, resolve, one)
         return Value(v.unit, -v.central, -v.high, -v.low)
     if isinstance(node, Pow):
-        return _power(_evaluate(node.base, resolve), node.exponent)
-    left = _evaluate(node.left, resolve)
-    right = _evaluate(node.right, resolve)
+        return _power(_evaluate(node.base, resolve, one), node.exponent)
+    left = _evaluate(node.left, resolve, one)
+    right = _evaluate(node.right, resolve, one)
     if node.op in "+-":
         if left.unit.dimensionality != right.unit.dimensionality:
             raise ExprError(

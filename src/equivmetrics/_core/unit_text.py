@@ -17,6 +17,7 @@ __all__ = [
     "MAX_QUANTITY_TEXT",
     "MAX_UNIT_POWER",
     "MAX_UNIT_TEXT",
+    "PREFIXES",
     "checked_text",
     "format_unit",
     "split_quantity",
@@ -30,6 +31,19 @@ MAX_QUANTITY_TEXT = MAX_UNIT_TEXT + 100
 #: The largest power a unit text may use (``m**3``, ``s**-2``); pint would otherwise compute
 #: ``9**9**9`` or ``kWh**99999999`` exactly, which takes minutes.
 MAX_UNIT_POWER = 6
+
+#: The prefixes pint reads before any unit name (names, symbols and aliases of pint's default
+#: definitions), for suggestions and for the check that a pack's unit leaves every prefixed
+#: form free. pint lists its prefixes only through private attributes; a test keeps this list
+#: equal to what the installed pint reads.
+PREFIXES: frozenset[str] = frozenset((
+    "quecto", "q", "ronto", "r", "yocto", "y", "zepto", "z", "atto", "a", "femto", "f",
+    "pico", "p", "nano", "n", "micro", "µ", "μ", "u", "mu", "mc", "milli", "m", "centi", "c",
+    "deci", "d", "deca", "da", "deka", "hecto", "h", "kilo", "k", "mega", "M", "giga", "G",
+    "tera", "T", "peta", "P", "exa", "E", "zetta", "Z", "yotta", "Y", "ronna", "R",
+    "quetta", "Q", "kibi", "Ki", "mebi", "Mi", "gibi", "Gi", "tebi", "Ti", "pebi", "Pi",
+    "exbi", "Ei", "zebi", "Zi", "yobi", "Yi", "semi", "demi", "sesqui",
+))  # fmt: skip
 
 _UNIT_TEXT = re.compile(r"^[\w\s*/^().+\-%°µΩ]*$")
 #: A leading number: digits with optional thousands separators (``12,000``: a comma only

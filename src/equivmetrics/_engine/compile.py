@@ -22,13 +22,7 @@ from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.negative import NegativePolicy, check_policy, screen, strictest
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
-from equivmetrics._core.units import (
-    PintUnit,
-    get_registry,
-    parse_unit,
-    time_dimension,
-    unit_factor,
-)
+from equivmetrics._core.units import PintUnit, UnitScope, unit_factor
 from equivmetrics.exceptions import (
     AmbiguousKindError,
     InputTypeError,
@@ -133,6 +127,7 @@ class Compiler:
         per: str | None,
     ) -> None:
         self.catalog = catalog
+        self.units = catalog.units
         self.input_text = input_unit
         self.to, self.of, self.unit, self.per = to, of, unit, per
 
@@ -162,7 +157,7 @@ class Compiler:
 
     def plan(self) -> Plan:
         target = self.kind(self.to, "target")
-        in_unit = parse_unit(self.input_text)
+        in_unit = self.units.parse(self.input_text)
         source = self.source(in_unit)
         time_text = self.form(source, in_unit)
         scale, cur = 1.0, in_unit
@@ -172,7 +167,7 @@ class Compiler:
                     f"{self.input_text!r} is already a rate per {time_text}; drop per=",
                     unit=self.input_text,
                 )
-            per_mag, per_unit, time_text = _period(self.per)
+            per_mag, per_unit, time_text = _period(self.units, self.per)
             scale, cur = 1.0 / per_mag, in_unit / per_unit
         if source.name == target.name:
             path: tuple[Edge, ...] = ()
@@ -200,10 +195,17 @@ class Compiler:
             else:
                 cur, k, lo, hi = cur * f.unit, k * f.central, lo * f.low, hi * f.high
             kind = self.catalog.kinds[edge.target]
-            step_text, conv = _natural(kind, cur, time_text, None, final=False)
+            step_text, conv = _natural(self.units, kind, cur, time_text, None, final=False)
             steps.append(self.step(edge, f, k * conv, step_text, overrides))
         out_text, conv = _natural(
-            target, cur, time_text, self.unit, final=True, given=self.input_text, source=source.name
+            self.units,
+            target,
+            cur,
+            time_text,
+            self.unit,
+            final=True,
+            given=self.input_text,
+            source=source.name,
         )
         if not all(0.0 < x < math.inf for x in (k * conv, lo * conv, hi * conv)):
             raise UnitError(
@@ -231,15 +233,17 @@ class Compiler:
     def infer(self, unit: PintUnit) -> Kind:
         dim = unit.dimensionality
         candidates = [
-            k for k in self.catalog.kinds.values() if k.dimension == dim or _is_rate_of(k, unit)
+            k
+            for k in self.catalog.kinds.values()
+            if k.dimension == dim or _is_rate_of(self.units, k, unit)
         ]
         if len(candidates) == 1:
             return candidates[0]
         claimed = _claimed(self.catalog, unit)
         if claimed is None:
-            time_part = _time_part(unit)
+            time_part = self.units.time_part(unit)
             if time_part is not None:
-                claimed = _claimed(self.catalog, unit * parse_unit(time_part))
+                claimed = _claimed(self.catalog, unit * self.units.parse(time_part))
         if claimed is not None and any(k.name == claimed for k in candidates):
             return self.catalog.kinds[claimed]
         if not candidates:
@@ -274,11 +278,11 @@ class Compiler:
         dim = unit.dimensionality
         if dim == kind.dimension:
             return None
-        if dim == kind.dimension / time_dimension():
-            part = _time_part(unit)
+        if dim == kind.dimension / self.units.time:
+            part = self.units.time_part(unit)
             if part is not None:
                 return part
-            if not _is_rate_of(kind, unit):
+            if not _is_rate_of(self.units, kind, unit):
                 raise UnitError(
                     f"{self.input_text!r} is a plain number, not an amount of {kind.name}: "
                     f"give a unit such as {kind.unit!r} or '{kind.unit}/month'",
@@ -338,6 +342,7 @@ class Compiler:
 
 
 def _natural(
+    units: UnitScope,
     kind: Kind,
     cur: PintUnit,
     time_text: str | None,
@@ -348,9 +353,9 @@ def _natural(
     source: str = "",
 ) -> tuple[str, float]:
     """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
-    dim, time = cur.dimensionality, time_dimension()
+    dim, time = cur.dimensionality, units.time
     if requested is not None:
-        wanted = parse_unit(requested)
+        wanted = units.parse(requested)
         if wanted.dimensionality == dim:
             return requested, unit_factor(cur, wanted)
         if wanted.dimensionality == kind.dimension and dim == kind.dimension / time:
@@ -364,11 +369,11 @@ def _natural(
             unit=requested,
         )
     if dim == kind.dimension:
-        return kind.unit, unit_factor(cur, parse_unit(kind.unit))
+        return kind.unit, unit_factor(cur, units.parse(kind.unit))
     if dim == kind.dimension / time:
-        period = time_text or _time_part(cur) or "year"
+        period = time_text or units.time_part(cur) or "year"
         text = f"{kind.unit}/{period}"
-        return text, unit_factor(cur, parse_unit(text))
+        return text, unit_factor(cur, units.parse(text))
     if final and dim == kind.dimension * time:
         raise PeriodError(
             f"input in {given!r} is a total of {source}, but {kind.name} ({kind.unit}) is a "
@@ -382,55 +387,37 @@ def _natural(
     return format_unit(cur), 1.0
 
 
-def _is_rate_of(kind: Kind, unit: PintUnit) -> bool:
+def _is_rate_of(units: UnitScope, kind: Kind, unit: PintUnit) -> bool:
     """Whether ``unit`` measures ``kind`` per unit of time.
 
     A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
     either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
     """
-    if unit.dimensionality != kind.dimension / time_dimension():
+    if unit.dimensionality != kind.dimension / units.time:
         return False
-    return not unit.dimensionless or _time_part(unit) is not None
+    return not unit.dimensionless or units.time_part(unit) is not None
 
 
 def _claimed(catalog: Catalog, unit: PintUnit) -> str | None:
     """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
     kind = catalog.claims.get(unit)
     if kind is None:
-        root = _root_name(unit)
+        root = catalog.units.root_name(unit)
         if root is not None:
             kind = catalog.claim_roots.get(root)
     return kind
 
 
-def _root_name(unit: PintUnit) -> str | None:
-    """``"watt_hour"`` for ``MWh``: the unprefixed name of a single-name unit, else None."""
-    items = list(unit._units.items())
-    if len(items) != 1 or items[0][1] != 1:
-        return None
-    parsed = get_registry().parse_unit_name(items[0][0])
-    return str(parsed[0][1]) if parsed else None
-
-
-def _time_part(unit: PintUnit) -> str | None:
-    """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""
-    time = time_dimension()
-    for name, power in unit._units.items():
-        if power == -1 and get_registry().Unit(name).dimensionality == time:
-            return str(name)
-    return None
-
-
-def _period(text: str) -> tuple[float, PintUnit, str]:
+def _period(units: UnitScope, text: str) -> tuple[float, PintUnit, str]:
     if not isinstance(text, str):
         raise InputTypeError(
             f"per= must be text such as 'month' or '30 day', not {text!r}", value=text
         )
     try:
-        value = read_value(text, "per=")
+        value = read_value(units, text, "per=")
     except ExprError as exc:
         raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
-    if value.unit.dimensionality != time_dimension() or not value.central > 0:
+    if value.unit.dimensionality != units.time or not value.central > 0:
         raise PeriodError(
             f"per={text!r} must be a positive period of time, like 'month'", unit=text
         )

@@ -27,7 +27,6 @@ from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split
-from equivmetrics._core.units import parse_unit
 from equivmetrics.exceptions import ParameterValueError, PeriodError
 
 from .compile import Compiled, Compiler, Key
@@ -215,7 +214,7 @@ class Converter:
         _, unit_text = split(quantity)
         check_options(input_unit=unit_text, of=of, to="")
         compiler = Compiler(self.catalog, unit_text, "", of, None, None)
-        unit = parse_unit(unit_text)
+        unit = self.catalog.units.parse(unit_text)
         kind = compiler.source(unit)
         compiler.form(kind, unit)
         return kind.name
@@ -287,7 +286,7 @@ class Converter:
         rule = edge.rule
         value = self._factors.get(rule.id)
         if value is None:
-            value = factor_value(rule, self.catalog.parameters, self._overrides)
+            value = factor_value(self.catalog.units, rule, self.catalog.parameters, self._overrides)
             if not value.low > 0:
                 raise ParameterValueError(
                     f"with this engine's parameters, rule {rule.id!r} has a factor range that "

@@ -16,6 +16,7 @@ from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location
 
@@ -170,9 +171,7 @@ class Result:
 
     @property
     def quantity(self) -> Any:
-        """The result as a quantity of the library's pint registry."""
-        from equivmetrics._core.units import get_registry, parse_unit
-
+        """The result as a quantity of the registry of :func:`equivmetrics.get_registry`."""
         return get_registry().Quantity(self.magnitude, parse_unit(self.unit))
 
     @property

@@ -14,7 +14,8 @@ Policy (see docs/security.md):
 * The identity is a SHA-256 over the library's own source files, the bundled pack files, pint's
   version and the file format: editing a pack or upgrading either library starts afresh. With
   installed plugin packs, or packs of your own, there is no warm start (their files can change
-  without any version changing).
+  without any version changing). The default engine reads units in a scope of its own, so no
+  user pack's unit can enter one of its conversions.
 * The folder is ``$EQUIVMETRICS_CACHE_DIR`` if set, else the platform's user cache folder;
   ``EQUIVMETRICS_CACHE=off`` switches warm starts off. Records are written when the process
   exits (at most :data:`MAX_ENTRIES`, the most recently compiled kept), atomically; a file that
@@ -41,7 +42,6 @@ from typing import Any
 import attrs
 
 from equivmetrics._catalog.catalog import Catalog
-from equivmetrics._core.units import pack_units, unit_roots
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
 
@@ -166,35 +166,7 @@ def save_all() -> None:
         if engine is not None:
             new = engine.compiled_since_start()
             if new:
-                foreign = _foreign_units(engine)
-                kept = {k: c for k, c in new.items() if not _uses(k, foreign)}
-                if kept:
-                    _write(path, kept)
-
-
-def _foreign_units(engine: Converter) -> frozenset[str]:
-    """Units in the shared registry that packs outside ``engine``'s own added (user packs).
-
-    A conversion that reads one of them depends on files the warm-start identity does not
-    cover, so it is never saved.
-    """
-    own: set[str] = set()
-    for pack in engine.catalog.packs:
-        for unit in pack.units:
-            own.add(unit.name)
-            own.update(unit.aliases)
-    return frozenset(name for name in pack_units() if name not in own)
-
-
-def _uses(key: _Key, foreign: frozenset[str]) -> bool:
-    """Whether the unit texts of a conversion (input, ``unit=``, ``per=``) name a foreign unit."""
-    if not foreign:
-        return False
-    texts = [key[0], key[3], key[4]]
-    try:
-        return any(unit_roots(text) & foreign for text in texts if text)
-    except Exception:  # unreadable now: do not keep it
-        return True
+                _write(path, new)
 
 
 def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:

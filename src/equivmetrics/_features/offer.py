@@ -48,7 +48,15 @@ def offer(
                     f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
                 )
     candidates = engine.candidates(quantity, role, of=of, only=names, per=per)
-    return choose(candidates, role, ranked=names is None, top=top, locale=locale, sig=sig)
+    return choose(
+        candidates,
+        role,
+        units=engine.catalog.units,
+        ranked=names is None,
+        top=top,
+        locale=locale,
+        sig=sig,
+    )
 
 
 def _only(only: Iterable[str] | str | None) -> list[str] | None:

@@ -15,6 +15,7 @@ in **whole steps only**: 250 hours saved at "every 100 hours → 2 hours of leav
 from __future__ import annotations
 
 import math
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -23,7 +24,7 @@ from equivmetrics._catalog.rewards import DEFAULT_TEXT, reward_terms
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.quantity import magnitude_of
 from equivmetrics._core.unit_text import format_unit, split_quantity
-from equivmetrics._core.units import parse_unit, unit_factor
+from equivmetrics._core.units import UnitScope, base_scope, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.model import RewardSpec
 from equivmetrics._packs.wording import fill
@@ -33,6 +34,9 @@ __all__ = ["Reward", "RewardRule"]
 
 REWARD_SCHEMA = "equivmetrics.reward/1"
 _EPSILON = 1e-9  # 300 / 100 computed as 2.9999999999999996 is still 3 whole steps
+#: The unit scope a rule being built by :meth:`RewardRule.from_spec` reads units in (keeps the
+#: scope out of the public constructor; a context variable, so safe across threads).
+_pack_units: ContextVar[UnitScope | None] = ContextVar("equivmetrics_reward_units", default=None)
 
 
 @attrs.frozen
@@ -71,6 +75,10 @@ class RewardRule:
     when given, is the kind of value the rule counts (its results are checked against it);
     ``reward`` is the label of what is granted (one text, or ``(one, other)``); ``text`` may
     word the outcome with ``{value}``, ``{label}``, ``{steps}``, ``{every}``, ``{rest}``.
+
+    Units are pint's and the library's own (those of :func:`equivmetrics.get_registry`); a
+    rule a pack declares (``engine.rewards``) reads units in its engine's scope instead, so it
+    may count a unit the pack defines.
     """
 
     name: str
@@ -79,25 +87,35 @@ class RewardRule:
     reward: str | tuple[str, str] = "reward"
     kind: str | None = None
     text: str = DEFAULT_TEXT
+    #: The unit scope units are read in: the base scope, or the scope of the engine whose pack
+    #: declares the rule (see :meth:`from_spec`).
+    _units: UnitScope = attrs.field(init=False, repr=False, eq=False)
     _every: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
     _grant: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        every, grant = reward_terms(self.name, self.every, self.grant, self.text)
+        units = _pack_units.get() or base_scope()
+        every, grant = reward_terms(self.name, self.every, self.grant, self.text, units)
+        object.__setattr__(self, "_units", units)
         object.__setattr__(self, "_every", every)
         object.__setattr__(self, "_grant", grant)
 
     @classmethod
-    def from_spec(cls, spec: RewardSpec) -> RewardRule:
-        """The rule a pack declares under ``rewards:``."""
-        return cls(
-            name=spec.name,
-            every=spec.every,
-            grant=spec.grant,
-            reward=(spec.label_one, spec.label_other),
-            kind=spec.kind,
-            text=spec.text or DEFAULT_TEXT,
-        )
+    def from_spec(cls, spec: RewardSpec, units: UnitScope | None = None) -> RewardRule:
+        """The rule a pack declares under ``rewards:``, its units read in ``units`` (the scope
+        of the engine whose pack it is)."""
+        token = _pack_units.set(units)
+        try:
+            return cls(
+                name=spec.name,
+                every=spec.every,
+                grant=spec.grant,
+                reward=(spec.label_one, spec.label_other),
+                kind=spec.kind,
+                text=spec.text or DEFAULT_TEXT,
+            )
+        finally:
+            _pack_units.reset(token)
 
     def apply(self, value: Any) -> Reward:
         """The reward for a total: a :class:`Result`, text (``"250 hour"``) or a pair.
@@ -126,7 +144,7 @@ class RewardRule:
         return Reward(
             rule=self.name,
             amount=amount,
-            amount_unit=format_unit(parse_unit(every_unit)),
+            amount_unit=format_unit(self._units.parse(every_unit)),
             steps=steps,
             value=granted,
             unit=grant_unit,
@@ -156,7 +174,7 @@ class RewardRule:
         """The total in the unit of ``every``; a rate or another dimension is refused."""
         every_unit = self._every[1]
         try:
-            amount = magnitude * unit_factor(parse_unit(unit), parse_unit(every_unit))
+            amount = magnitude * unit_factor(self._units.parse(unit), self._units.parse(every_unit))
         except UnitError:
             raise InputValueError(
                 f"reward {self.name!r} counts {every_unit}; {unit!r} does not fit. A rate "

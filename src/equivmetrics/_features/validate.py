@@ -74,7 +74,7 @@ def run_examples(engine: Converts, packs: Iterable[str] | None = None) -> list[P
 def _check(engine: Converts, example: Example) -> Problem | None:
     where: Location = example.location
     try:
-        expected = read_value(example.expect, "expect")
+        expected = read_value(engine.catalog.units, example.expect, "expect")
         tenant = engine.with_params(**dict(example.params)) if example.params else engine
         unit_text = _unit_as_written(example.expect, expected)
         result = tenant.convert(
@@ -95,7 +95,7 @@ def _check(engine: Converts, example: Example) -> Problem | None:
     for bound, text in (("low", example.low), ("high", example.high)):
         if text is None:
             continue
-        want = read_value(text, bound).to(expected.unit).central
+        want = read_value(engine.catalog.units, text, bound).to(expected.unit).central
         have = float(getattr(result, bound))
         if not math.isclose(have, want, rel_tol=example.tolerance):
             return Problem(

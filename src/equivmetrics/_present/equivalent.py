@@ -26,7 +26,7 @@ import attrs
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
-from equivmetrics._core.units import get_registry, parse_unit, unit_factor
+from equivmetrics._core.units import UnitScope, unit_factor
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step
 from equivmetrics._packs.model import Source, citation_dict, source_dict
@@ -137,9 +137,15 @@ class Equivalents(tuple[Equivalent, ...]):
 
 
 def describe(
-    kind: Kind, result: Result, role: str, *, locale: str = "en", sig: int | None = None
+    kind: Kind,
+    result: Result,
+    role: str,
+    *,
+    units: UnitScope,
+    locale: str = "en",
+    sig: int | None = None,
 ) -> Equivalent:
-    """Word one scalar result for ``role`` in ``locale`` (see the module's rules)."""
+    """Word one scalar result for ``role`` in ``locale``, read in ``units`` (its engine's)."""
     if not _is_scalar(result.magnitude):
         raise InputTypeError(
             "equivalents are worded one value at a time; pass a number, "
@@ -153,13 +159,12 @@ def describe(
         raise unfit(digits, int)(
             f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits
         )
-    count_like = parse_unit(kind.unit).dimensionless
-    minutes = _minutes(kind, result.unit)
+    count_like = not kind.dimension  # a count: no dimension at all
+    minutes = _minutes(units, kind, result.unit)
     value_text, category = _value_words(value, digits, formatter, count_like, minutes)
     duration = minutes is not None and "h" in value_text.split()
     label = _label(kind, formatter, category)
-    if duration:
-        label = _without_unit_word(label)
+    label = _without_unit_word(label) if duration else label
     template = kind.presentation.template(role, locale) or _DEFAULT_WORDING[role]
     below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
     range_text = _range_words(value, low, high, digits, formatter, template, below_one=below_one)
@@ -256,16 +261,14 @@ def _without_unit_word(label: str) -> str:
     return label
 
 
-def _minutes(kind: Kind, unit: str) -> float | None:
+def _minutes(units: UnitScope, kind: Kind, unit: str) -> float | None:
     """Minutes per unit of the result, for kinds measured in time shown as totals."""
-    reg = get_registry()
-    time = reg.Unit("second").dimensionality
-    if kind.dimension != time:
+    if kind.dimension != units.time:
         return None
-    parsed = parse_unit(unit)
-    if parsed.dimensionality != time:
+    parsed = units.parse(unit)
+    if parsed.dimensionality != units.time:
         return None  # a rate such as hour/month: not a duration
-    return unit_factor(parsed, reg.Unit("minute"))
+    return unit_factor(parsed, units.parse("minute"))
 
 
 def _money_signs(template: str) -> tuple[str, str]:
@@ -302,6 +305,7 @@ def choose(
     candidates: Iterable[Candidate],
     role: str,
     *,
+    units: UnitScope,
     ranked: bool = True,
     top: int | None = None,
     locale: str = "en",
@@ -309,17 +313,19 @@ def choose(
 ) -> Equivalents:
     """Word the engine's candidates for ``role``; rank them by relatability (see module doc).
 
-    ``ranked=False`` keeps the candidates as given (the caller named them with ``only=``).
+    ``units`` is the engine's unit scope. ``ranked=False`` keeps the candidates as given (the
+    caller named them with ``only=``).
     """
     if not ranked:
         chosen = [
-            describe(c.kind, _finite(c.result), role, locale=locale, sig=sig) for c in candidates
+            describe(c.kind, _finite(c.result), role, units=units, locale=locale, sig=sig)
+            for c in candidates
         ]
         return Equivalents(chosen[:top] if top else chosen)
     scored: list[tuple[float, int, int, Equivalent]] = []
     for order, candidate in enumerate(candidates):
         kind, result = candidate.kind, _finite(candidate.result)
-        equivalent = describe(kind, result, role, locale=locale, sig=sig)
+        equivalent = describe(kind, result, role, units=units, locale=locale, sig=sig)
         distance = _distance(kind, result.magnitude)
         scored.append((distance, kind.presentation.priority, order, equivalent))
     best: dict[str, tuple[float, int, int, Equivalent]] = {}
