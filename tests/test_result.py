@@ -126,6 +126,29 @@ def test_quantity_is_a_pint_quantity_of_the_library_registry(prod: em.Engine) ->
     assert q.to("hour/year").magnitude == pytest.approx(7200, rel=1e-12)
 
 
+CRATES = Path(__file__).resolve().parent / "packs" / "units" / "crates.yaml"
+
+
+def test_quantity_in_a_unit_of_a_pack_comes_from_its_engine() -> None:
+    engine = em.load(CRATES, bundled=False)
+    # 24 kg / 12 kg per crate = 2 crates
+    crates = engine.convert("24 kg", "cargo")
+    assert (crates.magnitude, crates.unit) == (pytest.approx(2), "emtest_crate")
+    with pytest.raises(em.UnitError, match=r"engine\.quantity\(result\)") as caught:
+        _ = crates.quantity
+    assert caught.value.unit == "emtest_crate"
+    q = engine.quantity(crates)
+    assert q._REGISTRY is engine.registry
+    assert engine.registry is not em.get_registry()
+    assert q.to("kg").magnitude == pytest.approx(24, rel=1e-12)
+    # a result of the same engine in one of pint's units is a quantity of the library registry
+    kilos = engine.convert("2 emtest_crate", "cargo", unit="kg")
+    assert kilos.quantity._REGISTRY is em.get_registry()
+    assert kilos.quantity.magnitude == pytest.approx(24, rel=1e-12)
+    with pytest.raises(em.InputTypeError, match="takes a Result"):
+        engine.quantity(kilos.quantity)
+
+
 def test_quantity_of_an_array(prod: em.Engine) -> None:
     q = prod.convert((np.array([12000.0, 24000.0]), "transaction/month"), "labor_cost").quantity
     # 600 h x $48.05 = $28,830; double for 24,000

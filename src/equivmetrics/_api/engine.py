@@ -91,6 +91,18 @@ class Engine:
         """
         return self.catalog.units.registry
 
+    def quantity(self, result: Result) -> Any:
+        """``result`` as a quantity of :attr:`registry` (its unit may be a pack's own).
+
+        :attr:`Result.quantity` gives quantities of :func:`equivmetrics.get_registry`, which
+        cannot read a unit a pack defines.
+        """
+        if not isinstance(result, Result):
+            raise InputTypeError(
+                f"quantity() takes a Result, not {type(result).__name__}", value=result
+            )
+        return self.catalog.units.quantity(result.magnitude, result.unit)
+
     def __repr__(self) -> str:
         return f"<Engine {self._core.describe()}>"
 

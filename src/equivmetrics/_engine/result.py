@@ -18,7 +18,7 @@ from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
-from equivmetrics.exceptions import Location
+from equivmetrics.exceptions import Location, UnitError
 
 __all__ = ["ParameterUse", "Result", "Step"]
 
@@ -171,8 +171,24 @@ class Result:
 
     @property
     def quantity(self) -> Any:
-        """The result as a quantity of the registry of :func:`equivmetrics.get_registry`."""
-        return get_registry().Quantity(self.magnitude, parse_unit(self.unit))
+        """The result as a quantity of :func:`equivmetrics.get_registry`'s registry.
+
+        That registry holds pint's units and the library's own, not the units packs define: a
+        result in such a unit (``home_year``, or a unit of your own pack) raises
+        :class:`~equivmetrics.UnitError`; ``engine.quantity(result)`` gives it in the registry
+        of the engine that computed it.
+        """
+        try:
+            unit = parse_unit(self.unit)
+        except UnitError:
+            raise UnitError(
+                f"em.get_registry() cannot read {self.unit!r}, the unit of this {self.kind} "
+                "result: a pack defines it, and that registry holds pint's units and the "
+                "library's own only; use engine.quantity(result) with the engine that "
+                "computed it",
+                unit=self.unit,
+            ) from None
+        return get_registry().Quantity(self.magnitude, unit)
 
     @property
     def sources(self) -> tuple[Source, ...]:
