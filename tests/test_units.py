@@ -173,6 +173,33 @@ def test_define_unit_adds_and_refuses_redefinition() -> None:
     assert "emtest_units_crate" not in em.get_registry()  # the base scope never learns it
 
 
+def test_the_same_unit_again_keeps_every_alias() -> None:
+    # Two packs of one load define the same crate, each with an alias of its own: neither alias
+    # is dropped. An alias already naming another unit is refused.
+    scope, problems = define(
+        _defs.NewUnit("emtest_units_tote", "12 kg", ("emtest_units_tt",)),
+        _defs.NewUnit("emtest_units_tote", "12 kg", ("emtest_units_tote2",)),
+        _defs.NewUnit("emtest_units_tote", "12000 g", ("emtest_units_tt", "emtest_units_t3")),
+        _defs.NewUnit("Cal", "kilocalorie", ("emtest_units_foodcal",)),
+        _defs.NewUnit("emtest_units_tote", "12 kg", ("kg",)),
+    )
+    assert problems[:4] == [None, None, None, None]
+    assert problems[4] is not None
+    assert "alias 'kg' of unit 'emtest_units_tote' is already a unit name" in problems[4]
+    for alias in ("emtest_units_tt", "emtest_units_tote2", "emtest_units_t3"):
+        # 3 totes of 12 kg = 36 kg
+        assert scope.registry.Quantity(3, alias).to("kg").magnitude == pytest.approx(36)
+    assert scope.registry.Quantity(1, "emtest_units_foodcal").to("kcal").magnitude == 1.0
+    assert "emtest_units_foodcal" not in em.get_registry()
+    # an alias is an addition: the pack gets a scope of its own, even with no new unit
+    alone, (problem,) = define(_defs.NewUnit("Cal", "kilocalorie", ("emtest_units_foodcal",)))
+    assert problem is None
+    assert alone is not _units.base_scope()
+    assert alone.registry.Quantity(2, "emtest_units_foodcal").to("kcal").magnitude == 2.0
+    same, (problem,) = define(_defs.NewUnit("Cal", "kilocalorie"))
+    assert (same, problem) == (_units.base_scope(), None)  # nothing new: the base scope
+
+
 @pytest.mark.parametrize("name", ["mile", "hour", "transaction", "USD"])
 def test_define_unit_never_changes_an_existing_unit(name: str) -> None:
     reg = em.get_registry()

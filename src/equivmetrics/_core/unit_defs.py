@@ -62,7 +62,7 @@ def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
     problems = [definer.define(unit) for unit in units]
     if any(problems):
         return UnitScope(definer.registry), problems
-    if definer.owners:
+    if definer.added:
         scope = UnitScope(definer.registry, rebuild=scope_of, key=key)
     else:
         scope = base_scope()  # every unit is one of the base scope's already
@@ -92,6 +92,8 @@ class _Definer:
         #: unit name -> (definition, aliases) and -> owner, for the units defined here
         self.defined: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.owners: dict[str, str] = {}
+        #: whether anything (a unit, an alias) was added to the base definitions
+        self.added = False
         #: a dimension started here ('[ticket]') -> the unit that started it
         self.dimensions: dict[str, str] = {}
         self.checker = UnitScope(registry)  # only its multiplicative check is used here
@@ -124,12 +126,13 @@ class _Definer:
             return f"cannot define unit {name!r} from {definition!r}: {exc}"
         self.defined[name] = (definition, aliases)
         self.owners[name] = unit.owner
+        self.added = True
         if text.startswith("["):
             self.dimensions[text] = name
         return None
 
     def again(self, unit: NewUnit, previous: tuple[str, tuple[str, ...]] | None) -> str | None:
-        """A name that exists: fine with the same meaning, else refused."""
+        """A name that exists: fine with the same meaning (new aliases are added), else refused."""
         name, definition = unit.name, unit.definition
         existing = self.registry.Quantity(1, name)
         try:
@@ -144,6 +147,20 @@ class _Definer:
                 f"({self.defined_by(self.registry.get_name(name))}); a pack may add units but "
                 "never redefine one"
             )
+        canonical = self.registry.get_name(name)
+        for alias in unit.aliases:  # a second pack's aliases of the same unit are its own
+            if alias in self.registry:
+                if self.registry.get_name(alias) != canonical:
+                    return (
+                        f"alias {alias!r} of unit {name!r} is already a unit name "
+                        f"({self.defined_by(self.registry.get_name(alias))})"
+                    )
+                continue
+            try:
+                self.registry.define(f"@alias {canonical} = {alias}")
+            except Exception as exc:
+                return f"cannot add alias {alias!r} to unit {name!r}: {exc}"
+            self.added = True
         return None
 
     def dimension_problem(self, name: str, text: str) -> str | None:
