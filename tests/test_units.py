@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import equivmetrics as em
 from equivmetrics._core import unit_defs as _defs
+from equivmetrics._core import unit_text as _text
 from equivmetrics._core import units as _units
 from strategies import SETTINGS
 
@@ -267,3 +268,43 @@ def test_unit_names_survive_a_unit_table_growing_meanwhile(
     monkeypatch.setattr(type(scope.registry), "__iter__", racing)
     assert "kWh" in scope.suggest("kWhh")
     assert len(calls) == 3
+
+
+def test_the_prefix_list_is_pints() -> None:
+    # The library keeps pint's prefixes in a list of its own (pint shows them only through
+    # private attributes): each is one pint reads, and none is missing.
+    reg = em.get_registry()
+    for prefix in _text.PREFIXES:
+        (found,) = reg.parse_unit_name(prefix + "gram")
+        assert found[0] != "", prefix
+        assert found[1:] == ("gram", ""), prefix
+    pints: set[str] = set()
+    for name, definition in reg._prefixes.items():  # read only, to check the list is whole
+        pints.update((name, definition.symbol or "", *definition.aliases))
+    assert pints - {"", "_"} == _text.PREFIXES
+
+
+def test_a_unit_may_not_change_what_a_prefixed_or_plural_name_reads_as() -> None:
+    # pint would read 'meters' as milli-'eters' (it prefers a prefix to a plural): refused.
+    scope, (problem,) = define(_defs.NewUnit("eters", "3 kg", owner="pack 'p'", pack="p"))
+    assert problem is not None
+    assert problem.startswith("unit 'eters' would change what 'meters' means: 'meters' already")
+    assert "'m' + 'eters'" in problem
+    assert "choose a name whose prefixed and plural forms are free" in problem
+    # one pack's own units are its author's choice; another pack's are not
+    a_kblip = _defs.NewUnit("kblip", "5 kWh", owner="pack 'a' at a.yaml:6:3", pack="a")
+    a_blips = _defs.NewUnit("blips", "7 kWh", owner="pack 'a' at a.yaml:7:3", pack="a")
+    b_blip = _defs.NewUnit("blip", "1 kWh", owner="pack 'b' at b.yaml:6:3", pack="b")
+    assert define(a_kblip, a_blips)[1] == [None, None]
+    scope, problems = define(a_kblip, a_blips, b_blip)
+    assert problems[:2] == [None, None]
+    message = problems[2]
+    assert message is not None
+    assert message.startswith("unit 'blip' would change what 'blips' means")
+    assert "defined by pack 'a' at a.yaml:7:3" in message
+    assert "blip" not in scope.registry
+    # the same units from two packs are checked as such, whatever was loaded before
+    c_blips = _defs.NewUnit("blips", "7 kWh", owner="pack 'c' at c.yaml:6:3", pack="c")
+    problem = define(a_kblip, c_blips)[1][1]
+    assert problem is not None
+    assert problem.startswith("unit 'blips' would change what 'kblips' means")

@@ -69,7 +69,7 @@ class _Builder:
         specs = [unit for pack in self.packs for unit in pack.units]
         self.units, errors = scope_for(
             [
-                NewUnit(u.name, u.definition, u.aliases, f"pack {u.pack!r} at {u.location}")
+                NewUnit(u.name, u.definition, u.aliases, f"pack {u.pack!r} at {u.location}", u.pack)
                 for u in specs
             ]
         )

@@ -5,8 +5,8 @@ scope it gets back: the base scope when the packs add nothing, otherwise a new r
 of the base definitions) with the packs' units defined in it. Each unit is checked before it is
 defined — a pack may add units, never change one — and a problem comes back as a message for
 the catalog to place at the unit's file and line. Catalogs whose packs define exactly the same
-units (name, definition, aliases) share one scope while any of them lives; a load that fails
-simply drops its scope, so there is nothing to take back.
+units (name, definition, aliases, and which pack defines which) share one scope while any of
+them lives; a load that fails simply drops its scope, so there is nothing to take back.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import attrs
 
 from equivmetrics.exceptions import UnitError
 
-from .unit_text import checked_text
+from .unit_text import PREFIXES, checked_text
 from .units import Registry, UnitScope, base_scope, new_registry, pint_module
 
 __all__ = ["NewUnit", "scope_for", "scope_of"]
@@ -31,18 +31,19 @@ __all__ = ["NewUnit", "scope_for", "scope_of"]
 @attrs.frozen
 class NewUnit:
     """A unit a pack defines: ``name = definition``, with aliases; ``owner`` says who, for
-    messages (``pack 'x' at file:line:column``)."""
+    messages (``pack 'x' at file:line:column``), and ``pack`` names the pack."""
 
     name: str
     definition: str
     aliases: tuple[str, ...] = ()
     owner: str = ""
+    pack: str = ""
 
 
 _lock = threading.Lock()
-_scopes: weakref.WeakValueDictionary[tuple[tuple[str, str, tuple[str, ...]], ...], UnitScope] = (
-    weakref.WeakValueDictionary()
-)
+#: A set of pack units: (name, definition, aliases, pack) of each, in the order of loading.
+_Key = tuple[tuple[str, str, tuple[str, ...], str], ...]
+_scopes: weakref.WeakValueDictionary[_Key, UnitScope] = weakref.WeakValueDictionary()
 
 
 def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
@@ -51,7 +52,8 @@ def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
     The scope holds the units that could be defined even when some could not (so that the rest
     of the catalog can still be checked); only a scope without problems is shared.
     """
-    key = tuple((unit.name, unit.definition, unit.aliases) for unit in units)
+    # the pack is part of the key: whether two units' forms may collide depends on it
+    key: _Key = tuple((u.name, u.definition, u.aliases, u.pack) for u in units)
     if not key:
         return base_scope(), []
     with _lock:
@@ -70,10 +72,10 @@ def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
         return _scopes.setdefault(key, scope), problems
 
 
-def scope_of(*key: tuple[str, str, tuple[str, ...]]) -> UnitScope:
-    """The scope of these ``(name, definition, aliases)`` units (how a scope unpickles)."""
+def scope_of(*key: tuple[str, str, tuple[str, ...], str]) -> UnitScope:
+    """The scope of these ``(name, definition, aliases, pack)`` units (how a scope unpickles)."""
     scope, problems = scope_for(
-        [NewUnit(name, definition, aliases) for name, definition, aliases in key]
+        [NewUnit(name, definition, aliases, pack=pack) for name, definition, aliases, pack in key]
     )
     problem = next((p for p in problems if p), None)
     if problem:
@@ -82,6 +84,10 @@ def scope_of(*key: tuple[str, str, tuple[str, ...]]) -> UnitScope:
 
 
 _DIMENSION = re.compile(r"^\[[A-Za-z_][A-Za-z0-9_]*\]$")
+_SUFFIXES = ("", "s")
+_PREFIXES_BY_FIRST: dict[str, tuple[str, ...]] = {
+    first: tuple(sorted(p for p in PREFIXES if p[0] == first)) for first in {p[0] for p in PREFIXES}
+}
 
 
 class _Definer:
@@ -92,11 +98,14 @@ class _Definer:
         #: unit name -> (definition, aliases) and -> owner, for the units defined here
         self.defined: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.owners: dict[str, str] = {}
+        self.packs: dict[str, str] = {}
         #: whether anything (a unit, an alias) was added to the base definitions
         self.added = False
         #: a dimension started here ('[ticket]') -> the unit that started it
         self.dimensions: dict[str, str] = {}
         self.checker = UnitScope(registry)  # only its multiplicative check is used here
+        #: every name, symbol and alias the registry reads without a prefix or plural
+        self.names = set(registry)
 
     def define(self, unit: NewUnit) -> str | None:
         """Define ``unit``; return an error message instead of raising."""
@@ -117,7 +126,7 @@ class _Definer:
             self.dimension_problem(name, text)
             if text.startswith("[")
             else self.definition_problem(name, text)
-        )
+        ) or self.shadow_problem(unit)
         if problem:
             return problem
         try:
@@ -126,6 +135,8 @@ class _Definer:
             return f"cannot define unit {name!r} from {definition!r}: {exc}"
         self.defined[name] = (definition, aliases)
         self.owners[name] = unit.owner
+        self.packs[name] = unit.pack
+        self.names.update((name, *aliases))
         self.added = True
         if text.startswith("["):
             self.dimensions[text] = name
@@ -156,10 +167,14 @@ class _Definer:
                         f"({self.defined_by(self.registry.get_name(alias))})"
                     )
                 continue
+            problem = self.shadow_problem(unit, (alias,))
+            if problem:
+                return problem
             try:
                 self.registry.define(f"@alias {canonical} = {alias}")
             except Exception as exc:
                 return f"cannot add alias {alias!r} to unit {name!r}: {exc}"
+            self.names.add(alias)
             self.added = True
         return None
 
@@ -206,6 +221,56 @@ class _Definer:
         if not isinstance(magnitude, int | float) or not math.isfinite(magnitude) or magnitude <= 0:
             return f"{text!r} must be a positive, finite multiple of known units"
         return None
+
+    def shadow_problem(self, unit: NewUnit, names: tuple[str, ...] | None = None) -> str | None:
+        """A new name whose prefixed or plural form already reads as another pack's unit.
+
+        pint reads ``kblip`` as kilo-``blip`` and ``blips`` as ``blip``s unless a unit has that
+        very name, and it prefers a prefixed reading to a plural one (``meters`` would become
+        milli-``eters``). A pack's unit may therefore not share such a form with a unit of
+        pint, of the library or of another pack: some text would silently change meaning.
+        The units of one pack are left to its author.
+        """
+        for new in (unit.name, *unit.aliases) if names is None else names:
+            for prefix in ("", *sorted(PREFIXES)):
+                for suffix in _SUFFIXES:
+                    text = prefix + new + suffix
+                    if text == new or not self.may_read(text):
+                        continue
+                    roots = [root for _p, root, _s in self.registry.parse_unit_name(text)]
+                    foreign = [r for r in roots if not unit.pack or self.packs.get(r) != unit.pack]
+                    if not foreign:
+                        continue
+                    reading = self.registry.Quantity(1, text).to_base_units()
+                    form = " + ".join(repr(part) for part in (prefix, new, suffix) if part)
+                    return (
+                        f"unit {new!r} would change what {text!r} means: {text!r} already reads "
+                        f"as {reading:~} ({self.defined_by(foreign[0])}), and pint would read it "
+                        f"as {form} as well; choose a name whose prefixed and plural forms are "
+                        "free"
+                    )
+        return None
+
+    def may_read(self, text: str) -> bool:
+        """Whether pint might read ``text`` (a quick sieve before pint's ``parse_unit_name``).
+
+        Splits ``text`` as pint does, a prefix, a unit name and maybe a plural 's', trying only
+        the prefixes that start with its first letter.
+        """
+        for suffix in _SUFFIXES:
+            if suffix and not text.endswith(suffix):
+                continue
+            body = text[: len(text) - len(suffix)]
+            for prefix in ("", *_PREFIXES_BY_FIRST.get(body[:1], ())):
+                rest = body[len(prefix) :]
+                # pint reads no plural of a one-letter name
+                if (
+                    body.startswith(prefix)
+                    and rest in self.names
+                    and not (suffix and len(rest) == 1)
+                ):
+                    return True
+        return False
 
     def defined_by(self, name: str) -> str:
         owner = self.owners.get(name)
