@@ -1,10 +1,15 @@
-"""Tenants: isolated, cheap, and safe to use from many threads at once."""
+"""Tenants: isolated, cheap, and safe to use from many threads at once.
+
+Isolated means parameters and units: a tenant's pack may define units (tests/packs/tenants/),
+which its engine alone reads.
+"""
 
 from __future__ import annotations
 
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +111,171 @@ def test_first_use_race_builds_one_default_engine() -> None:
         engines = list(pool.map(lambda _: first(), range(8)))
     assert len({id(e) for e in engines}) == 1
     assert engines[0].convert("12000 transaction/month", "manual_work").magnitude == 600.0
+
+
+# -- units: each engine reads its own packs' units ---------------------------------------------
+
+TENANTS_PACKS = Path(__file__).resolve().parent / "packs" / "tenants"
+PRODUCTIVITY = Path(__file__).resolve().parent.parent / "conversions" / "productivity.yaml"
+
+
+def tenant(name: str) -> em.Engine:
+    return em.load(TENANTS_PACKS / f"{name}.yaml", bundled=False)
+
+
+@pytest.mark.parametrize("order", ["a first", "b first"])
+def test_one_tenants_units_never_change_what_another_reads(order: str) -> None:
+    # Tenant A defines units named 'kblip' (5 kWh) and 'blips' (7 kWh); tenant B defines
+    # 'blip' = 1 kWh and reads 'kblip' as 1,000 blip and 'blips' as blips. Before, B loaded
+    # after A read A's units instead: 15 and 21.
+    if order == "a first":
+        a, b = tenant("blips_a"), tenant("blip_b")
+    else:
+        b, a = tenant("blip_b"), tenant("blips_a")
+    assert b.convert("3 kblip", "b_energy").magnitude == pytest.approx(3000.0, rel=1e-12)
+    assert b.convert("3 blips", "b_energy").magnitude == pytest.approx(3.0, rel=1e-12)
+    assert a.convert("3 kblip", "a_energy").magnitude == pytest.approx(15.0, rel=1e-12)  # 3 x 5
+    assert a.convert("3 blips", "a_energy").magnitude == pytest.approx(21.0, rel=1e-12)  # 3 x 7
+    with pytest.raises(em.UnitError, match="unknown unit 'blip'"):
+        a.convert("3 blip", "a_energy")
+
+
+def test_a_failed_load_leaves_nothing_behind_even_a_prefixed_unit() -> None:
+    # The failing pack defines 'zork' and reads 'kilozork' before it fails. Before, pint kept
+    # its 'kilozork' entry: every later 'kilozork' raised a bare pint UndefinedUnitError.
+    with pytest.raises(em.PackError, match="unknown unit 'kWhh'"):
+        tenant("zork_broken")
+    assert "kilozork" not in em.get_registry()
+    assert "zork" not in em.load().registry
+    with pytest.raises(em.UnitError, match="unknown unit 'kilozork'"):
+        em.convert("3 kilozork", "co2e")
+    # other tenants load, this one with a zork of its own: 2 kilozork = 2,000 x 3 kg
+    assert tenant("zork").convert("2 kilozork", "zorkage", unit="kg").magnitude == (
+        pytest.approx(6000.0, rel=1e-12)
+    )
+    assert tenant("blip_b").convert("2 kblip", "b_energy").magnitude == pytest.approx(2000.0)
+    assert em.convert("12000 transaction/month", "manual_work").magnitude == pytest.approx(600)
+
+
+def test_a_tenants_alias_is_its_own_whoever_defined_the_unit_first() -> None:
+    # Three tenants: a 12 kg crate without alias, a 'crt' of 2 kg, and the 12 kg crate with the
+    # alias 'crt'. Before, the third tenant's alias was dropped (the crate existed already), and
+    # "3 crt" read as the second tenant's 6 kg.
+    plain, carton, aliased = tenant("crate_12"), tenant("crt"), tenant("crate_alias")
+    assert aliased.convert("3 crt", "cargo").magnitude == pytest.approx(36.0, rel=1e-12)
+    assert aliased.convert("3 crate", "cargo").magnitude == pytest.approx(36.0, rel=1e-12)
+    assert carton.convert("3 crt", "cargo").magnitude == pytest.approx(6.0, rel=1e-12)
+    with pytest.raises(em.UnitError, match="unknown unit 'crt'"):
+        plain.convert("3 crt", "cargo")
+
+
+def test_the_default_engine_never_learns_a_user_packs_unit() -> None:
+    engines = [tenant(name) for name in ("blips_a", "blip_b", "crate_12", "crate_alias")]
+    with pytest.raises(em.PackError):
+        tenant("crate_broken")
+    mine = em.load(TENANTS_PACKS / "crate_10.yaml")  # bundled packs plus a unit of my own
+    assert mine.convert("3 crate", "cargo", of="cargo").magnitude == pytest.approx(30.0)
+    for name in ("kblip", "blips", "blip", "crate", "crt"):
+        for default in (em.load(), em.load(plugins=False), em.default_engine()):
+            assert name not in default.registry
+        assert name not in em.get_registry()
+        with pytest.raises(em.UnitError, match=f"unknown unit '{name}'"):
+            em.convert(f"3 {name}", "co2e")
+    registries = {id(e.registry) for e in (*engines, mine, em.load())}
+    assert len(registries) == len(engines) + 2  # one each
+    assert id(em.get_registry()) not in registries
+
+
+def test_engines_with_the_same_units_share_one_registry() -> None:
+    first, second = tenant("crate_12"), tenant("crate_12")
+    assert first is not second
+    assert first.registry is second.registry  # loading the same packs again reuses it
+    assert first.with_params(minutes_per_kg="1 min/kg").registry is first.registry
+    assert em.load(PRODUCTIVITY, bundled=False).registry is not em.get_registry()  # 'error' &c.
+
+
+def test_same_unit_names_under_threads_while_a_third_load_fails() -> None:
+    """Two tenants whose packs define ``crate`` differently, a third whose load fails, tenant
+    engines derived meanwhile and the default engine, all at once.
+
+    3 crates: 36 kg (12 kg crates) or 30 kg (10 kg crates); handling at 0.5 min/kg: 18 or
+    15 minutes; a tenant at k min/kg: 36 k or 30 k minutes. 12,000 transactions a month at
+    3 min each: 600 hours a month.
+    """
+    twelve, ten = tenant("crate_12"), tenant("crate_10")
+    failures: list[str] = []
+    refused = 0
+    start = threading.Barrier(8)
+
+    def check(what: str, got: float, want: float) -> None:
+        if abs(got - want) > 1e-9 * abs(want):
+            failures.append(f"{what}: {got} != {want}")
+
+    def work(seed: int) -> int:
+        nonlocal refused
+        rng = random.Random(seed)
+        start.wait()
+        done = 0
+        for _ in range(300):
+            step = rng.randrange(6)
+            if step == 0:
+                check("12 kg", twelve.convert("3 crate", "cargo").magnitude, 36.0)
+                check("12 kg handling", twelve.convert("3 crate", "handling").magnitude, 18.0)
+            elif step == 1:
+                check("10 kg", ten.convert("3 crate", "cargo").magnitude, 30.0)
+                check("10 kg handling", ten.convert("3 crate", "handling").magnitude, 15.0)
+            elif step == 2:
+                k = rng.randrange(1, 9)
+                engine, kilos = rng.choice([(twelve, 36.0), (ten, 30.0)])
+                derived = engine.with_params(minutes_per_kg=f"{k} min/kg")
+                check(f"tenant {k}", derived.convert("3 crate", "handling").magnitude, kilos * k)
+            elif step == 3 and seed % 2 == 0:
+                try:
+                    tenant("crate_broken")
+                except em.PackError as exc:
+                    if "no_such_kind" not in str(exc):
+                        failures.append(f"broken: {exc}")
+                    refused += 1
+                else:
+                    failures.append("the broken pack loaded")
+            elif step == 4:
+                check(
+                    "default", em.convert("12000 transaction/month", "manual_work").magnitude, 600
+                )
+            else:
+                try:
+                    em.convert("3 crate", "co2e")
+                except em.UnitError:
+                    pass
+                else:
+                    failures.append("the default engine read 'crate'")
+            done += 1
+        return done
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(work, range(8)))
+    assert sum(counts) == 8 * 300
+    assert failures == []
+    assert refused > 0
+    assert "crate" not in em.get_registry()
+    # and afterwards, each still has its own crate
+    assert twelve.convert("1 crate", "cargo", unit="g").magnitude == pytest.approx(12_000)
+    assert ten.convert("1 crate", "cargo", unit="g").magnitude == pytest.approx(10_000)
+
+
+def test_the_hosts_registry_is_untouched_by_tenants() -> None:
+    pint = pytest.importorskip("pint")
+    host = pint.UnitRegistry()
+    before = set(host)
+    engine = tenant("crate_12")
+    # a host quantity goes in through its magnitude and unit text: 24 kg = 2 crates of 12 kg
+    assert engine.convert(host.Quantity(24, "kg"), "cargo", unit="crate").magnitude == (
+        pytest.approx(2.0)
+    )
+    with pytest.raises(em.PackError):
+        tenant("crate_broken")
+    tenant("blips_a")
+    assert set(host) == before
+    for name in ("crate", "kblip", "transaction"):
+        assert name not in host
+    assert host is not em.get_registry()
