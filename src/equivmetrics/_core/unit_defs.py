@@ -154,7 +154,7 @@ class _Definer:
             return f"cannot read the definition {definition!r}: {exc}"
         if not same:
             return (
-                f"unit {name!r} is already defined as {existing.to_base_units():~} "
+                f"unit {name!r} is already defined as {_shown(existing)} "
                 f"({self.defined_by(self.registry.get_name(name))}); a pack may add units but "
                 "never redefine one"
             )
@@ -241,11 +241,11 @@ class _Definer:
                     foreign = [r for r in roots if not unit.pack or self.packs.get(r) != unit.pack]
                     if not foreign:
                         continue
-                    reading = self.registry.Quantity(1, text).to_base_units()
+                    reading = _shown(self.registry.Quantity(1, text))
                     form = " + ".join(repr(part) for part in (prefix, new, suffix) if part)
                     return (
                         f"unit {new!r} would change what {text!r} means: {text!r} already reads "
-                        f"as {reading:~} ({self.defined_by(foreign[0])}), and pint would read it "
+                        f"as {reading} ({self.defined_by(foreign[0])}), and pint would read it "
                         f"as {form} as well; choose a name whose prefixed and plural forms are "
                         "free"
                     )
@@ -287,3 +287,10 @@ def _same(existing: Any, definition: str, registry: Registry) -> bool:
         existing.dimensionality == wanted.dimensionality
         and math.isclose((existing / wanted).to("").magnitude, 1.0, rel_tol=1e-12)
     )
+
+
+def _shown(quantity: Any) -> str:
+    """``12 kg``: a quantity in base units, its number as Python writes it (pint versions differ
+    in whether a definition's ``12`` stays an int)."""
+    base = quantity.to_base_units()
+    return f"{base.magnitude:g} {base.units:~}"
