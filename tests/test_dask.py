@@ -27,8 +27,10 @@ from strategies import finite  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
+    # The scheduler's HTTP server listens even with the dashboard off (dashboard_address=None
+    # means port 8787, and a warning when that is taken): a free port of the loopback instead.
     cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address="127.0.0.1:0"
     )
     client = distributed.Client(cluster)
     try:
