@@ -6,7 +6,9 @@ kinds load ``conversions/productivity.yaml`` and the fixture packs with ``bundle
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,8 +24,25 @@ import equivmetrics as em
 settings.register_profile("fuzz", max_examples=5_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-#: Warm-start files (docs/performance.md) go to a folder of this session, never the user's.
-os.environ.setdefault("EQUIVMETRICS_CACHE_DIR", tempfile.mkdtemp(prefix="equivmetrics-warm-"))
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Warm-start files (docs/performance.md) go to a folder of this test process, never the user's.
+
+    Every process that runs tests makes its own before any test module is imported: the one
+    process of a serial run, or each pytest-xdist worker (the xdist controller runs no test and
+    makes none, so that its workers do not inherit one folder). The folder is removed at exit,
+    after the library has saved its last file there (``atexit`` runs in reverse order, and the
+    library registers its saver later, when the default engine is first made). A folder chosen
+    with ``EQUIVMETRICS_CACHE_DIR`` is used as it is.
+    """
+    if "EQUIVMETRICS_CACHE_DIR" in os.environ or session.config.pluginmanager.has_plugin(
+        "dsession"
+    ):
+        return
+    folder = tempfile.mkdtemp(prefix="equivmetrics-warm-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["EQUIVMETRICS_CACHE_DIR"] = folder
+
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
