@@ -1,7 +1,9 @@
-"""Shared fixtures: engines built from the productivity pack alone and from the test packs.
+"""Shared fixtures: engines built from one bundled pack alone and from the test packs.
 
 The bundled folder is growing (other packs are being added), so tests that depend on exact
 kinds load ``conversions/productivity.yaml`` and the fixture packs with ``bundled=False``.
+The engines are session fixtures, built once per process: under pytest-xdist a worker is
+handed tests of several modules in turn, and a module fixture would be built again each time.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ ROOT = TESTS.parent
 PACKS = TESTS / "packs"
 PRODUCTIVITY = ROOT / "conversions" / "productivity.yaml"
 ENERGY = PACKS / "good" / "energy.yaml"
+FOREST = PACKS / "present" / "forest.yaml"
+EPA = ROOT / "conversions" / "epa_ghg.yaml"
+PACE = ROOT / "conversions" / "pace.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +66,21 @@ def prod() -> em.Engine:
 def energy() -> em.Engine:
     """The test energy pack (tests/packs/good/energy.yaml) and nothing else."""
     return em.load(ENERGY, bundled=False)
+
+
+@pytest.fixture(scope="session")
+def forest() -> em.Engine:
+    """The test forest pack (tests/packs/present/forest.yaml) and nothing else."""
+    return em.load(FOREST, bundled=False)
+
+
+@pytest.fixture(scope="session")
+def epa() -> em.Engine:
+    """The EPA pack alone, so that other bundled packs cannot change what is tested."""
+    return em.load(EPA, bundled=False)
+
+
+@pytest.fixture(scope="session")
+def pace() -> em.Engine:
+    """The PACE pack alone, so that other bundled packs cannot change what is tested."""
+    return em.load(PACE, bundled=False)
