@@ -27,6 +27,22 @@ settings.register_profile("fuzz", max_examples=5_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``pytest -n N`` without ``--dist`` hands out tests by work stealing.
+
+    pytest-xdist's default, ``--dist load``, gives each worker a first batch of tests in
+    collection order and cannot take them back. Here the slowest modules (the command line,
+    batch and browser tests, which start processes) come first alphabetically, so one worker
+    kept them while the other ran out of work. ``worksteal`` lets an idle worker take pending
+    tests from a busy one. An explicit ``--dist`` is left as given; this runs before
+    pytest-xdist reads the option (both are ``tryfirst``; conftest plugins are called first).
+    """
+    option = config.option
+    if getattr(option, "numprocesses", None) and option.dist == "no" and not option.distload:
+        option.dist = "worksteal"
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Warm-start files (docs/performance.md) go to a folder of this test process, never the user's.
 
