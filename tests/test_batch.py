@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -455,20 +454,22 @@ SHARED = em.load()
 
 @SETTINGS
 @given(rows=st.lists(st.tuples(cells, notes), max_size=25), chunk=st.integers(1, 7))
-def test_a_batch_loses_no_row(rows: list[tuple[tuple[str, str], str]], chunk: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.csv"
-        with source.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(["note", "kwh"])
-            for (_, cell), note in rows:
-                writer.writerow([note, cell])
-        out = Path(folder) / "out.csv"
-        summary = run_batch(SHARED, str(source), column="kwh", unit="kWh",
-                            to=[("co2e", None), ("coal", "kg")], output=str(out),
-                            chunk_rows=chunk)  # fmt: skip
-        written = read_csv(out)
-        rejects = read_csv(Path(f"{out}.rejects.csv"))
+def test_a_batch_loses_no_row(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[tuple[str, str], str]], chunk: int
+) -> None:
+    folder = tmp_path_factory.mktemp("batch")  # one per example
+    source = folder / "in.csv"
+    with source.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["note", "kwh"])
+        for (_, cell), note in rows:
+            writer.writerow([note, cell])
+    out = folder / "out.csv"
+    summary = run_batch(SHARED, str(source), column="kwh", unit="kWh",
+                        to=[("co2e", None), ("coal", "kg")], output=str(out),
+                        chunk_rows=chunk)  # fmt: skip
+    written = read_csv(out)
+    rejects = read_csv(Path(f"{out}.rejects.csv"))
     assert written[0] == ["note", "kwh", "co2e [t]", "coal [kg]"]
     assert summary.rows == len(rows) == len(written) - 1
     assert summary.rejected == len(rejects) - 1

@@ -26,10 +26,12 @@ from equivmetrics.dask import convert_dask  # noqa: E402
 from strategies import finite  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not rebuilt when a pytest-xdist worker comes back here
 def client() -> Iterator[Any]:
+    # The scheduler's HTTP server listens even with the dashboard off (dashboard_address=None
+    # means port 8787, and a warning when that is taken): a free port of the loopback instead.
     cluster = distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address="127.0.0.1:0"
     )
     client = distributed.Client(cluster)
     try:

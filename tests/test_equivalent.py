@@ -16,9 +16,7 @@ from strategies import SETTINGS
 FOREST = Path(__file__).parent / "packs" / "present" / "forest.yaml"
 
 
-@pytest.fixture(scope="module")
-def forest() -> em.Engine:
-    return em.load(FOREST, bundled=False)
+#: The engine of the forest pack alone is the session fixture ``forest`` (conftest.py).
 
 
 # -- the product brief's examples ----------------------------------------------------------

@@ -77,7 +77,7 @@ print(json.dumps(out))
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not rebuilt when a pytest-xdist worker comes back here
 def outcomes() -> dict[str, Any]:
     """Load every corpus file in a fresh interpreter; a hang fails here after 300 s."""
     done = subprocess.run(

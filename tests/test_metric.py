@@ -97,8 +97,8 @@ def test_columns_need_show() -> None:
         em.Metric(source="transaction", unit="transaction/month").columns([1.0])
 
 
-def test_metrics_declared_in_a_pack() -> None:
-    engine = em.load(FOREST, bundled=False)
+def test_metrics_declared_in_a_pack(forest: em.Engine) -> None:
+    engine = forest
     panel = engine.metrics["carbon_panel"]
     assert panel.title == "Carbon stored"
     assert panel.show == ("planted", "leaves")

@@ -99,10 +99,7 @@ DISPLAY_UNITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def epa() -> em.Engine:
-    """The EPA pack alone, so that other bundled packs cannot change what is tested."""
-    return em.load(EPA, bundled=False)
+#: The engine of the EPA pack alone is the session fixture ``epa`` (conftest.py).
 
 
 def _pack(engine: em.Engine, name: str = "epa_ghg") -> Pack:

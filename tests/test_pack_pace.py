@@ -29,11 +29,7 @@ MINUTES_420 = {"walking": 75.0, "running": 42.3529, "swimming": 62.0690, "cyclin
 
 ACTIVITIES = sorted(MINUTES_420)
 
-
-@pytest.fixture(scope="module")
-def pace() -> em.Engine:
-    """The PACE pack alone, so that other bundled packs cannot change what is tested."""
-    return em.load(PACE, bundled=False)
+#: The engine of the PACE pack alone is the session fixture ``pace`` (conftest.py).
 
 
 # --- the pack as a whole ---------------------------------------------------------------------

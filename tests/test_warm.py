@@ -165,7 +165,7 @@ DAMAGE = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not rebuilt when a pytest-xdist worker comes back here
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the file a real process wrote for CHILD's conversions."""
     made = tmp_path_factory.mktemp("written")
