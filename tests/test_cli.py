@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from equivmetrics._integrations.cli import _parser
+from equivmetrics._integrations.cli_parser import build_parser as _parser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PACK = ROOT / "docs" / "examples" / "support_desk.yaml"

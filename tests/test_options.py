@@ -11,7 +11,7 @@ import pytest
 import equivmetrics as em
 from equivmetrics._core.options import COMMAND_OPTIONS, OPTIONS, options_of
 from equivmetrics._engine.core import Converter, Converts
-from equivmetrics._integrations.cli import _parser
+from equivmetrics._integrations.cli_parser import build_parser as _parser
 from equivmetrics._integrations.stream import COMMANDS
 
 

@@ -138,3 +138,11 @@ def test_a_pack_reward_that_does_not_fit_its_kind_is_a_load_error(tmp_path: Path
     assert problem.field == "rewards.extra_leave.every"
     assert "does not measure manual_work" in problem.message
     assert problem.location.line == text.splitlines().index("  - name: extra_leave") + 1
+
+
+def test_more_steps_than_a_float_counts_is_an_error_not_an_overflow() -> None:
+    # 1 hour = 3600 s; 3600 / 1e-310 = 3.6e313 steps, past the largest float (about 1.8e308)
+    rule = em.RewardRule(name="leave", every="1E-310 s", grant="2 hour", reward="reward")
+    with pytest.raises(em.InputError, match=r"more steps of 1E-310 s than a 64-bit float") as info:
+        rule.apply("1 hour")
+    assert isinstance(info.value, ValueError)

@@ -674,3 +674,14 @@ def test_every_error_is_the_librarys() -> None:
     # too few costs: a bad value, so a ValueError (a TypeError before issue 12)
     with pytest.raises(ValueError, match="costs has 2 amounts"):
         Scenario(100_000, costs=(1, 2))
+
+
+def test_a_deficit_too_small_to_show_is_still_paid_back_after_the_year_end() -> None:
+    # Found by the payback property: year 0 ends at -5e-324 (one denormal) and year 1 earns
+    # 2.0, so the exact payback, 12 x 5e-324 / 2 months, underflows to 0; but a payback of 0
+    # means "never in deficit", which is false here. It must be after month 0, if only just.
+    scenario = Scenario(2.0, costs=(5e-324, 0.0), adoption=1, years=1, benefit_risk=0)
+    outcome = scenario.at(1.0)
+    assert outcome.rows[0].cumulative_net < 0
+    assert outcome.payback_months is not None
+    assert 0 < outcome.payback_months < 1e-300

@@ -353,3 +353,11 @@ def test_any_line_gets_exactly_one_valid_json_answer(command: str, items: list[A
         if "error" in response:
             assert response["error"]["code"] != "internal_error", response
     assert "error" not in responses[-1]
+
+
+def test_only_json_white_space_makes_a_blank_line() -> None:
+    # Found by the one-answer-per-line property: Python's str.strip() takes U+001C (a file
+    # separator) and U+000C (form feed) for white space, JSON does not (RFC 8259: space, tab,
+    # CR, LF). Such a line is a bad request with an answer, never silently skipped.
+    answers = serve("convert", b"\x1c\n", b"\x0c\n", b" \t\r\n")
+    assert [a["error"]["code"] for a in answers] == ["bad_request", "bad_request"]

@@ -10,7 +10,7 @@ from ._api.engine import Engine
 from ._api.load import action, clear_cache, convert, default_engine, feel_good, load
 from ._catalog.catalog import Catalog, Kind, Parameter
 from ._core.units import get_registry
-from ._engine.compile import Compiled
+from ._engine.compiled import Compiled
 from ._engine.result import ParameterUse, Result, Step
 from ._features.metric import Metric
 from ._features.reward import Reward, RewardRule

@@ -14,7 +14,7 @@ from typing import Any
 from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._engine.compile import Compiled
+from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.result import Result
 from equivmetrics._features.metric import Metric

@@ -1,6 +1,6 @@
 """Compiling a conversion: kinds, periods, the path and its factors, reduced to plain floats.
 
-:class:`_Compiler` works out one conversion for an :class:`~equivmetrics.Engine` — the source
+:class:`Compiler` works out one conversion for an :class:`~equivmetrics.Engine` — the source
 kind (from ``of=`` or the input unit), refused units, rates and periods, the catalog's path, each
 rule's factor with its range, the result unit — and returns a :class:`Compiled`: three floats
 (central, low, high factor), the steps that explain them and the negative-value policy. pint is
@@ -19,7 +19,7 @@ import attrs
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
-from equivmetrics._core.negative import NegativePolicy, check_policy, screen, strictest
+from equivmetrics._core.negative import strictest
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._core.units import PintUnit, UnitScope, unit_factor
@@ -32,61 +32,10 @@ from equivmetrics.exceptions import (
     UnknownKindError,
 )
 
-from .result import ParameterUse, Result, Step
+from .compiled import Compiled
+from .result import ParameterUse, Step
 
-__all__ = ["Compiled", "Compiler", "FactorOf", "Key", "Plan"]
-
-
-@attrs.frozen
-class Compiled:
-    """A conversion reduced to plain floats: ``output = input x factor``. Picklable."""
-
-    factor: float
-    factor_low: float
-    factor_high: float
-    unit: str
-    kind: str
-    source_kind: str
-    input_unit: str
-    steps: tuple[Step, ...]
-    #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.
-    negative: NegativePolicy = "refuse"
-    negative_kind: str = ""
-
-    def apply(self, magnitude: Any, *, negative: NegativePolicy | None = None) -> Result:
-        """Apply to a number or an array (no pint involved).
-
-        Negative values follow the path's policy (:attr:`negative`), or ``negative`` when
-        given: ``"refuse"`` raises :class:`NegativeValueError`, ``"nan"`` reads them as
-        missing, ``"allow"`` lets them through.
-        """
-        policy = self.negative if negative is None else check_policy(negative)
-        if policy != "allow":
-            magnitude = screen(magnitude, policy, self.negative_kind, self.input_unit)
-        try:
-            output = magnitude * self.factor
-        except TypeError:
-            raise InputTypeError(
-                f"cannot convert {type(magnitude).__name__} {str(magnitude)[:40]!r}: a "
-                "magnitude is a number, a numpy array or a pandas Series of numbers",
-                value=magnitude,
-            ) from None
-        return Result(
-            output,
-            self.unit,
-            self.kind,
-            self.source_kind,
-            magnitude,
-            self.input_unit,
-            self.factor,
-            self.factor_low,
-            self.factor_high,
-            self.steps,
-        )
-
-
-#: A conversion's cache key: (input unit, target kind, of, unit, per).
-Key = tuple[str, str, str | None, str | None, str | None]
+__all__ = ["Compiler", "FactorOf", "Plan"]
 
 
 #: The factor of one rule edge with an engine's parameters (central, low, high, unit).

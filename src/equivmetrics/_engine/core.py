@@ -29,7 +29,8 @@ from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split
 from equivmetrics.exceptions import ParameterValueError, PeriodError
 
-from .compile import Compiled, Compiler, Key
+from .compile import Compiler
+from .compiled import Compiled, Key
 from .result import Result
 
 __all__ = ["Candidate", "Converter", "Converts"]

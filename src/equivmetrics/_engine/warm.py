@@ -45,8 +45,8 @@ from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
 
-from .compile import Compiled
-from .compile import Key as _Key
+from .compiled import Compiled
+from .compiled import Key as _Key
 from .core import Converter
 from .result import ParameterUse, Step
 

@@ -281,4 +281,7 @@ def payback(rows: tuple[YearRow, ...] | list[YearRow]) -> float | None:
         return 0.0
     last = negative[-1]
     before, after = cumulative[last], cumulative[last + 1]
-    return 12.0 * (last + (-before) / (after - before))
+    months = 12.0 * (last + (-before) / (after - before))
+    # a deficit too small for the fraction to show (5e-324 of 2.0) is still paid back after
+    # that year end, never at it
+    return max(months, math.nextafter(12.0 * last, math.inf))

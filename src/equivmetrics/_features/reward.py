@@ -186,6 +186,12 @@ class RewardRule:
                 f"reward {self.name!r} needs a finite total, got {magnitude!r} {unit}",
                 value=magnitude,
             )
+        if amount > 0 and math.isinf(amount / self._every[0]):
+            raise InputValueError(
+                f"reward {self.name!r}: {magnitude!r} {unit} is more steps of "
+                f"{self.every} than a 64-bit float can count; give the rule a larger 'every'",
+                value=magnitude,
+            )
         return amount
 
 

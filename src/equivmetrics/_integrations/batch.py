@@ -13,16 +13,11 @@ to temporary files next to their final names and moved into place only when the 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
-import io
 import itertools
 import math
 import operator
-import os
 import re
-import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -32,11 +27,12 @@ import attrs
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics.exceptions import InputValueError, Location
 
+from .batch_files import Destination, Progress, UsageError, open_input, source_name
 from .frames import column_name
 
 if TYPE_CHECKING:
     from equivmetrics._api.engine import Engine
-    from equivmetrics._engine.compile import Compiled
+    from equivmetrics._engine.compiled import Compiled
 
 __all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
 
@@ -51,14 +47,6 @@ _NOT_PLAIN = re.compile(
 _POLICIES = ("allow", "refuse", "nan")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
-
-
-class UsageError(InputValueError):
-    """A batch option that cannot work (missing column, bad delimiter, ...): exit code 2.
-
-    Internal to the command line, which turns it into a usage message and exit code 2; it
-    never reaches a caller of the library.
-    """
 
 
 @attrs.frozen
@@ -138,12 +126,45 @@ def run_batch(
     negative values; under ``"refuse"`` and ``"nan"`` a negative row is a reject. Raises
     :class:`UsageError` for options that cannot work, before anything is written.
     """
-    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
-    _check_options(delimiter, encoding, chunk_rows)
-    if negative is not None and negative not in _POLICIES:
-        raise UsageError(
-            f"--negative {negative!r}: use one of {', '.join(_POLICIES)}", value=negative
-        )
+    chunk_rows = _check_options(delimiter, encoding, chunk_rows, negative)
+    rejects = _rejects_path(output, rejects)
+    compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
+    names = [column_name(c.kind, c.unit) for c in compiled]
+    policies = [negative or c.negative for c in compiled]
+    with open_input(source, encoding) as stream:
+        reader = csv.reader(stream, delimiter=delimiter, strict=False)
+        header, index = _header(reader, column, source, names)
+        with Destination(output, encoding) as out, Destination(rejects, encoding) as bad:
+            writer = csv.writer(out.file, delimiter=delimiter, lineterminator="\n")
+            rejected = csv.writer(bad.file, delimiter=delimiter, lineterminator="\n")
+            writer.writerow([*header, *names])
+            rejected.writerow(["line", "reason", *header])
+            counter = Progress(progress, stream)
+            rows = converted = 0
+            for chunk, lines in _chunks(reader, chunk_rows):
+                rows += len(chunk)
+                converted += _convert_chunk(
+                    chunk, lines, len(header), index, column, compiled, policies, writer, rejected
+                )
+                counter.show(rows)
+            counter.done(rows)
+    targets = tuple(
+        {"kind": c.kind, "unit": c.unit, "column": name, "factor": c.factor, "negative": policy}
+        for c, name, policy in zip(compiled, names, policies, strict=True)
+    )
+    return Summary(
+        rows=rows,
+        converted=converted,
+        rejected=rows - converted,
+        output=output,
+        rejects=rejects,
+        column=column,
+        targets=targets,
+    )
+
+
+def _rejects_path(output: str, rejects: str | None) -> str:
+    """The rejects file: given, or next to the output; never the output itself."""
     if rejects is None:
         if output == "-":
             raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
@@ -152,62 +173,18 @@ def run_batch(
         raise UsageError(
             f"--rejects {rejects!r} must be a file other than the output", value=rejects
         )
-    compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
-    names = [column_name(c.kind, c.unit) for c in compiled]
-    policies = [negative or c.negative for c in compiled]
-    stream = _open_input(source, encoding)
-    with stream:
-        reader = csv.reader(stream, delimiter=delimiter, strict=False)
-        try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise InputValueError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
-        if header is None:
-            raise UsageError(f"{_name(source)} is empty: expected a header row", value=source)
-        index = _column_index(header, column, source)
-        clash = sorted((set(names) & set(header)) | {n for n in names if names.count(n) > 1})
-        if clash:
-            raise UsageError(
-                f"output column {clash[0]!r} would appear twice (already in the input or "
-                "asked for twice); drop it from the input or from --to",
-                value=clash[0],
-            )
-        with _Destination(output, encoding) as out, _Destination(rejects, encoding) as bad:
-            writer = csv.writer(out.file, delimiter=delimiter, lineterminator="\n")
-            rejected = csv.writer(bad.file, delimiter=delimiter, lineterminator="\n")
-            writer.writerow([*header, *names])
-            rejected.writerow(["line", "reason", *header])
-            counter = _Progress(progress, stream)
-            rows = converted = 0
-            for chunk, lines in _chunks(reader, chunk_rows):
-                rows += len(chunk)
-                good = _convert_chunk(
-                    chunk, lines, len(header), index, column, compiled, policies, writer, rejected
-                )
-                converted += good
-                counter.show(rows)
-            counter.done(rows)
-    return Summary(
-        rows=rows,
-        converted=converted,
-        rejected=rows - converted,
-        output=output,
-        rejects=rejects,
-        column=column,
-        targets=tuple(
-            {
-                "kind": c.kind,
-                "unit": c.unit,
-                "column": name,
-                "factor": c.factor,
-                "negative": policy,
-            }
-            for c, name, policy in zip(compiled, names, policies, strict=True)
-        ),
-    )
+    return rejects
 
 
-def _check_options(delimiter: str, encoding: str, chunk_rows: int) -> None:
+def _check_options(
+    delimiter: str, encoding: str, chunk_rows: int | None, negative: NegativePolicy | None
+) -> int:
+    """Refuse options that cannot work; return the chunk size to read in."""
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    if negative is not None and negative not in _POLICIES:
+        raise UsageError(
+            f"--negative {negative!r}: use one of {', '.join(_POLICIES)}", value=negative
+        )
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise UsageError(
             f"--delimiter {delimiter!r} must be one character other than a quote or newline "
@@ -223,47 +200,38 @@ def _check_options(delimiter: str, encoding: str, chunk_rows: int) -> None:
         ) from None
     if chunk_rows < 1:
         raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
+    return chunk_rows
 
 
-def _name(source: str) -> str:
-    return "standard input" if source == "-" else repr(source)
-
-
-def _reading_encoding(encoding: str) -> str:
-    # skip a UTF-8 byte-order mark, which would otherwise glue itself to the first column name
-    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
-
-
-def _open_input(source: str, encoding: str) -> IO[str]:
-    text = _reading_encoding(encoding)
-    if source == "-":
-        return io.TextIOWrapper(
-            sys.stdin.buffer, encoding=text, errors="surrogateescape", newline=""
-        )
+def _header(reader: Any, column: str, source: str, names: list[str]) -> tuple[list[str], int]:
+    """The header row and where ``column`` is in it; room must be left for ``names``."""
     try:
-        raw = open(source, "rb")  # noqa: SIM115 - closed by the wrapper's context manager
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read input {source!r}: {exc.strerror or exc}", value=source
-        ) from None
-    return io.TextIOWrapper(raw, encoding=text, errors="surrogateescape", newline="")
-
-
-def _column_index(header: list[str], column: str, source: str) -> int:
+        header: list[str] | None = next(reader, None)
+    except csv.Error as exc:
+        raise InputValueError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
+    if header is None:
+        raise UsageError(f"{source_name(source)} is empty: expected a header row", value=source)
     found = [i for i, name in enumerate(header) if name == column]
-    if len(found) == 1:
-        return found[0]
-    if found:
+    if len(found) > 1:
         raise UsageError(
-            f"--column {column!r} names {len(found)} columns of {_name(source)}; "
+            f"--column {column!r} names {len(found)} columns of {source_name(source)}; "
             "the header must name it once",
             value=column,
         )
-    raise UsageError(
-        f"--column {column!r} is not a column of {_name(source)}; its columns are: "
-        + ", ".join(map(repr, header)),
-        value=column,
-    )
+    if not found:
+        raise UsageError(
+            f"--column {column!r} is not a column of {source_name(source)}; its columns are: "
+            + ", ".join(map(repr, header)),
+            value=column,
+        )
+    clash = sorted((set(names) & set(header)) | {n for n in names if names.count(n) > 1})
+    if clash:
+        raise UsageError(
+            f"output column {clash[0]!r} would appear twice (already in the input or "
+            "asked for twice); drop it from the input or from --to",
+            value=clash[0],
+        )
+    return header, found[0]
 
 
 def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[int]]]:
@@ -414,91 +382,3 @@ def _multiply(values: list[float], factor: float) -> tuple[list[float], list[int
         product = array * factor
     overflow = np.flatnonzero(np.isinf(product) & ~np.isnan(array)).tolist()
     return product.tolist(), overflow
-
-
-class _Destination:
-    """A file written under a temporary name and moved into place on success only."""
-
-    def __init__(self, path: str, encoding: str) -> None:
-        self.path = path
-        self.encoding = encoding
-        self.temp: str | None = None
-        self.file: io.TextIOWrapper
-
-    def __enter__(self) -> _Destination:
-        if self.path == "-":
-            self.file = io.TextIOWrapper(
-                sys.stdout.buffer,
-                encoding=self.encoding,
-                errors="surrogateescape",
-                newline="",
-                write_through=True,
-            )
-            return self
-        final = Path(self.path)
-        try:
-            handle, self.temp = tempfile.mkstemp(
-                dir=final.parent, prefix=f".{final.name}.", suffix=".part"
-            )
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write {self.path!r}: {exc.strerror or exc}", value=self.path
-            ) from None
-        self.file = open(handle, "w", encoding=self.encoding, errors="surrogateescape", newline="")
-        return self
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if self.temp is None:
-            self.file.flush()
-            self.file.detach()  # leave standard output open
-            return
-        try:
-            if kind is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-            if kind is None:
-                os.chmod(self.temp, _mode(self.path))
-                os.replace(self.temp, self.path)
-                self.temp = None
-        finally:
-            if self.temp is not None:
-                os.unlink(self.temp)
-
-
-def _mode(path: str) -> int:
-    """The permissions a new file gets here: those of the file it replaces, or per the umask."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-class _Progress:
-    """A carriage-return counter on a terminal (``stream`` None: say nothing)."""
-
-    def __init__(self, stream: IO[str] | None, source: IO[str]) -> None:
-        self.stream = stream
-        self.raw: Any = getattr(source, "buffer", None)
-        self.size = 0
-        try:
-            self.size = os.fstat(self.raw.fileno()).st_size if self.raw is not None else 0
-        except (OSError, AttributeError, io.UnsupportedOperation):
-            self.size = 0
-
-    def show(self, rows: int) -> None:
-        if self.stream is None:
-            return
-        text = f"\r{rows:,} rows"
-        if self.size:
-            with contextlib.suppress(OSError, ValueError):
-                text += f"  {min(100, 100 * self.raw.tell() // self.size)} %"
-        self.stream.write(text)
-        self.stream.flush()
-
-    def done(self, rows: int) -> None:
-        if self.stream is not None:
-            self.stream.write(f"\r{rows:,} rows  done\n")
-            self.stream.flush()

@@ -20,14 +20,15 @@ import attrs
 from equivmetrics._api.engine import Engine
 from equivmetrics._api.load import load
 from equivmetrics._core.numbers import num as _num
-from equivmetrics._core.options import OPTIONS, Option, options_of
+from equivmetrics._core.options import OPTIONS
 from equivmetrics._features.validate import validate
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.methodology import render_methodology
-from equivmetrics._version import __version__
 from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
 
-from .batch import UsageError, parse_targets, run_batch
+from .batch import parse_targets, run_batch
+from .batch_files import UsageError
+from .cli_parser import POSITIONAL, build_parser, option_values
 from .stream import Bridge, dumps
 
 __all__ = ["main"]
@@ -38,162 +39,11 @@ _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("Solar panels", "12400 kWh", "feel_good", None),
     ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
 )
-_POSITIONAL = (("quantity", "QUANTITY"), ("to", "KIND"))
-
-
-def _json_option(
-    p: argparse.ArgumentParser, text: str = "print JSON", *, compact: bool = False
-) -> None:
-    p.add_argument("--json", action="store_true", help=text)
-    if compact:
-        p.add_argument(
-            "--compact",
-            action="store_true",
-            help="with --json: the compact shape for dashboards (no steps)",
-        )
-
-
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    parser = argparse.ArgumentParser(
-        prog="equivmetrics",
-        description="Turn raw metrics into cited equivalents people understand.",
-    )
-    parser.add_argument("--version", action="version", version=f"equivmetrics {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands: dict[str, argparse.ArgumentParser] = {}
-
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        commands[name] = sub.add_parser(name, help=text, description=text)
-        return commands[name]
-
-    def engine_options(p: argparse.ArgumentParser, *, params: bool = True) -> None:
-        p.add_argument(
-            "--pack",
-            action="append",
-            default=[],
-            metavar="PATH",
-            help="add a pack file or folder (repeatable)",
-        )
-        limit_option(p)
-        if params:
-            p.add_argument(
-                "--param",
-                action="append",
-                default=[],
-                metavar="NAME=VALUE",
-                help="override a parameter, e.g. --param 'body_mass=80 kg' (repeatable)",
-            )
-
-    def limit_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--limit",
-            action="append",
-            default=[],
-            metavar="NAME=N",
-            help="raise or lower a limit on reading pack files: max_bytes, max_nodes or "
-            "max_depth (repeatable)",
-        )
-
-    p = command("demo", "print equivalents of a few real inputs")
-    _add_option(p, OPTIONS["locale"])
-    engine_options(p)
-    _json_option(p, compact=True)
-    for name, text in (
-        ("convert", "convert a quantity to a kind"),
-        ("explain", "show how a conversion is computed, with sources"),
-    ):
-        p = command(name, text)
-        stream = " ('-' with --json: JSON requests on stdin)" if name == "convert" else ""
-        p.add_argument(
-            "quantity",
-            nargs="?",
-            metavar="QUANTITY",
-            help=f"e.g. '12000 transaction/month'{stream}",
-        )
-        p.add_argument("to", nargs="?", metavar="KIND", help="the target kind, e.g. fte")
-        for option in options_of("convert"):
-            _add_option(p, option)
-        engine_options(p)
-        _json_option(p, compact=name == "convert")
-    for name, text in (
-        ("feel-good", "feel-good equivalents of a quantity (value already received)"),
-        ("action", "action equivalents of a quantity (the cost of a choice)"),
-    ):
-        p = command(name, text)
-        p.add_argument(
-            "quantity", metavar="QUANTITY", help="e.g. '12400 kWh' ('-' with --json: JSON requests)"
-        )
-        for option in options_of(name):
-            _add_option(p, option)
-        engine_options(p)
-        _json_option(p, compact=True)
-    p = command("packs", "list packs, kinds and parameters with sources")
-    engine_options(p)
-    _json_option(p)
-    p = command("methodology", "print a Markdown page of every factor, derivation and source")
-    engine_options(p, params=False)
-    p.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
-    _json_option(p, "print JSON: {schema, markdown}")
-    p = command("validate", "check pack files and run their examples")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
-    p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
-    limit_option(p)
-    _json_option(p)
-    p = command("batch", "convert a column of a CSV file, keeping every row")
-    p.add_argument("input", metavar="INPUT", help="a CSV file with a header row ('-': stdin)")
-    p.add_argument(
-        "--column", required=True, metavar="NAME", help="the name of the column to convert"
-    )
-    p.add_argument("--unit", required=True, help="the unit of the column's values, e.g. kWh")
-    p.add_argument(
-        "--to", required=True, metavar="KIND[:UNIT],...", help="target kinds, e.g. co2e:kg,coal"
-    )
-    p.add_argument(
-        "-o", "--output", required=True, metavar="PATH", help="the output CSV ('-': stdout)"
-    )
-    p.add_argument("--rejects", metavar="PATH", help="default: OUTPUT.rejects.csv")
-    for name in ("of", "per", "negative"):
-        _add_option(p, OPTIONS[name])
-    p.add_argument(
-        "--delimiter", default=",", metavar="CHAR", help="the field separator (default ',')"
-    )
-    p.add_argument(
-        "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
-    )
-    engine_options(p)
-    _json_option(p, "print a JSON summary")
-    return parser, commands
-
-
-def _add_option(parser: argparse.ArgumentParser, option: Option) -> None:
-    """A shared option as a flag: ``--top N``; kind names comma-separated; locale "en"."""
-    if option.type == "choice":
-        parser.add_argument(option.flag, choices=option.choices, help=option.help)
-    elif option.type == "whole":
-        parser.add_argument(option.flag, type=int, metavar=option.metavar, help=option.help)
-    elif option.type == "names":
-        parser.add_argument(
-            option.flag, metavar=option.metavar, help=f"{option.help}, commas between"
-        )
-    else:
-        default = "en" if option.name == "locale" else None
-        parser.add_argument(option.flag, default=default, metavar=option.metavar, help=option.help)
-
-
-def _option_values(args: argparse.Namespace, command: str) -> dict[str, Any]:
-    """The shared options of ``command`` as keyword arguments of the Python API."""
-    values: dict[str, Any] = {}
-    for option in options_of(command):
-        value = getattr(args, option.name)
-        if option.type == "names" and value is not None:
-            value = [name.strip() for name in value.split(",") if name.strip()] or None
-        values[option.name] = value
-    return values
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (argparse exits 2 on a usage error)."""
-    parser, commands = _parser()
+    parser, commands = build_parser()
     args = parser.parse_args(argv)
     here = commands[args.command]
     try:
@@ -284,7 +134,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
     if quantity == "-":
         return _stream(args, here, compact=compact)
     if args.command in ("convert", "explain"):
-        missing = [label for name, label in _POSITIONAL if getattr(args, name) is None]
+        missing = [label for name, label in POSITIONAL if getattr(args, name) is None]
         if missing:
             here.error(f"the following arguments are required: {', '.join(missing)}")
     engine = _engine(args, here)
@@ -296,7 +146,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         return _batch(engine, args)
     if args.command in ("feel-good", "action"):
         return _equivalents(engine, args)
-    result = engine.convert(quantity, args.to, **_option_values(args, "convert"))
+    result = engine.convert(quantity, args.to, **option_values(args, "convert"))
     if args.json:
         data = result.to_dict(compact=compact)
         if args.command == "explain":
@@ -339,7 +189,7 @@ def _stream(args: argparse.Namespace, here: argparse.ArgumentParser, *, compact:
 
 def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
     offer = engine.feel_good if args.command == "feel-good" else engine.action
-    found = offer(args.quantity, **_option_values(args, args.command))
+    found = offer(args.quantity, **option_values(args, args.command))
     if args.json:
         print(dumps(found.to_dicts(compact=args.compact)))
     else:

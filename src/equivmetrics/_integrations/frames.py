@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from equivmetrics._api.engine import Engine
-    from equivmetrics._engine.compile import Compiled
+    from equivmetrics._engine.compiled import Compiled
 
 __all__ = ["FrameAccessor", "SeriesAccessor", "convert_polars", "equiv_expr", "register_pandas"]
 

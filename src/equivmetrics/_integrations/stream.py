@@ -42,6 +42,9 @@ __all__ = ["COMMANDS", "MAX_LINE_BYTES", "Bridge", "RequestError", "dumps"]
 #: The most bytes one request line may hold (newline excluded).
 MAX_LINE_BYTES = 1 << 20
 
+#: What JSON counts as white space (RFC 8259): a line of only these is blank and skipped.
+_JSON_WHITESPACE = " \t\r\n"
+
 #: Tenant engines kept per process, one per distinct ``params`` object.
 MAX_TENANTS = 256
 
@@ -161,8 +164,8 @@ class Bridge:
             text = line.decode("utf-8") if isinstance(line, bytes) else line
         except UnicodeDecodeError as exc:
             return _error(None, RequestError(f"request line is not UTF-8 ({exc.reason})"))
-        if not text.strip():
-            return None
+        if not text.strip(_JSON_WHITESPACE):
+            return None  # other characters (a form feed, U+001C) are no blank: they get an error
         try:
             try:
                 request = json.loads(
