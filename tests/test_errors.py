@@ -196,7 +196,7 @@ INTERNAL = {
     "equivmetrics._packs.yaml.YamlFailure",
     "equivmetrics._packs.plugins._Refused",
     "equivmetrics._integrations.stream.RequestError",
-    "equivmetrics._integrations.batch.UsageError",
+    "equivmetrics._integrations.batch_files.UsageError",
 }
 
 
