@@ -42,8 +42,8 @@ def _multiply(
     holds no engine and nothing of pint; missing values (``pd.NA``) become NaN as in the
     pandas accessor, and each value is ``float(x) * factor`` exactly.
     """
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+    import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
     values = partition.to_numpy(dtype=np.float64, na_value=np.nan)
     if negative is not None:  # (policy, kind, unit, column label): plain strings

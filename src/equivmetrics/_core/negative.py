@@ -83,7 +83,7 @@ def screen(
 
 
 def _screen_many(magnitude: Any, policy: str, kind: str, unit: str, where: str, labels: Any) -> Any:
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
     values = _floats(magnitude)
     if values is None:  # not numbers: the multiplication will say so
@@ -121,7 +121,7 @@ def _floats(magnitude: Any) -> Any:
     pandas' nullable columns (``Float64``, ``Int64`` with ``<NA>``) would otherwise become
     object arrays whose comparisons are not booleans.
     """
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
     try:
         if hasattr(magnitude, "to_numpy") and not isinstance(magnitude, np.ndarray):

@@ -100,7 +100,7 @@ def magnitude_of(value: Any) -> Any:
             )
         return value
     if isinstance(value, list):
-        import numpy as np
+        import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
         try:
             return np.asarray(value, dtype=float)

@@ -109,25 +109,9 @@ def _power_problem(text: str) -> str | None:
             if not base_ok:
                 return f"power {value!r} of a number or of a group holding one"
             groups[-1] = True
-            if value[0] in "*^":
-                exponent = ""
-                while index < len(tokens) and tokens[index][0] == "sign":
-                    exponent += tokens[index][1]
-                    index += 1
-                if index >= len(tokens) or tokens[index][0] != "num":
-                    return f"power {value!r} without a plain number after it"
-                exponent += tokens[index][1]
-                index += 1
-            else:
-                exponent = value.translate(_SUPERSCRIPTS)
-            try:
-                size = abs(float(exponent))
-            except ValueError:
-                return f"unreadable power {exponent!r}"
-            if not size <= MAX_UNIT_POWER:
-                return f"power {exponent} is too large"
-            if index < len(tokens) and tokens[index][0] == "pow":
-                return "chained powers"
+            problem, index = _power_at(tokens, index, value)
+            if problem:
+                return problem
             base_ok = False
             continue
         if kind == "open":
@@ -143,6 +127,31 @@ def _power_problem(text: str) -> str | None:
         else:
             base_ok = kind == "name"
     return None
+
+
+def _power_at(tokens: list[tuple[str, str]], index: int, value: str) -> tuple[str | None, int]:
+    """Read the exponent of the power ``value`` (tokens from ``index``): a problem, or None,
+    and the index after the exponent."""
+    if value[0] in "*^":
+        exponent = ""
+        while index < len(tokens) and tokens[index][0] == "sign":
+            exponent += tokens[index][1]
+            index += 1
+        if index >= len(tokens) or tokens[index][0] != "num":
+            return f"power {value!r} without a plain number after it", index
+        exponent += tokens[index][1]
+        index += 1
+    else:
+        exponent = value.translate(_SUPERSCRIPTS)
+    try:
+        size = abs(float(exponent))
+    except ValueError:
+        return f"unreadable power {exponent!r}", index
+    if not size <= MAX_UNIT_POWER:
+        return f"power {exponent} is too large", index
+    if index < len(tokens) and tokens[index][0] == "pow":
+        return "chained powers", index
+    return None, index
 
 
 def split_quantity(text: str) -> tuple[float, str]:

@@ -72,7 +72,7 @@ _base: UnitScope | None = None
 
 def pint_module() -> ModuleType:
     """pint, imported on first need: ``import equivmetrics`` does not import it (cold start)."""
-    import pint
+    import pint  # noqa: PLC0415 - pint on first need: importing equivmetrics stays light
 
     return pint
 

@@ -131,7 +131,7 @@ def _same(a: Any, b: Any) -> bool:
     """Equality for magnitudes: numbers or arrays, NaN equal to NaN."""
     if _is_scalar(a) and _is_scalar(b):
         return bool(a == b or (a != a and b != b))  # noqa: PLR0124 - NaN test
-    import numpy as np
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
     try:
         return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))

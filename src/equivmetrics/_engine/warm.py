@@ -69,7 +69,7 @@ def cache_folder() -> Path | None:
     chosen = os.environ.get("EQUIVMETRICS_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    import platformdirs
+    import platformdirs  # noqa: PLC0415 - only when warm starts are on
 
     return Path(platformdirs.user_cache_dir("equivmetrics", appauthor=False))
 

@@ -373,7 +373,7 @@ def _check(
 def _multiply(values: list[float], factor: float) -> tuple[list[float], list[int]]:
     """``value x factor`` for each value (numpy when installed), and where that overflows."""
     try:
-        import numpy as np
+        import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
     except ImportError:  # pragma: no cover - numpy is an optional dependency
         result = [value * factor for value in values]
         return result, [i for i, x in enumerate(result) if math.isinf(x) and values[i] == values[i]]

@@ -12,7 +12,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -120,33 +120,41 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
     if args.command == "validate":
         return _validate(args, _limits(args, here))
     if args.command == "methodology":
-        limits = _limits(args, here)
-        page = render_methodology(load(*args.pack, bundled=not args.no_bundled, limits=limits))
-        if args.json:
-            print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
-        else:
-            sys.stdout.write(page)
-        return 0
+        return _methodology(args, here)
     compact = getattr(args, "compact", False)
     if compact and not args.json:
         here.error("--compact chooses the shape of the JSON: use it with --json")
-    quantity = getattr(args, "quantity", None)
-    if quantity == "-":
+    if getattr(args, "quantity", None) == "-":
         return _stream(args, here, compact=compact)
     if args.command in ("convert", "explain"):
         missing = [label for name, label in POSITIONAL if getattr(args, name) is None]
         if missing:
             here.error(f"the following arguments are required: {', '.join(missing)}")
     engine = _engine(args, here)
-    if args.command == "demo":
-        return _demo(engine, args)
-    if args.command == "packs":
-        return _packs(engine, args.json, _overrides(args, here))
-    if args.command == "batch":
-        return _batch(engine, args)
-    if args.command in ("feel-good", "action"):
-        return _equivalents(engine, args)
-    result = engine.convert(quantity, args.to, **option_values(args, "convert"))
+    commands: dict[str, Callable[[], int]] = {
+        "demo": lambda: _demo(engine, args),
+        "packs": lambda: _packs(engine, args.json, _overrides(args, here)),
+        "batch": lambda: _batch(engine, args),
+        "feel-good": lambda: _equivalents(engine, args),
+        "action": lambda: _equivalents(engine, args),
+    }
+    run = commands.get(args.command)
+    return run() if run is not None else _convert(engine, args, compact=compact)
+
+
+def _methodology(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
+    limits = _limits(args, here)
+    page = render_methodology(load(*args.pack, bundled=not args.no_bundled, limits=limits))
+    if args.json:
+        print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
+    else:
+        sys.stdout.write(page)
+    return 0
+
+
+def _convert(engine: Engine, args: argparse.Namespace, *, compact: bool) -> int:
+    """``convert`` and ``explain``: one result, as JSON, a derivation or one line."""
+    result = engine.convert(args.quantity, args.to, **option_values(args, "convert"))
     if args.json:
         data = result.to_dict(compact=compact)
         if args.command == "explain":

@@ -47,7 +47,7 @@ def register_pandas() -> None:
     global _registered  # noqa: PLW0603 - registration happens once per process
     if _registered:
         return
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
     pd.api.extensions.register_series_accessor("equiv")(SeriesAccessor)
     pd.api.extensions.register_dataframe_accessor("equiv")(FrameAccessor)
@@ -85,8 +85,8 @@ def _compile(
 
 def _pandas_values(series: Any, label: str) -> Any:
     """The series' values as a float64 numpy array (missing values as NaN)."""
-    import numpy as np
-    import pandas as pd
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+    import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
     dtype = series.dtype
     api = pd.api.types
@@ -145,7 +145,7 @@ class SeriesAccessor:
         ``value``, ``low`` and ``high``. Either way ``attrs`` holds ``unit``, ``kind``,
         ``source_kind`` and ``source_unit``.
         """
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
         series = self._series
         label = _label(series.name)
@@ -201,7 +201,7 @@ class FrameAccessor:
         ``attrs["kinds"]`` map each new column to its unit and kind; ``negative`` as in
         :meth:`SeriesAccessor.convert`. Join it back with ``frame.join(...)``.
         """
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
         frame = self._frame
         if column not in frame.columns:
@@ -279,7 +279,7 @@ def convert_polars(
 
     Nulls stay null and NaN stays NaN; integers are read as Float64.
     """
-    import polars as pl
+    import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
 
     if not isinstance(series, pl.Series):
         raise InputTypeError(
@@ -320,7 +320,7 @@ def equiv_expr(
     when the expression is built, so unit and kind errors are raised here; a column's dtype is
     known only when the expression runs, and polars itself refuses arithmetic on text.
     """
-    import polars as pl
+    import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
 
     if not isinstance(column, str):
         raise InputTypeError(f"column must be a column name, not {column!r}", value=column)

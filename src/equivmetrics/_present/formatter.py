@@ -53,7 +53,7 @@ def default_sig(value: float, low: float, high: float) -> int:
 @functools.lru_cache(maxsize=64)
 def _babel_locale(name: str) -> Any:
     try:
-        from babel import Locale, UnknownLocaleError
+        from babel import Locale, UnknownLocaleError  # noqa: PLC0415 - babel is the optional [locale] extra
     except ImportError:
         raise LocaleError(
             f"locale {_shown(name)} needs babel: pip install 'equivmetrics[locale]'"
@@ -109,7 +109,7 @@ class Formatter:
         digits = max(0, sig - 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
         if self.english:
             return f"{rounded:,.{digits}f}"
-        from babel.numbers import format_decimal
+        from babel.numbers import format_decimal  # noqa: PLC0415 - babel is the optional [locale] extra
 
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return str(format_decimal(rounded, format=pattern, locale=_babel_locale(self.locale)))
