@@ -6,8 +6,10 @@ which its engine alone reads.
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -279,3 +281,17 @@ def test_the_hosts_registry_is_untouched_by_tenants() -> None:
     for name in ("crate", "kblip", "transaction"):
         assert name not in host
     assert host is not em.get_registry()
+
+
+def test_reloading_the_same_packs_reuses_their_registry() -> None:
+    # No engine is kept between the loads: the scope stays among the most recent ones, so the
+    # second load (a tenant's packs reloaded, a retry) builds no new pint registry.
+    first = weakref.ref(tenant("crate_12").registry)
+    gc.collect()
+    assert first() is not None  # kept alive by the recent scopes, not by an engine
+    assert tenant("crate_12").registry is first()
+    with pytest.raises(em.PackError):
+        tenant("crate_broken")  # a load that fails after its units were read
+    with pytest.raises(em.PackError):
+        tenant("crate_broken")
+    assert "crate" not in em.get_registry()

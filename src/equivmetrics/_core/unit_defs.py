@@ -11,6 +11,7 @@ them lives; a load that fails simply drops its scope, so there is nothing to tak
 
 from __future__ import annotations
 
+import collections
 import math
 import re
 import threading
@@ -44,6 +45,11 @@ _lock = threading.Lock()
 #: A set of pack units: (name, definition, aliases, pack) of each, in the order of loading.
 _Key = tuple[tuple[str, str, tuple[str, ...], str], ...]
 _scopes: weakref.WeakValueDictionary[_Key, UnitScope] = weakref.WeakValueDictionary()
+#: The scopes made last, kept alive (about 1.5 MiB each) so that loading the same packs again
+#: soon — a tenant's packs reloaded, a load retried after another problem — reuses the registry
+#: instead of building one (tens of milliseconds) when no engine holds it meanwhile.
+_recent: collections.OrderedDict[_Key, UnitScope] = collections.OrderedDict()
+MAX_RECENT_SCOPES = 4
 
 
 def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
@@ -58,6 +64,8 @@ def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
         return base_scope(), []
     with _lock:
         cached = _scopes.get(key)
+        if cached is not None:
+            _keep(key, cached)
     if cached is not None:
         return cached, [None] * len(units)
     definer = _Definer(new_registry())
@@ -69,7 +77,17 @@ def scope_for(units: Sequence[NewUnit]) -> tuple[UnitScope, list[str | None]]:
     else:
         scope = base_scope()  # every unit is one of the base scope's already
     with _lock:
-        return _scopes.setdefault(key, scope), problems
+        scope = _scopes.setdefault(key, scope)
+        _keep(key, scope)
+        return scope, problems
+
+
+def _keep(key: _Key, scope: UnitScope) -> None:
+    """Remember ``scope`` among the most recent ones (call with the lock held)."""
+    _recent[key] = scope
+    _recent.move_to_end(key)
+    while len(_recent) > MAX_RECENT_SCOPES:
+        _recent.popitem(last=False)
 
 
 def scope_of(*key: tuple[str, str, tuple[str, ...], str]) -> UnitScope:
