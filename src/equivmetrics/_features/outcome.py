@@ -9,21 +9,39 @@ figures computed from it, with their ranges, and words them as feel-good equival
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
+from equivmetrics._engine.result import Step
+from equivmetrics._packs.model import Source
 from equivmetrics._present.equivalent import Equivalent, Equivalents
 from equivmetrics._present.formatter import SHOW_RANGE, Formatter, round_sig
-
-if TYPE_CHECKING:
-    from .scenario import Scenario
 
 __all__ = ["OUTCOME_SCHEMA", "Outcome", "YearRow", "figures", "money_text", "payback"]
 
 OUTCOME_SCHEMA = "equivmetrics.outcome/1"
+
+
+class ScenarioFacts(Protocol):
+    """What an outcome reads of the scenario it came from (a :class:`~equivmetrics.Scenario`)."""
+
+    @property
+    def currency(self) -> str: ...
+
+    @property
+    def years(self) -> int: ...
+
+    @property
+    def sources(self) -> tuple[Source, ...]: ...
+
+    @property
+    def steps(self) -> tuple[Step, ...]: ...
+
+    def significant_figures(self) -> int: ...
+
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
@@ -99,7 +117,7 @@ class Outcome:
     roi_high: float | None
     payback_low: float | None
     payback_high: float | None
-    scenario: Scenario = attrs.field(repr=False, eq=False)
+    scenario: ScenarioFacts = attrs.field(repr=False, eq=False)
 
     @property
     def currency(self) -> str:
