@@ -21,14 +21,12 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised without dask
     raise ImportError("equivmetrics.dask needs dask: pip install 'equivmetrics[dask]'") from exc
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ._api.engine import Engine
 from ._core.negative import NegativePolicy, screen
 from ._integrations.frames import _compile, _label, _pandas_values, _policy, column_name
 from .exceptions import InputLookupError, InputTypeError
-
-if TYPE_CHECKING:
-    from ._api.engine import Engine
 
 __all__ = ["convert_dask"]
 

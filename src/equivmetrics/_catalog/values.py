@@ -12,15 +12,13 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._core.units import UnitScope
 from equivmetrics.exceptions import UnitError
 
-if TYPE_CHECKING:
-    from .catalog import Parameter, Rule
+from .catalog import Parameter, Rule
 
 __all__ = ["factor_value", "parameter_value", "read_value"]
 

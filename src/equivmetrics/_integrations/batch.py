@@ -20,19 +20,17 @@ import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import attrs
 
+from equivmetrics._api.engine import Engine
 from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._engine.compiled import Compiled
 from equivmetrics.exceptions import InputValueError, Location
 
 from .batch_files import Destination, Progress, UsageError, open_input, source_name
 from .frames import column_name
-
-if TYPE_CHECKING:
-    from equivmetrics._api.engine import Engine
-    from equivmetrics._engine.compiled import Compiled
 
 __all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
 

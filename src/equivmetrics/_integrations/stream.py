@@ -28,14 +28,12 @@ import collections
 import json
 import math
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
+from equivmetrics._api.engine import Engine
 from equivmetrics._core.negative import check_policy
 from equivmetrics._core.options import COMMAND_OPTIONS, Option, options_of
 from equivmetrics.exceptions import EquivMetricsError, InputError, InputValueError
-
-if TYPE_CHECKING:
-    from equivmetrics._api.engine import Engine
 
 __all__ = ["COMMANDS", "MAX_LINE_BYTES", "Bridge", "RequestError", "dumps"]
 

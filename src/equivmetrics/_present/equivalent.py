@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
+from equivmetrics._catalog.catalog import Kind
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
@@ -35,9 +36,6 @@ from equivmetrics.exceptions import InputTypeError, InputValueError
 
 from .formatter import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
 from .html import render_html
-
-if TYPE_CHECKING:
-    from equivmetrics._catalog.catalog import Kind
 
 __all__ = [
     "EQUIVALENT_COMPACT_SCHEMA",
