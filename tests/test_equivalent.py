@@ -310,3 +310,13 @@ def test_a_kind_whose_figure_overflows_is_left_out_unless_asked_for() -> None:
         em.feel_good("1e308 kWh", only=["vehicle_miles"])
     with pytest.raises(em.InputError, match="sig= must be a whole number from 1 to 6, got '2'"):
         em.feel_good("5 kWh", sig="2")  # type: ignore[arg-type]
+
+
+def test_per_on_a_rate_is_refused_not_an_empty_offer() -> None:
+    # Found trying the library as a new user: every candidate refused the period, so the
+    # offer came back empty. The input's own mistake is the error, as in convert.
+    for offer in (em.feel_good, em.action):
+        with pytest.raises(em.PeriodError, match=r"already a rate per month; drop per="):
+            offer("12000 transaction/month", per="month")
+    with pytest.raises(em.PeriodError, match=r"already a rate per month; drop per="):
+        em.convert("12000 transaction/month", "fte", per="month")

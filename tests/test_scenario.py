@@ -685,3 +685,12 @@ def test_a_deficit_too_small_to_show_is_still_paid_back_after_the_year_end() -> 
     assert outcome.rows[0].cumulative_net < 0
     assert outcome.payback_months is not None
     assert 0 < outcome.payback_months < 1e-300
+
+
+def test_a_discount_rate_whose_factor_overflows_is_refused() -> None:
+    # Found by the scenario property: 1.34e154 a year over 2 years needs (1 + r) ** 2 of about
+    # 1.8e308, the edge of a 64-bit float; the cash-flow table would overflow mid-computation.
+    with pytest.raises(InputError, match=r"discount_rate = 1\.34.* over 2 years discounts") as info:
+        Scenario(0.0, costs=(0, 0, 0), adoption=0.0, discount_rate=1.3407807929942597e154, years=2)
+    assert isinstance(info.value, ValueError)
+    assert Scenario(0.0, costs=(0, 0, 0), discount_rate=5.0, years=2).at(1.0).npv == 0.0

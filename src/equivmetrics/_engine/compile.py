@@ -104,8 +104,9 @@ class Compiler:
         self.refuse(source, unit)
         return source
 
-    def plan(self) -> Plan:
-        target = self.kind(self.to, "target")
+    def read_input(self) -> tuple[Kind, PintUnit, str | None, float, PintUnit]:
+        """The input's kind and unit, its period (None for a total), and the scale and unit
+        after ``per=`` (1 and the input unit without it)."""
         in_unit = self.units.parse(self.input_text)
         source = self.source(in_unit)
         time_text = self.form(source, in_unit)
@@ -118,6 +119,11 @@ class Compiler:
                 )
             per_mag, per_unit, time_text = _period(self.units, self.per)
             scale, cur = 1.0 / per_mag, in_unit / per_unit
+        return source, in_unit, time_text, scale, cur
+
+    def plan(self) -> Plan:
+        target = self.kind(self.to, "target")
+        source, in_unit, time_text, scale, cur = self.read_input()
         if source.name == target.name:
             path: tuple[Edge, ...] = ()
         else:

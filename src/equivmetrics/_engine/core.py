@@ -212,12 +212,13 @@ class Converter:
 
     def source_kind(self, quantity: Any, *, of: str | None = None) -> str:
         """The kind ``quantity`` is read as: ``of`` when given, else inferred from its unit."""
+        return self._read(quantity, of, None)
+
+    def _read(self, quantity: Any, of: str | None, per: str | None) -> str:
+        """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
-        check_options(input_unit=unit_text, of=of, to="")
-        compiler = Compiler(self.catalog, unit_text, "", of, None, None)
-        unit = self.catalog.units.parse(unit_text)
-        kind = compiler.source(unit)
-        compiler.form(kind, unit)
+        check_options(input_unit=unit_text, of=of, to="", per=per)
+        kind = Compiler(self.catalog, unit_text, "", of, None, per).read_input()[0]
         return kind.name
 
     def candidates(
@@ -237,7 +238,7 @@ class Converter:
         left out. Ranking and wording are the presentation's work.
         """
         kinds = self.catalog.kinds
-        source = self.source_kind(quantity, of=of)
+        source = self._read(quantity, of, per)  # the input's own errors are raised, not skipped
         if only is not None:
             return tuple(
                 Candidate(kinds[name], self.convert(quantity, name, of=source, per=per))

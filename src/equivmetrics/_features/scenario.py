@@ -161,7 +161,7 @@ class Scenario:
                 "20 % haircut)",
             ),
             cost_risk=read_cost_risk(cost_risk),
-            discount_rate=read_discount_rate(discount_rate),
+            discount_rate=read_discount_rate(discount_rate, years),
             years=years,
             currency=code,
             ramp=read_ramp(ramp, years),

@@ -128,12 +128,22 @@ def read_cost_risk(value: Any) -> float:
     return number
 
 
-def read_discount_rate(value: Any) -> float:
+def read_discount_rate(value: Any, years: int) -> float:
     meaning = "a yearly rate, 0.10 for TEI's 10 %"
     number = _number("discount_rate", value, meaning)
     if number <= -1:
         raise InputValueError(
             f"discount_rate = {value!r} must be greater than -1: it is {meaning}", value=value
+        )
+    try:
+        growth = (1.0 + number) ** years
+    except OverflowError:
+        growth = math.inf
+    if not 0 < growth < math.inf or not 0 < 1.0 / growth < math.inf:
+        raise InputValueError(
+            f"discount_rate = {value!r} over {years} years discounts by a factor outside a "
+            f"64-bit float: it is {meaning}",
+            value=value,
         )
     return number
 
