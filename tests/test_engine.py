@@ -753,3 +753,11 @@ def test_threads_get_the_same_answers() -> None:
         # (12,000 + j) x 3 / 60 h x $(40 + i)
         expected = [(12000 + j) * 3 / 60 * (40 + i) for j in range(200)]
         assert results[i] == pytest.approx(expected, rel=1e-12)
+
+
+def test_an_engine_from_a_catalog(prod: em.Engine) -> None:
+    # em.Engine(catalog) builds an engine over checked packs, as em.load() does
+    engine = em.Engine(prod.catalog)
+    assert engine.catalog is prod.catalog
+    # 12,000 transactions a month x 3 min = 600 hours a month
+    assert engine.convert("12000 transaction/month", "manual_work").magnitude == 600.0

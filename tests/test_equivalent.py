@@ -320,3 +320,22 @@ def test_per_on_a_rate_is_refused_not_an_empty_offer() -> None:
             offer("12000 transaction/month", per="month")
     with pytest.raises(em.PeriodError, match=r"already a rate per month; drop per="):
         em.convert("12000 transaction/month", "fte", per="month")
+
+
+def test_candidates_check_their_arguments() -> None:
+    engine = em.load()
+    with pytest.raises(
+        em.InputError, match=r"role must be one of feel_good, action, not 'feel-good'"
+    ):
+        engine.candidates("5 kWh", "feel-good")  # type: ignore[arg-type]
+    with pytest.raises(em.UnknownKindError, match=r"unknown kind 'nope' in only="):
+        engine.candidates("5 kWh", "feel_good", only=["nope"])
+
+
+def test_a_range_end_past_the_largest_float_is_not_offered() -> None:
+    # 1e308 kWh: some kinds' high ends pass 1.8e308 (an infinity); those are left out, and
+    # what is offered has finite ends (it used to recurse without end wording an infinity).
+    for offer in (em.feel_good, em.action):
+        offered = offer("1e308 kWh")
+        assert offered
+        assert all(math.isfinite(e.low) and math.isfinite(e.high) for e in offered)

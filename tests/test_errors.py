@@ -587,7 +587,7 @@ BAD_INPUTS: list[tuple[str, Any, type, type, tuple[str, ...]]] = [
         lambda: wrong.Engine(5),
         em.InputTypeError,
         TypeError,
-        ("rather than Engine(...)", "got int"),
+        ("Engine takes a Catalog", "got int"),
     ),
     (
         "compiled text",

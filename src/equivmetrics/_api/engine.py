@@ -21,6 +21,7 @@ from equivmetrics._features.metric import Metric
 from equivmetrics._features.offer import offer
 from equivmetrics._features.reward import RewardRule
 from equivmetrics._features.series import Series, series
+from equivmetrics._packs.model import Role
 from equivmetrics._present.equivalent import Equivalents
 from equivmetrics.exceptions import InputTypeError
 
@@ -36,11 +37,13 @@ class Engine:
 
     __slots__ = ("__weakref__", "_core")
 
-    def __init__(self, core: Converter) -> None:
+    def __init__(self, core: Converter | Catalog) -> None:
+        if isinstance(core, Catalog):  # ``em.Engine(catalog)``, as before the engine layer
+            core = Converter(core)
         if not isinstance(core, Converter):
             raise InputTypeError(
-                "Engine wraps a converter built by equivmetrics.load(); call em.load(...) "
-                f"rather than Engine(...) (got {type(core).__name__})",
+                "Engine takes a Catalog (engine.catalog) or a converter built by "
+                f"equivmetrics.load(); usually call em.load(...) (got {type(core).__name__})",
                 value=core,
             )
         self._core = core
@@ -147,7 +150,7 @@ class Engine:
     def candidates(
         self,
         quantity: Any,
-        role: str,
+        role: Role,
         *,
         of: str | None = None,
         only: Iterable[str] | None = None,

@@ -27,7 +27,14 @@ from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split
-from equivmetrics.exceptions import ParameterValueError, PeriodError
+from equivmetrics._core.suggest import shown
+from equivmetrics._packs.model import ROLES, Role
+from equivmetrics.exceptions import (
+    InputValueError,
+    ParameterValueError,
+    PeriodError,
+    UnknownKindError,
+)
 
 from .compile import Compiler
 from .compiled import Compiled, Key
@@ -84,7 +91,7 @@ class Converts(Protocol):
     def candidates(
         self,
         quantity: Any,
-        role: str,
+        role: Role,
         *,
         of: str | None = None,
         only: Iterable[str] | None = None,
@@ -224,7 +231,7 @@ class Converter:
     def candidates(
         self,
         quantity: Any,
-        role: str,
+        role: Role,
         *,
         of: str | None = None,
         only: Iterable[str] | None = None,
@@ -237,7 +244,16 @@ class Converter:
         total cannot fill without a period, and a finite input that overflows a kind's unit, are
         left out. Ranking and wording are the presentation's work.
         """
+        if role not in ROLES:
+            raise InputValueError(
+                f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role
+            )
         kinds = self.catalog.kinds
+        unknown = [name for name in only or () if name not in kinds]
+        if unknown:
+            raise UnknownKindError(
+                f"unknown kind {shown(unknown[0])} in only=", kind=unknown[0], known=sorted(kinds)
+            )
         source = self._read(quantity, of, per)  # the input's own errors are raised, not skipped
         if only is not None:
             return tuple(
@@ -315,7 +331,7 @@ class Converter:
 
 
 def _overflowed(result: Result) -> bool:
-    """A finite scalar input whose result overflowed to an infinity."""
-    if not is_scalar(result.magnitude):
+    """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
+    if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
         return False
-    return math.isfinite(float(result.input_magnitude)) and math.isinf(float(result.magnitude))
+    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))

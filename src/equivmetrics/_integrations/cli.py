@@ -2,7 +2,7 @@
 
 Exit codes: 0 success, 1 a conversion or validation problem (for ``batch``: some rows were
 rejected; for a JSON stream: some request failed), 2 a usage error, 130 interrupted.
-The JSON stream lives in :mod:`._stream`, batch conversion in :mod:`._batch`; docs/cli.md is
+The JSON stream lives in :mod:`.stream`, batch conversion in :mod:`.batch`; docs/cli.md is
 the reference, and a test keeps it in step with this parser.
 """
 

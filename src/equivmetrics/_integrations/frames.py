@@ -17,7 +17,7 @@ Conventions shared by every helper:
   values (``None``, ``pd.NA``, polars null) stay missing. Integer columns are read as float64;
   other non-numeric columns raise :class:`equivmetrics.InputError` naming the column and dtype.
   Negative values follow the policy of the kinds on the path (``refuse``, ``nan`` or
-  ``allow``; see :mod:`equivmetrics._negative`), or ``negative=`` for one call.
+  ``allow``; see :mod:`equivmetrics._core.negative`), or ``negative=`` for one call.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ NaN and infinities become ``null``. A bad request gets an error line and the str
 
 >>> import io
 >>> import equivmetrics as em
->>> from equivmetrics._stream import Bridge
+>>> from equivmetrics._integrations.stream import Bridge
 >>> out = io.StringIO()
 >>> Bridge(em.load(), "convert").serve(
 ...     io.BytesIO(b'{"id": 1, "quantity": "12000 transaction/month", "to": "manual_work"}\\n'),

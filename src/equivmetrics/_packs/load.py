@@ -1,8 +1,8 @@
-"""Pack files: find them, read them safely, and validate their shape into :mod:`._model` records.
+"""Pack files: find them, read them safely, and validate their shape into :mod:`.model` records.
 
 Every problem in a file is collected (not just the first) with its ``file:line:column``; a file
 with any problem yields no pack. Meaning across packs (units, dimensions, the rule graph) is
-checked by :mod:`._catalog`.
+checked by :mod:`equivmetrics._catalog`.
 """
 
 from __future__ import annotations

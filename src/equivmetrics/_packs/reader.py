@@ -38,7 +38,7 @@ FORMAT_VERSION = 1
 
 
 class PackReader(WordingReader):
-    """Reads one pack file's sections into :mod:`._model` records."""
+    """Reads one pack file's sections into :mod:`.model` records."""
 
     # -- sections --------------------------------------------------------------------------------
 

@@ -102,6 +102,8 @@ class Formatter:
         ten (``"3.9 × 10²⁹⁶"``) rather than as hundreds of digits.
         """
         rounded = round_sig(value, sig)
+        if not math.isfinite(rounded):
+            return str(rounded)  # "inf", "nan": never a power of ten of an infinity
         if rounded and not SMALLEST <= abs(rounded) < LARGEST:
             digits_text, _, exponent_text = f"{rounded:.{sig - 1}e}".partition("e")
             mantissa = self.number(float(digits_text), sig)  # 10**-324 is 0.0: never divide
