@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -694,3 +695,28 @@ def test_a_discount_rate_whose_factor_overflows_is_refused() -> None:
         Scenario(0.0, costs=(0, 0, 0), adoption=0.0, discount_rate=1.3407807929942597e154, years=2)
     assert isinstance(info.value, ValueError)
     assert Scenario(0.0, costs=(0, 0, 0), discount_rate=5.0, years=2).at(1.0).npv == 0.0
+
+
+def test_from_usage_reads_a_packs_own_time_unit(tmp_path: Path) -> None:
+    # A team plans in sprints (a pack unit: 2 weeks). 10 stories a sprint x 6 hours a story x
+    # the bundled hourly labour cost; the scenario must read 'USD/sprint' with the engine's
+    # units, not the library's, which know no sprint.
+    pack = tmp_path / "sprints.yaml"
+    pack.write_text(
+        "equivmetrics: 1\nname: sprints\nedition: '1'\nlicense: MIT\n"
+        "sources:\n  s: {title: Test team study}\n"
+        "units:\n  sprint: 2 week\n  story: '[story]'\n"
+        "kinds:\n  story: {unit: story}\n"
+        "parameters:\n  hours_per_story: {value: 6 hour/story, source: s}\n"
+        "rules:\n  - {id: story_work, from: story, to: manual_work, factor: hours_per_story,"
+        " source: s}\n",
+        encoding="utf-8",
+    )
+    engine = em.load(pack)
+    scenario = Scenario.from_usage(engine, "10 story/sprint", costs=(0, 0, 0, 0))
+    # 60 hours a sprint = 60 x 365.25 / 14 hours a year, at the engine's hourly cost
+    hourly = engine.convert("1 hour", "labor_cost", of="manual_work").magnitude
+    assert scenario.annual_benefit == pytest.approx(60 * 365.25 / 14 * hourly)
+    result = engine.convert("10 story/sprint", "labor_cost")
+    with pytest.raises(InputError, match=r"unit='USD/year'.*Scenario\.from_usage"):
+        Scenario(result, costs=(0, 0, 0, 0))

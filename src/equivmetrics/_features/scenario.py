@@ -201,7 +201,12 @@ class Scenario:
                 value=engine,
             )
         first = engine.convert(usage, to, of=of, per=per)
-        code, _ = money_rate(first.unit, f"from_usage: {usage!r} converted to {to}", result=first)
+        code, _ = money_rate(
+            first.unit,
+            f"from_usage: {usage!r} converted to {to}",
+            result=first,
+            units=engine.catalog.units,
+        )
         return cls(
             engine.convert(usage, to, of=of, per=per, unit=f"{code}/year"),
             costs=costs,

@@ -14,7 +14,7 @@ from typing import Any
 
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.quantity import split, unfit
-from equivmetrics._core.units import parse_unit, unit_factor
+from equivmetrics._core.units import UnitScope, parse_unit, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
 
@@ -188,14 +188,28 @@ def read_costs(costs: Any, years: int, currency: str) -> tuple[float, ...]:
     )
 
 
-def money_rate(unit_text: str, what: str, *, result: Result | None = None) -> tuple[str, bool]:
-    """``(currency, True)`` for money per time; raise :class:`InputError` for anything else."""
+def money_rate(
+    unit_text: str, what: str, *, result: Result | None = None, units: UnitScope | None = None
+) -> tuple[str, bool]:
+    """``(currency, True)`` for money per time; raise :class:`InputError` for anything else.
+
+    ``units`` reads the unit (an engine's scope, whose packs may define its time unit); the
+    library's own units by default.
+    """
     try:
-        dims = dict(parse_unit(unit_text).dimensionality.items())
+        parsed = units.parse(unit_text) if units is not None else parse_unit(unit_text)
+        dims = dict(parsed.dimensionality.items())
     except EquivMetricsError as exc:
+        amount = unit_text.split("/", maxsplit=1)[0]
+        also = (
+            f", or convert with unit='{amount}/year' (a pack's own time unit is read only by "
+            "its engine: Scenario.from_usage(engine, ...) does this)"
+            if result is not None
+            else ""
+        )
         raise InputValueError(
             f"annual_benefit: {what}: {exc}; write money per time with an ISO 4217 code, "
-            "such as '345000 USD/year'",
+            f"such as '345000 USD/year'{also}",
             value=unit_text,
         ) from None
     money = [name for name, power in dims.items() if name.startswith("[currency_") and power == 1]
