@@ -315,3 +315,21 @@ def test_every_to_dict_is_checked_above() -> None:
             if isinstance(obj, type) and "to_dict" in vars(obj):
                 found.add(obj.__name__)
     assert found == covered
+
+
+def test_folders_with_spaces_leave_the_json_too(tmp_path: Path) -> None:
+    # Found in review: a folder name with a space ("Jane Doe") stayed in an error's JSON
+    folder = tmp_path / "Jane Doe" / "packs"
+    folder.mkdir(parents=True)
+    for name in ("first.yaml", "second.yaml"):
+        (folder / name).write_text(
+            f"equivmetrics: 1\nname: {name[:-5]}\nedition: '1'\nlicense: MIT\n"
+            "sources:\n  s: {title: Test}\nkinds:\n  crate_count: {unit: count}\n",
+            encoding="utf-8",
+        )
+    with pytest.raises(em.PackError) as info:
+        em.load(folder, bundled=False)
+    text = json.dumps(info.value.to_dict())
+    assert "first.yaml" in text or "second.yaml" in text
+    assert "Jane Doe" not in text
+    assert str(tmp_path) not in text

@@ -350,12 +350,13 @@ class ParameterValueError(ParameterError, ValueError):
 # -- JSON without folders -----------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"[\\/]")
-#: A path in running text: absolute (``/srv/x``, ``C:\x``, ``\\host\x``, ``~/x``) or a relative
-#: one naming a pack file (``packs/mine.yaml``). Quotes, spaces and ``:line`` end it.
+#: A path in text: absolute (``/srv/x``, ``C:\x``, ``~/x``; one ending in a pack file may hold
+#: spaces) or a relative one naming a pack file. Quotes, spaces and ``:line`` end it.
 _PATH = re.compile(
     r"""(?<![\w.\-~/\\>])
         (?P<path>
-            (?:[A-Za-z]:[\\/]|\\\\|~[\\/]|/)[^\s'"<>|:*?,;()\[\]{}]*
+            (?:[A-Za-z]:[\\/]|\\\\|~[\\/]|/)[^'"<>|:*?,;()\[\]{}\n]*?\.ya?ml(?=[\s:'",;)]|$)
+          | (?:[A-Za-z]:[\\/]|\\\\|~[\\/]|/)[^\s'"<>|:*?,;()\[\]{}]*
           | (?:[^\s'"<>|:*?,;()\[\]{}/\\]+[\\/])+[^\s'"<>|:*?,;()\[\]{}/\\]+\.ya?ml
         )""",
     re.VERBOSE,
@@ -363,11 +364,10 @@ _PATH = re.compile(
 
 
 def _base_name(path: str) -> str:
-    parts = [part for part in _SEPARATORS.split(path) if part]
-    return parts[-1] if parts else path
+    return next((part for part in reversed(_SEPARATORS.split(path)) if part), path)
 
 
-def _short(location: Location) -> str:
+def _short(location: Location) -> str:  # the file's name, not its folders
     return str(Location(location.name, location.line, location.column))
 
 
