@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -126,6 +127,13 @@ def test_a_pack_reward_counts_a_unit_of_its_own_pack(tmp_path: Path) -> None:
     assert again.apply("250 tickets") == reward
     with pytest.raises(em.InputError, match="unknown unit 'ticket'"):
         em.RewardRule(name="r", every="100 ticket", grant="2 hour")
+    # the scope is an argument like any other: it survives attrs.evolve, and a rule declared
+    # in Python may read an engine's units too
+    changed = attrs.evolve(rule, grant="3 hour")
+    assert changed.apply("250 tickets").value == 6.0  # 2 steps x 3 hours
+    units = em.load(pack).catalog.units
+    mine = em.RewardRule(name="r", every="100 ticket", grant="2 hour", units=units)
+    assert mine.apply("250 tickets").steps == 2
 
 
 def test_a_pack_reward_that_does_not_fit_its_kind_is_a_load_error(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ in **whole steps only**: 250 hours saved at "every 100 hours → 2 hours of leav
 from __future__ import annotations
 
 import math
-from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -34,9 +33,6 @@ __all__ = ["Reward", "RewardRule"]
 
 REWARD_SCHEMA = "equivmetrics.reward/1"
 _EPSILON = 1e-9  # 300 / 100 computed as 2.9999999999999996 is still 3 whole steps
-#: The unit scope a rule being built by :meth:`RewardRule.from_spec` reads units in (keeps the
-#: scope out of the public constructor; a context variable, so safe across threads).
-_pack_units: ContextVar[UnitScope | None] = ContextVar("equivmetrics_reward_units", default=None)
 
 
 @attrs.frozen
@@ -76,9 +72,10 @@ class RewardRule:
     ``reward`` is the label of what is granted (one text, or ``(one, other)``); ``text`` may
     word the outcome with ``{value}``, ``{label}``, ``{steps}``, ``{every}``, ``{rest}``.
 
-    Units are pint's and the library's own (those of :func:`equivmetrics.get_registry`); a
-    rule a pack declares (``engine.rewards``) reads units in its engine's scope instead, so it
-    may count a unit the pack defines.
+    Units are pint's and the library's own (those of :func:`equivmetrics.get_registry`), or
+    those of ``units``, an engine's unit scope (``engine.catalog.units``): a rule a pack declares
+    (``engine.rewards``) reads units in its engine's scope, so it may count a unit the pack
+    defines.
     """
 
     name: str
@@ -87,14 +84,14 @@ class RewardRule:
     reward: str | tuple[str, str] = "reward"
     kind: str | None = None
     text: str = DEFAULT_TEXT
-    #: The unit scope units are read in: the base scope, or the scope of the engine whose pack
-    #: declares the rule (see :meth:`from_spec`).
+    #: The unit scope units are read in (None: the library's own units).
+    units: UnitScope | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
     _units: UnitScope = attrs.field(init=False, repr=False, eq=False)
     _every: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
     _grant: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        units = _pack_units.get() or base_scope()
+        units = self.units or base_scope()
         every, grant = reward_terms(self.name, self.every, self.grant, self.text, units)
         object.__setattr__(self, "_units", units)
         object.__setattr__(self, "_every", every)
@@ -104,18 +101,15 @@ class RewardRule:
     def from_spec(cls, spec: RewardSpec, units: UnitScope | None = None) -> RewardRule:
         """The rule a pack declares under ``rewards:``, its units read in ``units`` (the scope
         of the engine whose pack it is)."""
-        token = _pack_units.set(units)
-        try:
-            return cls(
-                name=spec.name,
-                every=spec.every,
-                grant=spec.grant,
-                reward=(spec.label_one, spec.label_other),
-                kind=spec.kind,
-                text=spec.text or DEFAULT_TEXT,
-            )
-        finally:
-            _pack_units.reset(token)
+        return cls(
+            name=spec.name,
+            every=spec.every,
+            grant=spec.grant,
+            reward=(spec.label_one, spec.label_other),
+            kind=spec.kind,
+            text=spec.text or DEFAULT_TEXT,
+            units=units,
+        )
 
     def apply(self, value: Any) -> Reward:
         """The reward for a total: a :class:`Result`, text (``"250 hour"``) or a pair.
