@@ -25,7 +25,13 @@ from typing import Any
 
 from ._api.engine import Engine
 from ._core.negative import NegativePolicy, screen
-from ._integrations.frames import _compile, _label, _pandas_values, _policy, column_name
+from ._integrations.frames import (
+    column_label,
+    column_name,
+    column_policy,
+    compile_column,
+    pandas_values,
+)
 from .exceptions import InputLookupError, InputTypeError
 
 __all__ = ["convert_dask"]
@@ -80,13 +86,13 @@ def convert_dask(
     """
     series = _series(frame_or_series, column)
 
-    label = _label(series.name)
+    label = column_label(series.name)
     meta = series._meta  # the empty pandas Series describing every partition
-    _pandas_values(meta, label)  # raises InputTypeError for non-numeric dtypes
-    compiled = _compile(label, engine, from_unit, to, of, unit, per)
+    pandas_values(meta, label)  # raises InputTypeError for non-numeric dtypes
+    compiled = compile_column(label, engine, from_unit, to, of, unit, per)
     result_name = name if name is not None else column_name(to, compiled.unit)
     out_meta = _multiply(meta, compiled.factor, result_name)
-    policy = _policy(compiled, negative)
+    policy = column_policy(compiled, negative)
     screening = None if policy == "allow" else (policy, compiled.negative_kind, from_unit, label)
     return series.map_partitions(
         _multiply,

@@ -37,7 +37,18 @@ if TYPE_CHECKING:
     from equivmetrics._api.engine import Engine
     from equivmetrics._engine.compiled import Compiled
 
-__all__ = ["FrameAccessor", "SeriesAccessor", "convert_polars", "equiv_expr", "register_pandas"]
+__all__ = [
+    "FrameAccessor",
+    "SeriesAccessor",
+    "column_label",
+    "column_name",
+    "column_policy",
+    "compile_column",
+    "convert_polars",
+    "equiv_expr",
+    "pandas_values",
+    "register_pandas",
+]
 
 _registered = False
 
@@ -59,11 +70,11 @@ def column_name(to: str, unit: str) -> str:
     return f"{to} [{unit}]"
 
 
-def _label(name: Any) -> str:
+def column_label(name: Any) -> str:
     return "the series" if name is None else f"column {name!r}"
 
 
-def _compile(
+def compile_column(
     label: str,
     engine: Engine | None,
     from_unit: str,
@@ -83,7 +94,7 @@ def _compile(
         raise named from None
 
 
-def _pandas_values(series: Any, label: str) -> Any:
+def pandas_values(series: Any, label: str) -> Any:
     """The series' values as a float64 numpy array (missing values as NaN)."""
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
     import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
@@ -148,10 +159,10 @@ class SeriesAccessor:
         import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
         series = self._series
-        label = _label(series.name)
-        values = _pandas_values(series, label)
+        label = column_label(series.name)
+        values = pandas_values(series, label)
         in_unit = _input_unit(series, from_unit, label)
-        compiled = _compile(label, engine, in_unit, to, of, unit, per)
+        compiled = compile_column(label, engine, in_unit, to, of, unit, per)
         values = _screen(values, compiled, negative, label, series.index)
         result = compiled.apply(values, negative="allow")
         attrs = {
@@ -225,7 +236,7 @@ class FrameAccessor:
         return out
 
 
-def _policy(compiled: Compiled, negative: NegativePolicy | None) -> str:
+def column_policy(compiled: Compiled, negative: NegativePolicy | None) -> str:
     return compiled.negative if negative is None else check_policy(negative)
 
 
@@ -233,7 +244,7 @@ def _screen(
     values: Any, compiled: Compiled, negative: NegativePolicy | None, label: str, index: Any
 ) -> Any:
     """Float64 ``values`` with the negative-value policy applied; a refusal names the row."""
-    policy = _policy(compiled, negative)
+    policy = column_policy(compiled, negative)
     if policy == "allow":
         return values
     unit = compiled.input_unit
@@ -258,7 +269,8 @@ def _polars_check(series: pl.Series) -> None:
     dtype = series.dtype
     if not dtype.is_numeric():
         raise InputTypeError(
-            f"{_label(series.name)} has dtype {dtype}; converting needs numbers (integer or float)",
+            f"{column_label(series.name)} has dtype {dtype}; converting needs numbers "
+            "(integer or float)",
             value=dtype,
         )
 
@@ -288,10 +300,10 @@ def convert_polars(
             value=series,
         )
     _polars_check(series)
-    label = _label(series.name)
-    compiled = _compile(label, engine, from_unit, to, of, unit, per)
+    label = column_label(series.name)
+    compiled = compile_column(label, engine, from_unit, to, of, unit, per)
     values = series.cast(pl.Float64)
-    policy = _policy(compiled, negative)
+    policy = column_policy(compiled, negative)
     if policy != "allow" and _has_negatives(values):
         negatives = (values < 0).fill_null(False)
         if policy == "refuse":
@@ -324,10 +336,10 @@ def equiv_expr(
 
     if not isinstance(column, str):
         raise InputTypeError(f"column must be a column name, not {column!r}", value=column)
-    label = _label(column)
-    compiled = _compile(label, engine, from_unit, to, of, unit, per)
+    label = column_label(column)
+    compiled = compile_column(label, engine, from_unit, to, of, unit, per)
     values = pl.col(column)
-    policy = _policy(compiled, negative)
+    policy = column_policy(compiled, negative)
     if policy == "nan":
         values = pl.when(values < 0).then(float("nan")).otherwise(values)
     elif policy == "refuse":
