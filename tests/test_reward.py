@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -95,7 +96,7 @@ def test_a_rate_is_refused_so_no_step_is_paid_twice() -> None:
     ],
 )
 def test_bad_rules_are_input_errors(kwargs: dict[str, str], message: str) -> None:
-    arguments = {"name": "r", "every": "100 hour", "grant": "2 hour", **kwargs}
+    arguments: dict[str, Any] = {"name": "r", "every": "100 hour", "grant": "2 hour", **kwargs}
     with pytest.raises(em.InputError, match=message):
         em.RewardRule(**arguments)
 
