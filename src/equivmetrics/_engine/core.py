@@ -26,11 +26,10 @@ from equivmetrics._catalog.values import factor_value
 from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
-from equivmetrics._core.quantity import check_options, split
+from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import (
-    InputValueError,
     ParameterValueError,
     PeriodError,
     UnknownKindError,
@@ -245,7 +244,7 @@ class Converter:
         left out. Ranking and wording are the presentation's work.
         """
         if role not in ROLES:
-            raise InputValueError(
+            raise unfit(role, str)(
                 f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role
             )
         kinds = self.catalog.kinds

@@ -13,10 +13,10 @@ from typing import Any
 
 from equivmetrics._core.quantity import unfit
 from equivmetrics._engine.core import Converts
-from equivmetrics._packs.model import ROLES, Role
+from equivmetrics._packs.model import Role
 from equivmetrics._present.equivalent import Equivalents, choose
 from equivmetrics._present.formatter import Formatter
-from equivmetrics.exceptions import InputTypeError, UnknownKindError
+from equivmetrics.exceptions import InputTypeError
 
 __all__ = ["Role", "offer"]
 
@@ -34,19 +34,11 @@ def offer(
     sig: int | None = None,
 ) -> Equivalents:
     """The equivalents of ``quantity`` in ``role``, most relatable first (docs/equivalents.md)."""
-    if role not in ROLES:
-        raise unfit(role, str)(f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role)
     if top is not None and (not isinstance(top, int) or isinstance(top, bool) or top < 1):
         raise unfit(top, int)(f"top= must be a whole number of at least 1, got {top!r}", value=top)
     names = _only(only)
     Formatter(locale).check()
-    if names is not None:
-        kinds = engine.kinds
-        for name in names:
-            if name not in kinds:
-                raise UnknownKindError(
-                    f"unknown kind {name!r} in only=", kind=name, known=sorted(kinds)
-                )
+    # the engine checks the role and the kind names (the same check for its own callers)
     candidates = engine.candidates(quantity, role, of=of, only=names, per=per)
     return choose(
         candidates,
