@@ -125,7 +125,10 @@ def test_the_epa_pack_alone_validates() -> None:
 
 def test_pack_identity_and_edition(epa: em.Engine) -> None:
     pack = _pack(epa)
-    assert pack.edition == "2023"
+    # named for what it is built on (EPA's page as of about 2022), not "2023"
+    assert pack.edition == "AVERT2019-eGRID2019"
+    assert pack.edition_aliases == ("2023",)
+    assert (pack.region, pack.topic, pack.default) == ("US", "environment", True)
     for text in ("AVERT 2019", "eGRID2019", "1990–2020"):
         assert text in pack.description
 

@@ -84,6 +84,9 @@ def test_the_compact_shape_has_no_steps(prod: em.Engine) -> None:
         "low": pytest.approx(2400 / 2087, rel=1e-12),
         "high": pytest.approx(24000 / 1720, rel=1e-12),
         "unit": "FTE",
+        # issue 13: where the figures hold (productivity holds everywhere) and their edition
+        "region": "",
+        "editions": [next(p.edition for p in prod.catalog.packs if p.name == "productivity")],
         "sources": [{"citation": source.cite(), "url": source.url} for source in result.sources],
     }
     publishers = [s["citation"] for s in data["sources"]]

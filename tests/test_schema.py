@@ -38,6 +38,8 @@ def _entry_properties(schema: dict[str, Any], section: str) -> set[str]:
     entry = node["items"] if "items" in node else node["additionalProperties"]
     if "oneOf" in entry:
         entry = next(option for option in entry["oneOf"] if option.get("type") == "object")
+    if "$ref" in entry:  # a shared definition ("#/$defs/parameter")
+        entry = schema["$defs"][entry["$ref"].rsplit("/", 1)[-1]]
     return set(entry["properties"])
 
 
@@ -52,9 +54,12 @@ def test_schema_fields_are_exactly_the_loaders_fields(schema: dict[str, Any]) ->
         "examples": "example",
         "metrics": "metric",
         "rewards": "reward",
+        "regions": "region",
     }
     for section, field in sections.items():
         assert _entry_properties(schema, section) == set(FIELDS[field]), section
+    region_parameters = schema["properties"]["regions"]["additionalProperties"]["properties"]
+    assert region_parameters["parameters"]["additionalProperties"] == {"$ref": "#/$defs/parameter"}
 
 
 def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:

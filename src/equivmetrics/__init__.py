@@ -7,7 +7,15 @@
 """
 
 from ._api.engine import Engine
-from ._api.load import action, clear_cache, convert, default_engine, feel_good, load
+from ._api.load import (
+    action,
+    clear_cache,
+    convert,
+    default_engine,
+    feel_good,
+    load,
+    regions,
+)
 from ._catalog.catalog import Catalog, Kind, Parameter
 from ._core.units import get_registry
 from ._engine.compiled import Compiled
@@ -18,6 +26,7 @@ from ._features.scenario import Outcome, Scenario, YearRow
 from ._features.series import Period, Series
 from ._features.validate import Report, validate
 from ._packs.load import pack_schema
+from ._packs.select import RegionInfo
 from ._packs.model import Source
 from ._packs.yaml import Limits
 from ._present.equivalent import Equivalent, Equivalents
@@ -77,6 +86,7 @@ __all__ = [
     "Period",
     "PeriodError",
     "Problem",
+    "RegionInfo",
     "Report",
     "Result",
     "Reward",
@@ -100,6 +110,7 @@ __all__ = [
     "icon_svg",
     "load",
     "pack_schema",
+    "regions",
     "render_html",
     "render_page",
     "validate",

@@ -13,7 +13,10 @@ from typing import Any
 
 from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.expr import Value
+from equivmetrics._core.unit_text import format_unit
+from equivmetrics._engine import bundled as _bundled
 from equivmetrics._core.negative import NegativePolicy
+from equivmetrics._core.regions import DEFAULT_REGION, is_region, normalize
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.result import Result
@@ -22,10 +25,38 @@ from equivmetrics._features.offer import offer
 from equivmetrics._features.reward import RewardRule
 from equivmetrics._features.series import Series, series
 from equivmetrics._packs.model import Role
+from equivmetrics._packs.select import RegionInfo, available_regions
 from equivmetrics._present.equivalent import Equivalents
 from equivmetrics.exceptions import InputTypeError
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "place"]
+
+
+def place(region: str | None, edition: str | Iterable[str] | None) -> _bundled.Place:
+    """A region and edition as a cache key: the default region as ``None``, editions as a
+    tuple (checking their meaning is for the packs; see :func:`~equivmetrics.load`)."""
+    if region is not None and not isinstance(region, str):
+        raise InputTypeError(
+            f"region must be text such as 'GB' or 'US-CAMX', got {type(region).__name__}",
+            value=region,
+        )
+    if edition is not None and not isinstance(edition, str):
+        edition = tuple(edition)
+    if region is not None and is_region(region):
+        region = normalize(region)
+    if region == DEFAULT_REGION and edition is None:
+        region = None
+    return region, edition
+
+
+def _raw(value: Value) -> dict[str, str]:
+    """An override as text another engine reads in its own unit scope."""
+    unit = format_unit(value.unit)
+    return {
+        "value": f"{value.central!r} {unit}",
+        "low": f"{value.low!r} {unit}",
+        "high": f"{value.high!r} {unit}",
+    }
 
 
 class Engine:
@@ -106,6 +137,21 @@ class Engine:
             )
         return self.catalog.units.quantity(result.magnitude, result.unit)
 
+    @property
+    def region(self) -> str:
+        """The region this engine's packs were chosen for (``"US"`` unless asked otherwise)."""
+        return self.catalog.region
+
+    @property
+    def editions(self) -> tuple[tuple[str, str], ...]:
+        """``(pack, edition)`` of each regional pack this engine holds, overlays included."""
+        return self.catalog.editions
+
+    def regions(self) -> tuple[RegionInfo, ...]:
+        """Every region this engine's packs have figures for, with the editions for each;
+        any of them can be given to :meth:`with_region` or :func:`equivmetrics.load`."""
+        return available_regions(self.catalog.available or self.catalog.packs)
+
     def __repr__(self) -> str:
         return f"<Engine {self._core.describe()}>"
 
@@ -119,6 +165,23 @@ class Engine:
         is taken as exact: the tenant's own number.
         """
         return Engine(self._core.with_params(**params))
+
+    def with_region(
+        self, region: str, *, edition: str | Iterable[str] | None = None
+    ) -> Engine:
+        """The same packs chosen for another region (and edition); this engine is unchanged.
+
+        A tenant's parameter overrides carry over (an override of a parameter the region's
+        packs lack raises :class:`~equivmetrics.UnknownParameterError`). Engines of one region
+        and edition over the same packs are built once and shared. See docs/regions.md.
+        """
+        converter = _bundled.placed(self.catalog, place(region, edition))
+        overrides = self._core.overrides
+        if overrides:
+            converter = converter.with_params(
+                **{name: _raw(value) for name, value in overrides.items()}
+            )
+        return Engine(converter)
 
     # -- conversion ------------------------------------------------------------------------------
 

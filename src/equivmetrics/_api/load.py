@@ -17,12 +17,21 @@ from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converter
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.plugins import PluginSelection
+from equivmetrics._packs.select import RegionInfo
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.equivalent import Equivalents
 
-from .engine import Engine
+from .engine import Engine, place
 
-__all__ = ["action", "clear_cache", "convert", "default_engine", "feel_good", "load"]
+__all__ = [
+    "action",
+    "clear_cache",
+    "convert",
+    "default_engine",
+    "feel_good",
+    "load",
+    "regions",
+]
 
 _lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
 #: Engines over the cached converters of the bundled packs, by the converter they wrap.
@@ -36,8 +45,14 @@ def load(
     bundled: bool = True,
     plugins: PluginSelection = None,
     limits: Limits | None = None,
+    region: str | None = None,
+    edition: str | Iterable[str] | None = None,
 ) -> Engine:
     """Build an engine from the bundled packs, installed plugin packs and the given files/folders.
+
+    ``region`` chooses the packs for a place (``"GB"``, ``"US-CAMX"``, ``"DE"``; default
+    ``"US"``) and ``edition`` names the edition of its figures (``"eGRID2022"``; default: each
+    topic's default edition): see docs/regions.md and :func:`regions`.
 
     ``load()`` with no arguments returns the cached default engine. ``bundled=False`` uses only
     the given paths. ``plugins`` chooses the installed plugin packs (entry-point group
@@ -53,9 +68,14 @@ def load(
     >>> em.load(plugins=False).convert("420 kcal", "walking").unit
     'minute'
     """
+    where = place(region, edition)
     if not paths and bundled and limits is None:
-        return default_engine() if plugins is None else _cached(_bundled.bundled(plugins))
-    return Engine(_bundled.build(paths, bundled=bundled, plugins=plugins, limits=limits))
+        if plugins is None and where == (None, None):
+            return default_engine()
+        return _cached(_bundled.bundled(plugins, where))
+    return Engine(
+        _bundled.build(paths, bundled=bundled, plugins=plugins, limits=limits, place=where)
+    )
 
 
 def _cached(converter: Converter) -> Engine:
@@ -85,6 +105,16 @@ def default_engine() -> Engine:
                 _default = _cached(_bundled.default())
             engine = _default
     return engine
+
+
+def regions() -> tuple[RegionInfo, ...]:
+    """Every region the bundled packs and installed plugins have figures for, with editions.
+
+    >>> import equivmetrics as em
+    >>> "US" in [info.code for info in em.regions()]
+    True
+    """
+    return default_engine().regions()
 
 
 def clear_cache() -> None:

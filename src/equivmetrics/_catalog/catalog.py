@@ -105,3 +105,9 @@ class Catalog:
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
     metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
     rewards: Mapping[str, RewardSpec] = attrs.field(factory=dict)
+    #: The region the packs were chosen for ("" when built from packs as given, unchosen).
+    region: str = ""
+    #: ``(pack, edition)`` of each regional pack chosen for the region, overlays included.
+    editions: tuple[tuple[str, str], ...] = ()
+    #: Every pack read, before the choice for a region: what another region is chosen from.
+    available: tuple[Pack, ...] = ()

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from equivmetrics._catalog.build import build_catalog
 from equivmetrics._catalog.catalog import Catalog
+from equivmetrics._catalog.regional import regional_catalog
 from equivmetrics._packs.load import bundled_files, expand_paths, read_packs
 from equivmetrics._packs.model import Pack
 from equivmetrics._packs.plugins import PluginSelection, annotate, discover, read_plugins, select
@@ -26,11 +26,16 @@ from equivmetrics.exceptions import PackError
 from .core import Converter
 from .warm import warm_engine
 
-__all__ = ["build", "bundled", "clear", "default"]
+__all__ = ["Place", "build", "bundled", "clear", "default", "placed"]
 
+#: A region and edition asked for (``None``: the default region; the default editions).
+Place = tuple[str | None, str | tuple[str, ...] | None]
 _lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
-#: Built converters of the bundled packs, by plugin selection (None: every installed plugin).
-_converters: dict[tuple[str, ...] | None, Converter] = {}
+#: Built converters of the bundled packs, by plugin selection (None: every installed plugin)
+#: and place.
+_converters: dict[tuple[tuple[str, ...] | None, Place], Converter] = {}
+#: Converters of other places over the same packs, by the packs' identity and the place.
+_placed: dict[tuple[int, Place], Converter] = {}
 #: The default converter: the plugin selection is read once, when it is first built.
 _default: Converter | None = None
 
@@ -46,8 +51,10 @@ def build(
     bundled: bool = True,
     plugins: PluginSelection = None,
     limits: Limits | None = None,
+    place: Place = (None, None),
 ) -> Converter:
-    """A new converter of the bundled packs (unless ``bundled=False``), plugins and ``paths``.
+    """A new converter of the bundled packs (unless ``bundled=False``), plugins and ``paths``,
+    with the packs chosen for ``place`` (region, edition).
 
     Raises :class:`~equivmetrics.PackError` listing every problem when any pack is invalid.
     """
@@ -58,21 +65,38 @@ def build(
     packs.extend(plugin_packs)
     packs.extend(read_packs(files, limits))
     try:
-        return Converter(build_catalog(packs))
+        return Converter(regional_catalog(packs, region=place[0], edition=place[1]))
     except PackError as exc:
         raise annotate(exc, found) from None
 
 
-def bundled(plugins: PluginSelection = None) -> Converter:
-    """The converter of the bundled packs and the chosen plugins, built once (thread-safe)."""
+def bundled(plugins: PluginSelection = None, place: Place = (None, None)) -> Converter:
+    """The converter of the bundled packs and the chosen plugins for ``place``, built once
+    (thread-safe)."""
     chosen = select(plugins, bundled=True)
-    converter = _converters.get(chosen)
+    key = (chosen, place)
+    converter = _converters.get(key)
     if converter is None:
         with _lock:
-            converter = _converters.get(chosen)
+            converter = _converters.get(key)
             if converter is None:
-                converter = _start(chosen)
-                _converters[chosen] = converter
+                converter = _start(chosen, place)
+                _converters[key] = converter
+    return converter
+
+
+def placed(catalog: Catalog, place: Place) -> Converter:
+    """A converter of the packs ``catalog`` was chosen from, chosen for ``place`` instead;
+    one per packs and place, built once (thread-safe)."""
+    key = (id(catalog.available), place)
+    converter = _placed.get(key)
+    if converter is None or converter.catalog.available is not catalog.available:
+        with _lock:
+            converter = _placed.get(key)
+            if converter is None or converter.catalog.available is not catalog.available:
+                packs = catalog.available or catalog.packs
+                converter = Converter(regional_catalog(packs, region=place[0], edition=place[1]))
+                _placed[key] = converter
     return converter
 
 
@@ -98,21 +122,24 @@ def clear() -> None:
     with _lock:
         _default = None
         _converters.clear()
+        _placed.clear()
         _bundled_packs.cache_clear()
 
 
-def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
+def _catalog(chosen: tuple[str, ...] | None, place: Place = (None, None)) -> Catalog:
     plugin_packs, found = read_plugins(chosen)
     try:
-        return build_catalog((*_bundled_packs(), *plugin_packs))
+        packs = (*_bundled_packs(), *plugin_packs)
+        return regional_catalog(packs, region=place[0], edition=place[1])
     except PackError as exc:
         raise annotate(exc, found) from None
 
 
-def _start(chosen: tuple[str, ...] | None) -> Converter:
-    """The converter of the bundled packs and chosen plugins; warm-started when only bundled."""
-    if chosen == () or (chosen is None and not discover()):
+def _start(chosen: tuple[str, ...] | None, place: Place) -> Converter:
+    """The converter of the bundled packs and chosen plugins; warm-started when only bundled
+    and for the default place."""
+    if place == (None, None) and (chosen == () or (chosen is None and not discover())):
         converter = warm_engine(functools.partial(_catalog, ()), bundled_files())
         if converter is not None:
             return converter
-    return Converter(_catalog(chosen))
+    return Converter(_catalog(chosen, place))

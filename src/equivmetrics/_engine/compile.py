@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
+from equivmetrics._catalog.regional import place_of
 from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.negative import strictest
@@ -277,6 +278,8 @@ class Compiler:
                 )
             )
         spec = edge.rule.spec
+        used = [self.catalog.parameters[n].spec for n in edge.rule.parameters if n not in overrides]
+        region, edition = place_of(self.catalog, spec.pack, used)
         return Step(
             rule=spec.id,
             source_kind=edge.source,
@@ -293,6 +296,8 @@ class Compiler:
             location=spec.location,
             cumulative=cumulative,
             unit=unit_text,
+            region=region,
+            edition=edition,
         )
 
 

@@ -324,9 +324,11 @@ class Converter:
 
     def describe(self) -> str:
         """``packs=[...]`` and the number of overrides, for reprs."""
-        packs = ", ".join(p.name for p in self.catalog.packs)
+        catalog = self.catalog
+        packs = ", ".join(p.name for p in catalog.packs)
+        region = f", region={catalog.region}" if catalog.region else ""
         extra = f", {len(self._overrides)} overrides" if self._overrides else ""
-        return f"packs=[{packs}]{extra}"
+        return f"packs=[{packs}]{region}{extra}"
 
 
 def _overflowed(result: Result) -> bool:

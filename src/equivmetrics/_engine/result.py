@@ -17,6 +17,7 @@ from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.units import get_registry, parse_unit
+from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 
@@ -108,6 +109,10 @@ class Step:
     location: Location
     cumulative: float
     unit: str
+    #: The region this step's figures speak for ("" for a rule that holds everywhere) and the
+    #: edition they come from.
+    region: str = ""
+    edition: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +129,8 @@ class Step:
             "sources": [source_dict(s) for s in self.sources],
             "defined_in": {"pack": self.pack, **self.location.to_dict()},
             "unit": self.unit,
+            "region": self.region,
+            "edition": self.edition,
         }
 
 
@@ -199,6 +206,23 @@ class Result:
                 seen.setdefault(f"{source.key}|{source.title}", source)
         return tuple(seen.values())
 
+    @property
+    def region(self) -> str:
+        """The region the result's figures speak for: the most specific of its steps'
+        (``"US-CAMX"``, ``"GB"``), or ``""`` when no step depends on a place."""
+        regional = [step.region for step in self.steps if step.region]
+        return max(regional, key=_depth, default="")
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The editions of the figures behind the result, each once, in step order."""
+        return tuple(dict.fromkeys(step.edition for step in self.steps if step.edition))
+
+    @property
+    def edition(self) -> str:
+        """:attr:`editions` as one label (``"eGRID2023 + AVERT2019-eGRID2019"``)."""
+        return " + ".join(self.editions)
+
     def explain(self) -> str:
         """A derivation a customer can check by hand, one line per step, with sources."""
         scalar = _is_scalar(self.input_magnitude)
@@ -208,6 +232,8 @@ class Result:
             else f"{_count(self.input_magnitude)} values in {self.input_unit}"
         )
         lines = [f"{given} of {self.source_kind}"]
+        if self.region:
+            lines.append(f"  figures for region {self.region}, edition {self.edition}")
         if not self.steps:
             lines.append(f"  = {self._value_text()} (a unit conversion, no rule)")
         for number, step in enumerate(self.steps, 1):
@@ -253,6 +279,8 @@ class Result:
                 "low": _json_value(self.low),
                 "high": _json_value(self.high),
                 "unit": self.unit,
+                "region": self.region,
+                "editions": list(self.editions),
                 "sources": [citation_dict(s) for s in self.sources],
             }
         return {
@@ -268,6 +296,8 @@ class Result:
                 "unit": self.input_unit,
             },
             "factor": _json_float(self.factor),
+            "region": self.region,
+            "editions": list(self.editions),
             "steps": [s.to_dict() for s in self.steps],
         }
 
@@ -275,6 +305,10 @@ class Result:
         if _is_scalar(self.magnitude):
             return f"<Result {_num(self.magnitude)} {self.unit} of {self.kind}>"
         return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
+
+
+def _depth(region: str) -> int:
+    return specificity(region) if is_region(region) else 0
 
 
 def _bound(x: Any, k_positive: float, k_negative: float) -> Any:

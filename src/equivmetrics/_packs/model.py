@@ -22,6 +22,7 @@ __all__ = [
     "Pack",
     "ParameterSpec",
     "Presentation",
+    "RegionSpec",
     "RewardSpec",
     "RuleSpec",
     "Source",
@@ -189,6 +190,24 @@ class ParameterSpec:
     assumption: bool
     location: Location
     pack: str
+    #: The region the figure speaks for ("" for a pack that speaks for no region in particular).
+    region: str = ""
+
+
+@attrs.frozen
+class RegionSpec:
+    """A region a pack speaks for with figures of its own: the parameters it sets there.
+
+    In a pack with kinds and rules the entries replace that pack's own parameters; in an
+    overlay pack (``extends:``) they replace the parameters of the pack it extends.
+    """
+
+    code: str
+    name: str
+    parameters: tuple[ParameterSpec, ...]
+    note: str
+    location: Location
+    pack: str
 
 
 @attrs.frozen
@@ -224,6 +243,8 @@ class Example:
     note: str
     location: Location
     pack: str
+    #: The region the example is worked for (None: the region its pack is chosen for).
+    region: str | None = None
 
 
 @attrs.frozen
@@ -244,3 +265,24 @@ class Pack:
     examples: tuple[Example, ...]
     metrics: tuple[MetricSpec, ...] = ()
     rewards: tuple[RewardSpec, ...] = ()
+    #: The region the pack speaks for ("" for everywhere: its figures depend on no place).
+    region: str = ""
+    #: Packs of one topic are alternatives: an engine holds at most one (plus its overlays).
+    topic: str = ""
+    #: An overlay names the pack whose parameters its regions set; it has no kinds or rules.
+    extends: str = ""
+    #: Whether this edition is the one chosen when a caller names none.
+    default: bool = False
+    #: Other names the edition is known by (earlier labels), loadable like the edition itself.
+    edition_aliases: tuple[str, ...] = ()
+    #: More specific regions the pack has figures for.
+    regions: tuple[RegionSpec, ...] = ()
+
+    def editions(self) -> tuple[str, ...]:
+        """The edition and every alias it may be loaded by."""
+        return (self.edition, *self.edition_aliases)
+
+    def covers(self) -> tuple[str, ...]:
+        """Every region the pack has figures for: its own (if any), then its table's."""
+        own = (self.region,) if self.region else ()
+        return own + tuple(r.code for r in self.regions if r.code != self.region)

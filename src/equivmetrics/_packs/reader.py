@@ -28,7 +28,7 @@ from .model import (
     Source,
     UnitSpec,
 )
-from .wording import WordingReader
+from .region_reader import RegionReader
 from .yaml import LocatedDict, LocatedList
 
 __all__ = ["FORMAT_VERSION", "PackReader"]
@@ -37,7 +37,7 @@ __all__ = ["FORMAT_VERSION", "PackReader"]
 FORMAT_VERSION = 1
 
 
-class PackReader(WordingReader):
+class PackReader(RegionReader):
     """Reads one pack file's sections into :mod:`.model` records."""
 
     # -- sections --------------------------------------------------------------------------------
@@ -60,6 +60,7 @@ class PackReader(WordingReader):
             self.problem(self.where(top, "name"), "pack.name", f"{name!r} is not a valid name")
         self.pack_name = name or self.origin
         edition = self.text(top, "edition", "pack", required=True, allow_number=True)
+        placement = self.placement(top)
         self.sources = self.section(top, "sources", self.source)
         units = self.section(top, "units", self.unit)
         kinds = self.section(top, "kinds", self.kind)
@@ -83,6 +84,8 @@ class PackReader(WordingReader):
             examples=tuple(examples),
             metrics=tuple(metrics),
             rewards=tuple(rewards),
+            regions=self.region_table(top, self.parameter),
+            **placement,
         )
 
     def section(self, top: LocatedDict, key: str, build: Any) -> dict[str, Any]:
@@ -229,6 +232,7 @@ class PackReader(WordingReader):
             assumption=self.flag(data, "assumption", field, False),
             location=where,
             pack=self.pack_name,
+            region=self.region,
         )
 
     def rule(self, entry: Any, where: Location, field: str) -> RuleSpec | None:
@@ -322,4 +326,5 @@ class PackReader(WordingReader):
             note=self.text(data, "note", field),
             location=where,
             pack=self.pack_name,
+            region=self.region_code(data, "region", field) or None,
         )

@@ -1,0 +1,68 @@
+"""Catalogs for a region: the packs chosen for it (see :mod:`equivmetrics._packs.select`),
+checked together, with the region and editions recorded.
+
+>>> from equivmetrics._packs.load import bundled_files, read_packs
+>>> catalog = regional_catalog(read_packs(bundled_files()))
+>>> catalog.region, catalog.editions
+('US', (('epa_ghg', 'AVERT2019-eGRID2019'),))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+
+from equivmetrics._core.regions import specificity
+from equivmetrics._packs.model import Pack, ParameterSpec
+from equivmetrics._packs.select import available_regions, select
+
+from .build import build_catalog
+from .catalog import Catalog
+
+__all__ = ["place_of", "regional_catalog", "selections"]
+
+
+def regional_catalog(
+    packs: Sequence[Pack],
+    *,
+    region: str | None = None,
+    edition: str | Iterable[str] | None = None,
+) -> Catalog:
+    """The catalog of the packs chosen for ``region`` and ``edition`` (default: ``US``, each
+    topic's default edition). Raises :class:`~equivmetrics.PackError` for packs that do not
+    fit together and the errors of :func:`~equivmetrics._packs.select.select` for a region or
+    edition no pack has."""
+    chosen = select(packs, region, edition)
+    catalog = build_catalog(chosen.packs)
+    return attrs.evolve(
+        catalog, region=chosen.region, editions=chosen.editions, available=tuple(packs)
+    )
+
+
+def selections(packs: Sequence[Pack]) -> Iterator[tuple[str, str | None]]:
+    """Every ``(region, edition)`` the packs can be loaded for: each region with figures, with
+    its default editions (``None``) and with each edition that covers it by name."""
+    for info in available_regions(packs):
+        yield info.code, None
+        for edition in sorted({edition for _, edition, _ in info.editions}):
+            yield info.code, edition
+
+
+def place_of(
+    catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]
+) -> tuple[str, str]:
+    """Where a rule's figures speak for and which edition they are: ``(region, edition)``.
+
+    The most specific region among the rule's pack and the parameters it uses, with the
+    edition of the pack that figure comes from; ``("", edition of the rule's pack)`` when
+    none is regional (a rule of a pack that holds everywhere).
+    """
+    editions = {p.name: p.edition for p in catalog.packs}
+    regions = {p.name: p.region for p in catalog.packs}
+    places = [(regions.get(pack, ""), editions.get(pack, ""))]
+    places.extend((spec.region, editions.get(spec.pack, spec.edition)) for spec in parameters)
+    regional = [place for place in places if place[0]]
+    if not regional:
+        return "", editions.get(pack, "")
+    return max(regional, key=lambda place: specificity(place[0]))
