@@ -22,10 +22,15 @@ def test_methodology_page_matches_the_bundled_packs() -> None:
 
 def test_page_lists_every_parameter_rule_and_source_of_every_bundled_pack() -> None:
     page = PAGE.read_text(encoding="utf-8")
-    for pack in em.load().catalog.packs:
-        assert f"(`{pack.name}`, edition {pack.edition})" in page
+    for pack in em.load().catalog.available:  # every pack, not only the U.S. engine's
+        assert f"(`{pack.name}`, edition {pack.edition}" in page
+        if pack.region:
+            assert f"region {pack.region}" in page
         for param in pack.parameters:
             assert f"| `{param.name}` | {param.value} |" in page
+        for entry in pack.regions:
+            for param in entry.parameters:
+                assert f"| `{entry.code}` {entry.name} | `{param.name}` | {param.value} |" in page
         for rule in pack.rules:
             assert f"| `{rule.id}` |" in page
         for source in pack.sources:

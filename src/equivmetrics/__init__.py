@@ -26,8 +26,8 @@ from ._features.scenario import Outcome, Scenario, YearRow
 from ._features.series import Period, Series
 from ._features.validate import Report, validate
 from ._packs.load import pack_schema
-from ._packs.select import RegionInfo
 from ._packs.model import Source
+from ._packs.select import RegionInfo
 from ._packs.yaml import Limits
 from ._present.equivalent import Equivalent, Equivalents
 from ._present.html import render_html, render_page

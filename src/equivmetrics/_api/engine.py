@@ -13,10 +13,10 @@ from typing import Any
 
 from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.expr import Value
-from equivmetrics._core.unit_text import format_unit
-from equivmetrics._engine import bundled as _bundled
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.regions import DEFAULT_REGION, is_region, normalize
+from equivmetrics._core.unit_text import format_unit
+from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.result import Result
@@ -166,9 +166,7 @@ class Engine:
         """
         return Engine(self._core.with_params(**params))
 
-    def with_region(
-        self, region: str, *, edition: str | Iterable[str] | None = None
-    ) -> Engine:
+    def with_region(self, region: str, *, edition: str | Iterable[str] | None = None) -> Engine:
         """The same packs chosen for another region (and edition); this engine is unchanged.
 
         A tenant's parameter overrides carry over (an override of a parameter the region's

@@ -49,9 +49,7 @@ def selections(packs: Sequence[Pack]) -> Iterator[tuple[str, str | None]]:
             yield info.code, edition
 
 
-def place_of(
-    catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]
-) -> tuple[str, str]:
+def place_of(catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]) -> tuple[str, str]:
     """Where a rule's figures speak for and which edition they are: ``(region, edition)``.
 
     The most specific region among the rule's pack and the parameters it uses, with the

@@ -38,7 +38,35 @@ DEFAULT_REGION = "US"
 WORLD = "World"
 #: The 27 member states of the European Union (ISO 3166-1 alpha-2; Greece is GR, not EL).
 EU_MEMBERS = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 )
 _ALIASES = {"UK": "GB", "WORLD": WORLD, "EU27": "EU", "EU-27": "EU"}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -53,7 +81,7 @@ def normalize(code: str) -> str:
     """
     text = code.strip().upper()
     text = _ALIASES.get(text, text)
-    if text == WORLD or text == "EU" or _COUNTRY.match(text) or _SUBREGION.match(text):
+    if text in (WORLD, "EU") or _COUNTRY.match(text) or _SUBREGION.match(text):
         return text
     raise ValueError(
         f"{shown(code)} is not a region code: write an ISO 3166 country code such as 'GB' or "

@@ -16,8 +16,8 @@ from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
-from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._core.regions import is_region, specificity
+from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import attrs
 
+from equivmetrics._catalog.regional import selections
 from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.unit_text import format_unit, split_quantity
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converts
-from equivmetrics._packs.model import Example
+from equivmetrics._packs.model import Example, Pack
 from equivmetrics._packs.yaml import Limits
 from equivmetrics.exceptions import EquivMetricsError, Location, PackError, Problem
 
@@ -53,22 +54,72 @@ def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = N
     except PackError as exc:
         return Report(exc.problems, 0, 0)
     problems = run_examples(engine)
-    total = sum(len(p.examples) for p in engine.catalog.packs)
-    return Report(tuple(problems), total, total - len(problems))
+    failed_examples = len(problems)
+    problems.extend(_every_place(engine))
+    total = sum(len(p.examples) for p in _packs_of(engine))
+    return Report(tuple(problems), total, total - failed_examples)
+
+
+def _packs_of(engine: Converts) -> tuple[Pack, ...]:
+    return engine.catalog.available or engine.catalog.packs
 
 
 def run_examples(engine: Converts, packs: Iterable[str] | None = None) -> list[Problem]:
-    """Run the examples of the engine's packs (or of the named packs); return the failures."""
+    """Run the examples of every pack read for the engine (or of the named packs), each in the
+    region and edition it is worked for; return the failures."""
     wanted = set(packs) if packs is not None else None
     problems: list[Problem] = []
-    for pack in engine.catalog.packs:
+    for pack in _packs_of(engine):
         if wanted is not None and pack.name not in wanted:
             continue
         for example in pack.examples:
-            problem = _check(engine, example)
+            try:
+                here = _engine_for(engine, pack, example)
+            except (PackError, EquivMetricsError) as exc:
+                problems.append(_unplaced(example, exc))
+                continue
+            problem = _check(here, example)
             if problem is not None:
                 problems.append(problem)
     return problems
+
+
+def _engine_for(engine: Converts, pack: Pack, example: Example) -> Converts:
+    """The engine an example runs in: its region (else its pack's), with its pack's edition."""
+    catalog = engine.catalog
+    regional = bool(pack.region or pack.regions or pack.extends)
+    region = example.region or (pack.region if regional else None)
+    if region is None or (
+        region == catalog.region and (pack.name, pack.edition) in catalog.editions
+    ):
+        return engine
+    return _bundled.placed(catalog, (region, pack.edition if regional else None))
+
+
+def _unplaced(example: Example, exc: EquivMetricsError) -> Problem:
+    message = "; ".join(str(p) for p in exc.problems) if isinstance(exc, PackError) else str(exc)
+    return Problem(
+        example.location,
+        "example.region",
+        f"{example.given} -> {example.to}: no engine for region {example.region!r}: {message}",
+    )
+
+
+def _every_place(engine: Converts) -> list[Problem]:
+    """Problems of loading the packs for each region and edition they have figures for (an
+    entry of a region no example covers is checked too); each problem once."""
+    found: dict[Problem, None] = {}
+    packs = _packs_of(engine)
+    for region, edition in selections(packs):
+        try:
+            _bundled.placed(engine.catalog, (region, edition))
+        except PackError as exc:
+            found.update(dict.fromkeys(exc.problems))
+        except EquivMetricsError as exc:  # e.g. two default editions for one region
+            origin = next(p.origin for p in packs if region in p.covers())
+            problem = Problem(Location(origin), "regions", f"region {region!r}: {exc}")
+            found[problem] = None
+    return list(found)
 
 
 def _check(engine: Converts, example: Example) -> Problem | None:

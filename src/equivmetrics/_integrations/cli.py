@@ -80,7 +80,13 @@ def _cli_words(exc: EquivMetricsError, message: str) -> str:
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
     limits = _limits(args, here)
-    engine = load(*args.pack, limits=limits) if args.pack or limits else load()
+    engine = load(
+        *args.pack,
+        bundled=not getattr(args, "no_bundled", False),
+        limits=limits,
+        region=args.region,
+        edition=tuple(args.edition) or None,
+    )
     overrides = _overrides(args, here)
     return engine.with_params(**overrides) if overrides else engine
 
@@ -134,6 +140,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
     commands: dict[str, Callable[[], int]] = {
         "demo": lambda: _demo(engine, args),
         "packs": lambda: _packs(engine, args.json, _overrides(args, here)),
+        "regions": lambda: _regions(engine, as_json=args.json),
         "batch": lambda: _batch(engine, args),
         "feel-good": lambda: _equivalents(engine, args),
         "action": lambda: _equivalents(engine, args),
@@ -143,8 +150,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
 
 
 def _methodology(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
-    limits = _limits(args, here)
-    page = render_methodology(load(*args.pack, bundled=not args.no_bundled, limits=limits))
+    page = render_methodology(_engine(args, here))
     if args.json:
         print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
     else:
@@ -258,6 +264,32 @@ def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
     return 0 if report.ok else 1
 
 
+def _regions(engine: Engine, *, as_json: bool) -> int:
+    """``regions``: each region with figures, its name and the editions that cover it."""
+    infos = engine.regions()
+    if as_json:
+        rows = [
+            {
+                "code": info.code,
+                "name": info.name,
+                "editions": [
+                    {"topic": topic, "edition": edition, "pack": pack}
+                    for topic, edition, pack in info.editions
+                ],
+            }
+            for info in infos
+        ]
+        print(dumps({"schema": "equivmetrics.regions/1", "regions": rows}))
+        return 0
+    table = [["REGION", "NAME", "EDITIONS"]]
+    table += [
+        [info.code, info.name, ", ".join(dict.fromkeys(e for _, e, _ in info.editions))]
+        for info in infos
+    ]
+    print("\n".join(_table(table)))
+    return 0
+
+
 def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
     catalog = engine.catalog
 
@@ -285,6 +317,7 @@ def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
                     {
                         "name": p.name,
                         "edition": p.edition,
+                        "region": p.region,
                         "title": p.title,
                         "file": Location(p.origin).name,
                         "kinds": [k.name for k in p.kinds],

@@ -49,6 +49,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _engine_options(p, params=False)
     p.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
     _json_option(p, "print JSON: {schema, markdown}")
+    p = command("regions", "list the regions the packs have figures for, with their editions")
+    _engine_options(p, params=False)
+    _json_option(p)
     p = command("validate", "check pack files and run their examples")
     p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
@@ -125,6 +128,19 @@ def _engine_options(p: argparse.ArgumentParser, *, params: bool = True) -> None:
         default=[],
         metavar="PATH",
         help="add a pack file or folder (repeatable)",
+    )
+    p.add_argument(
+        "--region",
+        metavar="CODE",
+        help="the place the figures are for: GB, DE, US-CAMX... (default US; see 'regions')",
+    )
+    p.add_argument(
+        "--edition",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="the edition of the region's figures, e.g. eGRID2022 (repeatable; default: "
+        "each topic's default edition)",
     )
     _limit_option(p)
     if params:

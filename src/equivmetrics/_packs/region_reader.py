@@ -118,7 +118,9 @@ class RegionReader(WordingReader):
                 continue
             if canonical in seen:
                 self.problem(
-                    where, field, f"region {canonical!r} is listed twice (first at {seen[canonical]})"
+                    where,
+                    field,
+                    f"region {canonical!r} is listed twice (first at {seen[canonical]})",
                 )
                 continue
             seen[canonical] = where
@@ -156,4 +158,3 @@ class RegionReader(WordingReader):
             location=where,
             pack=self.pack_name,
         )
-

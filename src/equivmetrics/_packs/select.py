@@ -137,8 +137,9 @@ def _apply(pack: Pack, entries: Iterable[RegionSpec | None]) -> Pack:
                         spec.location,
                         f"regions.{spec.region}.parameters.{spec.name}",
                         f"pack {pack.name!r} has no parameter {spec.name!r} to set",
-                        f"did you mean {close[0]!r}?" if close else "a region entry can only "
-                        f"set parameters that {pack.name!r} declares",
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else f"a region entry can only set parameters that {pack.name!r} declares",
                     )
                 )
             replaced[spec.name] = spec

@@ -8,10 +8,12 @@ for any set of packs.
 from __future__ import annotations
 
 from equivmetrics._catalog.catalog import Catalog
+from equivmetrics._catalog.regional import regional_catalog
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine.core import Converts
 from equivmetrics._packs.model import Pack, Source
+from equivmetrics._packs.select import available_regions
 
 __all__ = ["render_methodology"]
 
@@ -35,9 +37,42 @@ def render_methodology(engine: Converts) -> str:
         "and range, from the parameters' ranges by interval arithmetic).",
         "",
     ]
-    for pack in engine.catalog.packs:
-        lines.extend(_pack(engine, pack))
+    catalog = engine.catalog
+    lines.extend(_regions(catalog))
+    chosen = {p.name: p for p in catalog.packs}
+    for pack in catalog.available or catalog.packs:
+        mine = chosen.get(pack.name)
+        same = mine is not None and mine.parameters == pack.parameters
+        lines.extend(_pack(catalog if same else _catalog_of(catalog, pack), pack))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _catalog_of(catalog: Catalog, pack: Pack) -> Catalog:
+    """A catalog holding ``pack``: its packs chosen for the pack's own region and edition."""
+    if not (pack.rules and (pack.region or pack.regions)):
+        return catalog  # an overlay, or a pack without rules: nothing to evaluate
+    region = pack.region or pack.regions[0].code
+    return regional_catalog(catalog.available, region=region, edition=pack.edition)
+
+
+def _regions(catalog: Catalog) -> list[str]:
+    infos = available_regions(catalog.available or catalog.packs)
+    if not infos:
+        return []
+    out = [
+        "## Regions and editions",
+        "",
+        "Load the packs for a place with `em.load(region=..., edition=...)` (docs/regions.md).",
+        "Without a region an engine speaks for the United States with each topic's default",
+        "edition. A region's figures come from the most specific pack that has them.",
+        "",
+        "| region | name | editions (pack) |",
+        "|---|---|---|",
+    ]
+    for info in infos:
+        editions = ", ".join(f"{edition} (`{pack}`)" for _, edition, pack in info.editions)
+        out.append(f"| `{info.code}` | {_cell(info.name)} | {_cell(editions)} |")
+    return [*out, ""]
 
 
 def _cell(text: str) -> str:
@@ -49,9 +84,13 @@ def _cite(source: Source) -> str:
     return f"[{text}]({source.url})" if source.url else text
 
 
-def _pack(engine: Converts, pack: Pack) -> list[str]:
+def _pack(catalog: Catalog, pack: Pack) -> list[str]:
+    where = f", region {pack.region}" if pack.region else ""
+    where += f", overlay of `{pack.extends}`" if pack.extends else ""
+    aliases = ", ".join(pack.edition_aliases)
+    where += f"; also loads as edition {aliases}" if aliases else ""
     out = [
-        f"## {pack.title} (`{pack.name}`, edition {pack.edition})",
+        f"## {pack.title} (`{pack.name}`, edition {pack.edition}{where})",
         "",
         _cell(pack.description) if pack.description else "",
         "",
@@ -77,8 +116,28 @@ def _pack(engine: Converts, pack: Pack) -> list[str]:
             f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
             f"{_cell(kind.description)} |"
         )
-    out += _parameters(pack) + _rules(engine.catalog, pack) + _examples(pack)
+    out += _parameters(pack) + _table(pack) + _rules(catalog, pack) + _examples(pack)
     out.append("")
+    return out
+
+
+def _table(pack: Pack) -> list[str]:
+    rows = [(entry, spec) for entry in pack.regions for spec in entry.parameters]
+    if not rows:
+        return []
+    out = [
+        "",
+        "### Figures by region",
+        "",
+        "| region | parameter | value | range | source | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for entry, spec in rows:
+        rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
+        out.append(
+            f"| `{entry.code}` {_cell(entry.name)} | `{spec.name}` | {spec.value} | {rng} | "
+            f"{_cite(spec.source)} | {_cell(spec.note)} |"
+        )
     return out
 
 
@@ -139,6 +198,7 @@ def _examples(pack: Pack) -> list[str]:
     ]
     for example in pack.examples:
         given = example.given + (f" (of {example.of})" if example.of else "")
+        given += f" in {example.region}" if example.region else ""
         given += f" per {example.per}" if example.per else ""
         if example.params:
             given += " with " + ", ".join(f"{k} = {v}" for k, v in example.params)
