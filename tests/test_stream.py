@@ -361,3 +361,22 @@ def test_only_json_white_space_makes_a_blank_line() -> None:
     # CR, LF). Such a line is a bad request with an answer, never silently skipped.
     answers = serve("convert", b"\x1c\n", b"\x0c\n", b" \t\r\n")
     assert [a["error"]["code"] for a in answers] == ["bad_request", "bad_request"]
+
+
+def test_a_request_may_name_its_region_and_edition() -> None:
+    # issue 13: a tenant's place travels with its request, like its params
+    old, bad_region, bad_edition, unknown = serve(
+        "convert",
+        '{"id": 1, "quantity": "1 MWh", "to": "co2e", "region": "us", "edition": "2023"}',
+        '{"id": 2, "quantity": "1 MWh", "to": "co2e", "region": 5}',
+        '{"id": 3, "quantity": "1 MWh", "to": "co2e", "edition": {"x": 1}}',
+        '{"id": 4, "quantity": "1 MWh", "to": "co2e", "region": "US-NOWHERE"}',
+    )
+    # 1 MWh x 1,562.4 lb/MWh x 0.45359237 kg/lb = 708.69 kg (EPA's AVERT 2019 rate)
+    assert old["magnitude"] == pytest.approx(1.5624 * 0.45359237 / 1000 * 1000, rel=1e-9)
+    assert old["region"] == "US"
+    assert old["editions"] == ["AVERT2019-eGRID2019"]
+    assert bad_region["error"]["field"] == "region"
+    assert "region code" in bad_region["error"]["message"]
+    assert bad_edition["error"]["field"] == "edition"
+    assert "no loaded pack has figures for region 'US-NOWHERE'" in unknown["error"]["message"]

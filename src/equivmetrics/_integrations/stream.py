@@ -47,10 +47,19 @@ _JSON_WHITESPACE = " \t\r\n"
 MAX_TENANTS = 256
 
 #: The fields each command's requests may have; ``quantity`` (and ``to`` for convert) required.
-#: Besides ``id``, ``quantity``, ``to`` and ``params`` they are the shared options.
+#: Besides ``id``, ``quantity``, ``to``, ``params``, ``region`` and ``edition`` they are the
+#: shared options.
 COMMANDS: dict[str, frozenset[str]] = {
     command: frozenset(
-        {"id", "quantity", "params", *(("to",) if command == "convert" else ()), *names}
+        {
+            "id",
+            "quantity",
+            "params",
+            "region",
+            "edition",
+            *(("to",) if command == "convert" else ()),
+            *names,
+        }
     )
     for command, names in COMMAND_OPTIONS.items()
 }
@@ -197,7 +206,7 @@ class Bridge:
             )
         quantity = _quantity(request)
         compact = _flag(request, "compact", self.compact)
-        engine = self._tenant(request.get("params"))
+        engine = self._tenant(request.get("params"), _place(request))
         options = {option.name: _option(request, option) for option in options_of(self.command)}
         if self.command == "convert":
             to = request.get("to")
@@ -211,9 +220,12 @@ class Bridge:
         found = offer(quantity, **options)
         return {"equivalents": found.to_dicts(compact=compact)}
 
-    def _tenant(self, params: Any) -> Engine:
-        if params is None or params == {}:
+    def _tenant(
+        self, params: Any, place: tuple[str | None, tuple[str, ...] | None] = (None, None)
+    ) -> Engine:
+        if (params is None or params == {}) and place == (None, None):
             return self.engine
+        params = {} if params is None else params
         if not isinstance(params, dict):
             raise RequestError(
                 "field 'params' must be an object of parameter names to values, "
@@ -227,16 +239,39 @@ class Bridge:
                     f"with value/low/high, not {_json_type(value)}",
                     field=f"params.{name}",
                 )
-        key = json.dumps(params, sort_keys=True)
+        key = json.dumps([params, place], sort_keys=True)
         tenant = self._tenants.get(key)
         if tenant is not None:
             self._tenants.move_to_end(key)
             return tenant
-        tenant = self.engine.with_params(**params)
+        tenant = self.engine
+        if place != (None, None):
+            tenant = tenant.with_region(place[0] or tenant.region, edition=place[1])
+        tenant = tenant.with_params(**params) if params else tenant
         self._tenants[key] = tenant
         if len(self._tenants) > self._max_tenants:
             self._tenants.popitem(last=False)
         return tenant
+
+
+def _place(request: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]:
+    """A request's ``region`` (text) and ``edition`` (text or a list of text)."""
+    region, edition = request.get("region"), request.get("edition")
+    if region is not None and not isinstance(region, str):
+        raise RequestError(
+            f'field \'region\' must be a region code such as "GB", not {_json_type(region)}',
+            field="region",
+        )
+    editions = [edition] if isinstance(edition, str) else edition
+    if editions is not None and not (
+        isinstance(editions, list) and all(isinstance(e, str) for e in editions)
+    ):
+        raise RequestError(
+            "field 'edition' must be an edition name such as \"eGRID2022\" or a list of them, "
+            f"not {_json_type(edition)}",
+            field="edition",
+        )
+    return region, None if editions is None else tuple(editions)
 
 
 def _error(request_id: Any, exc: EquivMetricsError) -> dict[str, Any]:

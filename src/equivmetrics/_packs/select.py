@@ -212,7 +212,7 @@ def _region(packs: Sequence[Pack], region: str | None) -> str:
         hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
         raise InputLookupError(
             f"no loaded pack has figures for region {code!r}; {hint}regions with figures: "
-            f"{', '.join(known) or 'none'} (em.regions() lists them with their editions)",
+            f"{', '.join(known) or 'none'} (em.regions() or `equivmetrics regions` lists them with their editions)",
             value=code,
         )
     return code
