@@ -259,7 +259,7 @@ def _place(request: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]
     region, edition = request.get("region"), request.get("edition")
     if region is not None and not isinstance(region, str):
         raise RequestError(
-            f'field \'region\' must be a region code such as "GB", not {_json_type(region)}',
+            f"field 'region' must be a region code such as \"GB\", not {_json_type(region)}",
             field="region",
         )
     editions = [edition] if isinstance(edition, str) else edition

@@ -20,7 +20,13 @@ import attrs
 
 from equivmetrics._core import regions as _regions
 from equivmetrics._core.suggest import close_matches, shown
-from equivmetrics.exceptions import InputLookupError, InputValueError, PackError, Problem
+from equivmetrics.exceptions import (
+    InputLookupError,
+    InputValueError,
+    Location,
+    PackError,
+    Problem,
+)
 
 from .model import Pack, ParameterSpec, RegionSpec
 
@@ -163,6 +169,7 @@ def select(
     """
     if edition is not None and not isinstance(edition, str):
         edition = tuple(edition)
+    _check_unique(packs)
     code = _region(packs, region)
     chain = _regions.ancestry(code)
     wanted = _wanted(edition)
@@ -193,6 +200,27 @@ def select(
     return Selection(packs=tuple(out), region=code, editions=tuple(editions))
 
 
+def _check_unique(packs: Sequence[Pack]) -> None:
+    """The same pack read twice (a bundled pack also named by path) is a pack error."""
+    seen: dict[tuple[str, str], Pack] = {}
+    problems = []
+    for pack in packs:
+        first = seen.setdefault((pack.name, pack.edition), pack)
+        if first is not pack:
+            problems.append(
+                Problem(
+                    Location(pack.origin),
+                    "name",
+                    f"pack {pack.name!r} edition {pack.edition!r} is loaded twice (also from "
+                    f"{first.origin})",
+                    "load each pack once (a bundled pack needs no path), or give each a "
+                    "distinct name or edition",
+                )
+            )
+    if problems:
+        raise PackError(problems)
+
+
 def _region(packs: Sequence[Pack], region: str | None) -> str:
     if region is None:
         return _regions.DEFAULT_REGION
@@ -210,6 +238,9 @@ def _region(packs: Sequence[Pack], region: str | None) -> str:
     if code != _regions.DEFAULT_REGION and not _covered(packs, code):
         close = close_matches(code, known, 3)
         hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+        wider = [c for c in _regions.ancestry(code)[1:] if c in known and c != _regions.WORLD]
+        if wider:
+            hint += f"{code} lies in {wider[0]}: region={wider[0]!r} gives its figures; "
         raise InputLookupError(
             f"no loaded pack has figures for region {code!r}; {hint}regions with figures: "
             f"{', '.join(known) or 'none'} (em.regions() or `equivmetrics regions` lists them with their editions)",
