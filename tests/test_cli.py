@@ -127,6 +127,16 @@ def test_conversion_error_as_json() -> None:
     assert "kWhh" in error["message"]
 
 
+def test_joules_without_of_are_an_ambiguous_kind() -> None:
+    # Issue 13: "1 GJ" was read as food energy; a joule could be food, fuel or electricity
+    done = run("action", "1 GJ", "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "AmbiguousKindError"
+    for name in ("food_energy", "electricity_avoided", "natural_gas", "of='food_energy'"):
+        assert name in error["message"]
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

@@ -378,6 +378,41 @@ def test_ambiguous_time_kinds(energy: em.Engine) -> None:
     assert sorted(info.value.candidates) == ["running", "walking"]
 
 
+#: The bundled kinds measured in energy (a joule could be any of them), by hand from the packs.
+ENERGY_KINDS = ["electricity_avoided", "electricity_consumed", "food_energy", "natural_gas"]
+
+
+@pytest.mark.parametrize(
+    "text", ["1 GJ", "1757.28 kJ", "3 MJ", "5 J", "2 joule", "4 kilojoules", "9 GJ/year", "1 kJ/s"]
+)
+def test_joules_are_ambiguous_in_the_bundled_packs(text: str) -> None:
+    # Issue 13: "1 GJ" was read as food energy (PACE claimed kJ, and so every prefix of the
+    # joule). A joule could be food, fuel or electricity: say which with of=.
+    with pytest.raises(em.AmbiguousKindError) as info:
+        em.convert(text, "co2e")
+    assert list(info.value.candidates) == ENERGY_KINDS
+    message = str(info.value)
+    for name in ENERGY_KINDS:
+        assert name in message
+    assert "food, fuel or electricity" in message
+    assert "say which with of=" in message
+    assert "of='food_energy'" in message
+    with pytest.raises(em.AmbiguousKindError):
+        em.default_engine().source_kind(text)
+
+
+def test_joules_convert_with_of() -> None:
+    # 1 GJ = 1e9 J / 4184 J/kcal = 239,005.7 kcal; = 1e9 / 3.6e6 kWh = 277.78 kWh
+    food = em.convert("1 GJ", "food_energy", of="food_energy")
+    assert food.magnitude == pytest.approx(1e9 / 4184, rel=1e-12)
+    power = em.convert("1 GJ", "electricity_avoided", of="electricity_avoided")
+    assert power.magnitude == pytest.approx(1e9 / 3.6e6, rel=1e-12)
+    # food calories and watt-hours still need no of=
+    assert em.default_engine().source_kind("420 kcal") == "food_energy"
+    assert em.default_engine().source_kind("420 Cal") == "food_energy"
+    assert em.default_engine().source_kind("12 MWh") == "electricity_avoided"
+
+
 def test_claimed_unit_decides(energy: em.Engine) -> None:
     # kWh is claimed by electricity although heat is measured in it too: 10 x 0.4 = 4 kg
     r = energy.convert("10 kWh", "co2e")

@@ -322,6 +322,21 @@ def test_per_on_a_rate_is_refused_not_an_empty_offer() -> None:
         em.convert("12000 transaction/month", "fte", per="month")
 
 
+def test_joules_need_of_for_equivalents_too() -> None:
+    # Issue 13: action("1 GJ") gave 43,000 minutes of walking (read as food) and
+    # feel_good("1 GJ") an empty tuple. A joule could be food, fuel or electricity.
+    for offer in (em.feel_good, em.action):
+        with pytest.raises(em.AmbiguousKindError) as info:
+            offer("1 GJ")
+        assert {"food_energy", "electricity_avoided", "natural_gas"} <= set(info.value.candidates)
+        assert "of='food_energy'" in str(info.value)
+    # said: 1 GJ of electricity avoided has feel-good equivalents (trees, miles...)
+    assert em.feel_good("1 GJ", of="electricity_avoided")
+    # and 1757.28 kJ of food is the PACE label's 1 h 15 min of walking
+    (walk,) = em.action("1757.28 kJ", of="food_energy", only="walking")
+    assert walk.magnitude == pytest.approx(75.0)
+
+
 def test_candidates_check_their_arguments() -> None:
     engine = em.load()
     with pytest.raises(

@@ -174,6 +174,7 @@ def test_invalid_utf8_and_overlong_lines(monkeypatch: pytest.MonkeyPatch) -> Non
         ({"quantity": "1 kWhh", "to": "co2e"}, "UnitError", "kWhh"),
         ({"quantity": "1 kWh", "to": "co2"}, "UnknownKindError", "'co2'"),
         ({"quantity": "600 hour", "to": "fte", "of": "manual_work"}, "PeriodError", "period"),
+        ({"quantity": "1 GJ", "to": "co2e"}, "AmbiguousKindError", "of='food_energy'"),
         ({"quantity": "1 kWh", "to": "co2e", "params": {"nope": "1"}}, "ParameterError", "nope"),
         ({"quantity": "-1 kWh", "to": "co2e"}, "NegativeValueError", "negative"),
     ],

@@ -17,6 +17,7 @@ from equivmetrics._core.expr import Expr, Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.units import PintUnit, UnitScope
 from equivmetrics._packs.model import (
+    AmbiguousUnit,
     MetricSpec,
     Pack,
     ParameterSpec,
@@ -105,3 +106,19 @@ class Catalog:
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
     metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
     rewards: Mapping[str, RewardSpec] = attrs.field(factory=dict)
+    #: The packs' ambiguous units (no kind claims them), by unprefixed name: ``joule``.
+    ambiguous_units: Mapping[str, AmbiguousUnit] = attrs.field(factory=dict)
+
+    def claimant(self, unit: PintUnit) -> str | None:
+        """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
+        kind = self.claims.get(unit)
+        if kind is None:
+            root = self.units.root_name(unit)
+            if root is not None:
+                kind = self.claim_roots.get(root)
+        return kind
+
+    def ambiguity(self, unit: PintUnit) -> AmbiguousUnit | None:
+        """The pack declaration that makes ``unit`` (any prefix of it) need ``of=``, if any."""
+        root = self.units.root_name(unit)
+        return self.ambiguous_units.get(root) if root is not None else None

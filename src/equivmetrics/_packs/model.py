@@ -16,6 +16,7 @@ from equivmetrics.exceptions import Location
 __all__ = [
     "PLACEHOLDERS",
     "ROLES",
+    "AmbiguousUnit",
     "Example",
     "KindSpec",
     "MetricSpec",
@@ -74,6 +75,20 @@ class UnitSpec:
     name: str
     definition: str
     aliases: tuple[str, ...]
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class AmbiguousUnit:
+    """A unit whose amounts could be of several kinds (joules: food, fuel or electricity).
+
+    Every prefixed form is meant too (``joule`` covers J, kJ, MJ, GJ...): no kind may claim one
+    as its default input, and an input in one is read only with ``of=``; ``reason`` says why.
+    """
+
+    unit: str
+    reason: str
     location: Location
     pack: str
 
@@ -244,3 +259,4 @@ class Pack:
     examples: tuple[Example, ...]
     metrics: tuple[MetricSpec, ...] = ()
     rewards: tuple[RewardSpec, ...] = ()
+    ambiguous_units: tuple[AmbiguousUnit, ...] = ()
