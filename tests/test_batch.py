@@ -196,6 +196,26 @@ def test_joules_need_a_source_kind_before_anything_is_written(tmp_path: Path) ->
     assert float(read_csv(out)[1][2]) == pytest.approx(1e9 / 3.6e6, rel=1e-12)
 
 
+def test_a_target_unit_the_kind_refuses_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    # Issue 13: --to gasoline:barrel answered in 31.5-gallon barrels
+    source = tmp_path / "in.csv"
+    source.write_text("site,t\na,1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    for unit in ("barrel", "bbl"):
+        with pytest.raises(em.UnitError, match=f"^gasoline does not accept unit='{unit}'"):
+            run_batch(
+                em.load(),
+                str(source),
+                column="t",
+                unit="t",
+                to=[("gasoline", unit)],
+                output=str(out),
+            )
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("policy", "converted", "reason"),
     [

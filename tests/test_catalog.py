@@ -263,6 +263,26 @@ def test_ambiguous_units_are_checked(tmp_path: Path, declared: str, says: str) -
     assert says in problem.message
 
 
+def test_a_pack_metric_or_reward_in_a_unit_its_kind_refuses(tmp_path: Path) -> None:
+    # Issue 13: a unit a kind refuses is refused wherever it measures that kind, at load time
+    body = (
+        "kinds:\n"
+        "  co2: {unit: t, refuse_units: {ton: the short ton is not a metric ton}}\n"
+        "metrics:\n"
+        "  - {name: m, from: co2, unit: ton/month}\n"
+        "rewards:\n"
+        "  - {name: r, kind: co2, every: 2 tons, grant: 1 count, reward: badge}\n"
+    )
+    error = pack_error(tmp_path, body)
+    assert [(p.field, p.location.line) for p in error.problems] == [
+        ("metrics.m.unit", 10),
+        ("rewards.r.every", 12),
+    ]
+    for problem in error.problems:
+        assert problem.message.startswith("co2 does not accept ")
+        assert problem.message.endswith(": the short ton is not a metric ton")
+
+
 def test_duplicate_rule_id(tmp_path: Path) -> None:
     error = pack_error(
         tmp_path,

@@ -137,6 +137,14 @@ def test_joules_without_of_are_an_ambiguous_kind() -> None:
         assert name in error["message"]
 
 
+def test_a_unit_the_target_refuses_is_refused_on_the_command_line() -> None:
+    # Issue 13: --unit barrel answered in 31.5-gallon barrels
+    done = run("convert", "1 t", "gasoline", "--unit", "bbl")
+    assert done.returncode == 1
+    assert "gasoline does not accept unit='bbl'" in done.stderr
+    assert "oil_barrel" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

@@ -227,6 +227,59 @@ def test_result_unit(prod: em.Engine, unit: str, value: float) -> None:
     assert r.magnitude == pytest.approx(value, rel=1e-12)
 
 
+#: 1 t of CO2e as gasoline: EPA's 8,887 g CO2 per gallon, so 1e6 / 8,887 = 112.524 gallons.
+GALLONS_PER_T = 1e6 / 8887
+
+
+@pytest.mark.parametrize(
+    ("to", "unit", "says"),
+    [
+        ("gasoline", "barrel", "31.5-gallon"),
+        ("gasoline", "bbl", "31.5-gallon"),
+        ("gasoline", "barrels", "31.5-gallon"),
+        ("gasoline", "barrel/year", "31.5-gallon"),
+        ("diesel", "bbl", "31.5-gallon"),
+        ("oil", "barrel", "31.5-gallon"),
+        ("co2e", "ton", "metric tons"),
+        ("co2e", "tons", "metric tons"),
+    ],
+)
+def test_a_unit_a_kind_refuses_as_input_is_refused_as_its_result(
+    to: str, unit: str, says: str
+) -> None:
+    # Issue 13: unit='barrel' answered in 31.5-gallon barrels, unit='ton' in short tons. The
+    # kind's refusal applies to its result unit as to its input: the same error and reason.
+    source = "1 t" if to != "co2e" else "1 gallon"
+    with pytest.raises(em.UnitError) as info:
+        em.convert(source, to, unit=unit)
+    message = str(info.value)
+    assert message.startswith(f"{to} does not accept unit={unit!r}: ")
+    assert says in message
+    assert info.value.unit == unit
+    written = unit.partition("/")[0]  # the same unit as an input of the kind
+    with pytest.raises(em.UnitError, match=f"^{to} does not accept "):
+        em.convert(f"1 {written}", "co2e" if to != "co2e" else "gasoline", of=to)
+
+
+def test_the_units_the_refusals_point_to_are_accepted() -> None:
+    # 112.524 gallons = 112.524 / 42 = 2.6791 oil barrels; 1 t = 1 / 0.90718474 short tons
+    oil = em.convert("1 t", "gasoline", unit="oil_barrel")
+    assert oil.magnitude == pytest.approx(GALLONS_PER_T / 42, rel=1e-9)
+    assert em.convert("1 t", "co2e", unit="short_ton").magnitude == pytest.approx(
+        1 / 0.90718474, rel=1e-12
+    )
+    assert em.convert("1 t", "co2e", unit="tonne").magnitude == pytest.approx(1.0)
+
+
+def test_compile_and_series_refuse_the_unit_too() -> None:
+    engine = em.load()
+    with pytest.raises(em.UnitError, match=r"^gasoline does not accept unit='bbl'"):
+        engine.compile("t", "gasoline", unit="bbl")
+    # a series' unit= is the unit of its bare numbers: refused as an input of co2e
+    with pytest.raises(em.UnitError, match=r"^co2e does not accept 'ton': .*metric tons"):
+        engine.series({"2026-01": 1.0}, "gasoline", of="co2e", unit="ton")
+
+
 # -- inputs -----------------------------------------------------------------------------------
 
 

@@ -175,6 +175,7 @@ def test_invalid_utf8_and_overlong_lines(monkeypatch: pytest.MonkeyPatch) -> Non
         ({"quantity": "1 kWh", "to": "co2"}, "UnknownKindError", "'co2'"),
         ({"quantity": "600 hour", "to": "fte", "of": "manual_work"}, "PeriodError", "period"),
         ({"quantity": "1 GJ", "to": "co2e"}, "AmbiguousKindError", "of='food_energy'"),
+        ({"quantity": "1 t", "to": "gasoline", "unit": "bbl"}, "UnitError", "31.5-gallon"),
         ({"quantity": "1 kWh", "to": "co2e", "params": {"nope": "1"}}, "ParameterError", "nope"),
         ({"quantity": "-1 kWh", "to": "co2e"}, "NegativeValueError", "negative"),
     ],

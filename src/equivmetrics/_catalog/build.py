@@ -151,6 +151,10 @@ class _Builder:
                             f"{spec.every!r} does not measure {spec.kind} ({kind.unit})",
                         )
                         continue
+                    if (why := kind.refusal(every_unit)) is not None:
+                        message = f"{spec.kind} does not accept {spec.every!r}: {why}"
+                        self.problem(spec.location, f"{field}.every", message)
+                        continue
                 found[spec.name] = spec
         return found
 
@@ -178,6 +182,10 @@ class _Builder:
                             f"unknown kind {kind!r}",
                             f"did you mean {close[0]!r}?" if close else "",
                         )
+                source = self.kinds.get(metric.source_kind)
+                if source and metric.unit and (why := source.refusal(metric.unit)) is not None:
+                    message = f"{source.name} does not accept {metric.unit!r}: {why}"
+                    self.problem(metric.location, f"{field}.unit", message)
                 found[metric.name] = metric
         return found
 

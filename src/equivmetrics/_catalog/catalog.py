@@ -8,6 +8,7 @@ engine shares it with every tenant engine derived from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +48,13 @@ class Kind:
     refuse_units: tuple[tuple[str, str], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
     negative: NegativePolicy = "refuse"
+
+    def refusal(self, text: str) -> str | None:
+        """Why this kind refuses a unit written ``text``, or None: a refused unit matches a
+        unit name as written or its plural (``ton``, ``tons``; not ``short_ton``)."""
+        written = set(re.findall(r"[A-Za-z_]\w*", text))
+        written |= {w[:-1] for w in written if w.endswith("s")}
+        return next((why for unit, why in self.refuse_units if unit in written), None)
 
 
 @attrs.frozen

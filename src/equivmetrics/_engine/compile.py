@@ -125,6 +125,8 @@ class Compiler:
 
     def plan(self) -> Plan:
         target = self.kind(self.to, "target")
+        if isinstance(self.unit, str):  # a result unit the target refuses, as for its input
+            refuse(target, self.unit, f"unit={self.unit!r}")
         source, in_unit, time_text, scale, cur = self.read_input()
         if source.name == target.name:
             path: tuple[Edge, ...] = ()

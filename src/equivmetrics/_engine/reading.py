@@ -9,8 +9,6 @@ declares ambiguous (``ambiguous_units``: joules are food, fuel or electricity) a
 
 from __future__ import annotations
 
-import re
-
 from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.units import PintUnit, UnitScope
 from equivmetrics._packs.model import AmbiguousUnit
@@ -67,13 +65,9 @@ def refuse(kind: Kind, text: str, what: str) -> None:
 
     ``what`` names the unit in the message: the input's unit text, or ``unit='...'``.
     """
-    if not kind.refuse_units:
-        return
-    written = set(re.findall(r"[A-Za-z_]\w*", text))
-    written |= {w[:-1] for w in written if w.endswith("s")}
-    for refused, reason in kind.refuse_units:
-        if refused in written:
-            raise UnitError(f"{kind.name} does not accept {what}: {reason}", unit=text)
+    reason = kind.refusal(text)
+    if reason is not None:
+        raise UnitError(f"{kind.name} does not accept {what}: {reason}", unit=text)
 
 
 def is_rate_of(units: UnitScope, kind: Kind, unit: PintUnit) -> bool:
