@@ -254,6 +254,14 @@ def test_equivalents_requests() -> None:
     assert [e["kind"] for e in feel["equivalents"]] == ["co2e"]
     [unknown] = serve("feel-good", '{"quantity": "12400 kWh", "to": "co2e"}')
     assert unknown["error"]["field"] == "to"
+    # issue 13: never an empty list of equivalents; the error names the role that has some
+    [none, empty] = serve(
+        "feel-good", '{"quantity": "420 kcal"}', '{"quantity": "12400 kWh", "only": []}'
+    )
+    assert none["error"]["code"] == "NoEquivalentError"
+    assert "it has action equivalents" in none["error"]["message"]
+    assert empty["error"]["code"] == "InputError"
+    assert "only= names no kind" in empty["error"]["message"]
 
 
 def test_exit_status_says_whether_a_request_failed() -> None:
