@@ -25,7 +25,7 @@ with when each is raised::
     ├── NegativeValueError (ValueError)      a negative amount of a kind that refuses negatives
     ├── LocaleError (ValueError)             an unknown locale, or one that needs babel
     ├── UnknownKindError (LookupError)       a kind name no loaded pack defines
-    ├── AmbiguousKindError (LookupError)     the unit fits several kinds: say which with of=
+    ├── AmbiguousKindError (LookupError)     the unit does not decide the kind: say it with of=
     ├── NoPathError (LookupError)            no chain of rules leads from one kind to the other
     │   └── NoEquivalentError                no equivalent of the role asked for can be given
     └── ParameterError                       a parameter override that cannot be used
