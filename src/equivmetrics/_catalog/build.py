@@ -80,7 +80,7 @@ class _Builder:
         return self.check()
 
     def check(self) -> Catalog:
-        self.claims = Claims(self.units, self.kinds)
+        self.claims = Claims(self.units, self.kinds, self.problems)
         for declared in (spec for pack in self.packs for spec in pack.ambiguous_units):
             self.claims.declare(declared)
         for pack in self.packs:
@@ -91,7 +91,6 @@ class _Builder:
         for pack in self.packs:
             for rule in pack.rules:
                 self.add_rule(rule)
-        self.problems.extend(self.claims.problems)
         if self.problems:
             raise PackError(self.problems)
         graph = RuleGraph(self.kinds, self.rules)

@@ -24,15 +24,17 @@ __all__ = ["Claims"]
 
 
 class Claims:
-    """The claims and ambiguous units of the packs being built; problems collect in a list."""
+    """The claims and ambiguous units of the packs being built; problems go to ``problems``."""
 
-    def __init__(self, units: UnitScope, kinds: Mapping[str, Kind]) -> None:
+    def __init__(
+        self, units: UnitScope, kinds: Mapping[str, Kind], problems: list[Problem]
+    ) -> None:
         self.units = units
         self.kinds = kinds  # the builder's kinds, filled as they are checked
+        self.problems = problems  # the builder's, so that problems stay in the packs' order
         self.by_unit: dict[PintUnit, str] = {}
         #: The declarations by the root (unprefixed) name of their unit: ``joule`` for ``kJ``.
         self.ambiguous: dict[str, AmbiguousUnit] = {}
-        self.problems: list[Problem] = []
 
     def declare(self, spec: AmbiguousUnit) -> None:
         """Record a pack's ambiguous unit; two packs may declare the same one."""
