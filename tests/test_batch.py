@@ -171,6 +171,51 @@ def test_rates_with_per_and_source_kind(tmp_path: Path) -> None:
     assert float(rows[2][2]) == pytest.approx(2400 * 12 / 2080, rel=1e-12)
 
 
+def test_joules_need_a_source_kind_before_anything_is_written(tmp_path: Path) -> None:
+    # Issue 13: a column in GJ was read as food energy. A joule could be food, fuel or
+    # electricity: the batch refuses the column as convert does, naming the kinds, and with
+    # --of it converts: 1 GJ / 3.6 MJ per kWh = 277.78 kWh of electricity avoided.
+    source = tmp_path / "in.csv"
+    source.write_text("site,gj\na,1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    with pytest.raises(em.AmbiguousKindError, match="of='food_energy'"):
+        run_batch(
+            em.load(), str(source), column="gj", unit="GJ", to=[("co2e", None)], output=str(out)
+        )
+    assert not out.exists()
+    summary = run_batch(
+        em.load(),
+        str(source),
+        column="gj",
+        unit="GJ",
+        of="electricity_avoided",
+        to=[("electricity_avoided", "kWh")],
+        output=str(out),
+    )
+    assert summary.converted == 1
+    assert float(read_csv(out)[1][2]) == pytest.approx(1e9 / 3.6e6, rel=1e-12)
+
+
+def test_a_target_unit_the_kind_refuses_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    # Issue 13: --to gasoline:barrel answered in 31.5-gallon barrels
+    source = tmp_path / "in.csv"
+    source.write_text("site,t\na,1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    for unit in ("barrel", "bbl"):
+        with pytest.raises(em.UnitError, match=f"^gasoline does not accept unit='{unit}'"):
+            run_batch(
+                em.load(),
+                str(source),
+                column="t",
+                unit="t",
+                to=[("gasoline", unit)],
+                output=str(out),
+            )
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     ("policy", "converted", "reason"),
     [

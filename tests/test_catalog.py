@@ -185,6 +185,104 @@ def test_input_unit_of_another_dimension(tmp_path: Path) -> None:
     assert "'kg'" in problem.message
 
 
+# -- ambiguous units (issue 13: no unit read as the wrong thing) ------------------------------
+
+
+def test_no_kind_may_claim_a_joule_the_bundled_packs_declare_ambiguous(tmp_path: Path) -> None:
+    path = tmp_path / "heat.yaml"
+    path.write_text(
+        HEADER.format(name="heat") + "kinds:\n  heat:\n    unit: kWh\n    input_units: [MJ]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(em.PackError) as info:
+        em.load(path)  # with the bundled packs, whose PACE pack declares the joule ambiguous
+    [problem] = info.value.problems
+    assert problem.location.file == str(path)
+    assert problem.location.line == 10  # the line of input_units
+    assert problem.field == "kinds.heat.input_units"
+    assert "'MJ' of pack 'heat' is declared ambiguous by pack 'pace' at " in problem.message
+    assert "pace.yaml:" in problem.message
+    assert "food, fuel or electricity" in problem.message
+    assert "of=" in problem.hint
+
+
+def test_a_pack_may_claim_a_joule_when_no_loaded_pack_declares_it(tmp_path: Path) -> None:
+    # The declaration is data: packs loaded without it (no PACE pack) may claim joules.
+    path = tmp_path / "heat.yaml"
+    path.write_text(
+        HEADER.format(name="heat") + "kinds:\n  heat: {unit: kWh, input_units: [MJ]}\n",
+        encoding="utf-8",
+    )
+    engine = em.load(path, bundled=False)
+    assert engine.source_kind("5 GJ") == "heat"  # the claim covers every prefix
+
+
+def test_a_declared_ambiguous_unit_needs_of_even_for_one_kind(tmp_path: Path) -> None:
+    path = tmp_path / "heat.yaml"
+    path.write_text(
+        HEADER.format(name="heat")
+        + "ambiguous_units:\n  kJ: heat, light and motion are all energy\n"
+        + "kinds:\n  heat: {unit: kWh}\n",
+        encoding="utf-8",
+    )
+    engine = em.load(path, bundled=False)
+    assert list(engine.catalog.ambiguous_units) == ["joule"]  # the declaration's root name
+    for text in ("5 GJ", "5 joule", "5 MJ/month"):
+        with pytest.raises(em.AmbiguousKindError) as info:
+            engine.source_kind(text)
+        assert info.value.candidates == ("heat",)
+        assert "heat, light and motion are all energy" in str(info.value)
+        assert "of='heat'" in str(info.value)
+    assert engine.source_kind("5 kWh") == "heat"  # the one kind of the dimension, as before
+    assert engine.convert("3.6 MJ", "heat", of="heat").magnitude == pytest.approx(1.0)
+
+
+def test_a_pack_cannot_claim_what_it_declares_ambiguous(tmp_path: Path) -> None:
+    error = pack_error(
+        tmp_path,
+        "ambiguous_units:\n  joule: any energy\nkinds:\n  heat: {unit: kWh, input_units: [kJ]}\n",
+    )
+    [problem] = error.problems
+    assert problem.field == "kinds.heat.input_units"
+    assert "'kJ' of pack 'p' is declared ambiguous by pack 'p' at " in problem.message
+
+
+@pytest.mark.parametrize(
+    ("declared", "says"),
+    [("kWh/year", "not a single unit name"), ("jouel", "jouel"), ("kWh", "")],
+)
+def test_ambiguous_units_are_checked(tmp_path: Path, declared: str, says: str) -> None:
+    body = f"ambiguous_units:\n  {declared}: why\n"
+    if not says:  # a reason is required
+        body = f"ambiguous_units:\n  {declared}:\n"
+        says = "missing required field"
+    error = pack_error(tmp_path, body)
+    [problem] = error.problems
+    assert problem.location.line == 8
+    assert problem.field.startswith("ambiguous_units")
+    assert says in problem.message
+
+
+def test_a_pack_metric_or_reward_in_a_unit_its_kind_refuses(tmp_path: Path) -> None:
+    # Issue 13: a unit a kind refuses is refused wherever it measures that kind, at load time
+    body = (
+        "kinds:\n"
+        "  co2: {unit: t, refuse_units: {ton: the short ton is not a metric ton}}\n"
+        "metrics:\n"
+        "  - {name: m, from: co2, unit: ton/month}\n"
+        "rewards:\n"
+        "  - {name: r, kind: co2, every: 2 tons, grant: 1 count, reward: badge}\n"
+    )
+    error = pack_error(tmp_path, body)
+    assert [(p.field, p.location.line) for p in error.problems] == [
+        ("metrics.m.unit", 10),
+        ("rewards.r.every", 12),
+    ]
+    for problem in error.problems:
+        assert problem.message.startswith("co2 does not accept ")
+        assert problem.message.endswith(": the short ton is not a metric ton")
+
+
 def test_duplicate_rule_id(tmp_path: Path) -> None:
     error = pack_error(
         tmp_path,

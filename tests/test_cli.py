@@ -127,6 +127,33 @@ def test_conversion_error_as_json() -> None:
     assert "kWhh" in error["message"]
 
 
+def test_no_feel_good_equivalents_exits_1_naming_the_action_command() -> None:
+    # Issue 13: feel-good "420 kcal" printed nothing and exited 0
+    done = run("feel-good", "420 kcal")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "420 kcal of food_energy has no feel_good equivalents" in done.stderr
+    assert "it has action equivalents" in done.stderr
+
+
+def test_joules_without_of_are_an_ambiguous_kind() -> None:
+    # Issue 13: "1 GJ" was read as food energy; a joule could be food, fuel or electricity
+    done = run("action", "1 GJ", "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "AmbiguousKindError"
+    for name in ("food_energy", "electricity_avoided", "natural_gas", "of='food_energy'"):
+        assert name in error["message"]
+
+
+def test_a_unit_the_target_refuses_is_refused_on_the_command_line() -> None:
+    # Issue 13: --unit barrel answered in 31.5-gallon barrels
+    done = run("convert", "1 t", "gasoline", "--unit", "bbl")
+    assert done.returncode == 1
+    assert "gasoline does not accept unit='bbl'" in done.stderr
+    assert "oil_barrel" in done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [

@@ -227,6 +227,59 @@ def test_result_unit(prod: em.Engine, unit: str, value: float) -> None:
     assert r.magnitude == pytest.approx(value, rel=1e-12)
 
 
+#: 1 t of CO2e as gasoline: EPA's 8,887 g CO2 per gallon, so 1e6 / 8,887 = 112.524 gallons.
+GALLONS_PER_T = 1e6 / 8887
+
+
+@pytest.mark.parametrize(
+    ("to", "unit", "says"),
+    [
+        ("gasoline", "barrel", "31.5-gallon"),
+        ("gasoline", "bbl", "31.5-gallon"),
+        ("gasoline", "barrels", "31.5-gallon"),
+        ("gasoline", "barrel/year", "31.5-gallon"),
+        ("diesel", "bbl", "31.5-gallon"),
+        ("oil", "barrel", "31.5-gallon"),
+        ("co2e", "ton", "metric tons"),
+        ("co2e", "tons", "metric tons"),
+    ],
+)
+def test_a_unit_a_kind_refuses_as_input_is_refused_as_its_result(
+    to: str, unit: str, says: str
+) -> None:
+    # Issue 13: unit='barrel' answered in 31.5-gallon barrels, unit='ton' in short tons. The
+    # kind's refusal applies to its result unit as to its input: the same error and reason.
+    source = "1 t" if to != "co2e" else "1 gallon"
+    with pytest.raises(em.UnitError) as info:
+        em.convert(source, to, unit=unit)
+    message = str(info.value)
+    assert message.startswith(f"{to} does not accept unit={unit!r}: ")
+    assert says in message
+    assert info.value.unit == unit
+    written = unit.partition("/")[0]  # the same unit as an input of the kind
+    with pytest.raises(em.UnitError, match=f"^{to} does not accept "):
+        em.convert(f"1 {written}", "co2e" if to != "co2e" else "gasoline", of=to)
+
+
+def test_the_units_the_refusals_point_to_are_accepted() -> None:
+    # 112.524 gallons = 112.524 / 42 = 2.6791 oil barrels; 1 t = 1 / 0.90718474 short tons
+    oil = em.convert("1 t", "gasoline", unit="oil_barrel")
+    assert oil.magnitude == pytest.approx(GALLONS_PER_T / 42, rel=1e-9)
+    assert em.convert("1 t", "co2e", unit="short_ton").magnitude == pytest.approx(
+        1 / 0.90718474, rel=1e-12
+    )
+    assert em.convert("1 t", "co2e", unit="tonne").magnitude == pytest.approx(1.0)
+
+
+def test_compile_and_series_refuse_the_unit_too() -> None:
+    engine = em.load()
+    with pytest.raises(em.UnitError, match=r"^gasoline does not accept unit='bbl'"):
+        engine.compile("t", "gasoline", unit="bbl")
+    # a series' unit= is the unit of its bare numbers: refused as an input of co2e
+    with pytest.raises(em.UnitError, match=r"^co2e does not accept 'ton': .*metric tons"):
+        engine.series({"2026-01": 1.0}, "gasoline", of="co2e", unit="ton")
+
+
 # -- inputs -----------------------------------------------------------------------------------
 
 
@@ -376,6 +429,41 @@ def test_ambiguous_time_kinds(energy: em.Engine) -> None:
     with pytest.raises(em.AmbiguousKindError) as info:
         energy.convert("30 minute", "food_energy")
     assert sorted(info.value.candidates) == ["running", "walking"]
+
+
+#: The bundled kinds measured in energy (a joule could be any of them), by hand from the packs.
+ENERGY_KINDS = ["electricity_avoided", "electricity_consumed", "food_energy", "natural_gas"]
+
+
+@pytest.mark.parametrize(
+    "text", ["1 GJ", "1757.28 kJ", "3 MJ", "5 J", "2 joule", "4 kilojoules", "9 GJ/year", "1 kJ/s"]
+)
+def test_joules_are_ambiguous_in_the_bundled_packs(text: str) -> None:
+    # Issue 13: "1 GJ" was read as food energy (PACE claimed kJ, and so every prefix of the
+    # joule). A joule could be food, fuel or electricity: say which with of=.
+    with pytest.raises(em.AmbiguousKindError) as info:
+        em.convert(text, "co2e")
+    assert list(info.value.candidates) == ENERGY_KINDS
+    message = str(info.value)
+    for name in ENERGY_KINDS:
+        assert name in message
+    assert "food, fuel or electricity" in message
+    assert "say which with of=" in message
+    assert "of='food_energy'" in message
+    with pytest.raises(em.AmbiguousKindError):
+        em.default_engine().source_kind(text)
+
+
+def test_joules_convert_with_of() -> None:
+    # 1 GJ = 1e9 J / 4184 J/kcal = 239,005.7 kcal; = 1e9 / 3.6e6 kWh = 277.78 kWh
+    food = em.convert("1 GJ", "food_energy", of="food_energy")
+    assert food.magnitude == pytest.approx(1e9 / 4184, rel=1e-12)
+    power = em.convert("1 GJ", "electricity_avoided", of="electricity_avoided")
+    assert power.magnitude == pytest.approx(1e9 / 3.6e6, rel=1e-12)
+    # food calories and watt-hours still need no of=
+    assert em.default_engine().source_kind("420 kcal") == "food_energy"
+    assert em.default_engine().source_kind("420 Cal") == "food_energy"
+    assert em.default_engine().source_kind("12 MWh") == "electricity_avoided"
 
 
 def test_claimed_unit_decides(energy: em.Engine) -> None:

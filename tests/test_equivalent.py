@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -320,6 +321,126 @@ def test_per_on_a_rate_is_refused_not_an_empty_offer() -> None:
             offer("12000 transaction/month", per="month")
     with pytest.raises(em.PeriodError, match=r"already a rate per month; drop per="):
         em.convert("12000 transaction/month", "fte", per="month")
+
+
+def test_joules_need_of_for_equivalents_too() -> None:
+    # Issue 13: action("1 GJ") gave 43,000 minutes of walking (read as food) and
+    # feel_good("1 GJ") an empty tuple. A joule could be food, fuel or electricity.
+    for offer in (em.feel_good, em.action):
+        with pytest.raises(em.AmbiguousKindError) as info:
+            offer("1 GJ")
+        assert {"food_energy", "electricity_avoided", "natural_gas"} <= set(info.value.candidates)
+        assert "of='food_energy'" in str(info.value)
+    # said: 1 GJ of electricity avoided has feel-good equivalents (trees, miles...)
+    assert em.feel_good("1 GJ", of="electricity_avoided")
+    # and 1757.28 kJ of food is the PACE label's 1 h 15 min of walking
+    (walk,) = em.action("1757.28 kJ", of="food_energy", only="walking")
+    assert walk.magnitude == pytest.approx(75.0)
+
+
+# -- never an empty offer (issue 13) ------------------------------------------------------------
+
+
+def test_feel_good_of_food_energy_names_the_action_role() -> None:
+    # food_energy leads only to activities (action kinds): feel_good("420 kcal") answered ()
+    for call in (
+        lambda: em.feel_good("420 kcal"),
+        lambda: em.feel_good((420, "kcal"), top=1),
+        lambda: em.default_engine().candidates("420 kcal", "feel_good"),
+        lambda: em.Metric(source="food_energy", unit="kcal").apply(420),
+    ):
+        with pytest.raises(em.NoEquivalentError) as info:
+            call()
+        error = info.value
+        assert isinstance(error, em.NoPathError)
+        assert isinstance(error, LookupError)
+        assert (error.source, error.role, error.roles) == ("food_energy", "feel_good", ("action",))
+        assert str(error) == (
+            "420 kcal of food_energy has no feel_good equivalents; it has action equivalents "
+            "(walking, running, swimming, cycling): call action() instead of feel_good()"
+        )
+        assert error.to_dict()["code"] == "NoEquivalentError"
+    # and the role it names answers
+    assert [e.kind for e in em.action("420 kcal")] == ["walking", "running", "swimming", "cycling"]
+
+
+PACK = """equivmetrics: 1
+name: p
+edition: "1"
+license: MIT
+sources:
+  s: {title: T}
+kinds:
+  work: {unit: hour, input_units: [hour]}
+  staff:
+    unit: FTE
+    roles: {feel_good: "{value} {label}"}
+"""
+
+
+def _pack(tmp_path: Path, kinds: str = "", rules: str = "") -> em.Engine:
+    path = tmp_path / "p.yaml"
+    rule = "  - {id: work_staff, from: work, to: staff, factor: 1 FTE*year/(2080 hour), source: s}"
+    path.write_text(f"{PACK}{kinds}rules:\n{rule}\n{rules}", encoding="utf-8")
+    return em.load(path, bundled=False)
+
+
+def test_action_of_a_feel_good_only_input_names_the_feel_good_role(tmp_path: Path) -> None:
+    engine = _pack(tmp_path)
+    with pytest.raises(em.NoEquivalentError) as info:
+        engine.action("600 hour/month")
+    assert info.value.roles == ("feel_good",)
+    assert str(info.value) == (
+        "600 hour/month of work has no action equivalents; it has feel_good equivalents "
+        "(staff): call feel_good() instead of action()"
+    )
+    # 600 h a month x 12 / 2,080 h per FTE-year = 3.46 FTE
+    (staff,) = engine.feel_good("600 hour/month")
+    assert staff.magnitude == pytest.approx(600 * 12 / 2080)
+
+
+def test_every_candidate_left_out_says_why(tmp_path: Path) -> None:
+    # staff is a capacity: a total of hours cannot fill it without a period
+    engine = _pack(tmp_path)
+    with pytest.raises(em.NoEquivalentError) as info:
+        engine.feel_good("600 hour")
+    message = str(info.value)
+    assert message.startswith("600 hour of work has no feel_good equivalents that can be given: ")
+    assert "staff is a capacity and needs a period" in message
+    assert "'hour/month'" in message
+    assert "per='month'" in message
+    assert engine.feel_good("600 hour", per="month")  # as it says
+    # a figure too large for a float: 1e300 hours x 1e10 USD/hour
+    money = _pack(
+        tmp_path,
+        kinds="  cost: {unit: USD, roles: {action: '{value} {label}'}}\n",
+        rules="  - {id: work_cost, from: work, to: cost, factor: 1e10 USD/hour, source: s}\n",
+    )
+    with pytest.raises(em.NoEquivalentError, match=r"cost would overflow a 64-bit float"):
+        money.action((1e300, "hour"))
+    assert money.action((1e3, "hour"))
+
+
+def test_no_role_at_all_says_what_convert_reaches() -> None:
+    # invoice_cost leads only to invoice, which is offered in no role
+    for offer in (em.feel_good, em.action):
+        with pytest.raises(em.NoEquivalentError) as info:
+            offer("5 USD", of="invoice_cost")
+        assert info.value.roles == ()
+        message = str(info.value)
+        assert message.startswith("5 USD of invoice_cost has no ")
+        assert "no kind the loaded packs offer is reachable from it; convert() reaches invoice" in (
+            message
+        )
+
+
+def test_only_naming_no_kind_is_an_error_not_an_empty_offer() -> None:
+    nothing: list[Sequence[str]] = [[], ()]
+    for only in nothing:
+        with pytest.raises(em.InputValueError, match=r"^only= names no kind: name at least one"):
+            em.feel_good("5 kWh", only=only)
+    with pytest.raises(em.InputValueError, match=r"^only= names no kind"):
+        em.default_engine().candidates("5 kWh", "action", only=[])
 
 
 def test_candidates_check_their_arguments() -> None:

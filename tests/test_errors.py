@@ -41,6 +41,7 @@ BUILTINS: list[tuple[type, type | None]] = [
     (em.UnknownKindError, LookupError),
     (em.AmbiguousKindError, LookupError),
     (em.NoPathError, LookupError),
+    (em.NoEquivalentError, LookupError),
     (em.ParameterError, None),
     (em.UnknownParameterError, LookupError),
     (em.ParameterTypeError, TypeError),
@@ -132,6 +133,9 @@ def test_structured_fields() -> None:
     assert (ambiguous.unit, ambiguous.candidates) == ("MJ", ("heat", "electricity"))
     no_path = em.NoPathError("m", source="a", target="b")
     assert (no_path.source, no_path.target) == ("a", "b")
+    none = em.NoEquivalentError("m", source="a", role="feel_good", roles=["action"])
+    assert (none.source, none.target, none.role, none.roles) == ("a", "", "feel_good", ("action",))
+    assert isinstance(none, em.NoPathError)  # code catching NoPathError catches it too
     assert em.ParameterError("m", name="body_mass").name == "body_mass"
 
 
@@ -143,6 +147,9 @@ ERRORS = [
     em.UnknownKindError("unknown kind 'ftee'", kind="ftee", known=["fte"]),
     em.AmbiguousKindError("could be a or b", unit="MJ", candidates=["a", "b"]),
     em.NoPathError("no rule leads from a to b", source="a", target="b"),
+    em.NoEquivalentError(
+        "no feel_good equivalents", source="a", role="feel_good", roles=["action"]
+    ),
     em.ParameterError("unknown parameter 'x'", name="x"),
     em.UnknownParameterError("unknown parameter 'x'", name="x"),
     em.ParameterValueError("parameter 'x' must be positive", name="x"),
@@ -184,6 +191,7 @@ CODES = {
     em.UnknownKindError: "UnknownKindError",
     em.AmbiguousKindError: "AmbiguousKindError",
     em.NoPathError: "NoPathError",
+    em.NoEquivalentError: "NoEquivalentError",
     em.ParameterError: "ParameterError",
     em.UnknownParameterError: "ParameterError",
     em.ParameterTypeError: "ParameterError",
@@ -439,6 +447,20 @@ BAD_INPUTS: list[tuple[str, Any, type, type, tuple[str, ...]]] = [
         em.InputValueError,
         ValueError,
         ("top=", "at least 1", "got 0"),
+    ),
+    (
+        "only none",
+        lambda: wrong.feel_good("5 kWh", only=[]),
+        em.InputValueError,
+        ValueError,
+        ("only= names no kind", "leave only= out"),
+    ),
+    (
+        "no feel-good equivalents",
+        lambda: wrong.feel_good("420 kcal"),
+        em.NoEquivalentError,
+        LookupError,
+        ("420 kcal of food_energy has no feel_good equivalents", "action()"),
     ),
     (
         "top text",

@@ -303,6 +303,20 @@ def test_polars_parquet_round_trip(bundled: em.Engine, tmp_path: Path) -> None:
     assert pl.read_parquet(tmp_path / "out.parquet").equals(frame)
 
 
+def test_frames_refuse_a_result_unit_the_kind_refuses(bundled: em.Engine) -> None:
+    # Issue 13: unit='barrel' answered in 31.5-gallon barrels; the kind's reason is given
+    with pytest.raises(em.UnitError, match=r"^column 't': gasoline does not accept unit='bbl'"):
+        pd.Series([1.0], name="t").equiv.convert(
+            "gasoline", from_unit="t", unit="bbl", engine=bundled
+        )
+    with pytest.raises(em.UnitError, match=r"gasoline does not accept unit='barrel': .*42"):
+        convert_polars(
+            pl.Series("t", [1.0]), "gasoline", from_unit="t", unit="barrel", engine=bundled
+        )
+    with pytest.raises(em.UnitError, match=r"co2e does not accept unit='ton'"):
+        equiv_expr("gal", "co2e", from_unit="gallon", unit="ton", engine=bundled)
+
+
 def test_polars_errors_name_the_column(bundled: em.Engine) -> None:
     with pytest.raises(em.InputError, match=r"column 'site' has dtype String"):
         convert_polars(pl.Series("site", ["a"]), "co2e", from_unit="kWh", engine=bundled)

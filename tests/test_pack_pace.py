@@ -118,13 +118,89 @@ def test_walking_and_running_minutes_differ(pace: em.Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["420 kcal", "420 Cal", "420 Calorie", "420 Calories", "420 kilocalories", "1757.28 kJ"]
+    "text", ["420 kcal", "420 Cal", "420 Calorie", "420 Calories", "420 kilocalories"]
 )
 def test_food_calorie_spellings(pace: em.Engine, text: str) -> None:
-    # 420 kcal x 4.184 kJ/kcal = 1,757.28 kJ
     r = pace.convert(text, "walking")
     assert r.source_kind == "food_energy"
     assert r.magnitude == pytest.approx(75.0)
+
+
+def test_kilojoules_are_food_energy_only_when_said(pace: em.Engine) -> None:
+    # Issue 13: kJ was claimed by food_energy, so any joule read as food. A joule could be
+    # fuel or electricity too: the pack declares it ambiguous, even with food_energy the only
+    # energy kind loaded, and the error says how to choose.
+    with pytest.raises(em.AmbiguousKindError) as info:
+        pace.convert("1757.28 kJ", "walking")
+    assert info.value.candidates == ("food_energy",)
+    assert info.value.unit == "kJ"
+    message = str(info.value)
+    assert "food, fuel or electricity" in message
+    assert "of='food_energy'" in message
+    # 420 kcal x 4.184 kJ/kcal = 1,757.28 kJ = 75.0 min of walking, as on European labels
+    r = pace.convert("1757.28 kJ", "walking", of="food_energy")
+    assert r.source_kind == "food_energy"
+    assert r.magnitude == pytest.approx(75.0)
+
+
+def test_the_joule_is_declared_ambiguous_in_the_pack(pace: em.Engine) -> None:
+    (declared,) = pace.catalog.ambiguous_units.values()
+    assert (declared.unit, declared.pack) == ("joule", "pace")
+    assert "kJ" not in pace.kinds["food_energy"].input_units
+
+
+#: Every SI prefix of the joule, by symbol and by name, with its power of ten (from the SI
+#: brochure, 9th edition, table 7; not from the code).
+JOULE_PREFIXES = [
+    ("qJ", "quectojoule", -30),
+    ("rJ", "rontojoule", -27),
+    ("yJ", "yoctojoule", -24),
+    ("zJ", "zeptojoule", -21),
+    ("aJ", "attojoule", -18),
+    ("fJ", "femtojoule", -15),
+    ("pJ", "picojoule", -12),
+    ("nJ", "nanojoule", -9),
+    ("uJ", "microjoule", -6),
+    ("mJ", "millijoule", -3),
+    ("cJ", "centijoule", -2),
+    ("dJ", "decijoule", -1),
+    ("J", "joule", 0),
+    ("daJ", "decajoule", 1),
+    ("hJ", "hectojoule", 2),
+    ("kJ", "kilojoule", 3),
+    ("MJ", "megajoule", 6),
+    ("GJ", "gigajoule", 9),
+    ("TJ", "terajoule", 12),
+    ("PJ", "petajoule", 15),
+    ("EJ", "exajoule", 18),
+    ("ZJ", "zettajoule", 21),
+    ("YJ", "yottajoule", 24),
+    ("RJ", "ronnajoule", 27),
+    ("QJ", "quettajoule", 30),
+]
+
+
+@SETTINGS
+@given(
+    amount=st.floats(min_value=1e-6, max_value=1e9, allow_nan=False, allow_infinity=False),
+    prefix=st.sampled_from(JOULE_PREFIXES),
+    spelled=st.booleans(),
+)
+def test_any_joule_needs_of_and_then_is_kcal_over_4184(
+    amount: float, prefix: tuple[str, str, int], spelled: bool
+) -> None:
+    symbol, name, power = prefix
+    unit = name if spelled else symbol
+    with pytest.raises(em.AmbiguousKindError) as info:
+        em.convert((amount, unit), "walking")
+    assert {"food_energy", "electricity_avoided", "natural_gas"} <= set(info.value.candidates)
+    # by hand: amount x 10^power J x (1 kcal / 4184 J), the thermochemical kilocalorie
+    kcal = amount * 10.0**power / 4184
+    r = em.convert((amount, unit), "food_energy", of="food_energy")
+    assert r.unit == "kcal"
+    assert r.magnitude == pytest.approx(kcal, rel=1e-9)
+    walked = em.convert((amount, unit), "walking", of="food_energy").magnitude
+    assert walked == pytest.approx(em.convert((kcal, "kcal"), "walking").magnitude, rel=1e-9)
 
 
 @pytest.mark.parametrize("text", ["420 calories", "420 calorie", "420 cal", "420 cal_it"])

@@ -174,6 +174,8 @@ def test_invalid_utf8_and_overlong_lines(monkeypatch: pytest.MonkeyPatch) -> Non
         ({"quantity": "1 kWhh", "to": "co2e"}, "UnitError", "kWhh"),
         ({"quantity": "1 kWh", "to": "co2"}, "UnknownKindError", "'co2'"),
         ({"quantity": "600 hour", "to": "fte", "of": "manual_work"}, "PeriodError", "period"),
+        ({"quantity": "1 GJ", "to": "co2e"}, "AmbiguousKindError", "of='food_energy'"),
+        ({"quantity": "1 t", "to": "gasoline", "unit": "bbl"}, "UnitError", "31.5-gallon"),
         ({"quantity": "1 kWh", "to": "co2e", "params": {"nope": "1"}}, "ParameterError", "nope"),
         ({"quantity": "-1 kWh", "to": "co2e"}, "NegativeValueError", "negative"),
     ],
@@ -252,6 +254,14 @@ def test_equivalents_requests() -> None:
     assert [e["kind"] for e in feel["equivalents"]] == ["co2e"]
     [unknown] = serve("feel-good", '{"quantity": "12400 kWh", "to": "co2e"}')
     assert unknown["error"]["field"] == "to"
+    # issue 13: never an empty list of equivalents; the error names the role that has some
+    [none, empty] = serve(
+        "feel-good", '{"quantity": "420 kcal"}', '{"quantity": "12400 kWh", "only": []}'
+    )
+    assert none["error"]["code"] == "NoEquivalentError"
+    assert "it has action equivalents" in none["error"]["message"]
+    assert empty["error"]["code"] == "InputError"
+    assert "only= names no kind" in empty["error"]["message"]
 
 
 def test_exit_status_says_whether_a_request_failed() -> None:

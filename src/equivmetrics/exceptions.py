@@ -25,8 +25,9 @@ with when each is raised::
     ├── NegativeValueError (ValueError)      a negative amount of a kind that refuses negatives
     ├── LocaleError (ValueError)             an unknown locale, or one that needs babel
     ├── UnknownKindError (LookupError)       a kind name no loaded pack defines
-    ├── AmbiguousKindError (LookupError)     the unit fits several kinds: say which with of=
+    ├── AmbiguousKindError (LookupError)     the unit does not decide the kind: say it with of=
     ├── NoPathError (LookupError)            no chain of rules leads from one kind to the other
+    │   └── NoEquivalentError                no equivalent of the role asked for can be given
     └── ParameterError                       a parameter override that cannot be used
         ├── UnknownParameterError (LookupError)  no loaded pack defines that parameter
         ├── ParameterTypeError (TypeError)       the value is of a type overrides do not take
@@ -75,6 +76,7 @@ __all__ = [
     "LocaleError",
     "Location",
     "NegativeValueError",
+    "NoEquivalentError",
     "NoPathError",
     "PackError",
     "ParameterError",
@@ -139,8 +141,7 @@ class Problem:
         return _problem_text(str(self.location), self)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, without folders: the location's ``file``, ``line`` and ``column``,
-        then ``field``, ``message`` and ``hint``."""
+        """JSON-ready, without folders: the location's fields, ``field``, ``message``, ``hint``."""
         return {
             **self.location.to_dict(),
             "field": self.field,
@@ -150,14 +151,9 @@ class Problem:
 
 
 def _problem_text(where: str, problem: Problem) -> str:
-    text = (
-        f"{where}: {problem.field}: {problem.message}"
-        if problem.field
-        else f"{where}: {problem.message}"
-    )
-    if problem.hint:
-        text += f" ({problem.hint})"
-    return text
+    field = f"{problem.field}: " if problem.field else ""
+    hint = f" ({problem.hint})" if problem.hint else ""
+    return f"{where}: {field}{problem.message}{hint}"
 
 
 class EquivMetricsError(Exception):
@@ -223,9 +219,7 @@ class ExprError(EquivMetricsError, ValueError):
     code = "ExprError"
 
     def __init__(self, message: str, column: int = 0, hint: str = "") -> None:
-        self.message = message
-        self.column = column
-        self.hint = hint
+        self.message, self.column, self.hint = message, column, hint
         super().__init__(message)
 
 
@@ -280,9 +274,7 @@ class NegativeValueError(EquivMetricsError, ValueError):
     def __init__(
         self, message: str, *, kind: str = "", count: int = 1, first: int | None = None
     ) -> None:
-        self.kind = kind
-        self.count = count
-        self.first = first
+        self.kind, self.count, self.first = kind, count, first
         super().__init__(message)
 
 
@@ -298,8 +290,7 @@ class UnknownKindError(EquivMetricsError, LookupError):
     code = "UnknownKindError"
 
     def __init__(self, message: str, *, kind: str, known: Sequence[str] = ()) -> None:
-        self.kind = kind
-        self.known = tuple(known)
+        self.kind, self.known = kind, tuple(known)
         super().__init__(message)
 
 
@@ -309,8 +300,7 @@ class AmbiguousKindError(EquivMetricsError, LookupError):
     code = "AmbiguousKindError"
 
     def __init__(self, message: str, *, unit: str, candidates: Sequence[str]) -> None:
-        self.unit = unit
-        self.candidates = tuple(candidates)
+        self.unit, self.candidates = unit, tuple(candidates)
         super().__init__(message)
 
 
@@ -320,9 +310,19 @@ class NoPathError(EquivMetricsError, LookupError):
     code = "NoPathError"
 
     def __init__(self, message: str, *, source: str, target: str) -> None:
-        self.source = source
-        self.target = target
+        self.source, self.target = source, target
         super().__init__(message)
+
+
+class NoEquivalentError(NoPathError):
+    """No equivalent of ``role`` can be given for an input of kind ``source`` (``target`` is
+    empty); ``roles`` names the roles that have equivalents for it instead."""
+
+    code = "NoEquivalentError"
+
+    def __init__(self, message: str, *, source: str, role: str, roles: Sequence[str] = ()) -> None:
+        self.role, self.roles = role, tuple(roles)
+        super().__init__(message, source=source, target="")
 
 
 class ParameterError(EquivMetricsError):

@@ -217,7 +217,10 @@ class Engine:
         only: Iterable[str] | None = None,
         per: str | None = None,
     ) -> tuple[Candidate, ...]:
-        """``quantity`` converted to each kind ``role`` may offer, unranked and unworded."""
+        """``quantity`` converted to each kind ``role`` may offer, unranked and unworded.
+
+        Never empty: :class:`~equivmetrics.NoEquivalentError` says why none can be given.
+        """
         return self._core.candidates(quantity, role, of=of, only=only, per=per)
 
     def compile(
@@ -264,7 +267,9 @@ class Engine:
         ``only`` names the kinds to show (in that order); otherwise the packs' feel-good kinds
         reachable from the input are chosen and ordered by relatability (docs/equivalents.md).
         ``top`` keeps the first few; ``locale`` words them (babel for non-English); ``sig``
-        fixes the significant figures.
+        fixes the significant figures. Never empty: when none can be given,
+        :class:`~equivmetrics.NoEquivalentError` says why (and names ``action`` when the input
+        has action equivalents instead).
         """
         return offer(
             self, quantity, "feel_good", of=of, only=only, top=top, per=per, locale=locale, sig=sig

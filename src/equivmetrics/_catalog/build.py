@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from equivmetrics._core.expr import ExprError, Value, names, parse_expr
 from equivmetrics._core.unit_defs import NewUnit, scope_for
-from equivmetrics._core.units import PintUnit, UnitScope
+from equivmetrics._core.units import UnitScope
 from equivmetrics._packs.model import (
     KindSpec,
     MetricSpec,
@@ -28,6 +28,7 @@ from equivmetrics._packs.model import (
 from equivmetrics.exceptions import InputError, Location, PackError, Problem, UnitError
 
 from .catalog import Catalog, Kind, Parameter, Rule
+from .claims import Claims
 from .graph import RuleGraph
 from .rewards import DEFAULT_TEXT, reward_terms
 from .values import factor_value, parameter_value
@@ -48,8 +49,8 @@ class _Builder:
         self.parameters: dict[str, Parameter] = {}
         self.rules: dict[str, Rule] = {}
         self.factors: dict[str, Value] = {}
-        self.claims: dict[PintUnit, str] = {}
         self.units: UnitScope
+        self.claims: Claims
 
     def problem(self, where: Location, field: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(where, field, message, hint))
@@ -79,6 +80,9 @@ class _Builder:
         return self.check()
 
     def check(self) -> Catalog:
+        self.claims = Claims(self.units, self.kinds, self.problems)
+        for declared in (spec for pack in self.packs for spec in pack.ambiguous_units):
+            self.claims.declare(declared)
         for pack in self.packs:
             for kind in pack.kinds:
                 self.add_kind(kind)
@@ -104,9 +108,10 @@ class _Builder:
             rules=MappingProxyType(dict(self.rules)),
             paths=MappingProxyType(paths),
             default_factors=MappingProxyType(dict(self.factors)),
-            claims=MappingProxyType(dict(self.claims)),
+            claims=MappingProxyType(dict(self.claims.by_unit)),
             units=self.units,
-            claim_roots=MappingProxyType(self.claim_roots()),
+            claim_roots=MappingProxyType(self.claims.roots()),
+            ambiguous_units=MappingProxyType(dict(self.claims.ambiguous)),
             metrics=MappingProxyType(metrics),
             rewards=MappingProxyType(rewards),
         )
@@ -145,6 +150,10 @@ class _Builder:
                             f"{spec.every!r} does not measure {spec.kind} ({kind.unit})",
                         )
                         continue
+                    if (why := kind.refusal(every_unit)) is not None:
+                        message = f"{spec.kind} does not accept {spec.every!r}: {why}"
+                        self.problem(spec.location, f"{field}.every", message)
+                        continue
                 found[spec.name] = spec
         return found
 
@@ -172,18 +181,12 @@ class _Builder:
                             f"unknown kind {kind!r}",
                             f"did you mean {close[0]!r}?" if close else "",
                         )
+                source = self.kinds.get(metric.source_kind)
+                if source and metric.unit and (why := source.refusal(metric.unit)) is not None:
+                    message = f"{source.name} does not accept {metric.unit!r}: {why}"
+                    self.problem(metric.location, f"{field}.unit", message)
                 found[metric.name] = metric
         return found
-
-    def claim_roots(self) -> dict[str, str]:
-        """Claims by unprefixed unit name (``kWh`` also claims ``MWh``), where unambiguous."""
-        roots: dict[str, str | None] = {}
-        for unit, kind in self.claims.items():
-            root = self.units.root_name(unit)
-            if root is None:
-                continue
-            roots[root] = kind if roots.get(root, kind) == kind else None
-        return {root: kind for root, kind in roots.items() if kind is not None}
 
     # -- kinds and parameters ------------------------------------------------------------------
 
@@ -204,29 +207,7 @@ class _Builder:
         except UnitError as exc:
             self.problem(spec.where("unit"), f"{field}.unit", str(exc))
             return
-        for claimed in spec.input_units:
-            try:
-                claimed_unit = self.units.parse(claimed)
-            except UnitError as exc:
-                self.problem(spec.where("input_units"), f"{field}.input_units", str(exc))
-                continue
-            if claimed_unit.dimensionality != unit.dimensionality:
-                self.problem(
-                    spec.where("input_units"),
-                    f"{field}.input_units",
-                    f"{claimed!r} does not measure the same thing as {spec.unit!r}",
-                )
-            elif (owner := self.claimed_by(claimed_unit, spec.name)) is not None:
-                self.problem(
-                    spec.where("input_units"),
-                    f"{field}.input_units",
-                    f"{claimed!r} of pack {spec.pack!r} is already claimed by kind "
-                    f"{owner.name!r} of pack {owner.pack!r} at {owner.location}",
-                    "a unit (with or without a prefix: kWh, MWh) can be the default input of "
-                    "one kind only; leave it out and give 'of=' when converting",
-                )
-            else:
-                self.claims[claimed_unit] = spec.name
+        self.claims.claim(spec, unit)
         for refused, _reason in spec.refuse_units:
             try:
                 self.units.parse(refused)
@@ -247,21 +228,6 @@ class _Builder:
             presentation=spec.presentation,
             negative=spec.negative,
         )
-
-    def claimed_by(self, unit: PintUnit, kind: str) -> Kind | None:
-        """The other kind claiming ``unit``, or the same unit with another prefix (MWh, kWh)."""
-        owner = self.claims.get(unit)
-        if owner is None:
-            root = self.units.root_name(unit)
-            owner = next(
-                (
-                    k
-                    for u, k in self.claims.items()
-                    if root and k != kind and self.units.root_name(u) == root
-                ),
-                None,
-            )
-        return self.kinds[owner] if owner is not None and owner != kind else None
 
     def add_parameter(self, spec: ParameterSpec) -> None:
         field = f"parameters.{spec.name}"

@@ -8,6 +8,7 @@ engine shares it with every tenant engine derived from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from equivmetrics._core.expr import Expr, Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.units import PintUnit, UnitScope
 from equivmetrics._packs.model import (
+    AmbiguousUnit,
     MetricSpec,
     Pack,
     ParameterSpec,
@@ -46,6 +48,13 @@ class Kind:
     refuse_units: tuple[tuple[str, str], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
     negative: NegativePolicy = "refuse"
+
+    def refusal(self, text: str) -> str | None:
+        """Why this kind refuses a unit written ``text``, or None: a refused unit matches a
+        unit name as written or its plural (``ton``, ``tons``; not ``short_ton``)."""
+        written = set(re.findall(r"[A-Za-z_]\w*", text))
+        written |= {w[:-1] for w in written if w.endswith("s")}
+        return next((why for unit, why in self.refuse_units if unit in written), None)
 
 
 @attrs.frozen
@@ -111,3 +120,19 @@ class Catalog:
     editions: tuple[tuple[str, str], ...] = ()
     #: Every pack read, before the choice for a region: what another region is chosen from.
     available: tuple[Pack, ...] = ()
+    #: The packs' ambiguous units (no kind claims them), by unprefixed name: ``joule``.
+    ambiguous_units: Mapping[str, AmbiguousUnit] = attrs.field(factory=dict)
+
+    def claimant(self, unit: PintUnit) -> str | None:
+        """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
+        kind = self.claims.get(unit)
+        if kind is None:
+            root = self.units.root_name(unit)
+            if root is not None:
+                kind = self.claim_roots.get(root)
+        return kind
+
+    def ambiguity(self, unit: PintUnit) -> AmbiguousUnit | None:
+        """The pack declaration that makes ``unit`` (any prefix of it) need ``of=``, if any."""
+        root = self.units.root_name(unit)
+        return self.ambiguous_units.get(root) if root is not None else None

@@ -10,7 +10,6 @@ used here, once per conversion; applying a :class:`Compiled` never touches it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,7 +24,6 @@ from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._core.units import PintUnit, UnitScope, unit_factor
 from equivmetrics.exceptions import (
-    AmbiguousKindError,
     InputTypeError,
     NoPathError,
     PeriodError,
@@ -34,6 +32,7 @@ from equivmetrics.exceptions import (
 )
 
 from .compiled import Compiled
+from .reading import infer, is_rate_of, refuse
 from .result import ParameterUse, Step
 
 __all__ = ["Compiler", "FactorOf", "Plan"]
@@ -101,8 +100,11 @@ class Compiler:
 
     def source(self, unit: PintUnit) -> Kind:
         """The kind the input is read as (``of=``, else inferred), its unit checked against it."""
-        source = self.kind(self.of, "of") if self.of is not None else self.infer(unit)
-        self.refuse(source, unit)
+        if self.of is not None:
+            source = self.kind(self.of, "of")
+        else:
+            source = infer(self.catalog, unit, self.input_text)
+        refuse(source, self.input_text, repr(self.input_text))
         return source
 
     def read_input(self) -> tuple[Kind, PintUnit, str | None, float, PintUnit]:
@@ -124,6 +126,8 @@ class Compiler:
 
     def plan(self) -> Plan:
         target = self.kind(self.to, "target")
+        if isinstance(self.unit, str):  # a result unit the target refuses, as for its input
+            refuse(target, self.unit, f"unit={self.unit!r}")
         source, in_unit, time_text, scale, cur = self.read_input()
         if source.name == target.name:
             path: tuple[Edge, ...] = ()
@@ -186,49 +190,6 @@ class Compiler:
             policy_kind or source.name,
         )
 
-    def infer(self, unit: PintUnit) -> Kind:
-        dim = unit.dimensionality
-        candidates = [
-            k
-            for k in self.catalog.kinds.values()
-            if k.dimension == dim or _is_rate_of(self.units, k, unit)
-        ]
-        if len(candidates) == 1:
-            return candidates[0]
-        claimed = _claimed(self.catalog, unit)
-        if claimed is None:
-            time_part = self.units.time_part(unit)
-            if time_part is not None:
-                claimed = _claimed(self.catalog, unit * self.units.parse(time_part))
-        if claimed is not None and any(k.name == claimed for k in candidates):
-            return self.catalog.kinds[claimed]
-        if not candidates:
-            raise UnitError(
-                f"no loaded kind is measured in {self.input_text!r} ({dim}); check the unit, "
-                "or load a pack that defines such a kind",
-                unit=self.input_text,
-            )
-        names = sorted(k.name for k in candidates)
-        raise AmbiguousKindError(
-            f"{self.input_text!r} could be any of {', '.join(names)}; "
-            f"say which with of=, e.g. of={names[0]!r}",
-            unit=self.input_text,
-            candidates=names,
-        )
-
-    def refuse(self, kind: Kind, unit: PintUnit) -> None:
-        """Refuse units a kind declares misleading, by the name as written ("ton", "calories")."""
-        if not kind.refuse_units:
-            return
-        written = set(re.findall(r"[A-Za-z_]\w*", self.input_text))
-        written |= {w[:-1] for w in written if w.endswith("s")}
-        for refused, reason in kind.refuse_units:
-            if refused in written:
-                raise UnitError(
-                    f"{kind.name} does not accept {self.input_text!r}: {reason}",
-                    unit=self.input_text,
-                )
-
     def form(self, kind: Kind, unit: PintUnit) -> str | None:
         """None for a total; the time unit's text for a rate; an error otherwise."""
         dim = unit.dimensionality
@@ -238,7 +199,7 @@ class Compiler:
             part = self.units.time_part(unit)
             if part is not None:
                 return part
-            if not _is_rate_of(self.units, kind, unit):
+            if not is_rate_of(self.units, kind, unit):
                 raise UnitError(
                     f"{self.input_text!r} is a plain number, not an amount of {kind.name}: "
                     f"give a unit such as {kind.unit!r} or '{kind.unit}/month'",
@@ -345,27 +306,6 @@ def _natural(
     if final:
         raise UnitError(f"internal: cannot express {format_unit(cur)} as {kind.name}")
     return format_unit(cur), 1.0
-
-
-def _is_rate_of(units: UnitScope, kind: Kind, unit: PintUnit) -> bool:
-    """Whether ``unit`` measures ``kind`` per unit of time.
-
-    A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
-    either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
-    """
-    if unit.dimensionality != kind.dimension / units.time:
-        return False
-    return not unit.dimensionless or units.time_part(unit) is not None
-
-
-def _claimed(catalog: Catalog, unit: PintUnit) -> str | None:
-    """The kind that claims ``unit`` as its default input, directly or by its prefixed root."""
-    kind = catalog.claims.get(unit)
-    if kind is None:
-        root = catalog.units.root_name(unit)
-        if root is not None:
-            kind = catalog.claim_roots.get(root)
-    return kind
 
 
 def _period(units: UnitScope, text: str) -> tuple[float, PintUnit, str]:

@@ -30,6 +30,7 @@ from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import (
+    InputValueError,
     ParameterValueError,
     PeriodError,
     UnknownKindError,
@@ -37,6 +38,7 @@ from equivmetrics.exceptions import (
 
 from .compile import Compiler
 from .compiled import Compiled, Key
+from .offers import PERIOD, TOO_LARGE, nothing_offered
 from .result import Result
 
 __all__ = ["Candidate", "Converter", "Converts"]
@@ -236,42 +238,62 @@ class Converter:
         only: Iterable[str] | None = None,
         per: str | None = None,
     ) -> tuple[Candidate, ...]:
-        """``quantity`` converted to each kind a role may offer, in pack order.
+        """``quantity`` converted to each kind a role may offer, in pack order; never empty.
 
-        With ``only``, exactly those kinds in that order (each must convert). Otherwise every
-        kind with a wording for ``role`` that a path reaches from the input's kind; a capacity a
-        total cannot fill without a period, and a finite input that overflows a kind's unit, are
-        left out. Ranking and wording are the presentation's work.
+        With ``only``, exactly those kinds in that order (each must convert; naming none is an
+        error). Otherwise every kind with a wording for ``role`` that a path reaches from the
+        input's kind; a capacity a total cannot fill without a period, and a finite input that
+        overflows a kind's unit, are left out. When none is left, :class:`NoEquivalentError`
+        says why (and names the other role when it has equivalents). Ranking and wording are
+        the presentation's work.
         """
         if role not in ROLES:
             raise unfit(role, str)(
                 f"role must be one of {', '.join(ROLES)}, not {role!r}", value=role
             )
         kinds = self.catalog.kinds
-        unknown = [name for name in only or () if name not in kinds]
+        names = None if only is None else list(only)
+        if names == []:
+            raise InputValueError(
+                "only= names no kind: name at least one kind, or leave only= out to let "
+                "relatability choose",
+                value=only,
+            )
+        unknown = [name for name in names or () if name not in kinds]
         if unknown:
             raise UnknownKindError(
                 f"unknown kind {shown(unknown[0])} in only=", kind=unknown[0], known=sorted(kinds)
             )
         source = self._read(quantity, of, per)  # the input's own errors are raised, not skipped
-        if only is not None:
+        if names is not None:
             return tuple(
                 Candidate(kinds[name], self.convert(quantity, name, of=source, per=per))
-                for name in only
+                for name in names
             )
-        found = []
+        found, skipped = self._offered(quantity, role, source, per)
+        if not found:
+            raise nothing_offered(self.catalog, quantity, source, role, skipped)
+        return tuple(found)
+
+    def _offered(
+        self, quantity: Any, role: Role, source: str, per: str | None
+    ) -> tuple[list[Candidate], list[tuple[str, str]]]:
+        """The candidates of ``role`` reachable from ``source``, and those left out with why."""
+        found, skipped = [], []
         paths = self.catalog.paths
-        for name, kind in kinds.items():
+        for name, kind in self.catalog.kinds.items():
             if name == source or not kind.presentation.offers(role) or (source, name) not in paths:
                 continue
             try:
                 result = self.convert(quantity, name, of=source, per=per)
             except PeriodError:
-                continue  # a capacity that a total cannot fill without a period
+                skipped.append((name, PERIOD))  # a capacity a total cannot fill without a period
+                continue
             if _overflowed(result):
-                continue  # a finite input too large for this kind's unit: offer the others
+                skipped.append((name, TOO_LARGE))  # too large for this kind's unit
+                continue
             found.append(Candidate(kind, result))
-        return tuple(found)
+        return found, skipped
 
     def compile(
         self,

@@ -34,6 +34,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "license",
         "sources",
         "units",
+        "ambiguous_units",
         "kinds",
         "parameters",
         "rules",

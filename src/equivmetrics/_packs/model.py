@@ -16,6 +16,7 @@ from equivmetrics.exceptions import Location
 __all__ = [
     "PLACEHOLDERS",
     "ROLES",
+    "AmbiguousUnit",
     "Example",
     "KindSpec",
     "MetricSpec",
@@ -75,6 +76,20 @@ class UnitSpec:
     name: str
     definition: str
     aliases: tuple[str, ...]
+    location: Location
+    pack: str
+
+
+@attrs.frozen
+class AmbiguousUnit:
+    """A unit whose amounts could be of several kinds (joules: food, fuel or electricity).
+
+    Every prefixed form is meant too (``joule`` covers J, kJ, MJ, GJ...): no kind may claim one
+    as its default input, and an input in one is read only with ``of=``; ``reason`` says why.
+    """
+
+    unit: str
+    reason: str
     location: Location
     pack: str
 
@@ -277,6 +292,7 @@ class Pack:
     edition_aliases: tuple[str, ...] = ()
     #: More specific regions the pack has figures for.
     regions: tuple[RegionSpec, ...] = ()
+    ambiguous_units: tuple[AmbiguousUnit, ...] = ()
 
     def editions(self) -> tuple[str, ...]:
         """The edition and every alias it may be loaded by."""

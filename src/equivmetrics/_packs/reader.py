@@ -20,6 +20,7 @@ from .fields import FIELDS
 from .fields import IDENT as _IDENT
 from .fields import describe as _describe
 from .model import (
+    AmbiguousUnit,
     Example,
     KindSpec,
     Pack,
@@ -86,7 +87,24 @@ class PackReader(RegionReader):
             rewards=tuple(rewards),
             regions=self.region_table(top, self.parameter),
             **placement,
+            ambiguous_units=self.ambiguous_units(top),
         )
+
+    def ambiguous_units(self, top: LocatedDict) -> tuple[AmbiguousUnit, ...]:
+        """``ambiguous_units:``: unit name -> why an amount in it needs ``of=`` (required)."""
+        field = "ambiguous_units"
+        if top.get(field) is None:
+            return ()
+        table = self.mapping(top[field], self.where(top, field), field)
+        found = []
+        for unit in table if table is not None else {}:
+            assert table is not None
+            reason = self.text(table, unit, field, required=True)
+            if reason:
+                found.append(
+                    AmbiguousUnit(str(unit), reason, self.where(table, unit), self.pack_name)
+                )
+        return tuple(found)
 
     def section(self, top: LocatedDict, key: str, build: Any) -> dict[str, Any]:
         if key not in top or top[key] is None:

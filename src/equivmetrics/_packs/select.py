@@ -243,7 +243,8 @@ def _region(packs: Sequence[Pack], region: str | None) -> str:
             hint += f"{code} lies in {wider[0]}: region={wider[0]!r} gives its figures; "
         raise InputLookupError(
             f"no loaded pack has figures for region {code!r}; {hint}regions with figures: "
-            f"{', '.join(known) or 'none'} (em.regions() or `equivmetrics regions` lists them with their editions)",
+            f"{', '.join(known) or 'none'} (em.regions() or `equivmetrics regions` lists "
+            "them with their editions)",
             value=code,
         )
     return code

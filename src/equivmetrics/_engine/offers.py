@@ -1,0 +1,87 @@
+"""When a role has nothing to offer for an input: the error that says why, and what to do.
+
+``feel_good`` and ``action`` never answer with nothing. When no kind of the role asked for can
+be given — none is reachable from the input's kind, or every one was left out (a capacity a
+total cannot fill without a period, a figure too large for a float) — the engine raises
+:class:`~equivmetrics.NoEquivalentError`, naming the other role when that one has equivalents
+for the input ("420 kcal of food_energy has no feel_good equivalents; it has action
+equivalents ...").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from equivmetrics._catalog.catalog import Catalog
+from equivmetrics._core.numbers import is_scalar
+from equivmetrics._core.quantity import split
+from equivmetrics._packs.model import ROLES, Role
+from equivmetrics.exceptions import NoEquivalentError
+
+__all__ = ["PERIOD", "TOO_LARGE", "nothing_offered"]
+
+#: Why a candidate was left out: it needs a period, or its figure overflowed a float.
+PERIOD, TOO_LARGE = "period", "too large"
+_SHOWN = 6  # kinds named in a message
+
+
+def nothing_offered(
+    catalog: Catalog,
+    quantity: Any,
+    source: str,
+    role: Role,
+    skipped: list[tuple[str, str]],
+) -> NoEquivalentError:
+    """The error for an input of kind ``source`` with no equivalent in ``role``.
+
+    ``skipped`` holds the kinds of ``role`` that were reachable but left out, with why.
+    """
+    magnitude, unit = split(quantity)
+    given = f"{float(magnitude):g} {unit}" if is_scalar(magnitude) else f"input in {unit!r}"
+    given = f"{given} of {source}"
+    other = next(name for name in ROLES if name != role)
+    kinds = catalog.kinds
+    others = [
+        name
+        for name, kind in kinds.items()
+        if name != source and kind.presentation.offers(other) and (source, name) in catalog.paths
+    ]
+    roles = (other,) if others else ()
+    if skipped:
+        message = f"{given} has no {role} equivalents that can be given: {_why(skipped, unit)}"
+    elif others:
+        message = (
+            f"{given} has no {role} equivalents; it has {other} equivalents "
+            f"({_names(others)}): call {other}() instead of {role}()"
+        )
+    else:
+        reachable = sorted(target for (start, target) in catalog.paths if start == source)
+        where = (
+            f"convert() reaches {_names(reachable)}"
+            if reachable
+            else f"{source!r} is linked to no other kind by the loaded packs"
+        )
+        message = (
+            f"{given} has no {role} equivalents and no {other} equivalents: no kind the loaded "
+            f"packs offer is reachable from it; {where}"
+        )
+    return NoEquivalentError(message, source=source, role=role, roles=roles)
+
+
+def _why(skipped: list[tuple[str, str]], unit: str) -> str:
+    reasons = []
+    period = [name for name, why in skipped if why == PERIOD]
+    if period:
+        reasons.append(
+            f"{_names(period)} {'is a capacity' if len(period) == 1 else 'are capacities'} and "
+            f"{'needs' if len(period) == 1 else 'need'} a period: give a rate (a unit such as "
+            f"'{unit}/month') or pass per='month'"
+        )
+    large = [name for name, why in skipped if why == TOO_LARGE]
+    if large:
+        reasons.append(f"{_names(large)} would overflow a 64-bit float: give a smaller amount")
+    return "; ".join(reasons)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")

@@ -1,0 +1,81 @@
+"""Reading an input's kind from its unit, and the units a kind refuses.
+
+The input's kind is the one kind measured in its unit, or the kind that claims the unit as its
+default input (``input_units``); otherwise the caller says it with ``of=``. A unit a pack
+declares ambiguous (``ambiguous_units``: joules are food, fuel or electricity) always needs
+``of=``, even when one loaded kind fits. A unit a kind refuses (``refuse_units``: the 31.5-gallon
+``barrel`` for oil) is refused as its input and as its result unit alike.
+"""
+
+from __future__ import annotations
+
+from equivmetrics._catalog.catalog import Catalog, Kind
+from equivmetrics._core.units import PintUnit, UnitScope
+from equivmetrics._packs.model import AmbiguousUnit
+from equivmetrics.exceptions import AmbiguousKindError, UnitError
+
+__all__ = ["infer", "is_rate_of", "refuse"]
+
+
+def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
+    """The kind an input in ``unit`` (written ``text``) is read as, without ``of=``."""
+    units = catalog.units
+    dim = unit.dimensionality
+    candidates = [
+        k for k in catalog.kinds.values() if k.dimension == dim or is_rate_of(units, k, unit)
+    ]
+    time_part = units.time_part(unit)
+    total = unit * units.parse(time_part) if time_part is not None else None  # of a rate
+    declared = catalog.ambiguity(unit) or (catalog.ambiguity(total) if total is not None else None)
+    if declared is None:
+        if len(candidates) == 1:
+            return candidates[0]
+        claimed = catalog.claimant(unit) or (catalog.claimant(total) if total is not None else None)
+        if claimed is not None and any(k.name == claimed for k in candidates):
+            return catalog.kinds[claimed]
+    if not candidates:
+        raise UnitError(
+            f"no loaded kind is measured in {text!r} ({dim}); check the unit, "
+            "or load a pack that defines such a kind",
+            unit=text,
+        )
+    names = sorted(k.name for k in candidates)
+    raise AmbiguousKindError(_ambiguous(text, names, declared), unit=text, candidates=names)
+
+
+def _ambiguous(text: str, names: list[str], declared: AmbiguousUnit | None) -> str:
+    if declared is None:
+        return (
+            f"{text!r} could be any of {', '.join(names)}; say which with of=, e.g. of={names[0]!r}"
+        )
+    why = declared.reason.strip().rstrip(".")
+    if len(names) == 1:
+        return (
+            f"{text!r} is read as a kind only with of= ({why}); the loaded kind it fits is "
+            f"{names[0]}: say of={names[0]!r}"
+        )
+    return (
+        f"{text!r} could be any of {', '.join(names)} ({why}); "
+        f"say which with of=, e.g. of={names[0]!r}"
+    )
+
+
+def refuse(kind: Kind, text: str, what: str) -> None:
+    """Refuse units ``kind`` declares misleading, by the name as written ("ton", "calories").
+
+    ``what`` names the unit in the message: the input's unit text, or ``unit='...'``.
+    """
+    reason = kind.refusal(text)
+    if reason is not None:
+        raise UnitError(f"{kind.name} does not accept {what}: {reason}", unit=text)
+
+
+def is_rate_of(units: UnitScope, kind: Kind, unit: PintUnit) -> bool:
+    """Whether ``unit`` measures ``kind`` per unit of time.
+
+    A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
+    either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
+    """
+    if unit.dimensionality != kind.dimension / units.time:
+        return False
+    return not unit.dimensionless or units.time_part(unit) is not None
