@@ -53,7 +53,9 @@ def test_the_command_line_takes_the_shared_options(command: str) -> None:
 
 @pytest.mark.parametrize("command", sorted(COMMAND_OPTIONS))
 def test_the_stream_takes_the_shared_options(command: str) -> None:
-    base = {"id", "quantity", "params"} | ({"to"} if command == "convert" else set())
+    # the engine-level fields (a tenant's params and place) besides the shared options
+    base = {"id", "quantity", "params", "region", "edition"}
+    base |= {"to"} if command == "convert" else set()
     assert COMMANDS[command] == base | set(COMMAND_OPTIONS[command])
 
 
