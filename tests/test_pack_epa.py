@@ -379,14 +379,14 @@ def test_led_bulbs_and_phones_use_the_avoided_rate(epa: em.Engine) -> None:
 def test_explain_cites_epa(epa: em.Engine) -> None:
     r = epa.convert("12400 kWh", "tree_seedling")
     text = r.explain()
-    assert "avert_co2_rate" in text
+    assert "avoided_co2_rate" in text
     assert "Greenhouse Gas Equivalencies Calculator" in text
     names = {s.key for s in r.sources}
     assert {"avert_2019", "epa_equivalencies"} <= names
 
 
 def test_a_tenant_can_use_its_own_grid_rate(epa: em.Engine) -> None:
-    tenant = epa.with_params(avert_co2_rate="1000 lb/MWh")
+    tenant = epa.with_params(avoided_co2_rate="1000 lb/MWh")
     # 12.4 MWh x 1,000 lb/MWh = 12,400 lb = 5.62455 t
     r = tenant.convert("12400 kWh", "co2e")
     assert r.magnitude == pytest.approx(5.62455, rel=1e-5)

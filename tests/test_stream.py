@@ -276,7 +276,7 @@ def test_exit_status_says_whether_a_request_failed() -> None:
 def test_main_streams_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(b'{"id": 9, "quantity": "1 kWh", "to": "co2e"}\n'))
     monkeypatch.setattr(sys, "stdin", stdin)
-    assert main(["convert", "--json", "-", "--param", "avert_co2_rate=2000 lb/MWh"]) == 0
+    assert main(["convert", "--json", "-", "--param", "avoided_co2_rate=2000 lb/MWh"]) == 0
     [line] = capsys.readouterr().out.splitlines()
     # a --param applies to every request: 2,000 lb/MWh = 2000 x 0.45359237 kg / 1,000 kWh
     assert _strict(line)["magnitude"] == pytest.approx(2000 * 0.45359237 / 1e6, rel=1e-12)
