@@ -358,14 +358,19 @@ def test_the_us_at_an_egrid_edition_is_its_us_average_row(
     assert [p.edition for s in used.steps for p in s.parameters] == [edition, edition]
 
 
-@pytest.mark.xfail(
-    reason="place_of breaks a tie between the rule's pack (epa_ghg, region US) and the overlay's "
-    "US parameters in favour of the rule's pack, so the result is labelled AVERT2019-eGRID2019 "
-    "although its figures are the overlay's U.S. average row",
-)
 def test_the_us_at_an_egrid_edition_is_labelled_with_it() -> None:
+    # the overlay's U.S. average row is as specific as the EPA pack's own figures: the
+    # parameter's edition names the step
     r = em.load(region="US", edition="eGRID2022").convert("1 MWh", "co2e")
     assert r.editions == ("eGRID2022",)
+
+
+def test_a_subregion_with_only_a_national_edition_named_is_an_error() -> None:
+    # never the national figures for a subregion, and never a default overlay the caller
+    # did not name
+    with pytest.raises(em.InputValueError, match=r"have no figures for region 'US-CAMX'") as e:
+        em.load(region="US-CAMX", edition="AVERT2019-eGRID2019")
+    assert "'eGRID2022', 'eGRID2023'" in str(e.value)
 
 
 # --- (f) what is not there -----------------------------------------------------------------------

@@ -198,10 +198,15 @@ def test_to_dict_shape_is_json_ready() -> None:
         "icon",
         "family",
         "locale",
+        "region",
+        "editions",
         "sources",
         "steps",
     }
     assert data["kind"] == "tree_seedling"
+    # issue 13: where the figures hold and their edition (U.S. EPA page built on AVERT 2019)
+    assert data["region"] == "US"
+    assert data["editions"] == ["AVERT2019-eGRID2019"]
     assert data["icon"] == "seedling"
     assert data["sources"][0]["publisher"]
     assert math.isclose(data["magnitude"], trees.magnitude)
@@ -221,6 +226,8 @@ def test_the_compact_shape_for_dashboards() -> None:
         "unit": "minute",
         "text": walking.text,
         "icon": walking.icon,
+        "region": "",  # PACE holds everywhere
+        "editions": list(walking.editions),
         "sources": [{"citation": s.cite(), "url": s.url} for s in walking.sources],
     }
     assert data["low"] < 75.0 < data["high"]

@@ -368,3 +368,38 @@ def test_a_regional_chain_is_the_product_of_its_steps_and_mixes_no_regions(
     chain = _regions.ancestry(region)
     assert all(step.region in chain for step in r.steps)
     assert len({s.edition for s in r.steps if s.pack == "grid"}) == 1
+
+
+# -- the bundled regions ------------------------------------------------------------------------
+
+BUNDLED = [info.code for info in em.regions()]
+
+
+@pytest.mark.parametrize("code", BUNDLED)
+def test_no_bundled_result_mixes_regions_or_editions(code: str) -> None:
+    engine = em.load(region=code)
+    chain = _regions.ancestry(code)
+    allowed = {edition for _, edition in engine.editions}
+    allowed |= {p.edition for p in engine.catalog.packs if not p.region}
+    overlaid = {  # every parameter a chosen table or overlay sets for this place
+        spec.name: entry.pack
+        for pack in engine.catalog.packs
+        for entry in pack.regions
+        if entry.code in chain
+        for spec in entry.parameters
+    }
+    results: list[em.Result | em.Equivalent] = list(engine.feel_good("12400 kWh", top=50))
+    results += [
+        engine.convert("1 MWh", "co2e", of=k) for k, v in engine.kinds.items() if v.unit == "kWh"
+    ]
+    for r in results:
+        assert all(step.region in (*chain, "") for step in r.steps), r
+        assert set(r.editions) <= allowed, r
+        for step in r.steps:
+            for use in step.parameters:
+                spec = engine.catalog.parameters[use.name].spec
+                if use.name in overlaid:
+                    # a figure set for the place comes from the place's entry, never the
+                    # pack's national or world default
+                    assert spec.pack == overlaid[use.name], (code, use.name)
+                    assert spec.region in chain

@@ -52,15 +52,18 @@ def selections(packs: Sequence[Pack]) -> Iterator[tuple[str, str | None]]:
 def place_of(catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]) -> tuple[str, str]:
     """Where a rule's figures speak for and which edition they are: ``(region, edition)``.
 
-    The most specific region among the rule's pack and the parameters it uses, with the
-    edition of the pack that figure comes from; ``("", edition of the rule's pack)`` when
+    The most specific region among the rule's pack and the parameters it uses (a parameter's
+    before the rule's pack at the same depth), with the edition of the pack that figure comes
+    from; ``("", edition of the rule's pack)`` when
     none is regional (a rule of a pack that holds everywhere).
     """
     editions = {p.name: p.edition for p in catalog.packs}
     regions = {p.name: p.region for p in catalog.packs}
     places = [(regions.get(pack, ""), editions.get(pack, ""))]
     places.extend((spec.region, editions.get(spec.pack, spec.edition)) for spec in parameters)
-    regional = [place for place in places if place[0]]
+    regional = [(n, place) for n, place in enumerate(places) if place[0]]
     if not regional:
         return "", editions.get(pack, "")
-    return max(regional, key=lambda place: specificity(place[0]))
+    # the most specific place; at the same depth a parameter's (an overlay's figure) before
+    # the rule's own pack
+    return max(regional, key=lambda item: (specificity(item[1][0]), item[0]))[1]

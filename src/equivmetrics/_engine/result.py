@@ -21,7 +21,7 @@ from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 
-__all__ = ["ParameterUse", "Result", "Step"]
+__all__ = ["ParameterUse", "Result", "Step", "editions_of", "region_of"]
 
 RESULT_SCHEMA = "equivmetrics.result/1"
 RESULT_COMPACT_SCHEMA = "equivmetrics.result.compact/1"
@@ -210,13 +210,12 @@ class Result:
     def region(self) -> str:
         """The region the result's figures speak for: the most specific of its steps'
         (``"US-CAMX"``, ``"GB"``), or ``""`` when no step depends on a place."""
-        regional = [step.region for step in self.steps if step.region]
-        return max(regional, key=_depth, default="")
+        return region_of(self.steps)
 
     @property
     def editions(self) -> tuple[str, ...]:
         """The editions of the figures behind the result, each once, in step order."""
-        return tuple(dict.fromkeys(step.edition for step in self.steps if step.edition))
+        return editions_of(self.steps)
 
     @property
     def edition(self) -> str:
@@ -309,6 +308,16 @@ class Result:
 
 def _depth(region: str) -> int:
     return specificity(region) if is_region(region) else 0
+
+
+def region_of(steps: tuple[Step, ...]) -> str:
+    """The most specific region of ``steps`` (``""`` when none depends on a place)."""
+    return max((step.region for step in steps if step.region), key=_depth, default="")
+
+
+def editions_of(steps: tuple[Step, ...]) -> tuple[str, ...]:
+    """The editions of ``steps``' figures, each once, in step order."""
+    return tuple(dict.fromkeys(step.edition for step in steps if step.edition))
 
 
 def _bound(x: Any, k_positive: float, k_negative: float) -> Any:

@@ -122,6 +122,8 @@ def _overlay(
     named = [o for o in mine if wanted and _named(o, wanted)]
     if named:
         return _one(named, f"the overlays of {base.name!r}", chain[0])
+    if wanted:
+        return None  # editions were named, and none of these: no default overlay creeps in
     base_rank = _rank(base, chain)
     closer = [o for o in mine if base_rank is None or (_rank(o, chain) or base_rank) < base_rank]
     return _one(closer, f"the overlays of {base.name!r}", chain[0]) if closer else None
@@ -192,6 +194,7 @@ def select(
             chosen[id(overlay)] = overlay
             editions.append((overlay.name, overlay.edition))
     _check_editions(packs, chosen.values(), edition, code)
+    _check_covered(packs, chosen.values(), edition, code)
     out = [
         chosen.get(id(p), p)
         for p in packs
@@ -274,16 +277,36 @@ def _check_editions(
         )
 
 
+def _check_covered(
+    packs: Sequence[Pack], chosen: Iterable[Pack], edition: str | Iterable[str] | None, region: str
+) -> None:
+    """With editions named, the packs chosen must have figures for the region itself: a
+    subregion asked for with a national edition is an error, not the national figures."""
+    if edition is None or region == _regions.DEFAULT_REGION or _covered(list(chosen), region):
+        return
+    here = sorted({p.edition for p in packs if region in p.covers()})
+    raise InputValueError(
+        f"the editions named ({_names(edition)}) have no figures for region {region!r}; "
+        f"editions with figures for {region!r}: {', '.join(map(repr, here)) or 'none'}",
+        value=region,
+    )
+
+
+def _names(edition: str | Iterable[str]) -> str:
+    return ", ".join(map(repr, (edition,) if isinstance(edition, str) else edition))
+
+
 def available_regions(packs: Sequence[Pack]) -> tuple[RegionInfo, ...]:
     """Every region the packs have figures for, sorted by code, with the editions per region."""
     found: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}
+    topics = {p.name: p.topic or p.name for p in packs if not p.extends}
     for pack in packs:
         names = {r.code: r.name for r in pack.regions}
         for code in pack.covers():
             name, rows = found.setdefault(code, (names.get(code, ""), []))
             if not name and names.get(code):
                 found[code] = (names[code], rows)
-            topic = pack.topic or pack.extends or pack.name
+            topic = topics.get(pack.extends, pack.extends) if pack.extends else topics[pack.name]
             rows.append((topic, pack.edition, pack.name))
     return tuple(
         RegionInfo(code=code, name=name, editions=tuple(rows))

@@ -29,7 +29,7 @@ from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
 from equivmetrics._core.units import UnitScope, unit_factor
 from equivmetrics._engine.core import Candidate
-from equivmetrics._engine.result import Result, Step
+from equivmetrics._engine.result import Result, Step, editions_of, region_of
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics._packs.wording import fill
 from equivmetrics.exceptions import InputTypeError, InputValueError
@@ -72,6 +72,16 @@ class Equivalent:
     sources: tuple[Source, ...]
     steps: tuple[Step, ...]
 
+    @property
+    def region(self) -> str:
+        """The region its figures speak for (see :attr:`Result.region`)."""
+        return region_of(self.steps)
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The editions of its figures (see :attr:`Result.editions`)."""
+        return editions_of(self.steps)
+
     def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
         """JSON-ready data in the documented shape ``equivmetrics.equivalent/1``.
 
@@ -90,6 +100,8 @@ class Equivalent:
                 "unit": self.unit,
                 "text": self.text,
                 "icon": self.icon,
+                "region": self.region,
+                "editions": list(self.editions),
                 "sources": [citation_dict(s) for s in self.sources],
             }
         return {
@@ -107,6 +119,8 @@ class Equivalent:
             "icon": self.icon,
             "family": self.family,
             "locale": self.locale,
+            "region": self.region,
+            "editions": list(self.editions),
             "sources": [source_dict(s) for s in self.sources],
             "steps": [s.to_dict() for s in self.steps],
         }
