@@ -153,6 +153,75 @@ def test_preferred_rule_settles_equally_short_paths() -> None:
     assert path_of(engine, "d", "a") == [("cd", True), ("ac", True)]
 
 
+# -- not_via: kinds a path must not cross (tests/packs/good/not_via.yaml) --------------------
+
+
+def test_not_via_keeps_paths_that_do_not_cross_the_named_kind() -> None:
+    engine = em.load(GOOD / "not_via.yaml", bundled=False)
+    assert path_of(engine, "saved", "house_energy") == [("saved_house_energy", False)]
+    assert path_of(engine, "used", "house_energy") == [("used_house_energy", False)]
+    assert path_of(engine, "lamp", "house_energy") == [
+        ("lamp_saved", False),
+        ("saved_house_energy", False),
+    ]
+    assert path_of(engine, "house_co2", "house_energy") == [
+        ("house_co2_used", False),
+        ("used_house_energy", False),
+    ]
+    # 36,000 kWh saved / 12,000 kWh per house = 3 houses, by energy
+    assert engine.convert("36000 kWh", "house_energy", of="saved").magnitude == pytest.approx(3)
+
+
+def test_not_via_drops_every_path_that_crosses_the_named_kind() -> None:
+    engine = em.load(GOOD / "not_via.yaml", bundled=False)
+    paths = engine.catalog.paths
+    # from the named kind itself, and from kinds reached only through it
+    assert ("emitted", "house_energy") not in paths
+    assert ("petrol", "house_energy") not in paths
+    # the one-way rules still lead nowhere back
+    assert not any(source == "house_energy" for source, _ in paths)
+    # other pairs through `emitted` are untouched
+    assert path_of(engine, "petrol", "lamp") == [
+        ("petrol_emitted", False),
+        ("saved_emitted", True),
+        ("lamp_saved", True),
+    ]
+    with pytest.raises(em.NoPathError, match="'house_energy' is never reached through 'emitted'"):
+        engine.convert("1 kg", "house_energy", of="emitted")
+
+
+def test_without_not_via_the_two_routes_tie(tmp_path: Path) -> None:
+    text = (GOOD / "not_via.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "tie.yaml"
+    path.write_text(text.replace("not_via: [emitted]", "label: house"), encoding="utf-8")
+    with pytest.raises(em.PackError) as info:
+        em.load(path, bundled=False)
+    messages = [problem.message for problem in info.value.problems]
+    assert any("equally short paths from 'emitted' to 'house_energy'" in m for m in messages)
+    assert any("equally short paths from 'petrol' to 'house_energy'" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("names", "message", "hint"),
+    [
+        ("[b, emited]", "unknown kind 'emited'", "did you mean 'emitted'?"),
+        ("a", "'a' is the kind itself", "list other kinds"),
+    ],
+)
+def test_not_via_names_other_known_kinds(
+    tmp_path: Path, names: str, message: str, hint: str
+) -> None:
+    error = pack_error(
+        tmp_path,
+        "kinds:\n  emitted: {unit: kg}\n  b: {unit: m}\n"
+        f"  a:\n    unit: s\n    not_via: {names}\n",
+    )
+    [problem] = error.problems
+    assert (problem.field, problem.location.line) == ("kinds.a.not_via", 12)
+    assert problem.message == message
+    assert problem.hint == hint
+
+
 # -- meaning checks on small inline packs ----------------------------------------------------
 
 

@@ -217,6 +217,7 @@ def test_folder_of_good_packs() -> None:
     assert sorted(p.name for p in engine.catalog.packs) == [
         "test_base_unit",
         "test_energy",
+        "test_not_via",
         "test_preferred",
     ]
 

@@ -93,7 +93,7 @@ class _Builder:
                 self.add_rule(rule)
         if self.problems:
             raise PackError(self.problems)
-        graph = RuleGraph(self.kinds, self.rules)
+        graph = RuleGraph(self.kinds, self.rules, [k for pack in self.packs for k in pack.kinds])
         paths = graph.choose_paths()
         graph.check_cycles(self.factors, self.units)
         self.problems.extend(graph.problems)
@@ -227,6 +227,7 @@ class _Builder:
             refuse_units=spec.refuse_units,
             presentation=spec.presentation,
             negative=spec.negative,
+            not_via=spec.not_via,
         )
 
     def add_parameter(self, spec: ParameterSpec) -> None:

@@ -48,6 +48,8 @@ class Kind:
     refuse_units: tuple[tuple[str, str], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
     negative: NegativePolicy = "refuse"
+    #: Kinds no path to or from this kind may start at, end at or pass through.
+    not_via: tuple[str, ...] = ()
 
     def refusal(self, text: str) -> str | None:
         """Why this kind refuses a unit written ``text``, or None: a refused unit matches a

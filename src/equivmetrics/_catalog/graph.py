@@ -4,16 +4,23 @@ Rules are edges between kinds (a reversible rule runs both ways). For every pair
 catalog keeps one shortest path; equally short paths are a problem unless rules marked
 ``preferred`` settle it. Every cycle of rules must multiply to exactly one, or a result would
 depend on the path taken.
+
+A kind may name, in ``not_via``, kinds that no path to or from it may start at, end at or pass
+through: an equivalent by energy is not reached through CO2e, say. Such paths are set aside
+before the shortest one is chosen; when every shortest path of a pair crosses a kind so named,
+the pair has no path.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 
 from equivmetrics._core.expr import Value
 from equivmetrics._core.units import UnitScope, unit_factor
+from equivmetrics._packs.model import KindSpec
 from equivmetrics.exceptions import Problem
 
 from .catalog import Edge, Rule
@@ -26,10 +33,35 @@ _MAX_PATHS = 64
 class RuleGraph:
     """The checked rules of a catalog as a graph over its kinds."""
 
-    def __init__(self, kinds: Iterable[str], rules: Mapping[str, Rule]) -> None:
+    def __init__(
+        self, kinds: Iterable[str], rules: Mapping[str, Rule], specs: Iterable[KindSpec] = ()
+    ) -> None:
         self.kinds = tuple(kinds)
         self.rules = rules
         self.problems: list[Problem] = []
+        self.not_via: dict[str, frozenset[str]] = {}
+        for spec in specs:
+            if spec.not_via:
+                self.not_via[spec.name] = frozenset(spec.not_via)
+                self._check_not_via(spec)
+
+    def _check_not_via(self, spec: KindSpec) -> None:
+        for name in spec.not_via:
+            if name == spec.name:
+                message, hint = f"{name!r} is the kind itself", "list other kinds"
+            elif name not in self.kinds:
+                close = difflib.get_close_matches(name, self.kinds, n=1)
+                message = f"unknown kind {name!r}"
+                hint = f"did you mean {close[0]!r}?" if close else ""
+            else:
+                continue
+            field = f"kinds.{spec.name}.not_via"
+            self.problems.append(Problem(spec.where("not_via"), field, message, hint))
+
+    def crosses(self, start: str, path: Iterable[Edge]) -> bool:
+        """Whether ``path`` from ``start`` touches a kind that one of its kinds keeps apart."""
+        touched = {start, *(edge.target for edge in path)}
+        return any(self.not_via.get(kind, frozenset()) & touched for kind in touched)
 
     def edges_from(self, kind: str, skip: str | None = None) -> list[Edge]:
         found = []
@@ -62,28 +94,37 @@ class RuleGraph:
                     elif dist[nxt] == dist[node] + 1:
                         preds[nxt].append(edge)
             for end in dist:
-                if end == start:
-                    continue
-                options = _enumerate(end, start, preds)
-                best = max(sum(e.rule.spec.preferred for e in p) for p in options)
-                winners = [p for p in options if sum(e.rule.spec.preferred for e in p) == best]
-                if len(winners) > 1:
-                    pair = frozenset((start, end))
-                    if pair not in reported:
-                        reported.add(pair)
-                        first, second = winners[0], winners[1]
-                        self.problems.append(
-                            Problem(
-                                second[0].rule.spec.location,
-                                f"rules.{second[0].rule.id}",
-                                f"equally short paths from {start!r} to {end!r}: "
-                                f"{_describe_path(first)} and {_describe_path(second)}",
-                                "mark one rule 'preferred: true', or remove one",
-                            )
-                        )
-                    continue
-                paths[(start, end)] = tuple(winners[0])
+                if end != start:
+                    chosen = self._choose(start, end, preds, reported)
+                    if chosen is not None:
+                        paths[(start, end)] = chosen
         return paths
+
+    def _choose(
+        self, start: str, end: str, preds: dict[str, list[Edge]], reported: set[frozenset[str]]
+    ) -> tuple[Edge, ...] | None:
+        """The one shortest path from ``start`` to ``end``, or None (a tie is reported once)."""
+        options = [p for p in _enumerate(end, start, preds) if not self.crosses(start, p)]
+        if not options:
+            return None  # every shortest path crosses a kind that one of its kinds keeps apart
+        best = max(sum(e.rule.spec.preferred for e in p) for p in options)
+        winners = [p for p in options if sum(e.rule.spec.preferred for e in p) == best]
+        if len(winners) == 1:
+            return tuple(winners[0])
+        pair = frozenset((start, end))
+        if pair not in reported:
+            reported.add(pair)
+            first, second = winners[0], winners[1]
+            self.problems.append(
+                Problem(
+                    second[0].rule.spec.location,
+                    f"rules.{second[0].rule.id}",
+                    f"equally short paths from {start!r} to {end!r}: "
+                    f"{_describe_path(first)} and {_describe_path(second)}",
+                    "mark one rule 'preferred: true', or remove one",
+                )
+            )
+        return None
 
     def check_cycles(self, factors: Mapping[str, Value], units: UnitScope) -> None:
         """Every cycle of rules must multiply to one, or results would depend on the path.

@@ -135,8 +135,8 @@ class Compiler:
             found = self.catalog.paths.get((source.name, target.name))
             if found is None:
                 raise NoPathError(
-                    f"no rule leads from {source.name!r} to {target.name!r}; "
-                    f"{_reachable(self.catalog, source.name)}",
+                    f"no rule leads from {source.name!r} to {target.name!r}"
+                    f"{_kept_apart(source, target)}; {_reachable(self.catalog, source.name)}",
                     source=source.name,
                     target=target.name,
                 )
@@ -323,6 +323,15 @@ def _period(units: UnitScope, text: str) -> tuple[float, PintUnit, str]:
         )
     # the magnitude goes into the factor; rates are shown per the unit ("per 28 day" -> /day)
     return value.central, value.unit, format_unit(value.unit)
+
+
+def _kept_apart(source: Kind, target: Kind) -> str:
+    """Why a pair may have no path: a kind's ``not_via`` (" (... is never reached through ...)")."""
+    kept = [kind for kind in (target, source) if kind.not_via]
+    return "".join(
+        f" ({kind.name!r} is never reached through {', '.join(map(repr, kind.not_via))})"
+        for kind in kept
+    )
 
 
 def _reachable(catalog: Catalog, source: str) -> str:

@@ -64,6 +64,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "priority",
         "labels",
         "negative",
+        "not_via",
     ),
     "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),

@@ -185,6 +185,8 @@ class KindSpec:
     field_locations: tuple[tuple[str, Location], ...] = ()
     presentation: Presentation = attrs.field(factory=Presentation)
     negative: NegativePolicy = "refuse"
+    #: Kinds no path to or from this kind may start at, end at or pass through.
+    not_via: tuple[str, ...] = ()
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""

@@ -205,11 +205,16 @@ class PackReader(RegionReader):
             refuse_units=tuple(refuse),
             field_locations=tuple(
                 (name, data.key_locations[name])
-                for name in ("unit", "input_units", "refuse_units")
+                for name in ("unit", "input_units", "refuse_units", "not_via")
                 if name in data.key_locations
             ),
             presentation=self.presentation(key, data, field),
             negative=self.negative(data, field),
+            not_via=tuple(
+                name
+                for name in self.names_list(data, "not_via", field)
+                if self.name(name, self.where(data, "not_via"), f"{field}.not_via")
+            ),
         )
 
     def negative(self, data: LocatedDict, field: str) -> NegativePolicy:
