@@ -73,7 +73,8 @@ PER_UNIT = [
 COAL_PER_LB = 1.995916 / 2204.6  # 9.05342e-4
 COAL_PER_LB_SHORT_TON_READING = 9.97958e-4
 
-#: The twenty kinds and their display units, as the design asks.
+#: The kinds and their display units: the twenty the design asks for, the gas-volume input
+#: kind and the home compared by energy.
 DISPLAY_UNITS = {
     "electricity_avoided": "kWh",
     "electricity_consumed": "kWh",
@@ -87,6 +88,7 @@ DISPLAY_UNITS = {
     "tanker_truck": "count",
     "led_bulb": "count",
     "home_electricity": "home_year",
+    "home_electricity_energy": "home_year",  # the same home, compared by energy
     "tree_seedling": "count",
     "forest_acre": "acre_year",
     "propane_cylinder": "count",
@@ -133,6 +135,10 @@ def test_pack_identity_and_edition(epa: em.Engine) -> None:
         assert text in pack.description
 
 
+#: The one kind compared by energy: reached from electricity only, never through co2e.
+BY_ENERGY = "home_electricity_energy"
+
+
 def test_the_twenty_equivalents_and_the_gas_volume_input_with_their_display_units(
     epa: em.Engine,
 ) -> None:
@@ -158,21 +164,31 @@ def test_every_factor_is_derived_from_named_parameters(epa: em.Engine) -> None:
 
 def test_every_factor_has_a_range(epa: em.Engine) -> None:
     for kind in epa.kinds:
-        if kind == "co2e":
+        if kind in ("co2e", BY_ENERGY):  # the energy home has no path to co2e (below)
             continue
         r = epa.convert((1.0, epa.kinds[kind].unit), "co2e", of=kind)
         assert r.low < r.high, kind
         assert r.low <= r.magnitude <= r.high, kind
 
 
-def test_every_kind_has_one_path_to_and_from_co2e(epa: em.Engine) -> None:
+def test_every_kind_but_the_energy_home_has_one_path_to_and_from_co2e(epa: em.Engine) -> None:
     paths = epa.catalog.paths
     for kind in epa.kinds:
-        if kind != "co2e":
+        if kind not in ("co2e", BY_ENERGY):
             assert (kind, "co2e") in paths, kind
             assert ("co2e", kind) in paths, kind
-    # 20 kinds linked by 19 rules: a tree, so no cycle can disagree with itself.
-    assert len(epa.catalog.rules) == len(epa.kinds) - 1
+    assert (BY_ENERGY, "co2e") not in paths
+    assert ("co2e", BY_ENERGY) not in paths
+    # 21 kinds linked by 20 reversible rules: a tree, so no cycle can disagree with itself;
+    # and two one-way rules by energy into the energy home, which leads nowhere.
+    rules = epa.catalog.rules.values()
+    reversible = [r for r in rules if r.spec.reversible]
+    one_way = sorted(
+        (r.spec.source_kind, r.spec.target_kind) for r in rules if not r.spec.reversible
+    )
+    assert len(reversible) == len(epa.kinds) - 2
+    assert one_way == [("electricity_avoided", BY_ENERGY), ("electricity_consumed", BY_ENERGY)]
+    assert not any(source == BY_ENERGY for source, _ in paths)
 
 
 # --- EPA's table --------------------------------------------------------------------------------
@@ -394,9 +410,123 @@ def test_a_tenant_can_use_its_own_grid_rate(epa: em.Engine) -> None:
     assert epa.convert("12400 kWh", "co2e").magnitude == pytest.approx(8.78779, rel=2e-4)
 
 
+# --- homes by energy and by CO2 (issue 13, item 5) ---------------------------------------------
+
+#: 12,400 kWh / 11,880 kWh per home-year = 1.043771 home-years, avoided or used alike; the range
+#: divides by EPA-average +-10 %: 12,400 / 13,070 = 0.948737 and 12,400 / 10,700 = 1.158879.
+HOMES_BY_ENERGY = 1.043771
+HOMES_BY_ENERGY_LOW, HOMES_BY_ENERGY_HIGH = 0.948737, 1.158879
+#: By CO2: 12,400 x 7.08693e-4 t = 8.78779 t avoided / 5.13988 t per home-year = 1.70973.
+HOMES_BY_CO2 = 1.70973
+
+
+@pytest.mark.parametrize("of", [None, "electricity_avoided", "electricity_consumed"])
+def test_homes_by_energy_divide_kwh_by_a_homes_yearly_use(epa: em.Engine, of: str | None) -> None:
+    r = epa.convert("12400 kWh", BY_ENERGY, of=of)
+    assert (r.magnitude, r.unit) == (pytest.approx(HOMES_BY_ENERGY, rel=1e-6), "home_year")
+    assert r.low == pytest.approx(HOMES_BY_ENERGY_LOW, rel=1e-6)
+    assert r.high == pytest.approx(HOMES_BY_ENERGY_HIGH, rel=1e-6)
+    # one rule, by energy: no step through co2e
+    assert [s.target_kind for s in r.steps] == [BY_ENERGY]
+    assert "co2e" not in {s.source_kind for s in r.steps}
+
+
+def test_homes_by_energy_and_by_co2_differ_for_avoided_kwh(epa: em.Engine) -> None:
+    by_co2 = epa.convert("12400 kWh", "home_electricity")
+    by_energy = epa.convert("12400 kWh", BY_ENERGY)
+    assert by_co2.magnitude == pytest.approx(HOMES_BY_CO2, rel=2e-4)
+    assert by_energy.magnitude == pytest.approx(HOMES_BY_ENERGY, rel=1e-6)
+    # For kWh used, both compare the same consumed rate: 12,400 / 11,880 either way.
+    used = epa.convert("12400 kWh", "home_electricity", of="electricity_consumed")
+    assert used.magnitude == pytest.approx(HOMES_BY_ENERGY, rel=1e-6)
+
+
+def test_homes_by_energy_from_kinds_measured_in_electricity(epa: em.Engine) -> None:
+    # 11,880 kWh is exactly EPA's average home-year
+    assert epa.convert("11880 kWh", BY_ENERGY).magnitude == pytest.approx(1.0, rel=1e-12)
+    # 100 lamps x (43 - 9) W x 3 h x 365 = 3,723 kWh; / 11,880 = 0.313384 home-years
+    lamps = epa.convert("100 count", BY_ENERGY, of="led_bulb")
+    assert lamps.magnitude == pytest.approx(0.313384, rel=1e-5)
+    assert [s.rule for s in lamps.steps] == [
+        "led_bulb_electricity",
+        "electricity_avoided_home_energy",
+    ]
+    # the CO2 home read back by energy: 1 home-year -> 11,880 kWh used -> 1 home-year
+    home = epa.convert("1 home_year", BY_ENERGY, of="home_electricity")
+    assert home.magnitude == pytest.approx(1.0, rel=1e-12)
+    assert [s.rule for s in home.steps] == [
+        "home_electricity_use",
+        "electricity_consumed_home_energy",
+    ]
+    # a yearly rate: homes powered year after year
+    rate = epa.convert("12400 kWh/year", BY_ENERGY)
+    assert (rate.magnitude, rate.unit) == (pytest.approx(HOMES_BY_ENERGY), "home_year/year")
+
+
+@pytest.mark.parametrize(
+    ("text", "of"),
+    [
+        ("1 t", "co2e"),
+        ("100 gallon", "gasoline"),
+        ("100 therm", "natural_gas"),
+        ("1 count", "tree_seedling"),
+    ],
+)
+def test_no_energy_home_from_co2e_or_through_it(epa: em.Engine, text: str, of: str) -> None:
+    with pytest.raises(em.NoPathError, match="never reached through 'co2e'"):
+        epa.convert(text, BY_ENERGY, of=of)
+    with pytest.raises(em.NoPathError):
+        epa.convert("1 home_year", "co2e", of=BY_ENERGY)  # one way: it leads nowhere
+
+
+def test_a_ton_of_co2e_is_offered_no_energy_based_home(epa: em.Engine) -> None:
+    for role in ("feel_good", "action"):
+        kinds = [e.kind for e in epa.candidates("1 t", role, of="co2e")]
+        assert BY_ENERGY not in kinds, role
+    offered = epa.feel_good("1 t", of="co2e", top=50)
+    assert BY_ENERGY not in [e.kind for e in offered]
+    assert not any("as much electricity as" in e.text for e in offered)
+    # a thousand tons makes about 195 homes by CO2 (1,000 / 5.13988 = 194.56), still none by energy
+    many = epa.feel_good("1000 t", of="co2e", top=50)
+    assert "home_electricity" in [e.kind for e in many]
+    assert BY_ENERGY not in [e.kind for e in many]
+
+
+def test_12400_kwh_offers_both_homes_with_distinguishable_texts(epa: em.Engine) -> None:
+    for role in ("feel_good", "action"):
+        offered = {e.kind: e for e in getattr(epa, role)("12400 kWh")}
+        by_energy, by_co2 = offered[BY_ENERGY], offered["home_electricity"]
+        assert (
+            by_energy.text == "as much electricity as 1.04 homes use in a year (range 0.949–1.16)"
+        )
+        assert (
+            by_co2.text == "as much CO2 as 1.7 homes' electricity use for one year (range 1.3–2.2)"
+        )
+        assert by_energy.family != by_co2.family  # both offered, neither hides the other
+    # the energy home comes first among the homes: for kWh it is the direct comparison
+    order = [e.kind for e in epa.feel_good("12400 kWh")]
+    assert order.index(BY_ENERGY) < order.index("home_electricity")
+
+
+def test_every_wording_says_what_it_compares(epa: em.Engine) -> None:
+    """CO2-based equivalents say CO2; the energy home says electricity and not CO2."""
+    for name, kind in epa.kinds.items():
+        for role in ("feel_good", "action"):
+            template = kind.presentation.template(role, "en")
+            if template is None:
+                continue
+            text = template.format(value="2", label=kind.label_other, per="")
+            if name == BY_ENERGY:
+                assert "electricity" in text, (name, role, text)
+                assert "CO2" not in text, (name, role, text)
+            else:
+                assert "CO2" in text, (name, role, text)
+
+
 # --- properties ----------------------------------------------------------------------------------
 
-_NON_CO2E = sorted(k for k in DISPLAY_UNITS if k != "co2e")
+#: Kinds linked to co2e (all but co2e itself and the energy home, which only electricity reaches).
+_NON_CO2E = sorted(k for k in DISPLAY_UNITS if k not in ("co2e", BY_ENERGY))
 
 
 @SETTINGS
@@ -409,6 +539,17 @@ def test_conversions_are_linear_with_ordered_ranges(epa: em.Engine, kind: str, x
     one = epa.convert((1.0, unit), "co2e", of=kind)
     r = epa.convert((x, unit), "co2e", of=kind)
     assert r.magnitude == pytest.approx(x * one.magnitude, rel=1e-12)
+    assert r.low <= r.magnitude <= r.high
+
+
+@SETTINGS
+@given(
+    x=st.floats(min_value=1e-6, max_value=1e12, allow_nan=False, allow_infinity=False),
+    of=st.sampled_from(["electricity_avoided", "electricity_consumed"]),
+)
+def test_homes_by_energy_are_kwh_over_11880(epa: em.Engine, x: float, of: str) -> None:
+    r = epa.convert((x, "kWh"), BY_ENERGY, of=of)
+    assert r.magnitude == pytest.approx(x / 11880, rel=1e-12)
     assert r.low <= r.magnitude <= r.high
 
 
