@@ -45,3 +45,26 @@ def test_methodology_command_prints_the_same_page() -> None:
         check=True,
     )
     assert done.stdout == PAGE.read_text(encoding="utf-8")
+
+
+def test_page_shows_how_each_offered_kind_reads() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    catalog = em.load().catalog
+    offering = [
+        pack
+        for pack in catalog.available or catalog.packs
+        if any(kind.presentation.roles for kind in pack.kinds)
+    ]
+    assert page.count("### Equivalents offered") == len(offering)
+    # what the equivalent compares is on the page: CO2 for most, energy for the one home
+    assert (
+        "| `home_electricity` | `as much CO2 as {value} {label}` | "
+        "`as much CO2 as {value} {label}` |" in page
+    )
+    assert "| `home_electricity_energy` | `as much electricity as {value} {label}` |" in page
+    # a kind offered in one role only shows a dash for the other; input-only kinds are absent
+    assert "| `diesel` | `as much CO2 as {value} {label}` | — |" in page
+    epa = page.split("(`epa_ghg`, edition", 1)[1].split("\n## ", 1)[0]
+    offered = epa.split("### Equivalents offered", 1)[1].split("\n### ", 1)[0]
+    assert "| `home_electricity_energy` |" in offered
+    assert "| `natural_gas_volume` |" not in offered

@@ -12,7 +12,7 @@ from equivmetrics._catalog.regional import regional_catalog
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine.core import Converts
-from equivmetrics._packs.model import Pack, Source
+from equivmetrics._packs.model import ROLES, Pack, Source
 from equivmetrics._packs.select import available_regions
 
 __all__ = ["render_methodology"]
@@ -116,7 +116,8 @@ def _pack(catalog: Catalog, pack: Pack) -> list[str]:
             f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
             f"{_cell(kind.description)} |"
         )
-    out += _parameters(pack) + _table(pack) + _rules(catalog, pack) + _examples(pack)
+    out += _wording(pack) + _parameters(pack) + _table(pack)
+    out += _rules(catalog, pack) + _examples(pack)
     out.append("")
     return out
 
@@ -138,6 +139,27 @@ def _table(pack: Pack) -> list[str]:
             f"| `{entry.code}` {_cell(entry.name)} | `{spec.name}` | {spec.value} | {rng} | "
             f"{_cite(spec.source)} | {_cell(spec.note)} |"
         )
+    return out
+
+
+def _wording(pack: Pack) -> list[str]:
+    """Each offered kind's default wording per role: it says what the equivalent compares."""
+    offered = [kind for kind in pack.kinds if kind.presentation.roles]
+    if not offered:
+        return []
+    out = [
+        "",
+        "### Equivalents offered",
+        "",
+        "How each kind reads when it is offered, in English; the wording says what it compares.",
+        "",
+        "| kind | feel-good | action |",
+        "|---|---|---|",
+    ]
+    for kind in offered:
+        cells = [kind.presentation.template(role, "") for role in ROLES]
+        shown = [f"`{_cell(text)}`" if text else "—" for text in cells]
+        out.append(f"| `{kind.name}` | {' | '.join(shown)} |")
     return out
 
 
