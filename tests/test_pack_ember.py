@@ -9,7 +9,6 @@ written next to it. None is read from the engine under test.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -262,36 +261,17 @@ def test_gb_with_the_ember_edition_named_uses_ember() -> None:
     assert (result.region, result.editions) == ("GB", (EDITION,))
 
 
-NATIONAL_GB = """\
-equivmetrics: 1
-name: test_gb_national
-edition: Test GB 1
-region: GB
-topic: environment
-license: test data
-sources: {me: {title: A national figure for a test}}
-kinds:
-  co2e: {unit: t, input_units: [t]}
-  electricity_gb: {unit: kWh, input_units: [kWh]}
-parameters:
-  gb_rate: {value: 100 g/kWh, source: me}
-rules:
-  - {from: electricity_gb, to: co2e, factor: gb_rate}
-"""
-
-
-def test_a_national_pack_beats_ember_for_its_country(tmp_path: Path) -> None:
-    """Ember's table lists GB; a pack whose own region is GB is more specific and wins."""
-    pack = tmp_path / "gb.yaml"
-    pack.write_text(NATIONAL_GB, encoding="utf-8")
-    national = em.load(pack, region="GB")
-    assert national.editions == (("test_gb_national", "Test GB 1"),)
-    assert national.convert("1000 kWh", "co2e").magnitude == pytest.approx(0.1)  # 100 kg
-    named = em.load(pack, region="GB", edition=EDITION)
+def test_a_national_pack_beats_ember_for_its_country() -> None:
+    """Ember's table lists GB; the bundled DESNZ pack's own region is GB: more specific, it wins."""
+    national = em.load(region="GB")
+    assert national.editions == (("desnz", "DESNZ 2025"),)
+    # 1,000 kWh x DESNZ's 0.17700 kg/kWh (electricity generated, ID 7_400_4000_5_1) = 177 kg
+    assert national.convert("1000 kWh", "co2e").magnitude == pytest.approx(0.177)
+    named = em.load(region="GB", edition=EDITION)
     assert named.editions == (("ember_grid", EDITION),)
     assert named.convert("1000 kWh", "co2e").magnitude == pytest.approx(0.21579, rel=1e-12)
     # and for a country it does not speak for, the national pack is not taken
-    assert em.load(pack, region="DE").editions == (("ember_grid", EDITION),)
+    assert em.load(region="DE").editions == (("ember_grid", EDITION),)
 
 
 @pytest.mark.parametrize("region", EMBER_BY_DEFAULT)
