@@ -73,7 +73,7 @@ DISPLAY_UNITS = {
     "electricity_avoided": "kWh",
     "electricity_generated": "kWh",
     "electricity_consumed": "kWh",
-    "home_electricity": "home_year",
+    "home_electricity_energy": "home_year",
     "car_km": "km",
     "petrol_car_km": "km",
     "diesel_car_km": "km",
@@ -237,7 +237,7 @@ def test_kinds_and_display_units(gb: em.Engine) -> None:
 
 def test_kinds_of_the_same_meaning_keep_the_us_pack_names(gb: em.Engine) -> None:
     us = em.load().kinds
-    shared = {"co2e", "electricity_avoided", "electricity_consumed", "home_electricity"}
+    shared = {"co2e", "electricity_avoided", "electricity_consumed", "home_electricity_energy"}
     shared |= {"natural_gas", "diesel"}
     assert shared <= set(gb.kinds) & set(us)
     assert gb.kinds["co2e"].unit == us["co2e"].unit == "t"
@@ -295,7 +295,7 @@ def test_labels_and_roles_say_the_basis(gb: em.Engine) -> None:
             text = kind.presentation.template(role, "en")
             if not text:
                 continue
-            if name == "home_electricity":
+            if name == "home_electricity_energy":
                 assert "CO2" not in text
                 assert "electricity" in label[name]
             elif name != "co2e":
@@ -342,7 +342,7 @@ WORKED = [
     # the solar dashboard: 12,400 kWh x 0.17700 = 2,194.8 kg avoided
     ("12400 kWh", None, "co2e", "t", 2.1948),
     # homes by energy: 12,400 / 2,700 = 4.592593 home-years
-    ("12400 kWh", None, "home_electricity", "home_year", 4.592593),
+    ("12400 kWh", None, "home_electricity_energy", "home_year", 4.592593),
     # 2,194.8 kg / 0.16725 = 13,122.870 km; / 10.4 = 211.03846 room-nights
     ("12400 kWh", None, "car_km", "km", 13122.870),
     ("12400 kWh", None, "hotel_night", "room_night", 211.03846),
@@ -386,41 +386,50 @@ def test_kwh_alone_is_electricity_avoided_at_the_average_factor(gb: em.Engine) -
 def test_feel_good_for_a_uk_solar_dashboard(gb: em.Engine) -> None:
     goods = em.load(region="uk").feel_good("12400 kWh", top=3)
     texts = {e.kind: e.text for e in goods}
-    assert set(texts) == {"co2e", "car_km", "home_electricity"}
+    assert set(texts) == {"co2e", "car_km", "home_electricity_energy"}
     # 2.1948 t; 13,122.9 km (range 2,194.8 x 0.9 / 0.18398 = 10,737 to 2,194.8 x 1.1 / 0.15053
     # = 16,039); 4.5926 homes (12,400 / 2,970 = 4.175 to 12,400 / 2,430 = 5.103)
     assert texts["co2e"].startswith("2.19 metric tons of CO2 equivalent kept out of the air")
     assert texts["car_km"].startswith(
         "as much CO2 as 13,100 kilometres driven by an average UK car (fuel unknown)"
     )
-    assert texts["home_electricity"] == "4.59 UK homes' electricity for a year (range 4.18–5.10)"
+    assert (
+        texts["home_electricity_energy"]
+        == "4.59 UK homes' electricity for a year (range 4.18–5.10)"
+    )
     for e in goods:
         assert EDITION in {s.edition for s in e.steps}
 
 
 def test_homes_are_by_energy_whatever_the_co2_basis(gb: em.Engine) -> None:
-    homes = {k: gb.convert("12400 kWh", "home_electricity", of=k).magnitude for k in ELECTRICITY}
+    homes = {
+        k: gb.convert("12400 kWh", "home_electricity_energy", of=k).magnitude for k in ELECTRICITY
+    }
     co2 = {k: gb.convert("12400 kWh", "co2e", of=k).magnitude for k in ELECTRICITY}
     for value in homes.values():
         assert value == pytest.approx(12400 / 2700)  # 4.592593 home-years
     assert co2["electricity_consumed"] > co2["electricity_generated"]
     # a rate: 12,400 kWh a year powers 4.59 homes, year after year
-    rate = gb.convert("12400 kWh/year", "home_electricity")
+    rate = gb.convert("12400 kWh/year", "home_electricity_energy")
     assert (rate.magnitude, rate.unit) == (pytest.approx(12400 / 2700), "home_year/year")
 
 
 def test_no_co2_amount_becomes_homes_or_another_electricity_basis(gb: em.Engine) -> None:
     paths = gb.catalog.paths
     for source in ("co2e", "petrol", "car_km", "natural_gas"):
-        assert (source, "home_electricity") not in paths
+        assert (source, "home_electricity_energy") not in paths
         for kind in ELECTRICITY:
             assert (source, kind) not in paths
     for a in ELECTRICITY:
         for b in ELECTRICITY:
             assert a == b or (a, b) not in paths
-    with pytest.raises(em.NoPathError, match="no rule leads from 'co2e' to 'home_electricity'"):
-        gb.convert("1 t", "home_electricity")
-    assert "home_electricity" not in [e.kind for e in gb.feel_good("50 L", of="diesel", top=20)]
+    with pytest.raises(
+        em.NoPathError, match="no rule leads from 'co2e' to 'home_electricity_energy'"
+    ):
+        gb.convert("1 t", "home_electricity_energy")
+    assert "home_electricity_energy" not in [
+        e.kind for e in gb.feel_good("50 L", of="diesel", top=20)
+    ]
 
 
 def test_a_tenant_can_use_the_100_percent_mineral_figure(gb: em.Engine) -> None:
