@@ -83,6 +83,9 @@ def test_bad_pack_with_a_good_one_builds_nothing(path: Path) -> None:
         ("range_excludes_value", 9, "parameters.rate", ["range must contain the value"]),
         ("overflow_parameter", 9, "parameters.huge", []),
         ("unit_definition", 7, "units.emtest_bad_definition", ["kWhh"]),
+        ("derived_cycle", 9, "parameters.a", ["computed from itself", "a -> b -> a"]),
+        ("derived_with_range", 10, "parameters.twice", ["'base'", "range", "'low'"]),
+        ("derived_unknown_name", 11, "parameters.worked_hours", ["'paid_hour'", "'paid_hours'"]),
     ],
 )
 def test_one_fault_one_problem(name: str, line: int, field: str, fragments: list[str]) -> None:

@@ -2,10 +2,10 @@
 
 Building a catalog reads the packs' units into a unit scope of the catalog's own (see
 :mod:`equivmetrics._core.unit_defs`), gives every kind its dimension, evaluates every parameter
-and rule factor (checking each factor's dimension against its rule's kinds), builds the rule
-graph (:mod:`.graph`) and checks the packs' metrics and rewards. All problems of all packs are
-collected into one :class:`PackError`; a catalog is never half built, and a failed build leaves
-nothing behind.
+(:mod:`.params`) and rule factor (checking each factor's dimension against its rule's kinds),
+builds the rule graph (:mod:`.graph`) and checks the packs' metrics and rewards. All problems of
+all packs are collected into one :class:`PackError`; a catalog is never half built, and a failed
+build leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from equivmetrics._packs.model import (
     KindSpec,
     MetricSpec,
     Pack,
-    ParameterSpec,
     RewardSpec,
     RuleSpec,
 )
@@ -30,8 +29,9 @@ from equivmetrics.exceptions import InputError, Location, PackError, Problem, Un
 from .catalog import Catalog, Kind, Parameter, Rule
 from .claims import Claims
 from .graph import RuleGraph
+from .params import build_parameters
 from .rewards import DEFAULT_TEXT, reward_terms
-from .values import factor_value, parameter_value
+from .values import factor_value, parameters_used
 
 __all__ = ["build_catalog"]
 
@@ -86,8 +86,8 @@ class _Builder:
         for pack in self.packs:
             for kind in pack.kinds:
                 self.add_kind(kind)
-            for param in pack.parameters:
-                self.add_parameter(param)
+        self.parameters, problems = build_parameters(self.packs, self.units)
+        self.problems.extend(problems)
         for pack in self.packs:
             for rule in pack.rules:
                 self.add_rule(rule)
@@ -188,7 +188,7 @@ class _Builder:
                 found[metric.name] = metric
         return found
 
-    # -- kinds and parameters ------------------------------------------------------------------
+    # -- kinds ------------------------------------------------------------------------------
 
     def add_kind(self, spec: KindSpec) -> None:
         field = f"kinds.{spec.name}"
@@ -229,26 +229,6 @@ class _Builder:
             negative=spec.negative,
             not_via=spec.not_via,
         )
-
-    def add_parameter(self, spec: ParameterSpec) -> None:
-        field = f"parameters.{spec.name}"
-        if spec.name in self.parameters:
-            other = self.parameters[spec.name].spec
-            self.problem(
-                spec.location,
-                field,
-                f"parameter {spec.name!r} of pack {spec.pack!r} is already defined by pack "
-                f"{other.pack!r} at {other.location}",
-                "rename one of them",
-            )
-            return
-        try:
-            value = parameter_value(self.units, spec.value, spec.low, spec.high, spec.name)
-        except (ExprError, UnitError) as exc:
-            hint = exc.hint if isinstance(exc, ExprError) else ""
-            self.problem(spec.location, field, _message(exc), hint)
-            return
-        self.parameters[spec.name] = Parameter(spec, value)
 
     # -- rules -----------------------------------------------------------------------------------
 
@@ -304,8 +284,8 @@ class _Builder:
             where = _at_column(spec.factor_location, exc.column)
             self.problem(where, field, f"{exc.message} in {spec.factor!r}", exc.hint)
             return None
-        used = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
-        rule = Rule(spec, expr, used)
+        named = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
+        rule = Rule(spec, expr, parameters_used(self.parameters, named), named)
         try:
             value = factor_value(self.units, rule, self.parameters, {})
         except (ExprError, UnitError) as exc:

@@ -61,10 +61,16 @@ class Kind:
 
 @attrs.frozen
 class Parameter:
-    """A named, cited input with its evaluated value and range."""
+    """A named, cited input with its evaluated value and range.
+
+    A *derived* parameter's value names other parameters (``expr``, with their names in
+    ``inputs``): it is computed from them, and again for an engine that overrides one of them.
+    """
 
     spec: ParameterSpec
     value: Value
+    expr: Expr | None = attrs.field(default=None, eq=False)
+    inputs: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -73,11 +79,16 @@ class Parameter:
 
 @attrs.frozen
 class Rule:
-    """A rule with its parsed factor and the parameters the factor uses."""
+    """A rule with its parsed factor and the parameters the factor uses.
+
+    ``parameters`` are all the parameters the factor depends on: those it names and, for a
+    derived one, those it is computed from; ``names`` only those the factor names itself.
+    """
 
     spec: RuleSpec
     expr: Expr = attrs.field(eq=False)
     parameters: tuple[str, ...]
+    names: tuple[str, ...]
 
     @property
     def id(self) -> str:

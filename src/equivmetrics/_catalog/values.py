@@ -4,6 +4,10 @@ Each returns a :class:`~equivmetrics._core.expr.Value` (a unit and a central, lo
 magnitude), its units read in the given unit scope (the catalog's). The common form ``"4 min"``
 is read on a fast path; anything else goes through the arithmetic grammar of
 :mod:`equivmetrics._core.expr`, with units and parameter names resolved here.
+
+A derived parameter (one whose value names other parameters) is computed from its inputs:
+:func:`parameter_in` gives any parameter as an engine with some overrides sees it, and
+:func:`parameters_used` lists what a factor depends on under those overrides.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
 from equivmetrics._core.unit_text import format_unit
@@ -20,7 +24,14 @@ from equivmetrics.exceptions import UnitError
 
 from .catalog import Parameter, Rule
 
-__all__ = ["factor_value", "parameter_value", "read_value"]
+__all__ = [
+    "factor_value",
+    "parameter_in",
+    "parameter_value",
+    "parameters_used",
+    "read_value",
+    "suggest",
+]
 
 
 def read_value(units: UnitScope, text: str, what: str) -> Value:
@@ -39,7 +50,7 @@ def read_value(units: UnitScope, text: str, what: str) -> Value:
             unit = units.parse(name.id)
         except UnitError:
             raise ExprError(
-                f"unknown unit {name.id!r} in {what}", name.column, _suggest(units, name.id, ())
+                f"unknown unit {name.id!r} in {what}", name.column, suggest(units, name.id, ())
             ) from None
         return Value.exact(1.0, unit)
 
@@ -65,7 +76,8 @@ def _number_and_unit(units: UnitScope, text: str) -> Value | None:
     return Value.exact(magnitude, unit) if math.isfinite(magnitude) else None
 
 
-def _suggest(units: UnitScope, name: str, parameters: Iterable[str]) -> str:
+def suggest(units: UnitScope, name: str, parameters: Iterable[str]) -> str:
+    """A hint naming the parameters and units closest to an unknown ``name``, or ''."""
     close = difflib.get_close_matches(name, list(parameters), n=2, cutoff=0.75)
     close += units.suggest(name, 2)
     return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -103,22 +115,65 @@ def factor_value(
     overrides: Mapping[str, Value],
 ) -> Value:
     """Evaluate a rule's factor with default parameters and any overrides."""
+    value = evaluate(rule.expr, _resolver(units, parameters, overrides), units.dimensionless)
+    if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
+        raise ExprError("factor is not a finite number")
+    return value
 
+
+def parameter_in(
+    units: UnitScope,
+    parameters: Mapping[str, Parameter],
+    overrides: Mapping[str, Value],
+    name: str,
+) -> Value:
+    """Parameter ``name`` as an engine with ``overrides`` uses it.
+
+    An override wins; a derived parameter is computed again from its inputs when an override
+    reaches any of them, and otherwise keeps the value the catalog computed.
+    """
+    if name in overrides:
+        return overrides[name]
+    param = parameters[name]
+    if param.expr is None or overrides.keys().isdisjoint(parameters_used(parameters, param.inputs)):
+        return param.value
+    return evaluate(param.expr, _resolver(units, parameters, overrides), units.dimensionless)
+
+
+def parameters_used(
+    parameters: Mapping[str, Parameter],
+    names: Iterable[str],
+    overridden: Collection[str] = (),
+) -> tuple[str, ...]:
+    """``names`` and, depth first, the inputs of each derived one among them, each once.
+
+    The inputs of a parameter in ``overridden`` are left out: the override replaces them.
+    """
+    found: dict[str, None] = {}
+    pending = list(reversed(list(names)))
+    while pending:
+        name = pending.pop()
+        if name in found or name not in parameters:
+            continue
+        found[name] = None
+        if name not in overridden:
+            pending.extend(reversed(parameters[name].inputs))
+    return tuple(found)
+
+
+def _resolver(
+    units: UnitScope, parameters: Mapping[str, Parameter], overrides: Mapping[str, Value]
+) -> Callable[[Name], Value]:
     def resolve(name: Name) -> Value:
-        if name.id in overrides:
-            return overrides[name.id]
-        if name.id in parameters:
-            return parameters[name.id].value
+        if name.id in overrides or name.id in parameters:
+            return parameter_in(units, parameters, overrides, name.id)
         try:
             return Value.exact(1.0, units.parse(name.id))
         except UnitError:
             raise ExprError(
                 f"unknown name {name.id!r}",
                 name.column,
-                _suggest(units, name.id, parameters) or "a name must be a parameter or a unit",
+                suggest(units, name.id, parameters) or "a name must be a parameter or a unit",
             ) from None
 
-    value = evaluate(rule.expr, resolve, units.dimensionless)
-    if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
-        raise ExprError("factor is not a finite number")
-    return value
+    return resolve

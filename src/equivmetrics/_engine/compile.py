@@ -17,7 +17,7 @@ import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.regional import place_of
-from equivmetrics._catalog.values import read_value
+from equivmetrics._catalog.values import parameter_in, parameters_used, read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.negative import strictest
 from equivmetrics._core.suggest import close_matches, shown
@@ -221,10 +221,11 @@ class Compiler:
         overrides: Mapping[str, Value],
     ) -> Step:
         uses = []
-        for name in edge.rule.parameters:
-            param = self.catalog.parameters[name]
+        catalog = self.catalog
+        for name in parameters_used(catalog.parameters, edge.rule.names, overrides):
+            param = catalog.parameters[name]
             tenant = name in overrides  # the engine's own figure: no source, no assumption
-            value = overrides[name] if tenant else param.value
+            value = parameter_in(catalog.units, catalog.parameters, overrides, name)
             uses.append(
                 ParameterUse(
                     name=name,
@@ -239,7 +240,7 @@ class Compiler:
                 )
             )
         spec = edge.rule.spec
-        used = [self.catalog.parameters[n].spec for n in edge.rule.parameters if n not in overrides]
+        used = [catalog.parameters[u.name].spec for u in uses if not u.overridden]
         region, edition = place_of(self.catalog, spec.pack, used)
         return Step(
             rule=spec.id,

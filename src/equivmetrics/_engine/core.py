@@ -22,7 +22,7 @@ import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.overrides import override_value
-from equivmetrics._catalog.values import factor_value
+from equivmetrics._catalog.values import factor_value, parameter_in
 from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
@@ -184,10 +184,13 @@ class Converter:
 
     @property
     def parameters(self) -> dict[str, Value]:
-        """Every parameter's value as this converter uses it (defaults with overrides applied)."""
-        values = {name: p.value for name, p in self.catalog.parameters.items()}
-        values.update(self._overrides)
-        return values
+        """Every parameter's value as this converter uses it: defaults with overrides applied,
+        and derived parameters computed from their inputs as overridden."""
+        catalog = self.catalog
+        return {
+            name: parameter_in(catalog.units, catalog.parameters, self._overrides, name)
+            for name in catalog.parameters
+        }
 
     def with_params(self, **params: Any) -> Converter:
         """A new converter with some parameters replaced; this one is unchanged."""
