@@ -166,9 +166,11 @@ def test_rates_with_per_and_source_kind(tmp_path: Path) -> None:
     assert summary.converted == 2
     rows = read_csv(out)
     assert rows[0] == ["month", "done", "fte [FTE]"]
-    # 12,000 hours a month x 12 months / 2,080 hours per FTE-year = 69.23 FTE
-    assert float(rows[1][2]) == pytest.approx(12000 * 12 / 2080, rel=1e-12)
-    assert float(rows[2][2]) == pytest.approx(2400 * 12 / 2080, rel=1e-12)
+    # 12,000 hours a month x 12 months / 1,878.50 hours worked per FTE-year = 76.65 FTE
+    # (hours worked in an FTE-year: 2,080 paid / (1 + 3.44 / 32.07) = 2,080 x 32.07 / 35.51)
+    hours_worked = 2080 * 32.07 / 35.51
+    assert float(rows[1][2]) == pytest.approx(12000 * 12 / hours_worked, rel=1e-12)
+    assert float(rows[2][2]) == pytest.approx(2400 * 12 / hours_worked, rel=1e-12)
 
 
 def test_joules_need_a_source_kind_before_anything_is_written(tmp_path: Path) -> None:

@@ -69,25 +69,35 @@ def test_productivity_paths(prod: em.Engine) -> None:
 
 
 def test_productivity_factors_and_ranges(prod: em.Engine) -> None:
-    # 1 / [1720, 2080, 2087] hour/FTE/year = [1/2087, 1/2080, 1/1720] FTE year/hour
+    # Hours worked in an FTE-year: 2,080 paid / (1 + 3.44 / 32.07) = 66,705.6 / 35.51 =
+    # 1,878.50, exact (derived from published figures without ranges).
+    hours = 2080 * 32.07 / 35.51
     low, mid, high = factor(prod, "manual_work_fte", "FTE*year/hour")
-    assert (low, mid, high) == pytest.approx((1 / 2087, 1 / 2080, 1 / 1720), rel=1e-12)
-    # [1720 x 45.65, 2080 x 48.05, 2087 x 48.05] = [78,518, 99,944, 100,280.35] USD/FTE/year
+    assert (low, mid, high) == pytest.approx((1 / hours, 1 / hours, 1 / hours), rel=1e-12)
+    # 1,878.50 x [45.65, 45.65, 48.05] = [85,753.6, 85,753.6, 90,262.0] USD/FTE/year
     low, mid, high = factor(prod, "fte_labor_cost", "USD/FTE/year")
-    assert (low, mid, high) == pytest.approx((78_518, 99_944, 100_280.35), rel=1e-12)
+    assert (low, mid, high) == pytest.approx((85_753.6, 85_753.6, 90_262.0), rel=1e-6)
     # 3 min/transaction, range 1-10
     low, mid, high = factor(prod, "transaction_manual_work", "minute/transaction")
     assert (low, mid, high) == pytest.approx((1, 3, 10), rel=1e-12)
 
 
 def test_productivity_parameters(prod: em.Engine) -> None:
-    cost = prod.catalog.parameters["hourly_labor_cost"]
-    assert cost.spec.source.key == "bls_ecec_2025q2"
-    assert cost.spec.source.edition == "June 2025"
+    params = prod.catalog.parameters
+    worked = params["labor_cost_per_hour_worked"]
+    assert worked.spec.source.key == "bls_ecec_2025q2"
+    assert worked.spec.source.edition == "June 2025"
+    # private industry $45.65 per hour worked; the civilian $48.05 is the high end
+    value = worked.value.to(prod.catalog.units.parse("USD/hour"))
+    assert (value.low, value.central, value.high) == pytest.approx((45.65, 45.65, 48.05), rel=1e-12)
+    # the hourly cost is derived: $85,753.6 a year / 1,878.50 h = $45.65 an hour worked
+    cost = params["hourly_labor_cost"]
+    assert cost.inputs == ("labor_cost_per_fte_year", "hours_per_fte_year")
     value = cost.value.to(prod.catalog.units.parse("USD/hour"))
-    assert (value.low, value.central, value.high) == pytest.approx((45.65, 48.05, 48.05), rel=1e-12)
-    assert prod.catalog.parameters["minutes_per_transaction"].spec.assumption is True
-    assert prod.catalog.parameters["hours_per_fte_year"].spec.assumption is False
+    assert (value.low, value.central, value.high) == pytest.approx((45.65, 45.65, 48.05), rel=1e-12)
+    assert params["minutes_per_transaction"].spec.assumption is True
+    assert params["hours_per_fte_year"].spec.assumption is False
+    assert params["paid_hours_per_fte_year"].spec.source.key == "gao_fte"
 
 
 def test_catalog_cannot_be_changed_behind_the_engines_back() -> None:

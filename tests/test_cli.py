@@ -37,10 +37,11 @@ def test_version() -> None:
 def test_demo_prints_the_product_brief_figures() -> None:
     done = run("demo")
     assert done.returncode == 0, done.stderr
-    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.46 -> 3.5 FTE; x $48.05 = $28,830/month
+    # 12,000 x 3 min = 600 h/month; x 12 / 1,878.50 h worked per FTE-year (2,080 paid hours
+    # / (1 + 3.44 / 32.07)) = 3.83 -> 3.8 FTE; x $45.65 per hour worked = $27,390 -> $27,000
     assert "600 hours of manual work eliminated a month" in done.stdout
-    assert "3.5 full-time employees you did not need to hire" in done.stdout
-    assert "$29,000 of labour cost avoided a month" in done.stdout
+    assert "3.8 full-time employees you did not need to hire" in done.stdout
+    assert "$27,000 of labour cost avoided a month" in done.stdout
     # 12,400 kWh x 7.0869e-4 t/kWh / 0.060493 t per seedling = 145 -> 150 (wide range)
     assert "150 tree seedlings grown for 10 years" in done.stdout
     # 420 kcal / (4.8 MET x 70 kg) = 1.25 h; / (8.5 x 70) = 42 min
@@ -81,7 +82,8 @@ def test_convert_json_is_the_result_dict() -> None:
     data = json.loads(done.stdout)
     assert data["schema"] == "equivmetrics.result/1"
     assert data["kind"] == "fte"
-    assert data["magnitude"] == pytest.approx(12000 * 3 / 60 * 12 / 2080, rel=1e-12)
+    # 600 h/month x 12 / (2,080 x 32.07 / 35.51 = 1,878.50 h worked per FTE-year) = 3.8328
+    assert data["magnitude"] == pytest.approx(12000 * 3 / 60 * 12 / (2080 * 32.07 / 35.51))
     assert [s["rule"] for s in data["steps"]] == ["transaction_manual_work", "manual_work_fte"]
 
 
@@ -106,8 +108,11 @@ def test_explain_names_every_parameter_and_source() -> None:
     for needle in (
         "minutes_per_transaction",
         "hourly_labor_cost",
+        "labor_cost_per_hour_worked",
+        "paid_leave_per_hour_worked",
         "Bureau of Labor Statistics",
-        "28,830 USD/month",
+        "Government Accountability Office",
+        "27,390 USD/month",  # 600 h x $45.65 per hour worked
     ):
         assert needle in done.stdout
 
@@ -192,9 +197,12 @@ def test_packs_lists_parameters_with_sources() -> None:
     done = run("packs", "--json")
     assert done.returncode == 0, done.stderr
     packs = {p["name"]: p for p in json.loads(done.stdout)}
-    param = packs["productivity"]["parameters"]["hours_per_fte_year"]
+    param = packs["productivity"]["parameters"]["paid_hours_per_fte_year"]
     assert param["value"] == "2080 hour/FTE/year"
     assert "Government Accountability Office" in param["source"]
+    # a derived parameter is listed as the pack writes it
+    param = packs["productivity"]["parameters"]["hours_per_fte_year"]
+    assert param["value"] == "hours_worked_per_fte_year"
 
 
 def test_compact_json() -> None:

@@ -9,7 +9,7 @@ Threads are switched far more often than usual (``sys.setswitchinterval``) so th
 Every expected value is worked by hand from ``shared/reference``:
 
 * 12,000 transaction/month x 3 min = 36,000 min = 600 hour/month; with k min, 200 k hour/month;
-  at $48.05 per hour (BLS ECEC June 2025).
+  at $45.65 per hour worked (BLS ECEC June 2025, private industry).
 * 420 kcal / (4.8 MET x 70 kg x 1 kcal/(kg h)) = 1.25 h = 75 min walking; / 8.5 MET = 42.35 min
   running (PACE).
 * 12,400 kWh avoided x 1,562.4 lb/MWh (AVERT 2019) = 19,373.76 lb CO2e, at exactly
@@ -42,7 +42,7 @@ WALKING = 420 / (4.8 * 70) * 60
 RUNNING = 420 / (8.5 * 70) * 60
 CO2E_PER_KWH = 1562.4 * 0.45359237 / 1000 / 1000  # lb/MWh -> t/kWh
 CO2E = 12_400 * CO2E_PER_KWH
-HOURLY = 48.05
+HOURLY = 45.65
 
 
 def close(got: float, want: float) -> bool:

@@ -1,7 +1,8 @@
 """Engine.convert and Engine.with_params: worked examples, every kind of input, every error.
 
 Expected values are worked by hand from the cited constants of conversions/productivity.yaml
-(3 min/transaction, range 1-10; 2,080 h/FTE/year, range 1,720-2,087; $48.05/h, range
+(3 min/transaction, range 1-10; 2,080 paid h/FTE/year less paid leave, $3.44 per $32.07 of wages
+per hour worked: 2,080 x 32.07 / 35.51 = 1,878.50 h worked, exact; $45.65 per hour worked, range
 $45.65-$48.05) and of the test energy pack (tests/packs/good/energy.yaml).
 """
 
@@ -24,6 +25,10 @@ TESTS = Path(__file__).resolve().parent
 PRODUCTIVITY = TESTS.parent / "conversions" / "productivity.yaml"
 
 TX = "12000 transaction/month"
+#: Hours worked in an FTE-year: 2,080 / (1 + 3.44 / 32.07) = 66,705.6 / 35.51 = 1,878.50 h.
+HOURS_WORKED = 2080 * 32.07 / 35.51
+#: The brief's case: 600 h/month x 12 = 7,200 h a year / 1,878.50 = 3.8328 FTE.
+BRIEF_FTE = 7200 / HOURS_WORKED
 
 # -- the brief's case: 12,000 transactions a month --------------------------------------------
 
@@ -53,43 +58,61 @@ def test_transactions_to_manual_work(prod: em.Engine) -> None:
 
 
 def test_transactions_to_fte(prod: em.Engine) -> None:
-    # 600 h/month x 12 months / 2,080 h per FTE-year = 7,200 / 2,080 = 3.4615 FTE
-    # low 200 x 12 / 2,087 = 1.14998; high 2,000 x 12 / 1,720 = 13.9535
+    # 600 h/month x 12 months / 1,878.50 h worked per FTE-year = 7,200 / 1,878.50 = 3.8328 FTE
+    # low 200 x 12 / 1,878.50 = 1.27761; high 2,000 x 12 / 1,878.50 = 12.7761 (hours: exact)
     r = prod.convert(TX, "fte")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(3.832842, rel=1e-6)
     assert r.unit == "FTE"
-    assert r.low == pytest.approx(1.149976, rel=1e-6)
-    assert r.high == pytest.approx(13.953488, rel=1e-6)
+    assert r.low == pytest.approx(1.277614, rel=1e-6)
+    assert r.high == pytest.approx(12.776139, rel=1e-6)
     assert [s.rule for s in r.steps] == ["transaction_manual_work", "manual_work_fte"]
     first, second = r.steps
     # each step's cumulative factor turns the input into the value after that step
     assert 12000 * first.cumulative == pytest.approx(600, rel=1e-12)
     assert first.unit == "hour/month"
-    assert 12000 * second.cumulative == pytest.approx(3.461538, rel=1e-6)
+    assert 12000 * second.cumulative == pytest.approx(3.832842, rel=1e-6)
     assert second.unit == "FTE"
-    [use] = second.parameters
-    assert use.name == "hours_per_fte_year"
-    assert (use.low, use.value, use.high) == pytest.approx((1720, 2080, 2087), rel=1e-12)
+    # the factor's parameter, then the parameters it is derived from, each with its source
+    uses = second.parameters
+    assert [u.name for u in uses] == [
+        "hours_per_fte_year",
+        "hours_worked_per_fte_year",
+        "paid_hours_per_fte_year",
+        "paid_leave_per_hour_worked",
+        "wages_per_hour_worked",
+    ]
+    use = uses[0]
+    assert (use.low, use.value, use.high) == pytest.approx((1878.502,) * 3, rel=1e-6)
     assert use.source is not None
     assert use.source.key == "gao_fte"
     assert use.source.edition == "2011"
     assert "Government Accountability Office" in use.source.publisher
-    assert second.factor == pytest.approx(1 / 2080, rel=1e-12)
-    assert (second.factor_low, second.factor_high) == pytest.approx((1 / 2087, 1 / 1720), rel=1e-12)
+    paid = uses[2]
+    assert (paid.value, paid.source.key if paid.source else None) == (2080, "gao_fte")
+    assert [(u.value, u.source.key if u.source else None) for u in uses[3:]] == [
+        (3.44, "bls_ecec_2025q2"),
+        (32.07, "bls_ecec_2025q2"),
+    ]
+    assert second.factor == pytest.approx(1 / 1878.502, rel=1e-6)
+    assert second.factor_low == second.factor_high == second.factor
 
 
 def test_transactions_to_labor_cost(prod: em.Engine) -> None:
-    # 600 h x $48.05 = $28,830/month; low 200 x 45.65 = 9,130; high 2,000 x 48.05 = 96,100
+    # 600 h x $45.65 per hour worked = $27,390/month; low 200 x 45.65 = 9,130; high 2,000 x
+    # 48.05 (civilian) = 96,100
     r = prod.convert(TX, "labor_cost")
-    assert r.magnitude == pytest.approx(28830, rel=1e-12)
+    assert r.magnitude == pytest.approx(27390, rel=1e-12)
     assert r.unit == "USD/month"
     assert (r.low, r.high) == pytest.approx((9130, 96100), rel=1e-12)
     assert [s.rule for s in r.steps] == ["transaction_manual_work", "manual_work_labor_cost"]
-    [use] = r.steps[1].parameters
+    use = r.steps[1].parameters[0]
     assert use.name == "hourly_labor_cost"
-    assert use.value == pytest.approx(48.05, rel=1e-12)
+    assert use.value == pytest.approx(45.65, rel=1e-12)
     assert use.source is not None
     assert use.source.key == "bls_ecec_2025q2"
+    names = [u.name for u in r.steps[1].parameters]
+    assert "labor_cost_per_hour_worked" in names
+    assert "paid_leave_per_hour_worked" in names
 
 
 def test_explain_shows_every_step_and_source(prod: em.Engine) -> None:
@@ -103,7 +126,7 @@ def test_explain_shows_every_step_and_source(prod: em.Engine) -> None:
         "GAO-11-78SP",
         "assumption",
         "600 hour/month",
-        "3.46",
+        "3.833",  # 7,200 / 1,878.50
     ]:
         assert fragment in text, fragment
     # steps in order
@@ -111,27 +134,28 @@ def test_explain_shows_every_step_and_source(prod: em.Engine) -> None:
 
 
 def test_default_engine_does_the_brief_case() -> None:
-    # em.convert uses the bundled packs; 7,200 / 2,080 = 3.4615 FTE
+    # em.convert uses the bundled packs; 7,200 / 1,878.50 = 3.8328 FTE
     r = em.convert("12,000 transaction/month", "fte")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     assert em.load() is em.default_engine()
 
 
 def test_fte_to_labor_cost_by_the_direct_rule(prod: em.Engine) -> None:
-    # 3.5 FTE x 2,080 h x $48.05 = $349,804 a year
-    # low 3.5 x 1,720 x 45.65 = 274,813; high 3.5 x 2,087 x 48.05 = 350,981.225
+    # 3.5 FTE x 1,878.50 h worked x $45.65 = 3.5 x $85,753.6 = $300,137.6 a year
+    # low the same (hours exact, $45.65 the low end); high 3.5 x 1,878.50 x 48.05 = 315,917.0
     r = prod.convert("3.5 FTE", "labor_cost")
-    assert r.magnitude == pytest.approx(349_804, rel=1e-12)
+    assert r.magnitude == pytest.approx(3.5 * HOURS_WORKED * 45.65, rel=1e-12)
+    assert r.magnitude == pytest.approx(300_137.6, rel=1e-6)
     assert r.unit == "USD/year"
-    assert (r.low, r.high) == pytest.approx((274_813, 350_981.225), rel=1e-12)
+    assert (r.low, r.high) == pytest.approx((300_137.6, 315_917.0), rel=1e-6)
     assert [s.rule for s in r.steps] == ["fte_labor_cost"]
     monthly = prod.convert("3.5 FTE", "labor_cost", unit="USD/month")
-    assert monthly.magnitude == pytest.approx(349_804 / 12, rel=1e-12)
+    assert monthly.magnitude == pytest.approx(3.5 * HOURS_WORKED * 45.65 / 12, rel=1e-12)
 
 
 def test_backwards_through_a_chain(prod: em.Engine) -> None:
-    # $28,830 a month of labour at $48.05/h = 600 h/month = 12,000 transactions at 3 min
-    r = prod.convert("28830 USD/month", "transaction", of="labor_cost")
+    # $27,390 a month of labour at $45.65/h = 600 h/month = 12,000 transactions at 3 min
+    r = prod.convert("27390 USD/month", "transaction", of="labor_cost")
     assert r.magnitude == pytest.approx(12000, rel=1e-12)
     assert r.unit == "transaction/month"
     assert [(s.rule, s.inverse) for s in r.steps] == [
@@ -153,22 +177,23 @@ def test_total_to_capacity_needs_a_period(prod: em.Engine) -> None:
 
 
 def test_total_with_per_month(prod: em.Engine) -> None:
-    # 600 h in a month: 600 x 12 / 2,080 = 3.4615 FTE
+    # 600 h in a month: 600 x 12 / 1,878.50 = 3.8328 FTE
     r = prod.convert("600 hour", "fte", of="manual_work", per="month")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     assert r.unit == "FTE"
 
 
 def test_total_with_per_thirty_days(prod: em.Engine) -> None:
-    # 600 h in 30 days = 20 h/day x 365.25 days / 2,080 = 7,305 / 2,080 = 3.5120 FTE
+    # 600 h in 30 days = 20 h/day x 365.25 days / 1,878.50 = 7,305 / 1,878.50 = 3.8887 FTE
     r = prod.convert("600 hour", "fte", of="manual_work", per="30 day")
-    assert r.magnitude == pytest.approx(3.512019, rel=1e-6)
+    assert r.magnitude == pytest.approx(7305 / HOURS_WORKED, rel=1e-12)
+    assert r.magnitude == pytest.approx(3.88873, rel=1e-5)
 
 
 def test_total_to_capacity_as_fte_years(prod: em.Engine) -> None:
-    # 600 h / 2,080 h per FTE-year = 0.28846 FTE-years
+    # 600 h / 1,878.50 h worked per FTE-year = 0.31940 FTE-years
     r = prod.convert("600 hour", "fte", of="manual_work", unit="FTE*year")
-    assert r.magnitude == pytest.approx(0.288462, rel=1e-5)
+    assert r.magnitude == pytest.approx(0.319403, rel=1e-5)
 
 
 def test_total_transactions_to_capacity(prod: em.Engine) -> None:
@@ -177,9 +202,9 @@ def test_total_transactions_to_capacity(prod: em.Engine) -> None:
 
 
 def test_totals_stay_totals(prod: em.Engine) -> None:
-    # 600 h x $48.05 = $28,830
+    # 600 h x $45.65 = $27,390
     r = prod.convert("600 hour", "labor_cost", of="manual_work")
-    assert r.magnitude == pytest.approx(28830, rel=1e-12)
+    assert r.magnitude == pytest.approx(27390, rel=1e-12)
     assert r.unit == "USD"
 
 
@@ -301,15 +326,15 @@ def test_compile_and_series_refuse_the_unit_too() -> None:
 )
 def test_input_forms(prod: em.Engine, quantity: object) -> None:
     r = prod.convert(quantity, "fte")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
 
 
 def test_rates_per_day_give_the_same_capacity(prod: em.Engine) -> None:
     # 12,000 a month = 12,000 / 30.4375 a day (pint: a month is 365.25 / 12 days)
     per_day = prod.convert((12000 / 30.4375, "transaction/day"), "fte")
-    assert per_day.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert per_day.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     per_hour = prod.convert((12000 / 730.5, "transaction/hour"), "fte")
-    assert per_hour.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert per_hour.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
 
 
 def test_rate_keeps_its_period(prod: em.Engine) -> None:
@@ -355,9 +380,9 @@ def test_nan_scalar_stays_nan(prod: em.Engine) -> None:
 def test_quantity_of_the_library_registry(prod: em.Engine) -> None:
     reg = em.get_registry()
     r = prod.convert(reg.Quantity(12000, "transaction/month"), "fte")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     arr = prod.convert(reg.Quantity(np.array([12000.0, 24000.0]), "transaction/month"), "fte")
-    np.testing.assert_allclose(arr.magnitude, [3.461538, 6.923077], rtol=1e-6)
+    np.testing.assert_allclose(arr.magnitude, [BRIEF_FTE, 2 * BRIEF_FTE], rtol=1e-12)
 
 
 def _definitions(registry: pint.UnitRegistry) -> dict[str, str]:
@@ -371,14 +396,14 @@ def test_quantity_of_a_host_registry() -> None:
     before = _definitions(host)
     engine = em.load(PRODUCTIVITY, bundled=False)
     r = engine.convert(host.Quantity(12000, "transaction/month"), "fte")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     # 600 h/month of manual work from the host's own units
     work = engine.convert(host.Quantity(600, "hour/month"), "fte", of="manual_work")
-    assert work.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert work.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     arr = engine.convert(
         host.Quantity(np.array([600.0, 1200.0]), "hour/month"), "fte", of="manual_work"
     )
-    np.testing.assert_allclose(arr.magnitude, [3.461538, 6.923077], rtol=1e-6)
+    np.testing.assert_allclose(arr.magnitude, [BRIEF_FTE, 2 * BRIEF_FTE], rtol=1e-12)
     assert _definitions(host) == before
     assert "FTE" not in host
     assert "USD" not in host
@@ -391,7 +416,7 @@ def test_host_registry_display_format_does_not_matter(prod: em.Engine, fmt: str)
     host: Any = pint.UnitRegistry()
     host.formatter.default_format = fmt
     r = prod.convert(host.Quantity(600, "hour/month"), "fte", of="manual_work")
-    assert r.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert r.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -664,18 +689,18 @@ def test_with_params_returns_a_new_engine(prod: em.Engine) -> None:
     tenant = prod.with_params(minutes_per_transaction="4 min/transaction")
     assert tenant is not prod
     assert isinstance(tenant, em.Engine)
-    # 12,000 x 4 min = 800 h/month; x 12 / 2,080 = 4.6154 FTE
-    assert tenant.convert(TX, "fte").magnitude == pytest.approx(4.615385, rel=1e-6)
+    # 12,000 x 4 min = 800 h/month; x 12 / 1,878.50 = 9,600 / 1,878.50 = 5.1105 FTE
+    assert tenant.convert(TX, "fte").magnitude == pytest.approx(5.110455, rel=1e-6)
     after = prod.convert(TX, "fte")
     assert after == before
-    assert after.magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert after.magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
 
 
 def test_override_without_range_is_exact(prod: em.Engine) -> None:
     tenant = prod.with_params(minutes_per_transaction="4 min/transaction")
-    # 800 h/month x 12 = 9,600 h/year; low / 2,087 = 4.59990, high / 1,720 = 5.58140
+    # 800 h/month x 12 = 9,600 h/year / 1,878.50 = 5.1105, exact: the hours carry no range
     r = tenant.convert(TX, "fte")
-    assert (r.low, r.high) == pytest.approx((4.599904, 5.581395), rel=1e-6)
+    assert r.low == r.magnitude == r.high == pytest.approx(5.110455, rel=1e-6)
     use = r.steps[0].parameters[0]
     assert use.overridden is True
     assert use.source is None
@@ -709,9 +734,9 @@ def test_override_with_a_range(prod: em.Engine) -> None:
     ids=repr,
 )
 def test_override_in_any_unit(prod: em.Engine, value: object) -> None:
-    # 4 min = 240 s = 1/15 h per transaction: 800 h/month; 800 x $48.05 = $38,440
+    # 4 min = 240 s = 1/15 h per transaction: 800 h/month; 800 x $45.65 = $36,520
     tenant = prod.with_params(minutes_per_transaction=value)
-    assert tenant.convert(TX, "labor_cost").magnitude == pytest.approx(38_440, rel=1e-9)
+    assert tenant.convert(TX, "labor_cost").magnitude == pytest.approx(36_520, rel=1e-9)
 
 
 def test_override_with_a_quantity(prod: em.Engine) -> None:
@@ -724,27 +749,27 @@ def test_override_with_a_quantity(prod: em.Engine) -> None:
 def test_tenants_are_independent(prod: em.Engine) -> None:
     a = prod.with_params(hourly_labor_cost="55 USD/hour")
     b = prod.with_params(hourly_labor_cost="30 USD/hour")
-    # 600 h x $55 = $33,000; x $30 = $18,000; the default $48.05 gives $28,830
+    # 600 h x $55 = $33,000; x $30 = $18,000; the default $45.65 gives $27,390
     assert a.convert(TX, "labor_cost").magnitude == pytest.approx(33_000, rel=1e-12)
     assert b.convert(TX, "labor_cost").magnitude == pytest.approx(18_000, rel=1e-12)
-    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(28_830, rel=1e-12)
+    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(27_390, rel=1e-12)
     # a path that no override touches gives the default numbers in every tenant
-    assert a.convert(TX, "fte").magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert a.convert(TX, "fte").magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
 
 
 def test_tenant_of_a_tenant(prod: em.Engine) -> None:
     a = prod.with_params(minutes_per_transaction="4 min/transaction")
     ab = a.with_params(hourly_labor_cost="55 USD/hour")
-    # 800 h x $55 = $44,000; a itself: 800 h x $48.05 = $38,440
+    # 800 h x $55 = $44,000; a itself: 800 h x $45.65 = $36,520
     assert ab.convert(TX, "labor_cost").magnitude == pytest.approx(44_000, rel=1e-12)
-    assert a.convert(TX, "labor_cost").magnitude == pytest.approx(38_440, rel=1e-12)
+    assert a.convert(TX, "labor_cost").magnitude == pytest.approx(36_520, rel=1e-12)
     assert ab.parameters["minutes_per_transaction"].central == pytest.approx(4, rel=1e-12)
 
 
 def test_parameters_show_overrides(prod: em.Engine) -> None:
     tenant = prod.with_params(hourly_labor_cost="55 USD/hour")
     assert tenant.parameters["hourly_labor_cost"].central == pytest.approx(55, rel=1e-12)
-    assert prod.parameters["hourly_labor_cost"].central == pytest.approx(48.05, rel=1e-12)
+    assert prod.parameters["hourly_labor_cost"].central == pytest.approx(45.65, rel=1e-12)
     # the dictionary handed out is a copy
     tenant.parameters.pop("hourly_labor_cost")
     assert "hourly_labor_cost" in tenant.parameters
@@ -801,7 +826,7 @@ def test_bad_override_values(prod: em.Engine, value: object) -> None:
 def test_failed_override_leaves_the_engine_alone(prod: em.Engine) -> None:
     with pytest.raises(em.ParameterError):
         prod.with_params(hourly_labor_cost="55 USD/hour", nope="1")
-    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(28_830, rel=1e-12)
+    assert prod.convert(TX, "labor_cost").magnitude == pytest.approx(27_390, rel=1e-12)
 
 
 # -- compiled conversions and threads ---------------------------------------------------------
@@ -810,9 +835,9 @@ def test_failed_override_leaves_the_engine_alone(prod: em.Engine) -> None:
 def test_compile_gives_plain_factors(prod: em.Engine) -> None:
     compiled = prod.compile("transaction/month", "fte")
     assert isinstance(compiled, em.Compiled)
-    # 1 transaction/month x 3 min / 60 x 12 / 2,080 = 36 / 124,800 FTE
-    assert compiled.factor == pytest.approx(36 / 124_800, rel=1e-12)
-    assert compiled.apply(12000).magnitude == pytest.approx(3.461538, rel=1e-6)
+    # 1 transaction/month x 3 min / 60 x 12 / 1,878.50 = 0.6 / 1,878.50 FTE
+    assert compiled.factor == pytest.approx(0.6 / HOURS_WORKED, rel=1e-12)
+    assert compiled.apply(12000).magnitude == pytest.approx(BRIEF_FTE, rel=1e-12)
     assert prod.compile("transaction/month", "fte") is compiled  # cached
 
 

@@ -61,10 +61,10 @@ def test_transactions_feel_good_is_the_value_brief() -> None:
     assert [e.kind for e in goods] == ["manual_work", "fte", "labor_cost"]
     work, staff, cost = goods
     assert work.text.startswith("600 hours of manual work eliminated a month")
-    # 600 x 12 / 2,080 = 3.46 -> 2 figures (wide range) -> 3.5
-    assert staff.text.startswith("3.5 full-time employees you did not need to hire")
-    # 600 x $48.05 = $28,830 -> $29,000
-    assert cost.text.startswith("$29,000 of labour cost avoided a month")
+    # 600 x 12 / 1,878.50 h worked per FTE-year = 3.83 -> 2 figures (wide range) -> 3.8
+    assert staff.text.startswith("3.8 full-time employees you did not need to hire")
+    # 600 x $45.65 per hour worked = $27,390 -> $27,000
+    assert cost.text.startswith("$27,000 of labour cost avoided a month")
 
 
 # -- relatability --------------------------------------------------------------------------
@@ -301,9 +301,9 @@ def test_the_range_repeats_the_currency_sign_of_the_wording(
 
 
 def test_money_ranges_carry_the_sign() -> None:
-    # 12,000 transactions x 3 min [1-10 min] = 600 h [200-2,000]; x $48.05/h loaded cost
+    # 12,000 transactions x 3 min [1-10 min] = 600 h [200-2,000]; x $45.65/h loaded cost
     (money,) = em.feel_good("12000 transaction/month", only=["labor_cost"])
-    assert money.text.startswith("$29,000 of labour cost avoided a month (range $")
+    assert money.text.startswith("$27,000 of labour cost avoided a month (range $")
     low, high = money.range_text.split("\u2013")
     assert low.startswith("$")
     assert high.startswith("$")

@@ -27,7 +27,11 @@ def test_page_lists_every_parameter_rule_and_source_of_every_bundled_pack() -> N
         if pack.region:
             assert f"region {pack.region}" in page
         for param in pack.parameters:
-            assert f"| `{param.name}` | {param.value} |" in page
+            # a derived parameter shows its expression, then what it evaluates to
+            found = em.load().catalog.parameters.get(param.name)
+            derived = found is not None and found.expr is not None and found.spec.pack == pack.name
+            value = f"`{param.value}` = " if derived else f"{param.value} |"
+            assert f"| `{param.name}` | {value}" in page
         for entry in pack.regions:
             for param in entry.parameters:
                 assert f"| `{entry.code}` {entry.name} | `{param.name}` | {param.value} |" in page

@@ -23,10 +23,11 @@ PANEL = em.Metric(
 
 def test_apply_a_number_in_the_metric_unit() -> None:
     work, staff, cost = PANEL.apply(12000)
-    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.4615 FTE; 600 x $48.05 = $28,830/month
+    # 12,000 x 3 min = 600 h/month; x 12 / 1,878.50 h worked per FTE-year (2,080 x 32.07 /
+    # 35.51) = 3.8328 FTE; 600 x $45.65 per hour worked = $27,390/month
     assert work.magnitude == pytest.approx(600.0)
-    assert staff.magnitude == pytest.approx(3.4615, rel=1e-4)
-    assert cost.magnitude == pytest.approx(28830.0)
+    assert staff.magnitude == pytest.approx(3.8328, rel=1e-4)
+    assert cost.magnitude == pytest.approx(27390.0)
     assert [e.role for e in (work, staff, cost)] == ["feel_good"] * 3
 
 
@@ -50,7 +51,7 @@ def test_many_tenants_each_with_its_own_parameters() -> None:
     assert panels["acme"][0].magnitude == pytest.approx(800.0)
     assert panels["globex"][0].magnitude == pytest.approx(200.0)
     assert panels["globex"][2].magnitude == pytest.approx(12000.0)
-    assert panels["acme"][2].magnitude == pytest.approx(800 * 48.05)
+    assert panels["acme"][2].magnitude == pytest.approx(800 * 45.65)
 
 
 def test_one_engine_for_many_periods() -> None:

@@ -37,10 +37,11 @@ def test_to_dict_is_json(prod: em.Engine) -> None:
     data = json.loads(json.dumps(r.to_dict(), allow_nan=False))
     assert data["kind"] == "fte"
     assert data["unit"] == "FTE"
-    # 7,200 / 2,080 = 3.4615; low 2,400 / 2,087; high 24,000 / 1,720
-    assert data["magnitude"] == pytest.approx(3.461538, rel=1e-6)
-    assert data["low"] == pytest.approx(1.149976, rel=1e-6)
-    assert data["high"] == pytest.approx(13.953488, rel=1e-6)
+    # 7,200 / 1,878.50 h worked per FTE-year = 3.8328; low 2,400 / 1,878.50 = 1.27761; high
+    # 24,000 / 1,878.50 = 12.7761 (the hours are exact: 2,080 x 32.07 / 35.51)
+    assert data["magnitude"] == pytest.approx(3.832842, rel=1e-6)
+    assert data["low"] == pytest.approx(1.277614, rel=1e-6)
+    assert data["high"] == pytest.approx(12.776139, rel=1e-6)
     assert data["input"] == {
         "kind": "transaction",
         "magnitude": 12000.0,
@@ -76,13 +77,15 @@ def test_steps_say_where_the_rule_is_written(prod: em.Engine) -> None:
 def test_the_compact_shape_has_no_steps(prod: em.Engine) -> None:
     result = prod.convert(TX, "fte")
     data = json.loads(json.dumps(result.to_dict(compact=True)))
-    # 12,000 x 3 min = 600 h a month = 7,200 h a year; / 2,080 h per FTE = 3.4615 FTE
+    # 12,000 x 3 min = 600 h a month = 7,200 h a year; / 1,878.50 h worked per FTE-year
+    # (2,080 paid hours x 32.07 / 35.51) = 3.8328 FTE
+    hours = 2080 * 32.07 / 35.51
     assert data == {
         "schema": "equivmetrics.result.compact/1",
         "kind": "fte",
-        "magnitude": pytest.approx(7200 / 2080, rel=1e-12),
-        "low": pytest.approx(2400 / 2087, rel=1e-12),
-        "high": pytest.approx(24000 / 1720, rel=1e-12),
+        "magnitude": pytest.approx(7200 / hours, rel=1e-12),
+        "low": pytest.approx(2400 / hours, rel=1e-12),
+        "high": pytest.approx(24000 / hours, rel=1e-12),
         "unit": "FTE",
         # issue 13: where the figures hold (productivity holds everywhere) and their edition
         "region": "",
@@ -154,8 +157,8 @@ def test_quantity_in_a_unit_of_a_pack_comes_from_its_engine() -> None:
 
 def test_quantity_of_an_array(prod: em.Engine) -> None:
     q = prod.convert((np.array([12000.0, 24000.0]), "transaction/month"), "labor_cost").quantity
-    # 600 h x $48.05 = $28,830; double for 24,000
-    np.testing.assert_allclose(q.to("USD/month").magnitude, [28830, 57660], rtol=1e-12)
+    # 600 h x $45.65 = $27,390; double for 24,000
+    np.testing.assert_allclose(q.to("USD/month").magnitude, [27390, 54780], rtol=1e-12)
 
 
 # -- ranges -----------------------------------------------------------------------------------
@@ -179,9 +182,10 @@ def test_results_are_frozen(prod: em.Engine) -> None:
 
 
 def test_sources_each_once_in_order_of_use(prod: em.Engine) -> None:
-    # transaction -> manual_work -> labor_cost: the assumption, then BLS
+    # transaction -> manual_work -> labor_cost: the assumption, then BLS (the hourly cost and
+    # what it is derived from), then GAO (the 2,080 paid hours the hours worked come from)
     keys = [s.key for s in prod.convert(TX, "labor_cost").sources]
-    assert keys == ["assumption_minutes_per_transaction", "bls_ecec_2025q2"]
+    assert keys == ["assumption_minutes_per_transaction", "bls_ecec_2025q2", "gao_fte"]
 
 
 # -- explain and repr -------------------------------------------------------------------------
@@ -192,11 +196,12 @@ def test_explain_of_a_scalar(prod: em.Engine) -> None:
     lines = text.splitlines()
     assert lines[0].startswith("12,000 transaction/month")
     assert lines[-1].startswith("Result:")
-    assert "28,830" in lines[-1]
+    assert "27,390" in lines[-1]  # 600 h x $45.65 per hour worked
     assert "USD/month" in lines[-1]
     assert "9,130" in lines[-1]  # the range: 200 h x $45.65
     assert "96,100" in lines[-1]  # 2,000 h x $48.05
     assert "Bureau of Labor Statistics" in text
+    assert "45.65" in text
     assert "48.05" in text
 
 
@@ -207,9 +212,9 @@ def test_explain_of_an_array(prod: em.Engine) -> None:
 
 
 def test_explain_of_an_inverse_step(prod: em.Engine) -> None:
-    text = prod.convert("28830 USD/month", "transaction", of="labor_cost").explain()
+    text = prod.convert("27390 USD/month", "transaction", of="labor_cost").explain()
     assert "÷" in text
-    assert "12,000" in text  # $28,830 / $48.05 = 600 h; 600 h / 3 min = 12,000
+    assert "12,000" in text  # $27,390 / $45.65 = 600 h; 600 h / 3 min = 12,000
 
 
 def test_repr(prod: em.Engine) -> None:
@@ -241,7 +246,7 @@ def test_compiled_pickles(prod: em.Engine) -> None:
     compiled = prod.compile("transaction/month", "fte")
     copy = pickle.loads(pickle.dumps(compiled))
     assert copy == compiled
-    assert copy.apply(12000).magnitude == pytest.approx(3.461538, rel=1e-6)
+    assert copy.apply(12000).magnitude == pytest.approx(3.832842, rel=1e-6)  # 7,200 / 1,878.50
 
 
 def test_result_unpickles_in_a_fresh_process(prod: em.Engine, tmp_path: Path) -> None:
@@ -336,7 +341,7 @@ def test_compiled_conversion_runs_in_a_fresh_process_without_pint(
     )
     assert done.returncode == 0, done.stderr
     magnitude, unit, no_registry = done.stdout.split()
-    # 12,000 x 3 min = 600 h/month; x 12 / 2,080 = 3.4615 FTE
-    assert float(magnitude) == pytest.approx(600 * 12 / 2080, rel=1e-12)
+    # 12,000 x 3 min = 600 h/month; x 12 / 1,878.50 (2,080 x 32.07 / 35.51) = 3.8328 FTE
+    assert float(magnitude) == pytest.approx(600 * 12 / (2080 * 32.07 / 35.51), rel=1e-12)
     assert unit == "FTE"
     assert no_registry == "True"

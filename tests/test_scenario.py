@@ -255,10 +255,10 @@ def test_at_gives_one_level_and_checks_it() -> None:
 
 def test_from_usage_agrees_with_the_productivity_pack_by_hand(prod: em.Engine) -> None:
     # 12,000 transactions a month x 3 min = 36,000 min = 600 h a month = 7,200 h a year;
-    # x $48.05 an hour (BLS ECEC, June 2025) = $345,960 a year of labour cost.
-    # At 25 % adoption with the 20 % haircut: 345,960 x 0.25 x 0.8 = 69,192 a year.
+    # x $45.65 per hour worked (BLS ECEC, June 2025, private industry) = $328,680 a year of
+    # labour cost. At 25 % adoption with the 20 % haircut: 328,680 x 0.25 x 0.8 = 65,736 a year.
     scenario = Scenario.from_usage(prod, "12000 transaction/month", costs=(0, 0, 0, 0))
-    assert scenario.annual_benefit == pytest.approx(345_960)
+    assert scenario.annual_benefit == pytest.approx(328_680)
     assert scenario.currency == "USD"
     result = scenario.benefit_result
     assert result is not None
@@ -269,9 +269,9 @@ def test_from_usage_agrees_with_the_productivity_pack_by_hand(prod: em.Engine) -
         "manual_work_labor_cost",
     ]
     quarter = scenario.run()[0]
-    assert quarter.rows[1].benefit == pytest.approx(69_192)
-    # PV benefits at 25 %: 69,192 x 3.31 / 1.331
-    assert quarter.pv_benefits == pytest.approx(69_192 * ANNUITY)
+    assert quarter.rows[1].benefit == pytest.approx(65_736)
+    # PV benefits at 25 %: 65,736 x 3.31 / 1.331
+    assert quarter.pv_benefits == pytest.approx(65_736 * ANNUITY)
     sources = quarter.equivalents()[0].sources
     assert sources[0] == TEI_SOURCE
     assert any(s.publisher == "U.S. Bureau of Labor Statistics" for s in sources)
@@ -290,39 +290,42 @@ def test_from_usage_with_a_tenants_numbers_and_a_total(prod: em.Engine) -> None:
     # NPV at 100 %: 528,000 x 0.8 = 422,400 a year; x 3.31 = 1,398,144; / 1.331 = 1,050,446.
     assert rate.run()[3].equivalents()[1].text == "net present value $1.05 million"
     wide = Scenario.from_usage(prod, "12000 transaction/month", costs=(0, 0, 0, 0))
-    # 345,960 x 0.8 = 276,768; x 3.31 = 916,102; / 1.331 = 688,281 -> 2 significant figures.
-    # Its range: minutes 1-10 (central 3) and $45.65-48.05 an hour (central 48.05), so
-    # x (1/3)(45.65/48.05) = 0.31668 -> 217,966 and x 10/3 -> 2,294,270.
-    text = "net present value $690,000 (range $220,000\u2013$2.3 million)"
+    # 328,680 x 0.8 = 262,944; x 3.31 = 870,345; / 1.331 = 653,903 -> 2 significant figures.
+    # Its range: minutes 1-10 (central 3) and $45.65-48.05 an hour (central 45.65), so
+    # x 1/3 -> 217,968 and x (10/3)(48.05/45.65) = 3.5086 -> 2,294,270.
+    text = "net present value $650,000 (range $220,000\u2013$2.3 million)"
     assert wide.run()[3].equivalents()[1].text == text
 
 
 def test_an_outcome_carries_the_benefits_range(prod: em.Engine) -> None:
-    # 12,000 transactions a month x 12 x 3 min = 7,200 h a year x $48.05 = $345,960 a year;
-    # x (1 - 0.2 benefit risk) = 276,768 a year at full adoption, against $400,000 up front.
+    # 12,000 transactions a month x 12 x 3 min = 7,200 h a year x $45.65 = $328,680 a year;
+    # x (1 - 0.2 benefit risk) = 262,944 a year at full adoption, against $400,000 up front.
     scenario = Scenario.from_usage(
         prod, "12000 transaction/month", costs=(400_000, 0, 0, 0), adoption=1.0
     )
     (outcome,) = scenario.run()
     annuity = 1 / 1.1 + 1 / 1.21 + 1 / 1.331
-    low, high = (1 / 3) * (45.65 / 48.05), 10 / 3  # the benefit's range as ratios (see above)
-    assert outcome.npv == pytest.approx(276_768 * annuity - 400_000)
-    assert outcome.npv_low == pytest.approx(276_768 * low * annuity - 400_000)
-    assert outcome.npv_high == pytest.approx(276_768 * high * annuity - 400_000)
+    low, high = 1 / 3, (10 / 3) * (48.05 / 45.65)  # the benefit's range as ratios (see above)
+    assert outcome.npv == pytest.approx(262_944 * annuity - 400_000)
+    assert outcome.npv_low == pytest.approx(262_944 * low * annuity - 400_000)
+    assert outcome.npv_high == pytest.approx(262_944 * high * annuity - 400_000)
     assert outcome.roi_low == pytest.approx(outcome.npv_low / 400_000)
     assert outcome.roi_high == pytest.approx(outcome.npv_high / 400_000)
-    # central: -400,000 then -123,232 after year 1, +153,536 after year 2:
-    # 12 x (1 + 123,232 / 276,768) = 17.343 months
-    assert outcome.payback_months == pytest.approx(12 * (1 + 123_232 / 276_768))
-    # high: 922,560 a year pays 400,000 back after 12 x 400,000 / 922,560 = 5.203 months
-    assert outcome.payback_low == pytest.approx(12 * 400_000 / (276_768 * high))
-    # low: 87,647 a year never pays 400,000 back within 3 years
+    # central: -400,000 then -137,056 after year 1, +125,888 after year 2:
+    # 12 x (1 + 137,056 / 262,944) = 18.255 months
+    assert outcome.payback_months == pytest.approx(12 * (1 + 137_056 / 262_944))
+    # high: 262,944 x 3.5086 = 922,560 a year (2,000 h x $48.05 x 12 x 0.8) pays 400,000 back
+    # after 12 x 400,000 / 922,560 = 5.203 months
+    assert outcome.payback_low == pytest.approx(12 * 400_000 / (262_944 * high))
+    # low: 87,648 a year never pays 400,000 back within 3 years
     assert outcome.payback_high is None
     payback, roi, npv = (e.text for e in outcome.equivalents())
-    assert payback == "payback in 18 months (range 6 months to none within 3 years)"
-    # ROI 288,281 / 400,000 = 72 %; from -182,034 / 400,000 = -46 % to 1,894,270 / 400,000 = 470 %
-    assert roi == "ROI 72 % (range -46\u2013470 %)"
-    assert npv == "net present value $290,000 (range -$180,000\u2013$1.9 million)"
+    # 18.255 months, rounded up (never claimed earlier than it happens): 19; 5.203 -> 6
+    assert payback == "payback in 19 months (range 6 months to none within 3 years)"
+    # NPV 262,944 x 2.48685 - 400,000 = 253,903; ROI 253,903 / 400,000 = 63 %; from
+    # -182,032 / 400,000 = -46 % to 1,894,270 / 400,000 = 470 %
+    assert roi == "ROI 63 % (range -46\u2013470 %)"
+    assert npv == "net present value $250,000 (range -$180,000\u2013$1.9 million)"
     data = outcome.to_dict()
     assert data["npv_low"] == pytest.approx(outcome.npv_low)
     assert data["payback_high"] is None
@@ -347,7 +350,8 @@ def test_benefit_as_text_pair_quantity_or_result_is_converted_to_a_year() -> Non
         assert scenario.annual_benefit == pytest.approx(345_960), benefit
         assert scenario.benefit_result is None
     result = em.load().convert("12000 transaction/month", "labor_cost")  # USD/month
-    assert Scenario(result, costs=(0, 0, 0, 0)).annual_benefit == pytest.approx(345_960)
+    # 600 h x $45.65 = $27,390 a month x 12 = $328,680 a year
+    assert Scenario(result, costs=(0, 0, 0, 0)).annual_benefit == pytest.approx(328_680)
 
 
 def test_currency_comes_from_the_benefit_and_is_never_converted() -> None:

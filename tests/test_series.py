@@ -33,12 +33,15 @@ def test_february_makes_more_fte_than_march_for_the_same_hours() -> None:
     )
     assert [p.label for p in s.periods] == ["2024-02", "2026-02", "2026-03"]
     assert [p.days for p in s.periods] == [29, 28, 31]
-    # 12,000 x 3 min = 600 h in the month; FTE = 600 h / (days / 365.25 year) / 2,080 h
+    # 12,000 x 3 min = 600 h in the month; FTE = 600 h / (days / 365.25 year) / 1,878.50 h
+    # worked per FTE-year (2,080 paid hours x 32.07 / 35.51)
+    hours = 2080 * 32.07 / 35.51
     for period in s.periods:
-        expected = 600 * 365.25 / period.days / 2080
+        expected = 600 * 365.25 / period.days / hours
         assert period.result.magnitude == pytest.approx(expected, rel=1e-12)
-    # cumulative: 1,800 h / 2,080 h per FTE-year = 0.8654 FTE-years
-    assert s.cumulative.magnitude == pytest.approx(1800 / 2080, rel=1e-12)
+    # cumulative: 1,800 h / 1,878.50 h per FTE-year = 0.9582 FTE-years
+    assert s.cumulative.magnitude == pytest.approx(1800 / hours, rel=1e-12)
+    assert s.cumulative.magnitude == pytest.approx(0.95821, rel=1e-5)
     assert s.cumulative.unit == "FTE*year"
 
 

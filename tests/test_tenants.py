@@ -40,9 +40,13 @@ def test_many_threads_many_tenants_no_tenant_sees_another() -> None:
             target = rng.choice(["manual_work", "fte", "labor_cost"])
             result = tenants[index].convert("12000 transaction/month", target)
             hours = expected_hours(index)
-            want = {"manual_work": hours, "fte": hours * 12 / 2080, "labor_cost": hours * 48.05}[
-                target
-            ]
+            # FTE: hours worked in an FTE-year = 2,080 paid x 32.07 / 35.51 = 1,878.50;
+            # cost: $45.65 per hour worked
+            want = {
+                "manual_work": hours,
+                "fte": hours * 12 / (2080 * 32.07 / 35.51),
+                "labor_cost": hours * 45.65,
+            }[target]
             if abs(result.magnitude - want) > 1e-9 * want:
                 failures.append(f"tenant {index} {target}: {result.magnitude} != {want}")
             # the default engine, used at the same time, keeps its 3 minutes
@@ -80,10 +84,10 @@ def test_overrides_stack_and_never_leak_back() -> None:
         800 * 50
     )  # 12,000 x 4 min = 800 h x $50
     assert a.convert("12000 transaction/month", "labor_cost").magnitude == pytest.approx(
-        800 * 48.05
-    )
+        800 * 45.65
+    )  # $45.65 per hour worked
     assert base.convert("12000 transaction/month", "labor_cost").magnitude == pytest.approx(
-        600 * 48.05
+        600 * 45.65
     )
 
 

@@ -46,7 +46,7 @@ def test_every_bundled_pack_has_its_identity() -> None:
 
 def test_a_failing_example_is_reported_at_its_line(tmp_path: Path) -> None:
     text = EXAMPLE_PACK.read_text(encoding="utf-8").replace(
-        "expect: 8649 USD/month", "expect: 9000 USD/month"
+        "expect: 8217 USD/month", "expect: 9000 USD/month"
     )
     broken = tmp_path / "broken.yaml"
     broken.write_text(text, encoding="utf-8")
@@ -58,8 +58,8 @@ def test_a_failing_example_is_reported_at_its_line(tmp_path: Path) -> None:
     [problem] = report.problems
     assert problem.location.file == str(broken)
     assert problem.location.line == line
-    # 900 ticket x 12 min = 180 h; x $48.05 = $8,649, not $9,000
-    assert "gave 8,649 USD/month" in problem.message
+    # 900 ticket x 12 min = 180 h; x $45.65 per hour worked = $8,217, not $9,000
+    assert "gave 8,217 USD/month" in problem.message
     assert "expected 9000 USD/month" in problem.message
     assert report.examples_run == report.examples_passed + 1
 

@@ -59,8 +59,9 @@ def test_a_second_process_answers_without_pint_and_gives_the_same_results(folder
     assert written.stat().st_mode & 0o777 == 0o600
     warm = _run(folder)
     assert warm["pint"] is False
-    # 12,000 transactions x 3 min = 600 h a month; x 12 / 2,080 h per FTE-year = 3.4615 FTE
-    assert warm["fte"]["magnitude"] == pytest.approx(600 * 12 / 2080, rel=1e-12)
+    # 12,000 transactions x 3 min = 600 h a month; x 12 / 1,878.50 h worked per FTE-year
+    # (2,080 paid hours x 32.07 / 35.51) = 3.8328 FTE
+    assert warm["fte"]["magnitude"] == pytest.approx(600 * 12 / (2080 * 32.07 / 35.51), rel=1e-12)
     assert warm == {**cold, "pint": False}
 
 

@@ -64,7 +64,7 @@ def load(
     >>> import equivmetrics as em
     >>> engine = em.load()
     >>> round(engine.convert("12000 transaction/month", "fte").magnitude, 2)
-    3.46
+    3.83
     >>> em.load(plugins=False).convert("420 kcal", "walking").unit
     'minute'
     """

@@ -9,8 +9,8 @@ it to a value, to an array, or to many tenants at once (a dashboard panel).
 ...                   show=("manual_work", "fte", "labor_cost"))
 >>> [e.text for e in panel.apply(12000)]  # doctest: +NORMALIZE_WHITESPACE
 ['600 hours of manual work eliminated a month (range 200–2,000)',
- '3.5 full-time employees you did not need to hire (range 1.1–14)',
- '$29,000 of labour cost avoided a month (range $9,100–$96,000)']
+ '3.8 full-time employees you did not need to hire (range 1.3–13)',
+ '$27,000 of labour cost avoided a month (range $9,100–$96,000)']
 """
 
 from __future__ import annotations

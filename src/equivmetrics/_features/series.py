@@ -13,9 +13,9 @@ given as ``(start, end)`` dates with ``end`` exclusive.
 >>> s = em.load().series({"2026-02": 12000, "2026-03": 12000}, "fte",
 ...                      of="transaction", unit="transaction")
 >>> [(p.label, p.days, round(p.result.magnitude, 2)) for p in s.periods]
-[('2026-02', 28, 3.76), ('2026-03', 31, 3.4)]
+[('2026-02', 28, 4.17), ('2026-03', 31, 3.76)]
 >>> round(s.cumulative.magnitude, 3), s.cumulative.unit
-(0.577, 'FTE*year')
+(0.639, 'FTE*year')
 """
 
 from __future__ import annotations

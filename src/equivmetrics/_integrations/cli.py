@@ -169,10 +169,9 @@ def _convert(engine: Engine, args: argparse.Namespace, *, compact: bool) -> int:
     elif args.command == "explain":
         print(result.explain())
     else:
-        print(
-            f"{_num(result.magnitude)} {result.unit} of {result.kind}"
-            f" (range {_num(result.low)}–{_num(result.high)})"
-        )
+        exact = result.low == result.high  # an exact result has no range to show
+        shown = "" if exact else f" (range {_num(result.low)}–{_num(result.high)})"
+        print(f"{_num(result.magnitude)} {result.unit} of {result.kind}{shown}")
     return 0
 
 

@@ -286,7 +286,7 @@ def _minutes(units: UnitScope, kind: Kind, unit: str) -> float | None:
 def _money_signs(template: str) -> tuple[str, str]:
     """The currency sign a wording writes next to ``{value}`` (``"${value}"``, ``"{value} €"``).
 
-    The range repeats it on both ends, so "$29,000" comes with "(range $9,100–$96,000)".
+    The range repeats it on both ends, so "$27,000" comes with "(range $9,100–$96,000)".
     """
     at = template.find("{value}")
     if at < 0:

@@ -23,7 +23,9 @@ def render_methodology(engine: Converts) -> str:
 
     >>> import equivmetrics as em
     >>> page = render_methodology(em.load())
-    >>> "| `hours_per_fte_year` | 2080 hour/FTE/year | 1720 hour/FTE/year \u2013 2087" in page
+    >>> "| `paid_hours_per_fte_year` | 2080 hour/FTE/year | exact |" in page
+    True
+    >>> "| `hours_worked_per_fte_year` | `paid_hours_per_fte_year / (1 + " in page
     True
     """
     lines = [
@@ -116,7 +118,7 @@ def _pack(catalog: Catalog, pack: Pack) -> list[str]:
             f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
             f"{_cell(kind.description)} |"
         )
-    out += _wording(pack) + _parameters(pack) + _table(pack)
+    out += _wording(pack) + _parameters(catalog, pack) + _table(pack)
     out += _rules(catalog, pack) + _examples(pack)
     out.append("")
     return out
@@ -163,25 +165,33 @@ def _wording(pack: Pack) -> list[str]:
     return out
 
 
-def _parameters(pack: Pack) -> list[str]:
+def _parameters(catalog: Catalog, pack: Pack) -> list[str]:
     if not pack.parameters:
         return []
     out = [
         "",
         "### Parameters",
         "",
+        "A value that names other parameters is derived from them; its range follows from theirs.",
+        "",
         "| parameter | value | range | source | note |",
         "|---|---|---|---|---|",
     ]
     for spec in pack.parameters:
         rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
+        value = spec.value
+        param = catalog.parameters.get(spec.name)
+        if param is not None and param.expr is not None and param.spec.pack == pack.name:
+            derived = param.value
+            unit = format_unit(derived.unit)
+            value = f"`{_cell(spec.value)}` = {derived.central:,.6g} {unit}".rstrip()
+            if derived.low != derived.high:
+                rng = f"{derived.low:,.6g} – {derived.high:,.6g} {unit}".rstrip()
         note = _cell(spec.note)
         if spec.assumption:
             note = "**Assumption** — override with your own figure. " + note
         edition = f", edition {spec.edition}" if spec.edition != spec.source.edition else ""
-        out.append(
-            f"| `{spec.name}` | {spec.value} | {rng} | {_cite(spec.source)}{edition} | {note} |"
-        )
+        out.append(f"| `{spec.name}` | {value} | {rng} | {_cite(spec.source)}{edition} | {note} |")
     return out
 
 
