@@ -224,6 +224,80 @@ def test_rates_flow_through(pace: em.Engine) -> None:
     assert r.magnitude == pytest.approx(357.143, rel=1e-5)
 
 
+# --- the speeds and METs against the published labels ------------------------------------------
+
+#: Published PACE labels work out to about 5.3-5.7 kcal/min walking and 10.0-10.75 kcal/min
+#: running (pace.md: Daley 2020's example, the RSPH 2016 table).
+LABEL_KCAL_PER_MIN = {"walking": (5.3, 5.7), "running": (10.0, 10.75)}
+
+
+def test_walking_burns_5_6_kcal_a_minute_inside_the_labels(pace: em.Engine) -> None:
+    # 3.5-3.9 mph, 4.8 MET x 70 kg x 1 kcal/(kg h) = 336 kcal/h = 5.6 kcal/min
+    r = pace.convert("1 minute", "food_energy", of="walking")
+    assert r.magnitude == pytest.approx(5.6, rel=1e-12)
+    low, high = LABEL_KCAL_PER_MIN["walking"]
+    assert low <= r.magnitude <= high
+    # range 3.8 x 60 x 1 / 60 = 3.8 to 5.5 x 90 x 1.05 / 60 = 8.6625 kcal/min, around the labels
+    assert (r.low, r.high) == pytest.approx((3.8, 8.6625), rel=1e-12)
+    assert r.low < low
+    assert high < r.high
+    assert "3.5–3.9 mph" in pace.kinds["walking"].description
+    assert "5.6 kcal" in pace.kinds["walking"].description
+
+
+def test_running_burns_9_92_kcal_a_minute_and_its_range_covers_the_labels(
+    pace: em.Engine,
+) -> None:
+    # 5.0-5.2 mph, 8.5 MET x 70 = 595 kcal/h = 9.9167 kcal/min: the 420 kcal example's 42 min
+    # is 420 / 42 = 10.0 kcal/min, 0.8 % more
+    r = pace.convert("1 minute", "food_energy", of="running")
+    assert r.magnitude == pytest.approx(9.91667, rel=1e-5)
+    assert r.magnitude == pytest.approx(420 / 42, rel=0.01)
+    # at 70 kg the MET range 8.3-9.3 gives 8.3 x 70 / 60 = 9.683 to 9.3 x 70 / 60 = 10.85
+    # kcal/min, which covers the labels' 10.0-10.75 (a 6 mph reading; 9.3 MET is 6-6.3 mph)
+    low, high = LABEL_KCAL_PER_MIN["running"]
+    met = pace.catalog.parameters["met_running"].value
+    assert met.low * 70 / 60 == pytest.approx(9.68333, rel=1e-5)
+    assert met.high * 70 / 60 == pytest.approx(10.85, rel=1e-12)
+    assert met.low * 70 / 60 < low
+    assert high < met.high * 70 / 60
+    six_mph = pace.with_params(met_running=9.3).convert("1 minute", "food_energy", of="running")
+    assert six_mph.magnitude == pytest.approx(10.85, rel=1e-12)
+    assert "5.0–5.2 mph" in pace.kinds["running"].description
+
+
+def test_daleys_400_kcal_example(pace: em.Engine) -> None:
+    # Daley 2020: 400 kcal = 70 min walking or 40 min running. The pack: 400 / 336 h =
+    # 71.429 min walking (2 % more), 400 / 595 h = 40.336 min running (1 % more).
+    walking = pace.convert("400 kcal", "walking").magnitude
+    running = pace.convert("400 kcal", "running").magnitude
+    assert walking == pytest.approx(71.4286, rel=1e-5)
+    assert running == pytest.approx(40.3361, rel=1e-5)
+    assert walking == pytest.approx(70, rel=0.025)
+    assert running == pytest.approx(40, rel=0.01)
+
+
+def test_the_evidence_cites_daley_2020_and_reynolds_2022(pace: em.Engine) -> None:
+    pack = next(p for p in pace.catalog.packs if p.name == "pace")
+    sources = {s.key: s for s in pack.sources}
+    daley, reynolds = sources["pace_daley_2020"], sources["pace_reynolds_2022"]
+    assert "10.1136/jech-2019-213216" in daley.title
+    assert "-103 to -27" in daley.note
+    assert "10.1371/journal.pmed.1004116" in reynolds.title
+    assert reynolds.edition == "2022"
+    assert "PLOS Medicine" in reynolds.title
+    for fact in ("10 worksite cafeterias", "250,000 transactions", "-5 kcal", "-14 to 4"):
+        assert fact in reynolds.note + reynolds.title, fact
+    # next to each other in the pack, and both in the text a reader of the methodology sees
+    keys = list(sources)
+    assert keys.index("pace_reynolds_2022") == keys.index("pace_daley_2020") + 1
+    for fact in ("Daley et al. 2020", "65 kcal per meal", "Reynolds", "-5 kcal", "-14 to 4"):
+        assert fact in pack.description, fact
+    page = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    assert "`pace_reynolds_2022`" in page
+    assert "no evidence of an effect" in page
+
+
 # --- body mass -----------------------------------------------------------------------------------
 
 
