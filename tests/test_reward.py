@@ -75,7 +75,7 @@ def test_money_share_for_a_training_budget() -> None:
         reward="of training budget",
         text="${value} {label}",
     )
-    saved = em.convert("12000 transaction", "labor_cost")  # 600 h x $48.05 = $28,830
+    saved = em.convert("12000 transaction", "labor_cost")  # 600 h x $45.65 = $27,390: 2 steps
     reward = budget.apply(saved)
     assert (reward.steps, reward.value) == (2, 1000.0)
     assert reward.text == "$1,000 of training budget"
