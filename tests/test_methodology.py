@@ -29,7 +29,11 @@ def test_page_lists_every_parameter_rule_and_source_of_every_bundled_pack() -> N
         for param in pack.parameters:
             # a derived parameter shows its expression, then what it evaluates to
             found = em.load().catalog.parameters.get(param.name)
-            derived = found is not None and found.expr is not None and found.spec.pack == pack.name
+            derived = (
+                found is not None
+                and found.expr is not None
+                and found.spec.location.file == pack.origin
+            )
             value = f"`{param.value}` = " if derived else f"{param.value} |"
             assert f"| `{param.name}` | {value}" in page
         for entry in pack.regions:

@@ -19,6 +19,13 @@ from equivmetrics._core.regions import ancestry
 from equivmetrics._packs.model import Pack
 from strategies import SETTINGS, positive
 
+
+def _environment(engine: em.Engine) -> tuple[tuple[str, str], ...]:
+    """The engine's chosen packs and editions, the productivity topic (which holds everywhere)
+    left out."""
+    return tuple(e for e in engine.editions if e[0] != "productivity")
+
+
 EDITION = "Ember 2025"
 KWH = "electricity_generated_lifecycle"
 
@@ -239,7 +246,7 @@ def test_the_us_keeps_the_epa_pack_and_names_ember_on_request() -> None:
     # 1,000 kWh x 383.55 g/kWh = 0.38355 t, lifecycle per kWh generated
     assert ember.magnitude == pytest.approx(0.38355, rel=1e-12)
     assert (ember.region, ember.editions, ember.source_kind) == ("US", (EDITION,), KWH)
-    assert _engine("US", "ember 2025").editions == (("ember_grid", EDITION),)  # any case
+    assert _environment(_engine("US", "ember 2025")) == (("ember_grid", EDITION),)  # any case
 
 
 def test_the_bundled_gb_pack_wins_over_ember() -> None:
@@ -264,19 +271,19 @@ def test_gb_with_the_ember_edition_named_uses_ember() -> None:
 def test_a_national_pack_beats_ember_for_its_country() -> None:
     """Ember's table lists GB; the bundled DESNZ pack's own region is GB: more specific, it wins."""
     national = em.load(region="GB")
-    assert national.editions == (("desnz", "DESNZ 2025"),)
+    assert _environment(national) == (("desnz", "DESNZ 2025"),)
     # 1,000 kWh x DESNZ's 0.17700 kg/kWh (electricity generated, ID 7_400_4000_5_1) = 177 kg
     assert national.convert("1000 kWh", "co2e").magnitude == pytest.approx(0.177)
     named = em.load(region="GB", edition=EDITION)
-    assert named.editions == (("ember_grid", EDITION),)
+    assert _environment(named) == (("ember_grid", EDITION),)
     assert named.convert("1000 kWh", "co2e").magnitude == pytest.approx(0.21579, rel=1e-12)
     # and for a country it does not speak for, the national pack is not taken
-    assert em.load(region="DE").editions == (("ember_grid", EDITION),)
+    assert _environment(em.load(region="DE")) == (("ember_grid", EDITION),)
 
 
 @pytest.mark.parametrize("region", EMBER_BY_DEFAULT)
 def test_ember_is_the_environment_pack_of_every_other_row(region: str) -> None:
-    assert _engine(region).editions == (("ember_grid", EDITION),)
+    assert _environment(_engine(region)) == (("ember_grid", EDITION),)
 
 
 # --- (d) a country with no figure ---------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_pack_identity_and_edition(epa: em.Engine) -> None:
     # named for what it is built on (EPA's page as of about 2022), not "2023"
     assert pack.edition == "AVERT2019-eGRID2019"
     assert pack.edition_aliases == ("2023",)
-    assert (pack.region, pack.topic, pack.default) == ("US", "environment", True)
+    assert (pack.region, pack.topic) == ("US", "environment")
     for text in ("AVERT 2019", "eGRID2019", "1990–2020"):
         assert text in pack.description
 

@@ -202,9 +202,15 @@ def test_default_region_is_the_us_and_the_bundled_default_engine_is_unchanged() 
     engine = em.load()
     assert engine.region == "US"
     assert em.load(region="us") is engine
+    assert engine.editions == (("epa_ghg", "AVERT2019-eGRID2019"), ("productivity", "2025.2"))
     assert em.load(region="US", edition="AVERT2019-eGRID2019").editions == engine.editions
     # last year's reports named the EPA pack's edition "2023": that label still loads it
     assert em.load(region="US", edition="2023").editions == engine.editions
+    # and the productivity pack's earlier edition (2,080 paid hours, $48.05 per hour worked)
+    old = em.load(edition=["2023", "2025.1"])
+    assert old.editions == (("epa_ghg", "AVERT2019-eGRID2019"), ("productivity", "2025.1"))
+    # 12,000 x 3 min = 600 h a month = 7,200 h a year; / 2,080 h = 3.4615 FTE (as before)
+    assert old.convert("12000 transaction/month", "fte").magnitude == pytest.approx(7200 / 2080)
     r = em.convert("12400 kWh", "co2e")
     # 12,400 kWh x 1,562.4 lb/MWh / 2,204.62 lb/t = 8.788 t (EPA's AVERT 2019 rate)
     assert r.magnitude == pytest.approx(12.4 * 1562.4 * 0.45359237 / 1000, rel=1e-9)
@@ -403,3 +409,105 @@ def test_no_bundled_result_mixes_regions_or_editions(code: str) -> None:
                     # pack's national or world default
                     assert spec.pack == overlaid[use.name], (code, use.name)
                     assert spec.region in chain
+
+
+# -- review findings (issue 13) -----------------------------------------------------------------
+
+TRANSIT = """\
+equivmetrics: 1
+name: transit
+edition: Transit 2025
+region: {region}
+topic: transit
+license: test figures
+sources:
+  t: {{title: a city's transit figures}}
+kinds:
+  ride: {{unit: count, input_units: [count]}}
+  ride_co2: {{unit: g}}
+parameters:
+  per_ride: {{value: 90 g/count, source: t}}
+rules:
+  - {{id: ride_co2, from: ride, to: ride_co2, factor: per_ride}}
+"""
+
+
+def test_naming_another_topics_edition_keeps_a_subregions_overlay(tmp_path: Path) -> None:
+    (tmp_path / "transit.yaml").write_text(TRANSIT.format(region="US-CAMX"))
+    engine = em.load(tmp_path, region="US-CAMX", edition="Transit 2025")
+    r = engine.convert("1 MWh", "co2e", of="electricity_consumed")
+    # eGRID2023 CAMX: 436.655 lb/MWh / (1 - 0.041) / 2,204.62 lb/t = 0.2065 t, not EPA's national
+    assert r.magnitude == pytest.approx(436.655 / 0.959 * 0.45359237 / 1000, rel=1e-9)
+    assert r.region == "US-CAMX"
+
+
+def test_an_aggregates_figure_is_never_a_members_own(tmp_path: Path) -> None:
+    # Malta has no Ember row; a pack of another topic for Malta must not bring the EU average in
+    (tmp_path / "transit.yaml").write_text(TRANSIT.format(region="MT"))
+    engine = em.load(tmp_path, region="MT")
+    assert "co2e" not in engine.kinds
+    assert engine.convert("3 count", "ride_co2").magnitude == pytest.approx(270)
+    with pytest.raises(em.UnknownKindError, match=r"defines it, but this engine holds the packs for region 'MT'"):
+        engine.convert("1 kWh", "co2e")
+
+
+def test_a_pack_of_yours_for_a_place_takes_the_bundled_ones_place(tmp_path: Path) -> None:
+    mine = NORTH.replace("name: north", "name: my_gb").replace("region: XA", "region: GB")
+    (tmp_path / "my_gb.yaml").write_text(mine)
+    engine = em.load(tmp_path, region="GB")
+    assert dict(engine.editions)["my_gb"] == "North 2025"
+    assert engine.convert("10 kWh", "co2").magnitude == pytest.approx(4.5)  # 10 x 0.45
+    # the bundled UK pack is still there by name
+    assert "desnz" in dict(em.load(tmp_path, region="GB", edition="DESNZ 2025").editions)
+
+
+def test_places_are_cached_by_meaning_and_the_cache_is_bounded() -> None:
+    from equivmetrics._engine import bundled as _bundled
+
+    gb = em.load(region="GB")
+    assert em.load().with_region("uk").core is gb.core
+    assert em.load(edition="EGRID2022 ").core is em.load(region="us", edition=["egrid2022"]).core
+    for n in range(_bundled.MAX_PLACES + 10):
+        em.load(edition=["eGRID2022"] * (n + 1) + ["2023"] * (n % 2))
+    assert len(_bundled._placed) <= _bundled.MAX_PLACES
+
+
+@pytest.mark.parametrize(
+    ("edition", "error", "needle"),
+    [
+        (2023, em.InputTypeError, "got int"),
+        (b"eGRID2022", em.InputTypeError, "got bytes"),
+        ({"a": 1}, em.InputTypeError, "got dict"),
+        ([], em.InputTypeError, "one or more names"),
+        (["eGRID2022", "eGRID2023"], em.InputValueError, "several of them"),
+        (["2025.1", "2025.2"], em.InputValueError, "name one edition per topic"),
+    ],
+)
+def test_bad_editions_are_errors_of_the_library(edition: object, error: type, needle: str) -> None:
+    with pytest.raises(error, match=needle) as caught:
+        em.load(edition=edition)  # type: ignore[arg-type]
+    assert isinstance(caught.value, em.EquivMetricsError)
+
+
+def test_an_overlay_of_a_pack_not_loaded_is_a_pack_error(tmp_path: Path) -> None:
+    (tmp_path / "south.yaml").write_text(SOUTH.format(year=2025, default="true", value=0.2))
+    with pytest.raises(em.PackError, match=r"extends 'north', but no loaded pack is named"):
+        _load_at(tmp_path, "XA-SOUTH")
+
+
+def test_a_tenants_regional_figure_does_not_travel(packs: Path) -> None:
+    camx = em.load(region="US-CAMX").with_params(egrid_co2_rate="100 lb/MWh")
+    with pytest.raises(em.ParameterValueError, match=r"'egrid_co2_rate' is a figure for region"):
+        camx.with_region("US-ERCT")
+    # a figure of no place travels
+    moved = em.load(region="US-CAMX").with_params(body_mass="80 kg").with_region("GB")
+    assert moved.parameters["body_mass"].central == pytest.approx(80)
+
+
+def test_common_spellings_of_region_codes() -> None:
+    assert [_regions.normalize(c) for c in ("USA", "U.S.", "u.k.", "EL")] == [
+        "US",
+        "US",
+        "GB",
+        "GR",
+    ]

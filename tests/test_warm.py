@@ -273,8 +273,8 @@ def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatc
     catalog = em.load(plugins=False).catalog
     monkeypatch.setattr(_bundled, "discover", lambda: ["a plugin"])
     monkeypatch.setattr(_bundled, "warm_engine", _refuse_warm)
-    monkeypatch.setattr(_bundled, "_catalog", lambda chosen, place: catalog)
-    engine = _bundled._start(None, (None, None))
+    monkeypatch.setattr(_bundled, "_catalog", lambda chosen: catalog)
+    engine = _bundled._start(None)
     assert engine.convert("420 kcal", "walking").unit == "minute"
 
 

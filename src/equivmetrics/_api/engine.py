@@ -27,7 +27,7 @@ from equivmetrics._features.series import Series, series
 from equivmetrics._packs.model import Role
 from equivmetrics._packs.select import RegionInfo, available_regions
 from equivmetrics._present.equivalent import Equivalents
-from equivmetrics.exceptions import InputTypeError
+from equivmetrics.exceptions import InputTypeError, ParameterValueError
 
 __all__ = ["Engine", "place"]
 
@@ -41,12 +41,45 @@ def place(region: str | None, edition: str | Iterable[str] | None) -> _bundled.P
             value=region,
         )
     if edition is not None and not isinstance(edition, str):
-        edition = tuple(edition)
+        edition = _editions(edition)
     if region is not None and is_region(region):
         region = normalize(region)
     if region == DEFAULT_REGION and edition is None:
         region = None
     return region, edition
+
+
+def _editions(edition: object) -> tuple[str, ...]:
+    """``edition=`` given as several names: a list, tuple or other iterable of text."""
+    if isinstance(edition, bytes | bytearray | Mapping) or not isinstance(edition, Iterable):
+        raise InputTypeError(
+            "edition must be an edition's name such as 'eGRID2022', or a list of names, "
+            f"got {type(edition).__name__}",
+            value=edition,
+        )
+    names = tuple(edition)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise InputTypeError(
+            f"edition must list one or more names (text), got {list(names)[:5]!r}",
+            value=edition,
+        )
+    return names
+
+
+def _check_portable(old: Catalog, new: Catalog, overrides: Mapping[str, Value]) -> None:
+    """A tenant's figure for a parameter that holds in one place (a grid's rate) does not
+    travel to another place: setting it again there is the tenant's explicit choice."""
+    for name in overrides:
+        before, after = old.parameters.get(name), new.parameters.get(name)
+        if before is None or after is None or before.spec.region == after.spec.region:
+            continue
+        raise ParameterValueError(
+            f"parameter {name!r} is a figure for region {before.spec.region or 'everywhere'!r} "
+            f"and this tenant set its own; in region {new.region!r} the packs' figure is for "
+            f"{after.spec.region or 'everywhere'!r}: derive the tenant without it, then set "
+            f"it again with with_params({name}=...) if it holds there too",
+            name=name,
+        )
 
 
 def _raw(value: Value) -> dict[str, str]:
@@ -176,6 +209,7 @@ class Engine:
         converter = _bundled.placed(self.catalog, place(region, edition))
         overrides = self._core.overrides
         if overrides:
+            _check_portable(self.catalog, converter.catalog, overrides)
             converter = converter.with_params(
                 **{name: _raw(value) for name, value in overrides.items()}
             )

@@ -4,7 +4,7 @@ checked together, with the region and editions recorded.
 >>> from equivmetrics._packs.load import bundled_files, read_packs
 >>> catalog = regional_catalog(read_packs(bundled_files()))
 >>> catalog.region, catalog.editions
-('US', (('epa_ghg', 'AVERT2019-eGRID2019'),))
+('US', (('epa_ghg', 'AVERT2019-eGRID2019'), ('productivity', '2025.2')))
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from equivmetrics._packs.select import available_regions, select
 from .build import build_catalog
 from .catalog import Catalog
 
-__all__ = ["place_of", "regional_catalog", "selections"]
+__all__ = ["elsewhere", "place_of", "regional_catalog", "selections"]
 
 
 def regional_catalog(
@@ -67,3 +67,19 @@ def place_of(catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]) -
     # the most specific place; at the same depth a parameter's (an overlay's figure) before
     # the rule's own pack
     return max(regional, key=lambda item: (specificity(item[1][0]), item[0]))[1]
+
+
+def elsewhere(catalog: Catalog, kind: str) -> str:
+    """A hint for a kind this catalog lacks but a pack read for another region or edition
+    defines (``""`` when none does)."""
+    for pack in catalog.available:
+        if any(k.name == kind for k in pack.kinds):
+            regions = pack.covers()
+            how = f"region={regions[0]!r}" if regions else f"edition={pack.edition!r}"
+            return (
+                f"; pack {pack.name!r} (edition {pack.edition!r}"
+                + (f", for {', '.join(regions)}" if regions else "")
+                + f") defines it, but this engine holds the packs for region "
+                f"{catalog.region!r}: load with {how}"
+            )
+    return ""

@@ -9,8 +9,8 @@ Regions nest: ``US-CAMX`` lies in ``US``, ``DE`` in ``EU``, every country in ``W
 :func:`ancestry` lists a region and every region containing it, most specific first; packs
 are chosen along that list (see :mod:`equivmetrics._packs.select`).
 
->>> normalize("us-camx"), normalize("uk"), normalize("world")
-('US-CAMX', 'GB', 'World')
+>>> normalize("us-camx"), normalize("uk"), normalize("world"), normalize("USA")
+('US-CAMX', 'GB', 'World', 'US')
 >>> ancestry("US-CAMX")
 ('US-CAMX', 'US', 'World')
 >>> ancestry("DE")
@@ -24,6 +24,7 @@ import re
 from .suggest import shown
 
 __all__ = [
+    "AGGREGATES",
     "DEFAULT_REGION",
     "EU_MEMBERS",
     "WORLD",
@@ -68,7 +69,16 @@ EU_MEMBERS = frozenset(
         "SK",
     ]
 )
-_ALIASES = {"UK": "GB", "WORLD": WORLD, "EU27": "EU", "EU-27": "EU"}
+_ALIASES = {
+    "UK": "GB",
+    "USA": "US",
+    "EL": "GR",  # the EU's own code for Greece
+    "WORLD": WORLD,
+    "EU27": "EU",
+    "EU-27": "EU",
+}
+#: Aggregates: figures for them are averages over their members, never a member's own.
+AGGREGATES = frozenset({"EU", WORLD})
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SUBREGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,8}$")
 
@@ -80,6 +90,8 @@ def normalize(code: str) -> str:
     the region is for the caller to check.
     """
     text = code.strip().upper()
+    if re.fullmatch(r"(?:[A-Z]\.){2,3}", text):  # "U.S.", "U.K."
+        text = text.replace(".", "")
     text = _ALIASES.get(text, text)
     if text in (WORLD, "EU") or _COUNTRY.match(text) or _SUBREGION.match(text):
         return text

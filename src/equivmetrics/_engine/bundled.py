@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._catalog.regional import regional_catalog
+from equivmetrics._core.regions import DEFAULT_REGION, is_region
+from equivmetrics._core.regions import normalize as region_code
 from equivmetrics._packs.load import bundled_files, expand_paths, read_packs
 from equivmetrics._packs.model import Pack
 from equivmetrics._packs.plugins import PluginSelection, annotate, discover, read_plugins, select
@@ -31,11 +34,14 @@ __all__ = ["Place", "build", "bundled", "clear", "default", "placed"]
 #: A region and edition asked for (``None``: the default region; the default editions).
 Place = tuple[str | None, str | tuple[str, ...] | None]
 _lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
-#: Built converters of the bundled packs, by plugin selection (None: every installed plugin)
-#: and place.
-_converters: dict[tuple[tuple[str, ...] | None, Place], Converter] = {}
-#: Converters of other places over the same packs, by the packs' identity and the place.
-_placed: dict[tuple[int, Place], Converter] = {}
+#: Built converters of the bundled packs for the default place, by plugin selection (None:
+#: every installed plugin); other places are :func:`placed` over them.
+_converters: dict[tuple[str, ...] | None, Converter] = {}
+#: Converters of other places over the same packs, by the packs' identity and the place; the
+#: most recently used are kept (a caller naming many places cannot grow the process).
+_placed: OrderedDict[tuple[int, Place], Converter] = OrderedDict()
+#: How many places' converters are kept.
+MAX_PLACES = 64
 #: The default converter: the plugin selection is read once, when it is first built.
 _default: Converter | None = None
 
@@ -74,29 +80,42 @@ def bundled(plugins: PluginSelection = None, place: Place = (None, None)) -> Con
     """The converter of the bundled packs and the chosen plugins for ``place``, built once
     (thread-safe)."""
     chosen = select(plugins, bundled=True)
-    key = (chosen, place)
-    converter = _converters.get(key)
+    converter = _converters.get(chosen)
     if converter is None:
         with _lock:
-            converter = _converters.get(key)
+            converter = _converters.get(chosen)
             if converter is None:
-                converter = _start(chosen, place)
-                _converters[key] = converter
-    return converter
+                converter = _start(chosen)
+                _converters[chosen] = converter
+    return converter if place == (None, None) else placed(converter.catalog, place)
+
+
+def _key(place: Place) -> Place:
+    """A place as the cache knows it: the region canonical (the default spelled out) and the
+    editions as matching sees them (case and spaces aside, order and repeats aside)."""
+    region, edition = place
+    code = region_code(region) if region is not None and is_region(region) else region
+    if edition is None:
+        return code or DEFAULT_REGION, None
+    names = (edition,) if isinstance(edition, str) else edition
+    return code or DEFAULT_REGION, tuple(sorted({n.strip().casefold() for n in names}))
 
 
 def placed(catalog: Catalog, place: Place) -> Converter:
     """A converter of the packs ``catalog`` was chosen from, chosen for ``place`` instead;
-    one per packs and place, built once (thread-safe)."""
-    key = (id(catalog.available), place)
-    converter = _placed.get(key)
-    if converter is None or converter.catalog.available is not catalog.available:
-        with _lock:
-            converter = _placed.get(key)
-            if converter is None or converter.catalog.available is not catalog.available:
-                packs = catalog.available or catalog.packs
-                converter = Converter(regional_catalog(packs, region=place[0], edition=place[1]))
-                _placed[key] = converter
+    one per packs and place (the :data:`MAX_PLACES` most recently used are kept; thread-safe)."""
+    key = (id(catalog.available or catalog.packs), _key(place))
+    with _lock:
+        converter = _placed.get(key)
+        if converter is not None and converter.catalog.available is catalog.available:
+            _placed.move_to_end(key)
+            return converter
+    packs = catalog.available or catalog.packs
+    converter = Converter(regional_catalog(packs, region=place[0], edition=place[1]))
+    with _lock:
+        _placed[key] = converter
+        while len(_placed) > MAX_PLACES:
+            _placed.popitem(last=False)
     return converter
 
 
@@ -126,20 +145,19 @@ def clear() -> None:
         _bundled_packs.cache_clear()
 
 
-def _catalog(chosen: tuple[str, ...] | None, place: Place = (None, None)) -> Catalog:
+def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
     plugin_packs, found = read_plugins(chosen)
     try:
-        packs = (*_bundled_packs(), *plugin_packs)
-        return regional_catalog(packs, region=place[0], edition=place[1])
+        return regional_catalog((*_bundled_packs(), *plugin_packs))
     except PackError as exc:
         raise annotate(exc, found) from None
 
 
-def _start(chosen: tuple[str, ...] | None, place: Place) -> Converter:
-    """The converter of the bundled packs and chosen plugins; warm-started when only bundled
-    and for the default place."""
-    if place == (None, None) and (chosen == () or (chosen is None and not discover())):
+def _start(chosen: tuple[str, ...] | None) -> Converter:
+    """The converter of the bundled packs and chosen plugins for the default place;
+    warm-started when only bundled."""
+    if chosen == () or (chosen is None and not discover()):
         converter = warm_engine(functools.partial(_catalog, ()), bundled_files())
         if converter is not None:
             return converter
-    return Converter(_catalog(chosen, place))
+    return Converter(_catalog(chosen))

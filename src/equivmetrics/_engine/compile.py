@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
-from equivmetrics._catalog.regional import place_of
+from equivmetrics._catalog.regional import elsewhere, place_of
 from equivmetrics._catalog.values import parameter_in, parameters_used, read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.negative import strictest
@@ -91,7 +91,7 @@ class Compiler:
             hint = (
                 f" — did you mean {' or '.join(map(repr, close))}?"
                 if close
-                else "; see engine.kinds for the known kinds"
+                else elsewhere(self.catalog, name) or "; see engine.kinds for the known kinds"
             )
             raise UnknownKindError(
                 f"unknown kind {shown(name)} ({role}){hint}", kind=name, known=sorted(kinds)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from equivmetrics._catalog.regional import selections
+from equivmetrics._catalog.regional import regional_catalog, selections
 from equivmetrics._catalog.values import read_value
 from equivmetrics._core.expr import ExprError, Value
 from equivmetrics._core.numbers import num as _num
@@ -87,21 +87,23 @@ def run_examples(engine: Converts, packs: Iterable[str] | None = None) -> list[P
 def _engine_for(engine: Converts, pack: Pack, example: Example) -> Converts:
     """The engine an example runs in: its region (else its pack's), with its pack's edition."""
     catalog = engine.catalog
-    regional = bool(pack.region or pack.regions or pack.extends)
-    region = example.region or (pack.region if regional else None)
-    if region is None or (
-        region == catalog.region and (pack.name, pack.edition) in catalog.editions
+    alternative = bool(pack.region or pack.regions or pack.extends or pack.topic)
+    region = example.region or pack.region or None
+    if not alternative or (
+        (region or catalog.region) == catalog.region
+        and (pack.name, pack.edition) in catalog.editions
     ):
         return engine
-    return _bundled.placed(catalog, (region, pack.edition if regional else None))
+    return _bundled.placed(catalog, (region, pack.edition))
 
 
 def _unplaced(example: Example, exc: EquivMetricsError) -> Problem:
     message = "; ".join(str(p) for p in exc.problems) if isinstance(exc, PackError) else str(exc)
+    where = f"region {example.region!r}" if example.region else "its pack's region and edition"
     return Problem(
         example.location,
-        "example.region",
-        f"{example.given} -> {example.to}: no engine for region {example.region!r}: {message}",
+        "example.region" if example.region else "example",
+        f"{example.given} -> {example.to}: the packs cannot be loaded for {where}: {message}",
     )
 
 
@@ -111,8 +113,8 @@ def _every_place(engine: Converts) -> list[Problem]:
     found: dict[Problem, None] = {}
     packs = _packs_of(engine)
     for region, edition in selections(packs):
-        try:
-            _bundled.placed(engine.catalog, (region, edition))
+        try:  # built afresh, not cached: validation visits every place once
+            regional_catalog(packs, region=region, edition=edition)
         except PackError as exc:
             found.update(dict.fromkeys(exc.problems))
         except EquivMetricsError as exc:  # e.g. two default editions for one region

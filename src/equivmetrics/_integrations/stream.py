@@ -257,7 +257,7 @@ class Bridge:
 def _place(request: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]:
     """A request's ``region`` (text) and ``edition`` (text or a list of text)."""
     region, edition = request.get("region"), request.get("edition")
-    if region is not None and not isinstance(region, str):
+    if region is not None and (not isinstance(region, str) or not region.strip()):
         raise RequestError(
             f"field 'region' must be a region code such as \"GB\", not {_json_type(region)}",
             field="region",

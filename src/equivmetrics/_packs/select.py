@@ -72,9 +72,19 @@ def _named(pack: Pack, wanted: Sequence[str]) -> bool:
 
 
 def _rank(pack: Pack, chain: Sequence[str]) -> tuple[int, int] | None:
-    """How closely ``pack`` fits: (place in the region's ancestry, 0 own region / 1 table)."""
+    """How closely ``pack`` fits: (place in the region's ancestry, 0 own region / 1 table); a
+    pack of no region fits everywhere, after every regional one.
+
+    An aggregate's figures (``EU``, ``World``) fit only the aggregate itself: a country without
+    figures of its own never gets an average silently. A country's figures fit its
+    subregions (the EPA pack's national equivalents in ``US-CAMX``).
+    """
+    if not (pack.region or pack.regions):
+        return len(chain), 0
     table = {r.code for r in pack.regions}
     for depth, code in enumerate(chain):
+        if depth and code in _regions.AGGREGATES:
+            return None
         if code == pack.region:
             return depth, 0
         if code in table:
@@ -89,28 +99,36 @@ def _entry(pack: Pack, chain: Sequence[str]) -> RegionSpec | None:
 
 
 def _one(candidates: list[Pack], what: str, region: str) -> Pack:
-    if len(candidates) == 1:
-        return candidates[0]
+    """The pack marked ``default`` among equally fit ``candidates``, else the one read last
+    (your own packs are read after the bundled ones); two defaults are an error."""
     defaults = [p for p in candidates if p.default]
-    if len(defaults) == 1:
-        return defaults[0]
-    names = ", ".join(repr(p.edition) for p in candidates)
+    if len(defaults) <= 1:
+        return defaults[0] if defaults else candidates[-1]
+    names = ", ".join(f"{p.edition!r} ({Location(p.origin).name})" for p in defaults)
     raise InputValueError(
-        f"{what} has several editions for region {region!r} ({names}) and none is the "
-        "default: name one with edition=",
+        f"{what}: several editions marked default fit region {region!r} ({names}); mark one "
+        "default, or name one with edition=",
         value=region,
     )
 
 
 def _base(group: list[Pack], chain: Sequence[str], wanted: Sequence[str]) -> Pack | None:
+    what = f"topic {group[0].topic or group[0].name!r}"
     ranked = [(rank, p) for p in group if (rank := _rank(p, chain)) is not None]
     if wanted:
         named = [(rank, p) for rank, p in ranked if _named(p, wanted)]
+        if len({p.edition for _, p in named}) > 1:
+            names = ", ".join(sorted({repr(p.edition) for _, p in named}))
+            raise InputValueError(
+                f"{what}: the editions named include several of its editions ({names}); "
+                "name one edition per topic",
+                value=names,
+            )
         ranked = named or ranked
     if not ranked:
         return None
     best = min(rank for rank, _ in ranked)
-    return _one([p for rank, p in ranked if rank == best], f"topic {group[0].topic!r}", chain[0])
+    return _one([p for rank, p in ranked if rank == best], what, chain[0])
 
 
 def _overlay(
@@ -120,10 +138,17 @@ def _overlay(
     has figures more specific than ``base`` has itself."""
     mine = [o for o in overlays if o.extends == base.name and _rank(o, chain) is not None]
     named = [o for o in mine if wanted and _named(o, wanted)]
+    if len({o.edition for o in named}) > 1:
+        names = ", ".join(sorted({repr(o.edition) for o in named}))
+        raise InputValueError(
+            f"the overlays of {base.name!r}: the editions named include several of them "
+            f"({names}); name one",
+            value=names,
+        )
     if named:
         return _one(named, f"the overlays of {base.name!r}", chain[0])
-    if wanted:
-        return None  # editions were named, and none of these: no default overlay creeps in
+    if wanted and _named(base, wanted):
+        return None  # the base's own edition was named: no default overlay creeps in
     base_rank = _rank(base, chain)
     closer = [o for o in mine if base_rank is None or (_rank(o, chain) or base_rank) < base_rank]
     return _one(closer, f"the overlays of {base.name!r}", chain[0]) if closer else None
@@ -172,13 +197,14 @@ def select(
     if edition is not None and not isinstance(edition, str):
         edition = tuple(edition)
     _check_unique(packs)
+    _check_overlays(packs)
     code = _region(packs, region)
     chain = _regions.ancestry(code)
     wanted = _wanted(edition)
     overlays = [p for p in packs if p.extends]
     groups: dict[str, list[Pack]] = {}
     for pack in packs:
-        if not pack.extends and (pack.region or pack.regions):
+        if _alternative(pack):
             groups.setdefault(pack.topic or pack.name, []).append(pack)
     chosen: dict[int, Pack] = {}  # by the identity of the pack read: the pack to use
     editions: list[tuple[str, str]] = []
@@ -196,11 +222,31 @@ def select(
     _check_editions(packs, chosen.values(), edition, code)
     _check_covered(packs, chosen.values(), edition, code)
     out = [
-        chosen.get(id(p), p)
-        for p in packs
-        if id(p) in chosen or not (p.extends or p.region or p.regions)
+        chosen.get(id(p), p) for p in packs if id(p) in chosen or not (p.extends or _alternative(p))
     ]
     return Selection(packs=tuple(out), region=code, editions=tuple(editions))
+
+
+def _check_overlays(packs: Sequence[Pack]) -> None:
+    """An overlay must extend a pack that is loaded."""
+    names = {p.name for p in packs if not p.extends}
+    problems = [
+        Problem(
+            Location(p.origin),
+            "extends",
+            f"overlay {p.name!r} extends {p.extends!r}, but no loaded pack is named {p.extends!r}",
+            "load the pack it extends too, or correct 'extends:'",
+        )
+        for p in packs
+        if p.extends and p.extends not in names
+    ]
+    if problems:
+        raise PackError(problems)
+
+
+def _alternative(pack: Pack) -> bool:
+    """Whether ``pack`` is one of a topic's alternatives (regional, or of a named topic)."""
+    return not pack.extends and bool(pack.region or pack.regions or pack.topic)
 
 
 def _check_unique(packs: Sequence[Pack]) -> None:
@@ -267,7 +313,8 @@ def _check_editions(
             {
                 p.edition
                 for p in packs
-                if (p.region or p.regions) and _rank(p, _regions.ancestry(region)) is not None
+                if (p.extends or _alternative(p))
+                and _rank(p, _regions.ancestry(region)) is not None
             }
         )
         raise InputValueError(

@@ -51,9 +51,9 @@ def render_methodology(engine: Converts) -> str:
 
 def _catalog_of(catalog: Catalog, pack: Pack) -> Catalog:
     """A catalog holding ``pack``: its packs chosen for the pack's own region and edition."""
-    if not (pack.rules and (pack.region or pack.regions)):
+    if not (pack.rules and (pack.region or pack.regions or pack.topic)):
         return catalog  # an overlay, or a pack without rules: nothing to evaluate
-    region = pack.region or pack.regions[0].code
+    region = pack.region or (pack.regions[0].code if pack.regions else None)
     return regional_catalog(catalog.available, region=region, edition=pack.edition)
 
 
