@@ -481,7 +481,7 @@ def test_no_energy_home_from_co2e_or_through_it(epa: em.Engine, text: str, of: s
 
 def test_a_ton_of_co2e_is_offered_no_energy_based_home(epa: em.Engine) -> None:
     for role in ("feel_good", "action"):
-        kinds = [e.kind for e in epa.candidates("1 t", role, of="co2e")]
+        kinds = [c.kind.name for c in epa.candidates("1 t", role, of="co2e")]
         assert BY_ENERGY not in kinds, role
     offered = epa.feel_good("1 t", of="co2e", top=50)
     assert BY_ENERGY not in [e.kind for e in offered]
