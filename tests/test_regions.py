@@ -298,10 +298,15 @@ def test_an_entry_setting_a_parameter_the_pack_lacks_is_a_pack_error(tmp_path: P
 
 
 def test_an_entry_of_the_wrong_dimension_is_found_by_validate(tmp_path: Path) -> None:
-    (tmp_path / "grid.yaml").write_text(GRID.replace("0.8 kg/kWh", "0.8 kg/km"))
+    text = GRID.replace("0.8 kg/kWh", "0.8 kg/km")
+    (tmp_path / "grid.yaml").write_text(text)
     report = em.validate(tmp_path, bundled=False)
     assert not report.ok
-    assert any("intensity" in p.message for p in report.problems)
+    # reported at the entry itself, naming both dimensions, besides the rule that uses it
+    [entry] = [p for p in report.problems if p.field == "regions.XB.parameters.intensity"]
+    assert entry.location.line == _line(text, "      intensity: {value: 0.8 kg/km")
+    assert "'intensity' for XB is '0.8 kg/km'" in entry.message
+    assert "measures it as '0.4 kg/kWh'" in entry.message
 
 
 def test_examples_run_in_their_region(packs: Path) -> None:

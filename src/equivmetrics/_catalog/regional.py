@@ -13,12 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
+from equivmetrics._core.expr import ExprError
 from equivmetrics._core.regions import specificity
+from equivmetrics._core.units import base_scope
 from equivmetrics._packs.model import Pack, ParameterSpec
 from equivmetrics._packs.select import available_regions, select
+from equivmetrics.exceptions import EquivMetricsError, PackError, Problem
 
 from .build import build_catalog
 from .catalog import Catalog
+from .values import read_value
 
 __all__ = ["elsewhere", "place_of", "regional_catalog", "selections"]
 
@@ -34,10 +38,43 @@ def regional_catalog(
     fit together and the errors of :func:`~equivmetrics._packs.select.select` for a region or
     edition no pack has."""
     chosen = select(packs, region, edition)
-    catalog = build_catalog(chosen.packs)
+    try:
+        catalog = build_catalog(chosen.packs)
+    except PackError as exc:
+        entries = _entry_problems(packs, chosen.packs)
+        raise PackError((*entries, *exc.problems)) if entries else exc from None
     return attrs.evolve(
         catalog, region=chosen.region, editions=chosen.editions, available=tuple(packs)
     )
+
+
+def _entry_problems(read: Sequence[Pack], chosen: Sequence[Pack]) -> list[Problem]:
+    """A region entry whose figure measures something else than the pack's own, reported at
+    the entry (the rule that uses it fails too, further from the cause)."""
+    own = {(p.name, s.name): s for p in read if not p.extends for s in p.parameters}
+    scope = base_scope()
+    problems = []
+    for pack in chosen:
+        for spec in pack.parameters:
+            base = own.get((pack.name, spec.name))
+            if base is None or base is spec or not spec.region:
+                continue
+            try:
+                mine = read_value(scope, spec.value, spec.name).unit.dimensionality
+                theirs = read_value(scope, base.value, base.name).unit.dimensionality
+            except (EquivMetricsError, ExprError):
+                continue  # a unit only the packs define, or an expression: the build says
+            if mine != theirs:
+                problems.append(
+                    Problem(
+                        spec.location,
+                        f"regions.{spec.region}.parameters.{spec.name}",
+                        f"{spec.name!r} for {spec.region} is {spec.value!r} ({mine}); pack "
+                        f"{pack.name!r} measures it as {base.value!r} ({theirs})",
+                        "give the region's figure in units of the same dimension",
+                    )
+                )
+    return problems
 
 
 def selections(packs: Sequence[Pack]) -> Iterator[tuple[str, str | None]]:
