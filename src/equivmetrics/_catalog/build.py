@@ -150,7 +150,7 @@ class _Builder:
                             f"{spec.every!r} does not measure {spec.kind} ({kind.unit})",
                         )
                         continue
-                    if (why := kind.refusal(every_unit)) is not None:
+                    if (why := kind.refusal(every_unit, self.units)) is not None:
                         message = f"{spec.kind} does not accept {spec.every!r}: {why}"
                         self.problem(spec.location, f"{field}.every", message)
                         continue
@@ -182,7 +182,11 @@ class _Builder:
                             f"did you mean {close[0]!r}?" if close else "",
                         )
                 source = self.kinds.get(metric.source_kind)
-                if source and metric.unit and (why := source.refusal(metric.unit)) is not None:
+                if (
+                    source
+                    and metric.unit
+                    and (why := source.refusal(metric.unit, self.units)) is not None
+                ):
                     message = f"{source.name} does not accept {metric.unit!r}: {why}"
                     self.problem(metric.location, f"{field}.unit", message)
                 found[metric.name] = metric
@@ -208,11 +212,7 @@ class _Builder:
             self.problem(spec.where("unit"), f"{field}.unit", str(exc))
             return
         self.claims.claim(spec, unit)
-        for refused, _reason in spec.refuse_units:
-            try:
-                self.units.parse(refused)
-            except UnitError as exc:
-                self.problem(spec.where("refuse_units"), f"{field}.refuse_units", str(exc))
+        self.check_refused(spec)
         self.kinds[spec.name] = Kind(
             name=spec.name,
             unit=spec.unit,
@@ -229,6 +229,24 @@ class _Builder:
             negative=spec.negative,
             not_via=spec.not_via,
         )
+
+    def check_refused(self, spec: KindSpec) -> None:
+        """Each refused unit is one unit name, read as pint reads it."""
+        field = f"kinds.{spec.name}.refuse_units"
+        for refused, _reason in spec.refuse_units:
+            try:
+                self.units.parse(refused)
+            except UnitError as exc:
+                self.problem(spec.where("refuse_units"), field, str(exc))
+                continue
+            if self.units.spelling(refused) is None:
+                self.problem(
+                    spec.where("refuse_units"),
+                    field,
+                    f"{refused!r} is not a single unit name",
+                    "name one unit, such as 'ton'; its symbol, plural and prefixed forms "
+                    "(kiloton) are refused with it",
+                )
 
     # -- rules -----------------------------------------------------------------------------------
 

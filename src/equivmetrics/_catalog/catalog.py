@@ -16,7 +16,7 @@ import attrs
 
 from equivmetrics._core.expr import Expr, Value
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.units import PintUnit, UnitScope
+from equivmetrics._core.units import PintUnit, Spelling, UnitScope
 from equivmetrics._packs.model import (
     AmbiguousUnit,
     MetricSpec,
@@ -51,12 +51,66 @@ class Kind:
     #: Kinds no path to or from this kind may start at, end at or pass through.
     not_via: tuple[str, ...] = ()
 
-    def refusal(self, text: str) -> str | None:
-        """Why this kind refuses a unit written ``text``, or None: a refused unit matches a
-        unit name as written or its plural (``ton``, ``tons``; not ``short_ton``)."""
-        written = set(re.findall(r"[A-Za-z_]\w*", text))
-        written |= {w[:-1] for w in written if w.endswith("s")}
-        return next((why for unit, why in self.refuse_units if unit in written), None)
+    def refusal(self, text: str, units: UnitScope) -> str | None:
+        """Why this kind refuses a unit written ``text`` (read in ``units``), or None.
+
+        Each name written is matched as pint reads it: a refused unit's name or symbol, in
+        the singular or plural (``ton``, ``tons``; ``gallon``, ``gals``), with any SI prefix
+        (``kiloton``, ``kgal``, ``Mbbl``), unless the kind is itself measured in, or claims, a
+        prefixed form of the unit (``food_energy`` is in kcal: it refuses the bare calorie).
+        pint's other names for a unit say which one they mean (``short_ton``,
+        ``US_liquid_gallon``): they are refused only when the kind lists them.
+        """
+        refused = _refused(self.refuse_units, units)
+        for token in _NAMES.findall(text) if refused else ():
+            found = units.spelling(token)
+            if found is None or found.root not in refused:
+                continue
+            names, why = refused[found.root]
+            plain = {*names, found.root, units.symbol(found.root)}
+            singular = found.stem if found.stem in plain else found.stem.removesuffix("s")
+            if singular not in plain:
+                continue  # another name of the unit, that says which one it means
+            if not found.prefix:
+                return why
+            if found.root not in self._prefixed_roots(units):
+                return _prefixed(units, token, found, singular, names[0]) + why
+        return None
+
+    def _prefixed_roots(self, units: UnitScope) -> set[str]:
+        """The units this kind is measured in or claims with a prefix (``calorie`` for kcal)."""
+        spelled = (units.spelling(name) for name in (self.unit, *self.input_units))
+        return {s.root for s in spelled if s is not None and s.prefix}
+
+
+_NAMES = re.compile(r"[A-Za-z_]\w*")
+
+
+def _refused(
+    refuse_units: tuple[tuple[str, str], ...], units: UnitScope
+) -> dict[str, tuple[list[str], str]]:
+    """A kind's refusals by the root of the unit refused: the names listed, the first reason."""
+    found: dict[str, tuple[list[str], str]] = {}
+    for name, why in refuse_units:
+        spelled = units.spelling(name)
+        if spelled is not None:
+            found.setdefault(spelled.root, ([], why))[0].extend((name, spelled.stem))
+    return found
+
+
+def _prefixed(units: UnitScope, token: str, found: Spelling, stem: str, refused: str) -> str:
+    """What a prefixed refused unit is: ``'kiloton' is 1,000 ton (kilo), and ...``."""
+    factor = float(units.registry.Quantity(1.0, token).to(stem).magnitude)
+    how = f"prefix {found.prefix}"
+    if token[: len(token) - len(found.stem)] == "M":
+        how += (
+            "; pint reads M as the SI prefix, a million, where trade usage, as in Mbbl or Mcf, "
+            "means a thousand"
+        )
+    return (
+        f"{token!r} is {factor:,.12g} {stem} ({how}), and a prefix does not change what "
+        f"{refused!r} means: "
+    )
 
 
 @attrs.frozen

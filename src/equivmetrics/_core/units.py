@@ -23,7 +23,7 @@ import math
 import threading
 from collections.abc import Callable
 from types import ModuleType
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from equivmetrics.exceptions import InputTypeError, UnitError
 
@@ -33,6 +33,7 @@ __all__ = [
     "CURRENCIES",
     "PintUnit",
     "Registry",
+    "Spelling",
     "UnitScope",
     "base_scope",
     "get_registry",
@@ -113,6 +114,18 @@ def base_scope() -> UnitScope:
 def get_registry() -> Registry:
     """The base scope's registry: pint's units and the library's domain units, no pack's units."""
     return base_scope().registry
+
+
+class Spelling(NamedTuple):
+    """How pint reads one unit name as written: ``kgals`` is the prefix ``kilo`` (written
+    ``k``) on ``gals``, a spelling of ``gallon``."""
+
+    #: pint's canonical unprefixed name: ``gallon`` for ``gal``, ``ton`` for ``short_ton``.
+    root: str
+    #: The prefix's name (``kilo``), ``""`` for none.
+    prefix: str
+    #: The name as written, without its prefix: ``gals``.
+    stem: str
 
 
 class UnitScope:
@@ -216,6 +229,35 @@ class UnitScope:
             return None
         parsed = self.registry.parse_unit_name(items[0][0])
         return str(parsed[0][1]) if parsed else None
+
+    def spelling(self, name: str) -> Spelling | None:
+        """How pint reads ``name``, one unit name as written (``Mbbl``); None for no unit."""
+        parsed = self._unit_names(name)
+        if not parsed:
+            return None
+        prefix, root, _suffix = parsed[0]
+        if not prefix:
+            return Spelling(str(root), "", name)
+        # the stem is the longest tail pint reads as the root itself: "gals" in "kgals"
+        stem = next(
+            (
+                name[cut:]
+                for cut in range(1, len(name))
+                if ("", root) in {(p, r) for p, r, _ in self._unit_names(name[cut:])}
+            ),
+            name,
+        )
+        return Spelling(str(root), str(prefix), stem)
+
+    def _unit_names(self, name: str) -> tuple[tuple[str, str, str], ...]:
+        try:
+            return tuple(self.registry.parse_unit_name(name))
+        except Exception:  # pint raises on some malformed names; they name no unit
+            return ()
+
+    def symbol(self, root: str) -> str:
+        """pint's preferred short name of unit ``root``: ``gal`` for ``gallon``."""
+        return str(self.registry.get_symbol(root))
 
     def time_part(self, unit: PintUnit) -> str | None:
         """The name of a ``unit^-1`` component measuring time, as in ``transaction/month``."""

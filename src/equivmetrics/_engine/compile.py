@@ -104,7 +104,7 @@ class Compiler:
             source = self.kind(self.of, "of")
         else:
             source = infer(self.catalog, unit, self.input_text)
-        refuse(source, self.input_text, repr(self.input_text))
+        refuse(source, self.input_text, repr(self.input_text), self.units)
         return source
 
     def read_input(self) -> tuple[Kind, PintUnit, str | None, float, PintUnit]:
@@ -127,7 +127,7 @@ class Compiler:
     def plan(self) -> Plan:
         target = self.kind(self.to, "target")
         if isinstance(self.unit, str):  # a result unit the target refuses, as for its input
-            refuse(target, self.unit, f"unit={self.unit!r}")
+            refuse(target, self.unit, f"unit={self.unit!r}", self.units)
         source, in_unit, time_text, scale, cur = self.read_input()
         if source.name == target.name:
             path: tuple[Edge, ...] = ()

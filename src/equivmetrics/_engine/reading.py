@@ -60,12 +60,13 @@ def _ambiguous(text: str, names: list[str], declared: AmbiguousUnit | None) -> s
     )
 
 
-def refuse(kind: Kind, text: str, what: str) -> None:
-    """Refuse units ``kind`` declares misleading, by the name as written ("ton", "calories").
+def refuse(kind: Kind, text: str, what: str, units: UnitScope) -> None:
+    """Refuse units ``kind`` declares misleading, as pint reads the names written ("ton",
+    "calories", "kiloton"; see :meth:`~equivmetrics._catalog.catalog.Kind.refusal`).
 
     ``what`` names the unit in the message: the input's unit text, or ``unit='...'``.
     """
-    reason = kind.refusal(text)
+    reason = kind.refusal(text, units)
     if reason is not None:
         raise UnitError(f"{kind.name} does not accept {what}: {reason}", unit=text)
 
