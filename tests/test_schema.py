@@ -76,3 +76,24 @@ def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
     pack, problems = _load.parse_pack(text, "bad.yaml")
     assert pack is None
     assert any("revesible" in p.field and "reversible" in p.hint for p in problems)
+
+
+def test_a_parameter_may_name_its_region(schema: dict[str, Any]) -> None:
+    rate = {"value": "40 USD/hour", "source": "survey", "region": "US"}
+    pack = {
+        "equivmetrics": 1,
+        "name": "wages",
+        "edition": "1",
+        "license": "MIT",
+        "sources": {"survey": {"title": "A wage survey"}},
+        "parameters": {"rate": rate},
+    }
+    jsonschema.validate(pack, schema)
+    rate["region"] = "Narnia"
+    with pytest.raises(jsonschema.ValidationError, match="'Narnia' does not match"):
+        jsonschema.validate(pack, schema)
+    # the loader refuses it too, at the field's line
+    _pack, problems = _load.parse_pack(yaml.safe_dump(pack, sort_keys=False), "wages.yaml")
+    [problem] = problems
+    assert problem.field == "parameters.rate.region"
+    assert problem.message.startswith("'Narnia' is not a region code")

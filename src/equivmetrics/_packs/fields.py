@@ -66,7 +66,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "negative",
         "not_via",
     ),
-    "parameter": ("value", "low", "high", "source", "edition", "note", "assumption"),
+    "parameter": ("value", "low", "high", "source", "edition", "note", "assumption", "region"),
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
     "example": (
         "given",

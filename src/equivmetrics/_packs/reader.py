@@ -255,7 +255,9 @@ class PackReader(RegionReader):
             assumption=self.flag(data, "assumption", field, False),
             location=where,
             pack=self.pack_name,
-            region=self.region,
+            # a figure of another place than the pack's (U.S. wage data in a pack for
+            # everywhere) says so itself
+            region=self.region_code(data, "region", field) or self.region,
         )
 
     def rule(self, entry: Any, where: Location, field: str) -> RuleSpec | None:

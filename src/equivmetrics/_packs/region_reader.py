@@ -148,6 +148,7 @@ class RegionReader(WordingReader):
                 if self.name(pname, spot, f"{field}.parameters.{pname}") is None:
                     continue
                 spec = read(pname, mapping[pname], spot, f"{field}.parameters.{pname}")
+                self.no_own_region(mapping[pname], code, f"{field}.parameters.{pname}")
                 if spec is not None:
                     params.append(attrs.evolve(spec, region=code))
         return RegionSpec(
@@ -158,3 +159,14 @@ class RegionReader(WordingReader):
             location=where,
             pack=self.pack_name,
         )
+
+    def no_own_region(self, data: Any, code: str, field: str) -> None:
+        """A parameter of a region entry holds for the entry's region: it names no other."""
+        if isinstance(data, LocatedDict) and "region" in data:
+            self.problem(
+                self.where(data, "region"),
+                f"{field}.region",
+                f"a parameter of the entry for {code} holds for {code}",
+                "drop 'region:' here; a figure of another place belongs under the pack's own "
+                "'parameters:', with its region",
+            )
