@@ -32,6 +32,7 @@ from equivmetrics.exceptions import (
 )
 
 from .compiled import Compiled
+from .offers import dead_end
 from .reading import infer, is_rate_of, refuse
 from .result import ParameterUse, Step
 
@@ -338,6 +339,6 @@ def _kept_apart(source: Kind, target: Kind) -> str:
 def _reachable(catalog: Catalog, source: str) -> str:
     targets = sorted(t for (s, t) in catalog.paths if s == source)
     if not targets:
-        return f"{source!r} is not linked to any other kind by the loaded packs"
+        return dead_end(catalog, source)
     shown = ", ".join(targets[:12]) + (", ..." if len(targets) > 12 else "")
     return f"from {source!r} you can reach: {shown}"

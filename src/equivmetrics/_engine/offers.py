@@ -18,7 +18,7 @@ from equivmetrics._core.quantity import split
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import NoEquivalentError
 
-__all__ = ["PERIOD", "TOO_LARGE", "nothing_offered"]
+__all__ = ["PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
 
 #: Why a candidate was left out: it needs a period, or its figure overflowed a float.
 PERIOD, TOO_LARGE = "period", "too large"
@@ -56,16 +56,25 @@ def nothing_offered(
         )
     else:
         reachable = sorted(target for (start, target) in catalog.paths if start == source)
-        where = (
-            f"convert() reaches {_names(reachable)}"
-            if reachable
-            else f"{source!r} is linked to no other kind by the loaded packs"
-        )
+        where = f"convert() reaches {_names(reachable)}" if reachable else dead_end(catalog, source)
         message = (
             f"{given} has no {role} equivalents and no {other} equivalents: no kind the loaded "
             f"packs offer is reachable from it; {where}"
         )
     return NoEquivalentError(message, source=source, role=role, roles=roles)
+
+
+def dead_end(catalog: Catalog, source: str) -> str:
+    """Why nothing can be computed from kind ``source``: only one-way rules lead to it, or
+    no rule touches it at all."""
+    reached_from = sorted(start for (start, target) in catalog.paths if target == source)
+    if not reached_from:
+        return f"{source!r} is linked to no other kind by the loaded packs"
+    those = "that kind" if len(reached_from) == 1 else "one of those kinds"
+    return (
+        f"{source!r} is only reached from {_names(reached_from)}, by one-way rules: nothing can "
+        f"be computed from it; convert an amount of {those} instead"
+    )
 
 
 def _why(skipped: list[tuple[str, str]], unit: str) -> str:

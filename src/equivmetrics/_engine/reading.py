@@ -3,7 +3,10 @@
 The input's kind is the one kind measured in its unit, or the kind that claims the unit as its
 default input (``input_units``); otherwise the caller says it with ``of=``. A unit a pack
 declares ambiguous (``ambiguous_units``: joules are food, fuel or electricity) always needs
-``of=``, even when one loaded kind fits. A unit a kind refuses (``refuse_units``: the 31.5-gallon
+``of=``, even when one loaded kind fits. A unit several loaded kinds fit but none reads, while
+a kind of a pack not loaded for the region does (``therm`` in Germany: natural gas is a kind of
+the U.S. and UK packs), is not offered as one of them: the error says no kind loaded for the
+region measures it. A unit a kind refuses (``refuse_units``: the 31.5-gallon
 ``barrel`` for oil) is refused as its input and as its result unit alike.
 """
 
@@ -40,7 +43,48 @@ def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
             unit=text,
         )
     names = sorted(k.name for k in candidates)
+    foreign = _claimed_elsewhere(catalog, unit) if declared is None else ""
+    if foreign:
+        raise AmbiguousKindError(
+            f"no kind loaded for region {catalog.region} measures {text!r}: {foreign}, and "
+            f"{catalog.region}'s packs have no such kind. {text!r} fits {', '.join(names)} only "
+            "as an amount of the same dimension: give of= if you mean one of them, or load a "
+            "region whose packs have the kind",
+            unit=text,
+            candidates=names,
+        )
     raise AmbiguousKindError(_ambiguous(text, names, declared), unit=text, candidates=names)
+
+
+def _claimed_elsewhere(catalog: Catalog, unit: PintUnit) -> str:
+    """The kinds of packs read but not loaded here that claim ``unit`` (or its prefixed root)
+    as their default input — ``therm`` is natural gas in the U.S. and UK packs — worded for a
+    message; ``""`` when none does."""
+    units, root = catalog.units, catalog.units.root_name(unit)
+    loaded = {(p.name, p.edition) for p in catalog.packs}
+    claims: dict[str, list[str]] = {}
+    for pack in catalog.available:
+        if (pack.name, pack.edition) in loaded:
+            continue
+        for kind in pack.kinds:
+            # a kind may claim a unit only to refuse it with its reason (petrol, 'pint')
+            refused = {units.spelling(name) for name, _ in kind.refuse_units}
+            refused_roots = {found.root for found in refused if found is not None}
+            if kind.name not in catalog.kinds and any(
+                _same_root(units, claimed, unit, root) and root not in refused_roots
+                for claimed in kind.input_units
+            ):
+                where = ", ".join(pack.covers()) or "everywhere"
+                claims.setdefault(kind.name, []).append(f"pack {pack.name} for {where}")
+    return "; ".join(f"{kind} reads it ({', '.join(packs)})" for kind, packs in claims.items())
+
+
+def _same_root(units: UnitScope, claimed: str, unit: PintUnit, root: str | None) -> bool:
+    try:
+        parsed = units.parse(claimed)
+    except UnitError:  # a unit only that pack defines
+        return False
+    return bool(parsed == unit or (root is not None and units.root_name(parsed) == root))
 
 
 def _ambiguous(text: str, names: list[str], declared: AmbiguousUnit | None) -> str:
