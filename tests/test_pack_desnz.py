@@ -403,7 +403,7 @@ def test_feel_good_for_a_uk_solar_dashboard(gb: em.Engine) -> None:
     )
     assert (
         texts["home_electricity_energy"]
-        == "4.59 UK homes' electricity for a year (range 4.18–5.10)"
+        == "4.59 GB homes' electricity for a year (range 4.18–5.10)"
     )
     for e in goods:
         assert EDITION in {s.edition for s in e.steps}
