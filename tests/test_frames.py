@@ -127,6 +127,9 @@ def test_pandas_unit_from_attrs_and_result_unit(bundled: em.Engine) -> None:
         "kind": "co2e",
         "source_kind": "electricity_avoided",
         "source_unit": "MWh",
+        # issue 13: which place's figures and which edition the column holds
+        "region": "US",
+        "editions": ["AVERT2019-eGRID2019"],
     }
     assert out.iloc[0] == bundled.convert((1000.0, "MWh"), "co2e", unit="kg").magnitude
     assert math.isnan(out.iloc[1])
@@ -340,3 +343,15 @@ def test_polars_missing_values_are_never_negative(bundled: em.Engine, values: li
     frame = pl.DataFrame([series]).lazy().select(equiv_expr("kwh", "co2e", from_unit="kWh"))
     assert _same(out.to_list(), frame.collect().to_series().to_list())
     assert out.null_count() == series.null_count()
+
+
+def test_a_column_records_its_region_and_edition() -> None:
+    # a data scientist comparing Texas in two eGRID editions keeps them apart
+    mwh = pd.Series([120.0], name="mwh")
+    for edition, rate, loss in (("eGRID2022", 771.083, 0.051), ("eGRID2023", 738.038, 0.042)):
+        engine = em.load(region="US-ERCT", edition=edition)
+        out = mwh.equiv.convert("co2e", from_unit="MWh", of="electricity_consumed", engine=engine)
+        assert out.attrs["region"] == "US-ERCT"
+        assert out.attrs["editions"] == [edition]
+        # 120 MWh x rate lb/MWh / (1 - loss) x 0.45359237 kg/lb / 1000 kg/t (EPA Hub, Table 6)
+        assert out.iloc[0] == pytest.approx(120 * rate / (1 - loss) * 0.45359237 / 1000)

@@ -27,7 +27,7 @@ from equivmetrics._features.series import Series, series
 from equivmetrics._packs.model import Role
 from equivmetrics._packs.select import RegionInfo, available_regions
 from equivmetrics._present.equivalent import Equivalents
-from equivmetrics.exceptions import InputTypeError, ParameterValueError
+from equivmetrics.exceptions import InputTypeError, ParameterValueError, UnknownParameterError
 
 __all__ = ["Engine", "place"]
 
@@ -71,7 +71,13 @@ def _check_portable(old: Catalog, new: Catalog, overrides: Mapping[str, Value]) 
     travel to another place: setting it again there is the tenant's explicit choice."""
     for name in overrides:
         before, after = old.parameters.get(name), new.parameters.get(name)
-        if before is None or after is None or before.spec.region == after.spec.region:
+        if after is None:
+            raise UnknownParameterError(
+                f"this tenant set parameter {name!r}, which the packs for region "
+                f"{new.region!r} do not have: derive the tenant without it to move it there",
+                name=name,
+            )
+        if before is None or before.spec.region == after.spec.region:
             continue
         raise ParameterValueError(
             f"parameter {name!r} is a figure for region {before.spec.region or 'everywhere'!r} "

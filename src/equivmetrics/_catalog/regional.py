@@ -17,7 +17,7 @@ from equivmetrics._core.expr import ExprError
 from equivmetrics._core.regions import specificity
 from equivmetrics._core.units import base_scope
 from equivmetrics._packs.model import Pack, ParameterSpec
-from equivmetrics._packs.select import available_regions, select
+from equivmetrics._packs.select import available_regions, fits, select
 from equivmetrics.exceptions import EquivMetricsError, PackError, Problem
 
 from .build import build_catalog
@@ -107,16 +107,22 @@ def place_of(catalog: Catalog, pack: str, parameters: Iterable[ParameterSpec]) -
 
 
 def elsewhere(catalog: Catalog, kind: str) -> str:
-    """A hint for a kind this catalog lacks but a pack read for another region or edition
-    defines (``""`` when none does)."""
-    for pack in catalog.available:
-        if any(k.name == kind for k in pack.kinds):
-            regions = pack.covers()
-            how = f"region={regions[0]!r}" if regions else f"edition={pack.edition!r}"
-            return (
-                f"; pack {pack.name!r} (edition {pack.edition!r}"
-                + (f", for {', '.join(regions)}" if regions else "")
-                + f") defines it, but this engine holds the packs for region "
-                f"{catalog.region!r}: load with {how}"
-            )
-    return ""
+    """A hint for a kind this catalog lacks but a pack read for another edition or region
+    defines (``""`` when none does). Another edition for this region is named; a pack for
+    other places only is said to be so, never recommended in this region's place."""
+    defining = [p for p in catalog.available if any(k.name == kind for k in p.kinds)]
+    if not defining:
+        return ""
+    here = [p for p in defining if catalog.region and fits(p, catalog.region)]
+    if here:
+        return (
+            f"; pack {here[0].name!r} (edition {here[0].edition!r}) defines it for region "
+            f"{catalog.region!r}, but this engine holds another edition: load with "
+            f"edition={here[0].edition!r}, or without edition= for the defaults"
+        )
+    places = sorted({c for p in defining for c in p.covers()})
+    shown_places = ", ".join(places[:6]) + (", ..." if len(places) > 6 else "")
+    return (
+        f"; only the packs for {shown_places} define it, not those for region "
+        f"{catalog.region!r} (engine.kinds lists the kinds this engine has)"
+    )

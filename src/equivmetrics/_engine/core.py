@@ -22,6 +22,7 @@ import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.overrides import override_value
+from equivmetrics._catalog.regional import elsewhere
 from equivmetrics._catalog.values import factor_value, parameter_in
 from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
@@ -264,8 +265,11 @@ class Converter:
             )
         unknown = [name for name in names or () if name not in kinds]
         if unknown:
+            hint = elsewhere(self.catalog, unknown[0])
             raise UnknownKindError(
-                f"unknown kind {shown(unknown[0])} in only=", kind=unknown[0], known=sorted(kinds)
+                f"unknown kind {shown(unknown[0])} in only={hint}",
+                kind=unknown[0],
+                known=sorted(kinds),
             )
         source = self._read(quantity, of, per)  # the input's own errors are raised, not skipped
         if names is not None:

@@ -272,7 +272,12 @@ def _regions(engine: Engine, *, as_json: bool) -> int:
                 "code": info.code,
                 "name": info.name,
                 "editions": [
-                    {"topic": topic, "edition": edition, "pack": pack}
+                    {
+                        "topic": topic,
+                        "edition": edition,
+                        "pack": pack,
+                        "default": edition in info.defaults,
+                    }
                     for topic, edition, pack in info.editions
                 ],
             }
@@ -280,9 +285,18 @@ def _regions(engine: Engine, *, as_json: bool) -> int:
         ]
         print(dumps({"schema": "equivmetrics.regions/1", "regions": rows}))
         return 0
-    table = [["REGION", "NAME", "EDITIONS"]]
+    table = [["REGION", "NAME", "EDITIONS (* default)"]]
     table += [
-        [info.code, info.name, ", ".join(dict.fromkeys(e for _, e, _ in info.editions))]
+        [
+            info.code,
+            info.name,
+            ", ".join(
+                dict.fromkeys(
+                    f"{e}*" if e in info.defaults else e
+                    for e in sorted({e for _, e, _ in info.editions}, key=info.defaults.count)[::-1]
+                )
+            ),
+        ]
         for info in infos
     ]
     print("\n".join(_table(table)))

@@ -11,8 +11,8 @@ Conventions shared by every helper:
   unit, as in :meth:`equivmetrics.Engine.convert`.
 * Results are plain float64 columns named ``f"{to} [{unit}]"`` (the target kind and the result
   unit, e.g. ``"co2e [t]"``) unless ``name=`` is given; pandas results also carry
-  ``attrs = {"unit", "kind", "source_kind", "source_unit"}``. No extension dtypes, so JSON and
-  Parquet writers take them as they are.
+  ``attrs = {"unit", "kind", "source_kind", "source_unit", "region", "editions"}``. No
+  extension dtypes, so JSON and Parquet writers take them as they are.
 * Each value is ``float(x) * factor``, exactly the scalar result; NaN stays NaN and missing
   values (``None``, ``pd.NA``, polars null) stay missing. Integer columns are read as float64;
   other non-numeric columns raise :class:`equivmetrics.InputError` naming the column and dtype.
@@ -154,7 +154,8 @@ class SeriesAccessor:
         first negative row's index label. The result is named ``f"{to} [{unit}]"`` unless
         ``name`` is given. With ``bounds=True`` the result is a DataFrame with columns
         ``value``, ``low`` and ``high``. Either way ``attrs`` holds ``unit``, ``kind``,
-        ``source_kind`` and ``source_unit``.
+        ``source_kind``, ``source_unit``, and ``region`` and ``editions``: where the figures
+        hold and which editions they are.
         """
         import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
@@ -170,6 +171,8 @@ class SeriesAccessor:
             "kind": compiled.kind,
             "source_kind": compiled.source_kind,
             "source_unit": in_unit,
+            "region": result.region,
+            "editions": list(result.editions),
         }
         out: Any
         if bounds:

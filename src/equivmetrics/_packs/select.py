@@ -21,7 +21,7 @@ import attrs
 from equivmetrics._core import regions as _regions
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics.exceptions import (
-    InputLookupError,
+    EquivMetricsError,
     InputValueError,
     Location,
     PackError,
@@ -29,8 +29,9 @@ from equivmetrics.exceptions import (
 )
 
 from .model import Pack, ParameterSpec, RegionSpec
+from .region_checks import check_overlays, check_region, check_unique
 
-__all__ = ["RegionInfo", "Selection", "available_regions", "select"]
+__all__ = ["RegionInfo", "Selection", "available_regions", "fits", "select", "usable_editions"]
 
 
 @attrs.frozen
@@ -52,6 +53,8 @@ class RegionInfo:
     name: str
     #: ``(topic, edition, pack)`` for every pack or overlay with figures for the region.
     editions: tuple[tuple[str, str, str], ...]
+    #: The editions an engine for the region takes when none is named.
+    defaults: tuple[str, ...] = ()
 
 
 def _wanted(edition: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -194,11 +197,22 @@ def select(
     the regions that exist) and :class:`~equivmetrics.InputValueError` for an edition no pack
     for the region has, or a region written as no region code.
     """
+    return _choose(packs, region, edition, detail=True)
+
+
+def _choose(
+    packs: Sequence[Pack],
+    region: str | None,
+    edition: str | Iterable[str] | None,
+    *,
+    detail: bool,
+) -> Selection:
+    """:func:`select`; errors list the editions that would do only with ``detail``."""
     if edition is not None and not isinstance(edition, str):
         edition = tuple(edition)
-    _check_unique(packs)
-    _check_overlays(packs)
-    code = _region(packs, region)
+    check_unique(packs)
+    check_overlays(packs)
+    code = check_region(packs, region)
     chain = _regions.ancestry(code)
     wanted = _wanted(edition)
     overlays = [p for p in packs if p.extends]
@@ -219,29 +233,12 @@ def select(
         if overlay is not None:
             chosen[id(overlay)] = overlay
             editions.append((overlay.name, overlay.edition))
-    _check_editions(packs, chosen.values(), edition, code)
-    _check_covered(packs, chosen.values(), edition, code)
+    _check_editions(packs, chosen.values(), edition, code, detail=detail)
+    _check_covered(packs, chosen.values(), edition, code, detail=detail)
     out = [
         chosen.get(id(p), p) for p in packs if id(p) in chosen or not (p.extends or _alternative(p))
     ]
     return Selection(packs=tuple(out), region=code, editions=tuple(editions))
-
-
-def _check_overlays(packs: Sequence[Pack]) -> None:
-    """An overlay must extend a pack that is loaded."""
-    names = {p.name for p in packs if not p.extends}
-    problems = [
-        Problem(
-            Location(p.origin),
-            "extends",
-            f"overlay {p.name!r} extends {p.extends!r}, but no loaded pack is named {p.extends!r}",
-            "load the pack it extends too, or correct 'extends:'",
-        )
-        for p in packs
-        if p.extends and p.extends not in names
-    ]
-    if problems:
-        raise PackError(problems)
 
 
 def _alternative(pack: Pack) -> bool:
@@ -249,94 +246,84 @@ def _alternative(pack: Pack) -> bool:
     return not pack.extends and bool(pack.region or pack.regions or pack.topic)
 
 
-def _check_unique(packs: Sequence[Pack]) -> None:
-    """The same pack read twice (a bundled pack also named by path) is a pack error."""
-    seen: dict[tuple[str, str], Pack] = {}
-    problems = []
-    for pack in packs:
-        first = seen.setdefault((pack.name, pack.edition), pack)
-        if first is not pack:
-            problems.append(
-                Problem(
-                    Location(pack.origin),
-                    "name",
-                    f"pack {pack.name!r} edition {pack.edition!r} is loaded twice (also from "
-                    f"{first.origin})",
-                    "load each pack once (a bundled pack needs no path), or give each a "
-                    "distinct name or edition",
-                )
-            )
-    if problems:
-        raise PackError(problems)
-
-
-def _region(packs: Sequence[Pack], region: str | None) -> str:
-    if region is None:
-        return _regions.DEFAULT_REGION
-    if not isinstance(region, str):
-        raise InputValueError(
-            f"region must be a region code such as 'GB' or 'US-CAMX', got "
-            f"{type(region).__name__} {region!r}",
-            value=region,
-        )
-    try:
-        code = _regions.normalize(region)
-    except ValueError as exc:
-        raise InputValueError(str(exc), value=region) from None
-    known = sorted({c for p in packs for c in p.covers()})
-    if code != _regions.DEFAULT_REGION and not _covered(packs, code):
-        close = close_matches(code, known, 3)
-        hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-        wider = [c for c in _regions.ancestry(code)[1:] if c in known and c != _regions.WORLD]
-        if wider:
-            hint += f"{code} lies in {wider[0]}: region={wider[0]!r} gives its figures; "
-        raise InputLookupError(
-            f"no loaded pack has figures for region {code!r}; {hint}regions with figures: "
-            f"{', '.join(known) or 'none'} (em.regions() or `equivmetrics regions` lists "
-            "them with their editions)",
-            value=code,
-        )
-    return code
-
-
 def _check_editions(
     packs: Sequence[Pack],
     chosen: Iterable[Pack],
     edition: str | Iterable[str] | None,
     region: str,
+    *,
+    detail: bool,
 ) -> None:
     taken = {e.casefold() for p in chosen for e in p.editions()}
     names = () if edition is None else (edition,) if isinstance(edition, str) else edition
     missing = [name for name in names if name.strip().casefold() not in taken]
     if missing:
-        here = sorted(
-            {
-                p.edition
-                for p in packs
-                if (p.extends or _alternative(p))
-                and _rank(p, _regions.ancestry(region)) is not None
-            }
-        )
+        here = usable_editions(packs, region) if detail else []
+        close = close_matches(missing[0].strip(), here, 2)
+        hint = f" — did you mean {' or '.join(map(repr, close))}?" if close else ""
         raise InputValueError(
             f"no pack for region {region!r} has edition {shown(missing[0])}; editions for "
-            f"{region!r}: {', '.join(map(repr, here)) or 'none'}",
+            f"{region!r}: {', '.join(map(repr, here)) or 'none'}{hint}",
             value=missing[0],
         )
 
 
+def usable_editions(packs: Sequence[Pack], region: str) -> list[str]:
+    """Every edition that loads for ``region`` when named alone (aliases included)."""
+    chain = _regions.ancestry(region)
+    found: list[str] = []
+    for pack in packs:
+        if (pack.extends or _alternative(pack)) and _rank(pack, chain) is not None:
+            for name in pack.editions():
+                try:
+                    _choose(packs, region, name, detail=False)
+                except EquivMetricsError:
+                    continue
+                found.append(name)
+    return sorted(set(found), key=str.casefold)
+
+
 def _check_covered(
-    packs: Sequence[Pack], chosen: Iterable[Pack], edition: str | Iterable[str] | None, region: str
+    packs: Sequence[Pack],
+    chosen: Iterable[Pack],
+    edition: str | Iterable[str] | None,
+    region: str,
+    *,
+    detail: bool,
 ) -> None:
     """With editions named, the packs chosen must have figures for the region itself: a
     subregion asked for with a national edition is an error, not the national figures."""
-    if edition is None or region == _regions.DEFAULT_REGION or _covered(list(chosen), region):
+    chosen = list(chosen)
+    if edition is None or region == _regions.DEFAULT_REGION or _covered(chosen, region):
         return
-    here = sorted({p.edition for p in packs if region in p.covers()})
+    here = usable_editions(packs, region) if detail else []
+    wider = sorted({c for p in chosen for c in p.covers() if c in _regions.ancestry(region)})
+    note = (
+        f" (they hold for {', '.join(wider)} as a whole: load region={wider[0]!r} with them "
+        "to reproduce a report made for it)"
+        if wider
+        else ""
+    )
     raise InputValueError(
-        f"the editions named ({_names(edition)}) have no figures for region {region!r}; "
+        f"the editions named ({_names(edition)}) have no figures for region {region!r}{note}; "
         f"editions with figures for {region!r}: {', '.join(map(repr, here)) or 'none'}",
         value=region,
     )
+
+
+def _defaults(packs: Sequence[Pack], region: str) -> tuple[str, ...]:
+    """The editions an engine for ``region`` takes by default (none when the packs cannot be
+    loaded for it: validation reports why)."""
+    try:
+        return tuple(edition for _, edition in select(packs, region).editions)
+    except EquivMetricsError:
+        return ()
+
+
+def fits(pack: Pack, region: str) -> bool:
+    """Whether ``pack``'s figures may be taken for ``region`` (its own or an enclosing
+    country's; an aggregate's only for the aggregate itself)."""
+    return _rank(pack, _regions.ancestry(region)) is not None
 
 
 def _names(edition: str | Iterable[str]) -> str:
@@ -356,6 +343,11 @@ def available_regions(packs: Sequence[Pack]) -> tuple[RegionInfo, ...]:
             topic = topics.get(pack.extends, pack.extends) if pack.extends else topics[pack.name]
             rows.append((topic, pack.edition, pack.name))
     return tuple(
-        RegionInfo(code=code, name=name, editions=tuple(rows))
+        RegionInfo(
+            code=code,
+            name=name,
+            editions=tuple(rows),
+            defaults=_defaults(packs, code),
+        )
         for code, (name, rows) in sorted(found.items())
     )
