@@ -786,7 +786,7 @@ def test_unknown_parameter_name(prod: em.Engine) -> None:
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("hourly_labor_cost", "55 EUR/hour"),  # another currency: no silent exchange rate
+        ("hourly_labor_cost", "55 EUR/transaction"),  # money, but not per hour
         ("hourly_labor_cost", "55 USD"),
         ("hours_per_fte_year", "2080 hour"),
         ("minutes_per_transaction", "4 kg/transaction"),
@@ -874,3 +874,45 @@ def test_an_engine_from_a_catalog(prod: em.Engine) -> None:
     assert engine.catalog is prod.catalog
     # 12,000 transactions a month x 3 min = 600 hours a month
     assert engine.convert("12000 transaction/month", "manual_work").magnitude == 600.0
+
+
+def test_a_tenants_own_currency_is_kept_end_to_end(prod: em.Engine) -> None:
+    # issue 14: 12,000 transactions a month x 3 min = 600 h; x EUR 50 an hour = EUR 30,000
+    eur = prod.with_params(minutes_per_transaction="3 min", hourly_labor_cost="50 EUR/hour")
+    r = eur.convert("12000 transaction/month", "labor_cost")
+    assert (r.magnitude, r.unit) == (pytest.approx(30000), "EUR/month")
+    # the same tenant in GBP: 600 h x GBP 40 = GBP 24,000
+    gbp = prod.with_params(minutes_per_transaction="3 min", hourly_labor_cost="40 GBP/hour")
+    assert gbp.convert("12000 transaction/month", "labor_cost").unit == "GBP/month"
+    assert gbp.convert("12000 transaction/month", "labor_cost").magnitude == pytest.approx(24000)
+
+
+def test_mixing_currencies_without_rates_is_an_error_saying_what_to_supply(
+    prod: em.Engine,
+) -> None:
+    eur = prod.with_params(hourly_labor_cost="50 EUR/hour")
+    with pytest.raises(em.UnitError, match=r"amount in EUR, asked for in USD") as info:
+        eur.convert("600 hour/month", "labor_cost", of="manual_work", unit="USD/month")
+    assert "engine.with_rates(" in str(info.value)
+    assert "never exchanged silently" in str(info.value)
+    # cost_per_error is USD, the hourly cost EUR: rework mixes them
+    with pytest.raises(em.UnitError, match=r"combines amounts in EUR and USD"):
+        eur.convert("10 error/month", "rework")
+
+
+def test_dated_rates_exchange_and_say_so(prod: em.Engine) -> None:
+    # ECB reference rates of 2025-02-28 (second-hand copies agree): 1 EUR = 1.0411 USD
+    eur = prod.with_params(hourly_labor_cost="50 EUR/hour")
+    rated = eur.with_rates({"USD": 1.0411}, base="EUR", date="2025-02-28", source="ECB")
+    r = rated.convert("600 hour/month", "labor_cost", of="manual_work", unit="USD/month")
+    assert r.magnitude == pytest.approx(600 * 50 * 1.0411)  # = 31,233 USD
+    last = r.steps[-1]
+    assert (last.rule, last.edition) == ("exchange_rate", "2025-02-28")
+    assert "1 EUR = 1.0411 USD" in last.expression
+    # 10 errors x $10 = $100 = EUR 100 / 1.0411 = EUR 96.05; / EUR 50 an hour = 1.921 h
+    rework = rated.convert("10 error/month", "rework")
+    assert rework.magnitude == pytest.approx(100 / 1.0411 / 50)
+    with pytest.raises(em.InputValueError, match="need the date"):
+        eur.with_rates({"USD": 1.0411}, base="EUR", date="")
+    with pytest.raises(em.InputValueError, match="unknown currency 'XYZ'"):
+        eur.with_rates({"XYZ": 2.0}, base="EUR", date="2025-02-28")

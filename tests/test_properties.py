@@ -285,7 +285,7 @@ _wrong_dimensions = st.sampled_from(
         ("minutes_per_transaction", "min/FTE"),
         ("hours_per_fte_year", "hour"),
         ("hours_per_fte_year", "USD/FTE/year"),
-        ("hourly_labor_cost", "EUR/hour"),
+        ("hourly_labor_cost", "EUR/transaction"),
         ("hourly_labor_cost", "USD/transaction"),
         ("hourly_labor_cost", "USD"),
     ]

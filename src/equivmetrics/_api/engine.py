@@ -19,6 +19,7 @@ from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
+from equivmetrics._engine.exchange import Rates
 from equivmetrics._engine.result import Result
 from equivmetrics._features.metric import Metric
 from equivmetrics._features.offer import offer
@@ -204,6 +205,24 @@ class Engine:
         is taken as exact: the tenant's own number.
         """
         return Engine(self._core.with_params(**params))
+
+    def with_rates(
+        self,
+        rates: Mapping[str, float],
+        *,
+        base: str,
+        date: str,
+        source: str = "",
+    ) -> Engine:
+        """A new engine that may exchange currencies at these dated rates; this one is unchanged.
+
+        ``rates`` maps ISO 4217 codes to how many of each buy one ``base``, as the ECB publishes
+        them (``{"USD": 1.0411, "GBP": 0.82608}``, ``base="EUR"``, ``date="2025-02-28"``).
+        Without rates a conversion that combines currencies, or asks for another one, is a
+        :class:`~equivmetrics.UnitError`; with them each exchange is a step of the result,
+        with the rate, its date and ``source``.
+        """
+        return Engine(self._core.with_rates(Rates.of(rates, base=base, date=date, source=source)))
 
     def with_region(self, region: str, *, edition: str | Iterable[str] | None = None) -> Engine:
         """The same packs chosen for another region (and edition); this engine is unchanged.

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from equivmetrics._core.expr import ExprError, Value, names, parse_expr
+from equivmetrics._core.money import generic
 from equivmetrics._core.unit_defs import NewUnit, scope_for
 from equivmetrics._core.units import UnitScope
 from equivmetrics._packs.model import (
@@ -331,7 +332,8 @@ class _Builder:
         source, target = self.kinds[spec.source_kind], self.kinds[spec.target_kind]
         units = self.units
         ratio = (value.unit * units.parse(source.unit) / units.parse(target.unit)).dimensionality
-        if ratio in (units.dimensionless.dimensionality, units.time, 1 / units.time):
+        fits = (units.dimensionless.dimensionality, units.time, 1 / units.time)
+        if generic(ratio) in {generic(dim) for dim in fits}:  # money fits in any currency
             return True
         expected = (units.parse(target.unit) / units.parse(source.unit)).dimensionality
         self.problem(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._core.money import generic
 from equivmetrics._core.quantity import as_text, optional_text
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
@@ -66,9 +67,10 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
             f"parameter {name!r}: the value is too large for a 64-bit float", name=name
         ) from None
     expected = parameters[name].value.unit
-    if result.unit.dimensionality != expected.dimensionality:
+    if generic(result.unit.dimensionality) != generic(expected.dimensionality):
         result = per_item(catalog.units, result, expected) or result
-    if result.unit.dimensionality != expected.dimensionality:
+    # money in any currency: a tenant's cost in EUR stays EUR (never exchanged silently)
+    if generic(result.unit.dimensionality) != generic(expected.dimensionality):
         raise ParameterValueError(
             f"parameter {name!r} is measured in {format_unit(expected)} "
             f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",

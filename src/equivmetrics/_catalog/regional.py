@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import attrs
 
 from equivmetrics._core.expr import ExprError
+from equivmetrics._core.money import generic
 from equivmetrics._core.regions import specificity
 from equivmetrics._core.units import base_scope
 from equivmetrics._packs.model import Pack, ParameterSpec
@@ -64,7 +65,7 @@ def _entry_problems(read: Sequence[Pack], chosen: Sequence[Pack]) -> list[Proble
                 theirs = read_value(scope, base.value, base.name).unit.dimensionality
             except (EquivMetricsError, ExprError):
                 continue  # a unit only the packs define, or an expression: the build says
-            if mine != theirs:
+            if generic(mine) != generic(theirs):  # a region's money in its own currency
                 problems.append(
                     Problem(
                         spec.location,

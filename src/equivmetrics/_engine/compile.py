@@ -19,6 +19,7 @@ from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.regional import elsewhere, place_of
 from equivmetrics._catalog.values import parameter_in, parameters_used, read_value
 from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._core.money import currencies
 from equivmetrics._core.negative import strictest
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
@@ -32,6 +33,7 @@ from equivmetrics.exceptions import (
 )
 
 from .compiled import Compiled
+from .exchange import Rates, exchange, kind_unit
 from .offers import dead_end
 from .reading import infer, is_rate_of, refuse
 from .result import ParameterUse, Step
@@ -75,9 +77,11 @@ class Compiler:
         of: str | None,
         unit: str | None,
         per: str | None,
+        rates: Rates | None = None,
     ) -> None:
         self.catalog = catalog
         self.units = catalog.units
+        self.rates = rates
         self.input_text = input_unit
         self.to, self.of, self.unit, self.per = to, of, unit, per
 
@@ -158,6 +162,9 @@ class Compiler:
             kind = self.catalog.kinds[edge.target]
             step_text, conv = _natural(self.units, kind, cur, time_text, None, final=False)
             steps.append(self.step(edge, f, k * conv, step_text, overrides))
+        what = f"{self.input_text!r} to {target.name}"
+        cur, rate, swap = exchange(self.units, cur, self._currency(target, cur), self.rates, what)
+        k, lo, hi = k * rate, lo * rate, hi * rate
         out_text, conv = _natural(
             self.units,
             target,
@@ -168,6 +175,13 @@ class Compiler:
             given=self.input_text,
             source=source.name,
         )
+        if swap is not None:  # the exchange, shown in the result's own unit
+            name = target.name
+            steps.append(
+                attrs.evolve(
+                    swap, source_kind=name, target_kind=name, cumulative=k * conv, unit=out_text
+                )
+            )
         if not all(0.0 < x < math.inf for x in (k * conv, lo * conv, hi * conv)):
             raise UnitError(
                 f"converting {self.input_text!r} to {target.name} in {out_text} needs a factor "
@@ -191,12 +205,26 @@ class Compiler:
             policy_kind or source.name,
         )
 
+    def _currency(self, target: Kind, cur: PintUnit) -> str | None:
+        """The currency the result is wanted in: ``unit=``'s, else the target kind's when the
+        amount mixes currencies (then rates decide), else None (the amount's own)."""
+        if isinstance(self.unit, str):
+            found = currencies(self.units.parse(self.unit))
+            if len(found) == 1:
+                return found[0]
+        held = currencies(cur)
+        shown = currencies(self.units.parse(target.unit))
+        if len(held) > 1 and len(shown) == 1:
+            return shown[0]
+        return None
+
     def form(self, kind: Kind, unit: PintUnit) -> str | None:
         """None for a total; the time unit's text for a rate; an error otherwise."""
         dim = unit.dimensionality
-        if dim == kind.dimension:
+        dimension = kind_unit(self.units, kind, unit)[1]
+        if dim == dimension:
             return None
-        if dim == kind.dimension / self.units.time:
+        if dim == dimension / self.units.time:
             part = self.units.time_part(unit)
             if part is not None:
                 return part
@@ -277,6 +305,8 @@ def _natural(
 ) -> tuple[str, float]:
     """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
     dim, time = cur.dimensionality, units.time
+    shown, dimension = kind_unit(units, kind, cur)  # a money kind in the amount's currency
+    kind = attrs.evolve(kind, unit=shown, dimension=dimension)
     if requested is not None:
         wanted = units.parse(requested)
         if wanted.dimensionality == dim:

@@ -39,6 +39,7 @@ from equivmetrics.exceptions import (
 
 from .compile import Compiler
 from .compiled import Compiled, Key
+from .exchange import Rates
 from .offers import PERIOD, TOO_LARGE, nothing_offered
 from .result import Result
 
@@ -112,6 +113,7 @@ class Converter:
         "_factor_values",
         "_lock",
         "_overrides",
+        "_rates",
         "_root",
         "_warm",
     )
@@ -123,6 +125,7 @@ class Converter:
         *,
         root: Converter | None = None,
         compiled: Mapping[Key, Compiled] | None = None,
+        rates: Rates | None = None,
     ) -> None:
         # ``catalog`` may be a function that builds it: a warm-started converter (see warm.py)
         # answers the conversions in ``compiled`` and builds its catalog on first other need.
@@ -133,6 +136,7 @@ class Converter:
         else:
             self._built, self._build = None, catalog
         self._overrides: dict[str, Value] = dict(overrides or {})
+        self._rates = rates
         self._root = root
         self._cache: dict[Key, Compiled] = dict(compiled or {})
         self._warm = frozenset(self._cache)
@@ -198,7 +202,16 @@ class Converter:
         overrides = dict(self._overrides)
         for name, raw in params.items():
             overrides[name] = override_value(self.catalog, name, raw)
-        return Converter(self.catalog, overrides, root=self._root or self)
+        return Converter(self.catalog, overrides, root=self._root or self, rates=self._rates)
+
+    def with_rates(self, rates: Rates) -> Converter:
+        """A new converter that exchanges currencies at ``rates``; this one is unchanged."""
+        return Converter(self.catalog, self._overrides, root=self._root or self, rates=rates)
+
+    @property
+    def rates(self) -> Rates | None:
+        """The exchange rates this converter may use (None: it exchanges nothing)."""
+        return self._rates
 
     def convert(
         self,
@@ -317,7 +330,7 @@ class Converter:
         compiled = self._cache.get(key)
         if compiled is not None:
             return compiled
-        compiler = Compiler(self.catalog, input_unit, to, of, unit, per)
+        compiler = Compiler(self.catalog, input_unit, to, of, unit, per, self._rates)
         plan = compiler.plan()
         shared = self._shared(plan.path)
         if shared is not None:
@@ -344,7 +357,7 @@ class Converter:
 
     def _shared(self, path: tuple[Edge, ...]) -> Converter | None:
         """The root converter, when no rule on ``path`` depends on this one's overrides."""
-        if self._root is None:
+        if self._root is None or self._rates is not None:  # the root could not exchange
             return None
         touched = set(self._overrides)
         if all(touched.isdisjoint(e.rule.parameters) for e in path):

@@ -76,29 +76,34 @@ def _named(pack: Pack, wanted: Sequence[str]) -> bool:
 
 def _rank(pack: Pack, chain: Sequence[str]) -> tuple[int, int] | None:
     """How closely ``pack`` fits: (place in the region's ancestry, 0 own region / 1 table); a
-    pack of no region fits everywhere, after every regional one.
+    pack of no region of its own fits everywhere, after every regional one.
 
     An aggregate's figures (``EU``, ``World``) fit only the aggregate itself: a country without
     figures of its own never gets an average silently. A country's figures fit its
     subregions (the EPA pack's national equivalents in ``US-CAMX``).
     """
-    if not (pack.region or pack.regions):
-        return len(chain), 0
     table = {r.code for r in pack.regions}
-    for depth, code in enumerate(chain):
-        if depth and code in _regions.AGGREGATES:
-            return None
+    for depth, code in enumerate(_own(chain)):
         if code == pack.region:
             return depth, 0
         if code in table:
             return depth, 1
-    return None
+    return None if pack.region else (len(chain), 0)
+
+
+def _own(chain: Sequence[str]) -> Sequence[str]:
+    """The region and the regions enclosing it whose figures may stand for it: up to the
+    first aggregate above it."""
+    for depth, code in enumerate(chain):
+        if depth and code in _regions.AGGREGATES:
+            return chain[:depth]
+    return chain
 
 
 def _entry(pack: Pack, chain: Sequence[str]) -> RegionSpec | None:
     """The most specific table entry of ``pack`` along ``chain``."""
     table = {r.code: r for r in pack.regions}
-    return next((table[code] for code in chain if code in table), None)
+    return next((table[code] for code in _own(chain) if code in table), None)
 
 
 def _one(candidates: list[Pack], what: str, region: str) -> Pack:
