@@ -916,3 +916,12 @@ def test_dated_rates_exchange_and_say_so(prod: em.Engine) -> None:
         eur.with_rates({"USD": 1.0411}, base="EUR", date="")
     with pytest.raises(em.InputValueError, match="unknown currency 'XYZ'"):
         eur.with_rates({"XYZ": 2.0}, base="EUR", date="2025-02-28")
+
+
+def test_money_in_any_currency_is_read_as_the_money_kind() -> None:
+    de = em.load(region="DE")
+    # EUR 26,040 a month / EUR 43.4 an hour (Eurostat, Germany 2024) = 600 hours a month
+    r = de.convert("26040 EUR/month", "manual_work")
+    assert (r.source_kind, r.magnitude) == ("labor_cost", pytest.approx(600))
+    with pytest.raises(em.UnitError, match="combines amounts in EUR and JPY"):
+        de.convert("100 JPY", "manual_work")

@@ -13,7 +13,8 @@ region measures it. A unit a kind refuses (``refuse_units``: the 31.5-gallon
 from __future__ import annotations
 
 from equivmetrics._catalog.catalog import Catalog, Kind
-from equivmetrics._core.units import PintUnit, UnitScope
+from equivmetrics._core.money import generic, is_money
+from equivmetrics._core.units import CURRENCIES, PintUnit, UnitScope
 from equivmetrics._packs.model import AmbiguousUnit
 from equivmetrics.exceptions import AmbiguousKindError, UnitError
 
@@ -25,7 +26,9 @@ def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
     units = catalog.units
     dim = unit.dimensionality
     candidates = [
-        k for k in catalog.kinds.values() if k.dimension == dim or is_rate_of(units, k, unit)
+        k
+        for k in catalog.kinds.values()
+        if generic(k.dimension) == generic(dim) or is_rate_of(units, k, unit)
     ]
     time_part = units.time_part(unit)
     total = unit * units.parse(time_part) if time_part is not None else None  # of a rate
@@ -36,6 +39,9 @@ def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
         claimed = catalog.claimant(unit) or (catalog.claimant(total) if total is not None else None)
         if claimed is not None and any(k.name == claimed for k in candidates):
             return catalog.kinds[claimed]
+        money = [k for k in candidates if is_money(dim) and set(k.input_units) & set(CURRENCIES)]
+        if len(money) == 1:  # the kind that claims money in its own currency takes any currency
+            return money[0]
     if not candidates:
         raise UnitError(
             f"no loaded kind is measured in {text!r} ({dim}); check the unit, "
@@ -121,6 +127,6 @@ def is_rate_of(units: UnitScope, kind: Kind, unit: PintUnit) -> bool:
     A plain number is never a rate: "12" is not 12 hours per hour of manual work. A rate
     either names its time ("hour/month") or carries it inside a unit ("kW" for kWh).
     """
-    if unit.dimensionality != kind.dimension / units.time:
+    if generic(unit.dimensionality) != generic(kind.dimension / units.time):
         return False
     return not unit.dimensionless or units.time_part(unit) is not None
