@@ -29,6 +29,7 @@ __all__ = [
     "Source",
     "UnitSpec",
     "citation_dict",
+    "locale_keys",
 ]
 
 
@@ -121,19 +122,49 @@ class Presentation:
         """The wording for ``role`` in ``locale`` (falling back to its language, then default)."""
         for name, texts in self.roles:
             if name == role:
-                table = dict(texts)
-                language = locale.replace("-", "_").split("_")[0]
-                return table.get(locale) or table.get(language) or table.get("")
+                return _in_locale(texts, locale) or dict(texts).get("")
         return None
 
-    def label(self, locale: str, category: str) -> str | None:
-        """A label in ``locale`` for a CLDR plural category, if the pack gives one."""
-        language = locale.replace("-", "_").split("_")[0]
-        for name, forms in self.labels:
-            if name in (locale, language):
-                table = dict(forms)
-                return table.get(category) or table.get("other")
+    def localized(self, role: str, locale: str) -> str | None:
+        """The wording for ``role`` written for ``locale`` or its language; never the default."""
+        for name, texts in self.roles:
+            if name == role:
+                return _in_locale(texts, locale)
         return None
+
+    def has_labels(self, locale: str) -> bool:
+        """Whether the pack gives labels for ``locale`` or its language."""
+        return self._forms(locale) is not None
+
+    def label(self, locale: str, category: str) -> str | None:
+        """A label in ``locale`` for a CLDR plural category, if the pack gives one.
+
+        Labels for the locale itself (``de_CH``) win over those for its language (``de``); a
+        category the pack leaves out takes the ``other`` form.
+        """
+        forms = self._forms(locale)
+        if forms is None:
+            return None
+        table = dict(forms)
+        return table.get(category) or table.get("other")
+
+    def _forms(self, locale: str) -> tuple[tuple[str, str], ...] | None:
+        exact, language = locale_keys(locale)
+        found = {locale_keys(name)[0]: forms for name, forms in self.labels}
+        return found.get(exact) or found.get(language)
+
+
+def locale_keys(locale: str) -> tuple[str, str]:
+    """``("de_ch", "de")`` for ``de-CH``: a locale and its language, compared without case."""
+    exact = locale.replace("-", "_").lower()
+    return exact, exact.split("_")[0]
+
+
+def _in_locale(texts: tuple[tuple[str, str], ...], locale: str) -> str | None:
+    """The text written for ``locale``, else for its language, else None (not the default)."""
+    exact, language = locale_keys(locale)
+    found = {locale_keys(name)[0]: text for name, text in texts if name}
+    return found.get(exact) or found.get(language)
 
 
 @attrs.frozen
