@@ -25,7 +25,7 @@ import attrs
 
 from equivmetrics.exceptions import InputTypeError, LocaleError
 
-__all__ = ["Formatter", "LocaleError", "round_sig"]
+__all__ = ["Formatter", "LocaleError", "babel_locale", "round_sig"]
 
 WIDE_RANGE = 0.25  # half-width / value above which only 2 significant figures are shown
 SHOW_RANGE = 0.20  # (high - low) / value above which the range is shown
@@ -66,6 +66,10 @@ def _babel_locale(name: str) -> Any:
         raise LocaleError(f"unknown locale {name!r}: {exc}") from None
 
 
+#: The babel ``Locale`` of a locale name (cached; :class:`LocaleError` without babel).
+babel_locale = _babel_locale
+
+
 def _shown(name: str) -> str:
     return repr(name) if len(name) <= 40 else f"{name[:40]!r}... ({len(name)} characters)"
 
@@ -92,8 +96,13 @@ class Formatter:
             )
 
     @property
+    def language(self) -> str:
+        """The locale's language in lower case: ``"de"`` for ``de_CH``."""
+        return self.locale.replace("-", "_").split("_")[0].lower()
+
+    @property
     def english(self) -> bool:
-        return self.locale.split("_")[0].split("-")[0].lower() == "en"
+        return self.language == "en"
 
     def number(self, value: float, sig: int) -> str:
         """``value`` rounded to ``sig`` significant figures, with the locale's separators.
