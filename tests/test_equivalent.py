@@ -198,6 +198,7 @@ def test_to_dict_shape_is_json_ready() -> None:
         "icon",
         "family",
         "locale",
+        "language",
         "region",
         "editions",
         "sources",
@@ -295,7 +296,7 @@ def test_pack_wording_is_checked_at_load(tmp_path: Path) -> None:
 def test_the_range_repeats_the_currency_sign_of_the_wording(
     template: str, signs: tuple[str, str]
 ) -> None:
-    from equivmetrics._present.equivalent import _money_signs
+    from equivmetrics._present.sentence import _money_signs
 
     assert _money_signs(template) == signs
 

@@ -17,7 +17,6 @@ Relatability, the rule that orders them (documented in docs/equivalents.md):
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,15 +26,15 @@ from equivmetrics._catalog.catalog import Kind
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
-from equivmetrics._core.units import UnitScope, unit_factor
+from equivmetrics._core.units import UnitScope
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step, editions_of, region_of
 from equivmetrics._packs.model import Source, citation_dict, source_dict
-from equivmetrics._packs.wording import fill
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
-from .formatter import SHOW_RANGE, Formatter, default_sig, duration_parts, round_sig
+from .formatter import Formatter, default_sig
 from .html import render_html
+from .sentence import word
 
 __all__ = [
     "EQUIVALENT_COMPACT_SCHEMA",
@@ -49,12 +48,16 @@ __all__ = [
 EQUIVALENT_SCHEMA = "equivmetrics.equivalent/1"
 EQUIVALENT_COMPACT_SCHEMA = "equivmetrics.equivalent.compact/1"
 MIN_OFFERED = 3  # outside-the-picturable-range kinds only fill up to this many
-_DEFAULT_WORDING = {"feel_good": "about {value} {label}", "action": "{value} {label}"}
 
 
 @attrs.frozen(repr=False)
 class Equivalent:
-    """An equivalent as a person sees it: the number, its range, the words and the sources."""
+    """An equivalent as a person sees it: the number, its range, the words and the sources.
+
+    ``locale`` is the locale asked for (it formats the numbers); ``language`` is the BCP 47 tag
+    of the language the words are in: the locale's (``"de-CH"``) when the pack translates the
+    kind, else ``"en"`` (see docs/equivalents.md, "Locales").
+    """
 
     kind: str
     role: str
@@ -71,6 +74,10 @@ class Equivalent:
     locale: str
     sources: tuple[Source, ...]
     steps: tuple[Step, ...]
+    #: built by hand without it, the words are taken to be in the locale's language
+    language: str = attrs.field(
+        default=attrs.Factory(lambda self: self.locale.replace("_", "-"), takes_self=True)
+    )
 
     @property
     def region(self) -> str:
@@ -119,6 +126,7 @@ class Equivalent:
             "icon": self.icon,
             "family": self.family,
             "locale": self.locale,
+            "language": self.language,
             "region": self.region,
             "editions": list(self.editions),
             "sources": [source_dict(s) for s in self.sources],
@@ -165,152 +173,34 @@ def describe(
             value=result.magnitude,
         )
     formatter = Formatter(locale)
-    value, low, high = float(result.magnitude), float(result.low), float(result.high)
-    digits = sig if sig is not None else default_sig(value, low, high)
+    digits = (
+        sig
+        if sig is not None
+        else default_sig(float(result.magnitude), float(result.low), float(result.high))
+    )
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 6:
         raise unfit(digits, int)(
             f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits
         )
-    count_like = not kind.dimension  # a count: no dimension at all
-    minutes = _minutes(units, kind, result.unit)
-    value_text, category = _value_words(value, digits, formatter, count_like, minutes)
-    duration = minutes is not None and "h" in value_text.split()
-    label = _label(kind, formatter, category)
-    label = _without_unit_word(label) if duration else label
-    template = kind.presentation.template(role, locale) or _DEFAULT_WORDING[role]
-    below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
-    range_text = _range_words(value, low, high, digits, formatter, template, below_one=below_one)
-    if range_text and duration:
-        range_text += " min" if minutes == 1 else f" {_unit_word(kind)}"
-    rate_period = _period(result.unit, kind.unit)
-    per = _per_text(rate_period, formatter) if rate_period else ""
-    text = fill(template, value=value_text, label=label, per=per).strip()
-    if per and "{per}" not in template:
-        text = f"{text} {per}"
-    if value == 0 and formatter.english:
-        text = f"no {_label(kind, formatter, 'other')}"
-    if range_text:
-        text += f" (range {range_text})"
+    words = word(kind, result, role, units=units, formatter=formatter, digits=digits)
     return Equivalent(
         kind=kind.name,
         role=role,
-        magnitude=value,
+        magnitude=float(result.magnitude),
         unit=result.unit,
-        low=low,
-        high=high,
-        text=text,
-        value_text=value_text,
-        range_text=range_text,
-        label=label,
+        low=float(result.low),
+        high=float(result.high),
+        text=words.text,
+        value_text=words.value_text,
+        range_text=words.range_text,
+        label=words.label,
         icon=kind.icon,
         family=kind.presentation.family or kind.name,
         locale=locale,
         sources=result.sources,
         steps=result.steps,
+        language=words.language,
     )
-
-
-def _value_words(
-    value: float, digits: int, formatter: Formatter, count_like: bool, minutes: float | None
-) -> tuple[str, str]:
-    """The value as words ("1 h 15 min", "less than 1", "22,500") and its plural category."""
-    if not math.isfinite(value):
-        return str(value), "other"
-    if value == 0:
-        return "0", "other"
-    if minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
-        hours, mins = parts
-        return (f"{hours} h {mins} min" if mins else f"{hours} h"), "other"
-    if count_like and 0 < abs(round_sig(value, digits)) < 1:
-        text = "less than 1" if formatter.english else f"< {formatter.number(1, 1)}"
-        return text, formatter.plural(1, 1)
-    return formatter.number(value, digits), formatter.plural(value, digits)
-
-
-def _range_words(
-    value: float,
-    low: float,
-    high: float,
-    digits: int,
-    formatter: Formatter,
-    template: str,
-    *,
-    below_one: bool,
-) -> str:
-    """ "9,100–96,000" (with the wording's currency sign on both ends), or "" when not worth it."""
-    show = (
-        value != 0
-        and math.isfinite(value)
-        and not below_one  # "less than 1 railcar (0.0001-0.0002)" tells nothing more
-        and (high - low) / abs(value) > SHOW_RANGE
-    )
-    if not show:
-        return ""
-    before, after = _money_signs(template)
-    return (
-        f"{before}{formatter.number(low, digits)}{after}"
-        f"\u2013{before}{formatter.number(high, digits)}{after}"
-    )
-
-
-def _label(kind: Kind, formatter: Formatter, category: str) -> str:
-    if not formatter.english:
-        localized = kind.presentation.label(formatter.locale, category)
-        if localized:
-            return localized
-    return kind.label_one if category == "one" else kind.label_other
-
-
-def _unit_word(kind: Kind) -> str:
-    return kind.unit
-
-
-def _without_unit_word(label: str) -> str:
-    """'minutes of brisk walking' -> 'of brisk walking' (the duration names its units)."""
-    head, _, tail = label.partition(" ")
-    if head.rstrip("s") in ("minute", "hour", "min") and tail:
-        return tail
-    return label
-
-
-def _minutes(units: UnitScope, kind: Kind, unit: str) -> float | None:
-    """Minutes per unit of the result, for kinds measured in time shown as totals."""
-    if kind.dimension != units.time:
-        return None
-    parsed = units.parse(unit)
-    if parsed.dimensionality != units.time:
-        return None  # a rate such as hour/month: not a duration
-    return unit_factor(parsed, units.parse("minute"))
-
-
-def _money_signs(template: str) -> tuple[str, str]:
-    """The currency sign a wording writes next to ``{value}`` (``"${value}"``, ``"{value} €"``).
-
-    The range repeats it on both ends, so "$27,000" comes with "(range $9,100–$96,000)".
-    """
-    at = template.find("{value}")
-    if at < 0:
-        return "", ""
-    before = template[at - 1] if at and unicodedata.category(template[at - 1]) == "Sc" else ""
-    rest = template[at + len("{value}") :]
-    sign = rest.lstrip(" \u00a0")
-    after = (
-        rest[: len(rest) - len(sign) + 1] if sign and unicodedata.category(sign[0]) == "Sc" else ""
-    )
-    return before, after
-
-
-def _period(unit: str, kind_unit: str) -> str | None:
-    """'month' for a result in 'hour/month' of a kind shown in 'hour'."""
-    prefix = f"{kind_unit}/"
-    return unit[len(prefix) :] if unit.startswith(prefix) else None
-
-
-def _per_text(period: str, formatter: Formatter) -> str:
-    if formatter.english:
-        article = "an" if period[:1] in "aeiou" or period.startswith("hour") else "a"
-        return f"{article} {period.replace('_', ' ')}"
-    return f"/ {period}"
 
 
 def choose(
