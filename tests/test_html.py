@@ -112,8 +112,9 @@ def test_icons_are_inline_svg_images_with_alt_text(walk_run: tuple[em.Equivalent
 
 def test_heading_level_title_and_lang_can_be_chosen(walk_run: tuple[em.Equivalent, ...]) -> None:
     section = card(em.render_html(walk_run[:1], heading_level=4, lang="de_CH"))
-    assert section.find("h4").text() == "Equivalent"
+    assert section.find("h4").text() == "Vergleich"  # the card's own words in its language
     assert section.attrs["lang"] == "de-CH"
+    assert section.find("li", "em-item").attrs["lang"] == "en"  # the equivalent's words
     assert card(em.render_html(walk_run)).find("h2").text() == "Equivalents"
 
 

@@ -27,7 +27,9 @@ from equivmetrics._core.quantity import unfit
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
 
+from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
 from .icons import icon_body
+from .messages import Messages, language_of, sentence_words
 
 __all__ = ["render_html", "render_page"]
 
@@ -64,7 +66,6 @@ class Equivalent(Protocol):
     def sources(self) -> tuple[Source, ...]: ...
 
 
-_LANG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
 
 _CSS = """\
@@ -132,10 +133,12 @@ def render_html(
 ) -> str:
     """An embeddable, accessible HTML card of ``equivalents`` (a ``<section>`` fragment).
 
-    ``title`` is the card's heading (default ``"Equivalents"``, or ``"Equivalent"`` for one);
-    ``heading_level`` its level, 1 to 6, to fit the host page's outline. ``lang`` is a BCP 47
-    tag for the card (default: the equivalents' locale when they share one). Style it from the
-    host page with CSS custom properties such as ``--em-accent`` (see docs/html.md).
+    ``title`` is the card's heading (default ``"Equivalents"``, or ``"Equivalent"`` for one, in
+    the card's language); ``heading_level`` its level, 1 to 6, to fit the host page's outline.
+    ``lang`` is a BCP 47 tag for the card (default: the language of the equivalents' words when
+    they share one); the card's own words ("Range", "Sources") are in that language when the
+    library has it, else in English marked ``lang="en"``, and ``dir`` follows its script. Style
+    it from the host page with CSS custom properties such as ``--em-accent`` (see docs/html.md).
     """
     items = _items(equivalents)
     if (
@@ -147,22 +150,24 @@ def render_html(
             f"heading_level= must be a whole number from 1 to 6, got {heading_level!r}",
             value=heading_level,
         )
-    heading = _heading(title, items)
-    tag = _lang(lang, items)
+    tag = card_lang(lang, items)
+    chrome = Chrome.of(tag)
+    heading = _heading(title, items, chrome)
     card_id = _card_id(items, heading, tag)
-    lang_attr = f' lang="{escape(tag)}"' if tag else ""
     if items:
         listing = (
             '<ul class="em-list">'
-            + "".join(_item(e, f"{card_id}-{n}") for n, e in enumerate(items, 1))
+            + "".join(_item(e, f"{card_id}-{n}", chrome) for n, e in enumerate(items, 1))
             + "</ul>"
         )
     else:
-        listing = '<p class="em-empty">No equivalents to show.</p>'
+        listing = f'<p class="em-empty"{chrome.mark}>{escape(chrome.text("card.empty"))}</p>'
+    heading_mark = chrome.mark if title is None else ""
     return (
-        f'<section class="equivmetrics-card" aria-labelledby="{card_id}"{lang_attr}>'
+        f'<section class="equivmetrics-card" aria-labelledby="{card_id}"{lang_attrs(tag)}>'
         f"<style>{_CSS}</style>"
-        f'<h{heading_level} class="em-title" id="{card_id}">{escape(heading)}</h{heading_level}>'
+        f'<h{heading_level} class="em-title" id="{card_id}"{heading_mark}>'
+        f"{escape(heading)}</h{heading_level}>"
         f"{listing}</section>"
     )
 
@@ -180,11 +185,11 @@ def render_page(
     """
     items = _items(equivalents)
     card = render_html(items, title=title, heading_level=1, lang=lang)
-    heading = _heading(title, items)
-    page_lang = _lang(lang, items) or "en"
+    page_lang = card_lang(lang, items) or "en"
+    heading = _heading(title, items, Chrome.of(page_lang))
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{escape(page_lang)}">\n'
+        f"<html{lang_attrs(page_lang)}>\n"
         "<head>\n"
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -218,28 +223,12 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
     return items
 
 
-def _heading(title: str | None, items: list[Equivalent]) -> str:
+def _heading(title: str | None, items: list[Equivalent], chrome: Chrome) -> str:
     if title is None:
-        return "Equivalent" if len(items) == 1 else "Equivalents"
+        return chrome.plural("card.heading", len(items))
     if not isinstance(title, str):
         raise InputTypeError(f"title= must be text, got {type(title).__name__}", value=title)
     return title
-
-
-def _lang(lang: str | None, items: list[Equivalent]) -> str:
-    """A BCP 47 tag ('en-GB' for 'en_GB'): the one given, or the items' shared locale, or ''."""
-    if lang is None:
-        locales = {e.locale for e in items}
-        if len(locales) != 1:
-            return ""
-        tag = locales.pop().replace("_", "-")
-        return tag if _LANG.fullmatch(tag) else ""
-    tag = lang.replace("_", "-") if isinstance(lang, str) else ""
-    if not _LANG.fullmatch(tag):
-        raise unfit(lang, str)(
-            f"lang= must be a language tag such as 'en' or 'de-CH', got {lang!r}", value=lang
-        )
-    return tag
 
 
 def _card_id(items: list[Equivalent], heading: str, lang: str) -> str:
@@ -255,9 +244,11 @@ def _fingerprint(e: Equivalent) -> tuple[object, ...]:
     return (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon, e.sources)
 
 
-def _item(e: Equivalent, item_id: str) -> str:
+def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
+    own = words_tag(e)
+    words = sentence_words(language_of(own))
     text = e.text
-    suffix = f" (range {e.range_text})"
+    suffix = " " + words.text("equivalent.range", range=e.range_text)
     if e.range_text and text.endswith(suffix):
         text = text[: -len(suffix)]
     lead, value, rest = _split(text, e.value_text)
@@ -267,21 +258,23 @@ def _item(e: Equivalent, item_id: str) -> str:
     parts.append(f'<strong class="em-value">{_value(value)}</strong>')
     if rest:
         parts.append(f' <span class="em-rest">{escape(rest)}</span>')
+    item_lang = f' lang="{escape(own)}"' if chrome.card != own and LANG.fullmatch(own) else ""
     html = [
-        '<li class="em-item">',
-        f'<span class="em-icon">{_icon(e, item_id)}</span>',
+        f'<li class="em-item"{item_lang}>',
+        f'<span class="em-icon">{_icon(e, item_id, words)}</span>',
         f'<p class="em-text">{"".join(parts)}</p>',
     ]
     if e.range_text:
         html.append(
-            '<p class="em-range"><span class="em-range-label">Range</span> '
+            f'<p class="em-range"><span class="em-range-label"{chrome.mark}>'
+            f"{escape(chrome.text('card.range'))}</span> "
             f'<span class="em-range-value">{escape(e.range_text)}</span></p>'
         )
     if e.sources:
         count = len(e.sources)
+        summary = chrome.plural("card.sources", count, count=str(count))
         html.append(
-            f'<details class="em-sources"><summary>{"Source" if count == 1 else "Sources"}'
-            f" ({count})</summary>"
+            f'<details class="em-sources"><summary{chrome.mark}>{escape(summary)}</summary>'
             '<ul class="em-source-list">'
             + "".join(f"<li><small>{_source(s)}</small></li>" for s in e.sources)
             + "</ul></details>"
@@ -322,8 +315,8 @@ def _value(value: str) -> str:
     )
 
 
-def _icon(e: Equivalent, item_id: str) -> str:
-    alt = _alt(e)
+def _icon(e: Equivalent, item_id: str, words: Messages) -> str:
+    alt = _alt(e, words.words("card.alt_drop") if words.has("card.alt_drop") else ())
     title_id = f"{item_id}-icon"
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24" '
@@ -333,11 +326,12 @@ def _icon(e: Equivalent, item_id: str) -> str:
     )
 
 
-def _alt(e: Equivalent) -> str:
+def _alt(e: Equivalent, drop: tuple[str, ...]) -> str:
     """The icon's text alternative, from the label ('of brisk walking' drops its 'of')."""
     label = e.label.strip() or e.kind.replace("_", " ")
-    if label.startswith("of ") and len(label) > 3:
-        label = label[3:]
+    for word in drop:
+        if label.startswith(word) and len(label) > len(word):
+            return label[len(word) :]
     return label
 
 
