@@ -404,12 +404,26 @@ def test_equivalents_are_feel_good_and_json_ready() -> None:
     ]
 
 
-def test_equivalents_in_another_locale_format_numbers_there() -> None:
+def test_equivalents_in_another_locale_are_in_its_language() -> None:
     pytest.importorskip("babel")
     outcome = Scenario(100_000, costs=(50_000, 10_000, 10_000, 10_000), adoption=0.5).run()[0]
     texts = [e.text for e in outcome.equivalents("de")]
-    assert texts == ["payback in 20 months", "ROI 32,9 %", "net present value $24.600"]
+    assert texts == ["Amortisation in 20 Monaten", "ROI 32,9\u00a0%", "Kapitalwert 24.600\u00a0$"]
+    assert [e.label for e in outcome.equivalents("de")] == [
+        "Amortisationsdauer",
+        "Kapitalrendite",
+        "Kapitalwert",
+    ]
     assert {e.locale for e in outcome.equivalents("de")} == {"de"}
+    assert {e.language for e in outcome.equivalents("de_CH")} == {"de-CH"}
+    # a language the library has no words for: English words, the locale's numbers and money
+    italian = outcome.equivalents("it")
+    assert [e.text for e in italian] == [
+        "payback in 20 months",
+        "ROI 32,9 %",
+        "net present value 24.600\u00a0USD",
+    ]
+    assert {e.language for e in italian} == {"en"}
 
 
 def test_to_dict_is_json_ready() -> None:

@@ -17,8 +17,10 @@ from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
 from equivmetrics._engine.result import Step
 from equivmetrics._packs.model import Source
+from equivmetrics._present import cldr
 from equivmetrics._present.equivalent import Equivalent, Equivalents
 from equivmetrics._present.formatter import SHOW_RANGE, Formatter, round_sig
+from equivmetrics._present.messages import catalog, sentence_words
 
 __all__ = ["OUTCOME_SCHEMA", "Outcome", "YearRow", "figures", "money_text", "payback"]
 
@@ -45,12 +47,30 @@ class ScenarioFacts(Protocol):
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-#: Label and icon of each equivalent an outcome offers.
-_PRESENTATION = {
-    "payback": ("payback period", "clock"),
-    "roi": ("return on investment", "rocket"),
-    "npv": ("net present value", "money"),
-}
+#: The icon of each equivalent an outcome offers (its label is in the message catalogs).
+_ICONS = {"payback": "clock", "roi": "rocket", "npv": "money"}
+
+
+class _Words:
+    """An outcome's words: the locale's language when the library has it, else English."""
+
+    def __init__(self, formatter: Formatter) -> None:
+        own = catalog(formatter.language)
+        self.formatter = formatter
+        self.messages = own or sentence_words("en")
+        self.tag = formatter.locale.replace("_", "-") if own else "en"
+
+    def text(self, key: str, **values: str) -> str:
+        return self.messages.text(key, **values)
+
+    def count(self, key: str, number: int) -> str:
+        """The text of ``key`` for a whole number, in the plural form it takes."""
+        shown = self.formatter.number(number, len(str(number)))
+        if self.messages.language == "en":
+            category = "one" if number == 1 else "other"
+        else:
+            category = self.formatter.plural(number, len(str(number)))
+        return self.messages.plural(key, category, value=shown)
 
 
 @attrs.frozen
@@ -130,7 +150,9 @@ class Outcome:
         Texts such as "payback in 7 months", "ROI 245 %", "net present value $1.2 million".
         Payback is rounded *up* to whole months (never claimed earlier than it happens); ROI
         and NPV to ``sig`` significant figures (default: 3, or 2 when the benefit's range is
-        wide). ``locale`` formats the numbers (babel for non-English); the words are English.
+        wide). The words are in the locale's language when the library has it (English,
+        German, French, Spanish; "Amortisation in 20 Monaten"), else English; numbers and
+        money are formatted the locale's way (babel for non-English).
         """
         formatter = Formatter(locale)
         formatter.check()
@@ -139,29 +161,20 @@ class Outcome:
             raise unfit(sig, int)(
                 f"sig= must be a whole number from 1 to 6, got {sig!r}", value=sig
             )
-        items = [self._payback(formatter)]
+        words = _Words(formatter)
+        items = [self._payback(words)]
         if self.roi is not None:
-            percent = self.roi * 100.0
-            value = formatter.number(percent, digits)
-            text = f"ROI {value} %"
-            low, high = _percent(self.roi_low), _percent(self.roi_high)
-            shown = ""
-            if _wide(percent, low, high):
-                shown = f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)} %"
-            items.append(
-                self._equivalent(
-                    "roi", percent, "percent", text, value, formatter, low, high, shown
-                )
-            )
+            items.append(self._roi(self.roi, words, digits))
         money = money_text(self.npv, self.currency, formatter, digits)
-        text = f"net present value {money}"
+        text = words.text("outcome.npv_text", value=money)
         shown = ""
         if _wide(self.npv, self.npv_low, self.npv_high):
-            ends = (money_text(x, self.currency, formatter, digits) for x in self._npv_range())
-            shown = "\u2013".join(ends)
+            shown = "\u2013".join(
+                money_text(x, self.currency, formatter, digits) for x in self._npv_range()
+            )
         items.append(
             self._equivalent(
-                "npv", self.npv, self.currency, text, money, formatter, *self._npv_range(), shown
+                "npv", self.npv, self.currency, text, money, words, *self._npv_range(), shown
             )
         )
         return Equivalents(items)
@@ -169,29 +182,43 @@ class Outcome:
     def _npv_range(self) -> tuple[float, float]:
         return self.npv_low, self.npv_high
 
-    def _payback(self, formatter: Formatter) -> Equivalent:
+    def _roi(self, roi: float, words: _Words, digits: int) -> Equivalent:
+        formatter = words.formatter
+        percent = roi * 100.0
+        value = formatter.number(percent, digits)
+        low, high = _percent(self.roi_low), _percent(self.roi_high)
+        shown = ""
+        if _wide(percent, low, high):
+            ends = f"{formatter.number(low, digits)}\u2013{formatter.number(high, digits)}"
+            shown = words.text("outcome.percent_range", range=ends)
+        text = words.text("outcome.roi_text", value=value)
+        return self._equivalent("roi", percent, "percent", text, value, words, low, high, shown)
+
+    def _payback(self, words: _Words) -> Equivalent:
         months = self.payback_months
+        within = words.count("outcome.within", self.scenario.years)
         if months is None:
-            years = self.scenario.years
-            text = f"no payback within {years} year{'s' if years != 1 else ''}"
-            return self._equivalent("payback", math.inf, "month", text, "no", formatter)
+            text = words.text("outcome.no_payback", within=within)
+            never = words.text("outcome.never")
+            return self._equivalent("payback", math.inf, "month", text, never, words)
         if months == 0:
-            text = "payback immediately"
-            return self._equivalent("payback", 0.0, "month", text, "immediately", formatter)
+            text = words.text("outcome.payback_now")
+            now = words.text("outcome.now")
+            return self._equivalent("payback", 0.0, "month", text, now, words)
         whole = _whole_months(months)
-        shown = formatter.number(whole, len(str(whole)))
-        text = f"payback in {shown} month{'s' if whole != 1 else ''}"
+        shown = words.formatter.number(whole, len(str(whole)))
+        text = words.count("outcome.payback_in", whole)
         soonest = self.payback_low if self.payback_low is not None else months
         latest = self.payback_high if self.payback_high is not None else math.inf
         span = ""
         if latest == math.inf:
-            years = self.scenario.years
-            first = _whole_months(soonest)
-            span = f"{first} month{'s' if first != 1 else ''} to none within {years} years"
+            first = words.count("outcome.months", _whole_months(soonest))
+            span = words.text("outcome.span_never", months=first, within=within)
         elif _wide(months, soonest, latest):
-            span = f"{_whole_months(soonest)}\u2013{_whole_months(latest)} months"
+            ends = f"{_whole_months(soonest)}\u2013{_whole_months(latest)}"
+            span = words.text("outcome.span", range=ends)
         return self._equivalent(
-            "payback", months, "month", text, shown, formatter, soonest, latest, span
+            "payback", months, "month", text, shown, words, soonest, latest, span
         )
 
     def _equivalent(
@@ -201,12 +228,12 @@ class Outcome:
         unit: str,
         text: str,
         value_text: str,
-        formatter: Formatter,
+        words: _Words,
         low: float | None = None,
         high: float | None = None,
         range_text: str = "",
     ) -> Equivalent:
-        label, icon = _PRESENTATION[kind]
+        icon = _ICONS[kind]
         return Equivalent(
             kind=kind,
             role="feel_good",
@@ -214,15 +241,18 @@ class Outcome:
             unit=unit,
             low=magnitude if low is None else low,
             high=magnitude if high is None else high,
-            text=f"{text} (range {range_text})" if range_text else text,
+            text=f"{text} {words.text('equivalent.range', range=range_text)}"
+            if range_text
+            else text,
             value_text=value_text,
             range_text=range_text,
-            label=label,
+            label=words.text(f"outcome.{kind}"),
             icon=icon,
             family=kind,
-            locale=formatter.locale,
+            locale=words.formatter.locale,
             sources=self.scenario.sources,
             steps=self.scenario.steps,
+            language=words.tag,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -252,9 +282,12 @@ class Outcome:
 def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> str:
     """``"$1.2 million"``, ``"-€45,000"``, ``"CHF 310,000"``: rounded, with the currency.
 
-    USD, EUR and GBP take their symbol; other currencies their code. Millions, billions and
-    trillions are written as words.
+    In English, USD, EUR and GBP take their symbol; other currencies their code. Millions,
+    billions and trillions are written as words. Other locales take babel's currency format
+    and, from a million, CLDR's short forms ("24.600 $", "1,2 Mio. $").
     """
+    if not formatter.english:
+        return cldr.compact_money(value, sig, currency, formatter)
     rounded = round_sig(value, sig)
     size, words = abs(rounded), ""
     for scale, name in _SCALES:

@@ -10,17 +10,19 @@ Every function needs babel (the ``[locale]`` extra) and caches what it reads.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from decimal import Decimal
 from typing import Any
 
 from equivmetrics.exceptions import LocaleError
 
-from .formatter import Formatter, babel_locale
+from .formatter import Formatter, babel_locale, round_sig
 from .messages import language_of
 
 __all__ = [
     "MARK",
+    "compact_money",
     "currency_code",
     "direction",
     "duration_text",
@@ -126,6 +128,24 @@ def money_text(value: float, sig: int, currency: str, formatter: Formatter) -> s
     return str(
         format_currency(
             Decimal(plain), currency, format=pattern, locale=where, currency_digits=False
+        )
+    )
+
+
+def compact_money(value: float, sig: int, currency: str, formatter: Formatter) -> str:
+    """An amount as :func:`money_text` writes it, and from a million in CLDR's short form
+    ("1,2 Mio. $", "1,2 M$US")."""
+    rounded = round_sig(value, sig)
+    size = abs(rounded)
+    if not 1e6 <= size < 1e15:
+        return money_text(value, sig, currency, formatter)
+    from babel.numbers import format_compact_currency  # noqa: PLC0415 - babel is the optional [locale] extra
+
+    scale = next(s for s in (1e12, 1e9, 1e6) if size >= s)
+    decimals = max(0, sig - 1 - math.floor(math.log10(size / scale)))
+    return str(
+        format_compact_currency(
+            rounded, currency, locale=_cldr(formatter.locale), fraction_digits=decimals
         )
     )
 
