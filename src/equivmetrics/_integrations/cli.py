@@ -23,6 +23,7 @@ from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.options import OPTIONS
 from equivmetrics._features.validate import validate
 from equivmetrics._packs.yaml import Limits
+from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
 from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
 
@@ -33,11 +34,12 @@ from .stream import Bridge, dumps
 
 __all__ = ["main"]
 
-#: The demo: the product brief's three cases, as a customer would see them.
+#: The demo: the product brief's three cases, as a customer would see them (each title is a
+#: key of the ``demo`` section of the message catalogs, in the locale's language).
 _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
-    ("Software value", "12000 transaction/month", "feel_good", None),
-    ("Solar panels", "12400 kWh", "feel_good", None),
-    ("A 420 kcal soft drink", "420 kcal", "action", ("walking", "running")),
+    ("software", "12000 transaction/month", "feel_good", None),
+    ("solar", "12400 kWh", "feel_good", None),
+    ("drink", "420 kcal", "action", ("walking", "running")),
 )
 
 
@@ -212,9 +214,11 @@ def _equivalents(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _demo(engine: Engine, args: argparse.Namespace) -> int:
+    words = catalog(args.locale) or sentence_words("en")
     sections = []
-    for title, quantity, role, only in _DEMO:
+    for key, quantity, role, only in _DEMO:
         offer = engine.feel_good if role == "feel_good" else engine.action
+        title = words.text(f"demo.{key}")
         sections.append(
             (title, quantity, role, offer(quantity, only=only, top=4, locale=args.locale))
         )
@@ -234,11 +238,11 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
         )
         return 0
     for title, quantity, role, found in sections:
-        print(f"{title}: {quantity}  ({role.replace('_', '-')} equivalents)")
+        print(words.text(f"demo.{role}", title=title, quantity=quantity))
         for equivalent in found:
             print(f"  ≈ {equivalent.text}")
         print()
-    print("Every figure is cited: try  equivmetrics explain '12000 transaction/month' fte")
+    print(words.text("demo.footer"))
     return 0
 
 
