@@ -223,7 +223,11 @@ class Result:
         return " + ".join(self.editions)
 
     def explain(self) -> str:
-        """A derivation a customer can check by hand, one line per step, with sources."""
+        """A derivation a customer can check by hand, one line per step, with sources.
+
+        Always in English, with English number formatting, whatever locale equivalents are
+        worded in: it quotes the packs' figures, units and sources as they are written.
+        """
         scalar = _is_scalar(self.input_magnitude)
         given = (
             f"{_num(self.input_magnitude)} {self.input_unit}"
