@@ -206,6 +206,19 @@ def test_money_in_german_is_babels_format() -> None:
     assert money_text(3.9e20, 2, "USD", Formatter("de")) == "3,9 \u00d7 10\u00b2\u2070\u00a0$"
 
 
+def test_money_in_the_tenants_currency_takes_its_sign() -> None:
+    germany = em.load(region="DE")  # Eurostat's hourly labour cost, in EUR
+    [de] = germany.feel_good("12000 transaction/month", only=["labor_cost"], locale="de")
+    assert de.text == (
+        "26.000\u00a0€ Arbeitskosten pro Monat eingespart (Bandbreite 8.700\u00a0€–87.000\u00a0€)"
+    )
+    [en] = germany.feel_good("12000 transaction/month", only=["labor_cost"])
+    assert en.text == "€26,000 of labour cost avoided a month (range €8,700–€87,000)"
+    swiss = em.load().with_params(hourly_labor_cost="50 CHF/hour")
+    [chf] = swiss.feel_good("12000 transaction", only=["labor_cost"], per="year")
+    assert chf.text == "CHF 30,000 of labour cost avoided a year (range CHF 10,000–CHF 100,000)"
+
+
 def test_less_than_one_and_zero() -> None:
     [de] = em.feel_good("0.001 kWh", only=["tree_seedling"], locale="de")
     assert de.text == "CO2-Bindung durch weniger als 1 Baumsetzling in 10 Jahren Wachstum"

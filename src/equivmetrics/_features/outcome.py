@@ -19,7 +19,7 @@ from equivmetrics._engine.result import Step
 from equivmetrics._packs.model import Source
 from equivmetrics._present import cldr
 from equivmetrics._present.equivalent import Equivalent, Equivalents
-from equivmetrics._present.formatter import SHOW_RANGE, Formatter, round_sig
+from equivmetrics._present.formatter import SHOW_RANGE, Formatter, english_money, round_sig
 from equivmetrics._present.messages import catalog, sentence_words
 
 __all__ = ["OUTCOME_SCHEMA", "Outcome", "YearRow", "figures", "money_text", "payback"]
@@ -45,7 +45,6 @@ class ScenarioFacts(Protocol):
     def significant_figures(self) -> int: ...
 
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 #: The icon of each equivalent an outcome offers (its label is in the message catalogs).
 _ICONS = {"payback": "clock", "roi": "rocket", "npv": "money"}
@@ -294,9 +293,7 @@ def money_text(value: float, currency: str, formatter: Formatter, sig: int) -> s
         if size >= scale:
             size, words = size / scale, f" {name}"
             break
-    number = formatter.number(size, sig)
-    symbol = _SYMBOLS.get(currency)
-    amount = f"{symbol}{number}" if symbol else f"{currency} {number}"
+    amount = english_money(formatter.number(size, sig), currency)
     return ("-" if rounded < 0 else "") + amount + words
 
 

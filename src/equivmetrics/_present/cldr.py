@@ -23,7 +23,6 @@ from .messages import language_of
 __all__ = [
     "MARK",
     "compact_money",
-    "currency_code",
     "direction",
     "duration_text",
     "money_text",
@@ -98,15 +97,6 @@ def unit_words(unit: str, locale: str) -> frozenset[str]:
         shown = str(format_unit(count, name, length="long", locale=where))
         words.add(shown.replace(str(format_decimal(count, locale=where)), "").strip().lower())
     return frozenset(word for word in words if word)
-
-
-def currency_code(unit: str, locale: str) -> str | None:
-    """``"USD"`` when ``unit`` is exactly an ISO 4217 currency code babel knows, else None."""
-    if not re.fullmatch(r"[A-Z]{3}", unit):
-        return None
-    from babel.numbers import is_currency  # noqa: PLC0415 - babel is the optional [locale] extra
-
-    return unit if is_currency(unit, locale=_cldr(locale)) else None
 
 
 def money_text(value: float, sig: int, currency: str, formatter: Formatter) -> str:

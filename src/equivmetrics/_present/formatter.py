@@ -25,7 +25,14 @@ import attrs
 
 from equivmetrics.exceptions import InputTypeError, LocaleError
 
-__all__ = ["Formatter", "LocaleError", "babel_locale", "round_sig"]
+__all__ = [
+    "SYMBOLS",
+    "Formatter",
+    "LocaleError",
+    "babel_locale",
+    "english_money",
+    "round_sig",
+]
 
 WIDE_RANGE = 0.25  # half-width / value above which only 2 significant figures are shown
 SHOW_RANGE = 0.20  # (high - low) / value above which the range is shown
@@ -148,6 +155,17 @@ class Formatter:
         """Raise :class:`LocaleError` now if the locale cannot be used."""
         if not self.english:
             _babel_locale(self.locale)
+
+
+#: Currency signs English writes before an amount; other currencies take their ISO code.
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def english_money(number: str, currency: str) -> str:
+    """``"$27,000"``, ``"-€45,000"``, ``"CHF 310,000"``: an English amount (no babel needed)."""
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
 
 
 def duration_parts(minutes: float) -> tuple[int, int] | None:

@@ -20,12 +20,13 @@ import unicodedata
 import attrs
 
 from equivmetrics._catalog.catalog import Kind
+from equivmetrics._core.money import currencies, in_currency, is_money
 from equivmetrics._core.units import UnitScope, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.wording import fill
 
 from . import cldr
-from .formatter import SHOW_RANGE, Formatter, duration_parts, round_sig
+from .formatter import SHOW_RANGE, SYMBOLS, Formatter, duration_parts, english_money, round_sig
 from .messages import Messages, language_of, sentence_words
 
 __all__ = ["Voice", "Words", "voice_for", "word"]
@@ -136,13 +137,14 @@ def word(
     """Word one scalar result of ``kind`` for ``role`` (see the module doc)."""
     voice = voice_for(kind, role, formatter.locale)
     value, low, high = float(result.magnitude), float(result.low), float(result.high)
-    period = _period(result.unit, kind.unit)
-    currency = None
-    if not formatter.english:
-        currency = cldr.currency_code(kind.unit if period else result.unit, formatter.locale)
+    period, currency = _amount(units, kind, result.unit)
     template = _template(kind, role, voice)
     if currency:
-        template = _without_money_sign(template)
+        before, after = _money_signs(template)
+        if formatter.english and (before or after).strip() == SYMBOLS.get(currency, "\x00"):
+            currency = None  # the English wording writes this currency's sign itself
+        else:
+            template = _without_money_sign(template)
     count_like = not kind.dimension  # a count: no dimension at all
     minutes = _minutes(units, kind, result.unit)
     shown = _Shown(formatter, voice, digits, currency)
@@ -191,6 +193,8 @@ class _Shown:
     currency: str | None
 
     def number(self, value: float) -> str:
+        if self.currency and self.formatter.english:
+            return english_money(self.formatter.number(value, self.digits), self.currency)
         if self.currency:
             return cldr.money_text(value, self.digits, self.currency, self.formatter)
         return self.formatter.number(value, self.digits)
@@ -270,7 +274,15 @@ def _without_money_sign(template: str) -> str:
     return template[: at - len(before)] + "{value}" + template[end + len(after) :]
 
 
-def _period(unit: str, kind_unit: str) -> str | None:
-    """'month' for a result in 'hour/month' of a kind shown in 'hour'."""
-    prefix = f"{kind_unit}/"
-    return unit[len(prefix) :] if unit.startswith(prefix) else None
+def _amount(units: UnitScope, kind: Kind, unit: str) -> tuple[str | None, str | None]:
+    """The period of a rate ('month' for 'hour/month' of a kind shown in 'hour') and the
+    currency of an amount of money ('EUR' for 'EUR/month' of a kind shown in 'USD': a money
+    kind holds any currency), each None when there is none."""
+    display = kind.unit
+    codes = currencies(units.parse(unit)) if is_money(kind.dimension) else ()
+    if len(codes) == 1:
+        display = in_currency(kind.unit, codes[0])
+    prefix = f"{display}/"
+    period = unit[len(prefix) :] if unit.startswith(prefix) else None
+    amount = display if period else unit
+    return period, (codes[0] if len(codes) == 1 and amount == codes[0] else None)
