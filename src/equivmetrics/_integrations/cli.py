@@ -34,8 +34,7 @@ from .stream import Bridge, dumps
 
 __all__ = ["main"]
 
-#: The demo: the product brief's three cases, as a customer would see them (each title is a
-#: key of the ``demo`` section of the message catalogs, in the locale's language).
+#: The demo: the product brief's three cases (titles: keys of the catalogs' ``demo`` section).
 _DEMO: tuple[tuple[str, str, str, tuple[str, ...] | None], ...] = (
     ("software", "12000 transaction/month", "feel_good", None),
     ("solar", "12400 kWh", "feel_good", None),
