@@ -40,7 +40,11 @@ PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 SAME_AS_ENGLISH: frozenset[tuple[str, str]] = frozenset()
 #: Catalog entries that may equal the English entry (a word the language borrows).
 CATALOG_SAME: frozenset[tuple[str, str]] = frozenset(
-    {("fr", "card.sources"), ("es", "outcome.never")}  # "Sources (2)"; Spanish "no"
+    {
+        ("fr", "card.sources"),
+        ("es", "outcome.never"),
+        ("es", "explain.factor"),
+    }  # "Sources (2)"; Spanish "no", "factor"
 )
 
 
@@ -400,3 +404,40 @@ def test_the_locale_never_changes_a_number(
         assert [(e.kind, e.magnitude, e.low, e.high, e.unit) for e in others] == numbers
         assert all(e.language == locale for e in others)
         assert [e.text for e in others] != [e.text for e in english]
+
+
+# -- explain() in the reader's language (issue 14 item 4) ---------------------------------------
+
+
+def test_explain_in_english_is_result_explain() -> None:
+    for quantity, to in (("12000 transaction/month", "labor_cost"), ("12400 kWh", "tree_seedling")):
+        result = em.convert(quantity, to)
+        assert em.explain(result) == result.explain()
+
+
+@pytest.mark.parametrize(
+    ("locale", "last"),
+    [
+        # 12,000 x 3 min = 600 h a month, x $45.65 = $27,390 (range $9,130-96,100)
+        ("de", "Ergebnis: 27.390 USD/month (Bandbreite 9.130–96.100) (labor_cost)"),
+        (
+            "fr",
+            "Résultat : 27\u202f390 USD/month (fourchette 9\u202f130–96\u202f100) de labor_cost",
+        ),
+        ("es", "Resultado: 27.390 USD/month (rango 9.130–96.100) de labor_cost"),
+    ],
+)
+def test_explain_in_german_french_spanish(locale: str, last: str) -> None:
+    text = em.explain(em.convert("12000 transaction/month", "labor_cost"), locale=locale)
+    assert text.splitlines()[-1] == last
+    english = em.convert("12000 transaction/month", "labor_cost").explain()
+    assert len(text.splitlines()) == len(english.splitlines())  # the same derivation, line by line
+    assert "source:" not in text
+    assert "range" not in text
+
+
+def test_explain_of_an_untranslated_language_is_english_with_local_numbers() -> None:
+    text = em.explain(em.convert("12000 transaction/month", "manual_work"), locale="pl")
+    assert text.splitlines()[-1].startswith("Result: 600 hour/month")
+    with pytest.raises(em.InputTypeError, match="takes a Result"):
+        em.explain("12 kWh")  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from ._packs.load import pack_schema
 from ._packs.model import Source
 from ._packs.select import RegionInfo
 from ._packs.yaml import Limits
+from ._present.derivation import explain
 from ._present.equivalent import Equivalent, Equivalents
 from ._present.html import render_html, render_page
 from ._present.icons import icon_names, icon_svg
@@ -106,6 +107,7 @@ __all__ = [
     "clear_cache",
     "convert",
     "default_engine",
+    "explain",
     "feel_good",
     "get_registry",
     "icon_names",

@@ -1,9 +1,8 @@
 """The ``equivmetrics`` command line: the parser and the dispatch to each command.
 
-Exit codes: 0 success, 1 a conversion or validation problem (for ``batch``: some rows were
-rejected; for a JSON stream: some request failed), 2 a usage error, 130 interrupted.
-The JSON stream lives in :mod:`.stream`, batch conversion in :mod:`.batch`; docs/cli.md is
-the reference, and a test keeps it in step with this parser.
+Exit codes: 0 success, 1 a conversion or validation problem (``batch``: rows rejected; a JSON
+stream: a request failed), 2 a usage error, 130 interrupted. The stream is :mod:`.stream`, batch
+conversion :mod:`.batch`; docs/cli.md is the reference, kept in step with this parser by a test.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.options import OPTIONS
 from equivmetrics._features.validate import validate
 from equivmetrics._packs.yaml import Limits
+from equivmetrics._present.derivation import explain
 from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
 from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
@@ -165,10 +165,10 @@ def _convert(engine: Engine, args: argparse.Namespace, *, compact: bool) -> int:
     if args.json:
         data = result.to_dict(compact=compact)
         if args.command == "explain":
-            data["explanation"] = result.explain()
+            data["explanation"] = explain(result, locale=args.locale or "en")
         print(dumps(data))
     elif args.command == "explain":
-        print(result.explain())
+        print(explain(result, locale=args.locale or "en"))
     else:
         exact = result.low == result.high  # an exact result has no range to show
         shown = "" if exact else f" (range {_num(result.low)}–{_num(result.high)})"

@@ -77,6 +77,8 @@ def _conversions(command: Any) -> None:
         p.add_argument("to", nargs="?", metavar="KIND", help="the target kind, e.g. fte")
         for option in options_of("convert"):
             add_option(p, option)
+        if name == "explain":
+            add_option(p, OPTIONS["locale"])
         _engine_options(p)
         _json_option(p, compact=name == "convert")
 
