@@ -440,4 +440,4 @@ def test_explain_of_an_untranslated_language_is_english_with_local_numbers() -> 
     text = em.explain(em.convert("12000 transaction/month", "manual_work"), locale="pl")
     assert text.splitlines()[-1].startswith("Result: 600 hour/month")
     with pytest.raises(em.InputTypeError, match="takes a Result"):
-        em.explain("12 kWh")  # type: ignore[arg-type]
+        em.explain("12 kWh")
