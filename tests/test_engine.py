@@ -925,3 +925,51 @@ def test_money_in_any_currency_is_read_as_the_money_kind() -> None:
     assert (r.source_kind, r.magnitude) == ("labor_cost", pytest.approx(600))
     with pytest.raises(em.UnitError, match="combines amounts in EUR and JPY"):
         de.convert("100 JPY", "manual_work")
+
+
+def test_an_engine_with_rates_converts_what_has_no_money(prod: em.Engine) -> None:
+    rated = em.load().with_rates({"USD": 1.0411}, base="EUR", date="2025-02-28")
+    # 1,000 kWh x 1,562.4 lb/MWh = 708.69 kg (EPA AVERT 2019): no currency, no exchange
+    r = rated.convert("1000 kWh", "co2e")
+    assert r.magnitude == pytest.approx(1.5624 * 0.45359237)
+    assert all(step.rule != "exchange_rate" for step in r.steps)
+    assert rated.feel_good("12000 transaction/month")
+    # money that cancels: $27,390 a month / $45.65 an hour = 600 hours (no exchange needed)
+    assert rated.convert("27390 USD/month", "manual_work").magnitude == pytest.approx(600)
+    # the rates travel with the tenant to another region
+    assert rated.with_region("DE").core.rates == rated.core.rates
+
+
+@pytest.mark.parametrize(
+    ("rates", "error", "needle"),
+    [
+        ({"USD": "abc"}, em.InputTypeError, r"rates\['USD'\]: give how many USD buy one EUR"),
+        ({"USD": None}, em.InputTypeError, "not NoneType"),
+        ({"USD": True}, em.InputTypeError, "not bool"),
+        ({"USD": 10**400}, em.InputValueError, "too large"),
+        ({"USD": 0}, em.InputValueError, "a positive number"),
+        ({"usd": 1.0}, em.InputValueError, "did you mean 'USD'"),
+        ({"EUR": 2.0, "USD": 1.0}, em.InputValueError, "one EUR buys one EUR"),
+    ],
+)
+def test_bad_rates_are_refused_saying_what_to_give(
+    rates: dict[str, object], error: type, needle: str
+) -> None:
+    with pytest.raises(error, match=needle):
+        em.load().with_rates(rates, base="EUR", date="2025-02-28")  # type: ignore[arg-type]
+
+
+def test_an_override_mixing_currencies_is_refused(prod: em.Engine) -> None:
+    with pytest.raises(em.ParameterValueError, match="mixes currencies differently"):
+        prod.with_params(recapture_share="0.7 EUR/USD")
+    with pytest.raises(em.ParameterValueError, match="mixes currencies differently"):
+        prod.with_params(hourly_labor_cost="50 EUR*GBP/USD/hour")
+
+
+def test_a_regional_cost_still_follows_a_tenants_hourly_cost() -> None:
+    de = em.load(region="DE")
+    # Eurostat replaces the cost per hour worked; a tenant's own still counts: 600 h x EUR 60
+    tenant = de.with_params(
+        labor_cost_per_hour_worked="60 EUR/hour", minutes_per_transaction="3 min"
+    )
+    assert tenant.convert("12000 transaction/month", "labor_cost").magnitude == pytest.approx(36000)

@@ -238,7 +238,8 @@ class Engine:
             converter = converter.with_params(
                 **{name: _raw(value) for name, value in overrides.items()}
             )
-        return Engine(converter)
+        rates = self._core.rates
+        return Engine(converter.with_rates(rates) if rates is not None else converter)
 
     # -- conversion ------------------------------------------------------------------------------
 

@@ -76,6 +76,13 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
             f"({expected.dimensionality}); {value!r} is {result.unit.dimensionality}",
             name=name,
         )
+    if _money_shape(result.unit) != _money_shape(expected):
+        raise ParameterValueError(
+            f"parameter {name!r} is measured in {format_unit(expected)}; {value!r} mixes "
+            "currencies differently: give it in one currency, as the parameter is "
+            "(any currency: EUR/hour for USD/hour)",
+            name=name,
+        )
     if not result.low > 0 and any(name in r.parameters for r in catalog.rules.values()):
         raise ParameterValueError(
             f"parameter {name!r} must be positive (got {result.central:g}, low "
@@ -83,6 +90,11 @@ def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
             name=name,
         )
     return result
+
+
+def _money_shape(unit: Any) -> list[float]:
+    """The powers of the currencies in ``unit``, sorted: [1] for EUR/hour, [] for none."""
+    return sorted(p for n, p in unit.dimensionality.items() if n.startswith("[currency_") and p)
 
 
 def per_item(units: UnitScope, value: Value, expected: Any) -> Value | None:

@@ -48,18 +48,16 @@ class Rates:
                 f"e.g. {{'USD': 1.0411}}, not {type(rates).__name__}",
                 value=rates,
             )
+        _known(base, "base")
         table = {base: 1.0}
         for code, value in rates.items():
-            if code not in CURRENCIES or base not in CURRENCIES:
+            _known(code, f"rates[{code!r}]")
+            number = _number(code, value, base)
+            if code == base and number != 1.0:
                 raise InputValueError(
-                    f"unknown currency {code if code not in CURRENCIES else base!r}: known are "
-                    f"{', '.join(CURRENCIES)}",
-                    value=code,
-                )
-            number = float(value)
-            if not (number > 0 and math.isfinite(number)):
-                raise InputValueError(
-                    f"rate of {code} must be positive, got {value!r}", value=value
+                    f"rates[{code!r}] is {value!r}, but one {base} buys one {base}: leave the "
+                    "base out of rates, or give 1",
+                    value=value,
                 )
             table[code] = number
         return cls(base, tuple(sorted(table.items())), date.strip(), source)
@@ -70,6 +68,28 @@ class Rates:
         if source not in table or target not in table:
             return None
         return table[target] / table[source]
+
+
+def _known(code: object, where: str) -> None:
+    if isinstance(code, str) and code in CURRENCIES:
+        return
+    close = [c for c in CURRENCIES if isinstance(code, str) and c == code.strip().upper()]
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known are {', '.join(CURRENCIES)}"
+    raise InputValueError(f"{where}: unknown currency {code!r}{hint}", value=code)
+
+
+def _number(code: str, value: object, base: str) -> float:
+    """A rate as a float: a real, positive, finite number of ``code`` per one ``base``."""
+    what = f"rates[{code!r}]: give how many {code} buy one {base}, a positive number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputTypeError(f"{what}, not {type(value).__name__} {value!r}", value=value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InputValueError(f"{what}; it is too large for a float", value=value) from None
+    if not (number > 0 and math.isfinite(number)):
+        raise InputValueError(f"{what}, not {value!r}", value=value)
+    return number
 
 
 def kind_unit(units: UnitScope, kind: Kind, cur: PintUnit) -> tuple[str, object]:
@@ -92,10 +112,12 @@ def exchange(
     """``cur`` in one currency (``want``, else the one it holds): the unit, the factor, and the
     exchange step (None when nothing was exchanged)."""
     held = currencies(cur)
-    target = want or (held[0] if len(held) == 1 or rates is not None else None)
-    if not held or held == (target,):
-        return cur, 1.0, None
-    if target is None or rates is None:
+    if not held or held == (want,) or (want is None and len(held) == 1):
+        return cur, 1.0, None  # no money, or money in one currency that stays
+    target = want or held[0]
+    if rates is None:
+        others = [c for c in (*held, target) if c != held[0]] or [target]
+        example = f"engine.with_rates({{'{others[0]}': ...}}, base='{held[0]}', date='YYYY-MM-DD')"
         raise UnitError(
             (
                 f"{what} is an amount in {held[0]}, asked for in {want}"
@@ -103,7 +125,7 @@ def exchange(
                 else f"{what} combines amounts in {' and '.join(held)}"
             )
             + ": currencies are never exchanged silently; give dated rates with "
-            "engine.with_rates({'USD': 1.0411}, base='EUR', date='2025-02-28'), or give every "
+            f"{example} (how many {others[0]} buy one {held[0]} on that date), or give every "
             "money figure in one currency",
             unit=str(cur),
         )
