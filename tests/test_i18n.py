@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 import sys
 import tomllib
 from importlib.resources import files
@@ -44,7 +45,9 @@ CATALOG_SAME: frozenset[tuple[str, str]] = frozenset(
         ("fr", "card.sources"),
         ("es", "outcome.never"),
         ("es", "explain.factor"),
-    }  # "Sources (2)"; Spanish "no", "factor"
+        ("fr", "methodology.sources"),
+        ("de", "methodology.within"),
+    }  # "Sources (2)"; Spanish "no", "factor"; French "Sources"; German "in"
 )
 
 
@@ -441,3 +444,52 @@ def test_explain_of_an_untranslated_language_is_english_with_local_numbers() -> 
     assert text.splitlines()[-1].startswith("Result: 600 hour/month")
     with pytest.raises(em.InputTypeError, match="takes a Result"):
         em.explain("12 kWh")
+
+
+# -- the methodology page in the reader's language (issue 14 item 4) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "sources", "quoted"),
+    [
+        ("de", "# Methodik", "### Quellen", "stehen auf Englisch"),
+        ("fr", "# Méthodologie", "### Sources", "sont citées en anglais"),
+        ("es", "# Metodología", "### Fuentes", "se citan en inglés"),
+    ],
+)
+def test_the_methodology_page_in_german_french_spanish(
+    locale: str, title: str, sources: str, quoted: str
+) -> None:
+    from equivmetrics._present.methodology import render_methodology
+
+    english = render_methodology(em.load())
+    page = render_methodology(em.load(), locale=locale)
+    assert page.splitlines()[0] == title
+    assert sources in page.splitlines()
+    assert quoted in page  # the page says the packs' own prose is quoted in English
+    assert "### Parameters" not in page
+    assert "### Worked examples" not in page
+    # every figure is the same: only the words around them change
+    assert len(page.splitlines()) == len(english.splitlines()) + 2  # + the quoted-prose note
+    for old, new in zip(
+        english.splitlines(), [*page.splitlines()[:7], *page.splitlines()[9:]], strict=False
+    ):
+        if old.startswith("| `") and ("` ↔ `" in old or "` → `" in old):
+            # a rule's row of figures: the same numbers in the same places
+            assert re.findall(r"\d[\d,.]*", old) == re.findall(r"\d[\d,.]*", new)
+    # each kind's label is the pack's translation where it has one
+    for pack in em.load().catalog.packs:
+        for kind in pack.kinds:
+            label = kind.presentation.label(locale, "other")
+            if label:
+                assert f"| `{kind.name}` | {kind.unit} | {label} |" in page
+
+
+def test_the_methodology_command_takes_a_locale() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "equivmetrics", "methodology", "--locale", "fr"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("# Méthodologie\n")

@@ -151,7 +151,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
 
 
 def _methodology(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
-    page = render_methodology(_engine(args, here))
+    page = render_methodology(_engine(args, here), locale=args.locale or "en")
     if args.json:
         print(dumps({"schema": "equivmetrics.methodology/1", "markdown": page}))
     else:

@@ -46,6 +46,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _engine_options(p)
     _json_option(p)
     p = command("methodology", "print a Markdown page of every factor, derivation and source")
+    add_option(p, OPTIONS["locale"])
     _engine_options(p, params=False)
     p.add_argument("--no-bundled", action="store_true", help="only the --pack packs")
     _json_option(p, "print JSON: {schema, markdown}")

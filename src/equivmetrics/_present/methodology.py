@@ -7,6 +7,8 @@ for any set of packs.
 
 from __future__ import annotations
 
+import functools
+
 from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._catalog.regional import regional_catalog
 from equivmetrics._core.numbers import num as _num
@@ -15,11 +17,19 @@ from equivmetrics._engine.core import Converts
 from equivmetrics._packs.model import ROLES, Pack, Source
 from equivmetrics._packs.select import available_regions
 
+from .messages import Messages
+from .messages import catalog as catalog_of_words
+
 __all__ = ["render_methodology"]
 
 
-def render_methodology(engine: Converts) -> str:
+def render_methodology(engine: Converts, *, locale: str = "en") -> str:
     """Markdown describing every pack of ``engine``: sources, kinds, parameters, rules, examples.
+
+    With ``locale`` the page's own words (headings, table headers, the introductions) and the
+    kinds' labels are in that language where the library and the packs have them; the packs'
+    descriptions, notes and citations are quoted in English, as the packs give them, and the
+    page says so. A language without a catalog gets English throughout.
 
     >>> import equivmetrics as em
     >>> page = render_methodology(em.load())
@@ -28,24 +38,26 @@ def render_methodology(engine: Converts) -> str:
     >>> "| `hours_worked_per_fte_year` | `paid_hours_per_fte_year / (1 + " in page
     True
     """
+    w = catalog_of_words(locale) or catalog_of_words("en")
+    assert w is not None  # the English catalog ships with the package
     lines = [
-        "# Methodology",
+        w.text("methodology.title"),
         "",
         "<!-- Generated from the bundled packs by `equivmetrics methodology`; a test checks that",
         "     this file matches the packs. Edit the packs in conversions/, then regenerate. -->",
         "",
-        "Every equivalent the bundled packs produce is derived here from named, cited",
-        "parameters. Factors are shown as the pack writes them and as evaluated (central value",
-        "and range, from the parameters' ranges by interval arithmetic).",
+        w.text("methodology.intro"),
         "",
     ]
+    if w.text("methodology.quoted"):
+        lines += [w.text("methodology.quoted"), ""]
     catalog = engine.catalog
-    lines.extend(_regions(catalog))
+    lines.extend(_regions(catalog, w))
     chosen = {p.name: p for p in catalog.packs}
     for pack in catalog.available or catalog.packs:
         mine = chosen.get(pack.name)
         same = mine is not None and mine.parameters == pack.parameters
-        lines.extend(_pack(catalog if same else _catalog_of(catalog, pack), pack))
+        lines.extend(_pack(catalog if same else _catalog_of(catalog, pack), pack, w, locale))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -57,18 +69,16 @@ def _catalog_of(catalog: Catalog, pack: Pack) -> Catalog:
     return regional_catalog(catalog.available, region=region, edition=pack.edition)
 
 
-def _regions(catalog: Catalog) -> list[str]:
+def _regions(catalog: Catalog, w: Messages) -> list[str]:
     infos = available_regions(catalog.available or catalog.packs)
     if not infos:
         return []
     out = [
-        "## Regions and editions",
+        w.text("methodology.regions"),
         "",
-        "Load the packs for a place with `em.load(region=..., edition=...)` (docs/regions.md).",
-        "Without a region an engine speaks for the United States with each topic's default",
-        "edition. A region's figures come from the most specific pack that has them.",
+        w.text("methodology.regions_intro"),
         "",
-        "| region | name | editions (pack) |",
+        w.text("methodology.regions_header"),
         "|---|---|---|",
     ]
     for info in infos:
@@ -86,19 +96,20 @@ def _cite(source: Source) -> str:
     return f"[{text}]({source.url})" if source.url else text
 
 
-def _pack(catalog: Catalog, pack: Pack) -> list[str]:
-    where = f", region {pack.region}" if pack.region else ""
-    where += f", overlay of `{pack.extends}`" if pack.extends else ""
+def _pack(catalog: Catalog, pack: Pack, w: Messages, locale: str) -> list[str]:
+    t = functools.partial(_word, w)
+    where = f", {t('region')} {pack.region}" if pack.region else ""
+    where += f", {t('overlay')} `{pack.extends}`" if pack.extends else ""
     aliases = ", ".join(pack.edition_aliases)
-    where += f"; also loads as edition {aliases}" if aliases else ""
+    where += f"; {t('aliases')} {aliases}" if aliases else ""
     out = [
-        f"## {pack.title} (`{pack.name}`, edition {pack.edition}{where})",
+        f"## {pack.title} (`{pack.name}`, {t('edition')} {pack.edition}{where})",
         "",
         _cell(pack.description) if pack.description else "",
         "",
-        f"Licence and terms: {_cell(pack.license)}",
+        f"{t('licence')} {_cell(pack.license)}",
         "",
-        "### Sources",
+        t("sources"),
         "",
     ]
     for source in pack.sources:
@@ -106,37 +117,33 @@ def _pack(catalog: Catalog, pack: Pack) -> list[str]:
         if source.note:
             line += f". {_cell(source.note)}"
         out.append(line)
-    out += [
-        "",
-        "### Kinds",
-        "",
-        "| kind | display unit | label | description |",
-        "|---|---|---|---|",
-    ]
+    out += ["", t("kinds"), "", t("kinds_header"), "|---|---|---|---|"]
     for kind in pack.kinds:
-        out.append(
-            f"| `{kind.name}` | {kind.unit} | {_cell(kind.label_other)} | "
-            f"{_cell(kind.description)} |"
-        )
-    out += _wording(pack) + _parameters(catalog, pack) + _table(pack)
-    out += _rules(catalog, pack) + _examples(pack)
+        label = kind.presentation.label(locale, "other") or kind.label_other
+        out.append(f"| `{kind.name}` | {kind.unit} | {_cell(label)} | {_cell(kind.description)} |")
+    out += _wording(pack, w) + _parameters(catalog, pack, w) + _table(pack, w)
+    out += _rules(catalog, pack, w) + _examples(pack, w)
     out.append("")
     return out
 
 
-def _table(pack: Pack) -> list[str]:
+def _word(w: Messages, key: str) -> str:
+    return w.text(f"methodology.{key}")
+
+
+def _table(pack: Pack, w: Messages) -> list[str]:
     rows = [(entry, spec) for entry in pack.regions for spec in entry.parameters]
     if not rows:
         return []
     out = [
         "",
-        "### Figures by region",
+        _word(w, "by_region"),
         "",
-        "| region | parameter | value | range | source | note |",
+        _word(w, "by_region_header"),
         "|---|---|---|---|---|---|",
     ]
     for entry, spec in rows:
-        rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
+        rng = f"{spec.low} – {spec.high}" if spec.low is not None else _word(w, "exact")
         out.append(
             f"| `{entry.code}` {_cell(entry.name)} | `{spec.name}` | {spec.value} | {rng} | "
             f"{_cite(spec.source)} | {_cell(spec.note)} |"
@@ -144,18 +151,18 @@ def _table(pack: Pack) -> list[str]:
     return out
 
 
-def _wording(pack: Pack) -> list[str]:
+def _wording(pack: Pack, w: Messages) -> list[str]:
     """Each offered kind's default wording per role: it says what the equivalent compares."""
     offered = [kind for kind in pack.kinds if kind.presentation.roles]
     if not offered:
         return []
     out = [
         "",
-        "### Equivalents offered",
+        _word(w, "offered"),
         "",
-        "How each kind reads when it is offered, in English; the wording says what it compares.",
+        _word(w, "offered_intro"),
         "",
-        "| kind | feel-good | action |",
+        _word(w, "offered_header"),
         "|---|---|---|",
     ]
     for kind in offered:
@@ -165,20 +172,20 @@ def _wording(pack: Pack) -> list[str]:
     return out
 
 
-def _parameters(catalog: Catalog, pack: Pack) -> list[str]:
+def _parameters(catalog: Catalog, pack: Pack, w: Messages) -> list[str]:
     if not pack.parameters:
         return []
     out = [
         "",
-        "### Parameters",
+        _word(w, "parameters"),
         "",
-        "A value that names other parameters is derived from them; its range follows from theirs.",
+        _word(w, "parameters_intro"),
         "",
-        "| parameter | value | range | source | note |",
+        _word(w, "parameters_header"),
         "|---|---|---|---|---|",
     ]
     for spec in pack.parameters:
-        rng = f"{spec.low} – {spec.high}" if spec.low is not None else "exact"
+        rng = f"{spec.low} – {spec.high}" if spec.low is not None else _word(w, "exact")
         value = spec.value
         param = catalog.parameters.get(spec.name)
         if param is not None and param.expr is not None and param.spec.pack == pack.name:
@@ -189,26 +196,23 @@ def _parameters(catalog: Catalog, pack: Pack) -> list[str]:
                 rng = f"{derived.low:,.6g} – {derived.high:,.6g} {unit}".rstrip()
         note = _cell(spec.note)
         if spec.assumption:
-            note = "**Assumption** — override with your own figure. " + note
-        edition = f", edition {spec.edition}" if spec.edition != spec.source.edition else ""
+            note = _word(w, "assumption") + " " + note
+        edition = (
+            f", {_word(w, 'edition')} {spec.edition}" if spec.edition != spec.source.edition else ""
+        )
         out.append(f"| `{spec.name}` | {value} | {rng} | {_cite(spec.source)}{edition} | {note} |")
     return out
 
 
-def _rules(catalog: Catalog, pack: Pack) -> list[str]:
+def _rules(catalog: Catalog, pack: Pack, w: Messages) -> list[str]:
     if not pack.rules:
         return []
-    out = [
-        "",
-        "### Rules",
-        "",
-        "| rule | from → to | factor | evaluated | range |",
-        "|---|---|---|---|---|",
-    ]
+    out = ["", _word(w, "rules"), "", _word(w, "rules_header"), "|---|---|---|---|---|"]
     for rule in pack.rules:
         value = catalog.default_factors[rule.id]
         unit = format_unit(value.unit)
-        rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else "exact"
+        exact = _word(w, "exact")
+        rng = f"{_num(value.low)} – {_num(value.high)}" if value.low != value.high else exact
         note = f" {_cell(rule.note)}" if rule.note else ""
         arrow = "↔" if rule.reversible else "→"
         out.append(
@@ -218,22 +222,17 @@ def _rules(catalog: Catalog, pack: Pack) -> list[str]:
     return out
 
 
-def _examples(pack: Pack) -> list[str]:
+def _examples(pack: Pack, w: Messages) -> list[str]:
     if not pack.examples:
         return []
-    out = [
-        "",
-        "### Worked examples (checked by `equivmetrics validate`)",
-        "",
-        "| given | to | expected | note |",
-        "|---|---|---|---|",
-    ]
+    t = functools.partial(_word, w)
+    out = ["", t("examples"), "", t("examples_header"), "|---|---|---|---|"]
     for example in pack.examples:
-        given = example.given + (f" (of {example.of})" if example.of else "")
-        given += f" in {example.region}" if example.region else ""
-        given += f" per {example.per}" if example.per else ""
+        given = example.given + (f" ({t('of')} {example.of})" if example.of else "")
+        given += f" {t('within')} {example.region}" if example.region else ""
+        given += f" {t('per')} {example.per}" if example.per else ""
         if example.params:
-            given += " with " + ", ".join(f"{k} = {v}" for k, v in example.params)
+            given += f" {t('using')} " + ", ".join(f"{k} = {v}" for k, v in example.params)
         out.append(
             f"| {_cell(given)} | `{example.to}` | {example.expect} | {_cell(example.note)} |"
         )
