@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import attrs
 
@@ -230,7 +230,7 @@ def _draw(
     from matplotlib.figure import Figure  # noqa: PLC0415 - the optional [charts] extra
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415 - the optional [charts] extra
 
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(cast(Any, _STYLE)):  # the keys are matplotlib's own rc names
         figure = Figure(figsize=size, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
