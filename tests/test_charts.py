@@ -116,11 +116,12 @@ def test_the_host_matplotlib_state_is_untouched(series: em.Series) -> None:
 
 
 def test_the_browser_draws_the_chart(series: em.Series, tmp_path: Path) -> None:
-    chart = em.render_chart(series)
+    svg = em.render_chart(series).data
+    assert isinstance(svg, str)
     page = tmp_path / "chart.html"
     page.write_text(
         f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>chart</title>'
-        f'<body style="margin:0;background:#fff">{chart.data}</body></html>',
+        f'<body style="margin:0;background:#fff">{svg}</body></html>',
         encoding="utf-8",
     )
     png = tmp_path / "chart.png"

@@ -60,8 +60,9 @@ def test_a_batch_shows_a_tqdm_bar_on_the_stream(tmp_path: Path) -> None:
 def _cli(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> str:
     source = tmp_path / "in.csv"
     source.write_text("kwh\n1\n2\n", encoding="utf-8")
+    out = str(tmp_path / "out.csv")
     command = [sys.executable, "-m", "equivmetrics", "batch", str(source), "--column", "kwh",
-               "--unit", "kWh", "--to", "co2e", "-o", str(tmp_path / "out.csv"), *extra]  # fmt: skip
+               "--unit", "kWh", "--to", "co2e", "-o", out, *extra]  # fmt: skip
     environment = {k: v for k, v in os.environ.items() if k != ENV} | (env or {})
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     return done.stderr
