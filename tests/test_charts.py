@@ -220,3 +220,16 @@ def test_to_frame_columns_and_values(series: em.Series) -> None:
     assert frame["cumulative_unit"].unique().tolist() == ["FTE*year"]
     assert frame.loc["2026-02", "start"].isoformat() == "2026-02-01"
     assert not math.isnan(frame["high"].sum())
+
+
+def test_missing_negative_and_zero_periods_still_draw() -> None:
+    engine = em.load()
+    gaps = engine.series({"2026-01": float("nan"), "2026-02": 5}, "co2e", unit="kWh",
+                         of="electricity_consumed", negative="nan")  # fmt: skip
+    assert "2026-01: no value; 2026-02: 0.00216" in gaps.chart().alt
+    assert gaps.chart(cumulative=True).alt.endswith("2026-02: no value.")
+    signed = engine.series({"2026-01": -5, "2026-02": 5}, "co2e", unit="kWh",
+                           of="electricity_consumed", negative="allow")  # fmt: skip
+    _not_blank(signed.chart(format="png").data)  # type: ignore[arg-type]
+    zero = engine.series({"2026": 0}, "co2e", unit="kWh", of="electricity_consumed")
+    assert zero.chart(cumulative=True).alt.endswith("over 1 period. 2026: 0.")

@@ -271,7 +271,7 @@ def _plot(axes: Any, points: _Points, cumulative: bool) -> None:
             where, values, yerr=[below, above], fmt="none", ecolor=_INK, capsize=4, linewidth=1
         )
     axes.set_xticks(where, list(points.labels))
-    axes.set_ylim(bottom=min(0.0, *(v for v in points.lows if math.isfinite(v))))
+    axes.set_ylim(bottom=min([0.0, *(v for v in points.lows if math.isfinite(v))]))
 
 
 def _pairs(points: _Points, which: int) -> Sequence[tuple[float, float]]:
