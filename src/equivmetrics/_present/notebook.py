@@ -104,7 +104,7 @@ def result_html(result: ResultLike) -> str:
     """A result as an HTML fragment: value, range, input, steps (a table) and sources."""
     value = escape(_value(result.magnitude, result.unit))
     parts = [
-        '<section class="equivmetrics-nb" aria-label="equivmetrics result">',
+        '<section class="equivmetrics-nb" lang="en" aria-label="equivmetrics result">',
         _STYLE,
         f"<p><strong>{value}</strong> of {escape(result.kind)}",
     ]
@@ -167,7 +167,7 @@ def series_html(series: SeriesLike, chart_svg: str | None = None) -> str:
     )
     figure = f"<figure>{chart_svg}</figure>" if chart_svg else ""
     return (
-        f'<section class="equivmetrics-nb" aria-label="equivmetrics series of {kind}">'
+        f'<section class="equivmetrics-nb" lang="en" aria-label="equivmetrics series of {kind}">'
         f"{_STYLE}{table}{figure}</section>"
     )
 
