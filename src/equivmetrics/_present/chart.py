@@ -291,7 +291,8 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
 def _accessible_svg(svg: str, title: str, alt: str) -> str:
-    """The SVG without its XML prolog, with ``role="img"``, a ``<title>`` and a ``<desc>``."""
+    """The SVG without its XML prolog, with ``role="img"``, a ``<title>`` and a ``<desc>``,
+    shrinking to fit a narrow page."""
     opening = _SVG_OPEN.search(svg)
     if opening is None:  # pragma: no cover - matplotlib always writes one
         raise InputValueError("matplotlib wrote no <svg> element", value=None)
@@ -300,7 +301,7 @@ def _accessible_svg(svg: str, title: str, alt: str) -> str:
     ident = f"em-chart-{digest.hexdigest()}"
     labelled = (
         tag[:-1] + f' role="img" aria-labelledby="{ident}-title {ident}-desc"'
-        f' focusable="false">'
+        ' focusable="false" style="max-width:100%;height:auto">'
         f'<title id="{ident}-title">{escape(title)}</title>'
         f'<desc id="{ident}-desc">{escape(alt)}</desc>'
     )
