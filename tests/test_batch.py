@@ -451,7 +451,10 @@ def test_permissions_follow_the_replaced_file(tmp_path: Path) -> None:
     assert Path(f"{out}.rejects.csv").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
-def test_progress_on_a_terminal(tmp_path: Path) -> None:
+def test_progress_on_a_terminal_without_tqdm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the [progress] extra not installed
     source = tmp_path / "in.csv"
     source.write_text("kwh\n" + "1\n" * 5, encoding="utf-8")
     shown = io.StringIO()

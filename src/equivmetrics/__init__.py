@@ -18,6 +18,7 @@ from ._api.load import (
 )
 from ._catalog.catalog import Catalog, Kind, Parameter
 from ._core.units import get_registry
+from ._engine import result as _result
 from ._engine.compiled import Compiled
 from ._engine.result import ParameterUse, Result, Step
 from ._features.metric import Metric
@@ -29,10 +30,12 @@ from ._packs.load import pack_schema
 from ._packs.model import Source
 from ._packs.select import RegionInfo
 from ._packs.yaml import Limits
+from ._present.chart import Chart, render_chart
 from ._present.derivation import explain
 from ._present.equivalent import Equivalent, Equivalents
 from ._present.html import render_html, render_page
 from ._present.icons import icon_names, icon_svg
+from ._present.notebook import result_html as _result_html
 from ._version import __version__
 from .exceptions import (
     AmbiguousKindError,
@@ -61,6 +64,7 @@ from .exceptions import (
 __all__ = [
     "AmbiguousKindError",
     "Catalog",
+    "Chart",
     "Compiled",
     "Engine",
     "EquivMetricsError",
@@ -115,6 +119,7 @@ __all__ = [
     "load",
     "pack_schema",
     "regions",
+    "render_chart",
     "render_html",
     "render_page",
     "validate",
@@ -133,3 +138,5 @@ def _present_as_public() -> None:
 
 
 _present_as_public()
+# Result lives in the engine, which never imports presentation: its notebook view is handed in.
+_result.html_renderer = _result_html

@@ -21,6 +21,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised without dask
     raise ImportError("equivmetrics.dask needs dask: pip install 'equivmetrics[dask]'") from exc
 
+import contextlib
+import sys
 from typing import Any
 
 from ._api.engine import Engine
@@ -32,9 +34,10 @@ from ._integrations.frames import (
     compile_column,
     pandas_values,
 )
+from ._integrations.progress import wanted
 from .exceptions import InputLookupError, InputTypeError
 
-__all__ = ["convert_dask"]
+__all__ = ["convert_dask", "progress"]
 
 
 def _multiply(
@@ -128,3 +131,21 @@ def _series(frame_or_series: Any, column: Any) -> Any:
         f"{type(frame_or_series).__name__}; for pandas use the .equiv accessor",
         value=frame_or_series,
     )
+
+
+def progress(enabled: bool | None = None) -> contextlib.AbstractContextManager[Any]:
+    """A progress bar over the Dask tasks computed inside ``with progress():``.
+
+    On when running interactively (standard error a terminal, or a notebook), off otherwise;
+    ``enabled`` or the ``EQUIVMETRICS_PROGRESS`` environment variable (``1``/``0``) decide
+    first. The bar is tqdm's Dask callback (the ``[progress]`` extra; without tqdm nothing is
+    shown), which sees work on Dask's local schedulers; a ``distributed`` cluster has its own
+    dashboard. Nothing is changed outside the ``with`` block.
+    """
+    if not wanted(enabled):
+        return contextlib.nullcontext()
+    try:
+        from tqdm.dask import TqdmCallback  # noqa: PLC0415 - tqdm is the optional [progress] extra
+    except ImportError:
+        return contextlib.nullcontext()
+    return TqdmCallback(desc="dask", file=sys.stderr)  # type: ignore[no-any-return]

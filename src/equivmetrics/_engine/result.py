@@ -7,6 +7,7 @@ processes. ``quantity`` builds a pint quantity on demand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
@@ -304,10 +305,19 @@ class Result:
             "steps": [s.to_dict() for s in self.steps],
         }
 
+    def _repr_html_(self) -> str | None:
+        """The notebook view: :data:`html_renderer`'s HTML (None: the plain repr)."""
+        return None if html_renderer is None else html_renderer(self)
+
     def __repr__(self) -> str:
         if _is_scalar(self.magnitude):
             return f"<Result {_num(self.magnitude)} {self.unit} of {self.kind}>"
         return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
+
+
+#: Draws a result as HTML for notebooks. The engine never imports presentation: the public
+#: package (``equivmetrics/__init__.py``) sets this to the presentation layer's renderer.
+html_renderer: Callable[[Result], str] | None = None
 
 
 def _depth(region: str) -> int:

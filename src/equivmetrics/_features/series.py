@@ -32,6 +32,8 @@ from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.quantity import split, unfit
 from equivmetrics._engine.core import Converts
 from equivmetrics._engine.result import Result
+from equivmetrics._present.chart import Chart, ChartFormat, render_chart, running
+from equivmetrics._present.notebook import series_html
 from equivmetrics.exceptions import InputTypeError, InputValueError, PeriodError
 
 __all__ = ["Period", "Series", "parse_period", "series"]
@@ -78,6 +80,56 @@ class Series:
             "periods": [p.to_dict() for p in self.periods],
             "cumulative": self.cumulative.to_dict(),
         }
+
+    def chart(
+        self,
+        *,
+        cumulative: bool = False,
+        format: ChartFormat = "svg",
+        title: str | None = None,
+        locale: str = "en",
+    ) -> Chart:
+        """This series as a chart: :func:`equivmetrics.render_chart` (needs ``[charts]``)."""
+        return render_chart(self, cumulative=cumulative, format=format, title=title, locale=locale)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame, one row per period (needs pandas, the ``[pandas]`` extra).
+
+        Indexed by ``period`` (the label); columns ``start``, ``end``, ``days``, ``input`` (the
+        period's total), ``value``, ``low``, ``high``, ``unit``, and the running total after
+        the period: ``cumulative``, ``cumulative_low``, ``cumulative_high``,
+        ``cumulative_unit``.
+        """
+        import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
+
+        totals, total_unit = running(self)
+        rows = [
+            {
+                "period": p.label,
+                "start": p.start,
+                "end": p.end,
+                "days": p.days,
+                "input": float(p.result.input_magnitude),
+                "value": float(p.result.magnitude),
+                "low": float(p.result.low),
+                "high": float(p.result.high),
+                "unit": p.result.unit,
+                "cumulative": total,
+                "cumulative_low": low,
+                "cumulative_high": high,
+                "cumulative_unit": total_unit,
+            }
+            for p, (total, low, high) in zip(self.periods, totals, strict=True)
+        ]
+        return pd.DataFrame(rows).set_index("period")
+
+    def _repr_html_(self) -> str:
+        """A table, and the chart when matplotlib (the ``[charts]`` extra) is installed."""
+        try:
+            svg = render_chart(self).data
+        except ImportError:
+            svg = None
+        return series_html(self, svg if isinstance(svg, str) else None)
 
 
 def parse_period(period: Any) -> tuple[str, dt.date, dt.date]:

@@ -20,7 +20,9 @@ from typing import IO, Any
 
 from equivmetrics.exceptions import InputValueError
 
-__all__ = ["Destination", "Progress", "UsageError", "open_input", "source_name"]
+from .progress import new_bar, stream_for
+
+__all__ = ["Destination", "Progress", "UsageError", "open_input", "source_name", "stream_for"]
 
 
 class UsageError(InputValueError):
@@ -116,7 +118,8 @@ def _mode(path: str) -> int:
 
 
 class Progress:
-    """A carriage-return counter on a terminal (``stream`` None: say nothing)."""
+    """Progress on ``stream``: a tqdm bar over the input's bytes (the ``[progress]`` extra),
+    else a carriage-return counter (``stream`` None: say nothing)."""
 
     def __init__(self, stream: IO[str] | None, source: IO[str]) -> None:
         self.stream = stream
@@ -126,18 +129,38 @@ class Progress:
             self.size = os.fstat(self.raw.fileno()).st_size if self.raw is not None else 0
         except (OSError, AttributeError, io.UnsupportedOperation):
             self.size = 0
+        self.bar: Any = None
+        if stream is not None:
+            self.bar = new_bar(stream, self.size, unit="B", desc="batch")
+
+    def _read(self) -> int | None:
+        if not self.size:
+            return None
+        with contextlib.suppress(OSError, ValueError):
+            return min(self.size, int(self.raw.tell()))
+        return None
 
     def show(self, rows: int) -> None:
         if self.stream is None:
             return
+        read = self._read()
+        if self.bar is not None:
+            if read is not None:
+                self.bar.update(read - self.bar.n)
+            self.bar.set_postfix_str(f"{rows:,} rows", refresh=True)
+            return
         text = f"\r{rows:,} rows"
-        if self.size:
-            with contextlib.suppress(OSError, ValueError):
-                text += f"  {min(100, 100 * self.raw.tell() // self.size)} %"
+        if read is not None:
+            text += f"  {100 * read // self.size} %"
         self.stream.write(text)
         self.stream.flush()
 
     def done(self, rows: int) -> None:
-        if self.stream is not None:
+        if self.bar is not None:
+            if self.size:
+                self.bar.update(self.size - self.bar.n)
+            self.bar.set_postfix_str(f"{rows:,} rows, done", refresh=False)
+            self.bar.close()
+        elif self.stream is not None:
             self.stream.write(f"\r{rows:,} rows  done\n")
             self.stream.flush()

@@ -28,7 +28,7 @@ from equivmetrics._present.methodology import render_methodology
 from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
 
 from .batch import parse_targets, run_batch
-from .batch_files import UsageError
+from .batch_files import UsageError, stream_for
 from .cli_parser import POSITIONAL, build_parser, option_values
 from .stream import Bridge, dumps
 
@@ -382,7 +382,7 @@ def _batch(engine: Engine, args: argparse.Namespace) -> int:
         delimiter=args.delimiter,
         encoding=args.encoding,
         negative=args.negative,
-        progress=sys.stderr if sys.stderr.isatty() else None,
+        progress=stream_for(args.progress),
     )
     report = sys.stderr if args.output == "-" else sys.stdout
     if args.json:

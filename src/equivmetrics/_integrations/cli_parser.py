@@ -120,6 +120,13 @@ def _batch(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
     )
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar on stderr (default: when stderr is a terminal; "
+        "EQUIVMETRICS_PROGRESS=1/0)",
+    )
     _engine_options(p)
     _json_option(p, "print a JSON summary")
 
