@@ -1,8 +1,7 @@
 """The ``equivmetrics`` command line: the parser and the dispatch to each command.
 
-Exit codes: 0 success, 1 a conversion or validation problem (``batch``: rows rejected; a JSON
-stream: a request failed), 2 a usage error, 130 interrupted. The stream is :mod:`.stream`, batch
-conversion :mod:`.batch`; docs/cli.md is the reference, kept in step with this parser by a test.
+Exit codes: 0 success, 1 a conversion or validation problem, 2 a usage error, 130 interrupted
+(docs/cli.md, kept in step with this parser by a test; ``batch``: rows rejected, and so on).
 """
 
 from __future__ import annotations
@@ -143,6 +142,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         "packs": lambda: _packs(engine, args.json, _overrides(args, here)),
         "regions": lambda: _regions(engine, as_json=args.json),
         "batch": lambda: _batch(engine, args),
+        "report": lambda: args.handler(engine, args),  # .report_cli
         "feel-good": lambda: _equivalents(engine, args),
         "action": lambda: _equivalents(engine, args),
     }

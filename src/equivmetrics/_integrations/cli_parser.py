@@ -14,6 +14,8 @@ from typing import Any
 from equivmetrics._core.options import OPTIONS, Option, options_of
 from equivmetrics._version import __version__
 
+from .report_cli import add_report_arguments
+
 __all__ = ["POSITIONAL", "build_parser", "option_values"]
 
 #: The positional arguments of convert and explain, as the usage line names them.
@@ -59,6 +61,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _limit_option(p)
     _json_option(p)
     _batch(command("batch", "convert a column of a CSV file, keeping every row"))
+    p = command("report", "write a period's value report as HTML, PDF and e-mail files")
+    add_report_arguments(p)
+    _engine_options(p)
     return parser, commands
 
 

@@ -1,0 +1,212 @@
+"""A periodic value report for one tenant: one period's totals, the total since a start, the
+equivalents, the action items and a trend chart, as e-mail-ready HTML and plain text.
+
+:func:`build_report` takes a total per calendar period (what :meth:`Engine.series` takes) and
+reports one of the periods (the last by default). The HTML has inline styles only, no scripts
+and no external resources; the chart is a PNG, given as a ``data:`` URL in a standalone page or
+as a ``cid:`` reference for an e-mail (:mod:`.report_send` attaches it). PDF and e-mail are in
+:mod:`.report_send`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from html import escape
+from typing import Any
+
+import attrs
+
+from equivmetrics._api.engine import Engine
+from equivmetrics._engine.result import Result
+from equivmetrics._features.series import Period, Series, parse_period
+from equivmetrics._present.chart import Chart, render_chart
+from equivmetrics._present.equivalent import Equivalent
+from equivmetrics._present.formatter import Formatter
+from equivmetrics.exceptions import EquivMetricsError, InputValueError
+
+__all__ = ["CHART_CID", "ValueReport", "build_report"]
+
+#: The Content-ID of the chart image in the e-mail (``<img src="cid:...">``).
+CHART_CID = "equivmetrics-chart"
+_INK, _MUTED, _ACCENT, _BORDER = "#17212b", "#4a5663", "#0f6b5c", "#dce2e8"
+_FONT = "font-family:Arial,Helvetica,sans-serif;"
+
+
+@attrs.frozen
+class ValueReport:
+    """One period's value report: the figures, worded equivalents and the trend chart."""
+
+    title: str
+    period: Period
+    since: str
+    input_total: float
+    cumulative_input: float
+    input_unit: str
+    cumulative: Result
+    feel_good: tuple[Equivalent, ...]
+    action: tuple[Equivalent, ...]
+    chart: Chart
+    locale: str
+
+    @property
+    def total(self) -> Result:
+        """The period's result (the reported kind)."""
+        return self.period.result
+
+    def figures(self) -> list[tuple[str, str]]:
+        """The headline figures, (label, value) in words."""
+        f = Formatter(self.locale)
+        return [
+            (f"{self.period.label}: {self.input_unit}", _count(f, self.input_total)),
+            (f"{self.period.label}: {_kind(self.total)}", _value(f, self.total)),
+            (f"Since {self.since}: {self.input_unit}", _count(f, self.cumulative_input)),
+            (f"Since {self.since}: {_kind(self.cumulative)}", _value(f, self.cumulative)),
+        ]
+
+    def text(self) -> str:
+        """The report as plain text (the e-mail's text alternative)."""
+        lines = [self.title, "=" * len(self.title), ""]
+        lines += [f"{label}: {value}" for label, value in self.figures()]
+        for heading, items in (("What it is worth", self.feel_good), ("Action items", self.action)):
+            if items:
+                lines += ["", heading + ":"] + [f"  - {e.text}" for e in items]
+        lines += ["", "Trend: " + self.chart.alt, ""]
+        return "\n".join(lines)
+
+    def html(self, *, chart_src: str | None = None) -> str:
+        """The report as a complete HTML document for e-mail and print.
+
+        Inline styles only, no scripts, no external resources. The chart is the PNG as a
+        ``data:`` URL unless ``chart_src`` says otherwise (``"cid:" + CHART_CID`` in e-mail).
+        """
+        assert isinstance(self.chart.data, bytes)
+        src = chart_src or "data:image/png;base64," + base64.b64encode(self.chart.data).decode()
+        rows = "".join(
+            f'<tr><th scope="row" style="text-align:left;padding:6px 8px 6px 0;font-weight:normal;'
+            f'color:{_MUTED};border-bottom:1px solid {_BORDER}">{escape(label)}</th>'
+            f'<td style="text-align:right;padding:6px 0;font-weight:bold;'
+            f'border-bottom:1px solid {_BORDER}">{escape(value)}</td></tr>'
+            for label, value in self.figures()
+        )
+        parts = [
+            f'<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3;color:{_INK}">'
+            f"{escape(self.title)}</h1>",
+            f'<table role="presentation" style="width:100%;border-collapse:collapse;'
+            f'font-size:15px;margin:0 0 16px">{rows}</table>',
+            _list("What it is worth", self.feel_good),
+            _list("Action items", self.action),
+            f'<h2 style="margin:20px 0 8px;font-size:17px;color:{_INK}">'
+            f"{escape(self.chart.title)}</h2>",
+            f'<img src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
+            'style="display:block;width:100%;max-width:560px;height:auto;border:0">',
+        ]
+        body = "".join(parts)
+        lang = escape(self.locale.replace("_", "-"))
+        return (
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(self.title)}</title></head>"
+            f'<body style="margin:0;padding:0;background:#ffffff;color:{_INK};{_FONT}">'
+            f'<main style="max-width:600px;margin:0 auto;padding:16px;{_FONT}'
+            f'font-size:15px;line-height:1.45">{body}</main></body></html>'
+        )
+
+
+def build_report(
+    engine: Engine,
+    values: Any,
+    to: str,
+    *,
+    of: str | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+    since: str | None = None,
+    trend: int = 12,
+    locale: str = "en",
+    title: str | None = None,
+) -> ValueReport:
+    """The value report of ``period`` (a label of ``values``; default the last period).
+
+    ``values`` maps calendar periods to totals, as :meth:`Engine.series` takes them. The total
+    since ``since`` (a period label or date, default the first period) adds the periods from
+    there to the reported one; the chart shows up to ``trend`` periods ending with it.
+    """
+    full = engine.series(values, to, of=of, unit=unit)
+    labels = [p.label for p in full.periods]
+    chosen = labels[-1] if period is None else period
+    if chosen not in labels:
+        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
+    end = labels.index(chosen)
+    start = _start(full, since)
+    if start > end:
+        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
+    kept = full.periods[start : end + 1]
+    upto = engine.series(_pairs(kept), to, of=of)
+    shown = engine.series(_pairs(full.periods[max(0, end - trend + 1) : end + 1]), to, of=of)
+    reported = full.periods[end]
+    quantity = (float(reported.result.input_magnitude), reported.result.input_unit)
+    name = to.replace("_", " ")
+    return ValueReport(
+        title=title or f"Value report, {chosen}",
+        period=reported,
+        since=kept[0].label,
+        input_total=quantity[0],
+        cumulative_input=sum(float(p.result.input_magnitude) for p in kept),
+        input_unit=quantity[1],
+        cumulative=upto.cumulative,
+        feel_good=_equivalents(engine.feel_good, quantity, of, locale),
+        action=_equivalents(engine.action, quantity, of, locale),
+        chart=render_chart(
+            shown, format="png", title=f"{name.capitalize()} per period", locale=locale
+        ),
+        locale=locale,
+    )
+
+
+def _start(full: Series, since: str | None) -> int:
+    if since is None:
+        return 0
+    _, first, _ = parse_period(since)
+    for index, p in enumerate(full.periods):
+        if p.start >= first:
+            return index
+    return len(full.periods)
+
+
+def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date] | str, str]]:
+    out: list[tuple[tuple[dt.date, dt.date] | str, str]] = []
+    for p in periods:
+        key = p.label if ".." not in p.label else (p.start, p.end)
+        out.append((key, f"{float(p.result.input_magnitude)!r} {p.result.input_unit}"))
+    return out
+
+
+def _equivalents(ask: Any, quantity: Any, of: str | None, locale: str) -> tuple[Equivalent, ...]:
+    try:
+        return tuple(ask(quantity, of=of, locale=locale))
+    except EquivMetricsError:  # nothing to offer for this kind: the section is left out
+        return ()
+
+
+def _kind(result: Result) -> str:
+    return f"{result.kind.replace('_', ' ')} ({result.unit})"
+
+
+def _count(f: Formatter, value: float) -> str:
+    return f.number(value, max(1, len(str(round(abs(value))))))
+
+
+def _value(f: Formatter, result: Result) -> str:
+    value = float(result.magnitude)
+    return f.number(value, max(3, len(str(round(abs(value))))))
+
+
+def _list(heading: str, items: tuple[Equivalent, ...]) -> str:
+    if not items:
+        return ""
+    entries = "".join(f'<li style="margin:0 0 8px;padding:0">{escape(e.text)}</li>' for e in items)
+    return (
+        f'<h2 style="margin:20px 0 8px;font-size:17px;color:{_ACCENT}">{escape(heading)}</h2>'
+        f'<ul style="margin:0;padding:0 0 0 20px">{entries}</ul>'
+    )

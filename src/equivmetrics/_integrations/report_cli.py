@@ -1,0 +1,97 @@
+"""``equivmetrics report``: a periodic value report written as HTML, PDF and ``.eml`` files.
+
+The totals are given on the command line, one per calendar period:
+``--values 2025-01:12000,2025-02:13500 --unit transaction`` (periods as :meth:`Engine.series`
+reads them: ``2025``, ``2025-02``, ``2025-02-14``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from equivmetrics._api.engine import Engine
+
+from .batch_files import UsageError
+from .report import build_report
+from .report_send import report_email, report_pdf
+
+__all__ = ["add_report_arguments", "parse_values", "run_report"]
+
+
+def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``report`` (the engine options are added by the parser)."""
+    p.add_argument("--values", required=True, metavar="PERIOD:TOTAL,...",
+                   help="a total per period, e.g. 2025-01:12000,2025-02:13500")  # fmt: skip
+    p.add_argument("--unit", required=True, metavar="UNIT",
+                   help="the unit of the totals, e.g. transaction")  # fmt: skip
+    p.add_argument("--to", default="manual_work", metavar="KIND",
+                   help="the kind reported (default manual_work)")  # fmt: skip
+    p.add_argument("--of", metavar="KIND", help="the source kind when the unit does not decide it")
+    p.add_argument("--period", metavar="PERIOD", help="the period reported (default the last)")
+    p.add_argument("--since", metavar="PERIOD",
+                   help="the cumulative total starts here (default the first period)")  # fmt: skip
+    p.add_argument("--trend", type=int, default=12, metavar="N",
+                   help="periods in the trend chart (default 12)")  # fmt: skip
+    p.add_argument("--title", help="the report's title")
+    p.add_argument("--locale", default="en", help="word it in this locale (default en)")
+    p.add_argument("--html", metavar="FILE", help="write the HTML page here")
+    p.add_argument("--pdf", metavar="FILE", help="write the PDF here (needs Chromium)")
+    p.add_argument("--eml", metavar="FILE", help="write the e-mail here (needs --from, --email-to)")
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="the e-mail's sender")
+    p.add_argument("--email-to", action="append", default=[], metavar="ADDRESS",
+                   help="an e-mail recipient (repeatable)")  # fmt: skip
+    p.add_argument("--subject", help="the e-mail's subject (default the title)")
+    p.set_defaults(json=False, handler=run_report)
+
+
+def parse_values(text: str) -> list[tuple[str, float]]:
+    """``"2025-01:12000,2025-02:13500"`` as ``[("2025-01", 12000.0), ...]``."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        period, colon, total = item.rpartition(":")
+        try:
+            pairs.append((period.strip(), float(total)))
+        except ValueError:
+            colon = ""
+        if not colon or not period.strip():
+            raise UsageError(
+                f"--values: cannot read {item!r}: write PERIOD:TOTAL, e.g. 2025-01:12000"
+            )
+    if not pairs:
+        raise UsageError("--values: give at least one PERIOD:TOTAL")
+    return pairs
+
+
+def run_report(engine: Engine, args: argparse.Namespace) -> int:
+    """Build the report and write the files asked for (the plain text to stdout otherwise)."""
+    if args.eml and not (args.sender and args.email_to):
+        raise UsageError("--eml needs --from and --email-to")
+    report = build_report(
+        engine, parse_values(args.values), args.to, of=args.of, unit=args.unit,
+        period=args.period, since=args.since, trend=args.trend, locale=args.locale,
+        title=args.title,
+    )  # fmt: skip
+    written: list[tuple[str, Any]] = []
+    if args.html:
+        written.append((args.html, report.html()))
+    pdf = report_pdf(report) if (args.pdf or args.eml) else None
+    if args.pdf:
+        written.append((args.pdf, pdf))
+    if args.eml:
+        message = report_email(
+            report, sender=args.sender, to=args.email_to, subject=args.subject, pdf=pdf
+        )
+        written.append((args.eml, bytes(message)))
+    for name, data in written:
+        path = Path(name)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        print(f"wrote {path}")
+    if not written:
+        sys.stdout.write(report.text())
+    return 0
