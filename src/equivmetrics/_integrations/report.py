@@ -57,11 +57,12 @@ class ValueReport:
     def figures(self) -> list[tuple[str, str]]:
         """The headline figures, (label, value) in words."""
         f = Formatter(self.locale)
+        here, since = f"in {self.period.label}", f"since {self.since}"
         return [
-            (f"{self.period.label}: {self.input_unit}", _count(f, self.input_total)),
-            (f"{self.period.label}: {_kind(self.total)}", _value(f, self.total)),
-            (f"Since {self.since}: {self.input_unit}", _count(f, self.cumulative_input)),
-            (f"Since {self.since}: {_kind(self.cumulative)}", _value(f, self.cumulative)),
+            (f"{self.input_unit} {here}", _count(f, self.input_total)),
+            (f"{_kind(self.total)} {here}", _value(f, self.total)),
+            (f"{self.input_unit} {since}", _count(f, self.cumulative_input)),
+            (f"{_kind(self.cumulative)} {since}", _value(f, self.cumulative)),
         ]
 
     def text(self) -> str:
@@ -142,10 +143,14 @@ def build_report(
     if start > end:
         raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
     kept = full.periods[start : end + 1]
-    upto = engine.series(_pairs(kept), to, of=of)
-    shown = engine.series(_pairs(full.periods[max(0, end - trend + 1) : end + 1]), to, of=of)
     reported = full.periods[end]
-    quantity = (float(reported.result.input_magnitude), reported.result.input_unit)
+    # a capacity's periods read their totals per the period's days: "transaction per 28 day"
+    same = unit or reported.result.input_unit.partition(" per ")[0]
+    upto = engine.series(_pairs(kept), to, of=of, unit=same)
+    shown = engine.series(
+        _pairs(full.periods[max(0, end - trend + 1) : end + 1]), to, of=of, unit=same
+    )
+    quantity = (float(reported.result.input_magnitude), same)
     name = to.replace("_", " ")
     return ValueReport(
         title=title or f"Value report, {chosen}",
@@ -174,12 +179,12 @@ def _start(full: Series, since: str | None) -> int:
     return len(full.periods)
 
 
-def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date] | str, str]]:
-    out: list[tuple[tuple[dt.date, dt.date] | str, str]] = []
-    for p in periods:
-        key = p.label if ".." not in p.label else (p.start, p.end)
-        out.append((key, f"{float(p.result.input_magnitude)!r} {p.result.input_unit}"))
-    return out
+def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date] | str, float]]:
+    """The periods' totals again, to convert a part of a series."""
+    return [
+        (p.label if ".." not in p.label else (p.start, p.end), float(p.result.input_magnitude))
+        for p in periods
+    ]
 
 
 def _equivalents(ask: Any, quantity: Any, of: str | None, locale: str) -> tuple[Equivalent, ...]:

@@ -1,0 +1,231 @@
+"""Periodic value reports: figures checked by hand, e-mail-safe HTML, a PDF printed by headless
+Chromium and read back, and the e-mail sent through a real SMTP server and read back."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import shutil
+import smtplib
+import socket
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import equivmetrics as em
+from equivmetrics._integrations.cli import main
+from equivmetrics._integrations.report_cli import parse_values
+from equivmetrics.report import CHART_CID, ValueReport, build_report, report_email, report_pdf
+
+MONTHS = {"2025-01": 12000, "2025-02": 13500}
+
+
+def _need_chromium() -> None:
+    if shutil.which("chromium") or os.environ.get("EQUIVMETRICS_CHROMIUM"):
+        return
+    message = "chromium is not installed (Debian: apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must print the PDF")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def report() -> ValueReport:
+    return build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction")
+
+
+@pytest.fixture(scope="module")
+def pdf(report: ValueReport) -> bytes:
+    _need_chromium()
+    return report_pdf(report)
+
+
+def test_the_totals_are_the_hand_checked_ones(report: ValueReport) -> None:
+    # 12,000 + 13,500 = 25,500 transactions; x 3 min = 76,500 min = 1,275 h
+    assert report.cumulative_input == 25500
+    assert report.cumulative.magnitude == pytest.approx(1275)
+    assert report.cumulative.unit == "hour"
+    # the period reported is the last: 13,500 x 3 min = 675 h
+    assert report.period.label == "2025-02"
+    assert report.input_total == 13500
+    assert report.total.magnitude == pytest.approx(675)
+    figures = dict(report.figures())
+    assert figures["transaction since 2025-01"] == "25,500"
+    assert figures["manual work (hour) since 2025-01"] == "1,275"
+    assert figures["manual work (hour) in 2025-02"] == "675"
+    assert report.feel_good
+    assert report.action
+    assert "2025-01: 600" in report.chart.alt
+    assert "2025-02: 675" in report.chart.alt
+
+
+def test_since_and_period_choose_the_months() -> None:
+    months = {"2025-01": 1000, "2025-02": 2000, "2025-03": 4000, "2025-04": 8000}
+    r = build_report(
+        em.load(), months, "manual_work", of="transaction", unit="transaction",
+        period="2025-03", since="2025-02", trend=2,
+    )  # fmt: skip
+    assert r.cumulative_input == 6000  # February and March; April comes after
+    assert r.cumulative.magnitude == pytest.approx(300)  # 6,000 x 3 min
+    assert r.since == "2025-02"
+    assert "over 2 periods" in r.chart.alt
+    assert "2025-01" not in r.chart.alt
+    with pytest.raises(em.InputValueError, match="not one of"):
+        build_report(em.load(), months, "manual_work", of="transaction",
+                     unit="transaction", period="2024-12")  # fmt: skip
+
+
+def test_a_capacity_report_counts_staff_years() -> None:
+    r = build_report(em.load(), MONTHS, "fte", of="transaction", unit="transaction")
+    assert r.cumulative.unit == "FTE*year"
+    assert r.cumulative.magnitude == pytest.approx(1275 / 1878.5, rel=1e-3)
+
+
+def test_the_html_is_safe_for_e_mail(report: ValueReport) -> None:
+    page = report.html()
+    lowered = page.lower()
+    assert "<script" not in lowered
+    assert "<style" not in lowered
+    assert "<link" not in lowered
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", lowered)
+    assert "url(" not in lowered
+    assert '<html lang="en">' in page
+    assert 'name="viewport"' in page
+    assert "max-width:600px" in page
+    assert page.count('src="data:image/png;base64,') == 1
+    for tag in re.findall(r"<(h1|h2|table|ul|li|img|main|body)\b[^>]*>", page):
+        assert tag
+    assert all(" style=" in t for t in re.findall(r"<(?:h1|h2|table|ul|li|img|main)\b[^>]*>", page))
+    assert 'alt="Manual work per period, in hour, over 2 periods.' in page
+    mail = report.html(chart_src=f"cid:{CHART_CID}")
+    assert "data:" not in mail
+    assert f'src="cid:{CHART_CID}"' in mail
+
+
+def test_the_html_escapes_what_callers_and_packs_give() -> None:
+    r = build_report(
+        em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+        title='<script>alert("x")</script> & co', locale="en",
+    )  # fmt: skip
+    page = r.html()
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in page
+    assert r.text().startswith('<script>alert("x")</script> & co')  # plain text is not HTML
+
+
+def test_the_pdf_prints_the_report(pdf: bytes) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    assert pdf.startswith(b"%PDF-")
+    document = pdfium.PdfDocument(pdf)
+    try:
+        assert len(document) == 1
+        page = document[0]
+        text = page.get_textpage().get_text_range()
+        for words in ("Value report, 2025-02", "25,500", "1,275", "What it is worth"):
+            assert words in text
+        image = page.render(scale=1).to_pil().convert("L")
+        dark = sum(image.histogram()[:128])
+        assert dark > 0.005 * image.width * image.height  # ink, not a blank page
+        assert image.getextrema() == (0, 255) or image.getextrema()[0] < 64
+    finally:
+        document.close()
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_e_mail_goes_through_a_real_smtp_server(report: ValueReport, pdf: bytes) -> None:
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    message = report_email(
+        report, sender="reports@example.com", to=["cfo@example.com", "ops@example.com"],
+        subject="Your February value report", pdf=pdf,
+    )  # fmt: skip
+    inbox = _Inbox()
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with smtplib.SMTP(controller.hostname, controller.port, timeout=30) as smtp:
+            refused = smtp.send_message(message)
+    finally:
+        controller.stop()
+    assert refused == {}
+    ((sender, recipients, raw),) = inbox.messages
+    assert sender == "reports@example.com"
+    assert recipients == ["cfo@example.com", "ops@example.com"]
+    got = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(got, EmailMessage)
+    assert got["Subject"] == "Your February value report"
+    types = [part.get_content_type() for part in got.walk()]
+    assert types == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related",
+        "text/html", "image/png", "application/pdf",
+    ]  # fmt: skip
+    plain = got.get_body(("plain",))
+    html = got.get_body(("html",))
+    assert plain is not None and "1,275" in plain.get_content()
+    assert html is not None and f'src="cid:{CHART_CID}"' in html.get_content()
+    image = next(p for p in got.walk() if p.get_content_type() == "image/png")
+    assert image["Content-ID"] == f"<{CHART_CID}>"
+    assert image.get_content() == report.chart.data
+    (attachment,) = got.iter_attachments()
+    assert attachment.get_filename() == "value-report.pdf"
+    assert attachment.get_content() == pdf
+
+
+def test_parse_values() -> None:
+    assert parse_values("2025-01:12000, 2025-02:13500") == [
+        ("2025-01", 12000.0),
+        ("2025-02", 13500.0),
+    ]
+    with pytest.raises(Exception, match="PERIOD:TOTAL"):
+        parse_values("2025-01=12000")
+
+
+def test_the_command_line_writes_html_pdf_and_eml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _need_chromium()
+    html, pdf, eml = (tmp_path / n for n in ("r.html", "r.pdf", "r.eml"))
+    code = main([
+        "report", "--values", "2025-01:12000,2025-02:13500", "--unit", "transaction",
+        "--html", str(html), "--pdf", str(pdf), "--eml", str(eml),
+        "--from", "reports@example.com", "--email-to", "cfo@example.com",
+    ])  # fmt: skip
+    assert code == 0
+    assert capsys.readouterr().out.count("wrote ") == 3
+    assert "1,275" in html.read_text(encoding="utf-8")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content() == pdf.read_bytes()
+
+
+def test_the_command_line_prints_text_without_files(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", "--values", "2025-01:12000,2025-02:13500", "--unit", "transaction"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Value report, 2025-02\n")
+    assert "manual work (hour) since 2025-01: 1,275" in out
+
+
+def test_eml_needs_addresses(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "--values", "2025-01:1", "--unit", "transaction",
+              "--eml", str(tmp_path / "r.eml")])  # fmt: skip
+    assert exit_info.value.code == 2
