@@ -139,7 +139,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -178,8 +178,10 @@ def test_the_e_mail_goes_through_a_real_smtp_server(report: ValueReport, pdf: by
     ]  # fmt: skip
     plain = got.get_body(("plain",))
     html = got.get_body(("html",))
-    assert plain is not None and "1,275" in plain.get_content()
-    assert html is not None and f'src="cid:{CHART_CID}"' in html.get_content()
+    assert plain is not None
+    assert "1,275" in plain.get_content()
+    assert html is not None
+    assert f'src="cid:{CHART_CID}"' in html.get_content()
     image = next(p for p in got.walk() if p.get_content_type() == "image/png")
     assert image["Content-ID"] == f"<{CHART_CID}>"
     assert image.get_content() == report.chart.data
@@ -229,3 +231,44 @@ def test_eml_needs_addresses(tmp_path: Path) -> None:
         main(["report", "--values", "2025-01:1", "--unit", "transaction",
               "--eml", str(tmp_path / "r.eml")])  # fmt: skip
     assert exit_info.value.code == 2
+
+
+FIVE_MONTHS = [("2025-01", 12000), ("2025-02", 13500), ("2025-03", 12800), ("2025-04", 14100),
+               ("2025-05", 15200)]  # fmt: skip
+
+
+def test_a_quarter_sums_its_months_and_counts_its_days() -> None:
+    r = build_report(
+        em.load(), FIVE_MONTHS, "fte", of="transaction", unit="transaction",
+        by="quarter", period="2025-Q1",
+    )  # fmt: skip
+    # 12,000 + 13,500 + 12,800 = 38,300 x 3 min = 1,915 h in 90 days (January to March 2025):
+    # 1,915 x 365.25 / 90 / 1,878.5 h a year = 4.137 FTE; and 1,915 / 1,878.5 = 1.019 FTE-years
+    assert r.input_total == 38300
+    assert (r.period.start.isoformat(), r.period.end.isoformat(), r.period.days) == (
+        "2025-01-01", "2025-04-01", 90,
+    )  # fmt: skip
+    assert r.total.magnitude == pytest.approx(1915 * 365.25 / 90 / 1878.5, rel=1e-3)
+    assert r.cumulative.magnitude == pytest.approx(1915 / 1878.5, rel=1e-3)
+    last = build_report(em.load(), FIVE_MONTHS, "manual_work", of="transaction",
+                        unit="transaction", by="quarter")  # fmt: skip
+    assert last.period.label == "2025-Q2 to date"  # April and May
+    assert last.input_total == 29300
+    assert last.cumulative_input == 67600
+    assert "2025-Q1: 1,920 (range" in last.chart.alt or "2025-Q1: 1,915" in last.chart.alt
+
+
+def test_a_year_to_date_ends_after_its_last_month() -> None:
+    r = build_report(em.load(), FIVE_MONTHS, "manual_work", of="transaction",
+                     unit="transaction", by="year")  # fmt: skip
+    assert r.period.label == "2025 to date"
+    assert r.period.end.isoformat() == "2025-06-01"
+    assert r.input_total == 67600
+    assert r.total.magnitude == pytest.approx(3380)  # 67,600 x 3 min
+    assert r.title == "Value report, 2025 to date"
+
+
+def test_only_months_roll_up() -> None:
+    with pytest.raises(em.InputValueError, match="not a month"):
+        build_report(em.load(), {"2025-01-05": 3}, "manual_work", of="transaction",
+                     unit="transaction", by="quarter")  # fmt: skip

@@ -25,6 +25,8 @@ from equivmetrics._present.equivalent import Equivalent
 from equivmetrics._present.formatter import Formatter
 from equivmetrics.exceptions import EquivMetricsError, InputValueError
 
+from .report_periods import Grouping, label_of, relabel, roll_up
+
 __all__ = ["CHART_CID", "ValueReport", "build_report"]
 
 #: The Content-ID of the chart image in the e-mail (``<img src="cid:...">``).
@@ -122,6 +124,7 @@ def build_report(
     of: str | None = None,
     unit: str | None = None,
     period: str | None = None,
+    by: Grouping | None = None,
     since: str | None = None,
     trend: int = 12,
     locale: str = "en",
@@ -129,11 +132,17 @@ def build_report(
 ) -> ValueReport:
     """The value report of ``period`` (a label of ``values``; default the last period).
 
-    ``values`` maps calendar periods to totals, as :meth:`Engine.series` takes them. The total
+    ``values`` maps calendar periods to totals, as :meth:`Engine.series` takes them; with
+    ``by="quarter"`` or ``"year"``, monthly totals are summed per quarter or year (to date),
+    labelled ``2025-Q1``, ``2025``, ``2025-Q2 to date``. The total
     since ``since`` (a period label or date, default the first period) adds the periods from
     there to the reported one; the chart shows up to ``trend`` periods ending with it.
     """
+    if by is not None:
+        values = roll_up(values.items() if isinstance(values, dict) else values, by)
     full = engine.series(values, to, of=of, unit=unit)
+    names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
+    full = relabel(full, names)
     labels = [p.label for p in full.periods]
     chosen = labels[-1] if period is None else period
     if chosen not in labels:
@@ -147,9 +156,8 @@ def build_report(
     # a capacity's periods read their totals per the period's days: "transaction per 28 day"
     same = unit or reported.result.input_unit.partition(" per ")[0]
     upto = engine.series(_pairs(kept), to, of=of, unit=same)
-    shown = engine.series(
-        _pairs(full.periods[max(0, end - trend + 1) : end + 1]), to, of=of, unit=same
-    )
+    window = _pairs(full.periods[max(0, end - trend + 1) : end + 1])
+    shown = relabel(engine.series(window, to, of=of, unit=same), names)
     quantity = (float(reported.result.input_magnitude), same)
     name = to.replace("_", " ")
     return ValueReport(
@@ -172,6 +180,9 @@ def build_report(
 def _start(full: Series, since: str | None) -> int:
     if since is None:
         return 0
+    labels = [p.label for p in full.periods]
+    if since in labels:
+        return labels.index(since)
     _, first, _ = parse_period(since)
     for index, p in enumerate(full.periods):
         if p.start >= first:
@@ -179,12 +190,9 @@ def _start(full: Series, since: str | None) -> int:
     return len(full.periods)
 
 
-def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date] | str, float]]:
+def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date], float]]:
     """The periods' totals again, to convert a part of a series."""
-    return [
-        (p.label if ".." not in p.label else (p.start, p.end), float(p.result.input_magnitude))
-        for p in periods
-    ]
+    return [((p.start, p.end), float(p.result.input_magnitude)) for p in periods]
 
 
 def _equivalents(ask: Any, quantity: Any, of: str | None, locale: str) -> tuple[Equivalent, ...]:

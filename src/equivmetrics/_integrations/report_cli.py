@@ -2,7 +2,8 @@
 
 The totals are given on the command line, one per calendar period:
 ``--values 2025-01:12000,2025-02:13500 --unit transaction`` (periods as :meth:`Engine.series`
-reads them: ``2025``, ``2025-02``, ``2025-02-14``).
+reads them: ``2025``, ``2025-02``, ``2025-02-14``); ``--period quarter`` or ``year`` sums monthly
+totals per quarter or year (to date).
 """
 
 from __future__ import annotations
@@ -23,26 +24,54 @@ __all__ = ["add_report_arguments", "parse_values", "run_report"]
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``report`` (the engine options are added by the parser)."""
-    p.add_argument("--values", required=True, metavar="PERIOD:TOTAL,...",
-                   help="a total per period, e.g. 2025-01:12000,2025-02:13500")  # fmt: skip
-    p.add_argument("--unit", required=True, metavar="UNIT",
-                   help="the unit of the totals, e.g. transaction")  # fmt: skip
-    p.add_argument("--to", default="manual_work", metavar="KIND",
-                   help="the kind reported (default manual_work)")  # fmt: skip
+    p.add_argument(
+        "--values",
+        required=True,
+        metavar="PERIOD:TOTAL,...",
+        help="a total per period, e.g. 2025-01:12000,2025-02:13500",
+    )
+    p.add_argument(
+        "--unit", required=True, metavar="UNIT", help="the unit of the totals, e.g. transaction"
+    )
+    p.add_argument(
+        "--to",
+        default="manual_work",
+        metavar="KIND",
+        help="the kind reported (default manual_work)",
+    )
     p.add_argument("--of", metavar="KIND", help="the source kind when the unit does not decide it")
-    p.add_argument("--period", metavar="PERIOD", help="the period reported (default the last)")
-    p.add_argument("--since", metavar="PERIOD",
-                   help="the cumulative total starts here (default the first period)")  # fmt: skip
-    p.add_argument("--trend", type=int, default=12, metavar="N",
-                   help="periods in the trend chart (default 12)")  # fmt: skip
+    p.add_argument(
+        "--period",
+        choices=("month", "quarter", "year"),
+        default="month",
+        help="report months, or months summed per quarter or year (to date)",
+    )
+    p.add_argument(
+        "--at",
+        metavar="PERIOD",
+        help="the period reported, e.g. 2025-02, 2025-Q1, 2025 (default the last)",
+    )
+    p.add_argument(
+        "--since",
+        metavar="PERIOD",
+        help="the cumulative total starts here (default the first period)",
+    )
+    p.add_argument(
+        "--trend", type=int, default=12, metavar="N", help="periods in the trend chart (default 12)"
+    )
     p.add_argument("--title", help="the report's title")
     p.add_argument("--locale", default="en", help="word it in this locale (default en)")
     p.add_argument("--html", metavar="FILE", help="write the HTML page here")
     p.add_argument("--pdf", metavar="FILE", help="write the PDF here (needs Chromium)")
     p.add_argument("--eml", metavar="FILE", help="write the e-mail here (needs --from, --email-to)")
     p.add_argument("--from", dest="sender", metavar="ADDRESS", help="the e-mail's sender")
-    p.add_argument("--email-to", action="append", default=[], metavar="ADDRESS",
-                   help="an e-mail recipient (repeatable)")  # fmt: skip
+    p.add_argument(
+        "--email-to",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="an e-mail recipient (repeatable)",
+    )
     p.add_argument("--subject", help="the e-mail's subject (default the title)")
     p.set_defaults(json=False, handler=run_report)
 
@@ -70,10 +99,18 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
     if args.eml and not (args.sender and args.email_to):
         raise UsageError("--eml needs --from and --email-to")
     report = build_report(
-        engine, parse_values(args.values), args.to, of=args.of, unit=args.unit,
-        period=args.period, since=args.since, trend=args.trend, locale=args.locale,
+        engine,
+        parse_values(args.values),
+        args.to,
+        of=args.of,
+        unit=args.unit,
+        period=args.at,
+        by=args.period,
+        since=args.since,
+        trend=args.trend,
+        locale=args.locale,
         title=args.title,
-    )  # fmt: skip
+    )
     written: list[tuple[str, Any]] = []
     if args.html:
         written.append((args.html, report.html()))

@@ -89,7 +89,8 @@ def report_email(
     message.set_content(report.text())
     message.add_alternative(report.html(chart_src=f"cid:{CHART_CID}"), subtype="html")
     html_part = message.get_body(("html",))
-    assert html_part is not None and isinstance(report.chart.data, bytes)
+    assert html_part is not None
+    assert isinstance(report.chart.data, bytes)
     html_part.add_related(
         report.chart.data, maintype="image", subtype="png", cid=f"<{CHART_CID}>",
         filename="chart.png", disposition="inline",
