@@ -272,3 +272,25 @@ def test_only_months_roll_up() -> None:
     with pytest.raises(em.InputValueError, match="not a month"):
         build_report(em.load(), {"2025-01-05": 3}, "manual_work", of="transaction",
                      unit="transaction", by="quarter")  # fmt: skip
+
+
+def test_a_german_report_speaks_german_and_marks_english() -> None:
+    r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="de")  # fmt: skip
+    assert r.title == "Wertbericht, 2025-02"
+    assert dict(r.figures())["manual work (hour) seit 2025-01"] == "1.275"
+    page = r.html()
+    assert '<html lang="de">' in page
+    assert '<span lang="en">manual work (hour)</span> seit 2025-01' in page
+    assert "Was es wert ist" in page
+    assert '<li lang="de"' in page
+    assert '<img lang="en"' in page  # the chart's text alternative is English
+    assert "Was zu tun ist:" in r.text()
+
+
+def test_a_language_without_words_is_an_english_report() -> None:
+    r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="it")  # fmt: skip
+    assert r.lang == "en"
+    assert r.title == "Value report, 2025-02"
+    assert '<html lang="en">' in r.html()

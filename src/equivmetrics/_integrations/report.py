@@ -20,9 +20,11 @@ import attrs
 from equivmetrics._api.engine import Engine
 from equivmetrics._engine.result import Result
 from equivmetrics._features.series import Period, Series, parse_period
+from equivmetrics._present.card_language import words_tag
 from equivmetrics._present.chart import Chart, render_chart
 from equivmetrics._present.equivalent import Equivalent
 from equivmetrics._present.formatter import Formatter
+from equivmetrics._present.messages import Messages, catalog, language_of, sentence_words
 from equivmetrics.exceptions import EquivMetricsError, InputValueError
 
 from .report_periods import Grouping, label_of, relabel, roll_up
@@ -56,25 +58,38 @@ class ValueReport:
         """The period's result (the reported kind)."""
         return self.period.result
 
+    @property
+    def lang(self) -> str:
+        """The report's language tag: the locale's when the library has its words, else en."""
+        return self.locale.replace("_", "-") if _has_words(self.locale) else "en"
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        f, words = Formatter(self.locale), _words(self.locale)
+        here, since = self.period.label, self.since
+        return [
+            (self.input_unit, words.text("report.within", what="{what}", period=here),
+             _count(f, self.input_total)),
+            (_kind(self.total), words.text("report.within", what="{what}", period=here),
+             _value(f, self.total)),
+            (self.input_unit, words.text("report.since", what="{what}", period=since),
+             _count(f, self.cumulative_input)),
+            (_kind(self.cumulative), words.text("report.since", what="{what}", period=since),
+             _value(f, self.cumulative)),
+        ]  # fmt: skip
+
     def figures(self) -> list[tuple[str, str]]:
         """The headline figures, (label, value) in words."""
-        f = Formatter(self.locale)
-        here, since = f"in {self.period.label}", f"since {self.since}"
-        return [
-            (f"{self.input_unit} {here}", _count(f, self.input_total)),
-            (f"{_kind(self.total)} {here}", _value(f, self.total)),
-            (f"{self.input_unit} {since}", _count(f, self.cumulative_input)),
-            (f"{_kind(self.cumulative)} {since}", _value(f, self.cumulative)),
-        ]
+        return [(frame.replace("{what}", what), value) for what, frame, value in self._rows()]
 
     def text(self) -> str:
         """The report as plain text (the e-mail's text alternative)."""
+        words = _words(self.locale)
         lines = [self.title, "=" * len(self.title), ""]
         lines += [f"{label}: {value}" for label, value in self.figures()]
-        for heading, items in (("What it is worth", self.feel_good), ("Action items", self.action)):
+        for key, items in (("report.worth", self.feel_good), ("report.actions", self.action)):
             if items:
-                lines += ["", heading + ":"] + [f"  - {e.text}" for e in items]
-        lines += ["", "Trend: " + self.chart.alt, ""]
+                lines += ["", words.text(key) + ":"] + [f"  - {e.text}" for e in items]
+        lines += ["", self.chart.alt, ""]
         return "\n".join(lines)
 
     def html(self, *, chart_src: str | None = None) -> str:
@@ -82,30 +97,34 @@ class ValueReport:
 
         Inline styles only, no scripts, no external resources. The chart is the PNG as a
         ``data:`` URL unless ``chart_src`` says otherwise (``"cid:" + CHART_CID`` in e-mail).
+        Kind names and the chart's text are English, marked ``lang="en"`` in another language.
         """
         assert isinstance(self.chart.data, bytes)
         src = chart_src or "data:image/png;base64," + base64.b64encode(self.chart.data).decode()
+        en = ' lang="en"' if language_of(self.lang) != "en" else ""
         rows = "".join(
             f'<tr><th scope="row" style="text-align:left;padding:6px 8px 6px 0;font-weight:normal;'
-            f'color:{_MUTED};border-bottom:1px solid {_BORDER}">{escape(label)}</th>'
-            f'<td style="text-align:right;padding:6px 0;font-weight:bold;'
+            f'color:{_MUTED};border-bottom:1px solid {_BORDER}">'
+            + escape(frame).replace("{what}", f"<span{en}>{escape(what)}</span>")
+            + f'</th><td style="text-align:right;padding:6px 0;font-weight:bold;'
             f'border-bottom:1px solid {_BORDER}">{escape(value)}</td></tr>'
-            for label, value in self.figures()
+            for what, frame, value in self._rows()
         )
+        words = _words(self.locale)
         parts = [
             f'<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3;color:{_INK}">'
             f"{escape(self.title)}</h1>",
-            f'<table role="presentation" style="width:100%;border-collapse:collapse;'
+            f'<table style="width:100%;border-collapse:collapse;'
             f'font-size:15px;margin:0 0 16px">{rows}</table>',
-            _list("What it is worth", self.feel_good),
-            _list("Action items", self.action),
-            f'<h2 style="margin:20px 0 8px;font-size:17px;color:{_INK}">'
+            _list(words.text("report.worth"), self.feel_good),
+            _list(words.text("report.actions"), self.action),
+            f'<h2{en} style="margin:20px 0 8px;font-size:17px;color:{_INK}">'
             f"{escape(self.chart.title)}</h2>",
-            f'<img src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
+            f'<img{en} src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
             'style="display:block;width:100%;max-width:560px;height:auto;border:0">',
         ]
         body = "".join(parts)
-        lang = escape(self.locale.replace("_", "-"))
+        lang = escape(self.lang)
         return (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -161,7 +180,7 @@ def build_report(
     quantity = (float(reported.result.input_magnitude), same)
     name = to.replace("_", " ")
     return ValueReport(
-        title=title or f"Value report, {chosen}",
+        title=title or _words(locale).text("report.title", period=chosen),
         period=reported,
         since=kept[0].label,
         input_total=quantity[0],
@@ -202,6 +221,14 @@ def _equivalents(ask: Any, quantity: Any, of: str | None, locale: str) -> tuple[
         return ()
 
 
+def _has_words(locale: str) -> bool:
+    return catalog(language_of(locale)) is not None
+
+
+def _words(locale: str) -> Messages:
+    return catalog(language_of(locale)) or sentence_words("en")
+
+
 def _kind(result: Result) -> str:
     return f"{result.kind.replace('_', ' ')} ({result.unit})"
 
@@ -218,7 +245,10 @@ def _value(f: Formatter, result: Result) -> str:
 def _list(heading: str, items: tuple[Equivalent, ...]) -> str:
     if not items:
         return ""
-    entries = "".join(f'<li style="margin:0 0 8px;padding:0">{escape(e.text)}</li>' for e in items)
+    entries = "".join(
+        f'<li lang="{escape(words_tag(e))}" style="margin:0 0 8px;padding:0">{escape(e.text)}</li>'
+        for e in items
+    )
     return (
         f'<h2 style="margin:20px 0 8px;font-size:17px;color:{_ACCENT}">{escape(heading)}</h2>'
         f'<ul style="margin:0;padding:0 0 0 20px">{entries}</ul>'
