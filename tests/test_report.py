@@ -10,10 +10,12 @@ import re
 import shutil
 import smtplib
 import socket
+import subprocess
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import equivmetrics as em
@@ -294,3 +296,38 @@ def test_a_language_without_words_is_an_english_report() -> None:
     assert r.lang == "en"
     assert r.title == "Value report, 2025-02"
     assert '<html lang="en">' in r.html()
+
+
+def test_pack_wording_is_escaped(report: ValueReport) -> None:
+    hostile = attrs.evolve(
+        report.feel_good[0], text='<img src="https://evil.example/x.png" onerror="alert(1)">'
+    )
+    page = attrs.evolve(report, feel_good=(hostile,)).html()
+    assert '<img src="https://' not in page
+    assert (
+        "&lt;img src=&quot;https://evil.example/x.png&quot; onerror=&quot;alert(1)&quot;&gt;"
+        in page
+    )
+
+
+def test_a_phone_shows_one_column_without_overflow(report: ValueReport, tmp_path: Path) -> None:
+    _need_chromium()
+    from PIL import Image
+
+    page, shot = tmp_path / "report.html", tmp_path / "phone.png"
+    page.write_text(report.html(), encoding="utf-8")
+    profile = tmp_path / "profile"
+    chromium = shutil.which("chromium") or os.environ["EQUIVMETRICS_CHROMIUM"]
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         f"--user-data-dir={profile}", "--window-size=375,1400", f"--screenshot={shot}",
+         page.as_uri()],
+        capture_output=True, timeout=120, check=False, env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    image = Image.open(shot).convert("L")
+    assert image.width == 375
+    edge = image.crop((image.width - 8, 0, image.width, image.height))
+    assert edge.getextrema() == (255, 255)  # nothing runs off the right edge
+    body = image.crop((0, 0, image.width - 8, image.height))
+    assert body.getextrema()[0] < 64  # and there is text and the chart
