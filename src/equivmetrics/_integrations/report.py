@@ -35,6 +35,8 @@ __all__ = ["CHART_CID", "ValueReport", "build_report"]
 CHART_CID = "equivmetrics-chart"
 _INK, _MUTED, _ACCENT, _BORDER = "#17212b", "#4a5663", "#0f6b5c", "#dce2e8"
 _FONT = "font-family:Arial,Helvetica,sans-serif;"
+#: Nothing is fetched, nothing runs: in a browser, in Chromium printing the PDF.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:; base-uri 'none'"
 
 
 @attrs.frozen
@@ -127,6 +129,7 @@ class ValueReport:
         lang = escape(self.lang)
         return (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(self.title)}</title></head>"
             f'<body style="margin:0;padding:0;background:#ffffff;color:{_INK};{_FONT}">'
