@@ -246,6 +246,11 @@ def create_app(tenant_file: str | os.PathLike[str] | None = None) -> Starlette:
 
 def app_from_env() -> Starlette:
     """The application of each uvicorn worker: the tenant file named by ``EQUIVMETRICS_TENANTS``."""
+    if not log.handlers:  # reloads and bugs are logged on standard error, as uvicorn's own
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     return create_app(os.environ.get(TENANTS_ENV) or None)
 
 
