@@ -153,7 +153,7 @@ class Service:
         """``/v1/convert``, ``/v1/feel-good`` and ``/v1/action``: the stream's responses."""
         data = await self.body(request)
         command = request.url.path.rsplit("/", 1)[1]
-        if command != "convert" and data.get("locale") is None and "locale" not in data:
+        if command != "convert" and data.get("locale") is None:
             data["locale"] = tenant.locale
         return {"id": data.get("id"), **tenant.bridges[command].run(data)}
 
