@@ -454,3 +454,29 @@ def test_the_fetch_example_runs_with_node(server: Server, tmp_path: Path) -> Non
         ["node", str(path)], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.stdout.splitlines() == expected, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tenants: [", "not valid YAML"),
+        ("- 1\n", "expected a mapping with 'tenants:'"),
+        ("tenants: {}\n", "declare 1 to 1000 tenants"),
+        ("tenants: {a: {}}\nextra: 1\n", "unknown field 'extra'"),
+        ("tenants: {a: {}}\ndefault: b\n", "default 'b' is not a tenant"),
+        ("tenants: {'a b': {}}\n", "tenant id 'a b' must be"),
+        ("tenants: {a: {colour: red}}\n", "tenant a: unknown field 'colour'"),
+        ("tenants: {a: {region: 5}}\n", "tenant a: region must be text"),
+        ("tenants: {a: {params: [1]}}\n", "tenant a: params must map"),
+        ("tenants: {a: {currency: euro}}\n", "currency 'euro' is no ISO 4217 code"),
+        ("tenants: {a: {region: XX}}\n", "tenant a: no loaded pack has figures for region 'XX'"),
+        ("tenants: {a: {params: {nope: 1}}}\n", "tenant a: unknown parameter 'nope'"),
+    ],
+)
+def test_tenant_file_problems_are_named(tmp_path: Path, text: str, message: str) -> None:
+    from equivmetrics._integrations.server_tenants import TenantFileError, read_tenants
+
+    path = tmp_path / "tenants.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TenantFileError, match=re.escape(message)):
+        read_tenants(path)

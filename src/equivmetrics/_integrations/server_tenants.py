@@ -88,7 +88,7 @@ def _check_entry(tenant_id: Any, spec: Any) -> dict[str, Any]:
         if spec.get(name) is not None and not isinstance(spec[name], str):
             raise TenantFileError(f"tenant {tenant_id}: {name} must be text")
     params = spec.get("params") or {}
-    if not isinstance(params, dict):
+    if not isinstance(params, dict) or not all(isinstance(name, str) for name in params):
         raise TenantFileError(f"tenant {tenant_id}: params must map parameter names to values")
     if spec.get("currency") is not None:
         _check_currency(tenant_id, spec["currency"], params)
@@ -129,11 +129,15 @@ def read_tenants(path: str | os.PathLike[str]) -> tuple[dict[str, Tenant], str |
     default = data.get("default")
     if default is not None and default not in entries:
         raise TenantFileError(f"{origin}: default {default!r} is not a tenant of the file")
-    tenants = {
-        tenant_id: Tenant.build(tenant_id, _check_entry(tenant_id, spec))
-        for tenant_id, spec in entries.items()
-    }
-    return tenants, default
+    return {tenant_id: _build(tenant_id, spec) for tenant_id, spec in entries.items()}, default
+
+
+def _build(tenant_id: Any, spec: Any) -> Tenant:
+    checked = _check_entry(tenant_id, spec)
+    try:
+        return Tenant.build(tenant_id, checked)
+    except EquivMetricsError as exc:
+        raise TenantFileError(f"tenant {tenant_id}: {exc}") from None
 
 
 class Tenants:
@@ -185,7 +189,7 @@ class Tenants:
             self._stamp = stamp
             try:
                 tenants, default = read_tenants(self.path)
-            except (EquivMetricsError, OSError) as exc:
+            except Exception as exc:  # whatever the file holds, keep serving
                 log.error("tenant file %s not reloaded, the old tenants kept: %s", self.path, exc)
                 return False
             self._tenants, self._default = tenants, default
