@@ -480,3 +480,26 @@ def test_tenant_file_problems_are_named(tmp_path: Path, text: str, message: str)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TenantFileError, match=re.escape(message)):
         read_tenants(path)
+
+
+def test_serve_without_the_server_extra_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from equivmetrics._integrations.cli import main
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve"])
+    assert exit_.value.code == 2
+    assert "pip install 'equivmetrics[server]'" in capsys.readouterr().err
+
+
+def test_the_openapi_bodies_name_their_fields() -> None:
+    from equivmetrics._integrations.server_openapi import openapi
+    from equivmetrics._integrations.stream import COMMANDS
+
+    paths = openapi()["paths"]
+    convert = paths["/v1/convert"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(convert["properties"]) == COMMANDS["convert"] | {"compact"}
+    assert convert["required"] == ["quantity", "to"]
+    assert "requestBody" not in paths["/v1/kinds"]["get"]

@@ -120,6 +120,7 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.fields is not None:
         schema = {
             "type": "object",
+            "required": ["quantity", "to"] if "to" in endpoint.fields else ["quantity"],
             "properties": {name: {} for name in sorted(endpoint.fields)},
             "additionalProperties": False,
         }
