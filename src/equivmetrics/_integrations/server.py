@@ -262,6 +262,8 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(
             "the HTTP service needs the [server] extra: pip install 'equivmetrics[server]'"
         ) from None
+    if args.workers < 1 or not 0 <= args.port <= 65535:
+        raise UsageError("--workers must be at least 1 and --port from 0 to 65535")
     if args.tenants is not None:
         Tenants(args.tenants)  # a bad file fails here, once, before any worker starts
         os.environ[TENANTS_ENV] = os.path.abspath(args.tenants)
