@@ -205,6 +205,9 @@ INTERNAL = {
     "equivmetrics._packs.plugins._Refused",
     "equivmetrics._integrations.stream.RequestError",
     "equivmetrics._integrations.batch_files.UsageError",
+    # the HTTP service: an error response, and a tenant file it will not serve (an InputError)
+    "equivmetrics._integrations.server.HttpError",
+    "equivmetrics._integrations.server_tenants.TenantFileError",
 }
 
 

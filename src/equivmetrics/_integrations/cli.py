@@ -11,7 +11,6 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 
@@ -24,11 +23,13 @@ from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.derivation import explain
 from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
-from equivmetrics.exceptions import EquivMetricsError, Location, NegativeValueError
+from equivmetrics.exceptions import EquivMetricsError, NegativeValueError
 
 from .batch import parse_targets, run_batch
 from .batch_files import UsageError, stream_for
 from .cli_parser import POSITIONAL, build_parser, option_values
+from .listing import pack_parameter, packs_data, regions_data
+from .server import serve
 from .stream import Bridge, dumps
 
 __all__ = ["main"]
@@ -123,6 +124,8 @@ def _overrides(args: argparse.Namespace, here: argparse.ArgumentParser) -> dict[
 
 
 def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
+    if args.command == "serve":
+        return serve(args)
     if args.command == "validate":
         return _validate(args, _limits(args, here))
     if args.command == "methodology":
@@ -270,23 +273,7 @@ def _regions(engine: Engine, *, as_json: bool) -> int:
     """``regions``: each region with figures, its name and the editions that cover it."""
     infos = engine.regions()
     if as_json:
-        rows = [
-            {
-                "code": info.code,
-                "name": info.name,
-                "editions": [
-                    {
-                        "topic": topic,
-                        "edition": edition,
-                        "pack": pack,
-                        "default": edition in info.defaults,
-                    }
-                    for topic, edition, pack in info.editions
-                ],
-            }
-            for info in infos
-        ]
-        print(dumps({"schema": "equivmetrics.regions/1", "regions": rows}))
+        print(dumps(regions_data(engine)))
         return 0
     table = [["REGION", "NAME", "EDITIONS (* default)"]]
     table += [
@@ -308,41 +295,8 @@ def _regions(engine: Engine, *, as_json: bool) -> int:
 
 def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
     catalog = engine.catalog
-
-    def parameter(spec: Any) -> dict[str, Any]:
-        if spec.name in overrides:  # the tenant's own figure: no source, no assumption
-            return {
-                "value": overrides[spec.name],
-                "low": None,
-                "high": None,
-                "source": None,
-                "origin": "tenant",
-            }
-        return {
-            "value": spec.value,
-            "low": spec.low,
-            "high": spec.high,
-            "source": spec.source.cite(),
-            "origin": "pack",
-        }
-
     if as_json:
-        print(
-            dumps(
-                [
-                    {
-                        "name": p.name,
-                        "edition": p.edition,
-                        "region": p.region,
-                        "title": p.title,
-                        "file": Location(p.origin).name,
-                        "kinds": [k.name for k in p.kinds],
-                        "parameters": {q.name: parameter(q) for q in p.parameters},
-                    }
-                    for p in catalog.packs
-                ]
-            )
-        )
+        print(dumps(packs_data(engine, overrides)))
         return 0
     packs = [["PACK", "EDITION", "KINDS", "TITLE"]]
     packs += [[p.name, p.edition, str(len(p.kinds)), p.title] for p in catalog.packs]
@@ -351,7 +305,7 @@ def _packs(engine: Engine, as_json: bool, overrides: dict[str, str]) -> int:
     params = [["PARAMETER", "PACK", "VALUE", "SOURCE"]]
     for pack in catalog.packs:
         for spec in pack.parameters:
-            shown = parameter(spec)
+            shown = pack_parameter(spec, overrides)
             params.append(
                 [spec.name, pack.name, shown["value"], shown["source"] or "set with --param"]
             )

@@ -61,10 +61,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _limit_option(p)
     _json_option(p)
     _batch(command("batch", "convert a column of a CSV file, keeping every row"))
+    _serve(command("serve", "run the HTTP service (needs the [server] extra)"))
     p = command("report", "write a period's value report as HTML, PDF and e-mail files")
     add_report_arguments(p)
     _engine_options(p)
     return parser, commands
+
+
+def _serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="the port to listen on")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes")
+    p.add_argument("--tenants", metavar="FILE", help="the tenant file (YAML)")
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="uvicorn's log level",
+    )
+    p.set_defaults(json=False)
 
 
 def _conversions(command: Any) -> None:

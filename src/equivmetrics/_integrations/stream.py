@@ -35,7 +35,15 @@ from equivmetrics._core.negative import check_policy
 from equivmetrics._core.options import COMMAND_OPTIONS, Option, options_of
 from equivmetrics.exceptions import EquivMetricsError, InputError, InputValueError
 
-__all__ = ["COMMANDS", "MAX_LINE_BYTES", "Bridge", "RequestError", "dumps"]
+__all__ = [
+    "COMMANDS",
+    "MAX_LINE_BYTES",
+    "Bridge",
+    "RequestError",
+    "dumps",
+    "json_type",
+    "parse_request",
+]
 
 #: The most bytes one request line may hold (newline excluded).
 MAX_LINE_BYTES = 1 << 20
@@ -111,6 +119,23 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def parse_request(line: bytes | str) -> dict[str, Any] | None:
+    """One request (a JSON object) from a line or body; ``None`` when it is blank."""
+    try:
+        text = line.decode("utf-8") if isinstance(line, bytes) else line
+    except UnicodeDecodeError as exc:
+        raise RequestError(f"request line is not UTF-8 ({exc.reason})") from None
+    if not text.strip(_JSON_WHITESPACE):
+        return None
+    try:
+        request = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as exc:  # RequestError is not a ValueError
+        raise RequestError(f"request line is not valid JSON: {exc}") from None
+    if not isinstance(request, dict):
+        raise RequestError(f"a request must be a JSON object, not {json_type(request)}")
+    return request
+
+
 class Bridge:
     """Answers JSON requests for one command (``convert``, ``feel-good`` or ``action``)."""
 
@@ -168,22 +193,11 @@ class Bridge:
         """The response to one request line (``None`` for a blank line)."""
         request_id: Any = None
         try:
-            text = line.decode("utf-8") if isinstance(line, bytes) else line
-        except UnicodeDecodeError as exc:
-            return _error(None, RequestError(f"request line is not UTF-8 ({exc.reason})"))
-        if not text.strip(_JSON_WHITESPACE):
-            return None  # other characters (a form feed, U+001C) are no blank: they get an error
-        try:
-            try:
-                request = json.loads(
-                    text, parse_constant=_refuse_constant, parse_float=_finite_float
-                )
-            except (ValueError, RecursionError) as exc:  # RequestError is not a ValueError
-                raise RequestError(f"request line is not valid JSON: {exc}") from None
-            if not isinstance(request, dict):
-                raise RequestError(f"a request must be a JSON object, not {_json_type(request)}")
+            request = parse_request(line)
+            if request is None:
+                return None  # other characters (a form feed, U+001C) are no blank: an error
             request_id = request.get("id")
-            return {"id": request_id, **self._run(request)}
+            return {"id": request_id, **self.run(request)}
         except EquivMetricsError as exc:
             return _error(request_id, exc)
         except Exception as exc:  # a bug must not end the stream: report it on this line
@@ -196,7 +210,16 @@ class Bridge:
                 },
             }
 
-    def _run(self, request: dict[str, Any]) -> dict[str, Any]:
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A parsed request's answer as JSON-ready data (without ``id``)."""
+        found = self.call(request)
+        compact = _flag(request, "compact", self.compact)
+        if self.command == "convert":
+            return dict(found.to_dict(compact=compact))
+        return {"equivalents": found.to_dicts(compact=compact)}
+
+    def call(self, request: dict[str, Any]) -> Any:
+        """Check a parsed request and run it: a ``Result`` for convert, else the equivalents."""
         unknown = sorted(set(request) - self.fields)
         if unknown:
             raise RequestError(
@@ -205,7 +228,6 @@ class Bridge:
                 field=unknown[0],
             )
         quantity = _quantity(request)
-        compact = _flag(request, "compact", self.compact)
         engine = self._tenant(request.get("params"), _place(request))
         options = {option.name: _option(request, option) for option in options_of(self.command)}
         if self.command == "convert":
@@ -214,11 +236,10 @@ class Bridge:
                 raise RequestError(
                     "field 'to' must name the target kind (a string), e.g. \"fte\"", field="to"
                 )
-            return engine.convert(quantity, to, **options).to_dict(compact=compact)
+            return engine.convert(quantity, to, **options)
         options["locale"] = options["locale"] or "en"
         offer = engine.feel_good if self.command == "feel-good" else engine.action
-        found = offer(quantity, **options)
-        return {"equivalents": found.to_dicts(compact=compact)}
+        return offer(quantity, **options)
 
     def _tenant(
         self, params: Any, place: tuple[str | None, tuple[str, ...] | None] = (None, None)
@@ -229,14 +250,14 @@ class Bridge:
         if not isinstance(params, dict):
             raise RequestError(
                 "field 'params' must be an object of parameter names to values, "
-                f'e.g. {{"body_mass": "80 kg"}}, not {_json_type(params)}',
+                f'e.g. {{"body_mass": "80 kg"}}, not {json_type(params)}',
                 field="params",
             )
         for name, value in params.items():
             if isinstance(value, bool) or not isinstance(value, str | int | float | dict):
                 raise RequestError(
                     f'params.{name} must be text such as "80 kg", a number, or an object '
-                    f"with value/low/high, not {_json_type(value)}",
+                    f"with value/low/high, not {json_type(value)}",
                     field=f"params.{name}",
                 )
         key = json.dumps([params, place], sort_keys=True)
@@ -259,7 +280,7 @@ def _place(request: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]
     region, edition = request.get("region"), request.get("edition")
     if region is not None and (not isinstance(region, str) or not region.strip()):
         raise RequestError(
-            f"field 'region' must be a region code such as \"GB\", not {_json_type(region)}",
+            f"field 'region' must be a region code such as \"GB\", not {json_type(region)}",
             field="region",
         )
     editions = [edition] if isinstance(edition, str) else edition
@@ -268,7 +289,7 @@ def _place(request: dict[str, Any]) -> tuple[str | None, tuple[str, ...] | None]
     ):
         raise RequestError(
             "field 'edition' must be an edition name such as \"eGRID2022\" or a list of them, "
-            f"not {_json_type(edition)}",
+            f"not {json_type(edition)}",
             field="edition",
         )
     return region, None if editions is None else tuple(editions)
@@ -279,7 +300,7 @@ def _error(request_id: Any, exc: EquivMetricsError) -> dict[str, Any]:
     return {"id": request_id, "error": {**exc.to_dict(), "field": field}}
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -316,7 +337,7 @@ def _quantity(request: dict[str, Any]) -> Any:
             ) from None
     raise RequestError(
         'field \'quantity\' must be text such as "420 kcal" or a [magnitude, "unit"] pair '
-        f"(the magnitude a number or an array of numbers), not {_json_type(value)}",
+        f"(the magnitude a number or an array of numbers), not {json_type(value)}",
         field="quantity",
     )
 
@@ -338,7 +359,7 @@ def _text(request: dict[str, Any], name: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise RequestError(
-        f"field {name!r} must be a string or null, not {_json_type(value)}", field=name
+        f"field {name!r} must be a string or null, not {json_type(value)}", field=name
     )
 
 
@@ -349,7 +370,7 @@ def _flag(request: dict[str, Any], name: str, default: bool) -> bool:
     if isinstance(value, bool):
         return value
     raise RequestError(
-        f"field {name!r} must be true, false or null, not {_json_type(value)}", field=name
+        f"field {name!r} must be true, false or null, not {json_type(value)}", field=name
     )
 
 
@@ -358,7 +379,7 @@ def _whole(request: dict[str, Any], name: str) -> int | None:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     raise RequestError(
-        f"field {name!r} must be a whole number or null, not {_json_type(value)}", field=name
+        f"field {name!r} must be a whole number or null, not {json_type(value)}", field=name
     )
 
 
@@ -369,6 +390,6 @@ def _names(request: dict[str, Any], name: str) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
     raise RequestError(
-        f'field {name!r} must be an array of kind names, e.g. ["walking"], not {_json_type(value)}',
+        f'field {name!r} must be an array of kind names, e.g. ["walking"], not {json_type(value)}',
         field=name,
     )

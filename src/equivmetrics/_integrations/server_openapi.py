@@ -1,0 +1,144 @@
+"""The HTTP service's endpoints, one table, and the OpenAPI 3.1 document generated from it.
+
+The service's routes are built from :data:`ENDPOINTS` and :func:`openapi` describes exactly
+those, so the document cannot drift from the routes (a test holds every route to it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from equivmetrics._version import __version__
+
+from .stream import COMMANDS
+
+__all__ = ["ENDPOINTS", "Endpoint", "openapi"]
+
+
+@attrs.frozen
+class Endpoint:
+    """One route: its method, the :class:`~.server.Service` method, what it does and returns."""
+
+    method: str
+    handler: str
+    summary: str
+    fields: frozenset[str] | None = None  # a JSON body's fields (None: no body)
+    tenant: bool = True  # chosen with X-Tenant
+    media: str = "application/json"
+
+
+_EXPLAIN = COMMANDS["convert"] | {"locale", "compact"}
+_CARD = COMMANDS["feel-good"] | {"role", "title", "heading_level", "compact"}
+
+#: Every route of the service, by path.
+ENDPOINTS: dict[str, Endpoint] = {
+    "/v1/convert": Endpoint(
+        "POST", "command", "Convert a quantity to a kind (Result.to_dict)",
+        COMMANDS["convert"] | {"compact"},
+    ),
+    "/v1/feel-good": Endpoint(
+        "POST", "command", "Feel-good equivalents ({equivalents: [...]})",
+        COMMANDS["feel-good"] | {"compact"},
+    ),
+    "/v1/action": Endpoint(
+        "POST", "command", "Action equivalents ({equivalents: [...]})",
+        COMMANDS["action"] | {"compact"},
+    ),
+    "/v1/explain": Endpoint(
+        "POST", "explain", "How a conversion is computed, with sources ({text})", _EXPLAIN
+    ),
+    "/v1/card": Endpoint(
+        "POST", "card", "The HTML card of feel-good or action equivalents", _CARD,
+        media="text/html",
+    ),
+    "/v1/icons/{name}.svg": Endpoint(
+        "GET", "icon", "A shipped icon", tenant=False, media="image/svg+xml"
+    ),
+    "/v1/packs": Endpoint("GET", "packs", "The tenant's packs, kinds and parameters"),
+    "/v1/kinds": Endpoint("GET", "kinds", "The tenant's kinds"),
+    "/v1/parameters": Endpoint("GET", "parameters", "The tenant's parameter values"),
+    "/v1/regions": Endpoint("GET", "regions", "Regions with figures and their editions"),
+    "/healthz": Endpoint("GET", "healthz", "Liveness: the process answers", tenant=False),
+    "/readyz": Endpoint("GET", "readyz", "Readiness: every tenant's engine is built", tenant=False),
+    "/openapi.json": Endpoint("GET", "openapi", "This OpenAPI document", tenant=False),
+}  # fmt: skip
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "field"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
+
+_ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+_STATUSES = {
+    "400": "Malformed request (code bad_request; field names the culprit)",
+    "404": "Unknown tenant, route or icon",
+    "413": "Body over 1 MiB",
+    "422": "A well-formed request the library refuses (the error's stable code)",
+}
+
+
+def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": endpoint.summary,
+        "operationId": path.strip("/").replace("/", "_").replace("{name}.svg", "icon"),
+        "responses": {
+            "200": {"description": "OK", "content": {endpoint.media: {"schema": {}}}},
+            **{
+                status: {
+                    "description": text,
+                    "content": {"application/json": {"schema": _ERROR_REF}},
+                }
+                for status, text in _STATUSES.items()
+            },
+        },
+    }  # fmt: skip
+    parameters: list[dict[str, Any]] = []
+    if endpoint.tenant:
+        parameters.append(
+            {"name": "X-Tenant", "in": "header", "required": False, "schema": {"type": "string"}}
+        )
+    if "{name}" in path:
+        parameters.append(
+            {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+        )
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.fields is not None:
+        schema = {
+            "type": "object",
+            "required": ["quantity", "to"] if "to" in endpoint.fields else ["quantity"],
+            "properties": {name: {} for name in sorted(endpoint.fields)},
+            "additionalProperties": False,
+        }
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    return operation
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route of :data:`ENDPOINTS`."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "equivmetrics", "version": __version__},
+        "paths": {
+            path: {endpoint.method.lower(): _operation(path, endpoint)}
+            for path, endpoint in ENDPOINTS.items()
+        },
+        "components": {"schemas": {"Error": _ERROR}},
+    }
