@@ -51,7 +51,9 @@ _STYLE: dict[str, Any] = {
 }
 
 
-class _ResultLike(Protocol):
+class ResultValues(Protocol):
+    """The figures of a result a chart reads (its value, range, unit and input)."""
+
     @property
     def magnitude(self) -> Any: ...
 
@@ -73,7 +75,7 @@ class _PeriodLike(Protocol):
     def label(self) -> str: ...
 
     @property
-    def result(self) -> _ResultLike: ...
+    def result(self) -> ResultValues: ...
 
 
 class SeriesLike(Protocol):
@@ -86,7 +88,7 @@ class SeriesLike(Protocol):
     def periods(self) -> tuple[_PeriodLike, ...]: ...
 
     @property
-    def cumulative(self) -> _ResultLike: ...
+    def cumulative(self) -> ResultValues: ...
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from equivmetrics._core.numbers import count, is_scalar, num
 from equivmetrics._packs.model import Source
 
-from .chart import SeriesLike, running
+from .chart import ResultValues, SeriesLike, running
 from .html import _safe_url
 
 __all__ = ["result_html", "series_html"]
@@ -53,29 +53,15 @@ class _StepLike(Protocol):
     def factor_unit(self) -> str: ...
 
 
-class ResultLike(Protocol):
-    """What the notebook view needs of a result (:class:`equivmetrics.Result` has it all)."""
-
-    @property
-    def magnitude(self) -> Any: ...
-
-    @property
-    def low(self) -> Any: ...
-
-    @property
-    def high(self) -> Any: ...
-
-    @property
-    def unit(self) -> str: ...
+class ResultLike(ResultValues, Protocol):
+    """What the notebook view needs of a result (:class:`equivmetrics.Result` has it all):
+    the figures a chart reads, and where they come from."""
 
     @property
     def kind(self) -> str: ...
 
     @property
     def source_kind(self) -> str: ...
-
-    @property
-    def input_magnitude(self) -> Any: ...
 
     @property
     def input_unit(self) -> str: ...
