@@ -503,3 +503,21 @@ def test_the_openapi_bodies_name_their_fields() -> None:
     assert set(convert["properties"]) == COMMANDS["convert"] | {"compact"}
     assert convert["required"] == ["quantity", "to"]
     assert "requestBody" not in paths["/v1/kinds"]["get"]
+
+
+def test_the_openapi_request_bodies_type_every_field() -> None:
+    from equivmetrics._integrations.server_openapi import openapi
+
+    document = openapi()
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            body = operation.get("requestBody")
+            if body is None:
+                continue
+            schema = body["content"]["application/json"]["schema"]
+            untyped = [name for name, field in schema["properties"].items() if not field]
+            assert untyped == [], (path, untyped)
+    convert = document["paths"]["/v1/convert"]["post"]["requestBody"]
+    fields = convert["content"]["application/json"]["schema"]["properties"]
+    assert fields["negative"]["enum"] == ["allow", "nan", "refuse", None]
+    assert fields["to"] == {"type": "string", "description": "the target kind"}

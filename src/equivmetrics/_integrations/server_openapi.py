@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from equivmetrics._core.options import OPTIONS
 from equivmetrics._version import __version__
 
 from .stream import COMMANDS
@@ -91,12 +92,59 @@ _STATUSES = {
 }
 
 
+_MAGNITUDE = {
+    "oneOf": [{"type": "number"}, {"type": "array", "items": {"type": ["number", "null"]}}]
+}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+#: The request fields besides the shared options, as JSON Schema.
+_FIELDS: dict[str, dict[str, Any]] = {
+    "id": {"description": "any JSON value, echoed back"},
+    "quantity": {
+        "oneOf": [
+            {"type": "string", "examples": ["12000 transaction/month"]},
+            {"type": "array", "prefixItems": [_MAGNITUDE, {"type": "string"}], "items": False},
+        ]
+    },
+    "to": {"type": "string", "description": "the target kind"},
+    "params": {"type": ["object", "null"], "description": "parameter overrides, as with_params"},
+    "region": _TEXT_OR_NULL,
+    "edition": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
+                          {"type": "null"}]},
+    "compact": {"type": ["boolean", "null"]},
+    "role": {"enum": ["feel-good", "action", None]},
+    "title": _TEXT_OR_NULL,
+    "heading_level": {"type": ["integer", "null"], "minimum": 1, "maximum": 6},
+}  # fmt: skip
+_OPTION_TYPES: dict[str, dict[str, Any]] = {
+    "text": _TEXT_OR_NULL,
+    "names": {"type": ["array", "null"], "items": {"type": "string"}},
+    "whole": {"type": ["integer", "null"]},
+}
+
+
+def _field(name: str) -> dict[str, Any]:
+    """A request field's JSON Schema: the shared options' from their table, the rest above."""
+    option = OPTIONS.get(name)
+    if option is None:
+        return _FIELDS.get(name, {})
+    if option.type == "choice":
+        return {"enum": [*option.choices, None], "description": option.help}
+    return {**_OPTION_TYPES[option.type], "description": option.help}
+
+
 def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": endpoint.summary,
         "operationId": path.strip("/").replace("/", "_").replace("{name}.svg", "icon"),
         "responses": {
-            "200": {"description": "OK", "content": {endpoint.media: {"schema": {}}}},
+            "200": {
+                "description": "OK",
+                "content": {
+                    endpoint.media: {
+                        "schema": {"type": "object" if "json" in endpoint.media else "string"}
+                    }
+                },
+            },
             **{
                 status: {
                     "description": text,
@@ -121,7 +169,7 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
         schema = {
             "type": "object",
             "required": ["quantity", "to"] if "to" in endpoint.fields else ["quantity"],
-            "properties": {name: {} for name in sorted(endpoint.fields)},
+            "properties": {name: _field(name) for name in sorted(endpoint.fields)},
             "additionalProperties": False,
         }
         operation["requestBody"] = {
