@@ -31,7 +31,7 @@ from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
 from .icons import icon_body
 from .messages import Messages, language_of, sentence_words
 
-__all__ = ["render_html", "render_page"]
+__all__ = ["render_html", "render_page", "source_html"]
 
 
 @runtime_checkable
@@ -276,7 +276,7 @@ def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
         html.append(
             f'<details class="em-sources"><summary{chrome.mark}>{escape(summary)}</summary>'
             '<ul class="em-source-list">'
-            + "".join(f"<li><small>{_source(s)}</small></li>" for s in e.sources)
+            + "".join(f"<li><small>{source_html(s)}</small></li>" for s in e.sources)
             + "</ul></details>"
         )
     html.append("</li>")
@@ -335,7 +335,8 @@ def _alt(e: Equivalent, drop: tuple[str, ...]) -> str:
     return label
 
 
-def _source(source: Source) -> str:
+def source_html(source: Source) -> str:
+    """One citation as escaped HTML, linked only when its URL is plain http(s)."""
     title = escape(source.title)
     url = _safe_url(source.url)
     if url:

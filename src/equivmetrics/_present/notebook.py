@@ -19,7 +19,7 @@ from equivmetrics._core.numbers import count, is_scalar, num
 from equivmetrics._packs.model import Source
 
 from .chart import ResultValues, SeriesLike, running
-from .html import _safe_url
+from .html import source_html
 
 __all__ = ["result_html", "series_html"]
 
@@ -156,15 +156,3 @@ def series_html(series: SeriesLike, chart_svg: str | None = None) -> str:
         f'<section class="equivmetrics-nb" lang="en" aria-label="equivmetrics series of {kind}">'
         f"{_STYLE}{table}{figure}</section>"
     )
-
-
-def source_html(source: Source) -> str:
-    """One citation as escaped HTML, linked only when its URL is plain http(s)."""
-    title = escape(source.title)
-    url = _safe_url(source.url)
-    if url:
-        title = f'<a href="{escape(url)}" rel="noopener noreferrer external">{title}</a>'
-    text = f"{escape(source.publisher)}, {title}" if source.publisher else title
-    if source.edition:
-        text += f" ({escape(source.edition)})"
-    return text
