@@ -390,6 +390,8 @@ def _doc_tables() -> dict[str, list[str]]:
 def test_the_cli_reference_matches_the_parser() -> None:
     parser, commands = _parser()
     tables = _doc_tables()
+    empty = [row for rows in tables.values() for row in rows if row.endswith(("| None |", "|  |"))]
+    assert not empty, f"docs/cli.md: rows without a meaning: {empty}"
     assert tables.pop("") == _rows(parser)
     assert list(tables) == list(commands), "one section per command, in the parser's order"
     for name, command in commands.items():

@@ -31,7 +31,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
         description="Turn raw metrics into cited equivalents people understand.",
     )
     parser.add_argument("--version", action="version", version=f"equivmetrics {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run (below)"
+    )
     commands: Commands = {}
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
