@@ -147,7 +147,8 @@ def test_joules_without_of_are_an_ambiguous_kind() -> None:
     assert done.returncode == 1
     error = json.loads(done.stdout)["error"]
     assert error["code"] == "AmbiguousKindError"
-    for name in ("food_energy", "electricity_avoided", "natural_gas", "of='food_energy'"):
+    # the command line's own words: --of, not Python's of=
+    for name in ("food_energy", "electricity_avoided", "natural_gas", "--of food_energy"):
         assert name in error["message"]
 
 

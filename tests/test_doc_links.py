@@ -56,7 +56,7 @@ def test_links_are_found() -> None:
     assert len(links) > 50
 
 
-@pytest.mark.parametrize(("where", "target"), _links(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("where", "target"), _links(), ids=str)
 def test_every_link_and_anchor_resolves(where: str, target: str) -> None:
     path_text, _, anchor = target.partition("#")
     source = ROOT / where

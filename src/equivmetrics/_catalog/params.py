@@ -92,7 +92,9 @@ class _Parameters:
         param: Parameter | None
         try:
             if found is None:
-                value = parameter_value(self.units, spec.value, spec.low, spec.high, name)
+                value = parameter_value(
+                    self.units, spec.value, spec.low, spec.high, name, self.specs
+                )
                 param = Parameter(spec, value)
             else:
                 param = self.derived(spec, *found, chain=(*chain, name))

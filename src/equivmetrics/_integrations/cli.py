@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -72,11 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cli_words(exc: EquivMetricsError, message: str) -> str:
-    """The library's advice, in the command line's words (``--negative nan``)."""
+    """The library's advice, in the command line's words (``--negative nan``, ``--of co2e``)."""
     if isinstance(exc, NegativeValueError):
         message = message.replace("pass negative='nan'", "pass --negative nan")
         message = message.replace("negative='allow'", "--negative allow")
-    return message
+    message = _OF_NAMED.sub(r"--of \1", message)
+    return _OF.sub("--of", message)
+
+
+#: ``of='co2e'`` and a bare ``of=`` in the library's advice (not ``unit='...'``, a value).
+_OF_NAMED = re.compile(r"(?<![\w'])of='([A-Za-z][A-Za-z0-9_]*)'")
+_OF = re.compile(r"(?<![\w'])of=(?![\w'])")
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
