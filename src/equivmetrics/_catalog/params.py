@@ -22,7 +22,7 @@ from equivmetrics.exceptions import Problem, UnitError
 from .catalog import Parameter
 from .values import parameter_value, suggest
 
-__all__ = ["build_parameters"]
+__all__ = ["build_parameters", "derivation"]
 
 
 def build_parameters(
