@@ -20,7 +20,7 @@ import pytest
 
 import equivmetrics as em
 from equivmetrics._integrations.cli import main
-from equivmetrics._integrations.report_cli import parse_values
+from equivmetrics._integrations.report_values import parse_values, read_values
 from equivmetrics.report import CHART_CID, ValueReport, build_report, report_email, report_pdf
 
 MONTHS = {"2025-01": 12000, "2025-02": 13500}
@@ -55,10 +55,13 @@ def test_the_totals_are_the_hand_checked_ones(report: ValueReport) -> None:
     assert report.period.label == "2025-02"
     assert report.input_total == 13500
     assert report.total.magnitude == pytest.approx(675)
-    figures = dict(report.figures())
-    assert figures["transaction since 2025-01"] == "25,500"
-    assert figures["manual work (hour) since 2025-01"] == "1,275"
-    assert figures["manual work (hour) in 2025-02"] == "675"
+    # the kinds are named by their packs' labels; the label says the unit (hours)
+    assert report.figures() == [
+        ("Transactions processed in 2025-02", "13,500"),
+        ("Hours of manual work in 2025-02", "675"),
+        ("Transactions processed since 2025-01", "25,500"),
+        ("Hours of manual work since 2025-01", "1,275"),
+    ]
     assert report.feel_good
     assert report.action
     assert "2025-01: 600" in report.chart.alt
@@ -103,7 +106,7 @@ def test_the_html_is_safe_for_e_mail(report: ValueReport) -> None:
     for tag in re.findall(r"<(h1|h2|table|ul|li|img|main|body)\b[^>]*>", page):
         assert tag
     assert all(" style=" in t for t in re.findall(r"<(?:h1|h2|table|ul|li|img|main)\b[^>]*>", page))
-    assert 'alt="Manual work per period, in hour, over 2 periods.' in page
+    assert 'alt="Hours of manual work per period, over 2 periods.' in page
     mail = report.html(chart_src=f"cid:{CHART_CID}")
     assert 'src="data:' not in mail
     assert f'src="cid:{CHART_CID}"' in mail
@@ -227,7 +230,7 @@ def test_the_command_line_prints_text_without_files(capsys: pytest.CaptureFixtur
     assert code == 0
     out = capsys.readouterr().out
     assert out.startswith("Value report, 2025-02\n")
-    assert "manual work (hour) since 2025-01: 1,275" in out
+    assert "Hours of manual work since 2025-01: 1,275" in out
 
 
 def test_eml_needs_addresses(tmp_path: Path) -> None:
@@ -282,13 +285,19 @@ def test_a_german_report_speaks_german_and_marks_english() -> None:
     r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
                      locale="de")  # fmt: skip
     assert r.title == "Wertbericht, 2025-02"
-    assert dict(r.figures())["manual work (hour) seit 2025-01"] == "1.275"
+    # the productivity pack's German labels; 1,275 h written the German way
+    assert dict(r.figures())["Stunden manuelle Arbeit seit 2025-01"] == "1.275"
+    assert dict(r.figures())["Verarbeitete Transaktionen im Zeitraum 2025-02"] == "13.500"
     page = r.html()
     assert '<html lang="de">' in page
-    assert '<span lang="en">manual work (hour)</span> seit 2025-01' in page
+    assert 'lang="en"' not in page  # nothing English left to mark
     assert "Was es wert ist" in page
     assert '<li lang="de"' in page
-    assert '<img lang="en"' in page  # the chart's text alternative is English
+    assert r.chart.language == "de"
+    assert r.chart.title == "Stunden manuelle Arbeit je Zeitraum"
+    assert r.chart.alt.startswith(
+        "Stunden manuelle Arbeit je Zeitraum, über 2 Zeiträume. 2025-01: 600 (Bandbreite "
+    )
     assert "Was zu tun ist:" in r.text()
 
 
@@ -335,3 +344,141 @@ def test_a_phone_shows_one_column_without_overflow(report: ValueReport, tmp_path
     darkest, _ = body.getextrema()
     assert isinstance(darkest, int)
     assert darkest < 64  # and there is text and the chart
+
+
+_UNTRANSLATED = """\
+equivmetrics: 1
+name: support_desk_test
+edition: "1"
+license: MIT
+sources:
+  s: {title: Test source}
+units:
+  ticket: {definition: "[ticket]"}
+kinds:
+  ticket: {unit: ticket, input_units: [ticket], label: {one: ticket, other: tickets}}
+  agent_time:
+    unit: hour
+    label: {one: hour of agent time, other: hours of agent time}
+rules:
+  - {id: handling, from: ticket, to: agent_time, factor: 6 minute/ticket, source: s}
+"""
+
+
+def test_a_kind_its_pack_does_not_translate_is_english_and_marked(tmp_path: Path) -> None:
+    pack = tmp_path / "desk.yaml"
+    pack.write_text(_UNTRANSLATED, encoding="utf-8")
+    engine = em.load(pack)
+    r = build_report(engine, {"2025-01": 100, "2025-02": 50}, "agent_time", of="ticket",
+                     unit="ticket", locale="de")  # fmt: skip
+    # 150 tickets x 6 min = 900 min = 15 h since January; February 50 x 6 min = 5 h
+    assert r.figures() == [
+        ("Tickets im Zeitraum 2025-02", "50"),
+        ("Hours of agent time im Zeitraum 2025-02", "5"),
+        ("Tickets seit 2025-01", "150"),
+        ("Hours of agent time seit 2025-01", "15"),
+    ]
+    page = r.html()
+    assert '<span lang="en">Hours of agent time</span> seit 2025-01' in page
+    # the chart speaks one language: English words for an English label, German numbers
+    assert r.chart.language == "en"
+    assert r.chart.title == "Hours of agent time per period"
+    assert '<img lang="en"' in page
+    assert '<h2 lang="en"' in page
+
+
+def test_money_rows_are_amounts_in_their_currency() -> None:
+    r = build_report(em.load(), MONTHS, "labor_cost", of="transaction", unit="transaction")
+    # 675 h x $45.65 an hour (private industry, hours worked) = $30,813.75
+    assert dict(r.figures())["Labour cost in 2025-02"] == "$30,814"
+    # 1,275 h x $45.65 = $58,203.75
+    assert dict(r.figures())["Labour cost since 2025-01"] == "$58,204"
+
+
+def test_a_capacitys_total_says_its_unit() -> None:
+    r = build_report(em.load(), MONTHS, "fte", of="transaction", unit="transaction")
+    figures = dict(r.figures())
+    # February: 675 h in 28 days; 675 x 365.25 / 28 / 1,878.5 h a year = 4.687 staff
+    assert figures["Full-time employees in 2025-02"] == "4.69"
+    # since January: 1,275 h / 1,878.5 h a staff-year = 0.6787 staff-years
+    assert figures["Full-time employees since 2025-01"] == "0.679 FTE·year"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("totals.csv", "period,total\n2025-01,12000\n\n2025-02,13500\n"),
+        ("totals.csv", "2025-01,12000\r\n2025-02,13500\r\n"),  # no header, Windows lines
+        ("totals.csv", "\ufeffPeriod;Total\n2025-01;12000\n2025-02;13500\n"),  # Excel's
+        ("totals.tsv", "period\ttotal\n2025-01\t12000\n2025-02\t13500\n"),
+        ("totals.json", '{"2025-01": 12000, "2025-02": 13500}'),
+        ("totals.json", '[["2025-01", 12000], ["2025-02", "13500"]]'),
+        ("totals.json", '[{"period": "2025-01", "total": 12000},'
+                        ' {"period": "2025-02", "total": 13500}]'),
+    ],
+)  # fmt: skip
+def test_totals_files_are_read(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert read_values(str(path)) == [("2025-01", 12000.0), ("2025-02", 13500.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("t.csv", "period,total\n2025-01,12k\n", r"t\.csv', line 2: cannot read '2025-01,12k'"),
+        ("t.csv", "2025-01,1\n2025-02,2,3\n", r"line 2: cannot read '2025-02,2,3'"),
+        ("t.csv", "2025-01,1\n,2\n", r"line 2: cannot read ',2'"),
+        ("t.csv", "2025-01,1\n2025-02,inf\n", r"line 2: cannot read '2025-02,inf'"),
+        ("t.csv", "period,total\n", r"no totals in it"),
+        ("t.json", '{"2025-01": true}', r"entry 1: cannot read \('2025-01', True\)"),
+        ("t.json", '[["2025-01", 1], ["", 2]]', r"entry 2: cannot read \['', 2\]"),
+        ("t.json", '{"2025-01": 1,}', r"t\.json', line 1: not JSON"),
+        ("t.json", '"2025-01"', r"write an object of PERIOD: TOTAL"),
+        ("t.json", "{}", r"no totals in it"),
+    ],
+)  # fmt: skip
+def test_unreadable_totals_name_the_file_and_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=message) as info:
+        read_values(str(path))
+    assert isinstance(info.value, em.EquivMetricsError)
+
+
+def test_totals_that_are_not_utf8_or_missing_say_so(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Zeitraum,Summe\n2025-01,1\n# \xe9\n".encode("latin-1"))
+    with pytest.raises(em.InputValueError, match=r"not UTF-8 text \(at byte offset 27\); save"):
+        read_values(str(latin))
+    with pytest.raises(em.InputValueError, match=r"cannot read '.*nowhere\.csv': No such file"):
+        read_values(str(tmp_path / "nowhere.csv"))
+
+
+def test_the_command_line_reads_totals_from_a_file_or_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    path = tmp_path / "totals.csv"
+    path.write_text("period,total\n2025-01,12000\n2025-02,13500\n", encoding="utf-8")
+    assert main(["report", "--input", str(path), "--unit", "transaction"]) == 0
+    from_file = capsys.readouterr().out
+    assert "Hours of manual work since 2025-01: 1,275" in from_file
+    stdin = io.TextIOWrapper(io.BytesIO(b'{"2025-01": 12000, "2025-02": 13500}'))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["report", "--input", "-", "--unit", "transaction"]) == 0
+    assert capsys.readouterr().out == from_file
+
+
+def test_values_and_input_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["report", "--unit", "transaction"],
+        ["report", "--values", "2025-01:1", "--input", "x.csv", "--unit", "t"],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert "--values" in capsys.readouterr().err

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._api.engine import Engine
+from equivmetrics._core.units import CURRENCIES
 from equivmetrics._engine.result import Result
 from equivmetrics._features.series import Period, Series, parse_period
 from equivmetrics._present.card_language import words_tag
@@ -25,6 +26,7 @@ from equivmetrics._present.chart import Chart, render_chart
 from equivmetrics._present.equivalent import Equivalent
 from equivmetrics._present.formatter import Formatter
 from equivmetrics._present.messages import Messages, catalog, language_of, sentence_words
+from equivmetrics._present.names import Name, amount, kind_name
 from equivmetrics.exceptions import EquivMetricsError, InputValueError
 
 from .report_periods import Grouping, label_of, relabel, roll_up
@@ -54,6 +56,9 @@ class ValueReport:
     action: tuple[Equivalent, ...]
     chart: Chart
     locale: str
+    input_name: Name
+    name: Name
+    unit: str
 
     @property
     def total(self) -> Result:
@@ -65,23 +70,21 @@ class ValueReport:
         """The report's language tag: the locale's when the library has its words, else en."""
         return self.locale.replace("_", "-") if _has_words(self.locale) else "en"
 
-    def _rows(self) -> list[tuple[str, str, str]]:
+    def _rows(self) -> list[tuple[Name, str, str]]:
         f, words = Formatter(self.locale), _words(self.locale)
-        here, since = self.period.label, self.since
+        within = words.text("report.within", what="{what}", period=self.period.label)
+        since = words.text("report.since", what="{what}", period=self.since)
         return [
-            (self.input_unit, words.text("report.within", what="{what}", period=here),
-             _count(f, self.input_total)),
-            (_kind(self.total), words.text("report.within", what="{what}", period=here),
-             _value(f, self.total)),
-            (self.input_unit, words.text("report.since", what="{what}", period=since),
-             _count(f, self.cumulative_input)),
-            (_kind(self.cumulative), words.text("report.since", what="{what}", period=since),
-             _value(f, self.cumulative)),
-        ]  # fmt: skip
+            (self.input_name, within, _count(f, self.input_total)),
+            (self.name, within, _value(f, self.total, self.unit)),
+            (self.input_name, since, _count(f, self.cumulative_input)),
+            (self.name, since, _value(f, self.cumulative, self.unit)),
+        ]
 
     def figures(self) -> list[tuple[str, str]]:
-        """The headline figures, (label, value) in words."""
-        return [(frame.replace("{what}", what), value) for what, frame, value in self._rows()]
+        """The headline figures, (label, value) in words: kinds named by their labels in the
+        report's language when their packs translate them, in English otherwise."""
+        return [(frame.replace("{what}", n.text), value) for n, frame, value in self._rows()]
 
     def text(self) -> str:
         """The report as plain text (the e-mail's text alternative)."""
@@ -99,18 +102,19 @@ class ValueReport:
 
         Inline styles only, no scripts, no external resources. The chart is the PNG as a
         ``data:`` URL unless ``chart_src`` says otherwise (``"cid:" + CHART_CID`` in e-mail).
-        Kind names and the chart's text are English, marked ``lang="en"`` in another language.
+        A kind its pack does not translate, and the chart then, are in English, marked
+        ``lang="en"`` in a report in another language.
         """
         assert isinstance(self.chart.data, bytes)
         src = chart_src or "data:image/png;base64," + base64.b64encode(self.chart.data).decode()
-        en = ' lang="en"' if language_of(self.lang) != "en" else ""
+        en = _lang_attribute(self.chart.language, self.lang)
         rows = "".join(
             f'<tr><th scope="row" style="text-align:left;padding:6px 8px 6px 0;font-weight:normal;'
             f'color:{_MUTED};border-bottom:1px solid {_BORDER}">'
-            + escape(frame).replace("{what}", f"<span{en}>{escape(what)}</span>")
+            + escape(frame).replace("{what}", _named(name, self.lang))
             + f'</th><td style="text-align:right;padding:6px 0;font-weight:bold;'
             f'border-bottom:1px solid {_BORDER}">{escape(value)}</td></tr>'
-            for what, frame, value in self._rows()
+            for name, frame, value in self._rows()
         )
         words = _words(self.locale)
         parts = [
@@ -165,14 +169,8 @@ def build_report(
     full = engine.series(values, to, of=of, unit=unit)
     names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
     full = relabel(full, names)
-    labels = [p.label for p in full.periods]
-    chosen = labels[-1] if period is None else period
-    if chosen not in labels:
-        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
-    end = labels.index(chosen)
-    start = _start(full, since)
-    if start > end:
-        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
+    start, end = _span(full, period, since)
+    chosen = full.periods[end].label
     kept = full.periods[start : end + 1]
     reported = full.periods[end]
     # a capacity's periods read their totals per the period's days: "transaction per 28 day"
@@ -181,7 +179,8 @@ def build_report(
     window = _pairs(full.periods[max(0, end - trend + 1) : end + 1])
     shown = relabel(engine.series(window, to, of=of, unit=same), names)
     quantity = (float(reported.result.input_magnitude), same)
-    name = to.replace("_", " ")
+    kinds = engine.catalog.kinds
+    name = kind_name(kinds[reported.result.kind], locale)
     return ValueReport(
         title=title or _words(locale).text("report.title", period=chosen),
         period=reported,
@@ -193,10 +192,26 @@ def build_report(
         feel_good=_equivalents(engine.feel_good, quantity, of, locale),
         action=_equivalents(engine.action, quantity, of, locale),
         chart=render_chart(
-            shown, format="png", title=f"{name.capitalize()} per period", locale=locale
+            shown, format="png", label=name.text, locale=locale, language=name.language
         ),
         locale=locale,
+        input_name=kind_name(kinds[reported.result.source_kind], locale),
+        name=name,
+        unit=kinds[reported.result.kind].unit,
     )
+
+
+def _span(full: Series, period: str | None, since: str | None) -> tuple[int, int]:
+    """The indexes of the first period of the cumulative total and of the reported one."""
+    labels = [p.label for p in full.periods]
+    chosen = labels[-1] if period is None else period
+    if chosen not in labels:
+        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
+    end = labels.index(chosen)
+    start = _start(full, since)
+    if start > end:
+        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
+    return start, end
 
 
 def _start(full: Series, since: str | None) -> int:
@@ -232,17 +247,33 @@ def _words(locale: str) -> Messages:
     return catalog(language_of(locale)) or sentence_words("en")
 
 
-def _kind(result: Result) -> str:
-    return f"{result.kind.replace('_', ' ')} ({result.unit})"
-
-
 def _count(f: Formatter, value: float) -> str:
     return f.number(value, max(1, len(str(round(abs(value))))))
 
 
-def _value(f: Formatter, result: Result) -> str:
+def _value(f: Formatter, result: Result, unit: str) -> str:
+    """The value: an amount in its currency, a number in the kind's own ``unit`` (its label
+    names it), or the number with its unit when that differs (a capacity's staff-years)."""
     value = float(result.magnitude)
-    return f.number(value, max(3, len(str(round(abs(value))))))
+    # the whole units, and three significant digits at least, unless fewer say it exactly
+    needed = len(f"{abs(value):.6e}".partition("e")[0].replace(".", "").rstrip("0")) or 1
+    sig = max(len(str(round(abs(value)))), min(3, needed))
+    if result.unit in CURRENCIES:
+        return amount(value, sig, result.unit, f)
+    if result.unit != unit:  # a capacity's total: staff-years, not staff
+        return f"{f.number(value, sig)} {result.unit.replace('*', '·')}"
+    return f.number(value, sig)
+
+
+def _lang_attribute(language: str, page: str) -> str:
+    """`` lang="en"`` when words are in another language than the page's, else nothing."""
+    same = language_of(language) == language_of(page)
+    return "" if same else f' lang="{escape(language)}"'
+
+
+def _named(name: Name, page: str) -> str:
+    attribute = _lang_attribute(name.language, page)
+    return f"<span{attribute}>{escape(name.text)}</span>" if attribute else escape(name.text)
 
 
 def _list(heading: str, items: tuple[Equivalent, ...]) -> str:

@@ -1,9 +1,10 @@
 """``equivmetrics report``: a periodic value report written as HTML, PDF and ``.eml`` files.
 
 The totals are given on the command line, one per calendar period:
-``--values 2025-01:12000,2025-02:13500 --unit transaction`` (periods as :meth:`Engine.series`
-reads them: ``2025``, ``2025-02``, ``2025-02-14``); ``--period quarter`` or ``year`` sums monthly
-totals per quarter or year (to date).
+``--values 2025-01:12000,2025-02:13500 --unit transaction``, or read from a CSV or JSON file
+with ``--input`` (:mod:`.report_values`). Periods are what :meth:`Engine.series` reads
+(``2025``, ``2025-02``, ``2025-02-14``); ``--period quarter`` or ``year`` sums monthly totals
+per quarter or year (to date).
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ from equivmetrics._api.engine import Engine
 from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
+from .report_values import parse_values, read_values
 
-__all__ = ["add_report_arguments", "parse_values", "run_report"]
+__all__ = ["add_report_arguments", "run_report"]
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``report`` (the engine options are added by the parser)."""
-    p.add_argument(
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument(
         "--values",
-        required=True,
         metavar="PERIOD:TOTAL,...",
         help="a total per period, e.g. 2025-01:12000,2025-02:13500",
+    )
+    given.add_argument(
+        "--input",
+        metavar="FILE",
+        help="read the totals from a CSV (PERIOD,TOTAL rows) or JSON file; - for stdin",
     )
     p.add_argument(
         "--unit", required=True, metavar="UNIT", help="the unit of the totals, e.g. transaction"
@@ -76,31 +83,13 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.set_defaults(json=False, handler=run_report)
 
 
-def parse_values(text: str) -> list[tuple[str, float]]:
-    """``"2025-01:12000,2025-02:13500"`` as ``[("2025-01", 12000.0), ...]``."""
-    pairs = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        period, colon, total = item.rpartition(":")
-        try:
-            pairs.append((period.strip(), float(total)))
-        except ValueError:
-            colon = ""
-        if not colon or not period.strip():
-            raise UsageError(
-                f"--values: cannot read {item!r}: write PERIOD:TOTAL, e.g. 2025-01:12000"
-            )
-    if not pairs:
-        raise UsageError("--values: give at least one PERIOD:TOTAL")
-    return pairs
-
-
 def run_report(engine: Engine, args: argparse.Namespace) -> int:
     """Build the report and write the files asked for (the plain text to stdout otherwise)."""
     if args.eml and not (args.sender and args.email_to):
         raise UsageError("--eml needs --from and --email-to")
     report = build_report(
         engine,
-        parse_values(args.values),
+        parse_values(args.values) if args.values is not None else read_values(args.input),
         args.to,
         of=args.of,
         unit=args.unit,
