@@ -32,6 +32,7 @@ from typing import Any, Literal
 import attrs
 
 from equivmetrics._core.quantity import unfit
+from equivmetrics._packs.indicators import BETTER, FAMILIES, MEASURES, shape_problems
 from equivmetrics._packs.model import IndicatorSpec
 from equivmetrics.exceptions import InputTypeError, InputValueError, ScorecardError
 
@@ -40,9 +41,6 @@ __all__ = ["BETTER", "FAMILIES", "MEASURES", "Indicator"]
 Family = Literal["adoption", "performance"]
 Measure = Literal["ratio", "rate", "count"]
 Better = Literal["higher", "lower"]
-FAMILIES: tuple[Family, ...] = ("adoption", "performance")
-MEASURES: tuple[Measure, ...] = ("ratio", "rate", "count")
-BETTER: tuple[Better, ...] = ("higher", "lower")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -116,8 +114,18 @@ class Indicator:
     title: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        for problem in _shape_problems(self):
-            raise InputValueError(f"Indicator {self.name!r}: {problem}", value=self)
+        problems = shape_problems(
+            family=self.family,
+            measure=self.measure,
+            denominator=self.denominator,
+            target=self.target,
+            kind=self.kind,
+            unit=self.unit,
+            show=self.show,
+            driven_by=self.driven_by,
+        )
+        for key, problem in problems:
+            raise InputValueError(f"Indicator {self.name!r}, {key}=: {problem}", value=self)
 
     @classmethod
     def from_spec(cls, spec: IndicatorSpec) -> Indicator:
@@ -194,27 +202,6 @@ class Indicator:
             "show": list(self.show),
             "driven_by": self.driven_by,
         }
-
-
-def _shape_problems(indicator: Indicator) -> list[str]:
-    """What does not fit together in an indicator (each a phrase; empty when it fits)."""
-    problems = []
-    if indicator.measure == "count" and indicator.denominator is not None:
-        problems.append("a 'count' has no denominator (use 'ratio' or 'rate' for one)")
-    if indicator.measure != "count" and indicator.denominator is None:
-        problems.append(f"a {indicator.measure!r} needs a denominator= (the number to divide by)")
-    if indicator.measure == "ratio" and indicator.target is not None and indicator.target > 1:
-        problems.append(f"a ratio's target is a share from 0 to 1, not {indicator.target!r}")
-    if indicator.kind is not None:
-        if indicator.family != "performance" or indicator.measure != "count":
-            problems.append("only a performance 'count' converts from a kind")
-        if not isinstance(indicator.unit, str) or not indicator.unit:
-            problems.append(f"kind={indicator.kind!r} needs the value's unit= (such as 'hour')")
-    elif indicator.unit is not None or indicator.show:
-        problems.append("unit= and show= need the kind= the value converts from")
-    if indicator.driven_by is not None and indicator.family != "performance":
-        problems.append("only a performance indicator is driven_by an adoption indicator")
-    return problems
 
 
 def _place(where: Mapping[str, str]) -> str:
