@@ -84,7 +84,8 @@ class Rule:
             )
         if self.reference == "median":
             return statistics.median(others)
-        return statistics.fmean(others)
+        # the mean to 12 decimals: teams all at 0.05 have the mean 0.05, not 0.05000000000000001
+        return round(statistics.fmean(others), 12)
 
 
 @attrs.frozen
