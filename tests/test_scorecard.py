@@ -4,6 +4,7 @@ and every bad input refused with a ScorecardError that says what, where and what
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,9 @@ def test_scores_pool_the_teams_and_trend_against_the_month_before(card: em.Score
     use = card.score("active_use")
     assert use.value == pytest.approx((45 + 30 + 10) / (50 + 50 + 20))  # 85 / 120
     assert use.status == "missed"  # 0.708 < 0.8
-    assert use.history == (("2026-02", pytest.approx(79 / 120)),)
+    ((period, february),) = use.history
+    assert period == "2026-02"
+    assert february == pytest.approx(79 / 120)
     assert use.change == pytest.approx(6 / 120)  # 0.05 up
     assert use.trend == "up"
     assert [t.value for t in use.teams] == pytest.approx([0.9, 0.6, 0.5])
@@ -168,7 +171,7 @@ def test_reference_target_and_signed(tenant: em.Engine) -> None:
 
 
 def test_pack_indicators_are_the_default(tenant: em.Engine) -> None:
-    engine = em.load(HERE / "packs" / "scorecard.yaml")
+    engine = em.load(HERE.parent / "docs" / "examples" / "cs_scorecard.yaml")
     assert set(engine.indicators) == {"active_use", "hours_saved"}
     card = engine.scorecard(DATA, tolerance=0.05)
     assert card.at_stake[0].total == pytest.approx(45)
@@ -179,15 +182,16 @@ def test_pack_indicators_are_the_default(tenant: em.Engine) -> None:
 share = st.integers(min_value=1, max_value=100).map(lambda n: n / 100)
 
 
-def _data(adoptions: list[float], hours: list[float]) -> dict[str, Any]:
+def _data(adoptions: list[float], hours: Sequence[float]) -> dict[str, Any]:
     return {
         "2026-03": {
-            f"T{n}": _team(a * 100, 100, h) for n, (a, h) in enumerate(zip(adoptions, hours))
+            f"T{n}": _team(a * 100, 100, h)
+            for n, (a, h) in enumerate(zip(adoptions, hours, strict=False))
         }
     }
 
 
-def _stake(adoptions: list[float], hours: list[float], **options: Any) -> em.Scorecard:
+def _stake(adoptions: list[float], hours: Sequence[float], **options: Any) -> em.Scorecard:
     return em.load().scorecard(_data(adoptions, hours), indicators=[USE, HOURS], **options)
 
 
@@ -222,9 +226,7 @@ def test_a_teams_value_at_stake_grows_as_its_adoption_falls(
     assert values == sorted(values)  # never falls
     if reference == "target":  # a fixed reference: the total follows the team
         totals = [
-            _stake([lv, *others], [hours] * (len(others) + 1), reference="target")
-            .at_stake[0]
-            .total
+            _stake([lv, *others], [hours] * (len(others) + 1), reference="target").at_stake[0].total
             for lv in sorted(set(levels), reverse=True)
         ]
         assert totals == sorted(totals)
@@ -250,7 +252,8 @@ def test_a_team_above_its_reference_is_never_negative_value_unless_signed(
     for team in signed.at_stake[0].teams:
         assert team.counted
         if team.adoption > team.reference and hours:
-            assert team.value is not None and team.value < 0
+            assert team.value is not None
+            assert team.value < 0
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -270,16 +273,19 @@ def test_adoption_above_100_percent_is_refused() -> None:
         "2026-03",
         "active_use",
     )
-    assert "120%" in str(error) and "more than licensed_seats" in str(error)
+    assert "120%" in str(error)
+    assert "more than licensed_seats" in str(error)
     assert "check both numbers" in str(error)
-    assert isinstance(error, ValueError) and error.code == "ScorecardError"
+    assert isinstance(error, ValueError)
+    assert error.code == "ScorecardError"
     assert error.to_dict()["problem"] == "above_one"
 
 
 def test_negative_counts_are_refused() -> None:
     error = _error({"2026-03": {"A": _team(10, 50, -5), "B": _team(10, 50, 10)}})
     assert (error.problem, error.team) == ("negative", "A")
-    assert "hours_saved is negative" in str(error) and "check the export" in str(error)
+    assert "hours_saved is negative" in str(error)
+    assert "check the export" in str(error)
 
 
 def test_a_team_missing_in_a_period_is_refused() -> None:
@@ -363,7 +369,7 @@ def test_bad_options_are_refused() -> None:
     with pytest.raises(em.InputValueError, match="tolerance"):
         em.load().scorecard(DATA, indicators=[USE], tolerance=2)
     with pytest.raises(em.InputTypeError, match="signed must be True or False"):
-        em.load().scorecard(DATA, indicators=[USE], signed="yes")
+        em.load().scorecard(DATA, indicators=[USE], signed="yes")  # type: ignore[arg-type]
     with pytest.raises(em.ScorecardError, match="at least one indicator"):
         em.load().scorecard(DATA, indicators=[])
     one_team = {"2026-03": {"A": _team(1, 2, 3)}}

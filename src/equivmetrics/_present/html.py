@@ -31,7 +31,7 @@ from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
 from .icons import icon_body
 from .messages import Messages, language_of, sentence_words
 
-__all__ = ["CARD_CSS", "render_html", "render_page", "source_html", "tiles_html"]
+__all__ = ["CARD_CSS", "page_html", "render_html", "render_page", "source_html", "tiles_html"]
 
 
 @runtime_checkable
@@ -185,9 +185,14 @@ def render_page(
     card = render_html(items, title=title, heading_level=1, lang=lang)
     page_lang = card_lang(lang, items) or "en"
     heading = _heading(title, items, Chrome.of(page_lang))
+    return page_html(card, heading, page_lang)
+
+
+def page_html(card: str, heading: str, lang: str) -> str:
+    """A complete, locked-down HTML document around a card (see :func:`render_page`)."""
     return (
         "<!DOCTYPE html>\n"
-        f"<html{lang_attrs(page_lang)}>\n"
+        f"<html{lang_attrs(lang)}>\n"
         "<head>\n"
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 from .card_language import Chrome, lang_attrs
 from .formatter import Formatter
-from .html import CARD_CSS, Equivalent, tiles_html
+from .html import CARD_CSS, Equivalent, page_html, tiles_html
 
-__all__ = ["ScorecardLike", "scorecard_html", "scorecard_words"]
+__all__ = ["ScorecardLike", "scorecard_html", "scorecard_page", "scorecard_words"]
 
 _CSS = """\
 .equivmetrics-card .em-sub{margin:18px 0 8px;font-size:1em;font-weight:650}
@@ -191,6 +191,14 @@ def scorecard_html(
         parts.append(f'<ul class="em-notes" lang="en">{notes}</ul>')
     parts.append("</section>")
     return "".join(parts)
+
+
+def scorecard_page(card: ScorecardLike, *, title: str | None = None, locale: str = "en") -> str:
+    """A complete HTML document showing the scorecard's card (previews, screenshots, e-mail)."""
+    words = _Words(locale)
+    heading = title if isinstance(title, str) else words.text("heading", period=card.period)
+    html = scorecard_html(card, title=title, locale=locale, heading_level=1)
+    return page_html(html, heading, words.tag)
 
 
 def _card_id(card: ScorecardLike, heading: str, tag: str) -> str:
