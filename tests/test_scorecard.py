@@ -374,3 +374,30 @@ def test_bad_options_are_refused() -> None:
         em.load().scorecard(DATA, indicators=[])
     one_team = {"2026-03": {"A": _team(1, 2, 3)}}
     assert _error(one_team).problem == "too_few_teams"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+EXAMPLES = HERE.parent / "docs" / "examples"
+
+
+def test_the_command_reads_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from equivmetrics._integrations.cli import main
+
+    pack = ["--pack", str(EXAMPLES / "cs_scorecard.yaml"), "--tolerance", "0.05"]
+    assert main(["scorecard", str(EXAMPLES / "teams.csv"), *pack, "--json"]) == 0
+    from_csv = json.loads(capsys.readouterr().out)
+    assert [w["team"] for w in from_csv["weak_links"]] == ["Support", "Billing"]
+    assert from_csv["at_stake"][0]["total"] == pytest.approx(45)  # 20 + 25 hours
+    numbers = tmp_path / "teams.json"
+    numbers.write_text(json.dumps(DATA), encoding="utf-8")
+    page = tmp_path / "card.html"
+    assert main(["scorecard", str(numbers), *pack, "--html", str(page)]) == 0
+    assert "If Support and Billing used it like the rest:" in page.read_text("utf-8")
+    assert main(["scorecard", str(numbers), *pack, "--team", "Suport", "--json"]) == 1
+    error = json.loads(capsys.readouterr().out.splitlines()[-1])["error"]
+    assert (error["code"], error["problem"], error["team"]) == (
+        "ScorecardError",
+        "unknown_team",
+        "Suport",
+    )
