@@ -49,7 +49,9 @@ CATALOG_SAME: frozenset[tuple[str, str]] = frozenset(
         ("de", "methodology.within"),
         ("de", "scorecard.status"),
         ("de", "scorecard.trend"),
-    }  # "Sources (2)"; Spanish "no", "factor"; French "Sources"; German "in", "Status", "Trend"
+        ("fr", "scorecard.points"),
+    }  # "Sources (2)"; Spanish "no", "factor"; French "Sources", "points" (de pourcentage);
+    # German "in", "Status", "Trend"
 )
 
 

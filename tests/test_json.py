@@ -308,6 +308,13 @@ def test_a_scorecard_and_its_errors_name_no_path(tmp_path: Path) -> None:
     with pytest.raises(em.ScorecardError) as caught:
         engine.scorecard({"2026-03": {"A": {**team, "hours_saved": -1}, "B": team}})
     _assert_no_paths(caught.value.to_dict(), tmp_path)
+    pytest.importorskip("matplotlib")
+    from equivmetrics.report import build_report
+
+    report = build_report(engine, {"2026-02": 1200, "2026-03": 1500}, "manual_work",
+                          of="transaction", unit="transaction", scorecard=card)  # fmt: skip
+    _assert_no_paths(report.to_dict(), tmp_path)  # with the rules' and the scorecard's parts
+    _assert_no_paths(report.to_dict(compact=True), tmp_path)
 
 
 def test_every_to_dict_is_checked_above() -> None:
@@ -318,6 +325,7 @@ def test_every_to_dict_is_checked_above() -> None:
         "Scenario", "Outcome", "Reward", "Summary", "Location", "Problem",
         "EquivMetricsError", "PackError", "Indicator", "Rule", "Score", "TeamScore",
         "WeakLink", "TeamStake", "Realised", "Stake", "Scorecard", "ScorecardError",
+        "ValueReport",
     }  # fmt: skip
     import importlib
     import pkgutil

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import re
 import shutil
@@ -482,3 +483,80 @@ def test_values_and_input_exclude_each_other(capsys: pytest.CaptureFixture[str])
             main(argv)
         assert exit_info.value.code == 2
         assert "--values" in capsys.readouterr().err
+
+
+# -- the scorecard section ---------------------------------------------------------------------
+
+TEAMS = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+@pytest.fixture(scope="module")
+def with_card() -> ValueReport:
+    import csv
+
+    tenant = em.load(TEAMS / "cs_scorecard.yaml")
+    with (TEAMS / "teams.csv").open(newline="", encoding="utf-8") as f:
+        card = tenant.scorecard(list(csv.DictReader(f)), tolerance=0.05)
+    return build_report(tenant, {"2026-02": 12000, "2026-03": 13500}, "manual_work",
+                        of="transaction", unit="transaction", scorecard=card)  # fmt: skip
+
+
+def test_the_scorecard_section_says_the_hand_worked_figures(with_card: ValueReport) -> None:
+    text = with_card.text()
+    # docs/adoption.md: (45 + 30 + 10) / 120 = 70.8 %, up 6 / 120 = 5 points from February
+    assert "Active users: 70.8 % (Target 80.0 %; off target; +5.00 points since 2026-02)" in text
+    assert "  - Support: Active users 60.0 %, reference 70.0 %" in text
+    assert "  If Support and Billing used it like the rest:" in text
+    # 20 + 25 = 45 hours a month; 45 x 12 / 1,878.5 = 0.287 FTE
+    assert "  - 45.0 hours of manual work that automation would free a month" in text
+    assert "  - 0.287 full-time employees tied up by manual work" in text
+    page = with_card.html()
+    assert page.count("<section") == 1
+    section = page[page.index("<section") :]
+    assert "Scorecard, 2026-03" in section
+    assert "<style" not in page.lower()  # still inline styles only
+    assert all(" style=" in t for t in re.findall(r"<(?:h2|h3|table|ul|li|th|td)\b[^>]*>", section))
+    data = json.loads(json.dumps(with_card.to_dict()))
+    assert data["scorecard"]["schema"] == "equivmetrics.scorecard/1"
+    assert [w["team"] for w in data["scorecard"]["weak_links"]] == ["Support", "Billing"]
+
+
+def test_a_german_report_has_a_german_scorecard_section() -> None:
+    tenant = em.load(TEAMS / "cs_scorecard.yaml")
+    data = {
+        "2026-03": {
+            "A": {"active_users": 45, "licensed_seats": 50, "hours_saved": 180},
+            "B": {"active_users": 10, "licensed_seats": 20, "hours_saved": 50},
+            "C": {"active_users": 40, "licensed_seats": 50, "hours_saved": 160},
+        }
+    }
+    card = tenant.scorecard(data, locale="de")
+    r = build_report(tenant, MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="de", scorecard=card)  # fmt: skip
+    text = r.text()
+    # B: 0.5 against the median of 0.9 and 0.8 = 0.85; one team: the verb in the singular
+    assert "Wenn B es wie die anderen nutzen würde:" in text
+    assert "Kennzahlenübersicht, 2026-03" in text
+    assert '<section style="margin:24px 0 0">' in r.html()  # German in a German page
+
+
+def test_the_scorecard_must_be_a_scorecard() -> None:
+    with pytest.raises(em.InputTypeError, match=r"scorecard= must be a Scorecard .* got dict"):
+        build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     scorecard={"weak_links": []})  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_the_command_line_adds_the_scorecard(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", "--values", "2026-02:12000,2026-03:13500", "--unit", "transaction",
+                 "--pack", str(TEAMS / "cs_scorecard.yaml"),
+                 "--scorecard", str(TEAMS / "teams.csv")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Scorecard, 2026-03" in out
+    assert "Weak links:" in out
+
+
+def test_a_phone_shows_the_scorecard_section_in_one_column(
+    with_card: ValueReport, tmp_path: Path
+) -> None:
+    test_a_phone_shows_one_column_without_overflow(with_card, tmp_path)

@@ -1,10 +1,11 @@
 """A scorecard's input: the host's numbers per period and team, and the weak-link rule, checked.
 
 The numbers come as ``{period: {team: {number: value}}}`` (``"2026-03": {"Support":
-{"active_users": 30, "licensed_seats": 50}}``), or as rows with ``period`` and ``team`` columns
-(:func:`rows_to_data`, as a CSV file gives them). Every period up to the scorecard's holds the
-same teams: a team missing from one is a :class:`~equivmetrics.ScorecardError`, never a silent
-gap in a trend. Periods after the scorecard's are not read.
+{"active_users": 30, "licensed_seats": 50}}``), or as a list of rows with ``period`` and
+``team`` columns (read by :func:`rows_to_data`, as a CSV file gives them). Every period up to
+the scorecard's holds the same teams: a team missing from one is a
+:class:`~equivmetrics.ScorecardError`, never a silent gap in a trend. Periods after the
+scorecard's are not read.
 """
 
 from __future__ import annotations
@@ -110,11 +111,17 @@ def per_of(label: str, start: dt.date, end: dt.date) -> str:
 
 
 def read_table(data: Any, period: Any = None, teams: Any = None) -> Table:
-    """The numbers of ``period`` (default: the latest) and of every period before it."""
+    """The numbers of ``period`` (default: the latest) and of every period before it.
+
+    ``data`` is ``{period: {team: {number: value}}}``, or rows with ``period`` and ``team``
+    columns (a list of mappings: ``csv.DictReader``, ``DataFrame.to_dict("records")``).
+    """
+    if isinstance(data, list | tuple):
+        data = rows_to_data(data)
     if not isinstance(data, Mapping):
         raise InputTypeError(
-            "a scorecard takes {period: {team: {number: value}}}, not "
-            f"{type(data).__name__} (rows_to_data() reads rows with period and team columns)",
+            "a scorecard takes {period: {team: {number: value}}} or a list of rows with "
+            f"period and team columns, not {type(data).__name__}",
             value=data,
         )
     dated = sorted((parse_period(key)[1:], str(key)) for key in data)

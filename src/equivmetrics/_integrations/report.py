@@ -27,14 +27,18 @@ from equivmetrics._present.equivalent import Equivalent
 from equivmetrics._present.formatter import Formatter
 from equivmetrics._present.messages import Messages, catalog, language_of, sentence_words
 from equivmetrics._present.names import Name, amount, kind_name
-from equivmetrics.exceptions import EquivMetricsError, InputValueError
+from equivmetrics._present.scorecard_card import ScorecardLike
+from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
 
 from .report_periods import Grouping, label_of, relabel, roll_up
+from .report_scorecard import section_html, section_text
 
-__all__ = ["CHART_CID", "ValueReport", "build_report"]
+__all__ = ["CHART_CID", "REPORT_SCHEMA", "ValueReport", "build_report"]
 
 #: The Content-ID of the chart image in the e-mail (``<img src="cid:...">``).
 CHART_CID = "equivmetrics-chart"
+#: The schema name of :meth:`ValueReport.to_dict`.
+REPORT_SCHEMA = "equivmetrics.report/1"
 _INK, _MUTED, _ACCENT, _BORDER = "#17212b", "#4a5663", "#0f6b5c", "#dce2e8"
 _FONT = "font-family:Arial,Helvetica,sans-serif;"
 #: Nothing is fetched, nothing runs: in a browser, in Chromium printing the PDF.
@@ -59,6 +63,7 @@ class ValueReport:
     input_name: Name
     name: Name
     unit: str
+    scorecard: ScorecardLike | None = None
 
     @property
     def total(self) -> Result:
@@ -86,6 +91,45 @@ class ValueReport:
         report's language when their packs translate them, in English otherwise."""
         return [(frame.replace("{what}", n.text), value) for n, frame, value in self._rows()]
 
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """JSON-ready, for a dashboard: ``equivmetrics.report/1`` (docs/reports.md).
+
+        The figures as worded, the input totals, the period's and the cumulative result, the
+        equivalents (``compact`` as :meth:`Result.to_dict`), the chart's title and text (the
+        image is in :meth:`html`) and the scorecard's JSON, or null.
+        """
+        card = self.scorecard
+        return {
+            "schema": REPORT_SCHEMA,
+            "title": self.title,
+            "locale": self.locale,
+            "language": self.lang,
+            "period": {
+                "label": self.period.label,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "days": self.period.days,
+            },
+            "since": self.since,
+            "figures": [{"label": label, "value": value} for label, value in self.figures()],
+            "input": {
+                "kind": self.total.source_kind,
+                "unit": self.input_unit,
+                "total": self.input_total,
+                "cumulative": self.cumulative_input,
+            },
+            "total": self.total.to_dict(compact=compact),
+            "cumulative": self.cumulative.to_dict(compact=compact),
+            "feel_good": [e.to_dict(compact=compact) for e in self.feel_good],
+            "action": [e.to_dict(compact=compact) for e in self.action],
+            "chart": {
+                "title": self.chart.title,
+                "alt": self.chart.alt,
+                "language": self.chart.language,
+            },
+            "scorecard": None if card is None else getattr(card, "to_dict")(),  # noqa: B009
+        }
+
     def text(self) -> str:
         """The report as plain text (the e-mail's text alternative)."""
         words = _words(self.locale)
@@ -94,8 +138,10 @@ class ValueReport:
         for key, items in (("report.worth", self.feel_good), ("report.actions", self.action)):
             if items:
                 lines += ["", words.text(key) + ":"] + [f"  - {e.text}" for e in items]
-        lines += ["", self.chart.alt, ""]
-        return "\n".join(lines)
+        lines += ["", self.chart.alt]
+        if self.scorecard is not None:
+            lines += section_text(self.scorecard, self.locale)
+        return "\n".join([*lines, ""])
 
     def html(self, *, chart_src: str | None = None) -> str:
         """The report as a complete HTML document for e-mail and print.
@@ -129,6 +175,8 @@ class ValueReport:
             f'<img{en} src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
             'style="display:block;width:100%;max-width:560px;height:auto;border:0">',
         ]
+        if self.scorecard is not None:
+            parts.append(section_html(self.scorecard, self.locale, self.lang))
         body = "".join(parts)
         lang = escape(self.lang)
         return (
@@ -155,6 +203,7 @@ def build_report(
     trend: int = 12,
     locale: str = "en",
     title: str | None = None,
+    scorecard: ScorecardLike | None = None,
 ) -> ValueReport:
     """The value report of ``period`` (a label of ``values``; default the last period).
 
@@ -163,12 +212,10 @@ def build_report(
     labelled ``2025-Q1``, ``2025``, ``2025-Q2 to date``. The total
     since ``since`` (a period label or date, default the first period) adds the periods from
     there to the reported one; the chart shows up to ``trend`` periods ending with it.
+    ``scorecard`` (:meth:`Engine.scorecard` of the tenant's team numbers) adds a section on
+    adoption and performance (docs/adoption.md).
     """
-    if by is not None:
-        values = roll_up(values.items() if isinstance(values, dict) else values, by)
-    full = engine.series(values, to, of=of, unit=unit)
-    names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
-    full = relabel(full, names)
+    full, names = _labelled(engine.series, values, to, of, unit, by)
     start, end = _span(full, period, since)
     chosen = full.periods[end].label
     kept = full.periods[start : end + 1]
@@ -198,6 +245,28 @@ def build_report(
         input_name=kind_name(kinds[reported.result.source_kind], locale),
         name=name,
         unit=kinds[reported.result.kind].unit,
+        scorecard=_checked_scorecard(scorecard),
+    )
+
+
+def _labelled(
+    series: Any, values: Any, to: str, of: str | None, unit: str | None, by: Grouping | None
+) -> tuple[Series, dict[dt.date, str]]:
+    """The series of ``values`` (months rolled up ``by`` quarter or year), its periods
+    labelled as the report names them, and those labels by start date."""
+    if by is not None:
+        values = roll_up(values.items() if isinstance(values, dict) else values, by)
+    full = series(values, to, of=of, unit=unit)
+    names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
+    return relabel(full, names), names
+
+
+def _checked_scorecard(card: Any) -> ScorecardLike | None:
+    if card is None or all(hasattr(card, n) for n in ("scores", "weak_links", "at_stake")):
+        return card  # type: ignore[no-any-return]
+    raise InputTypeError(
+        f"scorecard= must be a Scorecard (Engine.scorecard), got {type(card).__name__}",
+        value=card,
     )
 
 

@@ -20,6 +20,7 @@ from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
 from .report_values import parse_values, read_values
+from .scorecard_cli import read_numbers
 
 __all__ = ["add_report_arguments", "run_report"]
 
@@ -66,8 +67,20 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--trend", type=int, default=12, metavar="N", help="periods in the trend chart (default 12)"
     )
+    p.add_argument(
+        "--scorecard",
+        metavar="FILE",
+        help="add the adoption scorecard of these team numbers (.csv or .json; the indicators "
+        "come from the packs)",
+    )
     p.add_argument("--title", help="the report's title")
     p.add_argument("--locale", default="en", help="word it in this locale (default en)")
+    _add_outputs(p)
+    p.set_defaults(json=False, handler=run_report)
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    """The files ``report`` writes, and the e-mail's addresses."""
     p.add_argument("--html", metavar="FILE", help="write the HTML page here")
     p.add_argument("--pdf", metavar="FILE", help="write the PDF here (needs Chromium)")
     p.add_argument("--eml", metavar="FILE", help="write the e-mail here (needs --from, --email-to)")
@@ -80,7 +93,6 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         help="an e-mail recipient (repeatable)",
     )
     p.add_argument("--subject", help="the e-mail's subject (default the title)")
-    p.set_defaults(json=False, handler=run_report)
 
 
 def run_report(engine: Engine, args: argparse.Namespace) -> int:
@@ -99,6 +111,11 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         trend=args.trend,
         locale=args.locale,
         title=args.title,
+        scorecard=(
+            None
+            if args.scorecard is None
+            else engine.scorecard(read_numbers(args.scorecard), locale=args.locale)
+        ),
     )
     written: list[tuple[str, Any]] = []
     if args.html:

@@ -139,8 +139,9 @@ class _Words:
             return "–"
         shown = value * 100 if measure == "ratio" else value
         text = self.formatter.number(abs(shown), 3) if signed else self.formatter.number(shown, 3)
-        if signed:
+        if signed:  # a change: of a share, in percentage points
             text = ("+" if value > 0 else "−" if value < 0 else "±") + text
+            return self.text("points", value=text) if measure == "ratio" else text
         return self.text("percent", value=text) if measure == "ratio" else text
 
     def teams(self, names: Sequence[str]) -> str:
@@ -150,17 +151,35 @@ class _Words:
 
 
 def scorecard_words(card: ScorecardLike, locale: str = "en") -> dict[str, Any]:
-    """The card's words for another medium (a report section): headings and lines, worded."""
+    """The card's words for another medium (a report section, plain text), worded in ``locale``:
+
+    ``heading``; ``columns`` and ``scores`` (a row of cells per indicator); ``weak_heading`` and
+    ``weak`` (one line per weak link, or the line saying there are none); ``realised_heading``
+    and ``realised`` (the equivalents' texts); ``stake_heading`` and ``stakes`` (per value at
+    stake its ``lede`` and ``items``, the equivalents' texts); ``notes``.
+    """
     words = _Words(locale)
+    stakes = [
+        {
+            "lede": _stake_lede(words, stake, card),
+            "items": [e.text for e in stake.equivalents] if stake.counted else [],
+        }
+        for stake in card.at_stake
+    ]
     return {
         "heading": words.text("heading", period=card.period),
+        "columns": [words.text(k) for k in ("indicator", "value", "target", "status", "trend")],
         "scores": [_score_line(words, score, card.history) for score in card.scores],
         "weak_heading": words.text("weak_links"),
         "weak": [_weak_line(words, link, card) for link in card.weak_links]
         or [words.text("no_weak_links")],
         "realised_heading": words.text("realised"),
+        "realised": [e.text for r in card.realised for e in r.equivalents],
         "stake_heading": words.text("at_stake"),
-        "stake_ledes": [_stake_lede(words, stake, card) for stake in card.at_stake],
+        "stake_ledes": [stake["lede"] for stake in stakes],
+        "stakes": stakes or [{"lede": words.text("nothing_at_stake"), "items": []}],
+        "notes": list(card.notes),
+        "language": "en" if words.chrome.mark else words.tag,
     }
 
 
@@ -263,7 +282,10 @@ def _stake_lede(words: _Words, stake: _Stake, card: ScorecardLike) -> str:
     if not stake.counted or not stake.equivalents:
         return words.text("nothing_at_stake")
     key = "if_at_target" if card.rule.reference == "target" else "if_like_rest"
-    return words.text(key, teams=words.teams(stake.counted))
+    # the verb agrees with the teams: "wenn Billing es nutzen würde", "… nutzen würden"
+    return words.chrome.plural(
+        f"scorecard.{key}", len(stake.counted), teams=words.teams(stake.counted)
+    )
 
 
 def _stakes(words: _Words, card: ScorecardLike, card_id: str) -> list[str]:
