@@ -47,6 +47,7 @@ def _schema_fields(schema: dict[str, Any]) -> dict[str, set[str]]:
         "metric": "metrics",
         "reward": "rewards",
         "region": "regions",
+        "indicator": "indicators",
     }
     fields = {name: set(entry(section)["properties"]) for name, section in sections.items()}
     fields["pack"] = set(schema["properties"])
@@ -65,6 +66,7 @@ def test_the_page_has_a_table_for_every_object() -> None:
         "metric",
         "reward",
         "region",
+        "indicator",
     }
 
 

@@ -21,9 +21,11 @@ from ._core.units import get_registry
 from ._engine import result as _result
 from ._engine.compiled import Compiled
 from ._engine.result import ParameterUse, Result, Step
+from ._features.indicator import Indicator
 from ._features.metric import Metric
 from ._features.reward import Reward, RewardRule
 from ._features.scenario import Outcome, Scenario, YearRow
+from ._features.scorecard import Scorecard
 from ._features.series import Period, Series
 from ._features.validate import Report, validate
 from ._packs.load import pack_schema
@@ -56,6 +58,7 @@ from .exceptions import (
     ParameterValueError,
     PeriodError,
     Problem,
+    ScorecardError,
     UnitError,
     UnknownKindError,
     UnknownParameterError,
@@ -71,6 +74,7 @@ __all__ = [
     "Equivalent",
     "Equivalents",
     "ExprError",
+    "Indicator",
     "InputError",
     "InputLookupError",
     "InputTypeError",
@@ -99,6 +103,8 @@ __all__ = [
     "Reward",
     "RewardRule",
     "Scenario",
+    "Scorecard",
+    "ScorecardError",
     "Series",
     "Source",
     "Step",

@@ -32,10 +32,10 @@ from .formatter import (
     Formatter,
     duration_parts,
     duration_unit,
-    english_money,
     round_sig,
 )
 from .messages import Messages, language_of, sentence_words
+from .names import amount
 
 __all__ = ["Voice", "Words", "voice_for", "word"]
 
@@ -213,10 +213,8 @@ class _Shown:
     currency: str | None
 
     def number(self, value: float) -> str:
-        if self.currency and self.formatter.english:
-            return english_money(self.formatter.number(value, self.digits), self.currency)
         if self.currency:
-            return cldr.money_text(value, self.digits, self.currency, self.formatter)
+            return amount(value, self.digits, self.currency, self.formatter)
         return self.formatter.number(value, self.digits)
 
     def value(
