@@ -147,7 +147,8 @@ def test_joules_without_of_are_an_ambiguous_kind() -> None:
     assert done.returncode == 1
     error = json.loads(done.stdout)["error"]
     assert error["code"] == "AmbiguousKindError"
-    for name in ("food_energy", "electricity_avoided", "natural_gas", "of='food_energy'"):
+    # the command line's own words: --of, not Python's of=
+    for name in ("food_energy", "electricity_avoided", "natural_gas", "--of food_energy"):
         assert name in error["message"]
 
 
@@ -390,6 +391,8 @@ def _doc_tables() -> dict[str, list[str]]:
 def test_the_cli_reference_matches_the_parser() -> None:
     parser, commands = _parser()
     tables = _doc_tables()
+    empty = [row for rows in tables.values() for row in rows if row.endswith(("| None |", "|  |"))]
+    assert not empty, f"docs/cli.md: rows without a meaning: {empty}"
     assert tables.pop("") == _rows(parser)
     assert list(tables) == list(commands), "one section per command, in the parser's order"
     for name, command in commands.items():

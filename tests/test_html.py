@@ -324,3 +324,13 @@ def test_a_malformed_icon_name_is_a_load_error(tmp_path: Path) -> None:
     [problem] = [p for p in info.value.problems if p.field == "kinds.evil.icon"]
     assert "is not an icon name" in problem.message
     assert problem.location.line == text.splitlines().index('    icon: "<svg onload=alert(1)>"') + 1
+
+
+def test_the_card_writes_co2_with_a_subscript() -> None:
+    card = em.render_html(em.feel_good("12400 kWh", top=4))
+    visible = re.sub(r"<title[^>]*>.*?</title>|<[^>]+>", " ", card, flags=re.DOTALL)
+    visible = visible.split("</style>")[-1]
+    assert "CO\u2082 absorbed by" in visible
+    assert "metric tons of CO\u2082 equivalent" in visible
+    # the sentence itself stays plain text, for e-mail subjects, JSON and screen readers
+    assert em.feel_good("12400 kWh", top=4)[1].text.startswith("CO2 absorbed by")

@@ -132,7 +132,10 @@ def test_without_babel_only_english_works(monkeypatch: pytest.MonkeyPatch) -> No
     ("minutes", "parts"),
     [
         (75.0, (1, 15)),
-        (60.0, (1, 0)),
+        (60.0, None),  # a whole hour reads "1 hour", a half "1.5 hours" (issue 19: one rule)
+        (90.0, None),
+        (450.0, None),
+        (61.0, (1, 1)),
         (59.9, None),
         (42.35, None),
         (599.4, (9, 59)),
@@ -142,6 +145,38 @@ def test_without_babel_only_english_works(monkeypatch: pytest.MonkeyPatch) -> No
 )
 def test_durations(minutes: float, parts: tuple[int, int] | None) -> None:
     assert duration_parts(minutes) == parts
+
+
+@pytest.mark.parametrize(
+    ("quantity", "of", "role", "text"),
+    [
+        # 15 transactions x 3 min = 45 min of manual work: minutes, not "0.75 hours"; the
+        # range (1 to 10 min a transaction: 15 to 150 min) names its unit
+        ("15 transaction", None, "feel_good", "45 minutes of manual work eliminated"),
+        # 150 transactions a month x 3 min = 450 min = 7.5 hours a month: a half hour reads as
+        # hours, the period at the end, the range's unit in the plural
+        ("150 transaction/month", None, "feel_good", "7.5 hours of manual work eliminated a month"),
+        ("150 transaction", None, "feel_good", "7.5 hours of manual work eliminated (range"),
+        # 420 kcal of brisk walking: 75 min, hours and minutes (PACE)
+        ("420 kcal", None, "action", "1 h 15 min of brisk walking to burn it off (range 48–110"),
+    ],
+)
+def test_durations_read_the_same_for_every_time_kind(
+    quantity: str, of: str | None, role: str, text: str
+) -> None:
+    found = em.action(quantity, of=of) if role == "action" else em.feel_good(quantity, of=of)
+    assert any(e.text.startswith(text) for e in found), [e.text for e in found]
+
+
+def test_a_duration_range_is_in_the_plural_and_in_the_unit_shown() -> None:
+    (work,) = em.feel_good("15 transaction", only=["manual_work"])
+    # 1 and 10 min a transaction (productivity pack range): 15 and 150 minutes
+    assert work.text == "45 minutes of manual work eliminated (range 15–150 min)"
+    (work,) = em.feel_good("240 transaction", only=["manual_work"])
+    # 240 x 3 min = 720 min = 12 h: hours from ten on; 4 to 40 hours
+    assert work.text == "12 hours of manual work eliminated (range 4.0–40)"
+    (rate,) = em.feel_good("15 transaction/month", only=["manual_work"])
+    assert rate.text == "45 minutes of manual work eliminated a month (range 15–150 min)"
 
 
 def test_a_huge_locale_is_not_echoed_whole() -> None:

@@ -48,6 +48,8 @@ class _Builder:
         self.packs = packs
         self.problems: list[Problem] = []
         self.kinds: dict[str, Kind] = {}
+        #: kinds a pack defines but that could not be built (their own problem says why)
+        self.unbuilt: set[str] = set()
         self.parameters: dict[str, Parameter] = {}
         self.rules: dict[str, Rule] = {}
         self.factors: dict[str, Value] = {}
@@ -215,6 +217,7 @@ class _Builder:
             unit = self.units.parse(spec.unit)
         except UnitError as exc:
             self.problem(spec.where("unit"), f"{field}.unit", str(exc))
+            self.unbuilt.add(spec.name)
             return
         self.claims.claim(spec, unit)
         self.check_refused(spec)
@@ -289,6 +292,8 @@ class _Builder:
         for end in (spec.source_kind, spec.target_kind):
             if end not in self.kinds:
                 ok = False
+                if end in self.unbuilt:  # defined, with a problem of its own: no cascade
+                    continue
                 close = difflib.get_close_matches(end, list(self.kinds), n=1)
                 self.problem(
                     spec.location,
@@ -307,6 +312,10 @@ class _Builder:
             where = _at_column(spec.factor_location, exc.column)
             self.problem(where, field, f"{exc.message} in {spec.factor!r}", exc.hint)
             return None
+        used = {n.id for n in names(expr)}
+        declared = {p.name for pack in self.packs for p in pack.parameters}
+        if used & declared - set(self.parameters):
+            return None  # a parameter that could not be evaluated: its own problem says why
         named = tuple(dict.fromkeys(n.id for n in names(expr) if n.id in self.parameters))
         rule = Rule(spec, expr, parameters_used(self.parameters, named), named)
         try:

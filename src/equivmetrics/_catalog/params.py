@@ -22,7 +22,7 @@ from equivmetrics.exceptions import Problem, UnitError
 from .catalog import Parameter
 from .values import parameter_value, suggest
 
-__all__ = ["build_parameters"]
+__all__ = ["build_parameters", "derivation"]
 
 
 def build_parameters(
@@ -92,7 +92,9 @@ class _Parameters:
         param: Parameter | None
         try:
             if found is None:
-                value = parameter_value(self.units, spec.value, spec.low, spec.high, name)
+                value = parameter_value(
+                    self.units, spec.value, spec.low, spec.high, name, self.specs
+                )
                 param = Parameter(spec, value)
             else:
                 param = self.derived(spec, *found, chain=(*chain, name))

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from equivmetrics._core.expr import ExprError, Name, Value, evaluate, parse_expr
+from equivmetrics._core.suggest import rewritten
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._core.units import UnitScope
 from equivmetrics.exceptions import UnitError
@@ -34,24 +35,29 @@ __all__ = [
 ]
 
 
-def read_value(units: UnitScope, text: str, what: str) -> Value:
+def read_value(units: UnitScope, text: str, what: str, known: Iterable[str] = ()) -> Value:
     """Read a quantity written as a unit expression (``"1562.4 lb/MWh"``, ``"44/12"``).
 
     The common form, a number then a unit (``"4 min"``), takes a fast path: the unit part is
-    parsed once and cached, so deriving tenant engines stays cheap.
+    parsed once and cached, so deriving tenant engines stays cheap. ``known`` names the
+    parameters an unknown name may be a misspelling of.
     """
     quick = _number_and_unit(units, text)
     if quick is not None:
         return quick
+    form = rewritten(text)
+    if form is not None:  # "$55/hour", "12k kWh": said how to write them
+        raise ExprError(f"cannot read {text!r}: {form[1]}; write {form[0]!r}")
     node = parse_expr(text)
 
     def resolve(name: Name) -> Value:
         try:
             unit = units.parse(name.id)
         except UnitError:
-            raise ExprError(
-                f"unknown unit {name.id!r} in {what}", name.column, suggest(units, name.id, ())
-            ) from None
+            hint = suggest(units, name.id, known)
+            what_name = "unit or parameter" if known else "unit"
+            message = f"unknown {what_name} {name.id!r} in {what}"
+            raise ExprError(message, name.column, hint) from None
         return Value.exact(1.0, unit)
 
     value = evaluate(node, resolve, units.dimensionless)
@@ -84,10 +90,16 @@ def suggest(units: UnitScope, name: str, parameters: Iterable[str]) -> str:
 
 
 def parameter_value(
-    units: UnitScope, value: str, low: str | None, high: str | None, name: str
+    units: UnitScope,
+    value: str,
+    low: str | None,
+    high: str | None,
+    name: str,
+    known: Iterable[str] = (),
 ) -> Value:
-    """Evaluate a parameter's value and optional range into one :class:`Value`."""
-    central = read_value(units, value, f"parameter {name!r}")
+    """Evaluate a parameter's value and optional range into one :class:`Value` (``known``:
+    the parameters a misspelt name is matched against)."""
+    central = read_value(units, value, f"parameter {name!r}", known)
     if low is None or high is None:
         return central
     lo = read_value(units, low, f"parameter {name!r} low")

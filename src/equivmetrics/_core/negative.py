@@ -57,13 +57,22 @@ def check_policy(value: object) -> NegativePolicy:
 
 
 def screen(
-    magnitude: Any, policy: str, kind: str, unit: str, *, where: str = "", labels: Any = None
+    magnitude: Any,
+    policy: str,
+    kind: str,
+    unit: str,
+    *,
+    where: str = "",
+    labels: Any = None,
+    source: str = "",
 ) -> Any:
     """``magnitude`` with ``policy`` applied to its negative values.
 
     Numbers, numpy arrays and pandas Series are screened without changing their type (a
     Series keeps its index). ``kind`` and ``unit`` name the input in the error, ``where``
     (``"column 'kwh'"``) prefixes it, and ``labels`` (an index) names the first negative row.
+    ``source``, the input's kind when it is not ``kind`` (a kind on the conversion's path),
+    is named too: the kind the caller gave.
     """
     if isinstance(magnitude, (int, float)):
         if not magnitude < 0:  # NaN included
@@ -72,7 +81,8 @@ def screen(
             return math.nan
         raise NegativeValueError(
             f"{where + ': ' if where else ''}"
-            f"{magnitude:g} {unit} is negative and kind {kind!r} refuses negative amounts; "
+            f"{magnitude:g} {unit}{_of(source, kind)} is negative and{_on_the_way(source, kind)} "
+            f"kind {kind!r} refuses negative amounts; "
             "pass negative='nan' to read negatives as missing, or negative='allow' if this "
             "negative amount is meaningful",
             kind=kind,
@@ -80,6 +90,14 @@ def screen(
             first=None,
         )
     return _screen_many(magnitude, policy, kind, unit, where, labels)
+
+
+def _of(source: str, kind: str) -> str:
+    return f" of {source}" if source and source != kind else ""
+
+
+def _on_the_way(source: str, kind: str) -> str:
+    return ", on the way to the result," if source and source != kind else ""
 
 
 def _screen_many(magnitude: Any, policy: str, kind: str, unit: str, where: str, labels: Any) -> Any:

@@ -100,8 +100,14 @@ def magnitude_of(value: Any) -> Any:
             )
         return value
     if isinstance(value, list):
-        import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
-
+        try:
+            import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+        except ImportError:
+            raise InputTypeError(
+                "a list of magnitudes is converted as an array, which needs numpy: "
+                "pip install 'equivmetrics[numpy]' (or convert one number at a time)",
+                value=value,
+            ) from None
         try:
             return np.asarray(value, dtype=float)
         except (TypeError, ValueError):

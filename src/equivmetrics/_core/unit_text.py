@@ -13,6 +13,8 @@ from typing import Any
 
 from equivmetrics.exceptions import UnitError
 
+from .suggest import rewritten
+
 __all__ = [
     "MAX_QUANTITY_TEXT",
     "MAX_UNIT_POWER",
@@ -165,6 +167,9 @@ def split_quantity(text: str) -> tuple[float, str]:
             f"quantity text longer than {MAX_QUANTITY_TEXT} characters ({text[:40]!r}...)",
             unit=text[:40],
         )
+    form = rewritten(text)
+    if form is not None:  # "$55/hour", "12k kWh": said how to write them
+        raise UnitError(f"cannot read {text!r}: {form[1]}; write {form[0]!r}", unit=text)
     match = _NUMBER.match(text)
     if match is None:
         raise UnitError(

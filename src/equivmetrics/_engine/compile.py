@@ -108,7 +108,7 @@ class Compiler:
         if self.of is not None:
             source = self.kind(self.of, "of")
         else:
-            source = infer(self.catalog, unit, self.input_text)
+            source = infer(self.catalog, unit, self.input_text, self.to)
         refuse(source, self.input_text, repr(self.input_text), self.units)
         return source
 

@@ -45,7 +45,9 @@ class Compiled:
         """
         policy = self.negative if negative is None else check_policy(negative)
         if policy != "allow":
-            magnitude = screen(magnitude, policy, self.negative_kind, self.input_unit)
+            magnitude = screen(
+                magnitude, policy, self.negative_kind, self.input_unit, source=self.source_kind
+            )
         try:
             output = magnitude * self.factor
         except TypeError:

@@ -32,6 +32,7 @@ from equivmetrics._core.suggest import shown
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import (
     InputValueError,
+    NegativeValueError,
     ParameterValueError,
     PeriodError,
     UnknownKindError,
@@ -40,7 +41,7 @@ from equivmetrics.exceptions import (
 from .compile import Compiler
 from .compiled import Compiled, Key
 from .exchange import Rates
-from .offers import PERIOD, TOO_LARGE, nothing_offered
+from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
 from .result import Result
 
 __all__ = ["Candidate", "Converter", "Converts"]
@@ -308,6 +309,11 @@ class Converter:
                 result = self.convert(quantity, name, of=source, per=per)
             except PeriodError:
                 skipped.append((name, PERIOD))  # a capacity a total cannot fill without a period
+                continue
+            except NegativeValueError:
+                if self.catalog.kinds[source].negative == "refuse":
+                    raise  # the input's own kind refuses it: that is the error
+                skipped.append((name, NEGATIVE))  # the input's kind allows it, this one not
                 continue
             if _overflowed(result):
                 skipped.append((name, TOO_LARGE))  # too large for this kind's unit

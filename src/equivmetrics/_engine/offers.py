@@ -18,10 +18,11 @@ from equivmetrics._core.quantity import split
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import NoEquivalentError
 
-__all__ = ["PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
+__all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
 
-#: Why a candidate was left out: it needs a period, or its figure overflowed a float.
-PERIOD, TOO_LARGE = "period", "too large"
+#: Why a candidate was left out: it needs a period, its figure overflowed a float, or it
+#: refuses the negative amount the input's kind allows (net CO2e added).
+PERIOD, TOO_LARGE, NEGATIVE = "period", "too large", "negative"
 _SHOWN = 6  # kinds named in a message
 
 
@@ -48,7 +49,10 @@ def nothing_offered(
     ]
     roles = (other,) if others else ()
     if skipped:
-        message = f"{given} has no {role} equivalents that can be given: {_why(skipped, unit)}"
+        size = f"{abs(float(magnitude)):g} {unit}" if is_scalar(magnitude) else "its size"
+        message = (
+            f"{given} has no {role} equivalents that can be given: {_why(skipped, unit, size)}"
+        )
     elif others:
         message = (
             f"{given} has no {role} equivalents; it has {other} equivalents "
@@ -77,8 +81,14 @@ def dead_end(catalog: Catalog, source: str) -> str:
     )
 
 
-def _why(skipped: list[tuple[str, str]], unit: str) -> str:
+def _why(skipped: list[tuple[str, str]], unit: str, size: str) -> str:
     reasons = []
+    negative = [name for name, why in skipped if why == NEGATIVE]
+    if negative:
+        reasons.append(
+            f"{_names(negative)} {'refuses' if len(negative) == 1 else 'refuse'} negative "
+            f"amounts: for what a change of that size equals, give its size ({size!r})"
+        )
     period = [name for name, why in skipped if why == PERIOD]
     if period:
         reasons.append(

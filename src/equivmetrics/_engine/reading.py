@@ -21,8 +21,12 @@ from equivmetrics.exceptions import AmbiguousKindError, UnitError
 __all__ = ["infer", "is_rate_of", "refuse"]
 
 
-def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
-    """The kind an input in ``unit`` (written ``text``) is read as, without ``of=``."""
+def infer(catalog: Catalog, unit: PintUnit, text: str, target: str = "") -> Kind:
+    """The kind an input in ``unit`` (written ``text``) is read as, without ``of=``.
+
+    When no kind decides it, the error suggests only kinds that accept the unit, most likely
+    first (see :func:`_ranked`); ``target``, the kind converted to, puts first the kinds with
+    a path to it."""
     units = catalog.units
     dim = unit.dimensionality
     candidates = [
@@ -59,7 +63,55 @@ def infer(catalog: Catalog, unit: PintUnit, text: str) -> Kind:
             unit=text,
             candidates=names,
         )
-    raise AmbiguousKindError(_ambiguous(text, names, declared), unit=text, candidates=names)
+    ranked, refused = _ranked(catalog, candidates, unit, total, text, target)
+    message = _ambiguous(text, ranked or names, declared) + "".join(
+        f"; {name} does not accept {text!r}: {why}" for name, why in refused
+    )
+    raise AmbiguousKindError(message, unit=text, candidates=names)
+
+
+#: How many kinds an ambiguity error names before "and N more".
+_SHOWN = 6
+
+
+def _ranked(
+    catalog: Catalog,
+    candidates: list[Kind],
+    unit: PintUnit,
+    total: PintUnit | None,
+    text: str,
+    target: str,
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The candidates that accept ``text``, most likely first, and those that refuse it with
+    why. Most likely: a kind with a path to ``target`` (when given); then a kind measured in
+    the unit itself (or in the unit a rate is of: ``hour`` for ``hour/day`` is manual work),
+    or claiming it; then a kind of the unit's own dimension; a plain count last."""
+    units = catalog.units
+    accepted: list[tuple[tuple[int, int, str], str]] = []
+    refused: list[tuple[str, str]] = []
+    for kind in candidates:
+        why = kind.refusal(text, units)
+        if why is not None:
+            refused.append((kind.name, why))
+            continue
+        reaches = not target or kind.name == target or (kind.name, target) in catalog.paths
+        reach = 0 if reaches else 1
+        accepted.append(((reach, _meaning(units, kind, unit, total), kind.name), kind.name))
+    return [name for _, name in sorted(accepted)], sorted(refused)
+
+
+def _meaning(units: UnitScope, kind: Kind, unit: PintUnit, total: PintUnit | None) -> int:
+    """0: the kind is measured in (or claims) the unit, or the unit a rate is of; 1: the
+    unit has the kind's own dimension; 2: a plain number of a count."""
+    own = {kind.unit, *kind.input_units}
+    for name in own:
+        try:
+            parsed = units.parse(name)
+        except UnitError:  # a unit only its pack's scope reads: not this one
+            continue
+        if parsed in (unit, total):
+            return 0
+    return 2 if kind.dimension == units.dimensionless.dimensionality else 1
 
 
 def _claimed_elsewhere(catalog: Catalog, unit: PintUnit) -> str:
@@ -94,20 +146,18 @@ def _same_root(units: UnitScope, claimed: str, unit: PintUnit, root: str | None)
 
 
 def _ambiguous(text: str, names: list[str], declared: AmbiguousUnit | None) -> str:
+    shown = ", ".join(names[:_SHOWN])
+    if len(names) > _SHOWN:
+        shown += f" and {len(names) - _SHOWN} more"
     if declared is None:
-        return (
-            f"{text!r} could be any of {', '.join(names)}; say which with of=, e.g. of={names[0]!r}"
-        )
+        return f"{text!r} could be any of {shown}; say which with of=, e.g. of={names[0]!r}"
     why = declared.reason.strip().rstrip(".")
     if len(names) == 1:
         return (
             f"{text!r} is read as a kind only with of= ({why}); the loaded kind it fits is "
             f"{names[0]}: say of={names[0]!r}"
         )
-    return (
-        f"{text!r} could be any of {', '.join(names)} ({why}); "
-        f"say which with of=, e.g. of={names[0]!r}"
-    )
+    return f"{text!r} could be any of {shown} ({why}); say which with of=, e.g. of={names[0]!r}"
 
 
 def refuse(kind: Kind, text: str, what: str, units: UnitScope) -> None:

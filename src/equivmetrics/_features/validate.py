@@ -19,6 +19,8 @@ from equivmetrics._packs.model import Example, Pack
 from equivmetrics._packs.yaml import Limits
 from equivmetrics.exceptions import EquivMetricsError, Location, PackError, Problem
 
+from .pack_warnings import pack_warnings
+
 __all__ = ["Report", "run_examples", "validate"]
 
 
@@ -29,16 +31,25 @@ class Report:
     problems: tuple[Problem, ...]
     examples_run: int
     examples_passed: int
+    #: What loads but will surprise (see :mod:`.pack_warnings`): not problems, unless strict.
+    warnings: tuple[Problem, ...] = ()
+    #: Whether warnings count as problems (``validate(..., strict=True)``, ``--strict``).
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not (self.strict and self.warnings)
 
 
-def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = None) -> Report:
+def validate(
+    *paths: str | Path, bundled: bool = True, limits: Limits | None = None, strict: bool = False
+) -> Report:
     """Load packs (the bundled ones too, unless ``bundled=False``) and run every example.
 
     Never raises for a problem in the packs: each one is in the report, with its location.
+    ``warnings`` lists what loads but will surprise (a kind no role offers, a label with one
+    form, an unknown icon, a parameter without a range, a wording that says "about"); with
+    ``strict=True`` they make the report not ``ok``.
 
     >>> import equivmetrics as em
     >>> report = em.validate()
@@ -52,12 +63,13 @@ def validate(*paths: str | Path, bundled: bool = True, limits: Limits | None = N
             else _bundled.build(paths, bundled=bundled, limits=limits)
         )
     except PackError as exc:
-        return Report(exc.problems, 0, 0)
+        return Report(exc.problems, 0, 0, strict=strict)
     problems = run_examples(engine)
     failed_examples = len(problems)
     problems.extend(_every_place(engine))
     total = sum(len(p.examples) for p in _packs_of(engine))
-    return Report(tuple(problems), total, total - failed_examples)
+    warnings = tuple(pack_warnings(_packs_of(engine), engine.catalog))
+    return Report(tuple(problems), total, total - failed_examples, warnings, strict)
 
 
 def _packs_of(engine: Converts) -> tuple[Pack, ...]:

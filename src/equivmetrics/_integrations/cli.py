@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -18,12 +19,12 @@ from equivmetrics._api.engine import Engine
 from equivmetrics._api.load import load
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.options import OPTIONS
-from equivmetrics._features.validate import validate
+from equivmetrics._features.validate import Report, validate
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.derivation import explain
 from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
-from equivmetrics.exceptions import EquivMetricsError, NegativeValueError
+from equivmetrics.exceptions import EquivMetricsError, NegativeValueError, Problem
 
 from .batch import parse_targets, run_batch
 from .batch_files import UsageError, stream_for
@@ -72,11 +73,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cli_words(exc: EquivMetricsError, message: str) -> str:
-    """The library's advice, in the command line's words (``--negative nan``)."""
+    """The library's advice, in the command line's words (``--negative nan``, ``--of co2e``)."""
     if isinstance(exc, NegativeValueError):
         message = message.replace("pass negative='nan'", "pass --negative nan")
         message = message.replace("negative='allow'", "--negative allow")
-    return message
+    message = _OF_NAMED.sub(r"--of \1", message)
+    return _OF.sub("--of", message)
+
+
+#: ``of='co2e'`` and a bare ``of=`` in the library's advice (not ``unit='...'``, a value).
+_OF_NAMED = re.compile(r"(?<![\w'])of='([A-Za-z][A-Za-z0-9_]*)'")
+_OF = re.compile(r"(?<![\w'])of=(?![\w'])")
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
@@ -250,7 +257,7 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
-    report = validate(*args.paths, bundled=not args.no_bundled, limits=limits)
+    report = validate(*args.paths, bundled=not args.no_bundled, limits=limits, strict=args.strict)
     if args.json:
         print(
             dumps(
@@ -259,15 +266,34 @@ def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
                     "examples_run": report.examples_run,
                     "examples_passed": report.examples_passed,
                     "problems": [p.to_dict() for p in report.problems],
+                    "warnings": [p.to_dict() for p in report.warnings],
                 }
             )
         )
     else:
         for problem in report.problems:
             print(problem)
-        status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
-        print(f"{status}: {report.examples_passed}/{report.examples_run} examples passed")
+        for warning in report.warnings:
+            print(_warning_text(warning))
+        print(f"{_status(report)}: {report.examples_passed}/{report.examples_run} examples passed")
     return 0 if report.ok else 1
+
+
+def _status(report: Report) -> str:
+    """ "ok", "ok, 2 warning(s)", "1 problem(s), 2 warning(s)", "2 warning(s) (--strict)"."""
+    parts = [f"{len(report.problems)} problem(s)"] if report.problems else []
+    if report.warnings:
+        strict = " (--strict)" if report.strict else ""
+        parts.append(f"{len(report.warnings)} warning(s){strict}")
+    if report.ok:
+        parts.insert(0, "ok")
+    return ", ".join(parts)
+
+
+def _warning_text(warning: Problem) -> str:
+    """``file:line:col: warning: field: message (hint)``."""
+    where, _, rest = str(warning).partition(f": {warning.field}: ")
+    return f"{where}: warning: {warning.field}: {rest}"
 
 
 def _regions(engine: Engine, *, as_json: bool) -> int:

@@ -32,7 +32,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
         description="Turn raw metrics into cited equivalents people understand.",
     )
     parser.add_argument("--version", action="version", version=f"equivmetrics {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run (below)"
+    )
     commands: Commands = {}
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
@@ -59,6 +61,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     p = command("validate", "check pack files and run their examples")
     p.add_argument("paths", nargs="*", metavar="PATH", help="pack files or folders")
     p.add_argument("--no-bundled", action="store_true", help="check only PATHs")
+    p.add_argument(
+        "--strict", action="store_true", help="treat warnings as problems (exit 1 on any)"
+    )
     _limit_option(p)
     _json_option(p)
     _batch(command("batch", "convert a column of a CSV file, keeping every row"))

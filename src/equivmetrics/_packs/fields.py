@@ -67,7 +67,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "negative",
         "not_via",
     ),
-    "parameter": ("value", "low", "high", "source", "edition", "note", "assumption", "region"),
+    "parameter": (
+        "value",
+        "low",
+        "high",
+        "no_range",
+        "source",
+        "edition",
+        "note",
+        "assumption",
+        "region",
+    ),
     "rule": ("id", "from", "to", "factor", "reversible", "preferred", "note", "source", "sources"),
     "example": (
         "given",

@@ -239,6 +239,8 @@ class KindSpec:
     negative: NegativePolicy = "refuse"
     #: Kinds no path to or from this kind may start at, end at or pass through.
     not_via: tuple[str, ...] = ()
+    #: Whether the label is one text for every number (or none was given): no plural form.
+    one_form: bool = False
 
     def where(self, field: str) -> Location:
         """Where ``field`` was written (the kind's own location when not recorded)."""
@@ -261,6 +263,8 @@ class ParameterSpec:
     pack: str
     #: The region the figure speaks for ("" for a pack that speaks for no region in particular).
     region: str = ""
+    #: Why the figure has no range (a definition, a fixed assumption), when it has none.
+    no_range: str = ""
 
 
 @attrs.frozen

@@ -212,11 +212,20 @@ class PackReader(RegionReader):
             refuse_units=tuple(refuse),
             field_locations=tuple(
                 (name, data.key_locations[name])
-                for name in ("unit", "input_units", "refuse_units", "not_via")
+                for name in (
+                    "unit",
+                    "input_units",
+                    "refuse_units",
+                    "not_via",
+                    "label",
+                    "icon",
+                    "roles",
+                )
                 if name in data.key_locations
             ),
             presentation=self.presentation(key, data, field),
             negative=self.negative(data, field),
+            one_form=not isinstance(data.get("label"), LocatedDict),
             not_via=tuple(
                 name
                 for name in self.names_list(data, "not_via", field)
@@ -248,6 +257,14 @@ class PackReader(RegionReader):
         high = self.text(data, "high", field, allow_number=True) or None
         if (low is None) != (high is None):
             self.problem(where, field, "give both 'low' and 'high', or neither")
+        no_range = self.text(data, "no_range", field)
+        if no_range and low is not None:
+            self.problem(
+                self.where(data, "no_range"),
+                f"{field}.no_range",
+                "a parameter with 'low' and 'high' has a range",
+                "leave out 'no_range' (it says why a figure has no range)",
+            )
         source = self.cite(data, "source", field, required=True)
         if not value or source is None:
             return None
@@ -260,6 +277,7 @@ class PackReader(RegionReader):
             edition=self.text(data, "edition", field, allow_number=True) or source.edition,
             note=self.text(data, "note", field),
             assumption=self.flag(data, "assumption", field, False),
+            no_range=no_range,
             location=where,
             pack=self.pack_name,
             # a figure of another place than the pack's (U.S. wage data in a pack for

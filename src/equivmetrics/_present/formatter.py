@@ -9,8 +9,9 @@ Rules, in short:
 * Rounded to what the data supports: 3 significant figures when the range is narrow (its
   half-width under 25 % of the value), 2 when it is wide; ``sig=`` overrides.
 * A positive value never reads as 0: a count under one reads "less than 1".
-* Durations in natural units: under an hour in minutes ("42 minutes"), up to ten hours in
-  hours and minutes ("1 h 15 min"), beyond that in hours.
+* Durations follow one rule for every kind measured in time, totals and rates alike: under
+  an hour in minutes ("45 minutes"), up to ten hours in hours and minutes ("1 h 15 min") unless
+  a whole or half number of hours ("7.5 hours"), beyond that in hours.
 * A range is shown when it is wide (its ends differ by more than 20 % of the value).
 """
 
@@ -169,9 +170,20 @@ def english_money(number: str, currency: str) -> str:
 
 
 def duration_parts(minutes: float) -> tuple[int, int] | None:
-    """``(hours, minutes)`` for durations shown as "1 h 15 min" (one hour to ten), else None."""
+    """``(hours, minutes)`` for durations shown as "1 h 15 min" (one hour to ten, not a whole
+    or half number of hours), else None."""
     if not 60 <= minutes < 600:
         return None
     total = round(minutes)
     hours, rest = divmod(total, 60)
-    return hours, rest
+    return None if rest in (0, 30) else (hours, rest)
+
+
+def duration_unit(minutes: float) -> str:
+    """The unit a duration of ``minutes`` is shown in when not in hours and minutes:
+    ``"minute"`` under an hour, ``"hour"`` from one hour on.
+
+    >>> duration_unit(45), duration_unit(450), duration_unit(36_000)
+    ('minute', 'hour', 'hour')
+    """
+    return "minute" if minutes < 60 else "hour"

@@ -263,10 +263,10 @@ def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
     lead, value, rest = _split(text, e.value_text)
     parts = []
     if lead:
-        parts.append(f'<span class="em-lead">{escape(lead)}</span> ')
+        parts.append(f'<span class="em-lead">{_words(lead)}</span> ')
     parts.append(f'<strong class="em-value">{_value(value)}</strong>')
     if rest:
-        parts.append(f' <span class="em-rest">{escape(rest)}</span>')
+        parts.append(f' <span class="em-rest">{_words(rest)}</span>')
     item_lang = f' lang="{escape(own)}"' if chrome.card != own and LANG.fullmatch(own) else ""
     html = [
         f'<li class="em-item"{item_lang}>',
@@ -313,6 +313,15 @@ def _split(text: str, value_text: str) -> tuple[str, str, str]:
         if glued:
             value, rest = value + glued.group(), rest[glued.end() :]
     return lead.strip(), value, rest.strip()
+
+
+#: "CO2" and "CO2e" as chemists write them: the card shows "CO₂" (plain text keeps "CO2").
+_CO2 = re.compile(r"\bCO2(?=e?\b)")
+
+
+def _words(text: str) -> str:
+    """Escaped text for the card, with "CO₂" for "CO2"."""
+    return _CO2.sub("CO\u2082", escape(text))
 
 
 def _value(value: str) -> str:

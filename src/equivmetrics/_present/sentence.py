@@ -26,7 +26,14 @@ from equivmetrics._engine.result import Result
 from equivmetrics._packs.wording import fill
 
 from . import cldr
-from .formatter import SHOW_RANGE, SYMBOLS, Formatter, duration_parts, round_sig
+from .formatter import (
+    SHOW_RANGE,
+    SYMBOLS,
+    Formatter,
+    duration_parts,
+    duration_unit,
+    round_sig,
+)
 from .messages import Messages, language_of, sentence_words
 from .names import amount
 
@@ -35,6 +42,8 @@ __all__ = ["Voice", "Words", "voice_for", "word"]
 _PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 _NO_PER = re.compile(r"[ \t]*\{per\}")
 _ENGLISH_TIME = ("minute", "hour", "min")
+_ENGLISH_RANGE_UNITS = {"minute": "min", "min": "min", "hour": "hours", "h": "hours"}
+_MINUTES = {"minute": 1.0, "hour": 60.0}
 
 
 @attrs.frozen
@@ -94,11 +103,19 @@ class Voice:
         names = cldr.unit_words("minute", self.locale) | cldr.unit_words(unit, self.locale)
         return tail if head.lower() in names | cldr.unit_words("hour", self.locale) else label
 
-    def range_unit(self, range_text: str, unit: str, minutes: float) -> str:
-        """'48–110 min': the range of a duration names the unit its ends are in."""
+    def range_unit(self, range_text: str, unit: str) -> str:
+        """'48–110 min', '2.5–25 hours': the range of a duration names the unit its ends are
+        in, in the plural."""
         if self.english:
-            return f"{range_text} {'min' if minutes == 1 else unit}"
+            return f"{range_text} {_ENGLISH_RANGE_UNITS.get(unit, unit)}"
         return cldr.range_with_unit(range_text, unit, self.locale)
+
+    def in_unit(self, number: str, unit: str, category: str) -> str:
+        """'45 minutes', '12 hours': a number of a time unit, for a value shown in another
+        unit than its kind's."""
+        if self.english:
+            return f"{number} {unit if category == 'one' else unit + 's'}"
+        return cldr.range_with_unit(number, unit, self.locale)
 
 
 @functools.cache
@@ -147,15 +164,17 @@ def word(
         else:
             template = _without_money_sign(template)
     count_like = not kind.dimension  # a count: no dimension at all
-    minutes = _minutes(units, kind, result.unit)
+    minutes = _minutes(units, kind, kind.unit if period else result.unit)
     shown = _Shown(formatter, voice, digits, currency)
-    value_text, category, duration = shown.value(value, count_like, minutes)
+    value_text, category, unit_shown, scale = shown.value(value, count_like, minutes, kind.unit)
     label = _label(kind, voice, category)
-    label = voice.without_unit_word(label, kind.unit) if duration else label
+    label = voice.without_unit_word(label, kind.unit) if unit_shown else label
     below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
-    range_text = shown.range(value, low, high, template, below_one=below_one)
-    if range_text and duration and minutes is not None:
-        range_text = voice.range_unit(range_text, kind.unit, minutes)
+    range_text = shown.range(
+        value * scale, low * scale, high * scale, template, below_one=below_one
+    )
+    if range_text and unit_shown:
+        range_text = voice.range_unit(range_text, unit_shown)
     text = _sentence(template, value_text, label, voice.per(period) if period else "")
     if value == 0 and voice.messages.has("equivalent.zero"):
         text = voice.messages.text("equivalent.zero", label=_label(kind, voice, "other"))
@@ -198,20 +217,31 @@ class _Shown:
             return amount(value, self.digits, self.currency, self.formatter)
         return self.formatter.number(value, self.digits)
 
-    def value(self, value: float, count_like: bool, minutes: float | None) -> tuple[str, str, bool]:
-        """The value as words ("1 h 15 min", "less than 1", "22,500"), its plural category,
-        and whether it is a duration in hours and minutes."""
+    def value(
+        self, value: float, count_like: bool, minutes: float | None, unit: str
+    ) -> tuple[str, str, str, float]:
+        """The value as words ("1 h 15 min", "45 minutes", "less than 1", "22,500"), its
+        plural category, the time unit the words name ("" when the label names it: "7.5"
+        hours of manual work) and the scale from the kind's unit to the one shown."""
         if not math.isfinite(value):
-            return str(value), "other", False
+            return str(value), "other", "", 1.0
         if value == 0:
-            return self.number(0.0) if self.currency else "0", "other", False
-        if minutes is not None and (parts := duration_parts(abs(value) * minutes)) is not None:
-            return self.voice.duration(*parts), "other", True
+            return self.number(0.0) if self.currency else "0", "other", "", 1.0
+        if minutes is not None:
+            total = abs(value) * minutes
+            if (parts := duration_parts(total)) is not None:
+                return self.voice.duration(*parts), "other", unit, 1.0
+            shown_unit = duration_unit(total)
+            scale = minutes / _MINUTES[shown_unit]
+            if scale != 1.0:  # "45 minutes" of a kind in hours: the words name the unit
+                number = self.number(value * scale)
+                category = self.voice.plural(self.formatter, value * scale, self.digits)
+                return self.voice.in_unit(number, shown_unit, category), category, shown_unit, scale
         if count_like and 0 < abs(round_sig(value, self.digits)) < 1:
             one = self.formatter.number(1, 1)
             text = self.voice.messages.text("equivalent.less_than", value=one)
-            return text, self.voice.plural(self.formatter, 1, 1), False
-        return self.number(value), self.voice.plural(self.formatter, value, self.digits), False
+            return text, self.voice.plural(self.formatter, 1, 1), "", 1.0
+        return self.number(value), self.voice.plural(self.formatter, value, self.digits), "", 1.0
 
     def range(
         self, value: float, low: float, high: float, template: str, *, below_one: bool
@@ -239,12 +269,13 @@ def _label(kind: Kind, voice: Voice, category: str) -> str:
 
 
 def _minutes(units: UnitScope, kind: Kind, unit: str) -> float | None:
-    """Minutes per unit of the result, for kinds measured in time shown as totals."""
+    """Minutes per unit of the amount shown (``unit``: the result's, or for a rate such as
+    hour/month the kind's own), for kinds measured in time; None for other kinds."""
     if kind.dimension != units.time:
         return None
     parsed = units.parse(unit)
     if parsed.dimensionality != units.time:
-        return None  # a rate such as hour/month: not a duration
+        return None
     return unit_factor(parsed, units.parse("minute"))
 
 
