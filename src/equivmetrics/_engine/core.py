@@ -115,6 +115,7 @@ class Converter:
         "_overrides",
         "_rates",
         "_root",
+        "_sources",
         "_warm",
     )
 
@@ -142,6 +143,10 @@ class Converter:
         self._warm = frozenset(self._cache)
         self._lock = threading.Lock()
         self._factor_values: dict[str, Value] | None = None
+        # The kind each (input unit, of, per) is read as: catalog facts, shared with tenants.
+        self._sources: dict[tuple[str, str | None, str | None], str] = (
+            root._sources if root is not None else {}
+        )
 
     @property
     def catalog(self) -> Catalog:
@@ -242,8 +247,17 @@ class Converter:
     def _read(self, quantity: Any, of: str | None, per: str | None) -> str:
         """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
+        key = (unit_text, of, per)
+        try:
+            known = self._sources.get(key)
+        except TypeError:  # an unhashable option: check_options says which
+            known = None
+        if known is not None:
+            return known
         check_options(input_unit=unit_text, of=of, to="", per=per)
         kind = Compiler(self.catalog, unit_text, "", of, None, per).read_input()[0]
+        if len(self._sources) < MAX_COMPILED:
+            self._sources[key] = kind.name
         return kind.name
 
     def candidates(
