@@ -215,11 +215,11 @@ def choose(
     caller named them with ``only=``).
     """
     if not ranked:
-        chosen = [
+        worded = [
             describe(c.kind, _finite(c.result), role, units=units, locale=locale, sig=sig)
             for c in candidates
         ]
-        return Equivalents(chosen[:top] if top else chosen)
+        return Equivalents(worded[:top] if top else worded)
     scored: list[tuple[float, int, int, Candidate]] = []
     for order, candidate in enumerate(candidates):  # ranked first; only the chosen are worded
         kind, result = candidate.kind, _finite(_one_value(candidate.result))
