@@ -50,7 +50,7 @@ def test_a_result_converted_first_thing_has_its_notebook_view() -> None:
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
-        em.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+        em.no_such_name  # noqa: B018
 
 
 def test_the_warm_identity_follows_a_source_files_stamp(tmp_path: Path) -> None:
