@@ -111,6 +111,7 @@ class Converter:
         "_built",
         "_cache",
         "_factor_values",
+        "_inferred",
         "_lock",
         "_overrides",
         "_rates",
@@ -147,6 +148,7 @@ class Converter:
         self._sources: dict[tuple[str, str | None, str | None], str] = (
             root._sources if root is not None else {}
         )
+        self._inferred: dict[str, str] = root._inferred if root is not None else {}
 
     @property
     def catalog(self) -> Catalog:
@@ -255,7 +257,8 @@ class Converter:
         if known is not None:
             return known
         check_options(input_unit=unit_text, of=of, to="", per=per)
-        kind = Compiler(self.catalog, unit_text, "", of, None, per).read_input()[0]
+        compiler = Compiler(self.catalog, unit_text, "", of, None, per, inferred=self._inferred)
+        kind = compiler.read_input()[0]
         if len(self._sources) < MAX_COMPILED:
             self._sources[key] = kind.name
         return kind.name
@@ -344,7 +347,9 @@ class Converter:
         compiled = self._cache.get(key)
         if compiled is not None:
             return compiled
-        compiler = Compiler(self.catalog, input_unit, to, of, unit, per, self._rates)
+        compiler = Compiler(
+            self.catalog, input_unit, to, of, unit, per, self._rates, inferred=self._inferred
+        )
         plan = compiler.plan()
         shared = self._shared(plan.path)
         if shared is not None:
