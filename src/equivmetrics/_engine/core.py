@@ -37,7 +37,7 @@ from equivmetrics.exceptions import (
     UnknownKindError,
 )
 
-from .compile import Compiler
+from .compile import Compiler, Plan
 from .compiled import Compiled, Key
 from .exchange import Rates
 from .offers import PERIOD, TOO_LARGE, nothing_offered
@@ -114,6 +114,7 @@ class Converter:
         "_inferred",
         "_lock",
         "_overrides",
+        "_plans",
         "_rates",
         "_root",
         "_sources",
@@ -149,6 +150,7 @@ class Converter:
             root._sources if root is not None else {}
         )
         self._inferred: dict[str, str] = root._inferred if root is not None else {}
+        self._plans: dict[Key, Plan] = root._plans if root is not None else {}
 
     @property
     def catalog(self) -> Catalog:
@@ -350,7 +352,11 @@ class Converter:
         compiler = Compiler(
             self.catalog, input_unit, to, of, unit, per, self._rates, inferred=self._inferred
         )
-        plan = compiler.plan()
+        plan = self._plans.get(key)  # a path is a catalog fact: a tenant reuses its root's
+        if plan is None:
+            plan = compiler.plan()
+            if len(self._plans) < MAX_COMPILED:
+                self._plans[key] = plan
         shared = self._shared(plan.path)
         if shared is not None:
             return shared.compile(input_unit, to, of=of, unit=unit, per=per)
