@@ -162,10 +162,10 @@ def write_docs(tables: Mapping[str, str], path: Path = DOCS) -> list[str]:
     done = []
     for name, body in tables.items():
         pattern = re.compile(
-            rf"(<!-- bench:{re.escape(name)} -->\n).*?(\n<!-- /bench:{re.escape(name)} -->)",
+            rf"(<!-- bench:{re.escape(name)} -->\n)(?:.*?\n)?(<!-- /bench:{re.escape(name)} -->)",
             re.DOTALL,
         )
-        text, count = pattern.subn(lambda m, body=body: m.group(1) + body + m.group(2), text)
+        text, count = pattern.subn(lambda m, body=body: f"{m[1]}{body}\n{m[2]}", text)
         if count:
             done.append(name)
     path.write_text(text, encoding="utf-8")
