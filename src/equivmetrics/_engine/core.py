@@ -117,7 +117,6 @@ class Converter:
         "_plans",
         "_rates",
         "_root",
-        "_sources",
         "_warm",
     )
 
@@ -145,10 +144,7 @@ class Converter:
         self._warm = frozenset(self._cache)
         self._lock = threading.Lock()
         self._factor_values: dict[str, Value] | None = None
-        # The kind each (input unit, of, per) is read as: catalog facts, shared with tenants.
-        self._sources: dict[tuple[str, str | None, str | None], str] = (
-            root._sources if root is not None else {}
-        )
+        # Catalog facts, shared with tenants: the kind each input unit is read as, and plans.
         self._inferred: dict[str, str] = root._inferred if root is not None else {}
         self._plans: dict[Key, Plan] = root._plans if root is not None else {}
 
@@ -251,19 +247,9 @@ class Converter:
     def _read(self, quantity: Any, of: str | None, per: str | None) -> str:
         """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
-        key = (unit_text, of, per)
-        try:
-            known = self._sources.get(key)
-        except TypeError:  # an unhashable option: check_options says which
-            known = None
-        if known is not None:
-            return known
         check_options(input_unit=unit_text, of=of, to="", per=per)
         compiler = Compiler(self.catalog, unit_text, "", of, None, per, inferred=self._inferred)
-        kind = compiler.read_input()[0]
-        if len(self._sources) < MAX_COMPILED:
-            self._sources[key] = kind.name
-        return kind.name
+        return compiler.read_input()[0].name
 
     def candidates(
         self,
