@@ -164,3 +164,29 @@ def test_threads_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not scaled.threads_allowed()
     monkeypatch.setenv("EQUIVMETRICS_THREADS", "")
     assert scaled.threads_allowed()
+
+
+@SETTINGS
+@given(values=ARRAYS, policy=st.sampled_from(POLICIES))
+def test_a_dask_partition_agrees_with_the_plain_path(values: Any, policy: str) -> None:
+    from equivmetrics import dask as em_dask  # the workers' code, run here on one partition
+
+    factor = em.load().compile("kWh", "co2e").factor
+    partition = pd.Series(values, index=[f"r{i}" for i in range(values.size)], name="kwh")
+    screening = None if policy == "allow" else (policy, "electricity_avoided", "kWh", "kwh")
+
+    def run() -> Any:
+        try:
+            return em_dask._multiply(partition, factor, "co2e [t]", screening)
+        except em.NegativeValueError as exc:
+            return str(exc)
+
+    with path(fast=True):
+        fast = run()
+    with path(fast=False):
+        plain = run()
+    if isinstance(plain, str):
+        assert fast == plain
+    else:
+        pd.testing.assert_series_equal(fast, plain)
+        assert same_bits(fast.to_numpy(), plain.to_numpy())
