@@ -18,12 +18,21 @@ median with the min–max of the rounds; ratios are taken per round. Targets (do
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 
 import numpy as np
 import pint
-from harness import child, children, interleave, per_round, ratio, report, table, timed, verdict
+from harness import (
+    child,
+    children,
+    interleave,
+    per_round,
+    ratio,
+    run,
+    table,
+    timed,
+    verdict,
+)
 
 import equivmetrics as em
 
@@ -192,11 +201,7 @@ def measure(quick: bool) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds, arrays up to 1e6")
-    parser.add_argument("--write-docs", action="store_true", help="rewrite docs/performance.md")
-    args = parser.parse_args()
-    report(measure(args.quick), write=args.write_docs)
+    run(__doc__ or "", measure)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,10 @@ The contenders are interleaved round by round (bench/harness.py).
 
 from __future__ import annotations
 
-import argparse
 import statistics
 
 import pint
-from harness import interleave, per_round, ratio, report, table, timed
+from harness import interleave, per_round, ratio, run, table, timed
 
 import equivmetrics as em
 
@@ -68,11 +67,7 @@ def measure(quick: bool) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    parser.add_argument("--write-docs", action="store_true", help="rewrite docs/performance.md")
-    args = parser.parse_args()
-    report(measure(args.quick), write=args.write_docs)
+    run(__doc__ or "", measure)
 
 
 if __name__ == "__main__":

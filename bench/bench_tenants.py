@@ -12,12 +12,11 @@ thousand tenant engines hold (they share one catalog).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import tracemalloc
 
 import pint
-from harness import interleave, per_round, ratio, report, table, timed, verdict
+from harness import interleave, per_round, ratio, run, table, timed, verdict
 
 import equivmetrics as em
 
@@ -80,11 +79,7 @@ def measure(quick: bool) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds")
-    parser.add_argument("--write-docs", action="store_true", help="rewrite docs/performance.md")
-    args = parser.parse_args()
-    report(measure(args.quick), write=args.write_docs)
+    run(__doc__ or "", measure)
 
 
 if __name__ == "__main__":

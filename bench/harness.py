@@ -12,6 +12,7 @@ A child process reports its own wall time and peak memory: the peak is ``VmHWM``
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import statistics
@@ -179,3 +180,12 @@ def report(tables: Mapping[str, str], *, write: bool) -> None:
         print(f"\n[{name}]\n{body}")
     if write:
         print("\nrewrote in docs/performance.md:", ", ".join(write_docs(tables)) or "nothing")
+
+
+def run(doc: str, measure: Callable[[bool], Mapping[str, str]]) -> None:
+    """The command line of a benchmark: ``--quick`` and ``--write-docs``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller sizes")
+    parser.add_argument("--write-docs", action="store_true", help="rewrite docs/performance.md")
+    args = parser.parse_args()
+    report(measure(args.quick), write=args.write_docs)

@@ -9,8 +9,9 @@ check its signs while it is in cache, optionally on two threads. Here every arra
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
@@ -46,6 +47,15 @@ def path(fast: bool) -> Iterator[None]:
         yield
 
 
+def both(run: Callable[[], Any]) -> tuple[Any, Any]:
+    """``run()`` with every float64 array on the fused path, then with none."""
+    with path(fast=True):
+        fast = run()
+    with path(fast=False):
+        plain = run()
+    return fast, plain
+
+
 def same_bits(a: Any, b: Any) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
@@ -71,11 +81,7 @@ def agree(a: Any, b: Any) -> bool:
 def test_the_fused_path_equals_the_plain_path(values: Any, policy: str | None, step: int) -> None:
     compiled = em.load().compile("kWh", "co2e")
     values = values[::step]  # non-contiguous arrays take the plain path either way
-    with path(fast=True):
-        fast = outcome(compiled, values, policy)
-    with path(fast=False):
-        plain = outcome(compiled, values, policy)
-    assert agree(fast, plain)
+    assert agree(*both(lambda: outcome(compiled, values, policy)))
 
 
 @SETTINGS
@@ -122,11 +128,7 @@ def test_every_dtype_and_size_agrees(dtype: str, size: int, policy: str | None) 
     signed = np.dtype(dtype).kind != "u"
     values = (np.arange(size) % 7 - (3 if signed else 0)).astype(dtype)
     for shaped in (values, values[::2], values.reshape(-1, 1) if size else values):
-        with path(fast=True):
-            fast = outcome(compiled, shaped, policy)
-        with path(fast=False):
-            plain = outcome(compiled, shaped, policy)
-        assert agree(fast, plain)
+        assert agree(*both(functools.partial(outcome, compiled, shaped, policy)))
 
 
 @SETTINGS
@@ -140,10 +142,7 @@ def test_the_pandas_accessor_agrees_with_the_plain_path(values: Any, policy: str
         except em.NegativeValueError as exc:
             return str(exc)
 
-    with path(fast=True):
-        fast = run()
-    with path(fast=False):
-        plain = run()
+    fast, plain = both(run)
     if isinstance(plain, str):
         assert fast == plain  # the same message: the count and the first row's label
     else:
@@ -181,10 +180,7 @@ def test_a_dask_partition_agrees_with_the_plain_path(values: Any, policy: str) -
         except em.NegativeValueError as exc:
             return str(exc)
 
-    with path(fast=True):
-        fast = run()
-    with path(fast=False):
-        plain = run()
+    fast, plain = both(run)
     if isinstance(plain, str):
         assert fast == plain
     else:
