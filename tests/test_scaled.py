@@ -186,3 +186,16 @@ def test_a_dask_partition_agrees_with_the_plain_path(values: Any, policy: str) -
     else:
         pd.testing.assert_series_equal(fast, plain)
         assert same_bits(fast.to_numpy(), plain.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [(1, 0.0, False), (2, 0.9, True), (2, 1.6, False), (8, 5.0, True), (8, 7.6, False)],
+)
+def test_a_second_thread_only_with_a_core_to_spare(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, spare: bool
+) -> None:
+    """Two or more cores, and a load average below one less than their number."""
+    monkeypatch.setattr(scaled.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(scaled.os, "getloadavg", lambda: (load, load, load))
+    assert scaled._spare_core() is spare
