@@ -5,6 +5,7 @@ Skipped when Chromium is not installed, except in CI (``CI`` set), where it must
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import struct
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 import equivmetrics as em
+from equivmetrics._present.scorecard_card import scorecard_page
 from htmltree import parse
 
+ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TIMEOUT = 60
 
@@ -102,3 +105,40 @@ def test_the_browser_draws_the_card(
     assert data[12:16] == b"IHDR"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 600)
+
+
+def _pixel_rows(png: bytes) -> bytes:
+    """The PNG's image data, inflated (its filtered rows of pixels)."""
+    import zlib
+
+    data, at = b"", 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        if png[at + 4 : at + 8] == b"IDAT":
+            data += png[at + 8 : at + 8 + length]
+        at += 12 + length
+    return zlib.decompress(data)
+
+
+def test_the_browser_draws_the_scorecard(tmp_path: Path) -> None:
+    tenant = em.load(ROOT / "docs" / "examples" / "cs_scorecard.yaml").with_params(
+        hourly_labor_cost={"value": "50 EUR/hour", "low": "45 EUR/hour", "high": "55 EUR/hour"}
+    )
+    rows = list(csv.DictReader((ROOT / "docs" / "examples" / "teams.csv").read_text().splitlines()))
+    data: dict[str, dict[str, dict[str, float]]] = {}
+    for row in rows:
+        numbers = {k: float(v) for k, v in row.items() if k not in ("period", "team")}
+        data.setdefault(row["period"], {})[row["team"]] = numbers
+    card = tenant.scorecard(data, tolerance=0.05)
+    page = tmp_path / "scorecard.html"
+    page.write_text(scorecard_page(card), encoding="utf-8")
+    text = _run(tmp_path, page, "--dump-dom").stdout.decode()
+    assert "If Support and Billing used it like the rest:" in text
+    png = tmp_path / "scorecard.png"
+    _run(tmp_path, page, f"--screenshot={png}", "--window-size=800,1100", "--hide-scrollbars")
+    image = png.read_bytes()
+    assert image.startswith(PNG_SIGNATURE)
+    assert struct.unpack(">II", image[16:24]) == (800, 1100)
+    assert len(set(_pixel_rows(image))) > 32, "the screenshot is blank"
+    if os.environ.get("EQUIVMETRICS_WRITE_SCREENSHOTS"):  # refresh docs/images/scorecard.png
+        (ROOT / "docs" / "images" / "scorecard.png").write_bytes(image)

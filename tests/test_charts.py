@@ -91,11 +91,43 @@ def test_numbers_follow_the_locale(series: em.Series) -> None:
     assert "600.000" in em.render_chart(big, locale="de").alt
 
 
+def test_the_charts_words_follow_the_locale(series: em.Series) -> None:
+    pytest.importorskip("babel")
+    label = "Vollzeitkräfte"
+    chart = series.chart(label=label, locale="de")
+    assert chart.language == "de"
+    assert chart.title == "Vollzeitkräfte je Zeitraum"
+    # with a label the unit is the label's to say; three periods in German, ranges named
+    assert chart.alt.startswith("Vollzeitkräfte je Zeitraum, über 3 Zeiträume. 2026-01: 3,76")
+    assert "(Bandbreite 1,25–12,5)" in chart.alt
+    svg = str(series.chart(label=label, locale="de", cumulative=True).data)
+    assert "Vollzeitkräfte, kumuliert" in svg
+    one = em.load().series({"2026-01": 12000}, "fte", of="transaction", unit="transaction")
+    assert ", über 1 Zeitraum. " in one.chart(label=label, locale="de").alt
+    french = one.chart(locale="fr")
+    assert french.title == "fte par période"
+    assert french.alt.startswith("fte par période, en FTE, sur 1 période. ")
+
+
+def test_words_in_another_language_than_the_numbers(series: em.Series) -> None:
+    pytest.importorskip("babel")
+    # an English label in a German report: English words, German numbers
+    chart = series.chart(label="Full-time staff", locale="de", language="en")
+    assert chart.language == "en"
+    assert chart.alt.startswith("Full-time staff per period, over 3 periods. 2026-01: 3,76")
+    # a language the library has no words for speaks English
+    assert series.chart(locale="it").language == "en"
+
+
 def test_options_are_checked(series: em.Series) -> None:
     with pytest.raises(em.InputValueError, match="'svg' or 'png'"):
         em.render_chart(series, format="pdf")  # type: ignore[arg-type]
     with pytest.raises(em.InputTypeError, match="title="):
         em.render_chart(series, title=3)  # type: ignore[arg-type]
+    with pytest.raises(em.InputTypeError, match="label= must be text, got int"):
+        em.render_chart(series, label=3)  # type: ignore[arg-type]
+    with pytest.raises(em.InputTypeError, match="language= must be text, got list"):
+        em.render_chart(series, language=["de"])  # type: ignore[arg-type]
 
 
 def test_the_host_matplotlib_state_is_untouched(series: em.Series) -> None:

@@ -187,6 +187,7 @@ CODES = {
     em.InputValueError: "InputError",
     em.InputLookupError: "InputError",
     em.NegativeValueError: "NegativeValueError",
+    em.ScorecardError: "ScorecardError",
     em.LocaleError: "LocaleError",
     em.UnknownKindError: "UnknownKindError",
     em.AmbiguousKindError: "AmbiguousKindError",

@@ -47,7 +47,11 @@ CATALOG_SAME: frozenset[tuple[str, str]] = frozenset(
         ("es", "explain.factor"),
         ("fr", "methodology.sources"),
         ("de", "methodology.within"),
-    }  # "Sources (2)"; Spanish "no", "factor"; French "Sources"; German "in"
+        ("de", "scorecard.status"),
+        ("de", "scorecard.trend"),
+        ("fr", "scorecard.points"),
+    }  # "Sources (2)"; Spanish "no", "factor"; French "Sources", "points" (de pourcentage);
+    # German "in", "Status", "Trend"
 )
 
 

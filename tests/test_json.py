@@ -295,13 +295,37 @@ def test_no_command_line_json_names_a_path(
     assert outputs["feel-good compact"][0]["schema"] == "equivmetrics.equivalent.compact/1"
 
 
+def test_a_scorecard_and_its_errors_name_no_path(tmp_path: Path) -> None:
+    folder = tmp_path / "customer" / "packs"
+    folder.mkdir(parents=True)
+    pack = folder / "cs_scorecard.yaml"
+    pack.write_text((ROOT / "docs" / "examples" / "cs_scorecard.yaml").read_text("utf-8"))
+    engine = em.load(pack)
+    team = {"active_users": 3, "licensed_seats": 4, "hours_saved": 10}
+    card = engine.scorecard({"2026-03": {"A": team, "B": {**team, "active_users": 1}}})
+    _assert_no_paths(card.to_dict(), tmp_path)  # every part: scores, links, value, stake
+    _assert_no_paths([i.to_dict() for i in engine.indicators.values()], tmp_path)
+    with pytest.raises(em.ScorecardError) as caught:
+        engine.scorecard({"2026-03": {"A": {**team, "hours_saved": -1}, "B": team}})
+    _assert_no_paths(caught.value.to_dict(), tmp_path)
+    pytest.importorskip("matplotlib")
+    from equivmetrics.report import build_report
+
+    report = build_report(engine, {"2026-02": 1200, "2026-03": 1500}, "manual_work",
+                          of="transaction", unit="transaction", scorecard=card)  # fmt: skip
+    _assert_no_paths(report.to_dict(), tmp_path)  # with the rules' and the scorecard's parts
+    _assert_no_paths(report.to_dict(compact=True), tmp_path)
+
+
 def test_every_to_dict_is_checked_above() -> None:
     # the classes with a to_dict(), written out by hand: each is covered by a test above (add
     # a new one here only with a check that its JSON names no path)
     covered = {
         "ParameterUse", "Step", "Result", "Equivalent", "Period", "Series", "YearRow",
         "Scenario", "Outcome", "Reward", "Summary", "Location", "Problem",
-        "EquivMetricsError", "PackError",
+        "EquivMetricsError", "PackError", "Indicator", "Rule", "Score", "TeamScore",
+        "WeakLink", "TeamStake", "Realised", "Stake", "Scorecard", "ScorecardError",
+        "ValueReport",
     }  # fmt: skip
     import importlib
     import pkgutil

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ import pytest
 
 import equivmetrics as em
 from equivmetrics._integrations.cli import main
-from equivmetrics._integrations.report_cli import parse_values
+from equivmetrics._integrations.report_values import parse_values, read_values
 from equivmetrics.report import CHART_CID, ValueReport, build_report, report_email, report_pdf
 
 MONTHS = {"2025-01": 12000, "2025-02": 13500}
@@ -55,10 +56,13 @@ def test_the_totals_are_the_hand_checked_ones(report: ValueReport) -> None:
     assert report.period.label == "2025-02"
     assert report.input_total == 13500
     assert report.total.magnitude == pytest.approx(675)
-    figures = dict(report.figures())
-    assert figures["transaction since 2025-01"] == "25,500"
-    assert figures["manual work (hour) since 2025-01"] == "1,275"
-    assert figures["manual work (hour) in 2025-02"] == "675"
+    # the kinds are named by their packs' labels; the label says the unit (hours)
+    assert report.figures() == [
+        ("Transactions processed in 2025-02", "13,500"),
+        ("Hours of manual work in 2025-02", "675"),
+        ("Transactions processed since 2025-01", "25,500"),
+        ("Hours of manual work since 2025-01", "1,275"),
+    ]
     assert report.feel_good
     assert report.action
     assert "2025-01: 600" in report.chart.alt
@@ -103,7 +107,7 @@ def test_the_html_is_safe_for_e_mail(report: ValueReport) -> None:
     for tag in re.findall(r"<(h1|h2|table|ul|li|img|main|body)\b[^>]*>", page):
         assert tag
     assert all(" style=" in t for t in re.findall(r"<(?:h1|h2|table|ul|li|img|main)\b[^>]*>", page))
-    assert 'alt="Manual work per period, in hour, over 2 periods.' in page
+    assert 'alt="Hours of manual work per period, over 2 periods.' in page
     mail = report.html(chart_src=f"cid:{CHART_CID}")
     assert 'src="data:' not in mail
     assert f'src="cid:{CHART_CID}"' in mail
@@ -227,7 +231,7 @@ def test_the_command_line_prints_text_without_files(capsys: pytest.CaptureFixtur
     assert code == 0
     out = capsys.readouterr().out
     assert out.startswith("Value report, 2025-02\n")
-    assert "manual work (hour) since 2025-01: 1,275" in out
+    assert "Hours of manual work since 2025-01: 1,275" in out
 
 
 def test_eml_needs_addresses(tmp_path: Path) -> None:
@@ -282,13 +286,19 @@ def test_a_german_report_speaks_german_and_marks_english() -> None:
     r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
                      locale="de")  # fmt: skip
     assert r.title == "Wertbericht, 2025-02"
-    assert dict(r.figures())["manual work (hour) seit 2025-01"] == "1.275"
+    # the productivity pack's German labels; 1,275 h written the German way
+    assert dict(r.figures())["Stunden manuelle Arbeit seit 2025-01"] == "1.275"
+    assert dict(r.figures())["Verarbeitete Transaktionen im Zeitraum 2025-02"] == "13.500"
     page = r.html()
     assert '<html lang="de">' in page
-    assert '<span lang="en">manual work (hour)</span> seit 2025-01' in page
+    assert 'lang="en"' not in page  # nothing English left to mark
     assert "Was es wert ist" in page
     assert '<li lang="de"' in page
-    assert '<img lang="en"' in page  # the chart's text alternative is English
+    assert r.chart.language == "de"
+    assert r.chart.title == "Stunden manuelle Arbeit je Zeitraum"
+    assert r.chart.alt.startswith(
+        "Stunden manuelle Arbeit je Zeitraum, über 2 Zeiträume. 2025-01: 600 (Bandbreite "
+    )
     assert "Was zu tun ist:" in r.text()
 
 
@@ -335,3 +345,218 @@ def test_a_phone_shows_one_column_without_overflow(report: ValueReport, tmp_path
     darkest, _ = body.getextrema()
     assert isinstance(darkest, int)
     assert darkest < 64  # and there is text and the chart
+
+
+_UNTRANSLATED = """\
+equivmetrics: 1
+name: support_desk_test
+edition: "1"
+license: MIT
+sources:
+  s: {title: Test source}
+units:
+  ticket: {definition: "[ticket]"}
+kinds:
+  ticket: {unit: ticket, input_units: [ticket], label: {one: ticket, other: tickets}}
+  agent_time:
+    unit: hour
+    label: {one: hour of agent time, other: hours of agent time}
+rules:
+  - {id: handling, from: ticket, to: agent_time, factor: 6 minute/ticket, source: s}
+"""
+
+
+def test_a_kind_its_pack_does_not_translate_is_english_and_marked(tmp_path: Path) -> None:
+    pack = tmp_path / "desk.yaml"
+    pack.write_text(_UNTRANSLATED, encoding="utf-8")
+    engine = em.load(pack)
+    r = build_report(engine, {"2025-01": 100, "2025-02": 50}, "agent_time", of="ticket",
+                     unit="ticket", locale="de")  # fmt: skip
+    # 150 tickets x 6 min = 900 min = 15 h since January; February 50 x 6 min = 5 h
+    assert r.figures() == [
+        ("Tickets im Zeitraum 2025-02", "50"),
+        ("Hours of agent time im Zeitraum 2025-02", "5"),
+        ("Tickets seit 2025-01", "150"),
+        ("Hours of agent time seit 2025-01", "15"),
+    ]
+    page = r.html()
+    assert '<span lang="en">Hours of agent time</span> seit 2025-01' in page
+    # the chart speaks one language: English words for an English label, German numbers
+    assert r.chart.language == "en"
+    assert r.chart.title == "Hours of agent time per period"
+    assert '<img lang="en"' in page
+    assert '<h2 lang="en"' in page
+
+
+def test_money_rows_are_amounts_in_their_currency() -> None:
+    r = build_report(em.load(), MONTHS, "labor_cost", of="transaction", unit="transaction")
+    # 675 h x $45.65 an hour (private industry, hours worked) = $30,813.75
+    assert dict(r.figures())["Labour cost in 2025-02"] == "$30,814"
+    # 1,275 h x $45.65 = $58,203.75
+    assert dict(r.figures())["Labour cost since 2025-01"] == "$58,204"
+
+
+def test_a_capacitys_total_says_its_unit() -> None:
+    r = build_report(em.load(), MONTHS, "fte", of="transaction", unit="transaction")
+    figures = dict(r.figures())
+    # February: 675 h in 28 days; 675 x 365.25 / 28 / 1,878.5 h a year = 4.687 staff
+    assert figures["Full-time employees in 2025-02"] == "4.69"
+    # since January: 1,275 h / 1,878.5 h a staff-year = 0.6787 staff-years
+    assert figures["Full-time employees since 2025-01"] == "0.679 FTE·year"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("totals.csv", "period,total\n2025-01,12000\n\n2025-02,13500\n"),
+        ("totals.csv", "2025-01,12000\r\n2025-02,13500\r\n"),  # no header, Windows lines
+        ("totals.csv", "\ufeffPeriod;Total\n2025-01;12000\n2025-02;13500\n"),  # Excel's
+        ("totals.tsv", "period\ttotal\n2025-01\t12000\n2025-02\t13500\n"),
+        ("totals.json", '{"2025-01": 12000, "2025-02": 13500}'),
+        ("totals.json", '[["2025-01", 12000], ["2025-02", "13500"]]'),
+        ("totals.json", '[{"period": "2025-01", "total": 12000},'
+                        ' {"period": "2025-02", "total": 13500}]'),
+    ],
+)  # fmt: skip
+def test_totals_files_are_read(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert read_values(str(path)) == [("2025-01", 12000.0), ("2025-02", 13500.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("t.csv", "period,total\n2025-01,12k\n", r"t\.csv', line 2: cannot read '2025-01,12k'"),
+        ("t.csv", "2025-01,1\n2025-02,2,3\n", r"line 2: cannot read '2025-02,2,3'"),
+        ("t.csv", "2025-01,1\n,2\n", r"line 2: cannot read ',2'"),
+        ("t.csv", "2025-01,1\n2025-02,inf\n", r"line 2: cannot read '2025-02,inf'"),
+        ("t.csv", "period,total\n", r"no totals in it"),
+        ("t.json", '{"2025-01": true}', r"entry 1: cannot read \('2025-01', True\)"),
+        ("t.json", '[["2025-01", 1], ["", 2]]', r"entry 2: cannot read \['', 2\]"),
+        ("t.json", '{"2025-01": 1,}', r"t\.json', line 1: not JSON"),
+        ("t.json", '"2025-01"', r"write an object of PERIOD: TOTAL"),
+        ("t.json", "{}", r"no totals in it"),
+    ],
+)  # fmt: skip
+def test_unreadable_totals_name_the_file_and_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=message) as info:
+        read_values(str(path))
+    assert isinstance(info.value, em.EquivMetricsError)
+
+
+def test_totals_that_are_not_utf8_or_missing_say_so(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Zeitraum,Summe\n2025-01,1\n# \xe9\n".encode("latin-1"))
+    with pytest.raises(em.InputValueError, match=r"not UTF-8 text \(at byte offset 27\); save"):
+        read_values(str(latin))
+    with pytest.raises(em.InputValueError, match=r"cannot read '.*nowhere\.csv': No such file"):
+        read_values(str(tmp_path / "nowhere.csv"))
+
+
+def test_the_command_line_reads_totals_from_a_file_or_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    path = tmp_path / "totals.csv"
+    path.write_text("period,total\n2025-01,12000\n2025-02,13500\n", encoding="utf-8")
+    assert main(["report", "--input", str(path), "--unit", "transaction"]) == 0
+    from_file = capsys.readouterr().out
+    assert "Hours of manual work since 2025-01: 1,275" in from_file
+    stdin = io.TextIOWrapper(io.BytesIO(b'{"2025-01": 12000, "2025-02": 13500}'))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["report", "--input", "-", "--unit", "transaction"]) == 0
+    assert capsys.readouterr().out == from_file
+
+
+def test_values_and_input_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["report", "--unit", "transaction"],
+        ["report", "--values", "2025-01:1", "--input", "x.csv", "--unit", "t"],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        assert "--values" in capsys.readouterr().err
+
+
+# -- the scorecard section ---------------------------------------------------------------------
+
+TEAMS = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+@pytest.fixture(scope="module")
+def with_card() -> ValueReport:
+    import csv
+
+    tenant = em.load(TEAMS / "cs_scorecard.yaml")
+    with (TEAMS / "teams.csv").open(newline="", encoding="utf-8") as f:
+        card = tenant.scorecard(list(csv.DictReader(f)), tolerance=0.05)
+    return build_report(tenant, {"2026-02": 12000, "2026-03": 13500}, "manual_work",
+                        of="transaction", unit="transaction", scorecard=card)  # fmt: skip
+
+
+def test_the_scorecard_section_says_the_hand_worked_figures(with_card: ValueReport) -> None:
+    text = with_card.text()
+    # docs/adoption.md: (45 + 30 + 10) / 120 = 70.8 %, up 6 / 120 = 5 points from February
+    assert "Active users: 70.8 % (Target 80.0 %; off target; +5.00 points since 2026-02)" in text
+    assert "  - Support: Active users 60.0 %, reference 70.0 %" in text
+    assert "  If Support and Billing used it like the rest:" in text
+    # 20 + 25 = 45 hours a month; 45 x 12 / 1,878.5 = 0.287 FTE
+    assert "  - 45.0 hours of manual work that automation would free a month" in text
+    assert "  - 0.287 full-time employees tied up by manual work" in text
+    page = with_card.html()
+    assert page.count("<section") == 1
+    section = page[page.index("<section") :]
+    assert "Scorecard, 2026-03" in section
+    assert "<style" not in page.lower()  # still inline styles only
+    assert all(" style=" in t for t in re.findall(r"<(?:h2|h3|table|ul|li|th|td)\b[^>]*>", section))
+    data = json.loads(json.dumps(with_card.to_dict()))
+    assert data["scorecard"]["schema"] == "equivmetrics.scorecard/1"
+    assert [w["team"] for w in data["scorecard"]["weak_links"]] == ["Support", "Billing"]
+
+
+def test_a_german_report_has_a_german_scorecard_section() -> None:
+    tenant = em.load(TEAMS / "cs_scorecard.yaml")
+    data = {
+        "2026-03": {
+            "A": {"active_users": 45, "licensed_seats": 50, "hours_saved": 180},
+            "B": {"active_users": 10, "licensed_seats": 20, "hours_saved": 50},
+            "C": {"active_users": 40, "licensed_seats": 50, "hours_saved": 160},
+        }
+    }
+    card = tenant.scorecard(data, locale="de")
+    r = build_report(tenant, MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="de", scorecard=card)  # fmt: skip
+    text = r.text()
+    # B: 0.5 against the median of 0.9 and 0.8 = 0.85; one team: the verb in the singular
+    assert "Wenn B es wie die anderen nutzen würde:" in text
+    assert "Kennzahlenübersicht, 2026-03" in text
+    assert '<section style="margin:24px 0 0">' in r.html()  # German in a German page
+
+
+def test_the_scorecard_must_be_a_scorecard() -> None:
+    with pytest.raises(em.InputTypeError, match=r"scorecard= must be a Scorecard .* got dict"):
+        build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     scorecard={"weak_links": []})  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_the_command_line_adds_the_scorecard(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", "--values", "2026-02:12000,2026-03:13500", "--unit", "transaction",
+                 "--pack", str(TEAMS / "cs_scorecard.yaml"),
+                 "--scorecard", str(TEAMS / "teams.csv")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Scorecard, 2026-03" in out
+    assert "Weak links:" in out
+
+
+def test_a_phone_shows_the_scorecard_section_in_one_column(
+    with_card: ValueReport, tmp_path: Path
+) -> None:
+    test_a_phone_shows_one_column_without_overflow(with_card, tmp_path)

@@ -30,6 +30,7 @@ from .exceptions import (
     ParameterValueError,
     PeriodError,
     Problem,
+    ScorecardError,
     UnitError,
     UnknownKindError,
     UnknownParameterError,
@@ -42,9 +43,11 @@ if TYPE_CHECKING:
     from ._core.units import get_registry
     from ._engine.compiled import Compiled
     from ._engine.result import ParameterUse, Result, Step
+    from ._features.indicator import Indicator
     from ._features.metric import Metric
     from ._features.reward import Reward, RewardRule
     from ._features.scenario import Outcome, Scenario, YearRow
+    from ._features.scorecard import Scorecard
     from ._features.series import Period, Series
     from ._features.validate import Report, validate
     from ._packs.load import pack_schema
@@ -67,6 +70,7 @@ __all__ = [
     "Equivalent",
     "Equivalents",
     "ExprError",
+    "Indicator",
     "InputError",
     "InputLookupError",
     "InputTypeError",
@@ -95,6 +99,8 @@ __all__ = [
     "Reward",
     "RewardRule",
     "Scenario",
+    "Scorecard",
+    "ScorecardError",
     "Series",
     "Source",
     "Step",
@@ -141,12 +147,14 @@ _LAZY: dict[str, str] = {
     "ParameterUse": "equivmetrics._engine.result",
     "Result": "equivmetrics._engine.result",
     "Step": "equivmetrics._engine.result",
+    "Indicator": "equivmetrics._features.indicator",
     "Metric": "equivmetrics._features.metric",
     "Reward": "equivmetrics._features.reward",
     "RewardRule": "equivmetrics._features.reward",
     "Outcome": "equivmetrics._features.scenario",
     "Scenario": "equivmetrics._features.scenario",
     "YearRow": "equivmetrics._features.scenario",
+    "Scorecard": "equivmetrics._features.scorecard",
     "Period": "equivmetrics._features.series",
     "Series": "equivmetrics._features.series",
     "Report": "equivmetrics._features.validate",

@@ -10,19 +10,15 @@ with when each is raised::
 
     EquivMetricsError                        every error of the library
     ├── PackError (ValueError)               pack files have problems; .problems lists each one
-    ├── ExprError (ValueError)               a factor or parameter expression does not parse or
-    │                                        evaluate; .column points into it
-    ├── UnitError (ValueError)               a unit or quantity text cannot be read, or its
-    │   │                                    dimension does not fit
-    │   └── PeriodError                      a total where a rate is needed (or the reverse);
-    │                                        the message says how to give the period
+    ├── ExprError (ValueError)               an expression does not parse; .column points in
+    ├── UnitError (ValueError)               a unit cannot be read, or its dimension does not fit
+    │   └── PeriodError                      a total where a rate is needed (or the reverse)
     ├── InputError                           an argument the library does not accept
     │   ├── InputTypeError (TypeError)       ... of a type it does not take (a list for a kind)
-    │   ├── InputValueError (ValueError)     ... of the right type, but unfit (top=0, 10**400,
-    │   │                                    negative='maybe', overlapping periods)
-    │   └── InputLookupError (LookupError)   ... naming what the caller's data lacks (a column
-    │                                        of a data frame, a key of engines=)
+    │   ├── InputValueError (ValueError)     ... of the right type, but unfit (top=0, 10**400)
+    │   └── InputLookupError (LookupError)   ... naming what the caller's data lacks (a column)
     ├── NegativeValueError (ValueError)      a negative amount of a kind that refuses negatives
+    ├── ScorecardError (ValueError)          team numbers or indicators a scorecard cannot use
     ├── LocaleError (ValueError)             an unknown locale, or one that needs babel
     ├── UnknownKindError (LookupError)       a kind name no loaded pack defines
     ├── AmbiguousKindError (LookupError)     the unit does not decide the kind: say it with of=
@@ -31,27 +27,14 @@ with when each is raised::
     └── ParameterError                       a parameter override that cannot be used
         ├── UnknownParameterError (LookupError)  no loaded pack defines that parameter
         ├── ParameterTypeError (TypeError)       the value is of a type overrides do not take
-        └── ParameterValueError (ValueError)     the value does not fit: another dimension,
-                                                 not positive, too large
+        └── ParameterValueError (ValueError)     the value does not fit (not positive, …)
 
 Catch what you can act on, most specific first; ``EquivMetricsError`` catches everything the
-library raises, and the builtins keep working for code that knows nothing of equivmetrics:
+library raises, and the builtins keep working for code that knows nothing of equivmetrics
+(docs/errors.md shows how, with examples the test suite runs).
 
->>> import equivmetrics as em
->>> try:
-...     em.convert("12000 transaction/month", "ftee")
-... except em.UnknownKindError as exc:
-...     print(exc.kind, exc.code)
-ftee UnknownKindError
->>> try:
-...     em.convert((10**400, "kWh"), "co2e")
-... except ValueError as exc:  # an InputValueError: the number is too large for a float
-...     print(type(exc).__name__, exc.code)
-InputValueError InputError
-
-The classes whose only purpose is a builtin base (the three ``InputError`` and the three
-``ParameterError`` subclasses) keep their parent's ``code``, so the JSON a service
-returns does not depend on that refinement.
+The classes whose only purpose is a builtin base (the ``InputError`` and ``ParameterError``
+subclasses) keep their parent's ``code``: a service's JSON does not depend on that refinement.
 
 This module imports nothing from the rest of the package: every layer may use it.
 """
@@ -84,6 +67,7 @@ __all__ = [
     "ParameterValueError",
     "PeriodError",
     "Problem",
+    "ScorecardError",
     "UnitError",
     "UnknownKindError",
     "UnknownParameterError",
@@ -276,6 +260,22 @@ class NegativeValueError(EquivMetricsError, ValueError):
     ) -> None:
         self.kind, self.count, self.first = kind, count, first
         super().__init__(message)
+
+
+class ScorecardError(EquivMetricsError, ValueError):
+    """Numbers a scorecard cannot use: ``problem`` says why, the other fields where (see docs)."""
+
+    code = "ScorecardError"
+
+    def __init__(
+        self, message: str, *, problem: str, indicator: str = "", team: str = "", period: str = ""
+    ) -> None:
+        self.problem, self.indicator, self.team, self.period = problem, indicator, team, period
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "message"}`` with ``problem``, ``indicator``, ``team``, ``period``."""
+        return super().to_dict() | {k: v for k, v in vars(self).items() if k[0] != "_"}
 
 
 class LocaleError(EquivMetricsError, ValueError):

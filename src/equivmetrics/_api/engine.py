@@ -21,9 +21,11 @@ from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.exchange import Rates
 from equivmetrics._engine.result import Result
+from equivmetrics._features.indicator import Indicator
 from equivmetrics._features.metric import Metric
 from equivmetrics._features.offer import offer
 from equivmetrics._features.reward import RewardRule
+from equivmetrics._features.scorecard import Scorecard, scorecard
 from equivmetrics._features.series import Series, series
 from equivmetrics._packs.model import Role
 from equivmetrics._packs.select import RegionInfo, available_regions
@@ -145,6 +147,11 @@ class Engine:
     def metrics(self) -> dict[str, Metric]:
         """The metrics the packs declare (``metrics:`` sections), by name."""
         return {name: Metric.from_spec(spec) for name, spec in self.catalog.metrics.items()}
+
+    @property
+    def indicators(self) -> dict[str, Indicator]:
+        """The adoption and performance indicators the packs declare (``indicators:``)."""
+        return {name: Indicator.from_spec(s) for name, s in self.catalog.indicators.items()}
 
     @property
     def rewards(self) -> dict[str, RewardRule]:
@@ -310,6 +317,38 @@ class Engine:
         (docs/tenants.md); ``negative`` overrides the negative-value policy.
         """
         return series(self, values, to, of=of, unit=unit, negative=negative)
+
+    def scorecard(
+        self,
+        data: Any,
+        *,
+        indicators: Iterable[Indicator] | None = None,
+        period: Any = None,
+        teams: Iterable[str] | None = None,
+        reference: str = "median",
+        tolerance: float = 0.10,
+        signed: bool = False,
+        locale: str = "en",
+    ) -> Scorecard:
+        """The adoption and performance scorecard of ``data`` for ``period`` (docs/adoption.md).
+
+        ``data`` maps periods to teams to the host's numbers; ``indicators`` default to the
+        packs' (:attr:`indicators`). A weak link is a team below its ``reference`` (the
+        ``median`` or ``mean`` of the other teams, or the ``target``) by more than
+        ``tolerance``; the value at stake counts the weak links (every team with ``signed``).
+        """
+        chosen = self.indicators.values() if indicators is None else indicators
+        return scorecard(
+            self,
+            chosen,
+            data,
+            period=period,
+            teams=teams,
+            reference=reference,
+            tolerance=tolerance,
+            signed=signed,
+            locale=locale,
+        )
 
     def feel_good(
         self,

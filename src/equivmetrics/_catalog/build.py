@@ -30,6 +30,7 @@ from equivmetrics.exceptions import InputError, Location, PackError, Problem, Un
 from .catalog import Catalog, Kind, Parameter, Rule
 from .claims import Claims
 from .graph import RuleGraph
+from .indicators import check_indicators
 from .params import build_parameters
 from .rewards import DEFAULT_TEXT, reward_terms
 from .values import factor_value, parameters_used
@@ -100,6 +101,8 @@ class _Builder:
         self.problems.extend(graph.problems)
         metrics = self.metrics()
         rewards = self.rewards()
+        specs = (spec for pack in self.packs for spec in pack.indicators)
+        indicators = check_indicators(specs, self.kinds, self.units, self.problem)
         if self.problems:
             raise PackError(self.problems)
         return Catalog(
@@ -115,6 +118,7 @@ class _Builder:
             ambiguous_units=MappingProxyType(dict(self.claims.ambiguous)),
             metrics=MappingProxyType(metrics),
             rewards=MappingProxyType(rewards),
+            indicators=MappingProxyType(indicators),
         )
 
     def rewards(self) -> dict[str, RewardSpec]:

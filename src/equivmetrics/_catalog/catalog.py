@@ -19,6 +19,7 @@ from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.units import PintUnit, Spelling, UnitScope
 from equivmetrics._packs.model import (
     AmbiguousUnit,
+    IndicatorSpec,
     MetricSpec,
     Pack,
     ParameterSpec,
@@ -181,6 +182,7 @@ class Catalog:
     claim_roots: Mapping[str, str] = attrs.field(factory=dict)
     metrics: Mapping[str, MetricSpec] = attrs.field(factory=dict)
     rewards: Mapping[str, RewardSpec] = attrs.field(factory=dict)
+    indicators: Mapping[str, IndicatorSpec] = attrs.field(factory=dict)
     #: The region the packs were chosen for ("" when built from packs as given, unchosen).
     region: str = ""
     #: ``(pack, edition)`` of each regional pack chosen for the region, overlays included.

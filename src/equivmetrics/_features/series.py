@@ -87,10 +87,20 @@ class Series:
         cumulative: bool = False,
         format: ChartFormat = "svg",
         title: str | None = None,
+        label: str | None = None,
         locale: str = "en",
+        language: str | None = None,
     ) -> Chart:
         """This series as a chart: :func:`equivmetrics.render_chart` (needs ``[charts]``)."""
-        return render_chart(self, cumulative=cumulative, format=format, title=title, locale=locale)
+        return render_chart(
+            self,
+            cumulative=cumulative,
+            format=format,
+            title=title,
+            label=label,
+            locale=locale,
+            language=language,
+        )
 
     def to_frame(self) -> Any:
         """A pandas DataFrame, one row per period (needs pandas, the ``[pandas]`` extra).

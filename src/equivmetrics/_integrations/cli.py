@@ -146,6 +146,7 @@ def _run(args: argparse.Namespace, here: argparse.ArgumentParser) -> int:
         "regions": lambda: _regions(engine, as_json=args.json),
         "batch": lambda: _batch(engine, args),
         "report": lambda: args.handler(engine, args),  # .report_cli
+        "scorecard": lambda: args.handler(engine, args),  # .scorecard_cli
         "feel-good": lambda: _equivalents(engine, args),
         "action": lambda: _equivalents(engine, args),
     }

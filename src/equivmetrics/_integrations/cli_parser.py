@@ -15,6 +15,7 @@ from equivmetrics._core.options import OPTIONS, Option, options_of
 from equivmetrics._version import __version__
 
 from .report_cli import add_report_arguments
+from .scorecard_cli import add_scorecard_arguments
 
 __all__ = ["POSITIONAL", "build_parser", "option_values"]
 
@@ -64,6 +65,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Commands]:
     _serve(command("serve", "run the HTTP service (needs the [server] extra)"))
     p = command("report", "write a period's value report as HTML, PDF and e-mail files")
     add_report_arguments(p)
+    _engine_options(p)
+    p = command("scorecard", "score adoption and performance per team, with the value at stake")
+    add_scorecard_arguments(p)
     _engine_options(p)
     return parser, commands
 

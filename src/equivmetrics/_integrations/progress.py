@@ -68,7 +68,7 @@ def new_bar(stream: IO[str], total: float | None, *, unit: str, desc: str) -> An
     """A tqdm bar writing to ``stream`` (the notebook widget in a notebook), or None without
     tqdm, so the caller falls back to its plain counter."""
     try:
-        if in_notebook():  # pragma: no cover - needs a Jupyter kernel
+        if in_notebook():  # pragma: no cover - in a kernel: test_notebook_kernel.py
             from tqdm.auto import tqdm  # noqa: PLC0415 - tqdm is the optional [progress] extra
         else:
             from tqdm import tqdm  # noqa: PLC0415 - tqdm is the optional [progress] extra

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._api.engine import Engine
+from equivmetrics._core.units import CURRENCIES
 from equivmetrics._engine.result import Result
 from equivmetrics._features.series import Period, Series, parse_period
 from equivmetrics._present.card_language import words_tag
@@ -25,14 +26,19 @@ from equivmetrics._present.chart import Chart, render_chart
 from equivmetrics._present.equivalent import Equivalent
 from equivmetrics._present.formatter import Formatter
 from equivmetrics._present.messages import Messages, catalog, language_of, sentence_words
-from equivmetrics.exceptions import EquivMetricsError, InputValueError
+from equivmetrics._present.names import Name, amount, kind_name
+from equivmetrics._present.scorecard_card import ScorecardLike
+from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
 
 from .report_periods import Grouping, label_of, relabel, roll_up
+from .report_scorecard import section_html, section_text
 
-__all__ = ["CHART_CID", "ValueReport", "build_report"]
+__all__ = ["CHART_CID", "REPORT_SCHEMA", "ValueReport", "build_report"]
 
 #: The Content-ID of the chart image in the e-mail (``<img src="cid:...">``).
 CHART_CID = "equivmetrics-chart"
+#: The schema name of :meth:`ValueReport.to_dict`.
+REPORT_SCHEMA = "equivmetrics.report/1"
 _INK, _MUTED, _ACCENT, _BORDER = "#17212b", "#4a5663", "#0f6b5c", "#dce2e8"
 _FONT = "font-family:Arial,Helvetica,sans-serif;"
 #: Nothing is fetched, nothing runs: in a browser, in Chromium printing the PDF.
@@ -54,6 +60,10 @@ class ValueReport:
     action: tuple[Equivalent, ...]
     chart: Chart
     locale: str
+    input_name: Name
+    name: Name
+    unit: str
+    scorecard: ScorecardLike | None = None
 
     @property
     def total(self) -> Result:
@@ -65,23 +75,60 @@ class ValueReport:
         """The report's language tag: the locale's when the library has its words, else en."""
         return self.locale.replace("_", "-") if _has_words(self.locale) else "en"
 
-    def _rows(self) -> list[tuple[str, str, str]]:
+    def _rows(self) -> list[tuple[Name, str, str]]:
         f, words = Formatter(self.locale), _words(self.locale)
-        here, since = self.period.label, self.since
+        within = words.text("report.within", what="{what}", period=self.period.label)
+        since = words.text("report.since", what="{what}", period=self.since)
         return [
-            (self.input_unit, words.text("report.within", what="{what}", period=here),
-             _count(f, self.input_total)),
-            (_kind(self.total), words.text("report.within", what="{what}", period=here),
-             _value(f, self.total)),
-            (self.input_unit, words.text("report.since", what="{what}", period=since),
-             _count(f, self.cumulative_input)),
-            (_kind(self.cumulative), words.text("report.since", what="{what}", period=since),
-             _value(f, self.cumulative)),
-        ]  # fmt: skip
+            (self.input_name, within, _count(f, self.input_total)),
+            (self.name, within, _value(f, self.total, self.unit)),
+            (self.input_name, since, _count(f, self.cumulative_input)),
+            (self.name, since, _value(f, self.cumulative, self.unit)),
+        ]
 
     def figures(self) -> list[tuple[str, str]]:
-        """The headline figures, (label, value) in words."""
-        return [(frame.replace("{what}", what), value) for what, frame, value in self._rows()]
+        """The headline figures, (label, value) in words: kinds named by their labels in the
+        report's language when their packs translate them, in English otherwise."""
+        return [(frame.replace("{what}", n.text), value) for n, frame, value in self._rows()]
+
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """JSON-ready, for a dashboard: ``equivmetrics.report/1`` (docs/reports.md).
+
+        The figures as worded, the input totals, the period's and the cumulative result, the
+        equivalents (``compact`` as :meth:`Result.to_dict`), the chart's title and text (the
+        image is in :meth:`html`) and the scorecard's JSON, or null.
+        """
+        card = self.scorecard
+        return {
+            "schema": REPORT_SCHEMA,
+            "title": self.title,
+            "locale": self.locale,
+            "language": self.lang,
+            "period": {
+                "label": self.period.label,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "days": self.period.days,
+            },
+            "since": self.since,
+            "figures": [{"label": label, "value": value} for label, value in self.figures()],
+            "input": {
+                "kind": self.total.source_kind,
+                "unit": self.input_unit,
+                "total": self.input_total,
+                "cumulative": self.cumulative_input,
+            },
+            "total": self.total.to_dict(compact=compact),
+            "cumulative": self.cumulative.to_dict(compact=compact),
+            "feel_good": [e.to_dict(compact=compact) for e in self.feel_good],
+            "action": [e.to_dict(compact=compact) for e in self.action],
+            "chart": {
+                "title": self.chart.title,
+                "alt": self.chart.alt,
+                "language": self.chart.language,
+            },
+            "scorecard": None if card is None else getattr(card, "to_dict")(),  # noqa: B009
+        }
 
     def text(self) -> str:
         """The report as plain text (the e-mail's text alternative)."""
@@ -91,26 +138,29 @@ class ValueReport:
         for key, items in (("report.worth", self.feel_good), ("report.actions", self.action)):
             if items:
                 lines += ["", words.text(key) + ":"] + [f"  - {e.text}" for e in items]
-        lines += ["", self.chart.alt, ""]
-        return "\n".join(lines)
+        lines += ["", self.chart.alt]
+        if self.scorecard is not None:
+            lines += section_text(self.scorecard, self.locale)
+        return "\n".join([*lines, ""])
 
     def html(self, *, chart_src: str | None = None) -> str:
         """The report as a complete HTML document for e-mail and print.
 
         Inline styles only, no scripts, no external resources. The chart is the PNG as a
         ``data:`` URL unless ``chart_src`` says otherwise (``"cid:" + CHART_CID`` in e-mail).
-        Kind names and the chart's text are English, marked ``lang="en"`` in another language.
+        A kind its pack does not translate, and the chart then, are in English, marked
+        ``lang="en"`` in a report in another language.
         """
         assert isinstance(self.chart.data, bytes)
         src = chart_src or "data:image/png;base64," + base64.b64encode(self.chart.data).decode()
-        en = ' lang="en"' if language_of(self.lang) != "en" else ""
+        en = _lang_attribute(self.chart.language, self.lang)
         rows = "".join(
             f'<tr><th scope="row" style="text-align:left;padding:6px 8px 6px 0;font-weight:normal;'
             f'color:{_MUTED};border-bottom:1px solid {_BORDER}">'
-            + escape(frame).replace("{what}", f"<span{en}>{escape(what)}</span>")
+            + escape(frame).replace("{what}", _named(name, self.lang))
             + f'</th><td style="text-align:right;padding:6px 0;font-weight:bold;'
             f'border-bottom:1px solid {_BORDER}">{escape(value)}</td></tr>'
-            for what, frame, value in self._rows()
+            for name, frame, value in self._rows()
         )
         words = _words(self.locale)
         parts = [
@@ -125,6 +175,8 @@ class ValueReport:
             f'<img{en} src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
             'style="display:block;width:100%;max-width:560px;height:auto;border:0">',
         ]
+        if self.scorecard is not None:
+            parts.append(section_html(self.scorecard, self.locale, self.lang))
         body = "".join(parts)
         lang = escape(self.lang)
         return (
@@ -151,6 +203,7 @@ def build_report(
     trend: int = 12,
     locale: str = "en",
     title: str | None = None,
+    scorecard: ScorecardLike | None = None,
 ) -> ValueReport:
     """The value report of ``period`` (a label of ``values``; default the last period).
 
@@ -159,20 +212,12 @@ def build_report(
     labelled ``2025-Q1``, ``2025``, ``2025-Q2 to date``. The total
     since ``since`` (a period label or date, default the first period) adds the periods from
     there to the reported one; the chart shows up to ``trend`` periods ending with it.
+    ``scorecard`` (:meth:`Engine.scorecard` of the tenant's team numbers) adds a section on
+    adoption and performance (docs/adoption.md).
     """
-    if by is not None:
-        values = roll_up(values.items() if isinstance(values, dict) else values, by)
-    full = engine.series(values, to, of=of, unit=unit)
-    names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
-    full = relabel(full, names)
-    labels = [p.label for p in full.periods]
-    chosen = labels[-1] if period is None else period
-    if chosen not in labels:
-        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
-    end = labels.index(chosen)
-    start = _start(full, since)
-    if start > end:
-        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
+    full, names = _labelled(engine.series, values, to, of, unit, by)
+    start, end = _span(full, period, since)
+    chosen = full.periods[end].label
     kept = full.periods[start : end + 1]
     reported = full.periods[end]
     # a capacity's periods read their totals per the period's days: "transaction per 28 day"
@@ -181,7 +226,8 @@ def build_report(
     window = _pairs(full.periods[max(0, end - trend + 1) : end + 1])
     shown = relabel(engine.series(window, to, of=of, unit=same), names)
     quantity = (float(reported.result.input_magnitude), same)
-    name = to.replace("_", " ")
+    kinds = engine.catalog.kinds
+    name = kind_name(kinds[reported.result.kind], locale)
     return ValueReport(
         title=title or _words(locale).text("report.title", period=chosen),
         period=reported,
@@ -193,10 +239,48 @@ def build_report(
         feel_good=_equivalents(engine.feel_good, quantity, of, locale),
         action=_equivalents(engine.action, quantity, of, locale),
         chart=render_chart(
-            shown, format="png", title=f"{name.capitalize()} per period", locale=locale
+            shown, format="png", label=name.text, locale=locale, language=name.language
         ),
         locale=locale,
+        input_name=kind_name(kinds[reported.result.source_kind], locale),
+        name=name,
+        unit=kinds[reported.result.kind].unit,
+        scorecard=_checked_scorecard(scorecard),
     )
+
+
+def _labelled(
+    series: Any, values: Any, to: str, of: str | None, unit: str | None, by: Grouping | None
+) -> tuple[Series, dict[dt.date, str]]:
+    """The series of ``values`` (months rolled up ``by`` quarter or year), its periods
+    labelled as the report names them, and those labels by start date."""
+    if by is not None:
+        values = roll_up(values.items() if isinstance(values, dict) else values, by)
+    full = series(values, to, of=of, unit=unit)
+    names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
+    return relabel(full, names), names
+
+
+def _checked_scorecard(card: Any) -> ScorecardLike | None:
+    if card is None or all(hasattr(card, n) for n in ("scores", "weak_links", "at_stake")):
+        return card  # type: ignore[no-any-return]
+    raise InputTypeError(
+        f"scorecard= must be a Scorecard (Engine.scorecard), got {type(card).__name__}",
+        value=card,
+    )
+
+
+def _span(full: Series, period: str | None, since: str | None) -> tuple[int, int]:
+    """The indexes of the first period of the cumulative total and of the reported one."""
+    labels = [p.label for p in full.periods]
+    chosen = labels[-1] if period is None else period
+    if chosen not in labels:
+        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
+    end = labels.index(chosen)
+    start = _start(full, since)
+    if start > end:
+        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
+    return start, end
 
 
 def _start(full: Series, since: str | None) -> int:
@@ -232,17 +316,33 @@ def _words(locale: str) -> Messages:
     return catalog(language_of(locale)) or sentence_words("en")
 
 
-def _kind(result: Result) -> str:
-    return f"{result.kind.replace('_', ' ')} ({result.unit})"
-
-
 def _count(f: Formatter, value: float) -> str:
     return f.number(value, max(1, len(str(round(abs(value))))))
 
 
-def _value(f: Formatter, result: Result) -> str:
+def _value(f: Formatter, result: Result, unit: str) -> str:
+    """The value: an amount in its currency, a number in the kind's own ``unit`` (its label
+    names it), or the number with its unit when that differs (a capacity's staff-years)."""
     value = float(result.magnitude)
-    return f.number(value, max(3, len(str(round(abs(value))))))
+    # the whole units, and three significant digits at least, unless fewer say it exactly
+    needed = len(f"{abs(value):.6e}".partition("e")[0].replace(".", "").rstrip("0")) or 1
+    sig = max(len(str(round(abs(value)))), min(3, needed))
+    if result.unit in CURRENCIES:
+        return amount(value, sig, result.unit, f)
+    if result.unit != unit:  # a capacity's total: staff-years, not staff
+        return f"{f.number(value, sig)} {result.unit.replace('*', '·')}"
+    return f.number(value, sig)
+
+
+def _lang_attribute(language: str, page: str) -> str:
+    """`` lang="en"`` when words are in another language than the page's, else nothing."""
+    same = language_of(language) == language_of(page)
+    return "" if same else f' lang="{escape(language)}"'
+
+
+def _named(name: Name, page: str) -> str:
+    attribute = _lang_attribute(name.language, page)
+    return f"<span{attribute}>{escape(name.text)}</span>" if attribute else escape(name.text)
 
 
 def _list(heading: str, items: tuple[Equivalent, ...]) -> str:

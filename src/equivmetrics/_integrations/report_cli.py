@@ -1,9 +1,10 @@
 """``equivmetrics report``: a periodic value report written as HTML, PDF and ``.eml`` files.
 
 The totals are given on the command line, one per calendar period:
-``--values 2025-01:12000,2025-02:13500 --unit transaction`` (periods as :meth:`Engine.series`
-reads them: ``2025``, ``2025-02``, ``2025-02-14``); ``--period quarter`` or ``year`` sums monthly
-totals per quarter or year (to date).
+``--values 2025-01:12000,2025-02:13500 --unit transaction``, or read from a CSV or JSON file
+with ``--input`` (:mod:`.report_values`). Periods are what :meth:`Engine.series` reads
+(``2025``, ``2025-02``, ``2025-02-14``); ``--period quarter`` or ``year`` sums monthly totals
+per quarter or year (to date).
 """
 
 from __future__ import annotations
@@ -18,17 +19,24 @@ from equivmetrics._api.engine import Engine
 from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
+from .report_values import parse_values, read_values
+from .scorecard_cli import read_numbers
 
-__all__ = ["add_report_arguments", "parse_values", "run_report"]
+__all__ = ["add_report_arguments", "run_report"]
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``report`` (the engine options are added by the parser)."""
-    p.add_argument(
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument(
         "--values",
-        required=True,
         metavar="PERIOD:TOTAL,...",
         help="a total per period, e.g. 2025-01:12000,2025-02:13500",
+    )
+    given.add_argument(
+        "--input",
+        metavar="FILE",
+        help="read the totals from a CSV (PERIOD,TOTAL rows) or JSON file; - for stdin",
     )
     p.add_argument(
         "--unit", required=True, metavar="UNIT", help="the unit of the totals, e.g. transaction"
@@ -59,8 +67,20 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--trend", type=int, default=12, metavar="N", help="periods in the trend chart (default 12)"
     )
+    p.add_argument(
+        "--scorecard",
+        metavar="FILE",
+        help="add the adoption scorecard of these team numbers (.csv or .json; the indicators "
+        "come from the packs)",
+    )
     p.add_argument("--title", help="the report's title")
     p.add_argument("--locale", default="en", help="word it in this locale (default en)")
+    _add_outputs(p)
+    p.set_defaults(json=False, handler=run_report)
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    """The files ``report`` writes, and the e-mail's addresses."""
     p.add_argument("--html", metavar="FILE", help="write the HTML page here")
     p.add_argument("--pdf", metavar="FILE", help="write the PDF here (needs Chromium)")
     p.add_argument("--eml", metavar="FILE", help="write the e-mail here (needs --from, --email-to)")
@@ -73,25 +93,6 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         help="an e-mail recipient (repeatable)",
     )
     p.add_argument("--subject", help="the e-mail's subject (default the title)")
-    p.set_defaults(json=False, handler=run_report)
-
-
-def parse_values(text: str) -> list[tuple[str, float]]:
-    """``"2025-01:12000,2025-02:13500"`` as ``[("2025-01", 12000.0), ...]``."""
-    pairs = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        period, colon, total = item.rpartition(":")
-        try:
-            pairs.append((period.strip(), float(total)))
-        except ValueError:
-            colon = ""
-        if not colon or not period.strip():
-            raise UsageError(
-                f"--values: cannot read {item!r}: write PERIOD:TOTAL, e.g. 2025-01:12000"
-            )
-    if not pairs:
-        raise UsageError("--values: give at least one PERIOD:TOTAL")
-    return pairs
 
 
 def run_report(engine: Engine, args: argparse.Namespace) -> int:
@@ -100,7 +101,7 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         raise UsageError("--eml needs --from and --email-to")
     report = build_report(
         engine,
-        parse_values(args.values),
+        parse_values(args.values) if args.values is not None else read_values(args.input),
         args.to,
         of=args.of,
         unit=args.unit,
@@ -110,6 +111,11 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         trend=args.trend,
         locale=args.locale,
         title=args.title,
+        scorecard=(
+            None
+            if args.scorecard is None
+            else engine.scorecard(read_numbers(args.scorecard), locale=args.locale)
+        ),
     )
     written: list[tuple[str, Any]] = []
     if args.html:

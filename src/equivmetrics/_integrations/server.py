@@ -24,6 +24,7 @@ from equivmetrics.exceptions import EquivMetricsError
 
 from .batch_files import UsageError
 from .listing import kinds_data, packs_data, parameters_data, regions_data
+from .server_documents import report_document, scorecard_document
 from .server_openapi import ENDPOINTS, openapi
 from .server_tenants import Tenant, Tenants
 from .stream import RequestError, dumps, json_type, parse_request
@@ -184,6 +185,25 @@ class Service:
         found = tenant.bridges[role].call(data)
         html = render_html(found, title=title, heading_level=level)
         return HTMLResponse(html, headers={"X-Tenant": tenant.id})
+
+    async def report(self, request: Request, tenant: Tenant) -> Any:
+        """``/v1/report``: the tenant's value report as JSON, HTML, text or PDF."""
+        return await self.document(request, tenant, report_document)
+
+    async def scorecard(self, request: Request, tenant: Tenant) -> Any:
+        """``/v1/scorecard``: the tenant's adoption scorecard as JSON, HTML or text."""
+        return await self.document(request, tenant, scorecard_document)
+
+    async def document(self, request: Request, tenant: Tenant, build: Any) -> Any:
+        """Build a document in a worker thread (charts and PDFs take a while), then answer it."""
+        from starlette.concurrency import run_in_threadpool  # noqa: PLC0415 - the optional [server] extra
+        from starlette.responses import Response  # noqa: PLC0415 - the optional [server] extra
+
+        data = await self.body(request)
+        document = await run_in_threadpool(build, tenant.engine, data, tenant.locale)
+        if isinstance(document.body, dict):
+            return document.body
+        return Response(document.body, media_type=document.media, headers={"X-Tenant": tenant.id})
 
     async def icon(self, request: Request, tenant: None) -> Response:
         """``/v1/icons/{name}.svg``: a shipped icon, or 404."""

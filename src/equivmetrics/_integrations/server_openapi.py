@@ -13,6 +13,7 @@ import attrs
 from equivmetrics._core.options import OPTIONS
 from equivmetrics._version import __version__
 
+from .server_documents import REPORT_FIELDS, SCORECARD_FIELDS
 from .stream import COMMANDS
 
 __all__ = ["ENDPOINTS", "Endpoint", "openapi"]
@@ -28,6 +29,9 @@ class Endpoint:
     fields: frozenset[str] | None = None  # a JSON body's fields (None: no body)
     tenant: bool = True  # chosen with X-Tenant
     media: str = "application/json"
+    also: tuple[str, ...] = ()  # other media types of a 200 answer (a "format" field)
+    required: tuple[str, ...] = ("quantity",)  # the body's required fields
+    schemas: str = ""  # the table of this endpoint's own field schemas (_DOCUMENT_FIELDS)
 
 
 _EXPLAIN = COMMANDS["convert"] | {"locale", "compact"}
@@ -37,7 +41,7 @@ _CARD = COMMANDS["feel-good"] | {"role", "title", "heading_level", "compact"}
 ENDPOINTS: dict[str, Endpoint] = {
     "/v1/convert": Endpoint(
         "POST", "command", "Convert a quantity to a kind (Result.to_dict)",
-        COMMANDS["convert"] | {"compact"},
+        COMMANDS["convert"] | {"compact"}, required=("quantity", "to"),
     ),
     "/v1/feel-good": Endpoint(
         "POST", "command", "Feel-good equivalents ({equivalents: [...]})",
@@ -48,11 +52,21 @@ ENDPOINTS: dict[str, Endpoint] = {
         COMMANDS["action"] | {"compact"},
     ),
     "/v1/explain": Endpoint(
-        "POST", "explain", "How a conversion is computed, with sources ({text})", _EXPLAIN
+        "POST", "explain", "How a conversion is computed, with sources ({text})", _EXPLAIN,
+        required=("quantity", "to"),
     ),
     "/v1/card": Endpoint(
         "POST", "card", "The HTML card of feel-good or action equivalents", _CARD,
         media="text/html",
+    ),
+    "/v1/report": Endpoint(
+        "POST", "report", "A value report (equivmetrics.report/1; format html, text or pdf)",
+        REPORT_FIELDS, also=("text/html", "text/plain", "application/pdf"),
+        required=("values", "unit"), schemas="report",
+    ),
+    "/v1/scorecard": Endpoint(
+        "POST", "scorecard", "An adoption scorecard (equivmetrics.scorecard/1; html or text)",
+        SCORECARD_FIELDS, also=("text/html", "text/plain"), required=(), schemas="scorecard",
     ),
     "/v1/icons/{name}.svg": Endpoint(
         "GET", "icon", "A shipped icon", tenant=False, media="image/svg+xml"
@@ -115,6 +129,67 @@ _FIELDS: dict[str, dict[str, Any]] = {
     "title": _TEXT_OR_NULL,
     "heading_level": {"type": ["integer", "null"], "minimum": 1, "maximum": 6},
 }  # fmt: skip
+_NUMBERS = {"type": "object", "additionalProperties": {"type": ["number", "string"]}}
+_SCORECARD: dict[str, dict[str, Any]] = {
+    "data": {
+        "type": ["object", "null"],
+        "description": "{period: {team: {number: value}}}",
+        "additionalProperties": {"type": "object", "additionalProperties": _NUMBERS},
+    },
+    "rows": {
+        "type": ["array", "null"],
+        "description": "[{period, team, number: value, ...}]",
+        "items": {"type": "object"},
+    },
+    "period": {"type": ["string", "null"], "description": "the period scored (default the last)"},
+    "teams": {"type": ["array", "null"], "items": {"type": "string"}},
+    "indicators": {
+        "type": ["array", "null"],
+        "items": {"type": "string"},
+        "description": "the packs' indicators to use (default all)",
+    },
+    "reference": {"enum": ["median", "mean", "target", None]},
+    "tolerance": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+    "signed": {"type": ["boolean", "null"]},
+    "locale": _TEXT_OR_NULL,
+    "format": {"enum": ["json", "html", "text", None]},
+}
+_REPORT: dict[str, dict[str, Any]] = {
+    "values": {
+        "oneOf": [
+            {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "examples": [{"2025-01": 12000, "2025-02": 13500}],
+            },
+            {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [{"type": "string"}, {"type": "number"}],
+                    "items": False,
+                },
+            },
+        ],
+        "description": "a total per calendar period",
+    },
+    "unit": {"type": "string", "description": "the totals' unit, e.g. transaction"},
+    "to": {"type": ["string", "null"], "description": "the kind reported (manual_work)"},
+    "period": {
+        "enum": ["month", "quarter", "year", None],
+        "description": "report months, or months summed per quarter or year",
+    },
+    "at": {"type": ["string", "null"], "description": "the period reported (default the last)"},
+    "since": {"type": ["string", "null"], "description": "where the cumulative total starts"},
+    "trend": {"type": ["integer", "null"], "minimum": 1, "maximum": 120},
+    "format": {"enum": ["json", "html", "text", "pdf", None]},
+    "scorecard": {"type": ["object", "null"], "description": "a scorecard request's fields"},
+}
+#: Fields whose meaning is the endpoint's own (a report's ``unit`` is its totals').
+_DOCUMENT_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
+    "report": _REPORT,
+    "scorecard": _SCORECARD,
+}
 _OPTION_TYPES: dict[str, dict[str, Any]] = {
     "text": _TEXT_OR_NULL,
     "names": {"type": ["array", "null"], "items": {"type": "string"}},
@@ -122,8 +197,12 @@ _OPTION_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def _field(name: str) -> dict[str, Any]:
-    """A request field's JSON Schema: the shared options' from their table, the rest above."""
+def _field(name: str, table: str = "") -> dict[str, Any]:
+    """A request field's JSON Schema: the endpoint's own, the shared options' from their
+    table, the rest above."""
+    own = _DOCUMENT_FIELDS.get(table, {}).get(name) or _SCORECARD.get(name) if table else None
+    if own is not None:
+        return own
     option = OPTIONS.get(name)
     if option is None:
         return _FIELDS.get(name, {})
@@ -140,9 +219,8 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
             "200": {
                 "description": "OK",
                 "content": {
-                    endpoint.media: {
-                        "schema": {"type": "object" if "json" in endpoint.media else "string"}
-                    }
+                    media: {"schema": {"type": "object" if "json" in media else "string"}}
+                    for media in (endpoint.media, *endpoint.also)
                 },
             },
             **{
@@ -168,8 +246,10 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.fields is not None:
         schema = {
             "type": "object",
-            "required": ["quantity", "to"] if "to" in endpoint.fields else ["quantity"],
-            "properties": {name: _field(name) for name in sorted(endpoint.fields)},
+            "required": list(endpoint.required),
+            "properties": {
+                name: _field(name, endpoint.schemas) for name in sorted(endpoint.fields)
+            },
             "additionalProperties": False,
         }
         operation["requestBody"] = {

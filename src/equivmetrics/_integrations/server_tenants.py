@@ -1,7 +1,8 @@
 """The HTTP service's tenants: read from a YAML file, one engine each, reloaded when it changes.
 
 The file (docs/service.md, "Tenants") maps tenant ids to ``params``, ``region``, ``edition``,
-``currency`` and ``locale``; ``default`` names the tenant a request without ``X-Tenant`` gets.
+``currency``, ``locale`` and ``packs`` (the tenant's own pack files, relative to the file);
+``default`` names the tenant a request without ``X-Tenant`` gets.
 Every engine is built when the file is read and shared by every request of that tenant. The
 file is read again when its modification time or size changes (checked at most once a
 second); a file that no longer reads or builds keeps the tenants already in service and logs why.
@@ -35,7 +36,7 @@ log = logging.getLogger("equivmetrics.server")
 MAX_FILE_BYTES = 1 << 20
 MAX_TENANTS = 1000
 
-_FIELDS = frozenset({"params", "region", "edition", "currency", "locale"})
+_FIELDS = frozenset({"params", "region", "edition", "currency", "locale", "packs"})
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _COMMANDS = ("convert", "feel-good", "action")
@@ -58,9 +59,11 @@ class Tenant:
     bridges: Mapping[str, Bridge]
 
     @classmethod
-    def build(cls, tenant_id: str, spec: Mapping[str, Any]) -> Tenant:
-        """The tenant ``tenant_id`` of the file's entry ``spec`` (already checked)."""
-        engine = load(region=spec.get("region"), edition=spec.get("edition"))
+    def build(cls, tenant_id: str, spec: Mapping[str, Any], folder: str = ".") -> Tenant:
+        """The tenant ``tenant_id`` of the file's entry ``spec`` (already checked); its
+        ``packs`` are files or folders relative to ``folder`` (the tenant file's)."""
+        packs = [os.path.join(folder, pack) for pack in spec.get("packs") or ()]
+        engine = load(*packs, region=spec.get("region"), edition=spec.get("edition"))
         params = dict(spec.get("params") or {})
         if params:
             engine = engine.with_params(**params)
@@ -92,6 +95,12 @@ def _check_entry(tenant_id: Any, spec: Any) -> dict[str, Any]:
         raise TenantFileError(f"tenant {tenant_id}: params must map parameter names to values")
     if spec.get("currency") is not None:
         _check_currency(tenant_id, spec["currency"], params)
+    packs = spec.get("packs") or []
+    if not isinstance(packs, list) or not all(isinstance(p, str) and p for p in packs):
+        raise TenantFileError(
+            f"tenant {tenant_id}: packs must be a list of pack files or folders, relative to "
+            "the tenant file"
+        )
     return dict(spec)
 
 
@@ -129,13 +138,15 @@ def read_tenants(path: str | os.PathLike[str]) -> tuple[dict[str, Tenant], str |
     default = data.get("default")
     if default is not None and default not in entries:
         raise TenantFileError(f"{origin}: default {default!r} is not a tenant of the file")
-    return {tenant_id: _build(tenant_id, spec) for tenant_id, spec in entries.items()}, default
+    folder = os.path.dirname(os.path.abspath(origin))
+    built = {tenant_id: _build(tenant_id, spec, folder) for tenant_id, spec in entries.items()}
+    return built, default
 
 
-def _build(tenant_id: Any, spec: Any) -> Tenant:
+def _build(tenant_id: Any, spec: Any, folder: str) -> Tenant:
     checked = _check_entry(tenant_id, spec)
     try:
-        return Tenant.build(tenant_id, checked)
+        return Tenant.build(tenant_id, checked, folder)
     except EquivMetricsError as exc:
         raise TenantFileError(f"tenant {tenant_id}: {exc}") from None
 

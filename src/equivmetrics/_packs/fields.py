@@ -41,6 +41,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "examples",
         "metrics",
         "rewards",
+        "indicators",
         "region",
         "topic",
         "extends",
@@ -83,6 +84,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "metric": ("name", "title", "from", "show", "role", "unit", "per", "top"),
     "reward": ("name", "kind", "every", "grant", "reward", "text", "note"),
+    "indicator": (
+        "name",
+        "title",
+        "family",
+        "measure",
+        "numerator",
+        "denominator",
+        "target",
+        "better",
+        "kind",
+        "unit",
+        "show",
+        "driven_by",
+    ),
 }
 
 

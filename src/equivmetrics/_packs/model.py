@@ -18,6 +18,7 @@ __all__ = [
     "ROLES",
     "AmbiguousUnit",
     "Example",
+    "IndicatorSpec",
     "KindSpec",
     "MetricSpec",
     "Pack",
@@ -184,6 +185,26 @@ class MetricSpec:
 
 
 @attrs.frozen
+class IndicatorSpec:
+    """An adoption or performance indicator declared in a pack (docs/adoption.md)."""
+
+    name: str
+    title: str
+    family: Literal["adoption", "performance"]
+    measure: Literal["ratio", "rate", "count"]
+    numerator: str
+    denominator: str | None
+    target: float | None
+    better: Literal["higher", "lower"]
+    kind: str | None
+    unit: str | None
+    show: tuple[str, ...]
+    driven_by: str | None
+    location: Location
+    pack: str
+
+
+@attrs.frozen
 class RewardSpec:
     """A reward rule declared in a pack: "for every ``every``, grant ``grant``"."""
 
@@ -313,6 +334,7 @@ class Pack:
     examples: tuple[Example, ...]
     metrics: tuple[MetricSpec, ...] = ()
     rewards: tuple[RewardSpec, ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
     #: The region the pack speaks for ("" for everywhere: its figures depend on no place).
     region: str = ""
     #: Packs of one topic are alternatives: an engine holds at most one (plus its overlays).

@@ -19,9 +19,11 @@ from equivmetrics.exceptions import Location
 from .fields import FIELDS
 from .fields import IDENT as _IDENT
 from .fields import describe as _describe
+from .indicators import read_indicator
 from .model import (
     AmbiguousUnit,
     Example,
+    IndicatorSpec,
     KindSpec,
     Pack,
     ParameterSpec,
@@ -70,6 +72,7 @@ class PackReader(RegionReader):
         examples = self.list_section(top, "examples", self.example)
         metrics = self.list_section(top, "metrics", self.metric)
         rewards = self.list_section(top, "rewards", self.reward)
+        indicators = self.list_section(top, "indicators", self.indicator)
         return Pack(
             name=name,
             edition=edition,
@@ -85,10 +88,14 @@ class PackReader(RegionReader):
             examples=tuple(examples),
             metrics=tuple(metrics),
             rewards=tuple(rewards),
+            indicators=tuple(indicators),
             regions=self.region_table(top, self.parameter),
             **placement,
             ambiguous_units=self.ambiguous_units(top),
         )
+
+    def indicator(self, entry: Any, where: Location, field: str) -> IndicatorSpec | None:
+        return read_indicator(self, entry, where, field, FIELDS["indicator"])
 
     def ambiguous_units(self, top: LocatedDict) -> tuple[AmbiguousUnit, ...]:
         """``ambiguous_units:``: unit name -> why an amount in it needs ``of=`` (required)."""

@@ -28,7 +28,7 @@ __all__ = ["RegionReader"]
 
 _ReadParameter = Callable[[str, Any, Location, str], ParameterSpec | None]
 #: Sections an overlay may not have: it only sets parameters of the pack it extends.
-_NOT_IN_OVERLAY = ("units", "kinds", "parameters", "rules", "metrics", "rewards")
+_NOT_IN_OVERLAY = ("units", "kinds", "parameters", "rules", "metrics", "rewards", "indicators")
 
 
 class RegionReader(WordingReader):

@@ -29,6 +29,7 @@ import attrs
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
 from .formatter import Formatter, default_sig
+from .messages import Messages, catalog, language_of
 
 __all__ = ["Chart", "SeriesLike", "render_chart", "running"]
 
@@ -93,7 +94,8 @@ class SeriesLike(Protocol):
 
 @attrs.frozen
 class Chart:
-    """A drawn chart: ``data`` (SVG text or PNG bytes), its ``title`` and text alternative.
+    """A drawn chart: ``data`` (SVG text or PNG bytes), its ``title`` and text alternative,
+    and the ``language`` (a BCP 47 tag) its words are in.
 
     Put ``alt`` in the ``alt`` attribute of an ``<img>`` showing the PNG, or next to the chart;
     the SVG already holds it as its ``<desc>``. In a notebook the chart shows itself.
@@ -103,6 +105,7 @@ class Chart:
     format: ChartFormat
     title: str
     alt: str
+    language: str = "en"
 
     def _repr_svg_(self) -> str | None:
         return self.data if isinstance(self.data, str) else None
@@ -126,31 +129,56 @@ def render_chart(
     cumulative: bool = False,
     format: ChartFormat = "svg",
     title: str | None = None,
+    label: str | None = None,
     locale: str = "en",
+    language: str | None = None,
     width: float = 6.4,
     height: float = 3.6,
 ) -> Chart:
     """Chart ``series``: its value per period, or (``cumulative=True``) its running total.
 
     ``format`` is ``"svg"`` (text, for HTML and e-mail) or ``"png"`` (bytes, 200 dpi, for
-    PDF). ``title`` defaults to the kind and what is shown; numbers on the axis and in the
-    text alternative follow ``locale`` (other than English needs the ``[locale]`` extra).
-    ``width`` and ``height`` are in inches. Needs the ``[charts]`` extra (matplotlib).
+    PDF). ``label`` names the values and their unit ("Hours of manual work"; default the
+    kind's name, with the unit shown) and ``title`` defaults to it and what is shown ("... per
+    period"). Numbers on the axis and in
+    the text alternative follow ``locale`` (other than English needs the ``[locale]`` extra);
+    the chart's own words are in ``language`` (default the locale's language when the library
+    has words for it, else English): give ``label`` in the same language. ``width`` and
+    ``height`` are in inches. Needs the ``[charts]`` extra (matplotlib).
     """
     if format not in _FORMATS:
         raise InputValueError(f"format= must be 'svg' or 'png', got {format!r}", value=format)
-    if not isinstance(title, str | None):
-        raise InputTypeError(f"title= must be text, got {type(title).__name__}", value=title)
+    for name, given in (("title", title), ("label", label), ("language", language)):
+        if not isinstance(given, str | None):
+            raise InputTypeError(f"{name}= must be text, got {type(given).__name__}", value=given)
     points = _points(series, cumulative)
     formatter = Formatter(locale)
-    name = series.kind.replace("_", " ")
-    what = f"{name}, cumulative" if cumulative else f"{name} per period"
-    heading = title if title is not None else what
-    alt = _alt(heading, points, formatter)
-    data = _draw(points, cumulative, heading, name, formatter, format, (width, height))
+    words = _words(locale if language is None else language)
+    name = label if label is not None else series.kind.replace("_", " ")
+    key = "chart.cumulative" if cumulative else "chart.per_period"
+    heading = title if title is not None else words.text(key, what=name)
+    alt = _alt(heading, points, formatter, words, labelled=label is not None)
+    y = label if label is not None else words.text("chart.values", what=name, unit=points.unit)
+    texts = _Texts(heading, words.text("chart.axis"), y)
+    data = _draw(points, cumulative, texts, formatter, format, (width, height))
     if isinstance(data, str):
         data = _accessible_svg(data, heading, alt)
-    return Chart(data=data, format=format, title=heading, alt=alt)
+    return Chart(data=data, format=format, title=heading, alt=alt, language=words.language)
+
+
+@attrs.frozen
+class _Texts:
+    title: str
+    x: str
+    y: str
+
+
+def _words(language: str) -> Messages:
+    """The chart's words: the library's catalog of ``language``, else English."""
+    found = catalog(language_of(language)) if isinstance(language, str) else None
+    english = catalog("en")
+    assert english is not None
+    return found or english
 
 
 def _points(series: SeriesLike, cumulative: bool) -> _Points:
@@ -194,33 +222,40 @@ def running(series: SeriesLike) -> tuple[list[tuple[float, float, float]], str]:
     return totals, total.unit
 
 
-def _number(formatter: Formatter, value: float, low: float, high: float) -> str:
+def _number(formatter: Formatter, value: float, low: float, high: float, words: Messages) -> str:
     if not math.isfinite(value):
-        return "no value"
+        return words.text("chart.no_value")
     return formatter.number(value, max(_SIG, default_sig(value, low, high)))
 
 
-def _alt(heading: str, points: _Points, formatter: Formatter) -> str:
+def _alt(
+    heading: str, points: _Points, formatter: Formatter, words: Messages, *, labelled: bool
+) -> str:
     """Every value in words: the chart's text alternative."""
     parts = []
     for label, value, low, high in zip(
         points.labels, points.values, points.lows, points.highs, strict=True
     ):
-        text = f"{label}: {_number(formatter, value, low, high)}"
+        text = f"{label}: {_number(formatter, value, low, high, words)}"
         if low != high and math.isfinite(low) and math.isfinite(high):
-            text += f" (range {_number(formatter, low, low, high)}–"
-            text += f"{_number(formatter, high, low, high)})"
+            ends = (_number(formatter, end, low, high, words) for end in (low, high))
+            text += " " + words.text("chart.range", **dict(zip(("low", "high"), ends, strict=True)))
         parts.append(text)
     count = len(points.labels)
-    noun = "period" if count == 1 else "periods"
-    return f"{heading}, in {points.unit}, over {count} {noun}. " + "; ".join(parts) + "."
+    head = words.plural(
+        "chart.alt_labelled" if labelled else "chart.alt",
+        formatter.plural(count, None),
+        title=heading,
+        unit=points.unit,
+        count=formatter.number(count, len(str(count))),
+    )
+    return f"{head} " + "; ".join(parts) + "."
 
 
 def _draw(
     points: _Points,
     cumulative: bool,
-    heading: str,
-    name: str,
+    texts: _Texts,
     formatter: Formatter,
     format: ChartFormat,
     size: tuple[float, float],
@@ -237,9 +272,9 @@ def _draw(
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         _plot(axes, points, cumulative)
-        axes.set_title(heading, loc="left", fontweight="bold", parse_math=False)
-        axes.set_xlabel("Period", parse_math=False)
-        axes.set_ylabel(f"{name} ({points.unit})", parse_math=False)
+        axes.set_title(texts.title, loc="left", fontweight="bold", parse_math=False)
+        axes.set_xlabel(texts.x, parse_math=False)
+        axes.set_ylabel(texts.y, parse_math=False)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(formatter, v)))
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="y", linestyle=":", linewidth=0.6, color="#8a949e")

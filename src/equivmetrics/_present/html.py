@@ -31,7 +31,7 @@ from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
 from .icons import icon_body
 from .messages import Messages, language_of, sentence_words
 
-__all__ = ["render_html", "render_page", "source_html"]
+__all__ = ["CARD_CSS", "page_html", "render_html", "render_page", "source_html", "tiles_html"]
 
 
 @runtime_checkable
@@ -113,6 +113,8 @@ outline:2px solid var(--em-_accent);outline-offset:2px;border-radius:3px}
 .equivmetrics-card .em-empty{margin:0;color:var(--em-_muted)}
 """
 
+CARD_CSS = _CSS  # the card's style sheet, for other cards built of the same tiles
+
 _PAGE_CSS = (
     "body{margin:0;padding:24px;background:#eef1f4;"
     'font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}'
@@ -155,11 +157,7 @@ def render_html(
     heading = _heading(title, items, chrome)
     card_id = _card_id(items, heading, tag)
     if items:
-        listing = (
-            '<ul class="em-list">'
-            + "".join(_item(e, f"{card_id}-{n}", chrome) for n, e in enumerate(items, 1))
-            + "</ul>"
-        )
+        listing = tiles_html(items, card_id, chrome)
     else:
         listing = f'<p class="em-empty"{chrome.mark}>{escape(chrome.text("card.empty"))}</p>'
     heading_mark = chrome.mark if title is None else ""
@@ -187,9 +185,14 @@ def render_page(
     card = render_html(items, title=title, heading_level=1, lang=lang)
     page_lang = card_lang(lang, items) or "en"
     heading = _heading(title, items, Chrome.of(page_lang))
+    return page_html(card, heading, page_lang)
+
+
+def page_html(card: str, heading: str, lang: str) -> str:
+    """A complete, locked-down HTML document around a card (see :func:`render_page`)."""
     return (
         "<!DOCTYPE html>\n"
-        f"<html{lang_attrs(page_lang)}>\n"
+        f"<html{lang_attrs(lang)}>\n"
         "<head>\n"
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -236,6 +239,12 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
                 value=item,
             )
     return items
+
+
+def tiles_html(items: Iterable[Equivalent], card_id: str, chrome: Chrome) -> str:
+    """The equivalents as the card's tiles (``<ul class="em-list">``), ids from ``card_id``."""
+    tiles = (_item(e, f"{card_id}-{n}", chrome) for n, e in enumerate(items, 1))
+    return '<ul class="em-list">' + "".join(tiles) + "</ul>"
 
 
 def _heading(title: str | None, items: list[Equivalent], chrome: Chrome) -> str:

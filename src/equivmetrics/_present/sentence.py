@@ -26,8 +26,9 @@ from equivmetrics._engine.result import Result
 from equivmetrics._packs.wording import fill
 
 from . import cldr
-from .formatter import SHOW_RANGE, SYMBOLS, Formatter, duration_parts, english_money, round_sig
+from .formatter import SHOW_RANGE, SYMBOLS, Formatter, duration_parts, round_sig
 from .messages import Messages, language_of, sentence_words
+from .names import amount
 
 __all__ = ["Voice", "Words", "voice_for", "word"]
 
@@ -193,10 +194,8 @@ class _Shown:
     currency: str | None
 
     def number(self, value: float) -> str:
-        if self.currency and self.formatter.english:
-            return english_money(self.formatter.number(value, self.digits), self.currency)
         if self.currency:
-            return cldr.money_text(value, self.digits, self.currency, self.formatter)
+            return amount(value, self.digits, self.currency, self.formatter)
         return self.formatter.number(value, self.digits)
 
     def value(self, value: float, count_like: bool, minutes: float | None) -> tuple[str, str, bool]:
