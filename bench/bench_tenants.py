@@ -1,27 +1,30 @@
-"""Tenant engines: the cost of deriving one, and of holding a thousand.
+"""Tenant engines: the cost of deriving one, of its first conversion, and of holding many.
 
-    python bench/bench_tenants.py
+    python bench/bench_tenants.py              # about a minute
+    python bench/bench_tenants.py --quick
+    python bench/bench_tenants.py --write-docs # also rewrite the table in docs/performance.md
 
-Prints the median time of ``engine.with_params(...)`` (target: well under a millisecond), as a
-ratio against one scalar pint conversion measured in the same run, and the memory a thousand
-tenant engines hold (they share one catalog).
+Times ``engine.with_params(...)`` alone and with its first conversion that uses the
+overrides, interleaved round by round with one scalar pint conversion (bench/harness.py);
+target: the two together <= 0.5 x pint's ``Quantity(5, "kWh").to("J")``. Also the memory a
+thousand tenant engines hold (they share one catalog).
 """
 
 from __future__ import annotations
 
-import statistics
-import timeit
+import itertools
 import tracemalloc
 
 import pint
+from harness import interleave, per_round, ratio, run, table, timed, verdict
 
 import equivmetrics as em
 
 
-def main() -> None:
+def tenants(rounds: int) -> str:
     base = em.load()
     base.convert("12000 transaction/month", "labor_cost")
-    counter = iter(range(10**9))
+    counter = itertools.count()
 
     def derive() -> em.Engine:
         i = next(counter)
@@ -29,51 +32,54 @@ def main() -> None:
             minutes_per_transaction=f"{i % 97 + 1} min", hourly_labor_cost=f"{40 + i % 31} USD/hour"
         )
 
-    runs = timeit.repeat(derive, number=500, repeat=7)
-    t_derive = statistics.median(runs) / 500
     ureg = pint.UnitRegistry()
-    t_pint = (
-        statistics.median(
-            timeit.repeat(lambda: ureg.Quantity(5, "kWh").to("J"), number=2000, repeat=7)
-        )
-        / 2000
+    times = interleave(
+        {
+            "pint": lambda: ureg.Quantity(5, "kWh").to("J"),
+            "derive": derive,
+            "first": lambda: derive().convert("12000 transaction/month", "labor_cost"),
+        },
+        rounds=rounds,
+        number=200,
     )
-
-    tenant = derive()
-    tenant.convert("12000 transaction/month", "labor_cost")
-    t_first = (
-        statistics.median(
-            timeit.repeat(
-                lambda: derive().convert("12000 transaction/month", "labor_cost"),
-                number=200,
-                repeat=5,
-            )
-        )
-        / 200
-    )
-
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    tenants = [derive() for _ in range(1000)]
-    for t in tenants:
-        t.convert("12000 transaction/month", "labor_cost")
-    held = tracemalloc.get_traced_memory()[0] - before
+    held = [derive() for _ in range(1000)]
+    for tenant in held:
+        tenant.convert("12000 transaction/month", "labor_cost")
+    size = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
+    rows = [
+        ['pint `Quantity(5, "kWh").to("J")`', timed(times["pint"]), "", ""],
+        [
+            "`with_params(...)` with two overrides",
+            timed(times["derive"]),
+            f"{ratio(per_round(times, 'derive', 'pint'))} pint",
+            "",
+        ],
+        [
+            "the same plus its first conversion that uses the overrides",
+            timed(times["first"]),
+            f"{ratio(per_round(times, 'first', 'pint'))} pint",
+            verdict(per_round(times, "first", "pint"), 0.5),
+        ],
+        [
+            "memory held by 1,000 tenant engines, each converted once",
+            f"{size / 1000 / 1024:.1f} KiB each",
+            "",
+            "one shared catalog",
+        ],
+    ]
+    return table(["measure", "median (min–max)", "ratio", "target"], rows)
 
-    print(f"{'measure':<58} {'median':>12} {'ratio':>9}")
-    print(f"{'pint Quantity(5, kWh).to(J)':<58} {t_pint * 1e6:9.1f} us")
-    print(
-        f"{'with_params (2 overrides)':<58} {t_derive * 1e6:9.1f} us "
-        f"{t_derive / t_pint:8.2f}x  target well under 1 ms"
-    )
-    print(
-        f"{'with_params + first conversion touching the overrides':<58} "
-        f"{t_first * 1e6:9.1f} us {t_first / t_pint:8.2f}x"
-    )
-    print(
-        f"{'memory held by 1,000 tenants (each converted once)':<58} "
-        f"{held / 1024:9.0f} KiB  ({held / 1000 / 1024:.1f} KiB per tenant; one shared catalog)"
-    )
+
+def measure(quick: bool) -> dict[str, str]:
+    """The tables of this benchmark, by their block name in docs/performance.md."""
+    return {"tenants": tenants(5 if quick else 15)}
+
+
+def main() -> None:
+    run(__doc__ or "", measure)
 
 
 if __name__ == "__main__":

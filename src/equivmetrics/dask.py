@@ -26,7 +26,8 @@ import sys
 from typing import Any
 
 from ._api.engine import Engine
-from ._core.negative import NegativePolicy, screen
+from ._core.negative import NegativePolicy
+from ._core.scaled import times
 from ._integrations.frames import (
     column_label,
     column_name,
@@ -52,11 +53,13 @@ def _multiply(
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
     import pandas as pd  # noqa: PLC0415 - pandas is optional (the [pandas] extra)
 
-    values = partition.to_numpy(dtype=np.float64, na_value=np.nan)
-    if negative is not None:  # (policy, kind, unit, column label): plain strings
+    values = partition.to_numpy(dtype=np.float64, na_value=np.nan)  # a view when it can be
+    if negative is None:
+        product = values * factor
+    else:  # (policy, kind, unit, column label): plain strings
         policy, kind, unit, label = negative
-        values = screen(values, policy, kind, unit, where=label, labels=partition.index)
-    return pd.Series(values * factor, index=partition.index, name=name)
+        product = times(values, factor, policy, kind, unit, where=label, labels=partition.index)
+    return pd.Series(product, index=partition.index, name=name, copy=False)
 
 
 def convert_dask(

@@ -41,6 +41,9 @@ from .result import ParameterUse, Step
 __all__ = ["Compiler", "FactorOf", "Plan"]
 
 
+#: How many input unit texts an engine remembers the kind of.
+MAX_INFERRED = 10_000
+
 #: The factor of one rule edge with an engine's parameters (central, low, high, unit).
 FactorOf = Callable[[Edge], Value]
 
@@ -78,10 +81,13 @@ class Compiler:
         unit: str | None,
         per: str | None,
         rates: Rates | None = None,
+        inferred: dict[str, str] | None = None,
     ) -> None:
         self.catalog = catalog
         self.units = catalog.units
         self.rates = rates
+        #: The kind each input unit text was read as (catalog facts an engine keeps).
+        self.inferred = inferred if inferred is not None else {}
         self.input_text = input_unit
         self.to, self.of, self.unit, self.per = to, of, unit, per
 
@@ -107,8 +113,12 @@ class Compiler:
         """The kind the input is read as (``of=``, else inferred), its unit checked against it."""
         if self.of is not None:
             source = self.kind(self.of, "of")
+        elif (known := self.inferred.get(self.input_text)) is not None:
+            source = self.catalog.kinds[known]
         else:
             source = infer(self.catalog, unit, self.input_text, self.to)
+            if len(self.inferred) < MAX_INFERRED:  # unit texts come from callers: bounded
+                self.inferred[self.input_text] = source.name
         refuse(source, self.input_text, repr(self.input_text), self.units)
         return source
 

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy, check_policy, screen
+from equivmetrics._core.scaled import fast_eligible, scale
 from equivmetrics.exceptions import InputTypeError
 
 from .result import Result, Step
@@ -36,26 +37,54 @@ class Compiled:
     negative: NegativePolicy = "refuse"
     negative_kind: str = ""
 
-    def apply(self, magnitude: Any, *, negative: NegativePolicy | None = None) -> Result:
+    def apply(
+        self,
+        magnitude: Any,
+        *,
+        negative: NegativePolicy | None = None,
+        where: str = "",
+        labels: Any = None,
+    ) -> Result:
         """Apply to a number or an array (no pint involved).
 
         Negative values follow the path's policy (:attr:`negative`), or ``negative`` when
         given: ``"refuse"`` raises :class:`NegativeValueError`, ``"nan"`` reads them as
-        missing, ``"allow"`` lets them through.
+        missing, ``"allow"`` lets them through. ``where`` and ``labels`` name the column and
+        the rows in a refusal (see :func:`~equivmetrics._core.negative.screen`).
         """
         policy = self.negative if negative is None else check_policy(negative)
-        if policy != "allow":
-            magnitude = screen(
-                magnitude, policy, self.negative_kind, self.input_unit, source=self.source_kind
-            )
+        if policy == "allow":
+            return self.result(self._times(magnitude), magnitude, nonnegative=False)
+        if fast_eligible(magnitude):  # one pass: the sign check fused into the multiply
+            output, negatives = scale(magnitude, self.factor)
+            if not negatives:
+                return self.result(output, magnitude, nonnegative=True)
+        magnitude = screen(
+            magnitude,
+            policy,
+            self.negative_kind,
+            self.input_unit,
+            where=where,
+            labels=labels,
+            source=self.source_kind,
+        )
+        return self.result(self._times(magnitude), magnitude, nonnegative=True)
+
+    def _times(self, magnitude: Any) -> Any:
         try:
-            output = magnitude * self.factor
+            return magnitude * self.factor
         except TypeError:
             raise InputTypeError(
                 f"cannot convert {type(magnitude).__name__} {str(magnitude)[:40]!r}: a "
                 "magnitude is a number, a numpy array or a pandas Series of numbers",
                 value=magnitude,
             ) from None
+
+    def result(self, output: Any, magnitude: Any, *, nonnegative: bool) -> Result:
+        """The :class:`Result` of ``magnitude`` converted to ``output`` by this conversion.
+
+        ``nonnegative`` says that ``magnitude`` holds no negative value (it was screened).
+        """
         return Result(
             output,
             self.unit,
@@ -67,6 +96,7 @@ class Compiled:
             self.factor_low,
             self.factor_high,
             self.steps,
+            nonnegative,
         )
 
 

@@ -38,7 +38,7 @@ from equivmetrics.exceptions import (
     UnknownKindError,
 )
 
-from .compile import Compiler
+from .compile import Compiler, Plan
 from .compiled import Compiled, Key
 from .exchange import Rates
 from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
@@ -112,8 +112,10 @@ class Converter:
         "_built",
         "_cache",
         "_factor_values",
+        "_inferred",
         "_lock",
         "_overrides",
+        "_plans",
         "_rates",
         "_root",
         "_warm",
@@ -143,6 +145,9 @@ class Converter:
         self._warm = frozenset(self._cache)
         self._lock = threading.Lock()
         self._factor_values: dict[str, Value] | None = None
+        # Catalog facts, shared with tenants: the kind each input unit is read as, and plans.
+        self._inferred: dict[str, str] = root._inferred if root is not None else {}
+        self._plans: dict[Key, Plan] = root._plans if root is not None else {}
 
     @property
     def catalog(self) -> Catalog:
@@ -244,8 +249,8 @@ class Converter:
         """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
         check_options(input_unit=unit_text, of=of, to="", per=per)
-        kind = Compiler(self.catalog, unit_text, "", of, None, per).read_input()[0]
-        return kind.name
+        compiler = Compiler(self.catalog, unit_text, "", of, None, per, inferred=self._inferred)
+        return compiler.read_input()[0].name
 
     def candidates(
         self,
@@ -336,8 +341,14 @@ class Converter:
         compiled = self._cache.get(key)
         if compiled is not None:
             return compiled
-        compiler = Compiler(self.catalog, input_unit, to, of, unit, per, self._rates)
-        plan = compiler.plan()
+        compiler = Compiler(
+            self.catalog, input_unit, to, of, unit, per, self._rates, inferred=self._inferred
+        )
+        plan = self._plans.get(key)  # a path is a catalog fact: a tenant reuses its root's
+        if plan is None:
+            plan = compiler.plan()
+            if len(self._plans) < MAX_COMPILED:
+                self._plans[key] = plan
         shared = self._shared(plan.path)
         if shared is not None:
             return shared.compile(input_unit, to, of=of, unit=unit, per=per)

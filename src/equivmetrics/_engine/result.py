@@ -166,15 +166,22 @@ class Result:
     factor_low: float
     factor_high: float
     steps: tuple[Step, ...]
+    #: True when the input is known to hold no negative value (its path refused them or read
+    #: them as NaN), so each end of the range is one multiplication. Not part of equality.
+    nonnegative: bool = attrs.field(default=False, eq=False, repr=False)
 
     @property
     def low(self) -> Any:
         """The lower end of the range (same type as ``magnitude``)."""
+        if self.nonnegative:
+            return self.input_magnitude * self.factor_low
         return _bound(self.input_magnitude, self.factor_low, self.factor_high)
 
     @property
     def high(self) -> Any:
         """The upper end of the range (same type as ``magnitude``)."""
+        if self.nonnegative:
+            return self.input_magnitude * self.factor_high
         return _bound(self.input_magnitude, self.factor_high, self.factor_low)
 
     @property

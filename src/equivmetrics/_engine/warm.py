@@ -11,8 +11,10 @@ Policy (see docs/security.md):
 * The file is JSON, never pickle, and is read only when both it and its folder belong to the
   current user and are writable by nobody else. Anything unexpected in it (wrong format, types,
   non-finite or non-positive factors) discards the whole file; a warm start never raises.
-* The identity is a SHA-256 over the library's own source files, the bundled pack files, pint's
-  version and the file format: editing a pack or upgrading either library starts afresh. With
+* The identity is a SHA-256 over the library's own source files (each file's name, size and
+  modification time: reading them all would cost more than the warm start saves), the bundled
+  pack files' bytes, pint's installed version and the file format: editing a pack or the
+  library, or upgrading either library, starts afresh. With
   installed plugin packs, or packs of your own, there is no warm start (their files can change
   without any version changing). The default engine reads units in a scope of its own, so no
   user pack's unit can enter one of its conversions.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.util
 import json
 import logging
 import math
@@ -34,7 +37,7 @@ import stat
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from importlib import metadata, resources
+from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -92,12 +95,34 @@ def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Converte
 
 def _identity(pack_files: list[Any]) -> str:
     digest = hashlib.sha256(FORMAT.encode())
-    digest.update(metadata.version("pint").encode())
+    digest.update(_pint_version().encode())
     for name, source in _sources(resources.files("equivmetrics"), ""):
-        digest.update(name.encode() + b"\0" + source.read_bytes())
+        digest.update(f"{name}\0{_stamp(source)}\0".encode())
     for file in pack_files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:40]
+
+
+def _stamp(source: Traversable) -> str:
+    """A module file's size and modification time (its bytes when it is not a plain file)."""
+    try:
+        info = os.stat(str(source))
+    except OSError:
+        return hashlib.sha256(source.read_bytes()).hexdigest()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _pint_version() -> str:
+    """pint's installed version, read from its distribution's folder name, without importing
+    pint or ``importlib.metadata`` (both cost start-up time a warm start exists to save)."""
+    spec = importlib.util.find_spec("pint")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return ""
+    package = Path(origin).parent
+    found = sorted(p.name for p in package.parent.glob("pint-*.dist-info"))
+    info = package.stat()
+    return f"{origin}|{'|'.join(found)}|{info.st_mtime_ns}"
 
 
 def _sources(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:

@@ -164,8 +164,7 @@ class SeriesAccessor:
         values = pandas_values(series, label)
         in_unit = _input_unit(series, from_unit, label)
         compiled = compile_column(label, engine, in_unit, to, of, unit, per)
-        values = _screen(values, compiled, negative, label, series.index)
-        result = compiled.apply(values, negative="allow")
+        result = compiled.apply(values, negative=negative, where=label, labels=series.index)
         attrs = {
             "unit": compiled.unit,
             "kind": compiled.kind,
@@ -185,6 +184,7 @@ class SeriesAccessor:
                 result.magnitude,
                 index=series.index,
                 name=name if name is not None else column_name(to, compiled.unit),
+                copy=False,  # a new array already: pandas 3 would copy it again
             )
         out.attrs = attrs
         return out
@@ -241,17 +241,6 @@ class FrameAccessor:
 
 def column_policy(compiled: Compiled, negative: NegativePolicy | None) -> str:
     return compiled.negative if negative is None else check_policy(negative)
-
-
-def _screen(
-    values: Any, compiled: Compiled, negative: NegativePolicy | None, label: str, index: Any
-) -> Any:
-    """Float64 ``values`` with the negative-value policy applied; a refusal names the row."""
-    policy = column_policy(compiled, negative)
-    if policy == "allow":
-        return values
-    unit = compiled.input_unit
-    return screen(values, policy, compiled.negative_kind, unit, where=label, labels=index)
 
 
 def _has_negatives(series: pl.Series) -> bool:

@@ -16,6 +16,7 @@ Relatability, the rule that orders them (documented in docs/equivalents.md):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -166,13 +167,8 @@ def describe(
     sig: int | None = None,
 ) -> Equivalent:
     """Word one scalar result for ``role`` in ``locale``, read in ``units`` (its engine's)."""
-    if not _is_scalar(result.magnitude):
-        raise InputTypeError(
-            "equivalents are worded one value at a time; pass a number, "
-            "or use Metric.columns() for arrays",
-            value=result.magnitude,
-        )
-    formatter = Formatter(locale)
+    _one_value(result)
+    formatter = _formatter(locale)
     digits = (
         sig
         if sig is not None
@@ -219,25 +215,52 @@ def choose(
     caller named them with ``only=``).
     """
     if not ranked:
-        chosen = [
+        worded = [
             describe(c.kind, _finite(c.result), role, units=units, locale=locale, sig=sig)
             for c in candidates
         ]
-        return Equivalents(chosen[:top] if top else chosen)
-    scored: list[tuple[float, int, int, Equivalent]] = []
-    for order, candidate in enumerate(candidates):
-        kind, result = candidate.kind, _finite(candidate.result)
-        equivalent = describe(kind, result, role, units=units, locale=locale, sig=sig)
+        return Equivalents(worded[:top] if top else worded)
+    scored: list[tuple[float, int, int, Candidate]] = []
+    for order, candidate in enumerate(candidates):  # ranked first; only the chosen are worded
+        kind, result = candidate.kind, _finite(_one_value(candidate.result))
         distance = _distance(kind, result.magnitude)
-        scored.append((distance, kind.presentation.priority, order, equivalent))
-    best: dict[str, tuple[float, int, int, Equivalent]] = {}
+        scored.append((distance, kind.presentation.priority, order, candidate))
+    best: dict[str, tuple[float, int, int, Candidate]] = {}
     for item in sorted(scored, key=lambda s: s[:3]):
-        best.setdefault(item[3].family, item)
+        kind = item[3].kind
+        best.setdefault(kind.presentation.family or kind.name, item)
     ranked_items = sorted(best.values(), key=lambda s: s[:3])
     inside = [item[3] for item in ranked_items if item[0] == 0]
     outside = [item[3] for item in ranked_items if item[0] != 0]
     chosen = inside + outside[: max(0, MIN_OFFERED - len(inside))]
-    return Equivalents(chosen[:top] if top else chosen)
+    return Equivalents(
+        describe(c.kind, c.result, role, units=units, locale=locale, sig=sig)
+        for c in (chosen[:top] if top else chosen)
+    )
+
+
+def _one_value(result: Result) -> Result:
+    """``result`` when it holds one value: equivalents are worded one value at a time."""
+    if not _is_scalar(result.magnitude):
+        raise InputTypeError(
+            "equivalents are worded one value at a time; pass a number, "
+            "or use Metric.columns() for arrays",
+            value=result.magnitude,
+        )
+    return result
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_formatter(locale: str) -> Formatter:
+    return Formatter(locale)
+
+
+def _formatter(locale: str) -> Formatter:
+    """The (immutable) formatter of ``locale``, made once per locale."""
+    try:
+        return _cached_formatter(locale)
+    except TypeError:  # unhashable: Formatter says what a locale is
+        return Formatter(locale)
 
 
 def _finite(result: Result) -> Result:

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from html import escape
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 from urllib.parse import urlsplit
 
 from equivmetrics._core.quantity import unfit
@@ -205,11 +205,26 @@ def page_html(card: str, heading: str, lang: str) -> str:
     )
 
 
+#: Types whose instances were found to have what a card shows: checking a runtime protocol
+#: looks up every member each time, so it is done once per type.
+_SHOWN_TYPES: set[type] = set()
+
+
+def _is_equivalent(item: object) -> bool:
+    kind = type(item)
+    if kind in _SHOWN_TYPES:
+        return True
+    if isinstance(item, Equivalent):
+        _SHOWN_TYPES.add(kind)
+        return True
+    return False
+
+
 def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
-    if isinstance(equivalents, Equivalent):
-        return [equivalents]
+    if _is_equivalent(equivalents):
+        return [cast("Equivalent", equivalents)]
     try:
-        items = list(equivalents)
+        items = list(cast("Iterable[Equivalent]", equivalents))
     except TypeError:
         raise InputTypeError(
             "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
@@ -217,7 +232,7 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
             value=equivalents,
         ) from None
     for item in items:
-        if not isinstance(item, Equivalent):
+        if not _is_equivalent(item):
             raise InputTypeError(
                 "render_html takes Equivalent objects (from Engine.feel_good or Engine.action), "
                 f"got an item of type {type(item).__name__}",

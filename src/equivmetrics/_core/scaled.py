@@ -1,0 +1,152 @@
+"""An array times a positive factor with its negative-value check fused into the multiply.
+
+Screening an array for negatives and then multiplying it reads the input twice. For a large
+float64 array :func:`scale` multiplies one cache-sized block at a time into the output and
+checks that block's signs while it is still in cache, so memory is walked once; for very
+large arrays, when another core is idle, it gives half of the blocks to a second thread
+(numpy releases the GIL while it multiplies and reduces). The arithmetic is the same
+multiplication, so the values are the plain path's bit for bit. When a block holds a
+negative value the fast path stops and the plain path
+(:func:`~equivmetrics._core.negative.screen`, then the multiplication) gives the result or
+the error, exactly as without it.
+
+``EQUIVMETRICS_THREADS=1`` keeps the work on the calling thread.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .negative import screen
+
+__all__ = ["BLOCK", "MIN_SIZE", "fast_eligible", "scale", "times"]
+
+#: Elements per block: 512 KiB of float64 in and out, inside a core's L2 cache.
+BLOCK = 1 << 16
+#: Arrays smaller than this take the plain path (the fused one only pays off for larger ones).
+MIN_SIZE = 1 << 15
+#: Arrays up to this size fit in the last-level cache: one block, no loop over blocks.
+CACHED_SIZE = 1 << 20
+#: Arrays at least this large (milliseconds of work, so a thread waiting for a core costs
+#: little in comparison) are split between two threads when another core is idle.
+THREAD_SIZE = 1 << 22
+
+_pool: Any = None
+_pool_pid = 0
+
+
+def fast_eligible(magnitude: Any) -> bool:
+    """Whether ``magnitude`` is a large, contiguous float64 numpy array the fused path takes."""
+    dtype = getattr(magnitude, "dtype", None)
+    if dtype is None or getattr(dtype, "char", "") != "d":
+        return False
+    flags = getattr(magnitude, "flags", None)
+    return (
+        type(magnitude).__module__ == "numpy"
+        and type(magnitude).__name__ == "ndarray"
+        and flags is not None
+        and bool(flags.c_contiguous)
+        and int(magnitude.size) >= MIN_SIZE
+    )
+
+
+def scale(
+    values: Any, factor: float, *, block: int | None = None, threads: bool | None = None
+) -> tuple[Any, bool]:
+    """``(values * factor, has_negatives)`` for a contiguous float64 array, in one pass.
+
+    ``block`` is the number of elements multiplied and checked at a time (default: the whole
+    array when it fits in cache, :data:`BLOCK` otherwise). ``has_negatives`` is True when
+    some value is below zero (NaN is not); the product is then incomplete and must not be
+    used. ``threads`` forces the second thread on or off (None: on for very large arrays
+    when another core is idle).
+    """
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+
+    flat = values.reshape(-1)
+    out = np.empty_like(values)
+    out_flat = out.reshape(-1)
+    size = flat.size
+    if block is None:
+        block = BLOCK if size > CACHED_SIZE else max(size, 1)
+    if threads is None:
+        threads = size >= THREAD_SIZE and threads_allowed() and _spare_core()
+    if not threads:
+        return out, _blocks(flat, out_flat, factor, 0, size, block)
+    half = (size // 2 // block) * block or size // 2
+    other = _executor().submit(_blocks, flat, out_flat, factor, half, size, block)
+    negative = _blocks(flat, out_flat, factor, 0, half, block)
+    return out, other.result() or negative
+
+
+def times(
+    values: Any,
+    factor: float,
+    policy: str,
+    kind: str,
+    unit: str,
+    *,
+    where: str = "",
+    labels: Any = None,
+) -> Any:
+    """``values * factor`` with ``policy`` applied to negative values (see ``screen``).
+
+    One pass over a large float64 array without negatives; otherwise the plain path.
+    """
+    if policy == "allow":
+        return values * factor
+    if fast_eligible(values):
+        output, negatives = scale(values, factor)
+        if not negatives:
+            return output
+    return screen(values, policy, kind, unit, where=where, labels=labels) * factor
+
+
+def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: int) -> bool:
+    """Multiply ``flat[start:stop]`` into ``out`` block by block; whether a block had a negative."""
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+
+    multiply = np.multiply
+    lowest = np.fmin.reduce  # skips NaN; all-NaN gives NaN, which is not < 0
+    for begin in range(start, stop, block):
+        end = min(begin + block, stop)
+        chunk = flat[begin:end]
+        multiply(chunk, factor, out=out[begin:end])
+        if lowest(chunk) < 0:  # the block is still in cache
+            return True
+    return False
+
+
+def _spare_core() -> bool:
+    """Whether another core is likely idle: two or more usable, and the load average below
+    one less than their number. On a busy machine the second thread waits for a core, and the
+    work takes longer than on one thread (measured: 1.3 x against 1.07 x numpy on two busy
+    cores); the result is the same either way."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - no load average here
+        return True
+    return load < cores - 0.5
+
+
+def _executor() -> Any:
+    """One worker thread per process (a forked child makes its own: threads do not fork)."""
+    global _pool, _pool_pid  # noqa: PLW0603 - one pool per process, made when first needed
+    if _pool is None or _pool_pid != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when threading
+
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="equivmetrics-scale")
+        _pool_pid = os.getpid()
+    return _pool
+
+
+def threads_allowed() -> bool:
+    """False when ``EQUIVMETRICS_THREADS=1`` asks for the calling thread only."""
+    return os.environ.get("EQUIVMETRICS_THREADS", "").strip() != "1"
