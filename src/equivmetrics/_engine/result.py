@@ -36,7 +36,9 @@ class ParameterUse:
     tenant's own figure (``overridden``, ``origin == "tenant"``): its value, range and unit
     are the ones given, and it has no source, no edition and is no assumption. Otherwise
     (``origin == "pack"``) the pack's value comes with its source; ``assumption`` marks a
-    default the pack advises replacing with your own figure.
+    default the pack advises replacing with your own figure. A derived parameter (computed
+    from others: ``derivation``) cites no source of its own: the parameters it is computed
+    from are listed in the same step, each with its source, for the region the engine is for.
     """
 
     name: str
@@ -48,6 +50,9 @@ class ParameterUse:
     edition: str
     assumption: bool
     overridden: bool
+    #: A derived parameter's expression (``"a / b"``): its figures come from the parameters it
+    #: names, each with its own source, so it cites none of its own. Empty for a figure.
+    derivation: str = ""
 
     def describe(self) -> str:
         text = f"{self.name} = {_num(self.value)} {self.unit}".rstrip()
@@ -55,6 +60,8 @@ class ParameterUse:
             text += f" (range {_num(self.low)}–{_num(self.high)})"
         if self.overridden:
             text += "; set for this engine"
+        elif self.derivation:
+            text += f"; = {self.derivation}"
         elif self.source is not None:
             text += f"; source: {self.source.cite()}"
             if self.edition and self.edition != self.source.edition:
@@ -82,6 +89,7 @@ class ParameterUse:
             "edition": "" if tenant else self.edition,
             "assumption": self.assumption and not tenant,
             "overridden": tenant,
+            "derivation": "" if tenant else self.derivation,
         }
 
 

@@ -122,6 +122,8 @@ def _parameter(use: ParameterUse, words: Messages, num: Callable[[Any], str]) ->
         text += " " + words.text("explain.range", low=num(use.low), high=num(use.high))
     if use.overridden:
         text += "; " + words.text("explain.tenant")
+    elif use.derivation:
+        text += f"; = {use.derivation}"
     elif use.source is not None:
         text += "; " + words.text("explain.source", citation=use.source.cite())
         if use.edition and use.edition != use.source.edition:
