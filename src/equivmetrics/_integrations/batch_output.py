@@ -17,6 +17,7 @@ run, so the temporary files are removed on those signals too.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import shutil
@@ -208,7 +209,8 @@ class Outputs:
         names = [repr(f.path) for f in self.files if f.temp is not None]
         if not names:
             return ""
-        return f"nothing was moved into place: {' and '.join(names)} are as before the run"
+        verb = "is" if len(names) == 1 else "are"
+        return f"nothing was moved into place: {' and '.join(names)} {verb} as before the run"
 
 
 def _commit(moves: list[tuple[str, str]]) -> None:
@@ -217,7 +219,7 @@ def _commit(moves: list[tuple[str, str]]) -> None:
     try:
         for temp, path in moves:
             if os.path.isdir(path):
-                raise IsADirectoryError(21, "is a folder", path)
+                raise IsADirectoryError(errno.EISDIR, f"{path!r} is a folder", path)
             os.chmod(temp, _mode(path))
             done.append((path, _keep(path)))
             os.replace(temp, path)
