@@ -7,11 +7,12 @@ the engine layer's converters (:mod:`equivmetrics._engine.bundled` builds and ca
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from equivmetrics._core.locks import new_rlock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converter
@@ -33,7 +34,9 @@ __all__ = [
     "regions",
 ]
 
-_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
+_lock = new_rlock(
+    sys.modules[__name__], "_lock"
+)  # re-entrant: a plugin's import may itself call load()
 #: Engines over the cached converters of the bundled packs, by the converter they wrap.
 _engines: dict[int, Engine] = {}
 #: The default engine, kept apart so that the module-level shortcuts cost one global read.

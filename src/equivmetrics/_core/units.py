@@ -20,13 +20,14 @@ import copy
 import difflib
 import functools
 import math
-import threading
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any, NamedTuple, TypeAlias
 
 from equivmetrics.exceptions import InputTypeError, UnitError
 
+from .locks import new_lock
 from .unit_text import PREFIXES, checked_text, format_unit, split_quantity, unit_items
 
 __all__ = [
@@ -64,7 +65,7 @@ _DOMAIN_UNITS: tuple[str, ...] = (
 PintUnit: TypeAlias = Any
 Registry: TypeAlias = Any
 
-_lock = threading.Lock()
+_lock = new_lock(sys.modules[__name__], "_lock")
 #: pint's units and the domain units, never used to read anything: the registry every scope's
 #: registry is copied from. None until a registry is first needed.
 _template: Registry | None = None

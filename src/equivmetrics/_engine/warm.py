@@ -31,7 +31,7 @@ import logging
 import math
 import os
 import stat
-import threading
+import sys
 import weakref
 from collections.abc import Callable, Mapping
 from importlib import metadata, resources
@@ -42,6 +42,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._catalog.catalog import Catalog
+from equivmetrics._core.locks import new_lock
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
 
@@ -59,7 +60,7 @@ FORMAT = "equivmetrics.warm/3"
 MAX_ENTRIES = 1000
 MAX_BYTES = 8 * 1024 * 1024
 
-_lock = threading.Lock()
+_lock = new_lock(sys.modules[__name__], "_lock")
 _watched: list[tuple[weakref.ref[Converter], Path]] = []
 #: The working folder when equivmetrics was imported: a relative ``EQUIVMETRICS_CACHE_DIR`` is
 #: read against it, whatever folder the process is in when it reads or writes the file.
