@@ -206,24 +206,28 @@ def test_a_move_that_fails_puts_back_the_one_already_made(
 
 
 def test_streaming_into_a_full_device_keeps_the_earlier_rejects(tmp_path: Path) -> None:
-    """``-o /dev/full``: written into (streaming), fails as a full disk; the rejects file,
-    which would have been moved into place, is left as it was."""
+    """``-o /dev/full`` (through a link of the test's own, so that no run could replace the
+    system's node): written into (streaming), fails as a full disk; the rejects file, which
+    would have been moved into place, is left as it was."""
     if not stat.S_ISCHR(os.stat("/dev/full").st_mode):  # pragma: no cover - Linux has it
         pytest.skip("no /dev/full")
+    device = tmp_path / "full"
+    device.symlink_to("/dev/full")
     rejects = tmp_path / "r.csv"
     rejects.write_text("earlier rejects\n", encoding="utf-8")
     source = _source(tmp_path, 100_000)
     done = subprocess.run(
         [sys.executable, "-m", "equivmetrics", "batch", str(source), *ARGV,
-         "-o", "/dev/full", "--rejects", str(rejects)],
+         "-o", str(device), "--rejects", str(rejects)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 1
     assert "No space left on device" in done.stderr
     assert f"{str(rejects)!r} is as before the run" in done.stderr
     assert rejects.read_text(encoding="utf-8") == "earlier rejects\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "r.csv"]
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "in.csv", "r.csv"]
+    assert device.is_symlink()
+    assert stat.S_ISCHR(os.stat(device).st_mode)
 
 
 # -- destinations that are not files ------------------------------------------------------------
@@ -256,16 +260,21 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
 
 
 def test_a_character_device_is_written_into(tmp_path: Path, capsys: Any) -> None:
-    """``-o /dev/null`` writes into the device: before, the run replaced the node with a
-    regular file (as root) or failed to make a temporary file in /dev."""
+    """``-o`` naming /dev/null (here through a link of the test's own, so that no run could
+    replace the system's node) writes into the device: before, the run replaced the node with
+    a regular file."""
+    device = tmp_path / "null"
+    device.symlink_to(os.devnull)
     source = tmp_path / "in.csv"
     source.write_text("kwh\n1\n", encoding="utf-8")
     rejects = tmp_path / "r.csv"
-    argv = ["batch", str(source), *ARGV, "-o", os.devnull, "--rejects", str(rejects)]
+    argv = ["batch", str(source), *ARGV, "-o", str(device), "--rejects", str(rejects)]
     assert main(argv) == 0
     assert "1 rows: 1 converted, 0 rejected" in capsys.readouterr().out
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert device.is_symlink()
+    assert stat.S_ISCHR(os.stat(device).st_mode)
     assert rejects.read_text(encoding="utf-8") == "line,reason,kwh\n"
+    assert _parts(tmp_path) == []
 
 
 def test_a_folder_as_output_fails_before_the_rejects_file_is_moved(

@@ -12,13 +12,11 @@ to temporary files next to their final names and moved into place only when the 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import math
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
@@ -28,7 +26,16 @@ from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics.exceptions import InputValueError, Location
 
-from .batch_files import MAX_LINE, Lines, Progress, UsageError, open_input, source_name
+from .batch_files import (
+    MAX_LINE,
+    Lines,
+    Progress,
+    UsageError,
+    check_options,
+    open_input,
+    rejects_path,
+    source_name,
+)
 from .batch_output import Outputs
 from .frames import column_name
 
@@ -52,7 +59,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOT_PLAIN = re.compile(
     r"^(?![ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$)", re.MULTILINE | re.ASCII
 )
-_POLICIES = ("allow", "refuse", "nan")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
 
@@ -138,8 +144,9 @@ def run_batch(
     output and rejects files are moved into place together, or not at all
     (:class:`~.batch_output.Outputs`).
     """
-    chunk_rows = _check_options(delimiter, encoding, chunk_rows, negative, max_line)
-    rejects = _rejects_path(output, rejects)
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    check_options(delimiter, encoding, chunk_rows, negative, max_line)
+    rejects = rejects_path(output, rejects)
     compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
     names = [column_name(c.kind, c.unit) for c in compiled]
     policies = [negative or c.negative for c in compiled]
@@ -165,65 +172,7 @@ def run_batch(
         {"kind": c.kind, "unit": c.unit, "column": name, "factor": c.factor, "negative": policy}
         for c, name, policy in zip(compiled, names, policies, strict=True)
     )
-    return Summary(
-        rows=rows,
-        converted=converted,
-        rejected=rows - converted,
-        output=output,
-        rejects=rejects,
-        column=column,
-        targets=targets,
-    )
-
-
-def _rejects_path(output: str, rejects: str | None) -> str:
-    """The rejects file: given, or next to the output; never the output itself."""
-    if rejects is None:
-        if output == "-":
-            raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
-        rejects = f"{output}.rejects.csv"
-    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
-        raise UsageError(
-            f"--rejects {rejects!r} must be a file other than the output", value=rejects
-        )
-    return rejects
-
-
-def _check_options(
-    delimiter: str,
-    encoding: str,
-    chunk_rows: int | None,
-    negative: NegativePolicy | None,
-    max_line: int,
-) -> int:
-    """Refuse options that cannot work; return the chunk size to read in."""
-    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
-    if negative is not None and negative not in _POLICIES:
-        raise UsageError(
-            f"--negative {negative!r}: use one of {', '.join(_POLICIES)}", value=negative
-        )
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise UsageError(
-            f"--delimiter {delimiter!r} must be one character other than a quote or newline "
-            "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
-            value=delimiter,
-        )
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(
-            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
-            value=encoding,
-        ) from None
-    if chunk_rows < 1:
-        raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
-    if isinstance(max_line, bool) or not isinstance(max_line, int) or max_line < 2:
-        raise UsageError(
-            f"--max-line {max_line!r} must be a whole number of characters of at least 2, "
-            f"e.g. {MAX_LINE}",
-            value=max_line,
-        )
-    return chunk_rows
+    return Summary(rows, converted, rows - converted, output, rejects, column, targets)
 
 
 def _header(reader: Any, column: str, source: str, names: list[str]) -> tuple[list[str], int]:

@@ -13,13 +13,26 @@ import contextlib
 import io
 import os
 import sys
+from pathlib import Path
 from typing import IO, Any
 
+from equivmetrics._core.negative import NegativePolicy
 from equivmetrics.exceptions import InputValueError
 
 from .progress import new_bar, stream_for
 
-__all__ = ["MAX_LINE", "Lines", "Progress", "UsageError", "open_input", "source_name", "stream_for"]
+__all__ = [
+    "MAX_LINE",
+    "POLICIES",
+    "Lines",
+    "Progress",
+    "UsageError",
+    "check_options",
+    "open_input",
+    "rejects_path",
+    "source_name",
+    "stream_for",
+]
 
 
 class UsageError(InputValueError):
@@ -54,9 +67,59 @@ def open_input(source: str, encoding: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=text, errors="surrogateescape", newline="")
 
 
+#: The policies ``--negative`` may name.
+POLICIES = ("allow", "refuse", "nan")
 #: The longest input line a batch run reads, in characters with its line ending (1 MiB of
 #: text): a longer one stops the run, so memory follows the chunk size, never one line.
 MAX_LINE = 1_048_576
+
+
+def rejects_path(output: str, rejects: str | None) -> str:
+    """The rejects file: given, or next to the output; never the output itself."""
+    if rejects is None:
+        if output == "-":
+            raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
+        rejects = f"{output}.rejects.csv"
+    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
+        raise UsageError(
+            f"--rejects {rejects!r} must be a file other than the output", value=rejects
+        )
+    return rejects
+
+
+def check_options(
+    delimiter: str,
+    encoding: str,
+    chunk_rows: int,
+    negative: NegativePolicy | None,
+    max_line: int,
+) -> None:
+    """Refuse options that cannot work, before anything is read or written."""
+    if negative is not None and negative not in POLICIES:
+        raise UsageError(
+            f"--negative {negative!r}: use one of {', '.join(POLICIES)}", value=negative
+        )
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise UsageError(
+            f"--delimiter {delimiter!r} must be one character other than a quote or newline "
+            "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
+            value=delimiter,
+        )
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
+            value=encoding,
+        ) from None
+    if chunk_rows < 1:
+        raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
+    if isinstance(max_line, bool) or not isinstance(max_line, int) or max_line < 2:
+        raise UsageError(
+            f"--max-line {max_line!r} must be a whole number of characters of at least 2, "
+            f"e.g. {MAX_LINE}",
+            value=max_line,
+        )
 
 
 class Lines:
