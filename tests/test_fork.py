@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,10 +63,9 @@ def test_pools_forked_while_another_thread_loads_packs_finish() -> None:
                 result = pool.map_async(_child, range(4))
                 # 12,000 x 3 min = 600 h a month; 3 kblip = 3,000 blip (1 kWh each);
                 # 12,000 x (i + 1) min = 200 (i + 1) h
-                assert result.get(timeout=120) == [
-                    (600.0, pytest.approx(3000.0, rel=1e-12), pytest.approx(200.0 * (i + 1)))
-                    for i in range(4)
-                ]
+                got = result.get(timeout=120)
+                want = [(600.0, 3000.0, 200.0 * (i + 1)) for i in range(4)]
+                assert [pytest.approx(row, rel=1e-12) for row in want] == got
     finally:
         stop.set()
         loader.join(timeout=120)
@@ -73,7 +73,7 @@ def test_pools_forked_while_another_thread_loads_packs_finish() -> None:
 
 def test_a_forked_child_gets_every_lock_unlocked() -> None:
     """Each registered lock, held in the parent at the fork, is free in the child."""
-    held = [units._lock, unit_defs._lock, warm._lock, bundled._lock, _load._lock]
+    held: list[Any] = [units._lock, unit_defs._lock, warm._lock, bundled._lock, _load._lock]
     engine = em.load(TENANTS / "crate_12.yaml", bundled=False)
     held.append(engine._core._lock)
     for lock in held:

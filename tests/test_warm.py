@@ -412,7 +412,7 @@ def test_records_swapped_between_keys_discard_the_file(
     assert _warm._read(file) == {}
     # and a process reading the file gives the numbers of a process without any file:
     # 12,400 kWh x 1,562.4 lb/MWh (AVERT 2019, avoided) = 19,373.76 lb = 8,787.79 kg
-    fresh = _run(file.parent, KEYED)
+    fresh: Any = _run(file.parent, KEYED)
     avoided = 12400 * 1.5624 * 0.45359237
     assert fresh[:2] == pytest.approx([avoided, avoided / 1000], rel=1e-9)
     assert fresh == _run(tmp_path / "none", KEYED, EQUIVMETRICS_CACHE="off")
