@@ -109,13 +109,17 @@ def _numeric(value: Any) -> Any:
     """A numpy scalar or array, or a pandas Series, of integers or floats, floats as doubles."""
     dtype = value.dtype
     kind = getattr(dtype, "kind", "O")
-    if kind not in "iuf" or isinstance(value, bool):
-        what = "timedelta" if kind == "m" else str(dtype)
+    if kind not in "iuf":
+        hint = "; give a number and its unit, e.g. (90.0, 's')" if kind in "mM" else ""
+        what = f"{type(value).__name__} of dtype {dtype}"
         raise InputTypeError(
-            f"a magnitude must be a number or a numeric array, not {what} "
-            f"({type(value).__name__}); give the number and its unit, e.g. (90.0, 's')",
+            f"array magnitudes must be numeric, got dtype {dtype}{hint}"
+            if hasattr(value, "__len__")
+            else f"a magnitude must be a number or a numeric array, not {what}{hint}",
             value=value,
         )
+    if hasattr(value, "mask") and hasattr(value, "filled"):  # a masked array: masked is missing
+        return value.astype("float64").filled(float("nan"))
     if kind != "f" or getattr(dtype, "itemsize", 8) == 8:
         return value
     if not hasattr(value, "__len__"):  # a numpy scalar: a Python float

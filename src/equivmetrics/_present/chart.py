@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, cast
 
 import attrs
 
+from equivmetrics._core.quantity import is_number, unfit
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
 from .formatter import Formatter, default_sig
@@ -141,6 +142,11 @@ def render_chart(
         raise InputValueError(f"format= must be 'svg' or 'png', got {format!r}", value=format)
     if not isinstance(title, str | None):
         raise InputTypeError(f"title= must be text, got {type(title).__name__}", value=title)
+    for label, inches in (("width", width), ("height", height)):
+        if not is_number(inches) or not 0.5 <= inches <= 100:
+            raise unfit(inches, float, int)(
+                f"{label}= is in inches, from 0.5 to 100, got {inches!r:.40}", value=inches
+            )
     points = _points(series, cumulative)
     formatter = Formatter(locale)
     name = series.kind.replace("_", " ")

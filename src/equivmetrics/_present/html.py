@@ -24,6 +24,7 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from equivmetrics._core.quantity import unfit
+from equivmetrics._core.records import check_fields
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
 
@@ -220,6 +221,7 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
                 f"got an item of type {type(item).__name__}",
                 value=item,
             )
+        check_fields(item)  # one built by hand must have the field types it declares
     return items
 
 
