@@ -21,6 +21,7 @@ from equivmetrics._packs.plugins import PluginSelection
 from equivmetrics._packs.select import RegionInfo
 from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.equivalent import Equivalents
+from equivmetrics.exceptions import InputTypeError
 
 from .engine import Engine, place
 
@@ -71,6 +72,14 @@ def load(
     >>> em.load(plugins=False).convert("420 kcal", "walking").unit
     'minute'
     """
+    if not isinstance(bundled, bool):
+        raise InputTypeError(
+            f"bundled= must be True or False, not {type(bundled).__name__}", value=bundled
+        )
+    if not isinstance(limits, Limits | None):
+        raise InputTypeError(
+            f"limits= must be an em.Limits, not {type(limits).__name__}", value=limits
+        )
     where = place(region, edition)
     if not paths and bundled and limits is None:
         if plugins is None and where == (None, None):

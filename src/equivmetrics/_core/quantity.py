@@ -66,8 +66,11 @@ def unfit(value: object, *types: type) -> type[InputError]:
 
 
 def is_number(value: object) -> bool:
-    """A real number that is not a bool (``True`` is no quantity)."""
+    """A real number that is not a bool (``True`` is no quantity) nor a numpy time (a
+    ``timedelta64`` counts as an integer to Python's number types)."""
     if isinstance(value, bool):
+        return False
+    if getattr(getattr(value, "dtype", None), "kind", "f") in ("m", "M"):
         return False
     return isinstance(value, numbers.Real)
 

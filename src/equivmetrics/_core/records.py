@@ -26,7 +26,15 @@ from .quantity import is_number
 __all__ = ["FOREIGN", "check_fields", "explained"]
 
 #: The Python errors a record of the wrong field types makes its methods raise.
-FOREIGN = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
+FOREIGN = (
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
 #: Fields annotated ``Any`` that hold magnitudes: a number or a numeric array.
 _MAGNITUDES = frozenset({"magnitude", "input_magnitude"})
 _DEPTH = 8
@@ -74,13 +82,15 @@ def _is_magnitude(value: Any) -> bool:
     if hasattr(value, "mask") and hasattr(value, "filled"):  # masked: fill it (NaN) first
         return False
     kind = getattr(getattr(value, "dtype", None), "kind", None)
-    return kind in ("i", "u", "f") if kind is not None else is_number(value)
+    if kind is not None:
+        return kind in ("i", "u", "f")
+    return is_number(value) and (not isinstance(value, numbers.Integral) or _fits_double(value))
 
 
 def _same_shape(record: Any) -> None:
     """A result's input and output are both numbers, or both arrays."""
     found = [getattr(record, name, None) for name in sorted(_MAGNITUDES)]
-    if None not in found and len({getattr(v, "ndim", 0) == 0 for v in found}) > 1:
+    if all(v is not None for v in found) and len({getattr(v, "ndim", 0) == 0 for v in found}) > 1:
         name = type(record).__name__
         raise InputTypeError(
             f"{name}.magnitude and {name}.input_magnitude must both be numbers or both arrays",
@@ -92,6 +102,14 @@ def _fits(value: Any, wanted: str, space: dict[str, Any], depth: int) -> bool:
     """Whether ``value`` fits the annotation text ``wanted`` (read in ``space``)."""
     options = [part.strip() for part in _split_union(wanted)]
     return any(_fits_one(value, option, space, depth) for option in options)
+
+
+def _fits_double(value: Any) -> bool:
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def _split_union(text: str) -> list[str]:
@@ -111,8 +129,8 @@ def _fits_one(value: Any, wanted: str, space: dict[str, Any], depth: int) -> boo
         return value is None
     if wanted == "str":
         return isinstance(value, str)
-    if wanted == "float":
-        return is_number(value)
+    if wanted == "float":  # a number a double can hold
+        return is_number(value) and (not isinstance(value, numbers.Integral) or _fits_double(value))
     if wanted == "bool":
         return isinstance(value, bool)
     if wanted == "int":

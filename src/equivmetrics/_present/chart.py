@@ -136,16 +136,17 @@ def render_chart(
     ``format`` is ``"svg"`` (text, for HTML and e-mail) or ``"png"`` (bytes, 200 dpi, for
     PDF). ``title`` defaults to the kind and what is shown; numbers on the axis and in the
     text alternative follow ``locale`` (other than English needs the ``[locale]`` extra).
-    ``width`` and ``height`` are in inches. Needs the ``[charts]`` extra (matplotlib).
+    ``width`` and ``height`` are in inches, from 2 to 100. Needs the ``[charts]`` extra
+    (matplotlib).
     """
     if format not in _FORMATS:
         raise InputValueError(f"format= must be 'svg' or 'png', got {format!r}", value=format)
     if not isinstance(title, str | None):
         raise InputTypeError(f"title= must be text, got {type(title).__name__}", value=title)
     for label, inches in (("width", width), ("height", height)):
-        if not is_number(inches) or not 0.5 <= inches <= 100:
+        if not is_number(inches) or not 2 <= inches <= 100:
             raise unfit(inches, float, int)(
-                f"{label}= is in inches, from 0.5 to 100, got {inches!r:.40}", value=inches
+                f"{label}= is in inches, from 2 to 100, got {inches!r:.40}", value=inches
             )
     points = _points(series, cumulative)
     formatter = Formatter(locale)

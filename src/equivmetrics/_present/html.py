@@ -205,6 +205,7 @@ def render_page(
 
 def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
     if isinstance(equivalents, Equivalent):
+        check_fields(equivalents)  # one built by hand must have the field types it declares
         return [equivalents]
     try:
         items = list(equivalents)
