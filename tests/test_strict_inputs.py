@@ -119,7 +119,7 @@ def test_times_are_not_magnitudes(value: Any) -> None:
 
 def test_limits_are_checked_when_made_not_at_load() -> None:
     with pytest.raises(em.InputTypeError, match=r"Limits\(max_bytes=...\) must be a whole"):
-        em.Limits(max_bytes=None)  # type: ignore[arg-type]
+        em.Limits(max_bytes=None)
     with pytest.raises(em.InputValueError, match=r"from 1 to 2\*\*40, got 1000000"):
         em.Limits(max_depth=10**60)
     assert em.Limits(max_nodes=5).max_nodes == 5
@@ -144,7 +144,7 @@ def test_metric_show_names_kinds() -> None:
 
 def test_reward_rule_fields_are_text() -> None:
     with pytest.raises(em.InputTypeError, match=r"RewardRule.every must be str, not NoneType"):
-        em.RewardRule(name="leave", every=None, grant="2 hour")  # type: ignore[arg-type]
+        em.RewardRule(name="leave", every=None, grant="2 hour")
     with pytest.raises(em.InputTypeError, match=r"RewardRule.reward must be str \| tuple"):
         em.RewardRule(name="leave", every="100 hour", grant="2 hour", reward=("one",))  # type: ignore[arg-type]
 
