@@ -29,10 +29,10 @@ MAX_LIMIT = 2**40
 
 
 def _limit(_instance: object, field: Any, value: Any) -> None:
-    """A limit is a whole number from 1 to :data:`MAX_LIMIT` (checked when made, not at load)."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LIMIT:
+    """A limit is a whole number from 0 to :data:`MAX_LIMIT` (checked when made, not at load)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_LIMIT:
         raise unfit(value, int)(
-            f"Limits({field.name}=...) must be a whole number from 1 to 2**40, got {value!r:.40}",
+            f"Limits({field.name}=...) must be a whole number from 0 to 2**40, got {value!r:.40}",
             value=value,
         )
 
