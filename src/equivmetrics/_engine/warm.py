@@ -64,7 +64,10 @@ _lock = new_lock(sys.modules[__name__], "_lock")
 _watched: list[tuple[weakref.ref[Converter], Path]] = []
 #: The working folder when equivmetrics was imported: a relative ``EQUIVMETRICS_CACHE_DIR`` is
 #: read against it, whatever folder the process is in when it reads or writes the file.
-_START = os.getcwd()
+try:
+    _START: str | None = os.getcwd()
+except OSError:  # the working folder was removed: relative folders read as they come
+    _START = None
 
 
 def cache_folder() -> Path | None:
@@ -73,7 +76,7 @@ def cache_folder() -> Path | None:
         return None
     chosen = os.environ.get("EQUIVMETRICS_CACHE_DIR")
     if chosen:
-        return Path(_START, chosen)  # an absolute path stays as it is
+        return Path(_START or ".", chosen)  # an absolute path stays as it is
     import platformdirs  # noqa: PLC0415 - only when warm starts are on
 
     return Path(platformdirs.user_cache_dir("equivmetrics", appauthor=False))
