@@ -17,6 +17,7 @@ from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.records import FOREIGN, explained
 from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
@@ -244,6 +245,12 @@ class Result:
         Always in English, with English number formatting, whatever locale equivalents are
         worded in: it quotes the packs' figures, units and sources as they are written.
         """
+        try:
+            return self._explain()
+        except FOREIGN as exc:  # a Result built by hand with fields of other types
+            raise explained(self, exc) from None
+
+    def _explain(self) -> str:
         scalar = _is_scalar(self.input_magnitude)
         given = (
             f"{_num(self.input_magnitude)} {self.input_unit}"
@@ -290,6 +297,12 @@ class Result:
         ``compact=True`` gives ``equivmetrics.result.compact/1``: the kind, the value, its
         range, the unit and the citations behind it, for a dashboard.
         """
+        try:
+            return self._to_dict(compact)
+        except FOREIGN as exc:  # a Result built by hand with fields of other types
+            raise explained(self, exc) from None
+
+    def _to_dict(self, compact: bool) -> dict[str, Any]:
         if compact:
             return {
                 "schema": RESULT_COMPACT_SCHEMA,
