@@ -48,6 +48,7 @@ def convert_csv(
     negative: NegativePolicy | None = None,
     chunk_rows: int | None = None,
     progress: bool | None = None,
+    csv_engine: str | None = None,
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of the CSV file ``source`` into ``output``.
 
@@ -55,7 +56,9 @@ def convert_csv(
     ``[("co2e", "kg")]`` (a kind and the unit of its column). ``engine`` is the tenant's engine
     (default: the bundled packs). ``rejects`` defaults to ``output + ".rejects.csv"``.
     ``progress``: True or False, or None to show a bar when interactive (see
-    docs/charts.md). Returns the run's :class:`Summary`; a row that cannot be converted is in
+    docs/charts.md). ``csv_engine``: ``"auto"``, ``"native"`` or ``"plain"`` (default: the
+    ``EQUIVMETRICS_CSV_ENGINE`` variable, else ``"auto"``; docs/cli.md). Returns the run's
+    :class:`Summary`; a row that cannot be converted is in
     the rejects file, not an exception. Options that cannot work raise
     :class:`~equivmetrics.InputValueError` before anything is written.
     """
@@ -81,6 +84,7 @@ def convert_csv(
             negative=negative,
             chunk_rows=chunk_rows,
             progress=stream_for(progress),
+            csv_engine=csv_engine,
         )
     except UsageError as exc:
         raise InputValueError(_python_words(str(exc)), value=exc.value) from None
