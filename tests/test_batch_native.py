@@ -182,9 +182,12 @@ def test_a_large_file_takes_the_native_engine_by_default(
     source.write_text("kwh\n" + "1.5\n" * 100, "utf-8")
     used: list[bytes] = []
     real = batch_native.convert
-    monkeypatch.setattr(
-        batch_native, "convert", lambda block, *a: used.append(block) or real(block, *a)
-    )
+
+    def spy(block: bytes, *args: Any) -> Any:
+        used.append(block)
+        return real(block, *args)
+
+    monkeypatch.setattr(batch_native, "convert", spy)
     summary = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                         output=str(tmp_path / "o.csv"))  # fmt: skip
     assert summary.converted == 100
