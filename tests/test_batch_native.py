@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
 from equivmetrics._integrations import batch_blocks, batch_native
 from equivmetrics._integrations.batch import run_batch
@@ -155,18 +156,10 @@ def test_native_engine_is_used_for_clean_blocks(
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text("kwh,note\n" + "".join(f"{i * 0.37},n{i}\n" for i in range(1000)), "utf-8")
-    calls: list[int] = []
-    real = batch_native.convert
-
-    def spy(block: bytes, *args: Any) -> Any:
-        done = real(block, *args)
-        calls.append(done[1] if isinstance(done, tuple) else 0)
-        return done
-
-    monkeypatch.setattr(batch_native, "convert", spy)
+    calls = native_calls(monkeypatch)
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
-    assert sum(calls) == 1000  # every row converted by polars
+    assert sum(done[1] for _, done in calls if isinstance(done, tuple)) == 1000  # by polars
     calls.clear()
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "o.csv"))  # fmt: skip
@@ -180,14 +173,7 @@ def test_a_large_file_takes_the_native_engine_by_default(
     monkeypatch.setattr(batch_blocks, "NATIVE_FROM", 100)
     source = tmp_path / "in.csv"
     source.write_text("kwh\n" + "1.5\n" * 100, "utf-8")
-    used: list[bytes] = []
-    real = batch_native.convert
-
-    def spy(block: bytes, *args: Any) -> Any:
-        used.append(block)
-        return real(block, *args)
-
-    monkeypatch.setattr(batch_native, "convert", spy)
+    used = native_calls(monkeypatch)
     summary = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                         output=str(tmp_path / "o.csv"))  # fmt: skip
     assert summary.converted == 100

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import equivmetrics as em
+from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
 from equivmetrics._integrations import batch_native, batch_output
 from equivmetrics._integrations.batch import run_batch
@@ -407,17 +408,11 @@ def test_a_native_block_holds_half_a_chunk_in_bytes(
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text("kwh,note\n" + "".join(f"{i},{'x' * 95}\n" for i in range(100)), "utf-8")
-    sizes: list[int] = []
-    real = batch_native.convert
-
-    def record(block: bytes, *args: Any) -> Any:
-        sizes.append(len(block))
-        return real(block, *args)
-
-    monkeypatch.setattr(batch_native, "convert", record)
+    calls = native_calls(monkeypatch)
     monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # blocks of at most 500 bytes
     summary = run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                         output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
     assert summary.converted == 100
+    sizes = [len(block) for block, _ in calls]
     assert max(sizes) <= 500
     assert sum(sizes) == source.stat().st_size - len("kwh,note\n")  # each line once
