@@ -632,3 +632,49 @@ def test_a_scorecard_of_another_period_or_language_is_refused() -> None:
                            of="transaction", unit="transaction", by="quarter",
                            scorecard=card)  # fmt: skip
     assert quarter.scorecard is card
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('period,total\n2025-01,"12,000"\n2025-02,"1,234,567.5"\n', [12000.0, 1234567.5]),
+        ("Zeitraum;Summe\n2025-01;12000,5\n2025-02;1.234.567,25\n", [12000.5, 1234567.25]),
+        ("period\ttotal\n2025-01\t12 000\n2025-02\t3,5\n", [12000.0, 3.5]),
+        ("period;total\n2025-01;12.000\n2025-02;7,5\n", [12000.0, 7.5]),  # German thousands
+    ],
+)
+def test_spreadsheet_exports_are_read_as_they_come(
+    tmp_path: Path, text: str, expected: list[float]
+) -> None:
+    path = tmp_path / "totals.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [total for _, total in read_values(str(path))] == expected
+
+
+def test_a_period_given_twice_is_refused_with_its_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("period,total\n2025-01,1\n2025-02,2\n2025-01,3\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 4: period 2025-01 is given twice "
+                       r"\(first on line 2\)"):  # fmt: skip
+        read_values(str(path))
+    for text in ('{"2025-01": 1, "2025-01": 2}', '[["2025-01", 1], ["2025-01", 2]]'):
+        path = tmp_path / "t.json"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(em.InputValueError, match="period '2025-01' is given twice"):
+            read_values(str(path))
+
+
+def test_a_bad_row_is_shown_with_its_own_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text("period\ttotal\n2025-01\tmany\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 2: cannot read '2025-01\\tmany': write "
+                       r"the period and its total separated by tab"):  # fmt: skip
+        read_values(str(path))
+
+
+def test_a_dotted_total_a_file_does_not_settle_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("period;total\n2025-01;12.000\n2025-02;7\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 2: '12.000' could be 12000 \(dots "
+                       r"separating thousands\) or 12 \(a decimal point\)"):  # fmt: skip
+        read_values(str(path))
