@@ -678,3 +678,39 @@ def test_a_dotted_total_a_file_does_not_settle_is_refused(tmp_path: Path) -> Non
     with pytest.raises(em.InputValueError, match=r"line 2: '12.000' could be 12000 \(dots "
                        r"separating thousands\) or 12 \(a decimal point\)"):  # fmt: skip
         read_values(str(path))
+
+
+@pytest.mark.parametrize(
+    ("sender", "to", "message"),
+    [
+        ("reports@example.com", "not an address", r"to= 'not an address' is not an e-mail"),
+        ("reports", "cfo@example.com", r"sender= 'reports' is not an e-mail address"),
+        ("reports@example.com", ["cfo@example.com", "x@y"], r"to= 'x@y' is not an e-mail"),
+    ],
+)
+def test_e_mail_addresses_are_checked(
+    report: ValueReport, sender: str, to: str | list[str], message: str
+) -> None:
+    with pytest.raises(em.InputValueError, match=message):
+        report_email(report, sender=sender, to=to, pdf=b"%PDF-1.4")
+    named = report_email(report, sender="Reports <reports@example.com>", to="cfo@example.com",
+                         pdf=b"%PDF-1.4")  # fmt: skip
+    assert named["From"] == "Reports <reports@example.com>"
+
+
+def test_a_chromium_that_is_not_there_is_named(
+    report: ValueReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EQUIVMETRICS_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(em.InputValueError, match=r"EQUIVMETRICS_CHROMIUM names "
+                       r"'/nonexistent/chromium', which is not an executable file"):  # fmt: skip
+        report_pdf(report)
+
+
+def test_a_french_report_writes_french_punctuation() -> None:
+    r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="fr")  # fmt: skip
+    text = r.text()
+    # a narrow no-break space before a colon, as French typography writes it
+    assert "Heures de travail manuel pour la période 2025-02\u202f: 675" in text
+    assert "Ce que cela vaut\u202f:" in text

@@ -135,10 +135,11 @@ class ValueReport:
         """The report as plain text (the e-mail's text alternative)."""
         words = _words(self.locale)
         lines = [self.title, "=" * len(self.title), ""]
-        lines += [f"{label}: {value}" for label, value in self.figures()]
+        lines += [words.text("report.pair", label=label, value=v) for label, v in self.figures()]
         for key, items in (("report.worth", self.feel_good), ("report.actions", self.action)):
             if items:
-                lines += ["", words.text(key) + ":"] + [f"  - {e.text}" for e in items]
+                heading = words.text("report.list", heading=words.text(key))
+                lines += ["", heading] + [f"  - {e.text}" for e in items]
         lines += ["", self.chart.alt]
         if self.scorecard is not None:
             lines += section_text(self.scorecard, self.locale)
