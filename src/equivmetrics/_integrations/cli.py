@@ -284,14 +284,15 @@ def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
 
 
 def _status(report: Report) -> str:
-    """ "ok", "ok, 2 warning(s)", "1 problem(s), 2 warning(s)", "2 warning(s) (--strict)"."""
+    """ "ok", "ok, 2 warning(s)", "failed: 1 problem(s), 2 warning(s)",
+    "failed: 2 warning(s) (--strict)"."""
     parts = [f"{len(report.problems)} problem(s)"] if report.problems else []
     if report.warnings:
         strict = " (--strict)" if report.strict else ""
         parts.append(f"{len(report.warnings)} warning(s){strict}")
     if report.ok:
-        parts.insert(0, "ok")
-    return ", ".join(parts)
+        return ", ".join(["ok", *parts])
+    return "failed: " + ", ".join(parts)
 
 
 def _warning_text(warning: Problem) -> str:
