@@ -12,16 +12,9 @@ import pytest
 import equivmetrics as em
 from equivmetrics._present.scorecard_card import scorecard_words
 from equivmetrics.report import build_report
+from scorecard_helpers import HOURS, USE
+from scorecard_helpers import team as _team
 
-USE = em.Indicator(
-    "active_use",
-    family="adoption",
-    measure="ratio",
-    numerator="active_users",
-    denominator="licensed_seats",
-    target=0.8,
-    title="Active users",
-)
 PER_HEAD = em.Indicator(
     "per_head",
     family="adoption",
@@ -29,20 +22,6 @@ PER_HEAD = em.Indicator(
     numerator="active_users",
     denominator="licensed_seats",
 )
-HOURS = em.Indicator(
-    "hours_saved",
-    family="performance",
-    measure="count",
-    numerator="hours_saved",
-    kind="manual_work",
-    unit="hour",
-    show=("manual_work", "fte", "labor_cost"),
-    title="Hours saved",
-)
-
-
-def _team(active: float, seats: float, hours: float) -> dict[str, float]:
-    return {"active_users": active, "licensed_seats": seats, "hours_saved": hours}
 
 
 #: docs/adoption.md's March: Onboarding 45/50, Support 30/50, Billing 10/20.
@@ -96,12 +75,11 @@ def test_a_rate_beyond_a_float_is_a_scorecard_error() -> None:
 
 
 def test_a_mean_reference_beyond_a_float_is_a_scorecard_error() -> None:
-    # the others' mean of 1e308 and 1e308 overflows while summing
-    data = {"2026-03": {t: _team(1e308, 1e-5, 1) for t in ("A", "B", "C")}}
-    for team in data["2026-03"].values():
-        team["licensed_seats"] = 1.0
+    # each team 1 / 1e-308 = 1e308 a head, all together 3 / 3e-308 = 1e308: floats; but the
+    # mean of the other two teams, (1e308 + 1e308) / 2, overflows while summing
+    data = {"2026-03": {t: _team(1, 1e-308, 1) for t in ("A", "B", "C")}}
     error = _too_large(data, indicators=[PER_HEAD], reference="mean")
-    assert error.indicator == "per_head"
+    assert (error.indicator, error.team) == ("per_head", "A")
 
 
 def test_a_value_at_stake_beyond_a_float_is_a_scorecard_error() -> None:
