@@ -10,17 +10,10 @@ import pytest
 
 import equivmetrics as em
 from equivmetrics._present.scorecard_card import scorecard_words
-from equivmetrics.report import build_report
+from scorecard_helpers import MARCH, report_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "docs" / "examples" / "cs_scorecard.yaml"
-MARCH = {
-    "2026-03": {
-        "Onboarding": {"active_users": 45, "licensed_seats": 50, "hours_saved": 180},
-        "Support": {"active_users": 30, "licensed_seats": 50, "hours_saved": 120},
-        "Billing": {"active_users": 10, "licensed_seats": 20, "hours_saved": 50},
-    }
-}
 HEADER = "equivmetrics: 1\nname: p\nedition: '1'\nlicense: CC0-1.0\n"
 
 
@@ -57,15 +50,7 @@ def test_the_card_words_and_report_use_the_translated_title(
     assert words["scores"][0][0] == first
     assert words["score_languages"] == ["", ""]
     assert first in words["weak"][0]  # "Support: Aktive Nutzer 60,0 %, Referenz 70,0 %"
-    report = build_report(
-        engine,
-        {"2026-03": 350},
-        "manual_work",
-        of="manual_work",
-        unit="hour",
-        scorecard=card,
-        locale=locale,
-    )
+    report = report_of(engine, card, locale)
     assert first in report.text()
     assert f">{first}</th>" in report.html()
     assert "Active users" not in report.html()
@@ -88,10 +73,7 @@ def test_an_untranslated_title_is_marked_english() -> None:
     words = scorecard_words(card, "de")
     assert words["score_languages"] == ["en"]
     assert '<span lang="en">Active users</span>' in words["weak_html"][0]
-    report = build_report(
-        em.load(), {"2026-03": 1}, "manual_work", of="manual_work", unit="hour", scorecard=card,
-        locale="de",
-    )  # fmt: skip
+    report = report_of(em.load(), card, "de")
     assert '<th scope="row" lang="en"' in report.html()
     assert '<span lang="en">Active users</span>' in report.html()
     english = em.load().scorecard(MARCH, indicators=[use], tolerance=0.05).to_html()

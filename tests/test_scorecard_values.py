@@ -11,8 +11,7 @@ import pytest
 
 import equivmetrics as em
 from equivmetrics._present.scorecard_card import scorecard_words
-from equivmetrics.report import build_report
-from scorecard_helpers import HOURS, USE
+from scorecard_helpers import HOURS, LABOUR, MARCH, USE, report_of
 from scorecard_helpers import team as _team
 
 PER_HEAD = em.Indicator(
@@ -24,21 +23,9 @@ PER_HEAD = em.Indicator(
 )
 
 
-#: docs/adoption.md's March: Onboarding 45/50, Support 30/50, Billing 10/20.
-MARCH = {
-    "2026-03": {
-        "Onboarding": _team(45, 50, 180),
-        "Support": _team(30, 50, 120),
-        "Billing": _team(10, 20, 50),
-    }
-}
-
-
 @pytest.fixture(scope="module")
 def tenant() -> em.Engine:
-    return em.load().with_params(
-        hourly_labor_cost={"value": "50 EUR/hour", "low": "45 EUR/hour", "high": "55 EUR/hour"}
-    )
+    return em.load().with_params(hourly_labor_cost=LABOUR)
 
 
 def _too_large(data: Any, **options: Any) -> em.ScorecardError:
@@ -167,15 +154,7 @@ def test_a_net_loss_reads_right_in_every_language(
     assert words["stakes"][0]["lede"] == lede
     assert len(words["stakes"][0]["items"]) == 3
     assert all("25" in item for item in words["stakes"][0]["items"][:1])
-    report = build_report(
-        tenant,
-        {"2026-03": 100},
-        "manual_work",
-        of="manual_work",
-        unit="hour",
-        scorecard=card,
-        locale=locale,
-    )
+    report = report_of(tenant, card, locale)
     assert lede in report.text()
     assert escape(lede, quote=False) in report.html()
     assert "Nothing at stake" not in report.text()
