@@ -14,7 +14,6 @@ words or ranks a result.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,6 +24,7 @@ from equivmetrics._catalog.overrides import override_value
 from equivmetrics._catalog.regional import elsewhere
 from equivmetrics._catalog.values import factor_value, parameter_in
 from equivmetrics._core.expr import Value
+from equivmetrics._core.locks import new_lock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split, unfit
@@ -143,7 +143,7 @@ class Converter:
         self._root = root
         self._cache: dict[Key, Compiled] = dict(compiled or {})
         self._warm = frozenset(self._cache)
-        self._lock = threading.Lock()
+        self._lock = new_lock(self, "_lock")
         self._factor_values: dict[str, Value] | None = None
         # Catalog facts, shared with tenants: the kind each input unit is read as, and plans.
         self._inferred: dict[str, str] = root._inferred if root is not None else {}

@@ -28,6 +28,7 @@ from equivmetrics.exceptions import EquivMetricsError, NegativeValueError, Probl
 
 from .batch import parse_targets, run_batch
 from .batch_files import UsageError, stream_for
+from .batch_output import Interrupted, interruptible
 from .cli_parser import POSITIONAL, build_parser, option_values
 from .listing import pack_parameter, packs_data, regions_data
 from .scorecard_advice import scorecard_words_for
@@ -64,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("equivmetrics: interrupted", file=sys.stderr)
         return 130
+    except Interrupted as exc:  # SIGTERM or SIGHUP during a batch run
+        print(f"equivmetrics: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -354,21 +358,23 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _batch(engine: Engine, args: argparse.Namespace) -> int:
-    summary = run_batch(
-        engine,
-        args.input,
-        column=args.column,
-        unit=args.unit,
-        to=parse_targets(args.to),
-        output=args.output,
-        of=args.of,
-        per=args.per,
-        rejects=args.rejects,
-        delimiter=args.delimiter,
-        encoding=args.encoding,
-        negative=args.negative,
-        progress=stream_for(args.progress),
-    )
+    with interruptible():
+        summary = run_batch(
+            engine,
+            args.input,
+            column=args.column,
+            unit=args.unit,
+            to=parse_targets(args.to),
+            output=args.output,
+            of=args.of,
+            per=args.per,
+            rejects=args.rejects,
+            delimiter=args.delimiter,
+            encoding=args.encoding,
+            negative=args.negative,
+            progress=stream_for(args.progress),
+            max_line=args.max_line,
+        )
     report = sys.stderr if args.output == "-" else sys.stdout
     if args.json:
         print(dumps(summary.to_dict()), file=report)
