@@ -13,32 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from scorecard_helpers import HOURS, USE
+from scorecard_helpers import team as _team
 
 HERE = Path(__file__).resolve().parent
-
-USE = em.Indicator(
-    "active_use",
-    family="adoption",
-    measure="ratio",
-    numerator="active_users",
-    denominator="licensed_seats",
-    target=0.8,
-    title="Active users",
-)
-HOURS = em.Indicator(
-    "hours_saved",
-    family="performance",
-    measure="count",
-    numerator="hours_saved",
-    kind="manual_work",
-    unit="hour",
-    show=("manual_work", "fte", "labor_cost"),
-    title="Hours saved",
-)
-
-
-def _team(active: float, seats: float, hours: float) -> dict[str, float]:
-    return {"active_users": active, "licensed_seats": seats, "hours_saved": hours}
 
 
 DATA = {

@@ -281,3 +281,29 @@ def test_answers_match_their_openapi_schemas(server: Server) -> None:
         check("/v1/convert", "post", {"magnitude": "many"})
     with pytest.raises(jsonschema.ValidationError):
         check("/v1/report", "post", {**server.post("/v1/report", months, "cs")[2], "figures": 3})
+
+
+def test_numbers_beyond_a_float_are_a_scorecard_error_not_a_500(server: Server) -> None:
+    huge = {"active_users": 1e308, "licensed_seats": 1e308, "hours_saved": 1}
+    request = {"data": {"2026-03": {"A": huge, "B": huge}}}  # 1e308 + 1e308 overflows
+    status, _, body = server.post("/v1/scorecard", request, "cs")
+    assert status == 422, body
+    assert body["error"]["code"] == "ScorecardError"
+    assert "too large to compute with" in body["error"]["message"]
+
+
+def test_scorecard_advice_names_the_tenant_file_and_the_request_fields(server: Server) -> None:
+    status, _, body = server.post("/v1/scorecard", {"data": DATA}, "gb")  # a tenant without packs
+    assert status == 422, body
+    message = body["error"]["message"]
+    assert message.startswith("a scorecard needs at least one indicator")
+    assert "packs: in the tenant file" in message
+    assert "em.Indicator" not in message
+    one = {"data": DATA, "teams": ["Support"]}
+    status, _, body = server.post("/v1/scorecard", one, "cs")
+    assert status == 422, body
+    assert 'use "reference": "target"' in body["error"]["message"]
+    status, _, body = server.post(
+        "/v1/report", {"values": MONTHS, "unit": "transaction", "scorecard": one}, "cs"
+    )
+    assert 'use "reference": "target"' in body["error"]["message"]
