@@ -714,3 +714,16 @@ def test_a_french_report_writes_french_punctuation() -> None:
     # a narrow no-break space before a colon, as French typography writes it
     assert "Heures de travail manuel pour la période 2025-02\u202f: 675" in text
     assert "Ce que cela vaut\u202f:" in text
+
+
+def test_the_command_lines_scorecard_is_of_the_reported_month(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["report", "--values", "2026-02:12000,2026-03:13500", "--unit", "transaction",
+                 "--at", "2026-02", "--pack", str(TEAMS / "cs_scorecard.yaml"),
+                 "--scorecard", str(TEAMS / "teams.csv")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    # February: (44 + 25 + 10) / 120 = 65.8 % adoption, no earlier month to trend against
+    assert "Scorecard, 2026-02" in out
+    assert "65.8 %" in out

@@ -119,7 +119,13 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         scorecard=(
             None
             if args.scorecard is None
-            else engine.scorecard(read_numbers(args.scorecard), locale=args.locale, **rule)
+            else engine.scorecard(
+                read_numbers(args.scorecard),
+                locale=args.locale,
+                # the reported month's scorecard (a quarter's or year's: the teams' last month)
+                period=args.at if args.at and args.period == "month" else None,
+                **rule,
+            )
         ),
     )
     written: list[tuple[str, Any]] = []
