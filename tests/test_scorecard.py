@@ -379,3 +379,11 @@ def test_the_command_reads_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFi
         "unknown_team",
         "Suport",
     )
+
+
+def test_a_language_without_words_gives_an_english_card(tenant: em.Engine) -> None:
+    # found in review: Italian asked for, English words under lang="it" with Italian numbers
+    html = tenant.scorecard(DATA, indicators=[USE, HOURS], tolerance=0.05, locale="it").to_html()
+    assert ' lang="it"' not in html
+    assert 'lang="en"' in html
+    assert "70.8 %" in html  # 85 / 120, written the English way

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from .card_language import Chrome, lang_attrs
 from .formatter import Formatter
 from .html import CARD_CSS, Equivalent, page_html, tiles_html
-from .messages import language_of
+from .messages import catalog, language_of
 
 __all__ = ["ScorecardLike", "scorecard_html", "scorecard_page", "scorecard_words"]
 
@@ -142,9 +142,12 @@ class ScorecardLike(Protocol):
 
 
 class _Words:
-    """The card's words and numbers in its locale (English words where the library has none)."""
+    """The card's words and numbers in its locale; in a language the library has no words
+    for, English throughout, numbers included (``12,000``, never ``12.000`` under English)."""
 
     def __init__(self, locale: str) -> None:
+        if catalog(language_of(locale)) is None:
+            locale = "en"
         self.tag = locale.replace("_", "-")
         self.chrome = Chrome.of(self.tag)
         self.formatter = Formatter(locale)
