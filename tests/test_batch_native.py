@@ -155,11 +155,15 @@ def test_native_engine_is_used_for_clean_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "in.csv"
-    source.write_text("kwh,note\n" + "".join(f"{i * 0.37},n{i}\n" for i in range(1000)), "utf-8")
+    source.write_text("kwh,note\n" + "".join(f"{i},{'x' * 95}\n" for i in range(100)), "utf-8")
     calls = native_calls(monkeypatch)
+    monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # blocks of at most 500 bytes
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
-    assert sum(done[1] for _, done in calls if isinstance(done, tuple)) == 1000  # by polars
+    assert sum(done[1] for _, done in calls if isinstance(done, tuple)) == 100  # by polars
+    sizes = [len(block) for block, _ in calls]
+    assert max(sizes) <= 500  # memory: half a chunk's characters in bytes
+    assert sum(sizes) == source.stat().st_size - len("kwh,note\n")  # each line once
     calls.clear()
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "o.csv"))  # fmt: skip

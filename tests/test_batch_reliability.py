@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 
 import equivmetrics as em
-from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
 from equivmetrics._integrations import batch_native, batch_output
 from equivmetrics._integrations.batch import run_batch
@@ -401,18 +400,3 @@ def test_a_chunk_ends_at_its_size_in_characters(
                         output=str(tmp_path / "o.csv"), csv_engine="plain")  # fmt: skip
     assert summary.converted == 100
     assert sizes == [11] * 9 + [1]  # 11 lines first reach 1,000 characters
-
-
-def test_a_native_block_holds_half_a_chunk_in_bytes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text("kwh,note\n" + "".join(f"{i},{'x' * 95}\n" for i in range(100)), "utf-8")
-    calls = native_calls(monkeypatch)
-    monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # blocks of at most 500 bytes
-    summary = run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],
-                        output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
-    assert summary.converted == 100
-    sizes = [len(block) for block, _ in calls]
-    assert max(sizes) <= 500
-    assert sum(sizes) == source.stat().st_size - len("kwh,note\n")  # each line once
