@@ -16,9 +16,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
-
-import attrs
+from typing import Any
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.overrides import override_value
@@ -40,9 +38,11 @@ from equivmetrics.exceptions import (
 
 from .compile import Compiler, Plan
 from .compiled import Compiled, Key
+from .converts import Candidate, Converts
 from .exchange import Rates
 from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
-from .result import Result
+from .result import Result, Step
+from .tenant import Figures, Tenancy
 
 __all__ = ["Candidate", "Converter", "Converts"]
 
@@ -55,54 +55,6 @@ MAX_COMPILED = 10_000
 MAX_TENANT_COMPILED = 256
 
 
-@attrs.frozen
-class Candidate:
-    """One kind a role may offer for an input, with the input converted to it."""
-
-    kind: Kind
-    result: Result
-
-
-@runtime_checkable
-class Converts(Protocol):
-    """What the layers above need of an engine: conversions and the catalog behind them.
-
-    Both the core :class:`Converter` and the public :class:`~equivmetrics.Engine` provide it,
-    so features (series, metrics, scenarios) accept either.
-    """
-
-    @property
-    def kinds(self) -> Mapping[str, Kind]: ...
-
-    @property
-    def catalog(self) -> Catalog: ...
-
-    def convert(
-        self,
-        quantity: Any,
-        to: str,
-        *,
-        of: str | None = None,
-        unit: str | None = None,
-        per: str | None = None,
-        negative: NegativePolicy | None = None,
-    ) -> Result: ...
-
-    def source_kind(self, quantity: Any, *, of: str | None = None) -> str: ...
-
-    def with_params(self, **params: Any) -> Converts: ...
-
-    def candidates(
-        self,
-        quantity: Any,
-        role: Role,
-        *,
-        of: str | None = None,
-        only: Iterable[str] | None = None,
-        per: str | None = None,
-    ) -> tuple[Candidate, ...]: ...
-
-
 class Converter:
     """Converts quantities between kinds with the rules of its packs. Immutable and thread-safe."""
 
@@ -112,12 +64,14 @@ class Converter:
         "_built",
         "_cache",
         "_factor_values",
+        "_figures",
         "_inferred",
         "_lock",
         "_overrides",
         "_plans",
         "_rates",
         "_root",
+        "_tenancy",
         "_warm",
     )
 
@@ -145,9 +99,12 @@ class Converter:
         self._warm = frozenset(self._cache)
         self._lock = threading.Lock()
         self._factor_values: dict[str, Value] | None = None
-        # Catalog facts, shared with tenants: the kind each input unit is read as, and plans.
+        # Catalog facts, shared with tenants: the kind each input unit is read as, plans, and
+        # (made at the first with_params) frames and factors' float forms (tenant.py).
         self._inferred: dict[str, str] = root._inferred if root is not None else {}
         self._plans: dict[Key, Plan] = root._plans if root is not None else {}
+        self._tenancy: Tenancy | None = root._tenancy if root is not None else None
+        self._figures: Figures | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -205,10 +162,14 @@ class Converter:
 
     def with_params(self, **params: Any) -> Converter:
         """A new converter with some parameters replaced; this one is unchanged."""
-        overrides = dict(self._overrides)
+        overrides, root = dict(self._overrides), self._root or self
+        if root._tenancy is None:
+            catalog = root.catalog  # built first: building takes the lock too
+            with root._lock:
+                root._tenancy = root._tenancy or Tenancy(catalog)
         for name, raw in params.items():
-            overrides[name] = override_value(self.catalog, name, raw)
-        return Converter(self.catalog, overrides, root=self._root or self, rates=self._rates)
+            overrides[name] = override_value(self.catalog, name, raw, root._tenancy.memo)
+        return Converter(self.catalog, overrides, root=root, rates=self._rates)
 
     def with_rates(self, rates: Rates) -> Converter:
         """A new converter that exchanges currencies at ``rates``; this one is unchanged."""
@@ -352,11 +313,27 @@ class Converter:
         shared = self._shared(plan.path)
         if shared is not None:
             return shared.compile(input_unit, to, of=of, unit=unit, per=per)
-        compiled = compiler.build(plan, self._factor, self._overrides)
+        compiled = self._fast(key, compiler, plan)
+        if compiled is None:
+            compiled = compiler.build(plan, self._factor, self._overrides)
         bound = MAX_COMPILED if self._root is None else MAX_TENANT_COMPILED
         if len(self._cache) < bound:  # past it, distinct unit texts cost time, not memory
             self._cache[key] = compiled
         return compiled
+
+    def _fast(self, key: Key, compiler: Compiler, plan: Plan) -> Compiled | None:
+        """A tenant's conversion from its figures as floats (None: the plain path)."""
+        if self._tenancy is None or self._rates is not None or self._root is None:
+            return None
+        figures = self._figures
+        if figures is None:
+            figures = self._figures = Figures(self.catalog, self._overrides)
+        overrides = self._overrides
+
+        def steps() -> tuple[Step, ...]:
+            return compiler.build(plan, self._factor, overrides).steps
+
+        return figures.compile(self._tenancy, key, compiler, plan, steps)
 
     def _factor(self, edge: Edge) -> Value:
         rule = edge.rule

@@ -17,12 +17,22 @@ from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.numbers import range_end
 from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 
-__all__ = ["ParameterUse", "Result", "Step", "editions_of", "region_of"]
+__all__ = [
+    "ParameterUse",
+    "Result",
+    "Step",
+    "StepsLater",
+    "editions_of",
+    "region_of",
+    "same_steps",
+    "steps_of",
+]
 
 RESULT_SCHEMA = "equivmetrics.result/1"
 RESULT_COMPACT_SCHEMA = "equivmetrics.result.compact/1"
@@ -135,6 +145,37 @@ class Step:
         }
 
 
+class StepsLater:
+    """A conversion's steps, recorded on first use (a tenant's conversion computes its floats
+    without them). Pickles and copies as the steps themselves."""
+
+    __slots__ = ("_make", "_steps")
+
+    def __init__(self, make: Callable[[], tuple[Step, ...]]) -> None:
+        self._make: Callable[[], tuple[Step, ...]] | None = make
+        self._steps: tuple[Step, ...] | None = None
+
+    def __call__(self) -> tuple[Step, ...]:
+        steps = self._steps
+        if steps is None:  # two threads may both record them: the same steps either way
+            assert self._make is not None
+            steps = self._steps = self._make()
+            self._make = None
+        return steps
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self(),)
+
+
+def steps_of(steps: tuple[Step, ...] | StepsLater) -> tuple[Step, ...]:
+    """The steps themselves, recorded now if they were left for later."""
+    return steps if isinstance(steps, tuple) else steps()
+
+
+def same_steps(a: tuple[Step, ...] | StepsLater, b: tuple[Step, ...] | StepsLater) -> bool:
+    return steps_of(a) == steps_of(b)
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equality for magnitudes: numbers or arrays, NaN equal to NaN."""
     if _is_scalar(a) and _is_scalar(b):
@@ -165,24 +206,31 @@ class Result:
     factor: float
     factor_low: float
     factor_high: float
-    steps: tuple[Step, ...]
+    _steps: tuple[Step, ...] | StepsLater = attrs.field(
+        alias="steps", eq=attrs.cmp_using(eq=same_steps, require_same_type=False), hash=False
+    )
     #: True when the input is known to hold no negative value (its path refused them or read
     #: them as NaN), so each end of the range is one multiplication. Not part of equality.
     nonnegative: bool = attrs.field(default=False, eq=False, repr=False)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The rules applied, in order (with the exchange of currencies, if any)."""
+        return steps_of(self._steps)
 
     @property
     def low(self) -> Any:
         """The lower end of the range (same type as ``magnitude``)."""
         if self.nonnegative:
             return self.input_magnitude * self.factor_low
-        return _bound(self.input_magnitude, self.factor_low, self.factor_high)
+        return range_end(self.input_magnitude, self.factor_low, self.factor_high)
 
     @property
     def high(self) -> Any:
         """The upper end of the range (same type as ``magnitude``)."""
         if self.nonnegative:
             return self.input_magnitude * self.factor_high
-        return _bound(self.input_magnitude, self.factor_high, self.factor_low)
+        return range_end(self.input_magnitude, self.factor_high, self.factor_low)
 
     @property
     def quantity(self) -> Any:
@@ -339,19 +387,3 @@ def region_of(steps: tuple[Step, ...]) -> str:
 def editions_of(steps: tuple[Step, ...]) -> tuple[str, ...]:
     """The editions of ``steps``' figures, each once, in step order."""
     return tuple(dict.fromkeys(step.edition for step in steps if step.edition))
-
-
-def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
-    """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
-
-    Factors are positive with ``low <= high``, so a negative input swaps the ends of its range.
-    """
-    if _is_scalar(x):
-        return x * (k_negative if x < 0 else k_positive)
-    out = x * k_positive
-    negative = x < 0
-    if negative.any():
-        if hasattr(out, "where") and not hasattr(out, "__array_function__"):  # pandas
-            return out.where(~negative, x * k_negative)
-        out[negative] = x[negative] * k_negative
-    return out

@@ -220,7 +220,9 @@ def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
 
 
 def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
-    return {"key": list(key), "compiled": attrs.asdict(compiled)}
+    data = attrs.asdict(compiled, filter=lambda field, _: field.name != "_steps")
+    data["steps"] = [attrs.asdict(step) for step in compiled.steps]
+    return {"key": list(key), "compiled": data}
 
 
 def _entry(item: Any) -> tuple[_Key, Compiled]:
@@ -270,12 +272,12 @@ _SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float, "int": in
 
 def _typed(cls: Any, data: dict[str, Any]) -> Any:
     """``cls(**data)`` after checking every plain field's type (a file is only data)."""
-    names = {field.name for field in attrs.fields(cls)}
+    names = {field.alias for field in attrs.fields(cls)}
     if set(data) != names:
         raise KeyError(f"{cls.__name__} fields")
     for field in attrs.fields(cls):
         want = _SCALARS.get(str(field.type))
-        value = data[field.name]
+        value = data[field.alias]
         if want is not None:
             if type(value) is not want:
                 raise TypeError(f"{cls.__name__}.{field.name}")
