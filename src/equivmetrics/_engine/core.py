@@ -67,6 +67,7 @@ class Converter:
         "_figures",
         "_inferred",
         "_lock",
+        "_offers",
         "_overrides",
         "_plans",
         "_rates",
@@ -103,6 +104,9 @@ class Converter:
         # (made at the first with_params) frames and factors' float forms (tenant.py).
         self._inferred: dict[str, str] = root._inferred if root is not None else {}
         self._plans: dict[Key, Plan] = root._plans if root is not None else {}
+        self._offers: dict[tuple[str, str], tuple[str, ...]] = (
+            root._offers if root is not None else {}
+        )
         self._tenancy: Tenancy | None = root._tenancy if root is not None else None
         self._figures: Figures | None = None
 
@@ -267,12 +271,23 @@ class Converter:
     ) -> tuple[list[Candidate], list[tuple[str, str]]]:
         """The candidates of ``role`` reachable from ``source``, and those left out with why."""
         found, skipped = [], []
-        paths = self.catalog.paths
-        for name, kind in self.catalog.kinds.items():
-            if name == source or not kind.presentation.offers(role) or (source, name) not in paths:
-                continue
+        kinds = self.catalog.kinds
+        offered = self._offers.get((role, source))
+        if offered is None:  # a catalog fact: the kinds of the role a path reaches, in order
+            paths = self.catalog.paths
+            offered = self._offers[(role, source)] = tuple(
+                name
+                for name, kind in kinds.items()
+                if name != source and kind.presentation.offers(role) and (source, name) in paths
+            )
+        magnitude, unit_text = split(quantity)  # read once: _read has checked it
+        for name in offered:
+            kind = kinds[name]
             try:
-                result = self.convert(quantity, name, of=source, per=per)
+                compiled = self._cache.get((unit_text, name, source, None, per))
+                if compiled is None:
+                    compiled = self.compile(unit_text, name, of=source, per=per)
+                result = compiled.apply(magnitude)
             except PeriodError:
                 skipped.append((name, PERIOD))  # a capacity a total cannot fill without a period
                 continue

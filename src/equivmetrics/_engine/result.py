@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
+from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.numbers import count as _count
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
@@ -256,11 +257,8 @@ class Result:
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source behind the result, each once, in the order the steps use them."""
-        seen: dict[str, Source] = {}
-        for step in self.steps:
-            for source in (*step.sources, *(p.source for p in step.parameters if p.source)):
-                seen.setdefault(f"{source.key}|{source.title}", source)
-        return tuple(seen.values())
+        steps = self.steps
+        return _SOURCES.get((steps,), lambda: _sources(steps))
 
     @property
     def region(self) -> str:
@@ -368,6 +366,18 @@ class Result:
         if _is_scalar(self.magnitude):
             return f"<Result {_num(self.magnitude)} {self.unit} of {self.kind}>"
         return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
+
+
+#: The sources of a conversion's steps, by the identity of its steps (shared by its results).
+_SOURCES: ByIdentity[tuple[Source, ...]] = ByIdentity()
+
+
+def _sources(steps: tuple[Step, ...]) -> tuple[Source, ...]:
+    seen: dict[str, Source] = {}
+    for step in steps:
+        for source in (*step.sources, *(p.source for p in step.parameters if p.source)):
+            seen.setdefault(f"{source.key}|{source.title}", source)
+    return tuple(seen.values())
 
 
 #: Draws a result as HTML for notebooks. The engine never imports presentation: the public

@@ -23,6 +23,7 @@ from html import escape
 from typing import Protocol, cast, runtime_checkable
 from urllib.parse import urlsplit
 
+from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.quantity import unfit
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
@@ -258,14 +259,24 @@ def _heading(title: str | None, items: list[Equivalent], chrome: Chrome) -> str:
 def _card_id(items: list[Equivalent], heading: str, lang: str) -> str:
     """An id derived from the content: the same card renders the same bytes every time."""
     digest = hashlib.blake2s(digest_size=5)
-    for part in (heading, lang, *(repr(_fingerprint(e)) for e in items)):
+    for part in (heading, lang, *(_fingerprint(e) for e in items)):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return f"em-{digest.hexdigest()}"
 
 
-def _fingerprint(e: Equivalent) -> tuple[object, ...]:
-    return (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon, e.sources)
+def _fingerprint(e: Equivalent) -> str:
+    """``repr((kind, role, text, value_text, range_text, label, icon, sources))``, the
+    sources' part written once per tuple of sources."""
+    sources = e.sources
+    shown = _SOURCES_REPR.get((sources,), lambda: repr(sources))
+    fields = (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon)
+    return "(" + ", ".join(map(repr, fields)) + ", " + shown + ")"
+
+
+#: What stays the same for the same sources (their identity): the repr and the HTML list.
+_SOURCES_REPR: ByIdentity[str] = ByIdentity()
+_SOURCES_HTML: ByIdentity[str] = ByIdentity()
 
 
 def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
@@ -300,7 +311,7 @@ def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
         html.append(
             f'<details class="em-sources"><summary{chrome.mark}>{escape(summary)}</summary>'
             '<ul class="em-source-list">'
-            + "".join(f"<li><small>{source_html(s)}</small></li>" for s in e.sources)
+            + _SOURCES_HTML.get((e.sources,), lambda: _source_items(e.sources))
             + "</ul></details>"
         )
     html.append("</li>")
@@ -366,6 +377,10 @@ def _alt(e: Equivalent, drop: tuple[str, ...]) -> str:
         if label.startswith(word) and len(label) > len(word):
             return label[len(word) :]
     return label
+
+
+def _source_items(sources: tuple[Source, ...]) -> str:
+    return "".join(f"<li><small>{source_html(s)}</small></li>" for s in sources)
 
 
 def source_html(source: Source) -> str:
