@@ -10,18 +10,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converter
 from equivmetrics._engine.result import Result
-from equivmetrics._packs.plugins import PluginSelection
-from equivmetrics._packs.select import RegionInfo
-from equivmetrics._packs.yaml import Limits
-from equivmetrics._present.equivalent import Equivalents
+from equivmetrics._packs.installed import PluginSelection
 
 from .engine import Engine, place
+
+if TYPE_CHECKING:
+    from equivmetrics._packs.select import RegionInfo
+    from equivmetrics._packs.yaml import Limits
+    from equivmetrics._present.equivalent import Equivalents
 
 __all__ = [
     "action",

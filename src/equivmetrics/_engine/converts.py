@@ -7,15 +7,17 @@ Both the core :class:`~.core.Converter` and the public :class:`~equivmetrics.Eng
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._packs.model import Role
 
 from .result import Result
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog, Kind
 
 __all__ = ["Candidate", "Converts"]
 

@@ -16,13 +16,8 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from equivmetrics._catalog.catalog import Catalog, Edge, Kind
-from equivmetrics._catalog.overrides import override_value
-from equivmetrics._catalog.regional import elsewhere
-from equivmetrics._catalog.values import factor_value, parameter_in
-from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split, unfit
@@ -36,13 +31,18 @@ from equivmetrics.exceptions import (
     UnknownKindError,
 )
 
-from .compile import Compiler, Plan
 from .compiled import Compiled, Key
 from .converts import Candidate, Converts
 from .exchange import Rates
 from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
 from .result import Result, Step
-from .tenant import Figures, Tenancy
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog, Edge, Kind
+    from equivmetrics._core.expr import Value
+
+    from .compile import Compiler, Plan
+    from .tenant import Figures, Tenancy
 
 __all__ = ["Candidate", "Converter", "Converts"]
 
@@ -89,10 +89,10 @@ class Converter:
         # answers the conversions in ``compiled`` and builds its catalog on first other need.
         self._built: Catalog | None
         self._build: Callable[[], Catalog] | None
-        if isinstance(catalog, Catalog):
-            self._built, self._build = catalog, None
-        else:
+        if callable(catalog):  # a catalog is not callable; what builds one is
             self._built, self._build = None, catalog
+        else:
+            self._built, self._build = catalog, None
         self._overrides: dict[str, Value] = dict(overrides or {})
         self._rates = rates
         self._root = root
@@ -158,6 +158,8 @@ class Converter:
     def parameters(self) -> dict[str, Value]:
         """Every parameter's value as this converter uses it: defaults with overrides applied,
         and derived parameters computed from their inputs as overridden."""
+        from equivmetrics._catalog.values import parameter_in  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         catalog = self.catalog
         return {
             name: parameter_in(catalog.units, catalog.parameters, self._overrides, name)
@@ -166,6 +168,10 @@ class Converter:
 
     def with_params(self, **params: Any) -> Converter:
         """A new converter with some parameters replaced; this one is unchanged."""
+        from equivmetrics._catalog.overrides import override_value  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
+        from .tenant import Tenancy  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         overrides, root = dict(self._overrides), self._root or self
         if root._tenancy is None:
             catalog = root.catalog  # built first: building takes the lock too
@@ -214,6 +220,8 @@ class Converter:
         """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
         check_options(input_unit=unit_text, of=of, to="", per=per)
+        from .compile import Compiler  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         compiler = Compiler(self.catalog, unit_text, "", of, None, per, inferred=self._inferred)
         return compiler.read_input()[0].name
 
@@ -249,6 +257,8 @@ class Converter:
             )
         unknown = [name for name in names or () if name not in kinds]
         if unknown:
+            from equivmetrics._catalog.regional import elsewhere  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             hint = elsewhere(self.catalog, unknown[0])
             raise UnknownKindError(
                 f"unknown kind {shown(unknown[0])} in only={hint}",
@@ -317,6 +327,8 @@ class Converter:
         compiled = self._cache.get(key)
         if compiled is not None:
             return compiled
+        from .compile import Compiler  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         compiler = Compiler(
             self.catalog, input_unit, to, of, unit, per, self._rates, inferred=self._inferred
         )
@@ -342,6 +354,8 @@ class Converter:
             return None
         figures = self._figures
         if figures is None:
+            from .tenant import Figures  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             figures = self._figures = Figures(self.catalog, self._overrides)
         overrides = self._overrides
 
@@ -354,6 +368,8 @@ class Converter:
         rule = edge.rule
         value = self._factors.get(rule.id)
         if value is None:
+            from equivmetrics._catalog.values import factor_value  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             value = factor_value(self.catalog.units, rule, self.catalog.parameters, self._overrides)
             if not value.low > 0:
                 raise ParameterValueError(

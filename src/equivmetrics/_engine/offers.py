@@ -10,13 +10,15 @@ equivalents ...").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import split
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import NoEquivalentError
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog
 
 __all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
 

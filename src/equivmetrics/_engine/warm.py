@@ -40,11 +40,10 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
 
@@ -52,6 +51,9 @@ from .compiled import Compiled
 from .compiled import Key as _Key
 from .core import Converter
 from .result import ParameterUse, Step
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
