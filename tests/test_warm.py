@@ -295,6 +295,8 @@ def test_installed_plugins_are_seen_without_importlib_metadata(
     info.mkdir(parents=True)
     (info / "entry_points.txt").write_text("[console_scripts]\nacme = acme:main\n", "utf-8")
     monkeypatch.setattr("sys.path", [str(site)])
+    standard = [f for f in sys.meta_path if getattr(f, "__name__", "") == "PathFinder"]
+    monkeypatch.setattr("sys.meta_path", standard)  # no test's own distribution finders
     assert may_have_plugins() is False
     (info / "entry_points.txt").write_text(f"[{GROUP}]\nacme = acme_solar.packs\n", "utf-8")
     assert may_have_plugins() is True

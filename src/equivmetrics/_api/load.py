@@ -18,7 +18,8 @@ from equivmetrics._engine.core import Converter
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.installed import PluginSelection
 
-from .engine import Engine, place
+from .engine import Engine
+from .place import place
 
 if TYPE_CHECKING:
     from equivmetrics._packs.select import RegionInfo

@@ -13,13 +13,11 @@ words or ranks a result.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
 from equivmetrics._packs.model import ROLES, Role
@@ -34,7 +32,7 @@ from equivmetrics.exceptions import (
 from .compiled import Compiled, Key
 from .converts import Candidate, Converts
 from .exchange import Rates
-from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
+from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered, overflowed
 from .result import Result, Step
 
 if TYPE_CHECKING:
@@ -306,7 +304,7 @@ class Converter:
                     raise  # the input's own kind refuses it: that is the error
                 skipped.append((name, NEGATIVE))  # the input's kind allows it, this one not
                 continue
-            if _overflowed(result):
+            if overflowed(result):
                 skipped.append((name, TOO_LARGE))  # too large for this kind's unit
                 continue
             found.append(Candidate(kind, result))
@@ -396,10 +394,3 @@ class Converter:
         region = f", region={catalog.region}" if catalog.region else ""
         extra = f", {len(self._overrides)} overrides" if self._overrides else ""
         return f"packs=[{packs}]{region}{extra}"
-
-
-def _overflowed(result: Result) -> bool:
-    """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
-    if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
-        return False
-    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))

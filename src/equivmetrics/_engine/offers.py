@@ -10,6 +10,7 @@ equivalents ...").
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from equivmetrics._core.numbers import is_scalar
@@ -20,7 +21,7 @@ from equivmetrics.exceptions import NoEquivalentError
 if TYPE_CHECKING:
     from equivmetrics._catalog.catalog import Catalog
 
-__all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
+__all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered", "overflowed"]
 
 #: Why a candidate was left out: it needs a period, its figure overflowed a float, or it
 #: refuses the negative amount the input's kind allows (net CO2e added).
@@ -106,3 +107,10 @@ def _why(skipped: list[tuple[str, str]], unit: str, size: str) -> str:
 
 def _names(names: list[str]) -> str:
     return ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
+
+
+def overflowed(result: Any) -> bool:
+    """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
+    if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
+        return False
+    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))

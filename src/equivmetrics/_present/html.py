@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterable
 from html import escape
 from typing import Protocol, cast, runtime_checkable
-from urllib.parse import urlsplit
 
 from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.quantity import unfit
@@ -29,6 +28,7 @@ from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
 
 from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
+from .citations import source_html, source_items
 from .icons import icon_body
 from .messages import Messages, language_of, sentence_words
 
@@ -66,8 +66,6 @@ class Equivalent(Protocol):
     @property
     def sources(self) -> tuple[Source, ...]: ...
 
-
-_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
 
 _CSS = """\
 .equivmetrics-card{--em-_accent:var(--em-accent,#0f6b5c);\
@@ -311,7 +309,7 @@ def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
         html.append(
             f'<details class="em-sources"><summary{chrome.mark}>{escape(summary)}</summary>'
             '<ul class="em-source-list">'
-            + _SOURCES_HTML.get((e.sources,), lambda: _source_items(e.sources))
+            + _SOURCES_HTML.get((e.sources,), lambda: source_items(e.sources))
             + "</ul></details>"
         )
     html.append("</li>")
@@ -377,32 +375,3 @@ def _alt(e: Equivalent, drop: tuple[str, ...]) -> str:
         if label.startswith(word) and len(label) > len(word):
             return label[len(word) :]
     return label
-
-
-def _source_items(sources: tuple[Source, ...]) -> str:
-    return "".join(f"<li><small>{source_html(s)}</small></li>" for s in sources)
-
-
-def source_html(source: Source) -> str:
-    """One citation as escaped HTML, linked only when its URL is plain http(s)."""
-    title = escape(source.title)
-    url = _safe_url(source.url)
-    if url:
-        title = f'<a href="{escape(url)}" rel="noopener noreferrer external">{title}</a>'
-    text = f"{escape(source.publisher)}, {title}" if source.publisher else title
-    if source.edition:
-        text += f" ({escape(source.edition)})"
-    return text
-
-
-def _safe_url(url: str) -> str:
-    """``url`` when it is a plain http(s) URL with a host, else ``''`` (the link is dropped)."""
-    if not url or len(url) > 2048 or _UNSAFE_URL.search(url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url
