@@ -98,6 +98,7 @@ def test_a_tenant_engine_and_rejects_path(meters: Path, tmp_path: Path) -> None:
         ({"column": 3}, em.InputTypeError, r"column= must be text, got int"),
         ({"output": "-"}, em.InputValueError, r"with output='-' \(standard output\) give rejects="),
         ({"output": 3}, em.InputTypeError, r"output= must be a file path"),
+        ({"engine": "us"}, em.InputTypeError, r"engine= must be an Engine .* got str"),
         ({"source": "/nonexistent/in.csv"}, em.InputValueError,
          r"cannot read input '/nonexistent/in\.csv'"),
     ],

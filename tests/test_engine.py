@@ -83,11 +83,16 @@ def test_transactions_to_fte(prod: em.Engine) -> None:
     ]
     use = uses[0]
     assert (use.low, use.value, use.high) == pytest.approx((1878.502,) * 3, rel=1e-6)
-    assert use.source is not None
-    assert use.source.key == "gao_fte"
-    assert use.source.edition == "2011"
-    assert "Government Accountability Office" in use.source.publisher
+    # derived: 1,878.5 hours are GAO's 2,080 paid hours less BLS's paid leave, so the
+    # parameter cites neither alone; the figures it is made of are listed, each cited
+    assert (use.source, use.derivation) == (None, "hours_worked_per_fte_year")
+    assert uses[1].derivation == (
+        "paid_hours_per_fte_year / (1 + paid_leave_per_hour_worked / wages_per_hour_worked)"
+    )
     paid = uses[2]
+    assert paid.source is not None
+    assert paid.source.edition == "2011"
+    assert "Government Accountability Office" in paid.source.publisher
     assert (paid.value, paid.source.key if paid.source else None) == (2080, "gao_fte")
     assert [(u.value, u.source.key if u.source else None) for u in uses[3:]] == [
         (3.44, "bls_ecec_2025q2"),
@@ -108,8 +113,9 @@ def test_transactions_to_labor_cost(prod: em.Engine) -> None:
     use = r.steps[1].parameters[0]
     assert use.name == "hourly_labor_cost"
     assert use.value == pytest.approx(45.65, rel=1e-12)
-    assert use.source is not None
-    assert use.source.key == "bls_ecec_2025q2"
+    assert (use.source, use.derivation) == (None, "labor_cost_per_fte_year / hours_per_fte_year")
+    cited = {u.name: u.source.key for u in r.steps[1].parameters if u.source is not None}
+    assert cited["labor_cost_per_hour_worked"] == "bls_ecec_2025q2"
     names = [u.name for u in r.steps[1].parameters]
     assert "labor_cost_per_hour_worked" in names
     assert "paid_leave_per_hour_worked" in names

@@ -206,6 +206,8 @@ INTERNAL = {
     "equivmetrics._packs.plugins._Refused",
     "equivmetrics._integrations.stream.RequestError",
     "equivmetrics._integrations.batch_files.UsageError",
+    # a batch run stopped by SIGTERM or SIGHUP: an exit code
+    "equivmetrics._integrations.batch_output.Interrupted",
     # the HTTP service: an error response, and a tenant file it will not serve (an InputError)
     "equivmetrics._integrations.server.HttpError",
     "equivmetrics._integrations.server_tenants.TenantFileError",
@@ -961,6 +963,23 @@ def test_yaml_failures_become_pack_errors(text: str, says: str, tmp_path: Path) 
     [problem] = info.value.problems
     assert problem.location.file == str(path)
     assert says in problem.message
+
+
+def test_a_batch_run_stopped_by_a_signal_becomes_an_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    import signal
+
+    from equivmetrics._integrations import cli
+    from equivmetrics._integrations.batch_output import Interrupted
+
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "run_batch", stopped)
+    argv = ["batch", "in.csv", "--column", "kwh", "--unit", "kWh", "--to", "co2e", "-o", "o.csv"]
+    assert cli.main(argv) == 128 + signal.SIGTERM
+    assert "equivmetrics: stopped by signal SIGTERM" in capsys.readouterr().err
 
 
 def test_refused_plugins_become_pack_errors(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -202,6 +202,7 @@ def test_a_tenant_figure_is_the_tenants_not_an_assumption() -> None:
         "edition": "",
         "assumption": False,
         "overridden": True,
+        "derivation": "",
     }
     assert (cost.to_dict()["origin"], cost.to_dict()["value"]) == ("tenant", 55.0)
     assert cost.to_dict()["edition"] == ""  # not the pack's BLS edition: the tenant's figure

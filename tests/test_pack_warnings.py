@@ -141,7 +141,9 @@ def test_the_command_line_lists_warnings_and_strict_fails(tmp_path: Path) -> Non
         [*command, "--strict"], capture_output=True, text=True, check=False, timeout=120
     )
     assert strict.returncode == 1
-    assert strict.stdout.splitlines()[-1] == "5 warning(s) (--strict): 0/0 examples passed"
+    assert strict.stdout.splitlines()[-1] == (
+        "failed: 5 warning(s) (--strict): 0/0 examples passed"
+    )
     as_json = subprocess.run(
         [*command, "--json"], capture_output=True, text=True, check=False, timeout=120
     )

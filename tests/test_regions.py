@@ -521,3 +521,25 @@ def test_common_spellings_of_region_codes() -> None:
         "GB",
         "GR",
     ]
+
+
+def test_a_derived_figure_abroad_cites_the_figures_it_is_made_of() -> None:
+    # found in review: in Germany the hourly labour cost (43.4 EUR, Eurostat's) was cited to the
+    # U.S. BLS, the source the pack gives the U.S. derivation; a derived parameter cites none
+    r = em.load(region="DE").convert("12000 transaction/month", "labor_cost")
+    uses = {u.name: u for u in r.steps[1].parameters}
+    assert uses["hourly_labor_cost"].source is None
+    assert uses["hourly_labor_cost"].derivation == "labor_cost_per_fte_year / hours_per_fte_year"
+    assert uses["labor_cost_per_hour_worked"].source is not None
+    assert uses["labor_cost_per_hour_worked"].source.publisher == "Eurostat"
+    text = r.explain()
+    assert (
+        "hourly_labor_cost = 43.4 EUR / hour; = labor_cost_per_fte_year / hours_per_fte_year"
+        in text
+    )
+    assert "hourly_labor_cost = 43.4 EUR / hour; source: U.S." not in text
+    german = em.explain(r, locale="de")
+    assert (
+        "hourly_labor_cost = 43,4 EUR / hour; = labor_cost_per_fte_year / hours_per_fte_year"
+        in german
+    )

@@ -531,8 +531,8 @@ def test_a_german_report_has_a_german_scorecard_section() -> None:
         }
     }
     card = tenant.scorecard(data, locale="de")
-    r = build_report(tenant, MONTHS, "manual_work", of="transaction", unit="transaction",
-                     locale="de", scorecard=card)  # fmt: skip
+    r = build_report(tenant, {"2026-02": 12000, "2026-03": 13500}, "manual_work",
+                     of="transaction", unit="transaction", locale="de", scorecard=card)  # fmt: skip
     text = r.text()
     # B: 0.5 against the median of 0.9 and 0.8 = 0.85; one team: the verb in the singular
     assert "Wenn B es wie die anderen nutzen würde:" in text
@@ -560,3 +560,170 @@ def test_a_phone_shows_the_scorecard_section_in_one_column(
     with_card: ValueReport, tmp_path: Path
 ) -> None:
     test_a_phone_shows_one_column_without_overflow(with_card, tmp_path)
+
+
+# -- what a report refuses (found by a new user's trial) ---------------------------------------
+
+
+def test_totals_too_large_to_add_are_refused_not_a_crash() -> None:
+    with pytest.raises(em.InputValueError, match="add up to more than a number can hold"):
+        build_report(em.load(), {"2026-02": 1e308, "2026-03": 1e308}, "manual_work",
+                     of="transaction", unit="transaction")  # fmt: skip
+
+
+def test_a_negative_total_says_to_correct_it_without_options_it_lacks() -> None:
+    with pytest.raises(em.NegativeValueError) as info:
+        build_report(em.load(), {"2026-02": -5, "2026-03": 10}, "manual_work",
+                     of="transaction", unit="transaction")  # fmt: skip
+    message = str(info.value)
+    assert "-5 transaction is negative" in message
+    assert "correct that total" in message
+    assert "--negative" not in message
+    assert "negative=" not in message
+
+
+def test_a_quarter_to_date_is_named_by_its_quarter() -> None:
+    months = {"2025-01": 1, "2025-02": 1, "2025-03": 1, "2025-04": 1}
+    r = build_report(em.load(), months, "manual_work", of="transaction", unit="transaction",
+                     by="quarter", period="2025-Q2")  # fmt: skip
+    assert r.period.label == "2025-Q2 to date"
+
+
+def test_since_inside_a_period_is_refused_with_the_period_to_give() -> None:
+    months = {"2025-01": 1, "2025-02": 1, "2025-03": 1, "2025-04": 1}
+    with pytest.raises(em.InputValueError, match=r"falls inside the period 2025-03 .* "
+                       r"give since='2025-03'"):  # fmt: skip
+        build_report(em.load(), months, "manual_work", of="transaction", unit="transaction",
+                     since="2025-03-15")  # fmt: skip
+    r = build_report(em.load(), months, "manual_work", of="transaction", unit="transaction",
+                     since="2025-03-01")  # fmt: skip
+    assert r.since == "2025-03"
+    assert r.cumulative_input == 2  # March and April
+
+
+@pytest.mark.parametrize("trend", [0, -1, 1.5, True])
+def test_trend_must_be_a_count_of_periods(trend: object) -> None:
+    with pytest.raises(em.InputValueError, match="trend= is how many periods the chart shows"):
+        build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     trend=trend)  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_a_language_without_words_is_english_numbers_included() -> None:
+    r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="it")  # fmt: skip
+    assert r.figures()[0] == ("Transactions processed in 2025-02", "13,500")  # not 13.500
+    assert r.lang == "en"
+
+
+def test_a_scorecard_of_another_period_or_language_is_refused() -> None:
+    tenant = em.load(TEAMS / "cs_scorecard.yaml")
+    team = {"active_users": 3, "licensed_seats": 4, "hours_saved": 10}
+    card = tenant.scorecard({"2026-03": {"A": team, "B": team}})
+    with pytest.raises(em.InputValueError, match=r"scorecard is of 2026-03, outside the "
+                       r"reported period 2025-02"):  # fmt: skip
+        build_report(tenant, MONTHS, "manual_work", of="transaction", unit="transaction",
+                     scorecard=card)  # fmt: skip
+    with pytest.raises(em.InputValueError, match=r"worded in 'en' and the report in 'de'.*"
+                       r"locale='de'"):  # fmt: skip
+        build_report(tenant, {"2026-03": 5}, "manual_work", of="transaction",
+                     unit="transaction", locale="de", scorecard=card)  # fmt: skip
+    # a month's scorecard within a quarter's report is that quarter's
+    quarter = build_report(tenant, {"2026-01": 1, "2026-02": 1, "2026-03": 1}, "manual_work",
+                           of="transaction", unit="transaction", by="quarter",
+                           scorecard=card)  # fmt: skip
+    assert quarter.scorecard is card
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('period,total\n2025-01,"12,000"\n2025-02,"1,234,567.5"\n', [12000.0, 1234567.5]),
+        ("Zeitraum;Summe\n2025-01;12000,5\n2025-02;1.234.567,25\n", [12000.5, 1234567.25]),
+        ("period\ttotal\n2025-01\t12 000\n2025-02\t3,5\n", [12000.0, 3.5]),
+        ("period;total\n2025-01;12.000\n2025-02;7,5\n", [12000.0, 7.5]),  # German thousands
+    ],
+)
+def test_spreadsheet_exports_are_read_as_they_come(
+    tmp_path: Path, text: str, expected: list[float]
+) -> None:
+    path = tmp_path / "totals.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [total for _, total in read_values(str(path))] == expected
+
+
+def test_a_period_given_twice_is_refused_with_its_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("period,total\n2025-01,1\n2025-02,2\n2025-01,3\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 4: period 2025-01 is given twice "
+                       r"\(first on line 2\)"):  # fmt: skip
+        read_values(str(path))
+    for text in ('{"2025-01": 1, "2025-01": 2}', '[["2025-01", 1], ["2025-01", 2]]'):
+        path = tmp_path / "t.json"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(em.InputValueError, match="period '2025-01' is given twice"):
+            read_values(str(path))
+
+
+def test_a_bad_row_is_shown_with_its_own_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text("period\ttotal\n2025-01\tmany\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 2: cannot read '2025-01\\tmany': write "
+                       r"the period and its total separated by tab"):  # fmt: skip
+        read_values(str(path))
+
+
+def test_a_dotted_total_a_file_does_not_settle_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("period;total\n2025-01;12.000\n2025-02;7\n", encoding="utf-8")
+    with pytest.raises(em.InputValueError, match=r"line 2: '12.000' could be 12000 \(dots "
+                       r"separating thousands\) or 12 \(a decimal point\)"):  # fmt: skip
+        read_values(str(path))
+
+
+@pytest.mark.parametrize(
+    ("sender", "to", "message"),
+    [
+        ("reports@example.com", "not an address", r"to= 'not an address' is not an e-mail"),
+        ("reports", "cfo@example.com", r"sender= 'reports' is not an e-mail address"),
+        ("reports@example.com", ["cfo@example.com", "x@y"], r"to= 'x@y' is not an e-mail"),
+    ],
+)
+def test_e_mail_addresses_are_checked(
+    report: ValueReport, sender: str, to: str | list[str], message: str
+) -> None:
+    with pytest.raises(em.InputValueError, match=message):
+        report_email(report, sender=sender, to=to, pdf=b"%PDF-1.4")
+    named = report_email(report, sender="Reports <reports@example.com>", to="cfo@example.com",
+                         pdf=b"%PDF-1.4")  # fmt: skip
+    assert named["From"] == "Reports <reports@example.com>"
+
+
+def test_a_chromium_that_is_not_there_is_named(
+    report: ValueReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EQUIVMETRICS_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(em.InputValueError, match=r"EQUIVMETRICS_CHROMIUM names "
+                       r"'/nonexistent/chromium', which is not an executable file"):  # fmt: skip
+        report_pdf(report)
+
+
+def test_a_french_report_writes_french_punctuation() -> None:
+    r = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction",
+                     locale="fr")  # fmt: skip
+    text = r.text()
+    # a narrow no-break space before a colon, as French typography writes it
+    assert "Heures de travail manuel pour la période 2025-02\u202f: 675" in text
+    assert "Ce que cela vaut\u202f:" in text
+
+
+def test_the_command_lines_scorecard_is_of_the_reported_month(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["report", "--values", "2026-02:12000,2026-03:13500", "--unit", "transaction",
+                 "--at", "2026-02", "--pack", str(TEAMS / "cs_scorecard.yaml"),
+                 "--scorecard", str(TEAMS / "teams.csv")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    # February: (44 + 25 + 10) / 120 = 65.8 % adoption, no earlier month to trend against
+    assert "Scorecard, 2026-02" in out
+    assert "65.8 %" in out

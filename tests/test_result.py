@@ -54,8 +54,12 @@ def test_to_dict_is_json(prod: em.Engine) -> None:
     assert first["parameters"][0]["value"] == pytest.approx(3, rel=1e-12)
     assert first["parameters"][0]["source"]["key"] == "assumption_minutes_per_transaction"
     second = data["steps"][1]
-    assert second["parameters"][0]["source"]["publisher"].startswith("U.S. Government")
-    assert second["parameters"][0]["source"]["edition"] == "2011"
+    # hours_per_fte_year is derived (= hours_worked_per_fte_year = 2,080 / (1 + 3.44 / 32.07)):
+    # it cites no source of its own; the figures it is made of are cited (GAO's 2,080 hours)
+    assert second["parameters"][0]["source"] is None
+    assert second["parameters"][0]["derivation"] == "hours_worked_per_fte_year"
+    assert second["parameters"][2]["source"]["publisher"].startswith("U.S. Government")
+    assert second["parameters"][2]["source"]["edition"] == "2011"
 
 
 def test_steps_say_where_the_rule_is_written(prod: em.Engine) -> None:

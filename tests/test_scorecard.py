@@ -13,32 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import equivmetrics as em
+from scorecard_helpers import HOURS, USE
+from scorecard_helpers import team as _team
 
 HERE = Path(__file__).resolve().parent
-
-USE = em.Indicator(
-    "active_use",
-    family="adoption",
-    measure="ratio",
-    numerator="active_users",
-    denominator="licensed_seats",
-    target=0.8,
-    title="Active users",
-)
-HOURS = em.Indicator(
-    "hours_saved",
-    family="performance",
-    measure="count",
-    numerator="hours_saved",
-    kind="manual_work",
-    unit="hour",
-    show=("manual_work", "fte", "labor_cost"),
-    title="Hours saved",
-)
-
-
-def _team(active: float, seats: float, hours: float) -> dict[str, float]:
-    return {"active_users": active, "licensed_seats": seats, "hours_saved": hours}
 
 
 DATA = {
@@ -401,3 +379,11 @@ def test_the_command_reads_csv_and_json(tmp_path: Path, capsys: pytest.CaptureFi
         "unknown_team",
         "Suport",
     )
+
+
+def test_a_language_without_words_gives_an_english_card(tenant: em.Engine) -> None:
+    # found in review: Italian asked for, English words under lang="it" with Italian numbers
+    html = tenant.scorecard(DATA, indicators=[USE, HOURS], tolerance=0.05, locale="it").to_html()
+    assert ' lang="it"' not in html
+    assert 'lang="en"' in html
+    assert "70.8 %" in html  # 85 / 120, written the English way

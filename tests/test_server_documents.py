@@ -123,6 +123,14 @@ def test_a_report_as_html_text_and_pdf(server: Server) -> None:
     assert raw.startswith(b"%PDF-")
 
 
+def test_a_report_of_text_totals(server: Server) -> None:
+    request = {"values": {"2026-02": "12000 transaction", "2026-03": "13500 transaction"}}
+    status, _, body = server.post("/v1/report", request, "gb")
+    assert status == 200, body
+    # 12,000 + 13,500 = 25,500 transactions since February
+    assert body["input"]["cumulative"] == 25500
+
+
 def test_a_report_with_its_scorecard(server: Server) -> None:
     request = {"values": MONTHS, "unit": "transaction", "format": "text",
                "scorecard": {"data": DATA, "tolerance": 0.05}}  # fmt: skip
@@ -170,8 +178,10 @@ def test_a_scorecard_from_rows_and_as_html_and_text(server: Server) -> None:
     ("path", "request_", "status", "code", "field"),
     [
         ("/v1/report", {"unit": "transaction"}, 400, "bad_request", "values"),
-        ("/v1/report", {"values": {"2026-01": "many"}, "unit": "t"}, 400, "bad_request", "values"),
+        ("/v1/report", {"values": {"2026-01": True}, "unit": "t"}, 400, "bad_request", "values"),
+        ("/v1/report", {"values": {"2026-01": "many"}}, 422, "UnitError", None),
         ("/v1/report", {"values": MONTHS}, 400, "bad_request", "unit"),
+        ("/v1/report", {"values": MONTHS, "unit": 3}, 400, "bad_request", "unit"),
         ("/v1/report", {"values": MONTHS, "unit": "transaction", "format": "docx"}, 400,
          "bad_request", "format"),
         ("/v1/report", {"values": MONTHS, "unit": "transaction", "trend": 0}, 400,
@@ -210,13 +220,14 @@ def test_the_openapi_document_describes_the_documents() -> None:
     paths = openapi()["paths"]
     report = paths["/v1/report"]["post"]
     body = report["requestBody"]["content"]["application/json"]["schema"]
-    assert body["required"] == ["values", "unit"]
-    assert body["properties"]["unit"]["description"] == "the totals' unit, e.g. transaction"
+    assert body["required"] == ["values"]
+    assert body["properties"]["unit"]["description"].startswith("the totals' unit")
     assert set(report["responses"]["200"]["content"]) == {
         "application/json", "text/html", "text/plain", "application/pdf"
     }  # fmt: skip
     card = paths["/v1/scorecard"]["post"]["requestBody"]["content"]["application/json"]
     assert card["schema"]["required"] == []
+    assert card["schema"]["anyOf"] == [{"required": ["data"]}, {"required": ["rows"]}]
     assert card["schema"]["properties"]["reference"]["enum"] == ["median", "mean", "target", None]
 
 
@@ -231,3 +242,68 @@ def test_tenant_packs_must_be_a_list(tmp_path: Path) -> None:
     missing.write_text("tenants:\n  a: {packs: [nowhere.yaml]}\n", encoding="utf-8")
     with pytest.raises(TenantFileError, match=r"(?s)tenant a: .*nowhere\.yaml: no such file"):
         read_tenants(missing)
+
+
+def test_answers_match_their_openapi_schemas(server: Server) -> None:
+    """Real answers of the running service validate against the schemas the document gives."""
+    import jsonschema
+
+    from equivmetrics._integrations.server_openapi import openapi
+
+    document = openapi()
+    components = document["components"]
+
+    def check(path: str, method: str, body: Any) -> None:
+        content = document["paths"][path][method]["responses"]["200"]["content"]
+        schema = {"components": components, **content["application/json"]["schema"]}
+        jsonschema.Draft202012Validator(schema).validate(body)
+
+    months = {"values": MONTHS, "unit": "transaction", "scorecard": {"data": DATA}}
+    posts = {
+        "/v1/convert": {"quantity": "12000 transaction/month", "to": "fte"},
+        "/v1/feel-good": {"quantity": "12000 transaction/month", "compact": True},
+        "/v1/action": {"quantity": "12000 transaction/month"},
+        "/v1/explain": {"quantity": "12000 transaction/month", "to": "fte"},
+        "/v1/report": months,
+        "/v1/scorecard": {"data": DATA},
+    }
+    for path, request in posts.items():
+        status, _, body = server.post(path, request, "cs")
+        assert status == 200, (path, body)
+        check(path, "post", body)
+    for path in ("/v1/packs", "/v1/kinds", "/v1/parameters", "/v1/regions", "/healthz",
+                 "/readyz", "/openapi.json"):  # fmt: skip
+        status, _, body = server.get(path, "cs")
+        assert status == 200
+        check(path, "get", body)
+    # and a wrong answer would not pass: the schemas are not just "an object"
+    with pytest.raises(jsonschema.ValidationError):
+        check("/v1/convert", "post", {"magnitude": "many"})
+    with pytest.raises(jsonschema.ValidationError):
+        check("/v1/report", "post", {**server.post("/v1/report", months, "cs")[2], "figures": 3})
+
+
+def test_numbers_beyond_a_float_are_a_scorecard_error_not_a_500(server: Server) -> None:
+    huge = {"active_users": 1e308, "licensed_seats": 1e308, "hours_saved": 1}
+    request = {"data": {"2026-03": {"A": huge, "B": huge}}}  # 1e308 + 1e308 overflows
+    status, _, body = server.post("/v1/scorecard", request, "cs")
+    assert status == 422, body
+    assert body["error"]["code"] == "ScorecardError"
+    assert "too large to compute with" in body["error"]["message"]
+
+
+def test_scorecard_advice_names_the_tenant_file_and_the_request_fields(server: Server) -> None:
+    status, _, body = server.post("/v1/scorecard", {"data": DATA}, "gb")  # a tenant without packs
+    assert status == 422, body
+    message = body["error"]["message"]
+    assert message.startswith("a scorecard needs at least one indicator")
+    assert "packs: in the tenant file" in message
+    assert "em.Indicator" not in message
+    one = {"data": DATA, "teams": ["Support"]}
+    status, _, body = server.post("/v1/scorecard", one, "cs")
+    assert status == 422, body
+    assert 'use "reference": "target"' in body["error"]["message"]
+    status, _, body = server.post(
+        "/v1/report", {"values": MONTHS, "unit": "transaction", "scorecard": one}, "cs"
+    )
+    assert 'use "reference": "target"' in body["error"]["message"]

@@ -7,7 +7,10 @@ which its engine alone reads.
 from __future__ import annotations
 
 import gc
+import json
 import random
+import subprocess
+import sys
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -299,3 +302,39 @@ def test_reloading_the_same_packs_reuses_their_registry() -> None:
     with pytest.raises(em.PackError):
         tenant("crate_broken")
     assert "crate" not in em.get_registry()
+
+
+#: A process of its own: tenant B alone, or after tenant A and a failed load defining 'zork'.
+_B_ALONE = """
+import json, sys
+from pathlib import Path
+import equivmetrics as em
+folder = Path(sys.argv[1])
+if sys.argv[2] == "after":
+    em.load(folder / "blips_a.yaml", bundled=False)
+    try:
+        em.load(folder / "zork_broken.yaml", bundled=False)
+    except em.PackError:
+        pass
+b = em.load(folder / "blip_b.yaml", bundled=False)
+print(json.dumps([b.convert("3 kblip", "b_energy").magnitude,
+                  b.convert("3 blips", "b_energy").magnitude,
+                  em.convert("12000 transaction/month", "manual_work").magnitude]))
+"""
+
+
+def test_tenant_b_reads_alike_in_a_process_of_its_own_and_after_tenant_a() -> None:
+    """The issue's case as stated: B alone converts "3 kblip" to 3,000 and "3 blips" to 3;
+    before, B loaded after A got 15 and 21, and after a failed load every call raised pint's
+    UndefinedUnitError."""
+    results = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", _B_ALONE, str(TENANTS_PACKS), order],
+                capture_output=True, text=True, check=True,
+            ).stdout
+        )
+        for order in ("alone", "after")
+    ]  # fmt: skip
+    # 3 kblip = 3,000 blip of 1 kWh; 3 blips = 3 blip; 12,000 x 3 min = 600 h
+    assert results == [pytest.approx([3000.0, 3.0, 600.0], rel=1e-12)] * 2

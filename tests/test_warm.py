@@ -384,3 +384,93 @@ def test_conversions_reading_a_user_packs_units_are_not_saved(folder: Path, tmp_
     (file,) = _files(folder)
     keys = [entry["key"][0] for entry in json.loads(file.read_text(encoding="utf-8"))["entries"]]
     assert keys == ["kWh"]  # the bundled conversion is kept, the blip one never
+
+
+# -- a record serves only the key it is filed under --------------------------------------------
+
+#: Four conversions whose records differ only in what their keys name: the result unit, and
+#: the source kind (without of=, kWh is electricity avoided).
+KEYED = """
+import json
+import equivmetrics as em
+print(json.dumps([em.convert((12400, "kWh"), "co2e", unit=u, of=of).magnitude
+                  for u, of in [("kg", None), ("t", None), ("kg", "electricity_consumed"),
+                                ("t", "electricity_consumed")]]))
+"""
+
+
+@pytest.fixture(scope="session")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    made = tmp_path_factory.mktemp("keyed")
+    made.chmod(0o700)
+    _run(made, KEYED)
+    return made
+
+
+def _entries(file: Path) -> dict[tuple[Any, ...], dict[str, Any]]:
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return {tuple(entry["key"]): entry for entry in data["entries"]}
+
+
+def _swap(file: Path, first: tuple[Any, ...], second: tuple[Any, ...], *fields: str) -> None:
+    data = json.loads(file.read_text(encoding="utf-8"))
+    by_key = {tuple(entry["key"]): entry for entry in data["entries"]}
+    for field in fields:
+        by_key[first][field], by_key[second][field] = by_key[second][field], by_key[first][field]
+    file.write_text(json.dumps(data), encoding="utf-8")
+
+
+KG = ("kWh", "co2e", None, "kg", None)
+TONNES = ("kWh", "co2e", None, "t", None)
+CONSUMED = ("kWh", "co2e", "electricity_consumed", "kg", None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [(KG, TONNES), (KG, CONSUMED)], ids=["unit", "source kind"]
+)
+@pytest.mark.parametrize("fields", [("compiled",), ("compiled", "check")], ids=["record", "both"])
+def test_records_swapped_between_keys_discard_the_file(
+    keyed: Path, tmp_path: Path, first: tuple[Any, ...], second: tuple[Any, ...], fields: Any
+) -> None:
+    """Well-formed records filed under each other's keys (the record of unit='t' under the
+    key unit='kg'; of 'electricity_consumed' under of=None): before, they were served."""
+    file = _copy(keyed, tmp_path / "copy")
+    assert len(_warm._read(file)) == 4
+    _swap(file, first, second, *fields)
+    assert _warm._read(file) == {}
+    # and a process reading the file gives the numbers of a process without any file:
+    # 12,400 kWh x 1,562.4 lb/MWh (AVERT 2019, avoided) = 19,373.76 lb = 8,787.79 kg
+    fresh: Any = _run(file.parent, KEYED)
+    avoided = 12400 * 1.5624 * 0.45359237
+    assert fresh[:2] == pytest.approx([avoided, avoided / 1000], rel=1e-9)
+    assert fresh == _run(tmp_path / "none", KEYED, EQUIVMETRICS_CACHE="off")
+
+
+def test_one_input_unit_read_as_two_kinds_discards_the_file(keyed: Path, tmp_path: Path) -> None:
+    """A record copied, with a matching check, under a key without of=: the file then says kWh
+    is read as two kinds, which one catalog never does."""
+    file = _copy(keyed, tmp_path / "copy")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    by_key = {tuple(entry["key"]): entry for entry in data["entries"]}
+    record = by_key[CONSUMED]["compiled"]
+    by_key[KG]["compiled"] = record
+    by_key[KG]["check"] = _warm._check(list(KG), record)
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert _warm._read(file) == {}
+
+
+def test_a_relative_cache_folder_is_read_against_the_starting_folder(tmp_path: Path) -> None:
+    """The process moves to another folder before it exits: before, the file was written
+    relative to that folder."""
+    start, elsewhere = tmp_path / "start", tmp_path / "elsewhere"
+    start.mkdir(mode=0o700)
+    elsewhere.mkdir(mode=0o700)
+    code = CHILD.replace("import equivmetrics as em", "import equivmetrics as em, os") + (
+        f"os.chdir({str(elsewhere)!r})\n"
+    )
+    environment = {**os.environ, "EQUIVMETRICS_CACHE_DIR": "warm"}
+    environment.pop("EQUIVMETRICS_CACHE", None)
+    subprocess.run([sys.executable, "-c", code], env=environment, cwd=start, check=True,
+                   capture_output=True)  # fmt: skip
+    assert len(_files(start / "warm")) == 1
+    assert list(elsewhere.iterdir()) == []

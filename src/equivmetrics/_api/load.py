@@ -7,16 +7,18 @@ the engine layer's converters (:mod:`equivmetrics._engine.bundled` builds and ca
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from equivmetrics._core.locks import new_rlock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converter
 from equivmetrics._engine.result import Result
 from equivmetrics._packs.installed import PluginSelection
+from equivmetrics.exceptions import InputTypeError
 
 from .engine import Engine
 from .place import place
@@ -36,7 +38,9 @@ __all__ = [
     "regions",
 ]
 
-_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
+_lock = new_rlock(
+    sys.modules[__name__], "_lock"
+)  # re-entrant: a plugin's import may itself call load()
 #: Engines over the cached converters of the bundled packs, by the converter they wrap.
 _engines: dict[int, Engine] = {}
 #: The default engine, kept apart so that the module-level shortcuts cost one global read.
@@ -71,6 +75,17 @@ def load(
     >>> em.load(plugins=False).convert("420 kcal", "walking").unit
     'minute'
     """
+    if not isinstance(bundled, bool):
+        raise InputTypeError(
+            f"bundled= must be True or False, not {type(bundled).__name__}", value=bundled
+        )
+    if limits is not None:
+        from equivmetrics._packs.yaml import Limits  # noqa: PLC0415 - lazy: a warm start reads no pack
+
+        if not isinstance(limits, Limits):
+            raise InputTypeError(
+                f"limits= must be an em.Limits, not {type(limits).__name__}", value=limits
+            )
     where = place(region, edition)
     if not paths and bundled and limits is None:
         if plugins is None and where == (None, None):

@@ -48,7 +48,7 @@ def strictest(
 def check_policy(value: object) -> NegativePolicy:
     """``value`` if it names a policy; an :class:`InputError` saying the choices if not."""
     for policy in POLICIES:
-        if value == policy and isinstance(value, str):
+        if isinstance(value, str) and value == policy:
             return policy
     raise unfit(value, str)(
         f"negative={value!r} is not a policy; use one of {', '.join(map(repr, POLICIES))}",

@@ -66,8 +66,11 @@ def unfit(value: object, *types: type) -> type[InputError]:
 
 
 def is_number(value: object) -> bool:
-    """A real number that is not a bool (``True`` is no quantity)."""
+    """A real number that is not a bool (``True`` is no quantity) nor a numpy time (a
+    ``timedelta64`` counts as an integer to Python's number types)."""
     if isinstance(value, bool):
+        return False
+    if getattr(getattr(value, "dtype", None), "kind", "f") in ("m", "M"):
         return False
     return isinstance(value, numbers.Real)
 
@@ -79,9 +82,15 @@ def _bits(value: Any) -> int:
 
 
 def magnitude_of(value: Any) -> Any:
-    """A magnitude as the engine multiplies it: a float, an int, or a numeric array."""
+    """A magnitude as the engine multiplies it: a float, an int, or a numeric array.
+
+    Floats are IEEE doubles: a numpy float16 or float32 (scalar, array or pandas Series) is
+    read as float64, so ``np.float16(1000)`` kWh is 708,693 g CO2e, not an overflow.
+    """
+    if hasattr(value, "dtype"):  # numpy scalars and arrays, pandas Series
+        return _numeric(value)
     if is_number(value):
-        if isinstance(value, float) or hasattr(value, "dtype"):
+        if isinstance(value, float):
             return value
         try:  # ints and fractions: read as a float, which a huge one cannot be
             as_float = float(value)
@@ -92,29 +101,67 @@ def magnitude_of(value: Any) -> Any:
                 value=value,
             ) from None
         return value if isinstance(value, int) else as_float
-    if hasattr(value, "__array__") and hasattr(value, "dtype"):
-        kind = getattr(value.dtype, "kind", "O")
-        if kind not in "iuf":
-            raise InputTypeError(
-                f"array magnitudes must be numeric, got dtype {value.dtype}", value=value
-            )
-        return value
     if isinstance(value, list):
-        try:
-            import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
-        except ImportError:
-            raise InputTypeError(
-                "a list of magnitudes is converted as an array, which needs numpy: "
-                "pip install 'equivmetrics[numpy]' (or convert one number at a time)",
-                value=value,
-            ) from None
-        try:
-            return np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise InputTypeError("a list magnitude must hold numbers only", value=value) from None
+        return _from_list(value)
     raise InputTypeError(
         f"a magnitude must be a number or a numeric array, not {type(value).__name__}", value=value
     )
+
+
+def _numeric(value: Any) -> Any:
+    """A numpy scalar or array, or a pandas Series, of integers or floats, floats as doubles."""
+    dtype = value.dtype
+    kind = getattr(dtype, "kind", "O")
+    if kind not in "iuf":
+        hint = "; give a number and its unit, e.g. (90.0, 's')" if kind in "mM" else ""
+        what = f"{type(value).__name__} of dtype {dtype}"
+        raise InputTypeError(
+            f"array magnitudes must be numeric, got dtype {dtype}{hint}"
+            if hasattr(value, "__len__")
+            else f"a magnitude must be a number or a numeric array, not {what}{hint}",
+            value=value,
+        )
+    if hasattr(value, "mask") and hasattr(value, "filled"):  # a masked array: masked is missing
+        return value.astype("float64").filled(float("nan"))
+    if kind != "f" or getattr(dtype, "itemsize", 8) == 8:
+        return value
+    if not hasattr(value, "__len__"):  # a numpy scalar: a Python float
+        return float(value)
+    if str(dtype) == "Float32":  # pandas' nullable floats keep their missing values
+        return value.astype("Float64")
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+
+    return value.astype(np.float64)
+
+
+def _from_list(value: list[Any]) -> Any:
+    """A list (or nested lists) of numbers as a float64 array; anything else is refused."""
+    stack: list[Any] = [value]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, list | tuple):
+                stack.append(item)
+            elif not is_number(item) or getattr(getattr(item, "dtype", None), "kind", "f") == "m":
+                raise InputTypeError(
+                    f"a list magnitude must hold numbers only, not {type(item).__name__} "
+                    f"{str(item)[:40]!r}; drop or replace it (NaN for a missing value)",
+                    value=item,
+                )
+    try:
+        import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+    except ImportError:
+        raise InputTypeError(
+            "a list of magnitudes is converted as an array, which needs numpy: "
+            "pip install 'equivmetrics[numpy]' (or convert one number at a time)",
+            value=value,
+        ) from None
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise InputTypeError(
+            "a list magnitude must be numbers, or lists of numbers of equal length",
+            value=value,
+        ) from None
 
 
 def as_text(value: Any) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import collections
 import math
 import re
-import threading
+import sys
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +23,7 @@ import attrs
 
 from equivmetrics.exceptions import UnitError
 
+from .locks import new_lock
 from .unit_text import PREFIXES, checked_text
 from .units import Registry, UnitScope, base_scope, new_registry, pint_module
 
@@ -41,7 +42,7 @@ class NewUnit:
     pack: str = ""
 
 
-_lock = threading.Lock()
+_lock = new_lock(sys.modules[__name__], "_lock")
 #: A set of pack units: (name, definition, aliases, pack) of each, in the order of loading.
 _Key = tuple[tuple[str, str, tuple[str, ...], str], ...]
 _scopes: weakref.WeakValueDictionary[_Key, UnitScope] = weakref.WeakValueDictionary()

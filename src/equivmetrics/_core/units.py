@@ -10,8 +10,14 @@ another engine reads.
 
 Registries are created lazily: ``import equivmetrics`` imports no pint. The first one is built
 from pint's definitions (slow), and kept unused as a template; every scope's registry is a deep
-copy of it (pint supports ``copy.deepcopy`` of a registry, about five times faster). Only
-pint's public API is used, and no registry is changed after its scope is made.
+copy of it (pint supports ``copy.deepcopy`` of a registry, about five times faster). No
+registry's units change after its scope is made.
+
+Memory stays bounded however many distinct unit texts callers send: a scope's own parse
+caches are LRU caches of fixed size, and pint's caches of what it has worked out per
+combination of units keep at most :data:`~.pint_caches.MAX_PINT_CACHE` entries beyond those
+pint builds at start (:mod:`.pint_caches`). pint's table of prefixed unit names (``kilozork``
+once read) grows only up to its vocabulary: each prefix times each unit name.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ import copy
 import difflib
 import functools
 import math
-import threading
+import sys
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any, NamedTuple, TypeAlias
 
 from equivmetrics.exceptions import InputTypeError, UnitError
 
+from .locks import new_lock
+from .pint_caches import MAX_PINT_CACHE, bound_caches
 from .unit_text import PREFIXES, checked_text, format_unit, split_quantity, unit_items
 
 __all__ = [
@@ -64,7 +72,7 @@ _DOMAIN_UNITS: tuple[str, ...] = (
 PintUnit: TypeAlias = Any
 Registry: TypeAlias = Any
 
-_lock = threading.Lock()
+_lock = new_lock(sys.modules[__name__], "_lock")
 #: pint's units and the domain units, never used to read anything: the registry every scope's
 #: registry is copied from. None until a registry is first needed.
 _template: Registry | None = None
@@ -144,6 +152,7 @@ class UnitScope:
         key: tuple[Any, ...] = (),
     ) -> None:
         self.registry = registry
+        bound_caches(registry)
         self._rebuild = rebuild
         self._key = key
         self.parse: Callable[[str], PintUnit] = functools.lru_cache(maxsize=4096)(self._parse)
@@ -215,7 +224,8 @@ class UnitScope:
                 known = self.registry.Quantity(0.0, name).to_root_units().magnitude == 0.0
             except Exception:
                 known = False
-            self._multiplicative[name] = known
+            if len(self._multiplicative) < MAX_PINT_CACHE:
+                self._multiplicative[name] = known
         return known
 
     def quantity(self, magnitude: Any, unit_text: str) -> Any:

@@ -10,13 +10,14 @@ The public :func:`equivmetrics.load` wraps what is built here in an
 from __future__ import annotations
 
 import functools
-import threading
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from equivmetrics._core.locks import new_rlock
 from equivmetrics._core.regions import DEFAULT_REGION, is_region
 from equivmetrics._core.regions import normalize as region_code
 from equivmetrics._packs.installed import PluginSelection, bundled_files, may_have_plugins, select
@@ -34,7 +35,9 @@ __all__ = ["Place", "build", "bundled", "clear", "default", "placed"]
 
 #: A region and edition asked for (``None``: the default region; the default editions).
 Place = tuple[str | None, str | tuple[str, ...] | None]
-_lock = threading.RLock()  # re-entrant: a plugin's import may itself call load()
+_lock = new_rlock(
+    sys.modules[__name__], "_lock"
+)  # re-entrant: a plugin's import may itself call load()
 #: Built converters of the bundled packs for the default place, by plugin selection (None:
 #: every installed plugin); other places are :func:`placed` over them.
 _converters: dict[tuple[str, ...] | None, Converter] = {}

@@ -281,6 +281,7 @@ class Compiler:
         for name in parameters_used(catalog.parameters, edge.rule.names, overrides):
             param = catalog.parameters[name]
             tenant = name in overrides  # the engine's own figure: no source, no assumption
+            derived = bool(param.inputs) and not tenant  # cites the parameters it is made of
             value = parameter_in(catalog.units, catalog.parameters, overrides, name)
             uses.append(
                 ParameterUse(
@@ -289,10 +290,11 @@ class Compiler:
                     low=value.low,
                     high=value.high,
                     unit=format_unit(value.unit),
-                    source=None if tenant else param.spec.source,
-                    edition="" if tenant else param.spec.edition,
+                    source=None if tenant or derived else param.spec.source,
+                    edition="" if tenant or derived else param.spec.edition,
                     assumption=False if tenant else param.spec.assumption,
                     overridden=tenant,
+                    derivation=str(param.spec.value) if derived else "",
                 )
             )
         spec = edge.rule.spec

@@ -13,10 +13,10 @@ words or ranks a result.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from equivmetrics._core.locks import new_lock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
@@ -96,7 +96,7 @@ class Converter:
         self._root = root
         self._cache: dict[Key, Compiled] = dict(compiled or {})
         self._warm = frozenset(self._cache)
-        self._lock = threading.Lock()
+        self._lock = new_lock(self, "_lock")
         self._factor_values: dict[str, Value] | None = None
         # Catalog facts, shared with tenants: the kind each input unit is read as, plans, and
         # (made at the first with_params) frames and factors' float forms (tenant.py).

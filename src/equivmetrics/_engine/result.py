@@ -19,10 +19,13 @@ from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.numbers import range_end
+from equivmetrics._core.records import FOREIGN, explained
 from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
+
+from .steps_later import StepsLater, same_steps, steps_of
 
 __all__ = [
     "ParameterUse",
@@ -47,7 +50,9 @@ class ParameterUse:
     tenant's own figure (``overridden``, ``origin == "tenant"``): its value, range and unit
     are the ones given, and it has no source, no edition and is no assumption. Otherwise
     (``origin == "pack"``) the pack's value comes with its source; ``assumption`` marks a
-    default the pack advises replacing with your own figure.
+    default the pack advises replacing with your own figure. A derived parameter (computed
+    from others: ``derivation``) cites no source of its own: the parameters it is computed
+    from are listed in the same step, each with its source, for the region the engine is for.
     """
 
     name: str
@@ -59,6 +64,9 @@ class ParameterUse:
     edition: str
     assumption: bool
     overridden: bool
+    #: A derived parameter's expression (``"a / b"``): its figures come from the parameters it
+    #: names, each with its own source, so it cites none of its own. Empty for a figure.
+    derivation: str = ""
 
     def describe(self) -> str:
         text = f"{self.name} = {_num(self.value)} {self.unit}".rstrip()
@@ -66,6 +74,8 @@ class ParameterUse:
             text += f" (range {_num(self.low)}–{_num(self.high)})"
         if self.overridden:
             text += "; set for this engine"
+        elif self.derivation:
+            text += f"; = {self.derivation}"
         elif self.source is not None:
             text += f"; source: {self.source.cite()}"
             if self.edition and self.edition != self.source.edition:
@@ -93,6 +103,7 @@ class ParameterUse:
             "edition": "" if tenant else self.edition,
             "assumption": self.assumption and not tenant,
             "overridden": tenant,
+            "derivation": "" if tenant else self.derivation,
         }
 
 
@@ -144,37 +155,6 @@ class Step:
             "region": self.region,
             "edition": self.edition,
         }
-
-
-class StepsLater:
-    """A conversion's steps, recorded on first use (a tenant's conversion computes its floats
-    without them). Pickles and copies as the steps themselves."""
-
-    __slots__ = ("_make", "_steps")
-
-    def __init__(self, make: Callable[[], tuple[Step, ...]]) -> None:
-        self._make: Callable[[], tuple[Step, ...]] | None = make
-        self._steps: tuple[Step, ...] | None = None
-
-    def __call__(self) -> tuple[Step, ...]:
-        steps = self._steps
-        if steps is None:  # two threads may both record them: the same steps either way
-            assert self._make is not None
-            steps = self._steps = self._make()
-            self._make = None
-        return steps
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return tuple, (self(),)
-
-
-def steps_of(steps: tuple[Step, ...] | StepsLater) -> tuple[Step, ...]:
-    """The steps themselves, recorded now if they were left for later."""
-    return steps if isinstance(steps, tuple) else steps()
-
-
-def same_steps(a: tuple[Step, ...] | StepsLater, b: tuple[Step, ...] | StepsLater) -> bool:
-    return steps_of(a) == steps_of(b)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -282,6 +262,12 @@ class Result:
         Always in English, with English number formatting, whatever locale equivalents are
         worded in: it quotes the packs' figures, units and sources as they are written.
         """
+        try:
+            return self._explain()
+        except FOREIGN as exc:  # a Result built by hand with fields of other types
+            raise explained(self, exc) from None
+
+    def _explain(self) -> str:
         scalar = _is_scalar(self.input_magnitude)
         given = (
             f"{_num(self.input_magnitude)} {self.input_unit}"
@@ -328,6 +314,12 @@ class Result:
         ``compact=True`` gives ``equivmetrics.result.compact/1``: the kind, the value, its
         range, the unit and the citations behind it, for a dashboard.
         """
+        try:
+            return self._to_dict(compact)
+        except FOREIGN as exc:  # a Result built by hand with fields of other types
+            raise explained(self, exc) from None
+
+    def _to_dict(self, compact: bool) -> dict[str, Any]:
         if compact:
             return {
                 "schema": RESULT_COMPACT_SCHEMA,

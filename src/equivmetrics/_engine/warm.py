@@ -34,7 +34,7 @@ import logging
 import math
 import os
 import stat
-import threading
+import sys
 import weakref
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from equivmetrics._core.locks import new_lock
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
 
@@ -58,13 +59,20 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
 #: The record format; /2: a step's ``location`` is a ``{file, line, column}`` record and its
-#: ``pack`` is named (in /1 the location was text). Files of another format are not read.
-FORMAT = "equivmetrics.warm/2"
+#: ``pack`` is named (in /1 the location was text); /3: each entry carries a ``check`` binding
+#: its record to its key. Files of another format are not read.
+FORMAT = "equivmetrics.warm/3"
 MAX_ENTRIES = 1000
 MAX_BYTES = 8 * 1024 * 1024
 
-_lock = threading.Lock()
+_lock = new_lock(sys.modules[__name__], "_lock")
 _watched: list[tuple[weakref.ref[Converter], Path]] = []
+#: The working folder when equivmetrics was imported: a relative ``EQUIVMETRICS_CACHE_DIR`` is
+#: read against it, whatever folder the process is in when it reads or writes the file.
+try:
+    _START: str | None = os.getcwd()
+except OSError:  # the working folder was removed: relative folders read as they come
+    _START = None
 
 
 def cache_folder() -> Path | None:
@@ -73,7 +81,7 @@ def cache_folder() -> Path | None:
         return None
     chosen = os.environ.get("EQUIVMETRICS_CACHE_DIR")
     if chosen:
-        return Path(chosen)
+        return Path(_START or ".", chosen)  # an absolute path stays as it is
     import platformdirs  # noqa: PLC0415 - only when warm starts are on
 
     return Path(platformdirs.user_cache_dir("equivmetrics", appauthor=False))
@@ -171,7 +179,9 @@ def _read(path: Path) -> dict[_Key, Compiled]:
         entries = data["entries"]
         if not isinstance(entries, list):
             return {}
-        return dict(_entry(item) for item in entries[-MAX_ENTRIES:])
+        found = dict(_entry(item) for item in entries[-MAX_ENTRIES:])
+        _consistent(found)
+        return found
     except Exception:  # a damaged file (even one nested to RecursionError) is no file
         return {}
 
@@ -222,12 +232,34 @@ def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
 
 
 def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
-    data = attrs.asdict(compiled, filter=lambda field, _: field.name != "_steps")
-    data["steps"] = [attrs.asdict(step) for step in compiled.steps]
-    return {"key": list(key), "compiled": data}
+    record = attrs.asdict(compiled, filter=lambda field, _: field.name != "_steps")
+    record["steps"] = [attrs.asdict(step) for step in compiled.steps]
+    return {"key": list(key), "compiled": record, "check": _check(list(key), record)}
+
+
+def _check(key: Any, record: Any) -> str:
+    """A digest of a key and its record together: a record filed under another key (two
+    records swapped, one copied over another) no longer matches."""
+    text = json.dumps([key, record], sort_keys=True, allow_nan=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _consistent(found: Mapping[_Key, Compiled]) -> None:
+    """Records must agree on what their keys share: without ``of=``, one input unit is read
+    as one kind whatever the target."""
+    kinds: dict[str, str] = {}
+    for (unit_text, _kind, of, _unit, _per), compiled in found.items():
+        if of is None and kinds.setdefault(unit_text, compiled.source_kind) != (
+            compiled.source_kind
+        ):
+            raise ValueError("one input unit read as two kinds")
 
 
 def _entry(item: Any) -> tuple[_Key, Compiled]:
+    if set(item) != {"key", "compiled", "check"} or item["check"] != _check(
+        item["key"], item["compiled"]
+    ):
+        raise ValueError("the record is not the key's conversion")
     raw_key = item["key"]
     if not isinstance(raw_key, list) or len(raw_key) != 5:
         raise ValueError("bad key")

@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from numbers import Real
 from typing import Any, Literal
 
 import attrs
 
 from equivmetrics._core.quantity import unfit
-from equivmetrics._packs.indicators import BETTER, FAMILIES, MEASURES, shape_problems
-from equivmetrics._packs.model import IndicatorSpec
+from equivmetrics._packs.indicators import BETTER, FAMILIES, LOCALE_TAG, MEASURES, shape_problems
+from equivmetrics._packs.model import IndicatorSpec, locale_keys
 from equivmetrics.exceptions import InputTypeError, InputValueError, ScorecardError
 
 __all__ = ["BETTER", "FAMILIES", "MEASURES", "Indicator"]
@@ -88,6 +88,32 @@ def _names(value: Any) -> tuple[str, ...]:
     raise InputTypeError(f"Indicator show must be a list of kind names, not {value!r}", value=value)
 
 
+def _labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """``{"de": "Aktive Nutzer"}`` (or pairs) as sorted pairs, each locale and title checked."""
+    pairs = value.items() if isinstance(value, Mapping) else value
+    if not isinstance(pairs, Iterable) or isinstance(pairs, str):
+        raise InputTypeError(
+            f"Indicator labels must map locales to titles ({{'de': 'Aktive Nutzer'}}), not "
+            f"{value!r}",
+            value=value,
+        )
+    labels = []
+    for pair in pairs:
+        locale, text = pair if isinstance(pair, tuple) and len(pair) == 2 else (pair, None)
+        if not isinstance(locale, str) or not LOCALE_TAG.match(locale):
+            raise unfit(locale, str)(
+                f"Indicator labels: {locale!r} is not a locale; use a language code, maybe "
+                "with a region (de, fr, es, de_CH)",
+                value=value,
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise unfit(text, str)(
+                f"Indicator labels: the {locale} title must be text, not {text!r}", value=value
+            )
+        labels.append((locale, text))
+    return tuple(sorted(labels))
+
+
 @attrs.frozen
 class Indicator:
     """One indicator: how it is computed from a team's numbers, its target, its kind.
@@ -97,7 +123,9 @@ class Indicator:
     which way is good. A performance indicator may name the ``kind`` its value converts from,
     with the value's ``unit`` (a ``count``: ``kind="manual_work", unit="hour"``), the kinds to
     ``show`` as equivalents, and the adoption indicator it is ``driven_by`` (needed when a
-    scorecard has more than one).
+    scorecard has more than one). ``title`` is the indicator's title (default: its name with
+    spaces), ``labels`` the title per locale (``{"de": "Aktive Nutzer"}``) for cards, texts and
+    reports in other languages.
     """
 
     name: str = attrs.field(validator=_name)
@@ -112,6 +140,7 @@ class Indicator:
     driven_by: str | None = attrs.field(default=None, kw_only=True, validator=_optional_name)
     better: Better = attrs.field(default="higher", kw_only=True, validator=_choice(BETTER))
     title: str = attrs.field(default="", kw_only=True)
+    labels: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True, converter=_labels)
 
     def __attrs_post_init__(self) -> None:
         problems = shape_problems(
@@ -143,12 +172,29 @@ class Indicator:
             driven_by=spec.driven_by,
             better=spec.better,
             title=spec.title,
+            labels=spec.labels,
         )
 
     @property
     def label(self) -> str:
         """The title, or the name with spaces."""
         return self.title or self.name.replace("_", " ")
+
+    def label_in(self, locale: str) -> tuple[str, str]:
+        """The title for ``locale`` and the language it is written in.
+
+        A title in ``labels`` for the locale itself (``de_CH``) wins over one for its language
+        (``de``); without either, the :attr:`label` and ``"en"``.
+
+        >>> use = Indicator("active_use", family="adoption", measure="count",
+        ...                 numerator="active_users", labels={"de": "Aktive Nutzer"})
+        >>> use.label_in("de_CH"), use.label_in("fr")
+        (('Aktive Nutzer', 'de'), ('active use', 'en'))
+        """
+        exact, language = locale_keys(locale)
+        found = {locale_keys(name)[0]: (text, name) for name, text in self.labels}
+        text, tag = found.get(exact) or found.get(language) or (self.label, "en")
+        return text, tag.replace("_", "-")
 
     @property
     def converts(self) -> bool:
@@ -184,6 +230,14 @@ class Indicator:
                 problem="above_one",
                 **where,
             )
+        if not math.isfinite(share):
+            raise ScorecardError(
+                f"{self.name} ({self.numerator} / {self.denominator} = {top:g} / {bottom:g}) is "
+                f"too large to compute{place}; check both numbers, which are far beyond any "
+                "count of users, seats or work",
+                problem="too_large",
+                **where,
+            )
         return share
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,6 +245,7 @@ class Indicator:
         return {
             "name": self.name,
             "title": self.label,
+            "labels": dict(self.labels),
             "family": self.family,
             "measure": self.measure,
             "numerator": self.numerator,
@@ -227,7 +282,15 @@ def _number(numbers: Mapping[str, Any], name: str, where: dict[str, str]) -> flo
             problem="not_a_number",
             **where,
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int or fraction beyond the largest float (about 1.8e308)
+        raise ScorecardError(
+            f"{name} is too large{place} to compute with ({str(value)[:20]}...); check the "
+            "export that produced it",
+            problem="too_large",
+            **where,
+        ) from None
     if not math.isfinite(number):
         raise ScorecardError(
             f"{name} is {number}{place}; give a finite number",

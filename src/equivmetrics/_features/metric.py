@@ -38,6 +38,12 @@ K = TypeVar("K", bound=Hashable)
 def _names(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise InputTypeError(
+            f"show= names kinds: a kind name or a list of them, e.g. ('fte', 'labor_cost'), "
+            f"not {type(value).__name__} {value!r:.40}",
+            value=value,
+        )
     return tuple(value)
 
 

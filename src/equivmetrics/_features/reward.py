@@ -22,6 +22,7 @@ import attrs
 from equivmetrics._catalog.rewards import DEFAULT_TEXT, reward_terms
 from equivmetrics._core.numbers import num as _num
 from equivmetrics._core.quantity import magnitude_of
+from equivmetrics._core.records import check_fields
 from equivmetrics._core.unit_text import format_unit, split_quantity
 from equivmetrics._core.units import UnitScope, base_scope, unit_factor
 from equivmetrics._engine.result import Result
@@ -91,6 +92,7 @@ class RewardRule:
     _grant: tuple[float, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        check_fields(self)  # text where text is due: not None, not a number
         units = self.units or base_scope()
         every, grant = reward_terms(self.name, self.every, self.grant, self.text, units)
         object.__setattr__(self, "_units", units)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from equivmetrics._core.numbers import is_scalar as _is_scalar
-from equivmetrics._core.quantity import split, unfit
+from equivmetrics._core.quantity import is_number, split, unfit
 from equivmetrics._core.units import UnitScope, parse_unit, unit_factor
 from equivmetrics._engine.result import Result
 from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
@@ -36,12 +36,15 @@ ADOPTION_MEANING = "the share of licensed users who use the feature"
 
 
 def _number(where: str, value: Any, meaning: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_number(value):
         raise InputTypeError(
-            f"{where} must be a number ({meaning}), not {type(value).__name__} {value!r}",
+            f"{where} must be a number ({meaning}), not {type(value).__name__} {value!r:.60}",
             value=value,
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the doubles
+        number = math.inf
     if not math.isfinite(number):
         raise InputValueError(f"{where} is {number}: give a finite number ({meaning})", value=value)
     return number
@@ -84,7 +87,7 @@ def read_levels(adoption: Any) -> tuple[float, ...]:
 
 
 def read_years(years: Any) -> int:
-    if isinstance(years, bool) or not isinstance(years, numbers.Integral) or years < 1:
+    if not is_number(years) or not isinstance(years, numbers.Integral) or years < 1:
         raise unfit(years, numbers.Integral)(
             f"years must be a whole number of at least 1 (TEI uses 3 after the initial "
             f"period), got {years!r}",

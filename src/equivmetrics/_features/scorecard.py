@@ -31,12 +31,12 @@ from equivmetrics._engine.result import Result
 from equivmetrics._present.equivalent import Equivalents
 from equivmetrics._present.formatter import Formatter
 from equivmetrics._present.scorecard_card import scorecard_html
-from equivmetrics.exceptions import InputTypeError, ScorecardError
+from equivmetrics.exceptions import InputTypeError, InputValueError, ScorecardError
 
 from .indicator import Indicator
 from .offer import offer
-from .scorecard_input import Rule, Table, read_table
-from .scorecard_parts import Realised, Score, Stake, TeamScore, TeamStake, WeakLink
+from .scorecard_input import Rule, Table, checked_sum, read_table, too_large
+from .scorecard_parts import Realised, Score, Stake, TeamScore, TeamStake, WeakLink, stake_value
 from .scorecard_text import explain_lines
 
 __all__ = ["SCORECARD_SCHEMA", "Scorecard", "scorecard"]
@@ -256,10 +256,23 @@ def _pooled(indicator: Indicator, table: Table, period: str) -> tuple[float, lis
                 None,
             )
         )
-    top = math.fsum(t.numerator for t in teams)
+    where = {"indicator": indicator.name, "period": period}
+    top = checked_sum(
+        (t.numerator for t in teams),
+        f"the sum of the teams' {indicator.numerator} in {period}",
+        **where,
+    )
     if indicator.denominator is None:
         return top, teams
-    return top / math.fsum(t.denominator or 0.0 for t in teams), teams
+    under = checked_sum(
+        (t.denominator or 0.0 for t in teams),
+        f"the sum of the teams' {indicator.denominator} in {period}",
+        **where,
+    )
+    pooled = top / under
+    if not math.isfinite(pooled):  # a rate: a huge numerator over a tiny denominator
+        raise too_large(f"{indicator.name} of all teams in {period} ({top:g} / {under:g})", **where)
+    return pooled, teams
 
 
 def _score(indicator: Indicator, table: Table) -> Score:
@@ -288,20 +301,33 @@ def _weak_links(score: Score, rule: Rule) -> Iterable[WeakLink]:
 def _equivalents(
     engine: Converts, indicator: Indicator, total: float, per: str, role: Any, locale: str
 ) -> tuple[Equivalents, tuple[Result, ...]]:
-    """The equivalents of ``total`` (in the indicator's unit over ``per``), and their results."""
+    """The equivalents of ``total`` (in the indicator's unit over ``per``), and their results.
+
+    A total so large that an equivalent overflows (hours as a labour cost beyond 1.8e308) is a
+    ``too_large`` :class:`~equivmetrics.ScorecardError`, like the numbers it came from.
+    """
     quantity = (total, indicator.unit)
-    found = offer(
-        engine,
-        quantity,
-        role,
-        of=indicator.kind,
-        only=indicator.show or None,
-        per=per,
-        locale=locale,
-    )
+    what = f"{indicator.name}'s {total:g} {indicator.unit} per {per}, as an equivalent,"
+    try:
+        found = offer(
+            engine,
+            quantity,
+            role,
+            of=indicator.kind,
+            only=indicator.show or None,
+            per=per,
+            locale=locale,
+        )
+    except InputValueError as exc:  # an equivalent beyond a float ("the result is inf")
+        if "the result is" in str(exc):
+            raise too_large(what, indicator=indicator.name) from None
+        raise
     results = tuple(
         engine.convert(quantity, e.kind, of=indicator.kind, per=per, unit=e.unit) for e in found
     )
+    for result in results:
+        if not all(math.isfinite(float(v)) for v in (result.magnitude, result.low, result.high)):
+            raise too_large(f"{what} ({result.kind})", indicator=indicator.name)
     return found, results
 
 
@@ -338,14 +364,27 @@ def _stake(
                 "a team's performance cannot be scaled from zero: its value at stake is not "
                 "counted"
             )
-        value = None if factor is None else performance * factor
+        value = None if factor is None else stake_value(performance, reference, adoption)
+        if value is not None and not math.isfinite(value):
+            raise too_large(
+                f"{team}'s value at stake of {indicator.name} in {table.period}, "
+                f"{performance:g} x ({reference:g} / {adoption:g} - 1),",
+                indicator=indicator.name,
+                team=team,
+                period=table.period,
+            )
         teams.append(
             TeamStake(team, performance, adoption, reference, team in weak, counted, factor, value)
         )
-    total = math.fsum(t.value for t in teams if t.counted and t.value is not None)
-    if total <= 0:
-        return Stake(
-            indicator, driver.indicator.name, tuple(teams), total, table.per, Equivalents(), ()
-        )
-    found, results = _equivalents(engine, indicator, total, table.per, "action", locale)
+    total = checked_sum(
+        (t.value for t in teams if t.counted and t.value is not None),
+        f"the value at stake of {indicator.name} in {table.period}",
+        indicator=indicator.name,
+        period=table.period,
+    )
+    found: Equivalents = Equivalents()
+    results: tuple[Result, ...] = ()
+    if total != 0:  # a gain as action equivalents; a net loss (signed) as what would be lost
+        role = "action" if total > 0 else "feel_good"
+        found, results = _equivalents(engine, indicator, abs(total), table.per, role, locale)
     return Stake(indicator, driver.indicator.name, tuple(teams), total, table.per, found, results)

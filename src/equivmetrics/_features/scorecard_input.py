@@ -11,8 +11,9 @@ scorecard's are not read.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -26,7 +27,16 @@ from .series import parse_period
 if TYPE_CHECKING:
     from .scorecard_parts import Score
 
-__all__ = ["REFERENCES", "Reference", "Rule", "Table", "read_table", "rows_to_data"]
+__all__ = [
+    "REFERENCES",
+    "Reference",
+    "Rule",
+    "Table",
+    "checked_sum",
+    "read_table",
+    "rows_to_data",
+    "too_large",
+]
 
 Reference = Literal["median", "mean", "target"]
 REFERENCES: tuple[Reference, ...] = ("median", "mean", "target")
@@ -83,10 +93,41 @@ class Rule:
                 indicator=indicator.name,
                 team=team,
             )
-        if self.reference == "median":
-            return statistics.median(others)
-        # the mean to 12 decimals: teams all at 0.05 have the mean 0.05, not 0.05000000000000001
-        return round(statistics.fmean(others), 12)
+        try:
+            if self.reference == "median":
+                found = statistics.median(others)
+            else:  # the mean to 12 decimals: teams all at 0.05 have the mean 0.05, not 0.0500…01
+                found = round(statistics.fmean(others), 12)
+        except OverflowError:
+            found = math.inf
+        if not math.isfinite(found):
+            raise too_large(
+                f"the {self.reference} of the other teams' {indicator.name} for {team!r}",
+                indicator=indicator.name,
+                team=team,
+            )
+        return found
+
+
+def too_large(what: str, **where: str) -> ScorecardError:
+    """The error for a figure beyond the largest float (about 1.8e308): ``too_large``."""
+    return ScorecardError(
+        f"{what} is too large to compute with (beyond about 1.8e308); check the numbers it "
+        "comes from, which are far beyond any count of users, seats or work",
+        problem="too_large",
+        **where,
+    )
+
+
+def checked_sum(values: Iterable[float], what: str, **where: str) -> float:
+    """The exact sum (``math.fsum``) of finite ``values``, or ``too_large`` when it overflows."""
+    try:
+        total = math.fsum(values)
+    except OverflowError:  # "intermediate overflow in fsum"
+        total = math.inf
+    if not math.isfinite(total):
+        raise too_large(what, **where)
+    return total
 
 
 @attrs.frozen
@@ -206,30 +247,35 @@ def _same_teams(names: tuple[str, ...], table: Mapping[str, Any], label: str, ch
             )
 
 
-def rows_to_data(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+def rows_to_data(
+    rows: Iterable[Mapping[str, Any]], *, lines: Sequence[int] = (), source: str = ""
+) -> dict[str, dict[str, dict[str, Any]]]:
     """``{period: {team: numbers}}`` from rows with ``period`` and ``team`` columns.
 
     Other columns are the numbers; text that reads as a number becomes one, an empty cell is
-    left out (so a number a team lacks is reported as missing, not read as 0).
+    left out (so a number a team lacks is reported as missing, not read as 0). Errors name a
+    row by its number ("row 2"), or, given the file's ``lines`` of the rows and its name
+    (``source``), by the file's line ("teams.csv, line 3").
 
     >>> rows_to_data([{"period": "2026-03", "team": "Support", "active_users": "30"}])
     {'2026-03': {'Support': {'active_users': 30.0}}}
     """
     data: dict[str, dict[str, dict[str, Any]]] = {}
-    for line, row in enumerate(rows, start=1):
+    for n, row in enumerate(rows, start=1):
+        line = f"{source}, line {lines[n - 1]}" if n <= len(lines) else f"row {n}"
         if not isinstance(row, Mapping):
-            raise InputTypeError(f"row {line} is not a mapping of columns", value=row)
+            raise InputTypeError(f"{line} is not a mapping of columns", value=row)
         period, team = row.get("period"), row.get("team")
         if not period or not team:
             raise ScorecardError(
-                f"row {line} has no {'period' if not period else 'team'}; every row names "
+                f"{line} has no {'period' if not period else 'team'}; every row names "
                 "its period ('2026-03') and team",
                 problem="missing_number",
             )
         teams = data.setdefault(str(period), {})
         if str(team) in teams:
             raise ScorecardError(
-                f"row {line}: team {team!r} appears twice in {period}; give one row per team "
+                f"{line}: team {team!r} appears twice in {period}; give one row per team "
                 "and period",
                 problem="duplicate_team",
                 team=str(team),

@@ -7,6 +7,7 @@ performance scaled by ``reference / adoption - 1``.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import attrs
@@ -17,10 +18,11 @@ from equivmetrics._present.equivalent import Equivalents
 
 from .indicator import Indicator
 
-__all__ = ["Realised", "Score", "Stake", "TeamScore", "TeamStake", "WeakLink"]
+__all__ = ["Realised", "Score", "Stake", "TeamScore", "TeamStake", "WeakLink", "stake_value"]
 
 Status = Literal["met", "missed", "no_target"]
 Trend = Literal["up", "down", "flat"]
+Direction = Literal["gain", "loss", "none"]
 
 
 def _maybe(value: float | None) -> float | None:
@@ -182,7 +184,13 @@ class Realised:
 
 @attrs.frozen
 class Stake:
-    """What the counted teams would add at their reference adoption, as action equivalents."""
+    """What the counted teams would add at their reference adoption.
+
+    ``total`` is the net change: a gain shown as action equivalents (what the lagging teams
+    would add). With ``signed=True`` it may be negative, when the teams above their reference
+    would lose more at it than the teams below would gain: a net ``loss``, shown as feel-good
+    equivalents of its size (the value those teams realise above their reference).
+    """
 
     indicator: Indicator
     driver: str
@@ -197,15 +205,45 @@ class Stake:
         """The teams whose value adds to the total."""
         return tuple(t.team for t in self.teams if t.counted and t.value is not None)
 
+    @property
+    def direction(self) -> Direction:
+        """``gain`` for a positive total, ``loss`` for a negative one, ``none`` for 0."""
+        return "gain" if self.total > 0 else "loss" if self.total < 0 else "none"
+
+    @property
+    def lagging(self) -> tuple[str, ...]:
+        """The teams that are weak links of the driving adoption indicator."""
+        return tuple(t.team for t in self.teams if t.weak)
+
+    @property
+    def gaining(self) -> tuple[str, ...]:
+        """The counted teams that would gain at their reference (below it)."""
+        return tuple(t.team for t in self.teams if t.counted and (t.value or 0) > 0)
+
+    @property
+    def losing(self) -> tuple[str, ...]:
+        """The counted teams that would lose at their reference (above it; ``signed`` only)."""
+        return tuple(t.team for t in self.teams if t.counted and (t.value or 0) < 0)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "indicator": self.indicator.name,
             "driven_by": self.driver,
             "kind": self.indicator.kind,
             "total": _json_float(self.total),
+            "direction": self.direction,
             "unit": self.indicator.unit,
             "per": self.per,
             "counted": list(self.counted),
             "teams": [t.to_dict() for t in self.teams],
             "equivalents": self.equivalents.to_dicts(),
         }
+
+
+def stake_value(performance: float, reference: float, adoption: float) -> float:
+    """``performance x (reference / adoption - 1)``, worked as ``performance x reference /
+    adoption - performance``: the same number, with one rounding less (120 x 0.7 / 0.6 - 120
+    is 20.0, where 120 x (0.7 / 0.6 - 1) is 20.000000000000007)."""
+    value = performance * reference / adoption - performance
+    # a huge performance can overflow in the product though the value itself fits
+    return value if math.isfinite(value) else performance * (reference / adoption - 1)

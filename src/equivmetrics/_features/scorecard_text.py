@@ -116,6 +116,10 @@ def _reference_text(card: Scorecard, score: Score, team: str, others: list[str])
     return f"{card.rule.reference}({', '.join(others)}) = {value}"
 
 
+def _and(names: tuple[str, ...]) -> str:
+    return " and ".join((", ".join(names[:-1]), names[-1])) if len(names) > 1 else "".join(names)
+
+
 def _per(per: str) -> str:
     return f"a {per}" if " " not in per else f"per {per}"
 
@@ -146,7 +150,13 @@ def _stake_lines(stake: Stake, card: Scorecard) -> Iterator[str]:
             f" / {number(team.adoption)} - 1) = {number(team.value)} {ind.unit}: {mark}"
         )
     yield f"  total: {number(stake.total)} {ind.unit} {_per(stake.per)}"
-    if stake.equivalents:
+    if stake.direction == "loss":
+        yield (
+            f"  a net loss: at their references {_and(stake.losing)} would lose more than "
+            f"{_and(stake.gaining) or 'the others'} would gain; as feel-good equivalents of "
+            f"the {number(-stake.total)} {ind.unit} that would be lost:"
+        )
+    elif stake.equivalents:
         yield "  as action equivalents:"
     yield from _equivalent_lines(stake.equivalents, stake.results)
 

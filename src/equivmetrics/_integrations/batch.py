@@ -12,14 +12,11 @@ to temporary files next to their final names and moved into place only when the 
 
 from __future__ import annotations
 
-import codecs
 import csv
-import itertools
 import math
 import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import attrs
@@ -29,20 +26,39 @@ from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics.exceptions import InputValueError, Location
 
-from .batch_files import Destination, Progress, UsageError, open_input, source_name
+from .batch_files import (
+    MAX_LINE,
+    Lines,
+    Progress,
+    UsageError,
+    check_options,
+    open_input,
+    rejects_path,
+    source_name,
+)
+from .batch_output import Outputs
 from .frames import column_name
 
-__all__ = ["CHUNK_ROWS", "Summary", "UsageError", "parse_targets", "run_batch"]
+__all__ = [
+    "CHUNK_CHARS",
+    "CHUNK_ROWS",
+    "MAX_LINE",
+    "Summary",
+    "UsageError",
+    "parse_targets",
+    "run_batch",
+]
 
 BATCH_SCHEMA = "equivmetrics.batch/1"
 CHUNK_ROWS = 65_536
+#: A chunk also ends once it has read this many characters (8 MiB of text), whatever its rows.
+CHUNK_CHARS = 8 * 1024 * 1024
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: The start of each line of a column that is not a plain decimal number (spaces allowed).
 _NOT_PLAIN = re.compile(
     r"^(?![ \t]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t]*$)", re.MULTILINE | re.ASCII
 )
-_POLICIES = ("allow", "refuse", "nan")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _TARGET = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::\s*(.+?)\s*)?")
 
@@ -115,6 +131,7 @@ def run_batch(
     negative: NegativePolicy | None = None,
     chunk_rows: int | None = None,
     progress: IO[str] | None = None,
+    max_line: int = MAX_LINE,
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of CSV file ``source`` to each target kind.
 
@@ -122,27 +139,32 @@ def run_batch(
     ``rejects`` must be given). ``rejects`` defaults to ``output + ".rejects.csv"``.
     ``negative`` (``"allow"``, ``"refuse"`` or ``"nan"``) overrides the conversions' policy for
     negative values; under ``"refuse"`` and ``"nan"`` a negative row is a reject. Raises
-    :class:`UsageError` for options that cannot work, before anything is written.
+    :class:`UsageError` for options that cannot work, before anything is written. A line
+    longer than ``max_line`` characters stops the run (:class:`InputValueError`); the
+    output and rejects files are moved into place together, or not at all
+    (:class:`~.batch_output.Outputs`).
     """
-    chunk_rows = _check_options(delimiter, encoding, chunk_rows, negative)
-    rejects = _rejects_path(output, rejects)
+    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    check_options(delimiter, encoding, chunk_rows, negative, max_line)
+    rejects = rejects_path(output, rejects)
     compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
     names = [column_name(c.kind, c.unit) for c in compiled]
     policies = [negative or c.negative for c in compiled]
     with open_input(source, encoding) as stream:
-        reader = csv.reader(stream, delimiter=delimiter, strict=False)
+        lines = Lines(stream, max_line)
+        reader = csv.reader(lines, delimiter=delimiter, strict=False)
         header, index = _header(reader, column, source, names)
-        with Destination(output, encoding) as out, Destination(rejects, encoding) as bad:
-            writer = csv.writer(out.file, delimiter=delimiter, lineterminator="\n")
-            rejected = csv.writer(bad.file, delimiter=delimiter, lineterminator="\n")
+        with Outputs(output, rejects, encoding) as (out, bad):
+            writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+            rejected = csv.writer(bad, delimiter=delimiter, lineterminator="\n")
             writer.writerow([*header, *names])
             rejected.writerow(["line", "reason", *header])
             counter = Progress(progress, stream)
             rows = converted = 0
-            for chunk, lines in _chunks(reader, chunk_rows):
+            for chunk, numbers in _chunks(reader, lines, chunk_rows):
                 rows += len(chunk)
                 converted += _convert_chunk(
-                    chunk, lines, len(header), index, column, compiled, policies, writer, rejected
+                    chunk, numbers, len(header), index, column, compiled, policies, writer, rejected
                 )
                 counter.show(rows)
             counter.done(rows)
@@ -150,55 +172,7 @@ def run_batch(
         {"kind": c.kind, "unit": c.unit, "column": name, "factor": c.factor, "negative": policy}
         for c, name, policy in zip(compiled, names, policies, strict=True)
     )
-    return Summary(
-        rows=rows,
-        converted=converted,
-        rejected=rows - converted,
-        output=output,
-        rejects=rejects,
-        column=column,
-        targets=targets,
-    )
-
-
-def _rejects_path(output: str, rejects: str | None) -> str:
-    """The rejects file: given, or next to the output; never the output itself."""
-    if rejects is None:
-        if output == "-":
-            raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
-        rejects = f"{output}.rejects.csv"
-    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
-        raise UsageError(
-            f"--rejects {rejects!r} must be a file other than the output", value=rejects
-        )
-    return rejects
-
-
-def _check_options(
-    delimiter: str, encoding: str, chunk_rows: int | None, negative: NegativePolicy | None
-) -> int:
-    """Refuse options that cannot work; return the chunk size to read in."""
-    chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
-    if negative is not None and negative not in _POLICIES:
-        raise UsageError(
-            f"--negative {negative!r}: use one of {', '.join(_POLICIES)}", value=negative
-        )
-    if len(delimiter) != 1 or delimiter in '"\r\n':
-        raise UsageError(
-            f"--delimiter {delimiter!r} must be one character other than a quote or newline "
-            "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
-            value=delimiter,
-        )
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(
-            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
-            value=encoding,
-        ) from None
-    if chunk_rows < 1:
-        raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
-    return chunk_rows
+    return Summary(rows, converted, rows - converted, output, rejects, column, targets)
 
 
 def _header(reader: Any, column: str, source: str, names: list[str]) -> tuple[list[str], int]:
@@ -232,12 +206,19 @@ def _header(reader: Any, column: str, source: str, names: list[str]) -> tuple[li
     return header, found[0]
 
 
-def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[int]]]:
-    """Lists of at most ``size`` rows, with the physical line each row starts on."""
+def _chunks(
+    reader: Any, lines: Lines, size: int
+) -> Iterator[tuple[list[list[str]], Sequence[int]]]:
+    """Lists of at most ``size`` rows and about :data:`CHUNK_CHARS` characters, with the
+    physical line each row starts on."""
     while True:
-        start = reader.line_num
+        start, chars = reader.line_num, lines.chars
+        rows: list[list[str]] = []
         try:
-            rows = list(itertools.islice(reader, size))
+            for row in reader:
+                rows.append(row)
+                if len(rows) >= size or lines.chars - chars >= CHUNK_CHARS:
+                    break
         except csv.Error as exc:
             raise InputValueError(
                 f"line {reader.line_num}: cannot read the CSV ({exc}); nothing was written",
@@ -248,11 +229,11 @@ def _chunks(reader: Any, size: int) -> Iterator[tuple[list[list[str]], Sequence[
         if reader.line_num - start == len(rows):  # one line per row: the usual case
             yield rows, range(start + 1, start + 1 + len(rows))
             continue
-        lines, line = [], start + 1  # some quoted field spans lines: count its line breaks
+        numbers, line = [], start + 1  # some quoted field spans lines: count its line breaks
         for row in rows:
-            lines.append(line)
+            numbers.append(line)
             line += 1 + sum(len(_LINE_BREAK.findall(field)) for field in row)
-        yield rows, lines
+        yield rows, numbers
 
 
 def _policy_kind(compiled: Compiled) -> str:

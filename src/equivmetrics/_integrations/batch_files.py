@@ -1,10 +1,9 @@
 """The files a batch run reads and writes, and how it reports its progress.
 
 The input is read as text that keeps undecodable bytes (surrogate escapes) and skips a UTF-8
-byte-order mark; each output is written under a temporary name next to its final one and moved
-into place only when the run completes (:class:`Destination`), so a failed run leaves the
-earlier files as they were. Options that cannot work raise :class:`UsageError`, which the
-command line turns into a usage message and exit code 2.
+byte-order mark, one physical line of at most :data:`MAX_LINE` characters at a time
+(:class:`Lines`); the files written are :mod:`.batch_output`'s. Options that cannot work
+raise :class:`UsageError`, which the command line turns into a usage message and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,15 +13,26 @@ import contextlib
 import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+from equivmetrics._core.negative import NegativePolicy
 from equivmetrics.exceptions import InputValueError
 
 from .progress import new_bar, stream_for
 
-__all__ = ["Destination", "Progress", "UsageError", "open_input", "source_name", "stream_for"]
+__all__ = [
+    "MAX_LINE",
+    "POLICIES",
+    "Lines",
+    "Progress",
+    "UsageError",
+    "check_options",
+    "open_input",
+    "rejects_path",
+    "source_name",
+    "stream_for",
+]
 
 
 class UsageError(InputValueError):
@@ -57,64 +67,92 @@ def open_input(source: str, encoding: str) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=text, errors="surrogateescape", newline="")
 
 
-class Destination:
-    """A file written under a temporary name and moved into place on success only."""
+#: The policies ``--negative`` may name.
+POLICIES = ("allow", "refuse", "nan")
+#: The longest input line a batch run reads, in characters with its line ending (1 MiB of
+#: text): a longer one stops the run, so memory follows the chunk size, never one line.
+MAX_LINE = 1_048_576
 
-    def __init__(self, path: str, encoding: str) -> None:
-        self.path = path
-        self.encoding = encoding
-        self.temp: str | None = None
-        self.file: io.TextIOWrapper
 
-    def __enter__(self) -> Destination:
-        if self.path == "-":
-            self.file = io.TextIOWrapper(
-                sys.stdout.buffer,
-                encoding=self.encoding,
-                errors="surrogateescape",
-                newline="",
-                write_through=True,
-            )
-            return self
-        final = Path(self.path)
-        try:
-            handle, self.temp = tempfile.mkstemp(
-                dir=final.parent, prefix=f".{final.name}.", suffix=".part"
-            )
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write {self.path!r}: {exc.strerror or exc}", value=self.path
-            ) from None
-        self.file = open(handle, "w", encoding=self.encoding, errors="surrogateescape", newline="")
+def rejects_path(output: str, rejects: str | None) -> str:
+    """The rejects file: given, or next to the output; never the output itself."""
+    if rejects is None:
+        if output == "-":
+            raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
+        rejects = f"{output}.rejects.csv"
+    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
+        raise UsageError(
+            f"--rejects {rejects!r} must be a file other than the output", value=rejects
+        )
+    return rejects
+
+
+def check_options(
+    delimiter: str,
+    encoding: str,
+    chunk_rows: int,
+    negative: NegativePolicy | None,
+    max_line: int,
+) -> None:
+    """Refuse options that cannot work, before anything is read or written."""
+    if negative is not None and negative not in POLICIES:
+        raise UsageError(
+            f"--negative {negative!r}: use one of {', '.join(POLICIES)}", value=negative
+        )
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise UsageError(
+            f"--delimiter {delimiter!r} must be one character other than a quote or newline "
+            "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
+            value=delimiter,
+        )
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
+            value=encoding,
+        ) from None
+    if chunk_rows < 1:
+        raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
+    if isinstance(max_line, bool) or not isinstance(max_line, int) or max_line < 2:
+        raise UsageError(
+            f"--max-line {max_line!r} must be a whole number of characters of at least 2, "
+            f"e.g. {MAX_LINE}",
+            value=max_line,
+        )
+
+
+class Lines:
+    """The input's physical lines for the CSV reader, each at most ``limit`` characters.
+
+    A longer line raises :class:`InputValueError` naming its line number (the header is line
+    1), having read no more than ``limit + 1`` of its characters. ``chars`` counts the
+    characters read so far, which bounds a chunk's memory.
+    """
+
+    def __init__(self, stream: IO[str], limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.number = 0
+        self.chars = 0
+
+    def __iter__(self) -> Lines:
         return self
 
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if self.temp is None:
-            self.file.flush()
-            self.file.detach()  # leave standard output open
-            return
-        try:
-            if kind is None:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-            if kind is None:
-                os.chmod(self.temp, _mode(self.path))
-                os.replace(self.temp, self.path)
-                self.temp = None
-        finally:
-            if self.temp is not None:
-                os.unlink(self.temp)
-
-
-def _mode(path: str) -> int:
-    """The permissions a new file gets here: those of the file it replaces, or per the umask."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
+    def __next__(self) -> str:
+        line = self.stream.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self.chars += len(line)
+        if len(line) > self.limit:
+            raise InputValueError(
+                f"line {self.number} is longer than {self.limit:,} characters; nothing was "
+                "written. Is the file CSV with one record per line? If the line is right, "
+                "raise the limit (--max-line N; run_batch(max_line=N))",
+                value=self.number,
+            )
+        return line
 
 
 class Progress:

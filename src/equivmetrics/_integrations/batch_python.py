@@ -62,6 +62,12 @@ def convert_csv(
     files = {"source": source, "output": output, "rejects": rejects}
     paths = {name: _path(name, value) for name, value in files.items()}
     targets = _targets(to)
+    if engine is not None and not isinstance(engine, Engine):
+        raise InputTypeError(
+            f"engine= must be an Engine (em.load(), or a tenant's with_params), got "
+            f"{type(engine).__name__}",
+            value=engine,
+        )
     for name, text in (("column", column), ("unit", unit)):
         if not isinstance(text, str):
             raise InputTypeError(f"{name}= must be text, got {type(text).__name__}", value=text)

@@ -24,12 +24,14 @@ from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.derivation import explain
 from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
-from equivmetrics.exceptions import EquivMetricsError, NegativeValueError, Problem
+from equivmetrics.exceptions import EquivMetricsError, NegativeValueError, Problem, ScorecardError
 
 from .batch import parse_targets, run_batch
 from .batch_files import UsageError, stream_for
+from .batch_output import Interrupted, interruptible
 from .cli_parser import POSITIONAL, build_parser, option_values
 from .listing import pack_parameter, packs_data, regions_data
+from .scorecard_advice import scorecard_words_for
 from .server import serve
 from .stream import Bridge, dumps
 
@@ -63,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("equivmetrics: interrupted", file=sys.stderr)
         return 130
+    except Interrupted as exc:  # SIGTERM or SIGHUP during a batch run
+        print(f"equivmetrics: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -73,10 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cli_words(exc: EquivMetricsError, message: str) -> str:
-    """The library's advice, in the command line's words (``--negative nan``, ``--of co2e``)."""
+    """The library's advice, in the command line's words (``--negative nan``, ``--of co2e``,
+    ``--reference target``)."""
     if isinstance(exc, NegativeValueError):
         message = message.replace("pass negative='nan'", "pass --negative nan")
         message = message.replace("negative='allow'", "--negative allow")
+    if isinstance(exc, ScorecardError):  # --pack FILE, --reference target
+        return scorecard_words_for(message, "cli")
     message = _OF_NAMED.sub(r"--of \1", message)
     return _OF.sub("--of", message)
 
@@ -280,14 +288,15 @@ def _validate(args: argparse.Namespace, limits: Limits | None) -> int:
 
 
 def _status(report: Report) -> str:
-    """ "ok", "ok, 2 warning(s)", "1 problem(s), 2 warning(s)", "2 warning(s) (--strict)"."""
+    """ "ok", "ok, 2 warning(s)", "failed: 1 problem(s), 2 warning(s)",
+    "failed: 2 warning(s) (--strict)"."""
     parts = [f"{len(report.problems)} problem(s)"] if report.problems else []
     if report.warnings:
         strict = " (--strict)" if report.strict else ""
         parts.append(f"{len(report.warnings)} warning(s){strict}")
     if report.ok:
-        parts.insert(0, "ok")
-    return ", ".join(parts)
+        return ", ".join(["ok", *parts])
+    return "failed: " + ", ".join(parts)
 
 
 def _warning_text(warning: Problem) -> str:
@@ -350,21 +359,23 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _batch(engine: Engine, args: argparse.Namespace) -> int:
-    summary = run_batch(
-        engine,
-        args.input,
-        column=args.column,
-        unit=args.unit,
-        to=parse_targets(args.to),
-        output=args.output,
-        of=args.of,
-        per=args.per,
-        rejects=args.rejects,
-        delimiter=args.delimiter,
-        encoding=args.encoding,
-        negative=args.negative,
-        progress=stream_for(args.progress),
-    )
+    with interruptible():
+        summary = run_batch(
+            engine,
+            args.input,
+            column=args.column,
+            unit=args.unit,
+            to=parse_targets(args.to),
+            output=args.output,
+            of=args.of,
+            per=args.per,
+            rejects=args.rejects,
+            delimiter=args.delimiter,
+            encoding=args.encoding,
+            negative=args.negative,
+            progress=stream_for(args.progress),
+            max_line=args.max_line,
+        )
     report = sys.stderr if args.output == "-" else sys.stdout
     if args.json:
         print(dumps(summary.to_dict()), file=report)

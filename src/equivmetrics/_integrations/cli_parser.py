@@ -14,6 +14,7 @@ from typing import Any
 from equivmetrics._core.options import OPTIONS, Option, options_of
 from equivmetrics._version import __version__
 
+from .batch_files import MAX_LINE
 from .report_cli import add_report_arguments
 from .scorecard_cli import add_scorecard_arguments
 
@@ -148,6 +149,13 @@ def _batch(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
+    )
+    p.add_argument(
+        "--max-line",
+        type=int,
+        default=MAX_LINE,
+        metavar="N",
+        help=f"refuse input lines longer than N characters (default {MAX_LINE:,})",
     )
     p.add_argument(
         "--progress",

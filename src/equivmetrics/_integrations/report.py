@@ -20,7 +20,7 @@ import attrs
 from equivmetrics._api.engine import Engine
 from equivmetrics._core.units import CURRENCIES
 from equivmetrics._engine.result import Result
-from equivmetrics._features.series import Period, Series, parse_period
+from equivmetrics._features.series import Period, Series
 from equivmetrics._present.card_language import words_tag
 from equivmetrics._present.chart import Chart, render_chart
 from equivmetrics._present.equivalent import Equivalent
@@ -28,8 +28,9 @@ from equivmetrics._present.formatter import Formatter
 from equivmetrics._present.messages import Messages, catalog, language_of, sentence_words
 from equivmetrics._present.names import Name, amount, kind_name
 from equivmetrics._present.scorecard_card import ScorecardLike
-from equivmetrics.exceptions import EquivMetricsError, InputTypeError, InputValueError
+from equivmetrics.exceptions import EquivMetricsError, NegativeValueError
 
+from .report_checks import checked_scorecard, checked_trend, report_locale, span, total_of
 from .report_periods import Grouping, label_of, relabel, roll_up
 from .report_scorecard import section_html, section_text
 
@@ -134,10 +135,11 @@ class ValueReport:
         """The report as plain text (the e-mail's text alternative)."""
         words = _words(self.locale)
         lines = [self.title, "=" * len(self.title), ""]
-        lines += [f"{label}: {value}" for label, value in self.figures()]
+        lines += [words.text("report.pair", label=label, value=v) for label, v in self.figures()]
         for key, items in (("report.worth", self.feel_good), ("report.actions", self.action)):
             if items:
-                lines += ["", words.text(key) + ":"] + [f"  - {e.text}" for e in items]
+                heading = words.text("report.list", heading=words.text(key))
+                lines += ["", heading] + [f"  - {e.text}" for e in items]
         lines += ["", self.chart.alt]
         if self.scorecard is not None:
             lines += section_text(self.scorecard, self.locale)
@@ -215,10 +217,12 @@ def build_report(
     ``scorecard`` (:meth:`Engine.scorecard` of the tenant's team numbers) adds a section on
     adoption and performance (docs/adoption.md).
     """
+    locale, trend = report_locale(locale), checked_trend(trend)
     full, names = _labelled(engine.series, values, to, of, unit, by)
-    start, end = _span(full, period, since)
+    start, end = span(full, period, since)
     chosen = full.periods[end].label
     kept = full.periods[start : end + 1]
+    cumulative_input = total_of(kept)  # before it is converted: more than a float is refused
     reported = full.periods[end]
     # a capacity's periods read their totals per the period's days: "transaction per 28 day"
     same = unit or reported.result.input_unit.partition(" per ")[0]
@@ -233,7 +237,7 @@ def build_report(
         period=reported,
         since=kept[0].label,
         input_total=quantity[0],
-        cumulative_input=sum(float(p.result.input_magnitude) for p in kept),
+        cumulative_input=cumulative_input,
         input_unit=quantity[1],
         cumulative=upto.cumulative,
         feel_good=_equivalents(engine.feel_good, quantity, of, locale),
@@ -245,7 +249,7 @@ def build_report(
         input_name=kind_name(kinds[reported.result.source_kind], locale),
         name=name,
         unit=kinds[reported.result.kind].unit,
-        scorecard=_checked_scorecard(scorecard),
+        scorecard=checked_scorecard(scorecard, reported, locale),
     )
 
 
@@ -256,44 +260,19 @@ def _labelled(
     labelled as the report names them, and those labels by start date."""
     if by is not None:
         values = roll_up(values.items() if isinstance(values, dict) else values, by)
-    full = series(values, to, of=of, unit=unit)
+    try:
+        full = series(values, to, of=of, unit=unit)
+    except NegativeValueError as exc:  # the series' advice (negative=) is no report option
+        what = str(exc).split(";", 1)[0]  # "-5 transaction is negative and kind ... refuses"
+        raise NegativeValueError(
+            f"a period's total is negative: {what}; a value report adds up what was done in "
+            "each period, so correct that total",
+            kind=exc.kind,
+            count=exc.count,
+            first=exc.first,
+        ) from None
     names = {p.start: label_of(p.start, p.end, p.label, by) for p in full.periods}
     return relabel(full, names), names
-
-
-def _checked_scorecard(card: Any) -> ScorecardLike | None:
-    if card is None or all(hasattr(card, n) for n in ("scores", "weak_links", "at_stake")):
-        return card  # type: ignore[no-any-return]
-    raise InputTypeError(
-        f"scorecard= must be a Scorecard (Engine.scorecard), got {type(card).__name__}",
-        value=card,
-    )
-
-
-def _span(full: Series, period: str | None, since: str | None) -> tuple[int, int]:
-    """The indexes of the first period of the cumulative total and of the reported one."""
-    labels = [p.label for p in full.periods]
-    chosen = labels[-1] if period is None else period
-    if chosen not in labels:
-        raise InputValueError(f"period {chosen!r} is not one of {labels}", value=period)
-    end = labels.index(chosen)
-    start = _start(full, since)
-    if start > end:
-        raise InputValueError(f"since {since!r} is after the period {chosen!r}", value=since)
-    return start, end
-
-
-def _start(full: Series, since: str | None) -> int:
-    if since is None:
-        return 0
-    labels = [p.label for p in full.periods]
-    if since in labels:
-        return labels.index(since)
-    _, first, _ = parse_period(since)
-    for index, p in enumerate(full.periods):
-        if p.start >= first:
-            return index
-    return len(full.periods)
 
 
 def _pairs(periods: Any) -> list[tuple[tuple[dt.date, dt.date], float]]:

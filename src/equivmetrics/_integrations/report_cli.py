@@ -20,7 +20,7 @@ from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
 from .report_values import parse_values, read_values
-from .scorecard_cli import read_numbers
+from .scorecard_cli import add_rule_arguments, read_numbers, rule_options
 
 __all__ = ["add_report_arguments", "run_report"]
 
@@ -73,6 +73,7 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         help="add the adoption scorecard of these team numbers (.csv or .json; the indicators "
         "come from the packs)",
     )
+    add_rule_arguments(p, applies_to="--scorecard")
     p.add_argument("--title", help="the report's title")
     p.add_argument("--locale", default="en", help="word it in this locale (default en)")
     _add_outputs(p)
@@ -99,6 +100,10 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
     """Build the report and write the files asked for (the plain text to stdout otherwise)."""
     if args.eml and not (args.sender and args.email_to):
         raise UsageError("--eml needs --from and --email-to")
+    rule = rule_options(args)
+    if rule and args.scorecard is None:
+        given = ", ".join(f"--{name}" for name in rule)
+        raise UsageError(f"{given} set the scorecard's weak-link rule: use with --scorecard FILE")
     report = build_report(
         engine,
         parse_values(args.values) if args.values is not None else read_values(args.input),
@@ -114,7 +119,13 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         scorecard=(
             None
             if args.scorecard is None
-            else engine.scorecard(read_numbers(args.scorecard), locale=args.locale)
+            else engine.scorecard(
+                read_numbers(args.scorecard),
+                locale=args.locale,
+                # the reported month's scorecard (a quarter's or year's: the teams' last month)
+                period=args.at if args.at and args.period == "month" else None,
+                **rule,
+            )
         ),
     )
     written: list[tuple[str, Any]] = []

@@ -32,14 +32,17 @@ def section_html(card: ScorecardLike, locale: str, page_language: str) -> str:
         for c in words["columns"]
     )
     rows = "".join(
-        _row(cells, score.status) for cells, score in zip(words["scores"], card.scores, strict=True)
+        _row(cells, score.status, title_lang)
+        for cells, score, title_lang in zip(
+            words["scores"], card.scores, words["score_languages"], strict=True
+        )
     )
     parts = [
         f'<section{lang} style="margin:24px 0 0">',
         f'<h2 style="margin:0 0 8px;font-size:17px;color:{_INK}">{escape(words["heading"])}</h2>',
         f'<table style="width:100%;border-collapse:collapse;font-size:14px;margin:0 0 12px">'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
-        _list(words["weak_heading"], words["weak"]),
+        _list(words["weak_heading"], words["weak_html"], escaped=True),
         _list(words["realised_heading"], words["realised"]),
         f'<h3 style="margin:16px 0 6px;font-size:15px;color:{_ACCENT}">'
         f"{escape(words['stake_heading'])}</h3>",
@@ -78,10 +81,11 @@ def _same(language: str, page: str) -> bool:
     return language_of(language) == language_of(page)
 
 
-def _row(cells: list[str], status: str) -> str:
+def _row(cells: list[str], status: str, title_lang: str) -> str:
     colour = _ACCENT if status == "met" else _MISSED if status == "missed" else _INK
+    lang = f' lang="{escape(title_lang)}"' if title_lang else ""
     return (
-        f'<tr><th scope="row" style="{_CELL};font-weight:normal">{escape(cells[0])}</th>'
+        f'<tr><th scope="row"{lang} style="{_CELL};font-weight:normal">{escape(cells[0])}</th>'
         f'<td style="{_CELL};font-weight:bold">{escape(cells[1])}</td>'
         f'<td style="{_CELL}">{escape(cells[2])}</td>'
         f'<td style="{_CELL};color:{colour};font-weight:600">{escape(cells[3])}</td>'
@@ -89,20 +93,23 @@ def _row(cells: list[str], status: str) -> str:
     )
 
 
-def _list(heading: str, items: list[Any]) -> str:
+def _list(heading: str, items: list[Any], *, escaped: bool = False) -> str:
     if not items:
         return ""
     return (
         f'<h3 style="margin:16px 0 6px;font-size:15px;color:{_ACCENT}">{escape(heading)}</h3>'
-        + _items(items)
+        + _items(items, escaped=escaped)
     )
 
 
-def _items(items: list[Any], *, muted: bool = False, lang: str = "") -> str:
+def _items(items: list[Any], *, muted: bool = False, lang: str = "", escaped: bool = False) -> str:
+    """A list of texts (``escaped``: of HTML the card's words already escaped and marked)."""
     if not items:
         return ""
     colour = f"color:{_MUTED};font-size:13px;" if muted else ""
     entries = "".join(
-        f'<li style="margin:0 0 6px;padding:0;{colour}">{escape(str(item))}</li>' for item in items
+        f'<li style="margin:0 0 6px;padding:0;{colour}">'
+        f"{item if escaped else escape(str(item))}</li>"
+        for item in items
     )
     return f'<ul{lang} style="margin:0 0 8px;padding:0 0 0 20px">{entries}</ul>'

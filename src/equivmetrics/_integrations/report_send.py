@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from equivmetrics.exceptions import InputValueError
@@ -29,6 +29,15 @@ _TIMEOUT = 120
 def chromium() -> str:
     """The Chromium executable: ``EQUIVMETRICS_CHROMIUM`` or the first found on ``PATH``."""
     named = os.environ.get("EQUIVMETRICS_CHROMIUM")
+    if named and not (os.path.isfile(named) and os.access(named, os.X_OK)):
+        named = shutil.which(named)  # a command name rather than a path
+        if not named:
+            raise InputValueError(
+                f"EQUIVMETRICS_CHROMIUM names {os.environ['EQUIVMETRICS_CHROMIUM']!r}, which "
+                "is not an executable file: set it to Chromium's path, or unset it to use the "
+                "one on PATH",
+                value=os.environ["EQUIVMETRICS_CHROMIUM"],
+            )
     found = named or next((p for p in map(shutil.which, _NAMES) if p), None)
     if not found:
         raise InputValueError(
@@ -80,10 +89,13 @@ def report_email(
 ) -> EmailMessage:
     """A ready :class:`~email.message.EmailMessage`: plain text, the HTML with the chart as an
     inline ``cid:`` image, and the PDF attached (``pdf``, or printed now)."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    for role, address in [("sender", sender)] + [("to", a) for a in recipients]:
+        _check_address(role, address)
     message = EmailMessage()
     message["Subject"] = subject or report.title
     message["From"] = sender
-    message["To"] = to if isinstance(to, str) else ", ".join(to)
+    message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="equivmetrics.invalid")
     message.set_content(report.text())
@@ -98,3 +110,15 @@ def report_email(
     data = pdf if pdf is not None else report_pdf(report)
     message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
     return message
+
+
+def _check_address(role: str, address: object) -> None:
+    """An e-mail address a mail server will take: ``name@domain`` (a display name allowed)."""
+    _, plain = parseaddr(address) if isinstance(address, str) else ("", "")
+    local, at, domain = plain.rpartition("@")
+    if not (at and local and "." in domain and plain == plain.strip() and " " not in plain):
+        raise InputValueError(
+            f"{role}= {address!r} is not an e-mail address: write name@example.com "
+            "(or 'Name <name@example.com>')",
+            value=address,
+        )

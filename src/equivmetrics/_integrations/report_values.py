@@ -3,7 +3,8 @@
 - ``--values 2025-01:12000,2025-02:13500``: ``PERIOD:TOTAL`` pairs separated by commas.
 - ``--input totals.csv``: two columns, the period and the total, one row per period; a first
   row whose total is not a number is a header and is skipped. Other delimiters (``;``, tab)
-  are recognised.
+  are recognised, with the number formats spreadsheets export with them: ``"12,000"`` in a
+  comma-separated file, ``12000,5`` and ``12.000,5`` in one separated by ``;`` or tabs.
 - ``--input totals.json``: an object (``{"2025-01": 12000, ...}``), a list of pairs
   (``[["2025-01", 12000], ...]``) or a list of objects with ``period`` and ``total``.
 
@@ -20,6 +21,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,6 @@ __all__ = ["MAX_BYTES", "parse_values", "read_values"]
 
 #: A totals file is a few rows per period: more than this is a mistake, not a report.
 MAX_BYTES = 8 * 1024 * 1024
-_EXAMPLE = "e.g. 2025-01,12000"
 
 
 def parse_values(text: str) -> list[tuple[str, float]]:
@@ -94,29 +95,74 @@ def _from_csv(text: str, where: str) -> list[tuple[str, float]]:
 
 def _csv_rows(text: str, dialect: Any, where: str) -> list[tuple[str, float]]:
     reader = csv.reader(io.StringIO(text), dialect)
+    rows = [
+        (reader.line_num, [c.strip() for c in row]) for row in reader if any(map(str.strip, row))
+    ]
+    delimiter = dialect.delimiter
+    # a decimal comma anywhere in a ';' or tab file: its dots separate thousands
+    comma = delimiter != "," and any(_COMMA_DECIMAL.search(c[1]) for _, c in rows if len(c) > 1)
     pairs: list[tuple[str, float]] = []
-    first = True
-    for row in reader:
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        line = reader.line_num
-        number = _number(cells[1]) if len(cells) >= 2 and cells[0] else None
-        header, first = first and number is None and len(cells) == 2, False
-        if header:
+    seen: dict[str, int] = {}
+    for index, (line, cells) in enumerate(rows):
+        total = cells[1] if len(cells) >= 2 and cells[0] else ""
+        number = _spreadsheet_number(total, delimiter, comma=comma) if total else None
+        if index == 0 and number is None and len(cells) == 2:  # a header
             continue
         if number is None or len(cells) > 2:
+            raise UsageError(_unreadable(where, line, cells, delimiter, total))
+        if cells[0] in seen:
             raise UsageError(
-                f"--input {where}, line {line}: cannot read {dialect.delimiter.join(cells)!r}: "
-                f"write PERIOD,TOTAL ({_EXAMPLE})"
+                f"--input {where}, line {line}: period {cells[0]} is given twice (first on "
+                f"line {seen[cells[0]]}); give one total per period"
             )
+        seen[cells[0]] = line
         pairs.append((cells[0], number))
     return pairs
 
 
+def _unreadable(where: str, line: int, cells: list[str], delimiter: str, total: str) -> str:
+    if _DOTTED.fullmatch(total):
+        return (
+            f"--input {where}, line {line}: {total!r} could be {total.replace('.', '')} (dots "
+            f"separating thousands) or {float(total):g} (a decimal point); write it without "
+            "thousands separators"
+        )
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    return (
+        f"--input {where}, line {line}: cannot read {delimiter.join(cells)!r}: write the "
+        f"period and its total separated by {shown}, e.g. {'2025-01' + delimiter + '12000'!r}"
+    )
+
+
+#: A total as spreadsheets write it: "12,000" (thousands, in a comma-separated file),
+#: "12.000,5" or "12000,5" (a decimal comma, in a semicolon- or tab-separated one), "12 000".
+_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+_THOUSANDS_SPACE = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+_DOTTED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+_COMMA_DECIMAL = re.compile(r"\d,\d")
+
+
+def _spreadsheet_number(text: str, delimiter: str, *, comma: bool) -> float | None:
+    """``text`` as a number, reading the separators a spreadsheet's export uses with
+    ``delimiter``: in a file separated by ``;`` or tabs that writes decimal commas
+    (``comma``), dots separate thousands; in a comma-separated one, a quoted total's commas
+    separate thousands. A dotted total a ``;`` file does not settle (``12.000``) is refused."""
+    if _THOUSANDS_SPACE.fullmatch(text):
+        text = re.sub(r"[ \u00a0\u202f]", "", text)
+        return _number(text.replace(",", ".") if delimiter != "," else text)
+    if delimiter == "," and _THOUSANDS_COMMA.fullmatch(text):
+        return _number(text.replace(",", ""))
+    if comma and _DECIMAL_COMMA.fullmatch(text):
+        return _number(text.replace(".", "").replace(",", "."))
+    if delimiter != "," and _DOTTED.fullmatch(text):
+        return None  # 12.000: twelve, or twelve thousand?
+    return _number(text)
+
+
 def _from_json(text: str, where: str) -> list[tuple[str, float]]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise UsageError(f"--input {where}, line {exc.lineno}: not JSON ({exc.msg})") from exc
     items = list(data.items()) if isinstance(data, dict) else data
@@ -124,7 +170,25 @@ def _from_json(text: str, where: str) -> list[tuple[str, float]]:
         raise UsageError(
             f"--input {where}: write an object of PERIOD: TOTAL, or a list of [PERIOD, TOTAL]"
         )
-    return [_json_pair(item, index, where) for index, item in enumerate(items)]
+    pairs = [_json_pair(item, index, where) for index, item in enumerate(items)]
+    periods = [period for period, _ in pairs]
+    twice = next((p for i, p in enumerate(periods) if p in periods[:i]), None)
+    if twice is not None:
+        raise UsageError(
+            f"--input {where}, entry {periods.index(twice, periods.index(twice) + 1) + 1}: "
+            f"period {twice!r} is given twice; give one total per period"
+        )
+    return pairs
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a period twice (the last would win silently)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise UsageError(f"--input: period {key!r} is given twice; give one total per period")
+        found[key] = value
+    return found
 
 
 def _json_pair(item: Any, index: int, where: str) -> tuple[str, float]:

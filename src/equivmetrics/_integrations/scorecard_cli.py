@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,49 @@ from equivmetrics._present.scorecard_card import scorecard_page
 
 from .batch_files import UsageError
 
-__all__ = ["add_scorecard_arguments", "read_numbers", "run_scorecard"]
+__all__ = [
+    "add_rule_arguments",
+    "add_scorecard_arguments",
+    "read_numbers",
+    "rule_options",
+    "run_scorecard",
+]
+
+#: The weak-link rule's options, shared by ``scorecard`` and ``report --scorecard``.
+_RULE = ("reference", "tolerance", "signed")
+
+
+def add_rule_arguments(p: argparse.ArgumentParser, *, applies_to: str = "") -> None:
+    """``--reference``, ``--tolerance`` and ``--signed``: the weak-link rule (docs/adoption.md).
+
+    ``applies_to`` names the option they go with in the help (``--scorecard`` in ``report``).
+    Left out, they take the library's defaults (:func:`rule_options`).
+    """
+    with_ = f" (with {applies_to})" if applies_to else ""
+    p.add_argument(
+        "--reference",
+        choices=REFERENCES,
+        help="a team's reference adoption: the median (the default) or mean of the other teams, "
+        f"or the target{with_}",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        metavar="SHARE",
+        help=f"how far below its reference a team may be before it is a weak link (0.10){with_}",
+    )
+    p.add_argument(
+        "--signed",
+        action="store_true",
+        default=None,
+        help="count every team in the value at stake, those above the reference as negative"
+        + with_,
+    )
+
+
+def rule_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The rule options given on the command line, as :meth:`Engine.scorecard` takes them."""
+    return {name: getattr(args, name) for name in _RULE if getattr(args, name) is not None}
 
 
 def add_scorecard_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,23 +80,7 @@ def add_scorecard_arguments(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="use only this indicator of the packs (repeatable)",
     )
-    p.add_argument(
-        "--reference",
-        choices=REFERENCES,
-        default="median",
-        help="a team's reference adoption: the median or mean of the others, or the target",
-    )
-    p.add_argument(
-        "--tolerance",
-        type=float,
-        default=0.10,
-        help="how far below its reference a team may be before it is a weak link (0.10)",
-    )
-    p.add_argument(
-        "--signed",
-        action="store_true",
-        help="count every team in the value at stake, those above the reference as negative",
-    )
+    add_rule_arguments(p)
     p.add_argument("--locale", default="en", help="word the card in this locale (default en)")
     p.add_argument("--html", metavar="FILE", help="write the scorecard card as an HTML page")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON")
@@ -73,13 +100,35 @@ def read_numbers(path: str) -> Any:
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path} is not JSON: {exc}") from None
         return rows_to_data(data) if isinstance(data, list) else data
-    rows = list(csv.DictReader(text.splitlines()))
-    if not rows or not {"period", "team"} <= set(rows[0]):
+    reader = csv.DictReader(text.splitlines(), delimiter=_delimiter(text))
+    rows, lines = [], []
+    for row in reader:
+        rows.append(row)
+        lines.append(reader.line_num)  # the file's line where the row ends (the header is 1)
+    header = reader.fieldnames or []
+    if not {"period", "team"} <= set(header):
+        found = f"the header found is {_shown(header)}" if header else "the file is empty"
         raise UsageError(
             f"{path}: a CSV file needs a header with 'period' and 'team' and one row per "
-            "period and team"
+            f"period and team; {found} (columns separated by ',', ';' or tabs)"
         )
-    return rows_to_data(rows)
+    if not rows:
+        raise UsageError(f"{path}: the file has a header but no rows of numbers")
+    return rows_to_data(rows, lines=lines, source=path)
+
+
+def _delimiter(text: str) -> str:
+    """The column separator of ``text``, sniffed from its first lines among ',', ';' and tab."""
+    head = "\n".join(text[:16384].splitlines()[:6])
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+    except csv.Error:  # one column, or nothing to tell by: the standard comma
+        return ","
+
+
+def _shown(header: Sequence[str]) -> str:
+    columns = ", ".join(repr(name) for name in header[:8])
+    return columns + (f" and {len(header) - 8} more" if len(header) > 8 else "")
 
 
 def run_scorecard(engine: Engine, args: argparse.Namespace) -> int:
@@ -97,10 +146,8 @@ def run_scorecard(engine: Engine, args: argparse.Namespace) -> int:
         indicators=chosen,
         period=args.period,
         teams=args.team,
-        reference=args.reference,
-        tolerance=args.tolerance,
-        signed=args.signed,
         locale=args.locale,
+        **rule_options(args),
     )
     if args.html:
         Path(args.html).write_text(scorecard_page(card, locale=args.locale), encoding="utf-8")

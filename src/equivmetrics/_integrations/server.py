@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 from equivmetrics._present.derivation import explain
 from equivmetrics._present.html import render_html
 from equivmetrics._present.icons import icon_names, icon_svg
-from equivmetrics.exceptions import EquivMetricsError
+from equivmetrics.exceptions import EquivMetricsError, ScorecardError
 
 from .batch_files import UsageError
 from .listing import kinds_data, packs_data, parameters_data, regions_data
+from .scorecard_advice import reworded
 from .server_documents import report_document, scorecard_document
 from .server_openapi import ENDPOINTS, openapi
 from .server_tenants import Tenant, Tenants
@@ -200,7 +201,10 @@ class Service:
         from starlette.responses import Response  # noqa: PLC0415 - the optional [server] extra
 
         data = await self.body(request)
-        document = await run_in_threadpool(build, tenant.engine, data, tenant.locale)
+        try:
+            document = await run_in_threadpool(build, tenant.engine, data, tenant.locale)
+        except ScorecardError as exc:  # the advice in the service's words: fields, packs:
+            raise reworded(exc, "service") from None
         if isinstance(document.body, dict):
             return document.body
         return Response(document.body, media_type=document.media, headers={"X-Tenant": tenant.id})

@@ -69,12 +69,18 @@ def report_document(engine: Engine, data: Mapping[str, Any], locale: str) -> Doc
         raise RequestError(
             f"field 'scorecard' must be an object, not {json_type(nested)}", field="scorecard"
         )
+    values = _values(data.get("values"))
+    if _text(data, "unit") is None and any(not isinstance(t, str) for _, t in values):
+        raise RequestError(
+            'field \'unit\' is needed when totals are numbers, e.g. "unit": "transaction"',
+            field="unit",
+        )
     report = build_report(
         engine,
-        _values(data.get("values")),
+        values,
         _text(data, "to") or "manual_work",
         of=_text(data, "of"),
-        unit=_required_text(data, "unit"),
+        unit=_text(data, "unit"),
         period=_text(data, "at"),
         by=_by(data),
         since=_text(data, "since"),
@@ -180,10 +186,11 @@ def _values(values: Any) -> list[tuple[str, Any]]:
         if (
             not isinstance(period, str)
             or isinstance(total, bool)
-            or not isinstance(total, int | float)
+            or not isinstance(total, int | float | str)
         ):
             raise RequestError(
-                f"values: {period!r}: {json_type(total)}; give a period (text) and a number",
+                f"values: period {str(period)[:40]!r}: {json_type(total)}; give a period (text) "
+                'and its total, a number or a quantity ("12000 transaction")',
                 field="values",
             )
     return pairs
@@ -209,13 +216,6 @@ def _text(data: Mapping[str, Any], name: str, where: str = "") -> str | None:
         raise RequestError(
             f"field {name!r} must be text, not {json_type(value)}", field=f"{where}{name}"
         )
-    return value
-
-
-def _required_text(data: Mapping[str, Any], name: str) -> str:
-    value = _text(data, name)
-    if not value:
-        raise RequestError(f"field {name!r} is required", field=name)
     return value
 
 

@@ -14,6 +14,7 @@ from equivmetrics._core.options import OPTIONS
 from equivmetrics._version import __version__
 
 from .server_documents import REPORT_FIELDS, SCORECARD_FIELDS
+from .server_schemas import COMPONENTS, RESPONSES
 from .stream import COMMANDS
 
 __all__ = ["ENDPOINTS", "Endpoint", "openapi"]
@@ -62,7 +63,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/v1/report": Endpoint(
         "POST", "report", "A value report (equivmetrics.report/1; format html, text or pdf)",
         REPORT_FIELDS, also=("text/html", "text/plain", "application/pdf"),
-        required=("values", "unit"), schemas="report",
+        required=("values",), schemas="report",
     ),
     "/v1/scorecard": Endpoint(
         "POST", "scorecard", "An adoption scorecard (equivmetrics.scorecard/1; html or text)",
@@ -159,21 +160,24 @@ _REPORT: dict[str, dict[str, Any]] = {
         "oneOf": [
             {
                 "type": "object",
-                "additionalProperties": {"type": "number"},
+                "additionalProperties": {"type": ["number", "string"]},
                 "examples": [{"2025-01": 12000, "2025-02": 13500}],
             },
             {
                 "type": "array",
                 "items": {
                     "type": "array",
-                    "prefixItems": [{"type": "string"}, {"type": "number"}],
+                    "prefixItems": [{"type": "string"}, {"type": ["number", "string"]}],
                     "items": False,
                 },
             },
         ],
-        "description": "a total per calendar period",
+        "description": "a total per calendar period: a number (in unit) or a quantity's text",
     },
-    "unit": {"type": "string", "description": "the totals' unit, e.g. transaction"},
+    "unit": {
+        "type": ["string", "null"],
+        "description": "the totals' unit, e.g. transaction (needed when totals are numbers)",
+    },
     "to": {"type": ["string", "null"], "description": "the kind reported (manual_work)"},
     "period": {
         "enum": ["month", "quarter", "year", None],
@@ -183,7 +187,12 @@ _REPORT: dict[str, dict[str, Any]] = {
     "since": {"type": ["string", "null"], "description": "where the cumulative total starts"},
     "trend": {"type": ["integer", "null"], "minimum": 1, "maximum": 120},
     "format": {"enum": ["json", "html", "text", "pdf", None]},
-    "scorecard": {"type": ["object", "null"], "description": "a scorecard request's fields"},
+    "scorecard": {
+        "type": ["object", "null"],
+        "description": "a scorecard request's fields: adds the scorecard's section",
+        "properties": {k: v for k, v in _SCORECARD.items() if k != "format"},
+        "additionalProperties": False,
+    },
 }
 #: Fields whose meaning is the endpoint's own (a report's ``unit`` is its totals').
 _DOCUMENT_FIELDS: dict[str, dict[str, dict[str, Any]]] = {
@@ -219,7 +228,11 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
             "200": {
                 "description": "OK",
                 "content": {
-                    media: {"schema": {"type": "object" if "json" in media else "string"}}
+                    media: {
+                        "schema": RESPONSES.get(path, {"type": "object"})
+                        if "json" in media
+                        else {"type": "string", **({"format": "binary"} if "pdf" in media else {})}
+                    }
                     for media in (endpoint.media, *endpoint.also)
                 },
             },
@@ -252,6 +265,8 @@ def _operation(path: str, endpoint: Endpoint) -> dict[str, Any]:
             },
             "additionalProperties": False,
         }
+        if endpoint.schemas == "scorecard":
+            schema["anyOf"] = [{"required": ["data"]}, {"required": ["rows"]}]
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": schema}},
@@ -268,5 +283,5 @@ def openapi() -> dict[str, Any]:
             path: {endpoint.method.lower(): _operation(path, endpoint)}
             for path, endpoint in ENDPOINTS.items()
         },
-        "components": {"schemas": {"Error": _ERROR}},
+        "components": {"schemas": {"Error": _ERROR, **COMPONENTS}},
     }

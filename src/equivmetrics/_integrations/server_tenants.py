@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +22,7 @@ import attrs
 
 from equivmetrics._api.engine import Engine
 from equivmetrics._api.load import load
+from equivmetrics._core.locks import new_lock
 from equivmetrics._packs.yaml import Limits, YamlFailure, read_yaml
 from equivmetrics.exceptions import EquivMetricsError, InputValueError
 
@@ -156,7 +156,7 @@ class Tenants:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = None if path is None else os.fspath(path)
-        self._lock = threading.Lock()
+        self._lock = new_lock(self, "_lock")
         self._checked = 0.0
         self._stamp: tuple[int, int] | None = None
         if self.path is None:

@@ -107,6 +107,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "unit",
         "show",
         "driven_by",
+        "labels",
     ),
 }
 

@@ -10,6 +10,7 @@ loaded packs by the catalog.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from equivmetrics.exceptions import Location
@@ -18,11 +19,21 @@ from .fields import FieldReader, describe
 from .model import IndicatorSpec
 from .yaml import LocatedDict
 
-__all__ = ["BETTER", "FAMILIES", "MEASURES", "read_indicator", "shape_problems"]
+__all__ = [
+    "BETTER",
+    "FAMILIES",
+    "LOCALE_TAG",
+    "MEASURES",
+    "read_indicator",
+    "read_labels",
+    "shape_problems",
+]
 
 FAMILIES = ("adoption", "performance")
 MEASURES = ("ratio", "rate", "count")
 BETTER = ("higher", "lower")
+#: A locale key of ``labels:``: ``de``, ``de_CH``, ``pt-BR``.
+LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
 def shape_problems(
@@ -94,6 +105,30 @@ def _optional_name(reader: FieldReader, data: LocatedDict, key: str, field: str)
     return reader.name(text, reader.where(data, key), f"{field}.{key}")
 
 
+def read_labels(reader: FieldReader, data: LocatedDict, field: str) -> tuple[tuple[str, str], ...]:
+    """``labels:``: the title per locale (``{de: Aktive Nutzer, fr: Utilisateurs actifs}``)."""
+    if data.get("labels") is None:
+        return ()
+    table = reader.mapping(data["labels"], reader.where(data, "labels"), f"{field}.labels")
+    labels = []
+    for locale, value in (table or {}).items():
+        where = reader.where(table, locale)
+        if not isinstance(locale, str) or not LOCALE_TAG.match(locale):
+            reader.problem(
+                where,
+                f"{field}.labels",
+                f"{locale!r} is not a locale",
+                "a language code, maybe with a region: de, fr, es, de_CH",
+            )
+            continue
+        label = reader.text(table, locale, f"{field}.labels")  # type: ignore[arg-type]
+        if label.strip():
+            labels.append((locale, label))
+        elif value is None or isinstance(value, str):
+            reader.problem(where, f"{field}.labels.{locale}", "expected the title in that language")
+    return tuple(labels)
+
+
 def read_indicator(
     reader: FieldReader, entry: Any, where: Location, field: str, keys: tuple[str, ...]
 ) -> IndicatorSpec | None:
@@ -127,6 +162,7 @@ def read_indicator(
         title=reader.text(data, "title", field, default=name.replace("_", " ")),
         numerator=numerator,
         better=_choice(reader, data, "better", field, BETTER),  # type: ignore[arg-type]
+        labels=read_labels(reader, data, field),
         location=where,
         pack=reader.pack_name,
         **fields,

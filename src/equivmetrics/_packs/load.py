@@ -52,6 +52,16 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 value=raw,
             )
         path = Path(raw)
+        try:
+            path.stat()
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte, no such file
+            why = (
+                "no such file or folder"
+                if isinstance(exc, FileNotFoundError)
+                else f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+            )
+            problems.append(Problem(Location(str(path)[:200]), "", why))
+            continue
         if path.is_dir():
             try:
                 found = sorted(

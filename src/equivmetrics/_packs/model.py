@@ -202,6 +202,12 @@ class IndicatorSpec:
     driven_by: str | None
     location: Location
     pack: str
+    #: The title per locale (``(("de", "Aktive Nutzer"), ...)``); the title is the default.
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label_in(self, locale: str) -> str | None:
+        """The title written for ``locale`` or its language (``None``: only the default)."""
+        return _in_locale(self.labels, locale)
 
 
 @attrs.frozen

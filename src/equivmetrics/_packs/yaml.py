@@ -18,18 +18,32 @@ from typing import Any
 import attrs
 import yaml
 
+from equivmetrics._core.quantity import unfit
 from equivmetrics.exceptions import Location, Problem
 
 __all__ = ["Limits", "LocatedDict", "LocatedList", "YamlFailure", "read_yaml"]
+
+
+#: The largest value a limit may take (2**40: a terabyte of pack text).
+MAX_LIMIT = 2**40
+
+
+def _limit(_instance: object, field: Any, value: Any) -> None:
+    """A limit is a whole number from 0 to :data:`MAX_LIMIT` (checked when made, not at load)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_LIMIT:
+        raise unfit(value, int)(
+            f"Limits({field.name}=...) must be a whole number from 0 to 2**40, got {value!r:.40}",
+            value=value,
+        )
 
 
 @attrs.frozen
 class Limits:
     """Upper bounds applied while reading a pack file; raise them for unusually large packs."""
 
-    max_bytes: int = 2 * 1024 * 1024
-    max_nodes: int = 200_000
-    max_depth: int = 64
+    max_bytes: int = attrs.field(default=2 * 1024 * 1024, validator=_limit)
+    max_nodes: int = attrs.field(default=200_000, validator=_limit)
+    max_depth: int = attrs.field(default=64, validator=_limit)
 
 
 class LocatedDict(dict[str, Any]):

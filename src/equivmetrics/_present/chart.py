@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, cast
 
 import attrs
 
+from equivmetrics._core.quantity import is_number, unfit
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
 from .formatter import Formatter, default_sig
@@ -144,13 +145,18 @@ def render_chart(
     the text alternative follow ``locale`` (other than English needs the ``[locale]`` extra);
     the chart's own words are in ``language`` (default the locale's language when the library
     has words for it, else English): give ``label`` in the same language. ``width`` and
-    ``height`` are in inches. Needs the ``[charts]`` extra (matplotlib).
+    ``height`` are in inches, from 2 to 100. Needs the ``[charts]`` extra (matplotlib).
     """
     if format not in _FORMATS:
         raise InputValueError(f"format= must be 'svg' or 'png', got {format!r}", value=format)
     for name, given in (("title", title), ("label", label), ("language", language)):
         if not isinstance(given, str | None):
             raise InputTypeError(f"{name}= must be text, got {type(given).__name__}", value=given)
+    for label_name, inches in (("width", width), ("height", height)):
+        if not is_number(inches) or not 2 <= inches <= 100:
+            raise unfit(inches, float, int)(
+                f"{label_name}= is in inches, from 2 to 100, got {inches!r:.40}", value=inches
+            )
     points = _points(series, cumulative)
     formatter = Formatter(locale)
     words = _words(locale if language is None else language)

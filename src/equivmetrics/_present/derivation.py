@@ -20,6 +20,7 @@ from typing import Any
 
 from equivmetrics._core.numbers import count as _count
 from equivmetrics._core.numbers import is_scalar, num
+from equivmetrics._core.records import check_fields
 from equivmetrics._engine.result import ParameterUse, Result, Step
 from equivmetrics.exceptions import InputTypeError
 
@@ -34,6 +35,7 @@ def explain(result: object, *, locale: str = "en") -> str:
     ``locale``'s words."""
     if not isinstance(result, Result):
         raise InputTypeError(f"explain() takes a Result, not {type(result).__name__}", value=result)
+    check_fields(result)  # one built by hand must have the field types it declares
     formatter = Formatter(locale)
     words = catalog(locale) or catalog("en")
     assert words is not None  # the English catalog ships with the package
@@ -122,6 +124,8 @@ def _parameter(use: ParameterUse, words: Messages, num: Callable[[Any], str]) ->
         text += " " + words.text("explain.range", low=num(use.low), high=num(use.high))
     if use.overridden:
         text += "; " + words.text("explain.tenant")
+    elif use.derivation:
+        text += f"; = {use.derivation}"
     elif use.source is not None:
         text += "; " + words.text("explain.source", citation=use.source.cite())
         if use.edition and use.edition != use.source.edition:

@@ -26,6 +26,7 @@ from equivmetrics._catalog.catalog import Kind
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
+from equivmetrics._core.records import FOREIGN, explained
 from equivmetrics._core.units import UnitScope
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step, editions_of, region_of
@@ -96,6 +97,12 @@ class Equivalent:
         kind and role, the value, its range and unit, the text, the icon and the citations —
         no derivation.
         """
+        try:
+            return self._to_dict(compact)
+        except FOREIGN as exc:  # an Equivalent built by hand with fields of other types
+            raise explained(self, exc) from None
+
+    def _to_dict(self, compact: bool) -> dict[str, Any]:
         if compact:
             return {
                 "schema": EQUIVALENT_COMPACT_SCHEMA,

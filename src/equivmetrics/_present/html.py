@@ -24,6 +24,7 @@ from typing import Protocol, cast, runtime_checkable
 
 from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.quantity import unfit
+from equivmetrics._core.records import check_fields
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
 
@@ -221,6 +222,7 @@ def _is_equivalent(item: object) -> bool:
 
 def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
     if _is_equivalent(equivalents):
+        check_fields(equivalents)  # one built by hand must have the field types it declares
         return [cast("Equivalent", equivalents)]
     try:
         items = list(cast("Iterable[Equivalent]", equivalents))
@@ -237,6 +239,7 @@ def _items(equivalents: Iterable[Equivalent] | Equivalent) -> list[Equivalent]:
                 f"got an item of type {type(item).__name__}",
                 value=item,
             )
+        check_fields(item)  # one built by hand must have the field types it declares
     return items
 
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from .card_language import Chrome, lang_attrs
 from .formatter import Formatter
 from .html import CARD_CSS, Equivalent, page_html, tiles_html
+from .messages import catalog, language_of
 
 __all__ = ["ScorecardLike", "scorecard_html", "scorecard_page", "scorecard_words"]
 
@@ -44,6 +45,8 @@ class _Indicator(Protocol):
 
     @property
     def label(self) -> str: ...
+
+    def label_in(self, locale: str) -> tuple[str, str]: ...
 
     @property
     def measure(self) -> str: ...
@@ -89,10 +92,25 @@ class _Stake(_Valued, Protocol):
     @property
     def counted(self) -> tuple[str, ...]: ...
 
+    @property
+    def direction(self) -> str: ...
+
+    @property
+    def gaining(self) -> tuple[str, ...]: ...
+
+    @property
+    def losing(self) -> tuple[str, ...]: ...
+
+    @property
+    def lagging(self) -> tuple[str, ...]: ...
+
 
 class _Rule(Protocol):
     @property
     def reference(self) -> str: ...
+
+    @property
+    def signed(self) -> bool: ...
 
 
 class ScorecardLike(Protocol):
@@ -124,9 +142,12 @@ class ScorecardLike(Protocol):
 
 
 class _Words:
-    """The card's words and numbers in its locale (English words where the library has none)."""
+    """The card's words and numbers in its locale; in a language the library has no words
+    for, English throughout, numbers included (``12,000``, never ``12.000`` under English)."""
 
     def __init__(self, locale: str) -> None:
+        if catalog(language_of(locale)) is None:
+            locale = "en"
         self.tag = locale.replace("_", "-")
         self.chrome = Chrome.of(self.tag)
         self.formatter = Formatter(locale)
@@ -144,6 +165,12 @@ class _Words:
             return self.text("points", value=text) if measure == "ratio" else text
         return self.text("percent", value=text) if measure == "ratio" else text
 
+    def label(self, indicator: _Indicator) -> tuple[str, str]:
+        """An indicator's title in the card's language, and the ``lang`` to mark it with ("" when
+        it is written in the card's language; "en" for a title with no translation)."""
+        text, tag = indicator.label_in(self.tag)
+        return text, "" if language_of(tag) == language_of(self.tag) else tag
+
     def teams(self, names: Sequence[str]) -> str:
         if len(names) <= 1:
             return "".join(names)
@@ -153,26 +180,28 @@ class _Words:
 def scorecard_words(card: ScorecardLike, locale: str = "en") -> dict[str, Any]:
     """The card's words for another medium (a report section, plain text), worded in ``locale``:
 
-    ``heading``; ``columns`` and ``scores`` (a row of cells per indicator); ``weak_heading`` and
-    ``weak`` (one line per weak link, or the line saying there are none); ``realised_heading``
+    ``heading``; ``columns`` and ``scores`` (a row of cells per indicator, the first the
+    indicator's title) with ``score_languages`` (per row the ``lang`` of a title not written in
+    ``locale``, else ""); ``weak_heading`` and ``weak`` (one line per weak link, or the line
+    saying there are none; ``weak_html``: the same as HTML, titles marked); ``realised_heading``
     and ``realised`` (the equivalents' texts); ``stake_heading`` and ``stakes`` (per value at
     stake its ``lede`` and ``items``, the equivalents' texts); ``notes``.
     """
     words = _Words(locale)
     stakes = [
-        {
-            "lede": _stake_lede(words, stake, card),
-            "items": [e.text for e in stake.equivalents] if stake.counted else [],
-        }
+        {"lede": _stake_lede(words, stake, card), "items": [e.text for e in stake.equivalents]}
         for stake in card.at_stake
     ]
     return {
         "heading": words.text("heading", period=card.period),
         "columns": [words.text(k) for k in ("indicator", "value", "target", "status", "trend")],
         "scores": [_score_line(words, score, card.history) for score in card.scores],
+        "score_languages": [words.label(score.indicator)[1] for score in card.scores],
         "weak_heading": words.text("weak_links"),
         "weak": [_weak_line(words, link, card) for link in card.weak_links]
         or [words.text("no_weak_links")],
+        "weak_html": [_weak_html(words, link, card) for link in card.weak_links]
+        or [escape(words.text("no_weak_links"))],
         "realised_heading": words.text("realised"),
         "realised": [e.text for r in card.realised for e in r.equivalents],
         "stake_heading": words.text("at_stake"),
@@ -237,7 +266,7 @@ def _score_line(words: _Words, score: _Score, history: tuple[str, ...]) -> list[
     else:
         change = words.figure(score.change, ind.measure, signed=True)
         trend = words.text("since", change=change, period=history[-1])
-    return [ind.label, words.figure(score.value, ind.measure), target, status, trend]
+    return [words.label(ind)[0], words.figure(score.value, ind.measure), target, status, trend]
 
 
 def _table(words: _Words, card: ScorecardLike) -> str:
@@ -249,39 +278,62 @@ def _table(words: _Words, card: ScorecardLike) -> str:
     for score in card.scores:
         cells = _score_line(words, score, card.history)
         status = f'<td class="em-{escape(score.status)}">{escape(cells[3])}</td>'
+        lang = _lang(words.label(score.indicator)[1])
         rows.append(
-            f'<tr><th scope="row">{escape(cells[0])}</th><td>{escape(cells[1])}</td>'
+            f'<tr><th scope="row"{lang}>{escape(cells[0])}</th><td>{escape(cells[1])}</td>'
             f"<td>{escape(cells[2])}</td>{status}<td>{escape(cells[4])}</td></tr>"
         )
     body = "".join(rows)
     return f'<table class="em-scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _weak_line(words: _Words, link: _WeakLink, card: ScorecardLike) -> str:
-    measure = next(
-        (s.indicator.measure for s in card.scores if s.indicator.name == link.indicator), ""
-    )
-    label = next((s.indicator.label for s in card.scores if s.indicator.name == link.indicator), "")
+def _weak_line(words: _Words, link: _WeakLink, card: ScorecardLike, label: str = "") -> str:
+    score = next(s for s in card.scores if s.indicator.name == link.indicator)
     return words.text(
         "weak_link",
         team=link.team,
-        indicator=label,
-        value=words.figure(link.value, measure),
-        reference=words.figure(link.reference, measure),
+        indicator=label or words.label(score.indicator)[0],
+        value=words.figure(link.value, score.indicator.measure),
+        reference=words.figure(link.reference, score.indicator.measure),
     )
+
+
+def _weak_html(words: _Words, link: _WeakLink, card: ScorecardLike) -> str:
+    """A weak link's line as HTML: the title marked with its ``lang`` when it differs."""
+    score = next(s for s in card.scores if s.indicator.name == link.indicator)
+    title, lang = words.label(score.indicator)
+    line = escape(_weak_line(words, link, card, label="\x00"))
+    return line.replace(
+        "\x00", f"<span{_lang(lang)}>{escape(title)}</span>" if lang else escape(title)
+    )
+
+
+def _lang(tag: str) -> str:
+    return f' lang="{escape(tag)}"' if tag else ""
 
 
 def _weak_list(words: _Words, card: ScorecardLike) -> str:
     if not card.weak_links:
         return f'<p class="em-lede">{escape(words.text("no_weak_links"))}</p>'
-    lines = "".join(f"<li>{escape(_weak_line(words, w, card))}</li>" for w in card.weak_links)
+    lines = "".join(f"<li>{_weak_html(words, w, card)}</li>" for w in card.weak_links)
     return f'<ul class="em-weak">{lines}</ul>'
 
 
 def _stake_lede(words: _Words, stake: _Stake, card: ScorecardLike) -> str:
-    if not stake.counted or not stake.equivalents:
+    """What the value at stake's equivalents are: a gain, a net gain or loss, or nothing."""
+    target = "_target" if card.rule.reference == "target" else ""
+    if stake.direction == "none":
+        if stake.gaining or stake.losing:  # signed: the gains and losses cancel out
+            return words.text("net_zero")
+        if stake.lagging:  # weak links at adoption or performance 0: nothing to scale
+            return words.text("zero_at_stake", teams=words.teams(stake.lagging))
         return words.text("nothing_at_stake")
-    key = "if_at_target" if card.rule.reference == "target" else "if_like_rest"
+    if card.rule.signed:  # the net change if every team were at its reference
+        gains = words.text("gains", teams=words.teams(stake.gaining)) if stake.gaining else ""
+        losses = words.text("losses", teams=words.teams(stake.losing)) if stake.losing else ""
+        detail = words.text("both", gains=gains, losses=losses) if gains and losses else gains
+        return words.text(f"net_{stake.direction}{target}", detail=detail or losses)
+    key = "if_at_target" if target else "if_like_rest"
     # the verb agrees with the teams: "wenn Billing es nutzen würde", "… nutzen würden"
     return words.chrome.plural(
         f"scorecard.{key}", len(stake.counted), teams=words.teams(stake.counted)
@@ -294,6 +346,6 @@ def _stakes(words: _Words, card: ScorecardLike, card_id: str) -> list[str]:
     parts = []
     for n, stake in enumerate(card.at_stake, 1):
         parts.append(f'<p class="em-lede">{escape(_stake_lede(words, stake, card))}</p>')
-        if stake.counted and stake.equivalents:
+        if stake.equivalents:
             parts.append(tiles_html(stake.equivalents, f"{card_id}-s{n}", words.chrome))
     return parts
