@@ -13,6 +13,7 @@ words or ranks a result.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +97,10 @@ class Converter:
         self._root = root
         self._cache: dict[Key, Compiled] = dict(compiled or {})
         self._warm = frozenset(self._cache)
-        self._lock = new_lock(self, "_lock")
+        # a tenant's catalog is built: it takes no lock of its own (with_params takes the root's)
+        self._lock: threading.Lock = (
+            root._lock if root is not None and self._built is not None else new_lock(self, "_lock")
+        )
         self._factor_values: dict[str, Value] | None = None
         # Catalog facts, shared with tenants: the kind each input unit is read as, plans, and
         # (made at the first with_params) frames and factors' float forms (tenant.py).
