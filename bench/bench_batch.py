@@ -1,35 +1,36 @@
-"""Batch CSV throughput: ``equivmetrics batch`` against a plain csv read-multiply-write loop.
+"""Batch CSV throughput: ``equivmetrics batch`` against polars' own read–multiply–write.
 
-    python bench/bench_batch.py                # 1,000,000 rows, about a minute
-    python bench/bench_batch.py --rows 200000  # any size
+    python bench/bench_batch.py                # 1,000,000 rows, a few minutes
+    python bench/bench_batch.py --quick        # 200,000 rows, fewer rounds
+    python bench/bench_batch.py --write-docs   # also rewrite docs/performance.md
 
-Writes two CSV files of ``--rows`` rows (a site name, a kWh value, a note) to a temporary
-folder, one clean and one with 1 % of the values empty or not a number, then times on each, as
-medians of repeated runs:
+Writes two CSV files (a site name, a kWh value, a note) to a temporary folder, one clean and
+one with 1 % of the values empty or not a number, and times on each, round by round
+(bench/harness.py):
 
-* the baseline: ``csv.reader`` over the file, ``float(cell) * factor`` per row (bad cells left
-  empty), ``csv.writer`` to an output file — the least a CSV-to-CSV conversion does in Python;
-  it keeps no rejects file, checks nothing and writes in place;
-* :func:`equivmetrics._integrations.batch.run_batch` with one target and with two, which also
-  keeps a rejects file, checks negatives and moves the output into place.
+* polars: ``read_csv`` (the kWh column read as floats, bad cells null), the column times the
+  factor as a new column, ``write_csv`` — the least a native CSV-to-CSV conversion does; it
+  keeps no rejects file, checks nothing and writes in place;
+* ``run_batch`` on the native engine (the ``[fast]`` extra), with one target and with two;
+* ``run_batch`` on the plain path (Python's ``csv`` module);
+* a plain ``csv.reader`` / ``float(cell) * factor`` / ``csv.writer`` loop, the least the same
+  conversion does in Python.
 
-The cases run round robin, and each ratio is the median of the per-round ratios to the
-baseline, so a machine whose load changes during the run still gives comparable ratios.
-Prints rows/s and those ratios (docs/performance.md, "Batch conversion").
+Each figure is the median of the rounds with its min–max; "throughput vs polars" is polars'
+time over the case's, taken per round (1.0: as fast as polars; issue 17 asks at least 0.5 of
+the native engine).
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import platform
 import random
 import statistics
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from harness import interleave, run, spread, table, timed
 
 import equivmetrics as em
 from equivmetrics._integrations.batch import run_batch
@@ -49,7 +50,7 @@ def make_input(path: Path, rows: int, bad: float) -> None:
             writer.writerow([f"site-{i % 977}", value, "meter reading"])
 
 
-def baseline(source: Path, output: Path, factor: float) -> None:
+def csv_loop(source: Path, output: Path, factor: float) -> None:
     with (
         source.open(newline="", encoding="utf-8") as f,
         output.open("w", newline="", encoding="utf-8") as out,
@@ -65,35 +66,17 @@ def baseline(source: Path, output: Path, factor: float) -> None:
             writer.writerow([*row, converted])
 
 
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def polars_rw(source: Path, output: Path, factor: float) -> None:
+    import polars as pl  # noqa: PLC0415 - only this contender needs it
+
+    frame = pl.read_csv(source, schema_overrides={"kwh": pl.Float64}, ignore_errors=True)
+    frame.with_columns((pl.col("kwh") * factor).alias("co2e [t]")).write_csv(output)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows (default 1,000,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs each (default 3)")
-    args = parser.parse_args()
-    engine = em.load()
-    print(
-        f"{args.rows:,} rows, medians of {args.repeat} runs; "
-        f"Python {platform.python_version()} on {platform.machine()}, {sys.platform}"
-    )
-    for bad in (0.0, 0.01):
-        with tempfile.TemporaryDirectory() as folder:
-            source = Path(folder) / "in.csv"
-            make_input(source, args.rows, bad)
-            size = source.stat().st_size
-            print(f"\n{size / 1e6:.0f} MB input, {bad:.0%} of the values empty or not a number")
-            run_cases(engine, source, Path(folder) / "out.csv", args.rows, args.repeat)
-
-
-def run_cases(engine: em.Engine, source: Path, out: Path, rows: int, repeat: int) -> None:
+def contenders(engine: em.Engine, source: Path, out: Path) -> dict[str, Callable[[], object]]:
     factor = engine.compile("kWh", "co2e").factor
 
-    def batch(*targets: str) -> Callable[[], object]:
+    def batch(csv_engine: str, *targets: str) -> Callable[[], object]:
         return lambda: run_batch(
             engine,
             str(source),
@@ -101,27 +84,43 @@ def run_cases(engine: em.Engine, source: Path, out: Path, rows: int, repeat: int
             unit="kWh",
             to=[(t, None) for t in targets],
             output=str(out),
+            csv_engine=csv_engine,
         )
 
-    cases = [
-        ("baseline: csv read, float x k, csv write", lambda: baseline(source, out, factor)),
-        ("batch --to co2e", batch("co2e")),
-        ("batch --to co2e,tree_seedling", batch("co2e", "tree_seedling")),
-    ]
-    for _, fn in cases:  # warm up (caches, page cache)
-        fn()
-    runs: list[list[float]] = [[] for _ in cases]
-    for _ in range(repeat):  # round robin, so a change of load hits every case alike
-        for times, (_, fn) in zip(runs, cases, strict=True):
-            times.append(timed(fn))
-    for (name, _), times in zip(cases, runs, strict=True):
-        seconds = statistics.median(times)
-        ratio = statistics.median(t / b for t, b in zip(times, runs[0], strict=True))
-        print(
-            f"{name:45} {seconds:7.2f} s  {rows / seconds / 1e3:7.0f} k rows/s"
-            f"  {ratio:5.2f} x baseline"
-        )
+    return {
+        "polars: read_csv, × k, write_csv": lambda: polars_rw(source, out, factor),
+        "`batch --to co2e`, native engine": batch("native", "co2e"),
+        "`batch --to co2e,tree_seedling`, native": batch("native", "co2e", "tree_seedling"),
+        "`batch --to co2e`, plain path": batch("plain", "co2e"),
+        "Python: csv read, `float × k`, csv write": lambda: csv_loop(source, out, factor),
+    }
+
+
+def measure(quick: bool) -> dict[str, str]:
+    rows = 200_000 if quick else 1_000_000
+    rounds = 3 if quick else 5
+    engine = em.load()
+    lines = []
+    for bad in (0.0, 0.01):
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "in.csv"
+            make_input(source, rows, bad)
+            cases = contenders(engine, source, Path(folder) / "out.csv")
+            times = interleave(cases, rounds=rounds)
+        label = "clean" if not bad else "1 % empty or `n/a`"
+        base = next(iter(cases))
+        for name, values in times.items():
+            share = [b / t for b, t in zip(times[base], values, strict=True)]
+            mid, low, high = spread(share)
+            speed = rows / statistics.median(values) / 1e3
+            lines.append(
+                [label, name, timed(values), f"{speed:,.0f} k rows/s",
+                 f"{mid:.2f} ({low:.2f}–{high:.2f})"]
+            )  # fmt: skip
+    header = ["input", "case", "time, median (min–max)", "throughput", "throughput vs polars"]
+    note = f"{rows:,} rows, {rounds} interleaved rounds"
+    return {"batch": f"{note}\n\n{table(header, lines)}"}
 
 
 if __name__ == "__main__":
-    main()
+    run(__doc__, measure)

@@ -12,6 +12,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,13 @@ def epa() -> em.Engine:
 def pace() -> em.Engine:
     """The PACE pack alone, so that other bundled packs cannot change what is tested."""
     return em.load(PACE, bundled=False)
+
+
+@pytest.fixture(scope="module", params=["plain", "native"])
+def csv_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each batch test twice: on the plain path and on the native engine (docs/cli.md, "The
+    native engine"), chosen through ``EQUIVMETRICS_CSV_ENGINE``, which the command lines the
+    tests start inherit. Native is forced, so even the small files of the tests take it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EQUIVMETRICS_CSV_ENGINE", request.param)
+        yield request.param

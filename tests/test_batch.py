@@ -21,9 +21,12 @@ from hypothesis import strategies as st
 import equivmetrics as em
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._integrations import batch as _batch
+from equivmetrics._integrations import batch_native
 from equivmetrics._integrations.batch import UsageError, parse_targets, run_batch
 from equivmetrics._integrations.cli import main
 from strategies import SETTINGS
+
+pytestmark = pytest.mark.usefixtures("csv_engine")
 
 #: AVERT 2019: 1,562.4 lb CO2 per MWh avoided; 0.45359237 kg per lb, 1,000 kg per t.
 T_CO2_PER_KWH = 1562.4 * 0.45359237 / 1000 / 1000
@@ -43,6 +46,11 @@ SAMPLE = (
     "\n"  # line 11: blank
     "i, 7.5 ,spaces\n"  # line 12
 )
+
+
+def chunk_converter(engine: str) -> tuple[Any, str]:
+    """What converts each chunk on ``engine``: the module and the name of the function."""
+    return (_batch, "_convert_chunk") if engine == "plain" else (batch_native, "convert")
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -384,22 +392,23 @@ def test_parse_targets() -> None:
 
 
 def test_an_interrupted_run_leaves_the_previous_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, csv_engine: str
 ) -> None:
     source = tmp_path / "in.csv"
     source.write_text("kwh\n" + "1\n" * 10, encoding="utf-8")
     out = tmp_path / "out.csv"
     out.write_text("previous\n", encoding="utf-8")
-    real = _batch._convert_chunk
+    module, name = chunk_converter(csv_engine)
+    real = getattr(module, name)
     calls = []
 
-    def interrupted(*args: Any) -> int:
+    def interrupted(*args: Any) -> Any:
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(_batch, "_convert_chunk", interrupted)
+    monkeypatch.setattr(module, name, interrupted)
     monkeypatch.setattr(_batch, "CHUNK_ROWS", 2)
     with pytest.raises(KeyboardInterrupt):
         run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],

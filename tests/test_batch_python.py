@@ -12,6 +12,8 @@ import pytest
 import equivmetrics as em
 from equivmetrics.batch import Summary, convert_csv
 
+pytestmark = pytest.mark.usefixtures("csv_engine")
+
 
 @pytest.fixture
 def meters(tmp_path: Path) -> Path:

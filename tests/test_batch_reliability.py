@@ -25,9 +25,11 @@ import pytest
 
 import equivmetrics as em
 from equivmetrics._integrations import batch as _batch
-from equivmetrics._integrations import batch_output
+from equivmetrics._integrations import batch_native, batch_output
 from equivmetrics._integrations.batch import run_batch
 from equivmetrics._integrations.cli import main
+
+pytestmark = pytest.mark.usefixtures("csv_engine")
 
 ARGV = ["--column", "kwh", "--unit", "kWh", "--to", "co2e"]
 EARLIER = {"out.csv": "earlier output\n", "out.csv.rejects.csv": "earlier rejects\n"}
@@ -297,18 +299,21 @@ def test_a_folder_as_output_fails_before_the_rejects_file_is_moved(
 
 
 def test_a_folder_that_appears_during_the_run_moves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, csv_engine: str
 ) -> None:
     _earlier(tmp_path)
     (tmp_path / "out.csv").unlink()
     source = _source(tmp_path, 5)
-    real = _batch._convert_chunk
+    module, name = (
+        (_batch, "_convert_chunk") if csv_engine == "plain" else (batch_native, "convert")
+    )
+    real = getattr(module, name)
 
-    def then_a_folder(*args: Any) -> int:
+    def then_a_folder(*args: Any) -> Any:
         (tmp_path / "out.csv").mkdir()
         return real(*args)
 
-    monkeypatch.setattr(_batch, "_convert_chunk", then_a_folder)
+    monkeypatch.setattr(module, name, then_a_folder)
     with pytest.raises(IsADirectoryError, match=r"out\.csv' is a folder; nothing was moved") as e:
         run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                   output=str(tmp_path / "out.csv"))  # fmt: skip
@@ -392,6 +397,6 @@ def test_a_chunk_ends_at_its_size_in_characters(
     monkeypatch.setattr(_batch, "_convert_chunk", record)
     monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # each line is 97 to 99 characters
     summary = run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],
-                        output=str(tmp_path / "o.csv"))  # fmt: skip
+                        output=str(tmp_path / "o.csv"), csv_engine="plain")  # fmt: skip
     assert summary.converted == 100
     assert sizes == [11] * 9 + [1]  # 11 lines first reach 1,000 characters

@@ -22,12 +22,15 @@ from equivmetrics.exceptions import InputValueError
 from .progress import new_bar, stream_for
 
 __all__ = [
+    "ENGINES",
     "MAX_LINE",
     "POLICIES",
     "Lines",
     "Progress",
     "UsageError",
+    "Watched",
     "check_options",
+    "engine_choice",
     "open_input",
     "rejects_path",
     "source_name",
@@ -65,6 +68,22 @@ def open_input(source: str, encoding: str) -> IO[str]:
             f"cannot read input {source!r}: {exc.strerror or exc}", value=source
         ) from None
     return io.TextIOWrapper(raw, encoding=text, errors="surrogateescape", newline="")
+
+
+#: What ``--csv-engine`` may name: the native engine when it is installed and can read the
+#: input exactly (``auto``), the native engine or an error (``native``), the plain path.
+ENGINES = ("auto", "native", "plain")
+#: The environment variable that chooses the engine when ``--csv-engine`` is not given.
+ENGINE_VARIABLE = "EQUIVMETRICS_CSV_ENGINE"
+
+
+def engine_choice(given: str | None) -> str:
+    """``given``, else :data:`ENGINE_VARIABLE`, else ``"auto"``; one of :data:`ENGINES`."""
+    choice = given if given is not None else os.environ.get(ENGINE_VARIABLE) or "auto"
+    if choice not in ENGINES:
+        where = "--csv-engine" if given is not None else ENGINE_VARIABLE
+        raise UsageError(f"{where} {choice!r}: use one of {', '.join(ENGINES)}", value=choice)
+    return choice
 
 
 #: The policies ``--negative`` may name.
@@ -126,15 +145,17 @@ class Lines:
     """The input's physical lines for the CSV reader, each at most ``limit`` characters.
 
     A longer line raises :class:`InputValueError` naming its line number (the header is line
-    1), having read no more than ``limit + 1`` of its characters. ``chars`` counts the
-    characters read so far, which bounds a chunk's memory.
+    1; ``number`` lines come before the first one read), having read no more than
+    ``limit + 1`` of its characters. ``chars`` counts the characters read so far, which bounds
+    a chunk's memory; ``ended`` says whether the stream ran out.
     """
 
-    def __init__(self, stream: IO[str], limit: int) -> None:
+    def __init__(self, stream: IO[str], limit: int, number: int = 0) -> None:
         self.stream = stream
         self.limit = limit
-        self.number = 0
+        self.number = number
         self.chars = 0
+        self.ended = False
 
     def __iter__(self) -> Lines:
         return self
@@ -142,6 +163,7 @@ class Lines:
     def __next__(self) -> str:
         line = self.stream.readline(self.limit + 1)
         if not line:
+            self.ended = True
             raise StopIteration
         self.number += 1
         self.chars += len(line)
@@ -155,13 +177,35 @@ class Lines:
         return line
 
 
+class Watched:
+    """A CSV reader that notes a row coming out after its lines ran out: a quoted field that
+    was still open at the end of the text."""
+
+    def __init__(self, reader: Any, lines: Lines) -> None:
+        self.reader = reader
+        self.lines = lines
+        self.open = False
+
+    @property
+    def line_num(self) -> int:
+        return int(self.reader.line_num)
+
+    def __iter__(self) -> Watched:
+        return self
+
+    def __next__(self) -> list[str]:
+        row: list[str] = next(self.reader)
+        self.open = self.open or self.lines.ended
+        return row
+
+
 class Progress:
     """Progress on ``stream``: a tqdm bar over the input's bytes (the ``[progress]`` extra),
     else a carriage-return counter (``stream`` None: say nothing)."""
 
-    def __init__(self, stream: IO[str] | None, source: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | None, source: IO[Any]) -> None:
         self.stream = stream
-        self.raw: Any = getattr(source, "buffer", None)
+        self.raw: Any = getattr(source, "buffer", source)
         self.size = 0
         try:
             self.size = os.fstat(self.raw.fileno()).st_size if self.raw is not None else 0

@@ -32,9 +32,10 @@ from typing import Any
 
 from .batch_files import UsageError
 
-__all__ = ["Interrupted", "Outputs", "held_signals", "interruptible"]
+__all__ = ["SIGNALS", "Interrupted", "Outputs", "held_signals", "interruptible"]
 
-_SIGNALS = tuple(
+#: The signals that stop a run: held back while files are created and moved.
+SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 
@@ -53,7 +54,7 @@ def held_signals() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         yield
     finally:
@@ -74,7 +75,7 @@ def interruptible() -> Iterator[None]:
         yield
         return
     previous: dict[int, Any] = {}
-    for number in _SIGNALS:
+    for number in SIGNALS:
         if signal.getsignal(number) != signal.SIG_IGN:
             previous[number] = signal.signal(number, _raise_for)
     try:

@@ -48,19 +48,20 @@ def convert_csv(
     negative: NegativePolicy | None = None,
     chunk_rows: int | None = None,
     progress: bool | None = None,
+    csv_engine: str | None = None,
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of the CSV file ``source`` into ``output``.
 
     ``to`` names the target kinds: ``"co2e,tree_seedling"``, ``["co2e:kg", "fte"]`` or
     ``[("co2e", "kg")]`` (a kind and the unit of its column). ``engine`` is the tenant's engine
     (default: the bundled packs). ``rejects`` defaults to ``output + ".rejects.csv"``.
-    ``progress``: True or False, or None to show a bar when interactive (see
-    docs/charts.md). Returns the run's :class:`Summary`; a row that cannot be converted is in
-    the rejects file, not an exception. Options that cannot work raise
-    :class:`~equivmetrics.InputValueError` before anything is written.
+    ``progress``: True, False or None (a bar when interactive; docs/charts.md); ``csv_engine``:
+    ``"auto"``, ``"native"`` or ``"plain"`` (docs/cli.md). Returns the run's :class:`Summary`; a
+    row that cannot be converted is in the rejects file, not an exception. Options that cannot
+    work raise :class:`~equivmetrics.InputValueError` before anything is written.
     """
-    files = {"source": source, "output": output, "rejects": rejects}
-    paths = {name: _path(name, value) for name, value in files.items()}
+    files = (("source", source), ("output", output), ("rejects", rejects))
+    paths = {name: _path(name, value) for name, value in files}
     targets = _targets(to)
     if engine is not None and not isinstance(engine, Engine):
         raise InputTypeError(
@@ -87,6 +88,7 @@ def convert_csv(
             negative=negative,
             chunk_rows=chunk_rows,
             progress=stream_for(progress),
+            csv_engine=csv_engine,
         )
     except UsageError as exc:
         raise InputValueError(_python_words(str(exc)), value=exc.value) from None

@@ -375,6 +375,7 @@ def _batch(engine: Engine, args: argparse.Namespace) -> int:
             negative=args.negative,
             progress=stream_for(args.progress),
             max_line=args.max_line,
+            csv_engine=args.csv_engine,
         )
     report = sys.stderr if args.output == "-" else sys.stdout
     if args.json:

@@ -14,7 +14,7 @@ from typing import Any
 from equivmetrics._core.options import OPTIONS, Option, options_of
 from equivmetrics._version import __version__
 
-from .batch_files import MAX_LINE
+from .batch_files import ENGINES, MAX_LINE
 from .report_cli import add_report_arguments
 from .scorecard_cli import add_scorecard_arguments
 
@@ -156,6 +156,14 @@ def _batch(p: argparse.ArgumentParser) -> None:
         default=MAX_LINE,
         metavar="N",
         help=f"refuse input lines longer than N characters (default {MAX_LINE:,})",
+    )
+    p.add_argument(
+        "--csv-engine",
+        choices=ENGINES,
+        metavar="{" + ",".join(ENGINES) + "}",
+        help="who reads and writes the CSV: the native engine of the [fast] extra when "
+        "installed (auto), it or an error (native), or Python's csv module (plain); the same "
+        "bytes either way (default: EQUIVMETRICS_CSV_ENGINE, else auto)",
     )
     p.add_argument(
         "--progress",

@@ -1,0 +1,227 @@
+"""The native engine's reading of a batch input: blocks of whole lines, each converted in bulk
+when it is clean, else by the plain path.
+
+With the ``[fast]`` extra installed (polars and numpy), a UTF-8 input is read as bytes, in
+blocks of whole lines (at most the chunk's rows, about :data:`.batch.CHUNK_CHARS` bytes). A
+block's lines up to the first that could read differently in Python's ``csv`` module — a quote
+character, a carriage return that does not end every line, a NUL, a blank line — are converted
+by :mod:`.batch_native` at once; what polars cannot read exactly as the plain path does (a
+field count other than the header's, bytes that are not UTF-8, a line over the limit) goes,
+with the lines from that one on, through the plain path (:func:`.batch._segment`), about
+:data:`WINDOW` bytes at a time. A quoted field still open at the end of that text is read
+again with the whole block, and if it is open even then, the plain path reads the rest of
+the input. Both paths write the same bytes, so where a line went never shows in the files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import stat
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from equivmetrics._engine.compiled import Compiled
+
+from .batch_files import UsageError
+from .batch_rows import Job
+
+__all__ = ["WINDOW", "Blocks", "native_blocks"]
+
+#: How many bytes, about, the plain path reads after a line the native engine cannot take.
+WINDOW = 64 * 1024
+#: ``auto`` leaves a regular file smaller than this to the plain path (polars takes a tenth
+#: of a second to import).
+NATIVE_FROM = 1024 * 1024
+#: The largest piece read from the input at once.
+_PIECE = 1024 * 1024
+_BOM = codecs.BOM_UTF8
+
+Segment = Callable[[str, int, Job], "int | None"]
+Rest = Callable[[IO[str], int, Job], None]
+
+
+def native_blocks(
+    stream: IO[str],
+    choice: str,
+    encoding: str,
+    delimiter: str,
+    compiled: Sequence[Compiled],
+    size: int,
+) -> Blocks | None:
+    """The input as :class:`Blocks` when the native engine is to read it, else None.
+
+    ``choice`` ``"native"`` without the engine installed is a :class:`UsageError`.
+    """
+    if choice == "plain":
+        return None
+    from . import batch_native  # noqa: PLC0415 - imports polars, the optional [fast] extra
+
+    if not batch_native.available():
+        if choice == "native":
+            raise UsageError(
+                "--csv-engine native needs polars and numpy: pip install 'equivmetrics[fast]'",
+                value=choice,
+            )
+        return None
+    raw = getattr(stream, "buffer", None)
+    fits = (
+        codecs.lookup(encoding).name == "utf-8"
+        and delimiter.isascii()
+        and delimiter != "\0"
+        and all(batch_native.finite(c.factor) for c in compiled)
+        and hasattr(raw, "read1")
+    )
+    if not fits or (choice == "auto" and _small(raw)):
+        return None
+    return Blocks(raw, size)
+
+
+def _small(raw: Any) -> bool:
+    try:
+        status = os.fstat(raw.fileno())
+    except (OSError, AttributeError, ValueError):
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size < NATIVE_FROM
+
+
+class Blocks:
+    """The input's bytes, taken from the front as blocks of whole lines."""
+
+    def __init__(self, raw: Any, size: int) -> None:
+        self.raw = raw
+        self.size = size
+        self.pending = b""
+        self.lines = 0  # line breaks in pending
+        self.eof = False
+
+    def _fill(self, lines: int) -> None:
+        """Read until ``lines`` line breaks or :attr:`size` bytes are pending, or the end."""
+        parts = [self.pending]
+        held = len(self.pending)
+        while not self.eof and held < self.size and self.lines < lines:
+            piece = self.raw.read1(min(_PIECE, self.size - held))
+            if not piece:
+                self.eof = True
+            parts.append(piece)
+            held += len(piece)
+            self.lines += piece.count(b"\n")
+        self.pending = b"".join(parts)
+
+    def header(self, limit: int) -> str | None:
+        """The first line, when it is one row the native engine may take (no quote, no
+        carriage return but its ending, at most ``limit`` characters); else None."""
+        self._fill(1)
+        skip = len(_BOM) if self.pending.startswith(_BOM) else 0
+        end = self.pending.find(b"\n", skip) + 1
+        line = self.pending[skip:end]
+        if not end or b'"' in line or b"\r" in line[:-2]:
+            return None
+        text = line.decode("utf-8", "surrogateescape")
+        if len(text) > limit:
+            return None
+        self.pending = self.pending[end:]
+        self.lines -= 1
+        return text
+
+    def block(self, rows: int) -> bytes | None:
+        """The next whole lines (about ``rows`` of them, at most :attr:`size` bytes); ``b""``
+        at the end; None when the next line is longer than that or is the last without a
+        line break."""
+        self._fill(rows)
+        cut = self.pending.rfind(b"\n", 0, self.size) + 1
+        if not cut:
+            return None if self.pending else b""
+        return self.pending[:cut]
+
+    def consume(self, count: int) -> None:
+        self.lines -= self.pending.count(b"\n", 0, count)
+        self.pending = self.pending[count:]
+
+    def rest(self, encoding: str, *, start: bool = False) -> IO[str]:
+        """The bytes not yet taken and the rest of the input, as text (``start``: from the
+        beginning, where a byte-order mark is skipped)."""
+        name = "utf-8-sig" if start and codecs.lookup(encoding).name == "utf-8" else encoding
+        joined = io.BufferedReader(_Joined(self.pending, self.raw))
+        self.pending = b""
+        return io.TextIOWrapper(joined, encoding=name, errors="surrogateescape", newline="")
+
+    def run(self, job: Job, segment: Segment, rest: Rest) -> None:
+        """Convert and write every row after the header, the header being line 1."""
+        first = 1
+        while block := self.block(job.chunk_rows):
+            done = _step(block, first, job, segment)
+            if done is None:
+                break
+            self.consume(done[0])
+            first += done[1]
+        if block != b"":
+            rest(self.rest("utf-8"), first, job)
+
+
+def _step(block: bytes, first: int, job: Job, segment: Segment) -> tuple[int, int] | None:
+    """Convert the front of ``block``: the bytes and lines done, None if the plain path must
+    read the rest of the input (a quoted field open past the block)."""
+    from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
+
+    clean = _clean(block)
+    if clean:  # the native engine takes the lines before the first it cannot read
+        done = batch_native.convert(block[:clean], first, job)
+        if isinstance(done, int) and done:
+            done = batch_native.convert(block[:done], first, job)
+        if isinstance(done, tuple):
+            return done
+    end = block.find(b"\n", WINDOW) + 1 or len(block)
+    for text in (block[:end], block) if end < len(block) else (block,):
+        lines = segment(text.decode("utf-8", "surrogateescape"), first, job)
+        if lines is not None:
+            return len(text), lines
+    return None
+
+
+def _clean(block: bytes) -> int:
+    """Where the first line starts that the native engine must not read: one with a quote
+    character, a NUL or a carriage return when not every line ends with one (the length of
+    ``block`` when there is none)."""
+    marks = [block.find(b'"'), block.find(b"\0")]
+    if b"\r" in block:
+        breaks = block.count(b"\n")
+        if not block.count(b"\r") == block.count(b"\r\n") == breaks:
+            marks.append(block.find(b"\r"))
+    found = [mark for mark in marks if mark >= 0]
+    if not found:
+        return len(block)
+    return block.rfind(b"\n", 0, min(found)) + 1
+
+
+class _Joined(io.RawIOBase):
+    """Bytes already read, then the rest of ``raw``: the input for the plain path."""
+
+    def __init__(self, prefix: bytes, raw: Any) -> None:
+        super().__init__()
+        self.prefix = memoryview(prefix)
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.prefix:
+            count = min(len(buffer), len(self.prefix))
+            buffer[:count] = self.prefix[:count]
+            self.prefix = self.prefix[count:]
+            return count
+        data = self.raw.read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def fileno(self) -> int:
+        return int(self.raw.fileno())
+
+    def tell(self) -> int:
+        return int(self.raw.tell()) - len(self.prefix)
+
+    def close(self) -> None:  # the input is closed by whoever opened it
+        self.prefix = memoryview(b"")
+        super().close()

@@ -1,0 +1,328 @@
+"""The native engine of a batch run: polars reads, converts and writes a block of clean lines.
+
+A clean block (:mod:`.batch_blocks`: no quote, no NUL, no blank line, every line ending the
+same way) is read by polars with every field as text and no quoting, so each field is exactly
+what Python's ``csv`` module reads. Polars also parses the column (a correctly rounded
+``str`` to ``float``, only of cells that are plain decimal numbers), and writes the values:
+its shortest round-trip text is ``repr(float)``'s except below 1e-4, where two replacements
+give Python's exponent (``1.5e-05``, not ``0.000015`` or ``1.5e-5``). The rows are written with
+no quoting, which is what ``csv.writer`` does with fields that hold no delimiter, quote or
+line break. What polars cannot read exactly like that — a field count other than the
+header's, bytes that are not UTF-8, a line over the limit — returns None and the block goes
+to the plain path. :func:`available` checks all of this on probes once, so a polars that
+formats or parses differently is never used.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import math
+import signal
+import threading
+from typing import Any
+
+from .batch_output import SIGNALS, held_signals
+from .batch_rows import PLAIN_NUMBER, Job, negative_reason, overflow_reason, reason
+
+__all__ = ["available", "convert", "finite"]
+
+_PROBES = (
+    100.0, 0.1, 1e16, 9999999999999998.0, 1e-4, 9.9e-5, 1e-5, 1.5e-7, 2.5e-300, 5e-324, -0.0,
+    0.30000000000000004, 123456789.123, 1.7976931348623157e308, -7.25e22, 1e22,
+)  # fmt: skip
+_SMALL = 1e-4
+
+
+@functools.cache
+def available() -> bool:
+    """Whether polars and numpy are installed and write and read numbers as Python does.
+
+    Their threads are started here with SIGINT, SIGTERM and SIGHUP held back, so that they
+    never take a signal meant for the run (:func:`.batch_output.interruptible`), which the
+    main thread, waiting on its input, would then not see; and the handlers of those signals
+    are put back afterwards (importing polars replaces SIGINT's).
+    """
+    main = threading.current_thread() is threading.main_thread()
+    handlers = {number: signal.getsignal(number) for number in SIGNALS} if main else {}
+    try:
+        with held_signals():
+            return _probe()
+    finally:
+        for number, handler in handlers.items():
+            if handler is not None:
+                signal.signal(number, handler)
+
+
+def _probe() -> bool:
+    try:
+        import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+        import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+    except ImportError:
+        return False
+    values = pl.DataFrame({"v": np.array(_PROBES)})
+    try:
+        shown = values.select(_text(pl.col("v")))["v"].to_list()
+        numbers = [repr(v) for v in _PROBES] + ["+.5e-3", "1e999", "007", "-0", "1E+05", "5."]
+        texts = pl.DataFrame({"t": numbers})
+        read = texts.select(_number(pl.col("t")))["t"].to_list()
+        lines = _csv(_read(b"a; 1\n;b\n", 2, ";", 5), ";")
+    except Exception:  # any polars that cannot: the plain path
+        return False
+    expected = list(map(float, numbers))
+    return (
+        shown == [repr(v) for v in _PROBES]
+        and [repr(v) for v in read] == [repr(v) for v in expected]
+        and lines == b"a; 1\n;b\n"
+    )
+
+
+def finite(factor: float) -> bool:
+    return math.isfinite(factor)
+
+
+def _text(values: Any) -> Any:
+    """Polars expression: ``repr`` of each float (finite ones)."""
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    text = values.cast(pl.String)
+    small = (values.abs() < _SMALL) & (values != 0)
+    python = (
+        text.str.replace(r"e-(\d)$", "e-0$1")
+        .str.replace(r"^(-?)0\.0000([1-9])$", "${1}${2}e-05")
+        .str.replace(r"^(-?)0\.0000([1-9])(\d+)$", "${1}${2}.${3}e-05")
+    )
+    return pl.when(small).then(python).otherwise(text)
+
+
+def _number(cells: Any) -> Any:
+    """Polars expression: the float of each cell that is a plain decimal number, else null."""
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    plain = cells.str.contains(PLAIN_NUMBER)
+    return pl.when(plain).then(cells.cast(pl.Float64, strict=False))
+
+
+def convert(block: bytes, first: int, job: Job) -> tuple[int, int] | int:
+    """Convert and write the rows of ``block`` (whole lines, the first of them line
+    ``first + 1``; at most ``job.chunk_rows`` of them): the bytes and rows done; or, with
+    nothing written, where the first line starts that polars cannot read exactly as the plain
+    path does (0: the first, or not known)."""
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    ending = _ending(block)
+    if ending is None:
+        return 0
+    try:
+        frame = _read(block, job.width, job.delimiter, job.chunk_rows)
+    except pl.exceptions.PolarsError:  # a row with more fields than the header, not UTF-8
+        return _unreadable(block, job)
+    if not frame.height:
+        return 0
+    read = frame.select(
+        pl.sum_horizontal(pl.all().str.len_bytes().fill_null(0)).alias("n"),
+        _number(pl.col(f"c{job.index}")).alias("v"),
+    )
+    size = _size(read.get_column("n").to_numpy(), block, ending, job)
+    if size <= 0:
+        return -size
+    values, reasons, fields = _values(frame, read.get_column("v"), job)
+    _write(frame, values, reasons, fields, first, job)
+    job.add(frame.height, frame.height - len(reasons))
+    return size, frame.height
+
+
+def _read(block: bytes, width: int, delimiter: str, rows: int) -> Any:
+    """Polars' frame of the first ``rows`` lines of ``block``: every field as text, as is."""
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    return pl.read_csv(
+        block,
+        has_header=False,
+        schema={f"c{i}": pl.String for i in range(width)},
+        separator=delimiter,
+        quote_char=None,
+        n_rows=rows,
+        encoding="utf8",
+    )
+
+
+def _csv(frame: Any, delimiter: str) -> bytes:
+    """``frame``'s rows as CSV, every field as it is (null: empty)."""
+    data = io.BytesIO()
+    frame.write_csv(
+        data,
+        include_header=False,
+        separator=delimiter,
+        line_terminator="\n",
+        quote_style="never",
+        null_value="",
+    )
+    return data.getvalue()
+
+
+def _ending(block: bytes) -> int | None:
+    """How long each line's ending is (1 for ``\\n``, 2 for ``\\r\\n``); None if they differ."""
+    if b"\r" not in block:
+        return 1
+    breaks = block.count(b"\n")
+    return 2 if block.count(b"\r") == block.count(b"\r\n") == breaks else None
+
+
+def _size(lengths: Any, block: bytes, ending: int, job: Job) -> int:
+    """The bytes of ``block`` read as rows whose fields are ``lengths`` bytes long, when each
+    line was one row of the header's width, none longer than the limit; else minus where the
+    first other line starts.
+
+    A line polars reads with fewer fields than the header's, or a blank one, is shorter than
+    its fields and delimiters make it (a longer one is an error of polars'), so the lines
+    match their rows when the lengths add up to the line break that ends the last row.
+    """
+    rows = len(lengths)
+    extra = job.width - 1 + ending  # the delimiters and the line ending
+    size = int(lengths.sum()) + rows * extra
+    ok = size <= len(block) and block[size - 1] == ord("\n")
+    if not ok or block.count(b"\n", 0, size) != rows:
+        return -_first_other(block, lengths + extra)
+    # a line over the limit, or a field over the csv module's: the plain path says which
+    # (bytes: at least as many as characters, and a line's fields together)
+    most = min(job.max_line - extra, csv.field_size_limit())
+    if int(lengths.max()) > most:
+        return -_start(block, int((lengths > most).argmax()))
+    return size
+
+
+def _first_other(block: bytes, lengths: Any) -> int:
+    """Where the first line of ``block`` starts whose length is not in ``lengths``."""
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))[: len(lengths)] + 1
+    actual = np.diff(ends, prepend=0)
+    differ = np.flatnonzero(actual != lengths[: len(actual)])
+    return _start(block, int(differ[0]) if differ.size else len(actual))
+
+
+def _unreadable(block: bytes, job: Job) -> int:
+    """Where the first line starts that polars refused: bytes that are not UTF-8, or more
+    fields than the header has."""
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return block.rfind(b"\n", 0, exc.start) + 1
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n")) + 1
+    marks = np.flatnonzero(data == ord(job.delimiter))
+    fields = np.diff(np.searchsorted(marks, ends), prepend=0) + 1
+    wide = np.flatnonzero(fields > job.width)
+    return _start(block, int(wide[0])) if wide.size else 0
+
+
+def _start(block: bytes, line: int) -> int:
+    """Where line ``line`` (from 0) of ``block`` starts."""
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+
+    if not line:
+        return 0
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+    return int(ends[line - 1]) + 1
+
+
+def _values(frame: Any, read: Any, job: Job) -> tuple[Any, dict[int, str], dict[int, Any]]:
+    """The column's values (NaN where bad), the reason for each bad row by position, and the
+    fields of the rows looked at one by one.
+
+    The cells polars does not read as plain finite numbers are read one by one as the plain
+    path reads them (:func:`.batch_rows.reason`: a number padded with spaces is good).
+    """
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+
+    values = read.to_numpy().astype(np.float64, copy=True)
+    suspects = np.flatnonzero(~np.isfinite(values)).tolist()
+    fields = _rows(frame, suspects, job.width)
+    reasons: dict[int, str] = {}
+    for i in suspects:
+        why, value = reason(fields[i], job.width, job.index, job.column)
+        if why:
+            reasons[i] = why
+            values[i] = math.nan
+        else:
+            values[i] = value
+    return values, reasons, fields
+
+
+def _rows(frame: Any, positions: list[int], width: int) -> dict[int, Any]:
+    """Rows at ``positions`` as the csv module reads them (a blank line of a one-column file:
+    no field)."""
+    if not positions:
+        return {}
+    rows = frame[positions].rows()
+    if width == 1:
+        return {
+            i: [] if row[0] is None else list(row) for i, row in zip(positions, rows, strict=True)
+        }
+    return {
+        i: ["" if f is None else f for f in row] for i, row in zip(positions, rows, strict=True)
+    }
+
+
+def _write(
+    frame: Any,
+    values: Any,
+    reasons: dict[int, str],
+    fields: dict[int, Any],
+    first: int,
+    job: Job,
+) -> None:
+    """Write the rows with their converted values, and the rejected ones to the rejects file."""
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    products = {}
+    with np.errstate(invalid="ignore"):
+        negative = np.flatnonzero(values < 0).tolist()
+    for number, (c, policy) in enumerate(zip(job.compiled, job.policies, strict=True)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            product = values * c.factor
+        if policy != "allow":
+            for i in negative:
+                reasons.setdefault(i, negative_reason(c, policy))
+        for i in np.flatnonzero(np.isinf(product) & ~np.isnan(values)).tolist():
+            reasons.setdefault(i, overflow_reason(c))
+        products[f"t{number}"] = product
+    bad = np.zeros(frame.height, dtype=bool)
+    bad[list(reasons)] = True
+    shown = pl.DataFrame({name: _shown(product, bad) for name, product in products.items()})
+    _put(job.out, _csv(frame.hstack(shown), job.delimiter))
+    rejected = sorted(reasons)
+    fields.update(_rows(frame, [i for i in rejected if i not in fields], job.width))
+    job.rejected.writerows([first + 1 + i, reasons[i], *fields[i]] for i in rejected)
+
+
+def _shown(product: Any, bad: Any) -> Any:
+    """The polars column of ``repr`` of each product, null where the row is bad."""
+    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
+    text = pl.Series(product).cast(pl.String)
+    with np.errstate(invalid="ignore"):
+        small = np.flatnonzero((np.abs(product) < _SMALL) & (product != 0) & ~bad)
+    if small.size:  # Python's exponent, below 1e-4
+        fixed = pl.DataFrame({"v": product[small]}).select(_text(pl.col("v"))).to_series()
+        text = text.scatter(small, fixed)
+    bad_rows = np.flatnonzero(bad)
+    if bad_rows.size:
+        text = text.scatter(bad_rows, None)
+    return text
+
+
+def _put(out: Any, data: bytes) -> None:
+    """Write UTF-8 ``data`` to the text file ``out``, after what it holds."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode("utf-8"))
+        return
+    out.flush()
+    buffer.write(data)

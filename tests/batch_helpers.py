@@ -1,0 +1,24 @@
+"""What the batch tests share: a record of the blocks the native engine was given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from equivmetrics._integrations import batch_native
+
+
+def native_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, Any]]:
+    """Each block the native engine is given from now on, with what it answered: the bytes
+    and rows it converted, or where the lines start that it left to the plain path."""
+    calls: list[tuple[bytes, Any]] = []
+    real = batch_native.convert
+
+    def spy(block: bytes, *args: Any) -> Any:
+        done = real(block, *args)
+        calls.append((block, done))
+        return done
+
+    monkeypatch.setattr(batch_native, "convert", spy)
+    return calls

@@ -1,0 +1,234 @@
+"""The native CSV engine of ``equivmetrics batch`` writes what the plain path writes, byte for byte.
+
+Generated inputs mix clean rows (which the native engine converts in bulk) with everything it
+must hand to the plain path: quotes, fields spanning lines, carriage returns, NULs, blank lines,
+ragged rows, bytes that are not UTF-8, lines over the limit. Both runs must give the same output
+and rejects files, the same summary, or the same error.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import equivmetrics as em
+from batch_helpers import native_calls
+from equivmetrics._integrations import batch as _batch
+from equivmetrics._integrations import batch_blocks, batch_native
+from equivmetrics._integrations.batch import run_batch
+from equivmetrics._integrations.cli import main
+from strategies import FUZZ
+
+pytestmark = pytest.mark.skipif(not batch_native.available(), reason="needs the [fast] extra")
+
+SHARED = em.load()
+_FLOATS = st.floats(allow_nan=False, allow_infinity=False)
+numbers = st.one_of(
+    _FLOATS.map(repr),
+    st.integers(-(10**25), 10**25).map(str),
+    _FLOATS.map(lambda x: f"{x:.6e}"),
+    _FLOATS.map(lambda x: f"{x:f}"[:30]),
+    st.floats(1e-30, 1e-3).map(repr),  # products below 1e-4: Python's exponent
+    st.sampled_from(["+5", "5.", ".5", "-0", "-0.0", "1E+05", "007", "1e999", "-1e999", "1e-999"]),
+)
+cells = st.one_of(
+    numbers,
+    st.tuples(st.sampled_from([" ", "\t", "\u2003", "\xa0"]), numbers).map("".join),
+    st.sampled_from(["", " ", "nan", "NaN", "inf", "-Infinity", "n/a", "1_000", "١٢", "1,5"]),
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=6),
+)
+texts = st.text(
+    st.characters(blacklist_categories=["Cs"], blacklist_characters='"\r\n\0'), max_size=8
+)
+odd_lines = st.sampled_from(
+    [
+        '"quoted",1',
+        '"two\nlines",2',
+        'a"b,3',
+        '"open',
+        "\r",
+        "x\ry,1",
+        "\0,1",
+        "",
+        "a,b,c,d,e",
+        "\ufeffz,1",
+    ]
+)
+
+
+@st.composite
+def inputs(draw: Any) -> tuple[bytes, str, int]:
+    """A CSV file's bytes, its delimiter and the position of its ``kwh`` column."""
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|", " ", "§"]))
+    width = draw(st.integers(1, 4))
+    index = draw(st.integers(0, width - 1))
+    header = [f"c{i}" if i != index else "kwh" for i in range(width)]
+    lines = [delimiter.join(header)]
+    for _ in range(draw(st.integers(0, 30))):
+        kind = draw(st.sampled_from(["row"] * 6 + ["ragged", "odd"]))
+        fields = [draw(texts) for _ in range(width)]
+        fields[index] = draw(cells)
+        if kind == "ragged":
+            fields = fields[: draw(st.integers(0, width + 2))] + [draw(texts)] * draw(
+                st.integers(0, 2)
+            )
+        line = draw(odd_lines) if kind == "odd" else delimiter.join(fields)
+        lines.append(line.replace(",", delimiter) if kind == "odd" else line)
+    ending = draw(st.sampled_from(["\n", "\r\n", "mixed"]))
+    text = "".join(
+        line + (draw(st.sampled_from(["\n", "\r\n"])) if ending == "mixed" else ending)
+        for line in lines
+    )
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")  # no line break at the end
+    data = text.encode("utf-8")
+    if draw(st.booleans()):
+        data = b"\xef\xbb\xbf" + data
+    if draw(st.integers(0, 9)) == 0:  # bytes that are not UTF-8
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + b"\xff\xc3" + data[at:]
+    return data, delimiter, index
+
+
+def _run(folder: Path, engine: str, source: Path, **options: Any) -> tuple[Any, bytes, bytes]:
+    out = folder / f"{engine}.csv"
+    try:
+        summary = run_batch(SHARED, str(source), column="kwh", unit="kWh", output=str(out),
+                            csv_engine=engine, **options)  # fmt: skip
+    except em.EquivMetricsError as exc:
+        assert not out.exists()
+        return (type(exc), str(exc)), b"", b""
+    rejects = Path(f"{out}.rejects.csv")
+    result = (summary.rows, summary.converted, summary.rejected)
+    return result, out.read_bytes(), rejects.read_bytes()
+
+
+@FUZZ
+@given(
+    made=inputs(),
+    negative=st.sampled_from([None, "allow", "refuse", "nan"]),
+    to=st.sampled_from([[("co2e", None)], [("co2e", "kg"), ("coal", "lb")], [("fte", None)]]),
+    chunk=st.one_of(st.none(), st.integers(1, 7)),
+    block=st.sampled_from([1_000_000, 64, 200]),
+    window=st.sampled_from([64 * 1024, 16, 100]),
+    max_line=st.sampled_from([1_048_576, 40]),
+)
+def test_native_and_plain_write_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory,
+    made: tuple[bytes, str, int],
+    negative: Any,
+    to: list[tuple[str, str | None]],
+    chunk: int | None,
+    block: int,
+    window: int,
+    max_line: int,
+) -> None:
+    data, delimiter, _ = made
+    folder = tmp_path_factory.mktemp("native")
+    source = folder / "in.csv"
+    source.write_bytes(data)
+    unit = "hour" if to[0][0] == "fte" else "kWh"
+    options = {
+        "delimiter": delimiter,
+        "negative": negative,
+        "chunk_rows": chunk,
+        "max_line": max_line,
+    }
+    if unit == "hour":
+        options.update(of="manual_work", per="month")
+    with (
+        mock.patch.object(_batch, "CHUNK_CHARS", block),
+        mock.patch.object(batch_blocks, "WINDOW", window),
+    ):
+        plain = _run(folder, "plain", source, to=to, **options)
+        native = _run(folder, "native", source, to=to, **options)
+    assert native == plain
+
+
+def test_native_engine_is_used_for_clean_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("kwh,note\n" + "".join(f"{i},{'x' * 95}\n" for i in range(100)), "utf-8")
+    calls = native_calls(monkeypatch)
+    monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # blocks of at most 500 bytes
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
+    assert sum(done[1] for _, done in calls if isinstance(done, tuple)) == 100  # by polars
+    sizes = [len(block) for block, _ in calls]
+    assert max(sizes) <= 500  # memory: half a chunk's characters in bytes
+    assert sum(sizes) == source.stat().st_size - len("kwh,note\n")  # each line once
+    calls.clear()
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "o.csv"))  # fmt: skip
+    assert calls == []  # auto: a small file is left to the plain path
+
+
+def test_a_large_file_takes_the_native_engine_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EQUIVMETRICS_CSV_ENGINE", raising=False)
+    monkeypatch.setattr(batch_blocks, "NATIVE_FROM", 100)
+    source = tmp_path / "in.csv"
+    source.write_text("kwh\n" + "1.5\n" * 100, "utf-8")
+    used = native_calls(monkeypatch)
+    summary = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                        output=str(tmp_path / "o.csv"))  # fmt: skip
+    assert summary.converted == 100
+    assert used
+
+
+def test_the_engine_option_and_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("kwh\n1\n", "utf-8")
+    argv = [
+        "batch",
+        str(source),
+        "--column",
+        "kwh",
+        "--unit",
+        "kWh",
+        "--to",
+        "co2e",
+        "-o",
+        str(tmp_path / "o.csv"),
+    ]
+    monkeypatch.setenv("EQUIVMETRICS_CSV_ENGINE", "fastest")
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert (
+        "EQUIVMETRICS_CSV_ENGINE 'fastest': use one of auto, native, plain"
+        in capsys.readouterr().err
+    )
+    assert main([*argv, "--csv-engine", "plain"]) == 0  # the option wins over the variable
+    with pytest.raises(SystemExit):
+        main([*argv, "--csv-engine", "fast"])
+    assert "argument --csv-engine: invalid choice: 'fast'" in capsys.readouterr().err
+    monkeypatch.setattr(batch_native, "available", lambda: False)  # the extra not installed
+    monkeypatch.delenv("EQUIVMETRICS_CSV_ENGINE")
+    assert main(argv) == 0  # auto: the plain path
+    with pytest.raises(SystemExit):
+        main([*argv, "--csv-engine", "native"])
+    assert "--csv-engine native needs polars and numpy" in capsys.readouterr().err
+
+
+def test_native_values_are_repr(tmp_path: Path) -> None:
+    values = [0.1, 123456789.123, 3e-300, 1.5e-5, 2e-5, 99999.5, 1e16, 7e22, -0.0, 5e-324]
+    source = tmp_path / "in.csv"
+    source.write_text("x\n" + "".join(f"{v!r}\n" for v in values), "utf-8")
+    out = tmp_path / "out.csv"
+    run_batch(SHARED, str(source), column="x", unit="kWh", to=[("co2e", None)], output=str(out),
+              negative="allow", csv_engine="native")  # fmt: skip
+    factor = SHARED.compile("kWh", "co2e").factor
+    written = out.read_text("utf-8").splitlines()[1:]
+    assert written == [f"{v!r},{v * factor!r}" for v in values]
+    assert all(math.isfinite(float(line.split(",")[1])) for line in written)
