@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 import equivmetrics as em
-from equivmetrics._present.html import _safe_url, _split
+from equivmetrics._present.citations import _safe_url
+from equivmetrics._present.html import _split
 from htmltree import Node, parse
 
 HOSTILE_PACK = """\

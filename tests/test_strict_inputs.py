@@ -168,7 +168,8 @@ def _error_of(use: Callable[[], Any]) -> str | None:
 
 
 def _fields(record: Any) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in attrs.fields(type(record)) if f.init}
+    # by the name each is given as (a private field's alias: ``steps=`` for ``Result._steps``)
+    return {f.alias: getattr(record, f.name) for f in attrs.fields(type(record)) if f.init}
 
 
 @pytest.mark.parametrize(

@@ -271,11 +271,39 @@ def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatc
     from equivmetrics._engine import bundled as _bundled
 
     catalog = em.load(plugins=False).catalog
-    monkeypatch.setattr(_bundled, "discover", lambda: ["a plugin"])
+    from equivmetrics._packs import plugins
+
+    monkeypatch.setattr(_bundled, "may_have_plugins", lambda: True)
+    monkeypatch.setattr(plugins, "discover", lambda: ["a plugin"])
     monkeypatch.setattr(_bundled, "warm_engine", _refuse_warm)
     monkeypatch.setattr(_bundled, "_catalog", lambda chosen: catalog)
     engine = _bundled._start(None)
     assert engine.convert("420 kcal", "walking").unit == "minute"
+
+
+def test_installed_plugins_are_seen_without_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import metadata
+
+    from equivmetrics._packs.installed import GROUP, may_have_plugins
+
+    # the environment as it is: the quick look agrees with importlib.metadata, or defers
+    assert may_have_plugins() in (None, bool(metadata.entry_points(group=GROUP)))
+    site = tmp_path / "site"
+    info = site / "acme_solar-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text("[console_scripts]\nacme = acme:main\n", "utf-8")
+    monkeypatch.setattr("sys.path", [str(site)])
+    standard = [f for f in sys.meta_path if getattr(f, "__name__", "") == "PathFinder"]
+    monkeypatch.setattr("sys.meta_path", standard)  # no test's own distribution finders
+    assert may_have_plugins() is False
+    (info / "entry_points.txt").write_text(f"[{GROUP}]\nacme = acme_solar.packs\n", "utf-8")
+    assert may_have_plugins() is True
+    archive = tmp_path / "packages.zip"
+    archive.write_bytes(b"")
+    monkeypatch.setattr("sys.path", [str(archive)])
+    assert may_have_plugins() is None  # a zip file: only importlib.metadata can tell
 
 
 def _refuse_warm(*args: Any) -> None:

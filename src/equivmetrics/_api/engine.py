@@ -9,64 +9,32 @@ calendar series, and the metrics and reward rules the packs declare.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from equivmetrics._catalog.catalog import Catalog, Kind
 from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.regions import DEFAULT_REGION, is_region, normalize
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.exchange import Rates
 from equivmetrics._engine.result import Result
-from equivmetrics._features.indicator import Indicator
-from equivmetrics._features.metric import Metric
-from equivmetrics._features.offer import offer
-from equivmetrics._features.reward import RewardRule
-from equivmetrics._features.scorecard import Scorecard, scorecard
-from equivmetrics._features.series import Series, series
 from equivmetrics._packs.model import Role
-from equivmetrics._packs.select import RegionInfo, available_regions
-from equivmetrics._present.equivalent import Equivalents
 from equivmetrics.exceptions import InputTypeError, ParameterValueError, UnknownParameterError
 
-__all__ = ["Engine", "place"]
+from .place import place
 
+if TYPE_CHECKING:
+    from equivmetrics._features.indicator import Indicator
+    from equivmetrics._features.metric import Metric
+    from equivmetrics._features.reward import RewardRule
+    from equivmetrics._features.scorecard import Scorecard
+    from equivmetrics._features.series import Series
+    from equivmetrics._packs.select import RegionInfo
+    from equivmetrics._present.equivalent import Equivalents
 
-def place(region: str | None, edition: str | Iterable[str] | None) -> _bundled.Place:
-    """A region and edition as a cache key: the default region as ``None``, editions as a
-    tuple (checking their meaning is for the packs; see :func:`~equivmetrics.load`)."""
-    if region is not None and not isinstance(region, str):
-        raise InputTypeError(
-            f"region must be text such as 'GB' or 'US-CAMX', got {type(region).__name__}",
-            value=region,
-        )
-    if edition is not None and not isinstance(edition, str):
-        edition = _editions(edition)
-    if region is not None and is_region(region):
-        region = normalize(region)
-    if region == DEFAULT_REGION and edition is None:
-        region = None
-    return region, edition
-
-
-def _editions(edition: object) -> tuple[str, ...]:
-    """``edition=`` given as several names: a list, tuple or other iterable of text."""
-    if isinstance(edition, bytes | bytearray | Mapping) or not isinstance(edition, Iterable):
-        raise InputTypeError(
-            "edition must be an edition's name such as 'eGRID2022', or a list of names, "
-            f"got {type(edition).__name__}",
-            value=edition,
-        )
-    names = tuple(edition)
-    if not names or not all(isinstance(name, str) for name in names):
-        raise InputTypeError(
-            f"edition must list one or more names (text), got {list(names)[:5]!r}",
-            value=edition,
-        )
-    return names
+__all__ = ["Engine"]
 
 
 def _check_portable(old: Catalog, new: Catalog, overrides: Mapping[str, Value]) -> None:
@@ -146,16 +114,22 @@ class Engine:
     @property
     def metrics(self) -> dict[str, Metric]:
         """The metrics the packs declare (``metrics:`` sections), by name."""
+        from equivmetrics._features.metric import Metric  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return {name: Metric.from_spec(spec) for name, spec in self.catalog.metrics.items()}
 
     @property
     def indicators(self) -> dict[str, Indicator]:
         """The adoption and performance indicators the packs declare (``indicators:``)."""
+        from equivmetrics._features.indicator import Indicator  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return {name: Indicator.from_spec(s) for name, s in self.catalog.indicators.items()}
 
     @property
     def rewards(self) -> dict[str, RewardRule]:
         """The reward rules the packs declare (``rewards:`` sections), by name."""
+        from equivmetrics._features.reward import RewardRule  # noqa: PLC0415 - lazy: a feature loads on first use
+
         catalog = self.catalog
         return {
             name: RewardRule.from_spec(spec, catalog.units)
@@ -197,6 +171,8 @@ class Engine:
     def regions(self) -> tuple[RegionInfo, ...]:
         """Every region this engine's packs have figures for, with the editions for each;
         any of them can be given to :meth:`with_region` or :func:`equivmetrics.load`."""
+        from equivmetrics._packs.select import available_regions  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return available_regions(self.catalog.available or self.catalog.packs)
 
     def __repr__(self) -> str:
@@ -316,6 +292,8 @@ class Engine:
         Months have their true lengths, capacities (FTE) accumulate to FTE-years
         (docs/tenants.md); ``negative`` overrides the negative-value policy.
         """
+        from equivmetrics._features.series import series  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return series(self, values, to, of=of, unit=unit, negative=negative)
 
     def scorecard(
@@ -338,6 +316,8 @@ class Engine:
         ``tolerance``; the value at stake counts the weak links (every team with ``signed``).
         """
         chosen = self.indicators.values() if indicators is None else indicators
+        from equivmetrics._features.scorecard import scorecard  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return scorecard(
             self,
             chosen,
@@ -370,6 +350,8 @@ class Engine:
         :class:`~equivmetrics.NoEquivalentError` says why (and names ``action`` when the input
         has action equivalents instead).
         """
+        from equivmetrics._features.offer import offer  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return offer(
             self, quantity, "feel_good", of=of, only=only, top=top, per=per, locale=locale, sig=sig
         )
@@ -389,6 +371,8 @@ class Engine:
 
         The same arguments as :meth:`feel_good`.
         """
+        from equivmetrics._features.offer import offer  # noqa: PLC0415 - lazy: a feature loads on first use
+
         return offer(
             self, quantity, "action", of=of, only=only, top=top, per=per, locale=locale, sig=sig
         )

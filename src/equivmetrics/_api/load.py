@@ -10,20 +10,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from equivmetrics._core.locks import new_rlock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._engine import bundled as _bundled
 from equivmetrics._engine.core import Converter
 from equivmetrics._engine.result import Result
-from equivmetrics._packs.plugins import PluginSelection
-from equivmetrics._packs.select import RegionInfo
-from equivmetrics._packs.yaml import Limits
-from equivmetrics._present.equivalent import Equivalents
+from equivmetrics._packs.installed import PluginSelection
 from equivmetrics.exceptions import InputTypeError
 
-from .engine import Engine, place
+from .engine import Engine
+from .place import place
+
+if TYPE_CHECKING:
+    from equivmetrics._packs.select import RegionInfo
+    from equivmetrics._packs.yaml import Limits
+    from equivmetrics._present.equivalent import Equivalents
 
 __all__ = [
     "action",
@@ -76,10 +79,13 @@ def load(
         raise InputTypeError(
             f"bundled= must be True or False, not {type(bundled).__name__}", value=bundled
         )
-    if not isinstance(limits, Limits | None):
-        raise InputTypeError(
-            f"limits= must be an em.Limits, not {type(limits).__name__}", value=limits
-        )
+    if limits is not None:
+        from equivmetrics._packs.yaml import Limits  # noqa: PLC0415 - lazy: a warm start reads no pack
+
+        if not isinstance(limits, Limits):
+            raise InputTypeError(
+                f"limits= must be an em.Limits, not {type(limits).__name__}", value=limits
+            )
     where = place(region, edition)
     if not paths and bundled and limits is None:
         if plugins is None and where == (None, None):

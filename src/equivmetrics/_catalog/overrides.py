@@ -7,6 +7,7 @@ per transaction, see :func:`per_item`), and a parameter that factors use must st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,18 +26,54 @@ from equivmetrics.exceptions import (
 )
 
 from .catalog import Catalog
-from .values import parameter_value
+from .values import number_and_unit, parameter_value
 
-__all__ = ["override_value", "per_item"]
+__all__ = ["Memo", "override_value", "per_item"]
 
 
-def override_value(catalog: Catalog, name: str, raw: Any) -> Value:
+#: How many (parameter, unit text) pairs a :data:`Memo` keeps.
+MAX_REMEMBERED = 1024
+
+#: The unit an override of a parameter is read in, by parameter and unit text, once checked.
+Memo = dict[tuple[str, str], Any]
+
+
+def override_value(catalog: Catalog, name: str, raw: Any, memo: Memo | None = None) -> Value:
     """The value a tenant gives parameter ``name``; :class:`ParameterError` when it cannot be
     (:class:`UnknownParameterError`, :class:`ParameterTypeError` or :class:`ParameterValueError`).
 
     ``raw`` is text (``"4 min"``), a ``(magnitude, unit)`` pair, a pint quantity, or a mapping
     with ``value`` and optional ``low``/``high``. Without a range the value is exact.
+
+    With a ``memo`` (one per catalog), text of the form ``"4 min"`` whose parameter and unit
+    were read before takes its checked unit from there: the same value, without pint.
     """
+    if memo is not None and isinstance(raw, str):
+        found = number_and_unit(raw)
+        if found is not None and found[0] > 0 and math.isfinite(found[0]):
+            unit = memo.get((name, found[1]))
+            if unit is not None:
+                return Value.exact(found[0], unit)
+            value = _checked(catalog, name, raw)
+            if _simple(catalog, found[1]) and len(memo) < MAX_REMEMBERED:
+                unit = catalog.parameters[name].value.unit
+                # the parameter's own unit object when it is that unit: an identity test after
+                memo[(name, found[1])] = unit if value.unit == unit else value.unit
+            return value
+    return _checked(catalog, name, raw)
+
+
+def _simple(catalog: Catalog, unit_text: str) -> bool:
+    """Whether ``unit_text`` is read as one unit (so ``"<number> <unit_text>"`` is the number
+    of that unit, not an expression the full grammar reads otherwise)."""
+    try:
+        catalog.units.parse(unit_text)
+    except UnitError:
+        return False
+    return True
+
+
+def _checked(catalog: Catalog, name: str, raw: Any) -> Value:
     parameters = catalog.parameters
     if name not in parameters:
         close = close_matches(name, parameters, 2)

@@ -27,10 +27,12 @@ from .catalog import Parameter, Rule
 
 __all__ = [
     "factor_value",
+    "number_and_unit",
     "parameter_in",
     "parameter_value",
     "parameters_used",
     "read_value",
+    "resolver",
     "suggest",
 ]
 
@@ -69,16 +71,24 @@ def read_value(units: UnitScope, text: str, what: str, known: Iterable[str] = ()
 _SIMPLE = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s+[A-Za-z_][A-Za-z_/* ]*$")
 
 
-def _number_and_unit(units: UnitScope, text: str) -> Value | None:
-    """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
+def number_and_unit(text: str) -> tuple[float, str] | None:
+    """``"4 min"`` as its number and unit text when it has that simple form, else None."""
     if not _SIMPLE.match(text):
         return None
     number, unit_text = text.split(maxsplit=1)  # any whitespace, as in the pattern
+    return float(number), unit_text.strip()
+
+
+def _number_and_unit(units: UnitScope, text: str) -> Value | None:
+    """``"4 min"`` or ``"2080 hour/FTE/year"`` read directly; anything else returns None."""
+    found = number_and_unit(text)
+    if found is None:
+        return None
+    magnitude, unit_text = found
     try:
-        unit = units.parse(unit_text.strip())
+        unit = units.parse(unit_text)
     except UnitError:
         return None  # the full grammar reports the problem with its column
-    magnitude = float(number)
     return Value.exact(magnitude, unit) if math.isfinite(magnitude) else None
 
 
@@ -127,7 +137,7 @@ def factor_value(
     overrides: Mapping[str, Value],
 ) -> Value:
     """Evaluate a rule's factor with default parameters and any overrides."""
-    value = evaluate(rule.expr, _resolver(units, parameters, overrides), units.dimensionless)
+    value = evaluate(rule.expr, resolver(units, parameters, overrides), units.dimensionless)
     if not all(math.isfinite(x) for x in (value.central, value.low, value.high)):
         raise ExprError("factor is not a finite number")
     return value
@@ -149,7 +159,7 @@ def parameter_in(
     param = parameters[name]
     if param.expr is None or overrides.keys().isdisjoint(parameters_used(parameters, param.inputs)):
         return param.value
-    return evaluate(param.expr, _resolver(units, parameters, overrides), units.dimensionless)
+    return evaluate(param.expr, resolver(units, parameters, overrides), units.dimensionless)
 
 
 def parameters_used(
@@ -173,9 +183,12 @@ def parameters_used(
     return tuple(found)
 
 
-def _resolver(
+def resolver(
     units: UnitScope, parameters: Mapping[str, Parameter], overrides: Mapping[str, Value]
 ) -> Callable[[Name], Value]:
+    """The value of a name in a factor: a parameter as an engine with ``overrides`` uses it,
+    else a unit (1 of it)."""
+
     def resolve(name: Name) -> Value:
         if name.id in overrides or name.id in parameters:
             return parameter_in(units, parameters, overrides, name.id)

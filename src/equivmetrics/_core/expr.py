@@ -51,6 +51,11 @@ class Value:
     def exact(cls, magnitude: float, unit: PintUnit) -> Value:
         return cls(unit, magnitude, magnitude, magnitude)
 
+    @property
+    def floats(self) -> tuple[float, float, float]:
+        """``(central, low, high)``."""
+        return self.central, self.low, self.high
+
     def to(self, unit: PintUnit) -> Value:
         k = unit_factor(self.unit, unit)
         return Value(unit, self.central * k, self.low * k, self.high * k)
@@ -291,9 +296,10 @@ def _evaluate(node: Expr, resolve: Callable[[Name], Value], one: PintUnit) -> Va
         return resolve(node)
     if isinstance(node, Neg):
         v = _evaluate(node.operand, resolve, one)
-        return Value(v.unit, -v.central, -v.high, -v.low)
+        return Value(v.unit, *negate(v.floats))
     if isinstance(node, Pow):
-        return _power(_evaluate(node.base, resolve, one), node.exponent)
+        v = _evaluate(node.base, resolve, one)
+        return Value(v.unit**node.exponent, *power(v.floats, node.exponent))
     left = _evaluate(node.left, resolve, one)
     right = _evaluate(node.right, resolve, one)
     if node.op in "+-":
@@ -304,27 +310,55 @@ def _evaluate(node: Expr, resolve: Callable[[Name], Value], one: PintUnit) -> Va
                 f"({left.unit.dimensionality})",
                 node.column,
             )
-        r = right.to(left.unit)
-        if node.op == "+":
-            return Value(left.unit, left.central + r.central, left.low + r.low, left.high + r.high)
-        return Value(left.unit, left.central - r.central, left.low - r.high, left.high - r.low)
+        k = unit_factor(right.unit, left.unit)
+        combine = add if node.op == "+" else subtract
+        return Value(left.unit, *combine(left.floats, right.floats, k))
     if node.op == "*":
-        bounds = [a * b for a in (left.low, left.high) for b in (right.low, right.high)]
-        return Value(left.unit * right.unit, left.central * right.central, min(bounds), max(bounds))
-    if right.low <= 0.0 <= right.high:
-        raise ExprError("division by a value whose range includes zero", node.column)
-    bounds = [a / b for a in (left.low, left.high) for b in (right.low, right.high)]
-    return Value(left.unit / right.unit, left.central / right.central, min(bounds), max(bounds))
+        return Value(left.unit * right.unit, *times(left.floats, right.floats))
+    return Value(left.unit / right.unit, *divide(left.floats, right.floats, node.column))
 
 
-def _power(v: Value, exponent: float) -> Value:
+# --- the arithmetic on (central, low, high) floats, shared with expr_floats --------------------
+
+#: A value's central, low and high magnitude.
+Floats = tuple[float, float, float]
+
+
+def negate(v: Floats) -> Floats:
+    return -v[0], -v[2], -v[1]
+
+
+def add(a: Floats, b: Floats, k: float) -> Floats:
+    """``a + b``, with ``b`` first multiplied by ``k`` (its unit's factor to ``a``'s)."""
+    return a[0] + b[0] * k, a[1] + b[1] * k, a[2] + b[2] * k
+
+
+def subtract(a: Floats, b: Floats, k: float) -> Floats:
+    """``a - b``, with ``b`` first multiplied by ``k`` (its unit's factor to ``a``'s)."""
+    return a[0] - b[0] * k, a[1] - b[2] * k, a[2] - b[1] * k
+
+
+def times(a: Floats, b: Floats) -> Floats:
+    bounds = [x * y for x in (a[1], a[2]) for y in (b[1], b[2])]
+    return a[0] * b[0], min(bounds), max(bounds)
+
+
+def divide(a: Floats, b: Floats, column: int) -> Floats:
+    if b[1] <= 0.0 <= b[2]:
+        raise ExprError("division by a value whose range includes zero", column)
+    bounds = [x / y for x in (a[1], a[2]) for y in (b[1], b[2])]
+    return a[0] / b[0], min(bounds), max(bounds)
+
+
+def power(v: Floats, exponent: float) -> Floats:
+    central, low, high = v
     integral = float(exponent).is_integer()
-    if not integral and v.low < 0:
+    if not integral and low < 0:
         raise ExprError(f"fractional power {exponent:g} of a value that can be negative")
-    if exponent < 0 and v.low <= 0.0 <= v.high:
+    if exponent < 0 and low <= 0.0 <= high:
         raise ExprError(f"negative power {exponent:g} of a value whose range includes zero")
-    ends = [v.low**exponent, v.high**exponent]
-    low, high = min(ends), max(ends)
-    if integral and int(exponent) % 2 == 0 and v.low < 0 < v.high:
-        low = 0.0
-    return Value(v.unit**exponent, v.central**exponent, low, high)
+    ends = [low**exponent, high**exponent]
+    bottom, top = min(ends), max(ends)
+    if integral and int(exponent) % 2 == 0 and low < 0 < high:
+        bottom = 0.0
+    return central**exponent, bottom, top

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["count", "is_scalar", "json_float", "json_value", "num"]
+__all__ = ["count", "is_scalar", "json_float", "json_value", "num", "range_end"]
 
 
 def is_scalar(value: Any) -> bool:
@@ -57,3 +57,19 @@ def json_value(value: Any) -> Any:
         items = value.tolist() if hasattr(value, "tolist") else list(value)
         return [json_value(v) for v in items]
     return json_float(value)
+
+
+def range_end(x: Any, k_positive: float, k_negative: float) -> Any:
+    """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
+
+    Factors are positive with ``low <= high``, so a negative input swaps the ends of its range.
+    """
+    if is_scalar(x):
+        return x * (k_negative if x < 0 else k_positive)
+    out = x * k_positive
+    negative = x < 0
+    if negative.any():
+        if hasattr(out, "where") and not hasattr(out, "__array_function__"):  # pandas
+            return out.where(~negative, x * k_negative)
+        out[negative] = x[negative] * k_negative
+    return out

@@ -12,6 +12,7 @@ error back (a bug to report, not a caller's mistake).
 
 from __future__ import annotations
 
+import functools
 import numbers
 import sys
 import typing
@@ -21,6 +22,7 @@ import attrs
 
 from equivmetrics.exceptions import EquivMetricsError, InputTypeError
 
+from .memo import ByIdentity
 from .quantity import is_number
 
 __all__ = ["FOREIGN", "check_fields", "explained"]
@@ -54,11 +56,31 @@ def explained(record: Any, error: BaseException) -> BaseException:
 
 def check_fields(record: Any, *, depth: int = 0) -> None:
     """Raise :class:`InputTypeError` for the first field of ``record`` (an attrs instance, and
-    the records inside it) whose value is not what its annotation says."""
+    the records inside it) whose value is not what its annotation says.
+
+    A frozen record inside another is checked once: its fields cannot change, and the same
+    steps and sources stand behind every result of a conversion.
+    """
     cls = type(record)
     if not attrs.has(cls) or depth > _DEPTH:
         return
-    space = vars(sys.modules[cls.__module__])
+    if depth and getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs":
+        _CHECKED.get((record,), lambda: _check(record, cls, depth))
+        return
+    _check(record, cls, depth)
+
+
+#: Frozen records found to have their fields' types, and tuples checked against an item type
+#: (True or False), by identity.
+_CHECKED: ByIdentity[bool] = ByIdentity()
+_TUPLES: ByIdentity[bool] = ByIdentity()
+
+
+def _check(record: Any, cls: type, depth: int) -> bool:
+    # the names its annotations use, where they were written (a public class says it is from
+    # ``equivmetrics``; the __init__ attrs made for it still names its own module)
+    home = getattr(vars(cls).get("__init__"), "__module__", None) or cls.__module__
+    space = vars(sys.modules.get(home) or sys.modules[cls.__module__])
     for field in attrs.fields(cls):
         if not field.init:  # worked out by the record itself
             continue
@@ -70,12 +92,13 @@ def check_fields(record: Any, *, depth: int = 0) -> None:
             fits = _fits(value, wanted, space, depth)
         if not fits:
             shown = repr(value)[:40]
-            raise InputTypeError(
-                f"{cls.__name__}.{field.name} must be {wanted}, not {type(value).__name__} "
+            raise InputTypeError(  # the name it is given by (``steps=`` for ``_steps``)
+                f"{cls.__name__}.{field.alias} must be {wanted}, not {type(value).__name__} "
                 f"{shown}; a {cls.__name__} built by hand needs the field types it declares",
                 value=value,
             )
     _same_shape(record)
+    return True
 
 
 def _is_magnitude(value: Any) -> bool:
@@ -100,8 +123,13 @@ def _same_shape(record: Any) -> None:
 
 def _fits(value: Any, wanted: str, space: dict[str, Any], depth: int) -> bool:
     """Whether ``value`` fits the annotation text ``wanted`` (read in ``space``)."""
-    options = [part.strip() for part in _split_union(wanted)]
+    options = _options(wanted)
     return any(_fits_one(value, option, space, depth) for option in options)
+
+
+@functools.lru_cache(maxsize=256)
+def _options(wanted: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _split_union(wanted))
 
 
 def _fits_double(value: Any) -> bool:
@@ -112,6 +140,7 @@ def _fits_double(value: Any) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)
 def _split_union(text: str) -> list[str]:
     parts, level, start = [], 0, 0
     for i, char in enumerate(text):
@@ -137,7 +166,12 @@ def _fits_one(value: Any, wanted: str, space: dict[str, Any], depth: int) -> boo
         return isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if wanted.startswith("tuple[") and wanted.endswith(", ...]"):
         inner = wanted[len("tuple[") : -len(", ...]")]
-        return isinstance(value, tuple) and all(_fits(v, inner, space, depth) for v in value)
+        if not isinstance(value, tuple):
+            return False
+        # a tuple is immutable: one that fits is remembered (a conversion's steps, sources)
+        return _TUPLES.get(
+            (value,), lambda: all(_fits(v, inner, space, depth) for v in value), (inner, id(space))
+        )
     if wanted.startswith("tuple[") and wanted.endswith("]"):  # tuple[str, str]
         items = [part.strip() for part in wanted[len("tuple[") : -1].split(",")]
         return (

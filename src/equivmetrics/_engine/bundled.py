@@ -15,20 +15,21 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from equivmetrics._catalog.catalog import Catalog
-from equivmetrics._catalog.regional import regional_catalog
 from equivmetrics._core.locks import new_rlock
 from equivmetrics._core.regions import DEFAULT_REGION, is_region
 from equivmetrics._core.regions import normalize as region_code
-from equivmetrics._packs.load import bundled_files, expand_paths, read_packs
-from equivmetrics._packs.model import Pack
-from equivmetrics._packs.plugins import PluginSelection, annotate, discover, read_plugins, select
-from equivmetrics._packs.yaml import Limits
+from equivmetrics._packs.installed import PluginSelection, bundled_files, may_have_plugins, select
 from equivmetrics.exceptions import PackError
 
 from .core import Converter
 from .warm import warm_engine
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog
+    from equivmetrics._packs.model import Pack
+    from equivmetrics._packs.yaml import Limits
 
 __all__ = ["Place", "build", "bundled", "clear", "default", "placed"]
 
@@ -51,6 +52,8 @@ _default: Converter | None = None
 
 @functools.lru_cache(maxsize=1)
 def _bundled_packs() -> tuple[Pack, ...]:
+    from equivmetrics._packs.load import read_packs  # noqa: PLC0415 - lazy: a warm start reads no pack
+
     return tuple(read_packs(bundled_files()))
 
 
@@ -67,6 +70,10 @@ def build(
 
     Raises :class:`~equivmetrics.PackError` listing every problem when any pack is invalid.
     """
+    from equivmetrics._catalog.regional import regional_catalog  # noqa: PLC0415 - lazy: a warm start reads no pack
+    from equivmetrics._packs.load import expand_paths, read_packs  # noqa: PLC0415 - lazy: a warm start reads no pack
+    from equivmetrics._packs.plugins import annotate, read_plugins  # noqa: PLC0415 - lazy: a warm start reads no pack
+
     chosen = select(plugins, bundled=bundled)
     files: list[Path | Traversable] = list(expand_paths(tuple(paths)))
     packs: list[Pack] = list(_bundled_packs()) if bundled else []
@@ -113,6 +120,8 @@ def placed(catalog: Catalog, place: Place) -> Converter:
         if converter is not None and converter.catalog.available is catalog.available:
             _placed.move_to_end(key)
             return converter
+    from equivmetrics._catalog.regional import regional_catalog  # noqa: PLC0415 - lazy: a warm start reads no pack
+
     packs = catalog.available or catalog.packs
     converter = Converter(regional_catalog(packs, region=place[0], edition=place[1]))
     with _lock:
@@ -149,6 +158,9 @@ def clear() -> None:
 
 
 def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
+    from equivmetrics._catalog.regional import regional_catalog  # noqa: PLC0415 - lazy: a warm start reads no pack
+    from equivmetrics._packs.plugins import annotate, read_plugins  # noqa: PLC0415 - lazy: a warm start reads no pack
+
     plugin_packs, found = read_plugins(chosen)
     try:
         return regional_catalog((*_bundled_packs(), *plugin_packs))
@@ -159,8 +171,19 @@ def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
 def _start(chosen: tuple[str, ...] | None) -> Converter:
     """The converter of the bundled packs and chosen plugins for the default place;
     warm-started when only bundled."""
-    if chosen == () or (chosen is None and not discover()):
+    if chosen == () or (chosen is None and not _plugins_installed()):
         converter = warm_engine(functools.partial(_catalog, ()), bundled_files())
         if converter is not None:
             return converter
     return Converter(_catalog(chosen))
+
+
+def _plugins_installed() -> bool:
+    """Whether an installed distribution offers plugin packs (importlib.metadata asked only
+    when a look at the installed folders cannot tell)."""
+    quick = may_have_plugins()
+    if quick is not None and not quick:
+        return False
+    from equivmetrics._packs.plugins import discover  # noqa: PLC0415 - lazy: a warm start reads no pack
+
+    return bool(discover())

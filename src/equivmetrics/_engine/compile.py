@@ -17,13 +17,13 @@ import attrs
 
 from equivmetrics._catalog.catalog import Catalog, Edge, Kind
 from equivmetrics._catalog.regional import elsewhere, place_of
-from equivmetrics._catalog.values import parameter_in, parameters_used, read_value
-from equivmetrics._core.expr import ExprError, Value
+from equivmetrics._catalog.values import parameter_in, parameters_used
+from equivmetrics._core.expr import Floats, Value
 from equivmetrics._core.money import currencies
 from equivmetrics._core.negative import strictest
 from equivmetrics._core.suggest import close_matches, shown
 from equivmetrics._core.unit_text import format_unit
-from equivmetrics._core.units import PintUnit, UnitScope, unit_factor
+from equivmetrics._core.units import PintUnit
 from equivmetrics.exceptions import (
     InputTypeError,
     NoPathError,
@@ -35,8 +35,9 @@ from equivmetrics.exceptions import (
 from .compiled import Compiled
 from .exchange import Rates, exchange, kind_unit
 from .offers import dead_end
+from .path_units import Frame, multiplied, natural, period
 from .reading import infer, is_rate_of, refuse
-from .result import ParameterUse, Step
+from .result import ParameterUse, Step, StepsLater
 
 __all__ = ["Compiler", "FactorOf", "Plan"]
 
@@ -135,7 +136,7 @@ class Compiler:
                     f"{self.input_text!r} is already a rate per {time_text}; drop per=",
                     unit=self.input_text,
                 )
-            per_mag, per_unit, time_text = _period(self.units, self.per)
+            per_mag, per_unit, time_text = period(self.units, self.per)
             scale, cur = 1.0 / per_mag, in_unit / per_unit
         return source, in_unit, time_text, scale, cur
 
@@ -160,22 +161,28 @@ class Compiler:
 
     def build(self, plan: Plan, factor_of: FactorOf, overrides: Mapping[str, Value]) -> Compiled:
         """The plan's path multiplied out with ``factor_of`` (the engine's factors)."""
-        source, target, time_text, cur = plan.source, plan.target, plan.time_text, plan.unit
-        k = lo = hi = plan.scale
-        steps: list[Step] = []
-        for edge in plan.path:
-            f = factor_of(edge)
-            if edge.inverse:
-                cur, k, lo, hi = cur / f.unit, k / f.central, lo / f.high, hi / f.low
-            else:
-                cur, k, lo, hi = cur * f.unit, k * f.central, lo * f.low, hi * f.high
+        factors = [factor_of(edge) for edge in plan.path]
+        frame = self.frame(plan, [f.unit for f in factors])
+        running = multiplied(plan.scale, plan.path, [f.floats for f in factors])
+        steps = [
+            self.step(edge, f, k * conv, text, overrides)
+            for edge, f, (k, _, _), (text, conv) in zip(
+                plan.path, factors, running, frame.shown, strict=True
+            )
+        ]
+        return self.finish(plan, frame, running, steps)
+
+    def frame(self, plan: Plan, factor_units: list[PintUnit]) -> Frame:
+        """The units of ``plan``'s steps and result for factors in ``factor_units``."""
+        time_text, cur, shown = plan.time_text, plan.unit, []
+        for edge, unit in zip(plan.path, factor_units, strict=True):
+            cur = cur / unit if edge.inverse else cur * unit
             kind = self.catalog.kinds[edge.target]
-            step_text, conv = _natural(self.units, kind, cur, time_text, None, final=False)
-            steps.append(self.step(edge, f, k * conv, step_text, overrides))
+            shown.append(natural(self.units, kind, cur, time_text, None, final=False))
+        target = plan.target
         what = f"{self.input_text!r} to {target.name}"
         cur, rate, swap = exchange(self.units, cur, self._currency(target, cur), self.rates, what)
-        k, lo, hi = k * rate, lo * rate, hi * rate
-        out_text, conv = _natural(
+        out_text, conv = natural(
             self.units,
             target,
             cur,
@@ -183,10 +190,22 @@ class Compiler:
             self.unit,
             final=True,
             given=self.input_text,
-            source=source.name,
+            source=plan.source.name,
         )
-        if swap is not None:  # the exchange, shown in the result's own unit
+        kinds = [plan.source, *(self.catalog.kinds[edge.target] for edge in plan.path)]
+        policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
+        return Frame(tuple(shown), rate, swap, out_text, conv, policy, policy_kind)
+
+    def finish(
+        self, plan: Plan, frame: Frame, running: list[Floats], steps: list[Step] | StepsLater
+    ) -> Compiled:
+        """The :class:`Compiled` of ``plan`` from its frame and running factors."""
+        k, lo, hi = running[-1] if running else (plan.scale,) * 3
+        rate, conv, out_text, target = frame.rate, frame.conv, frame.unit, plan.target
+        k, lo, hi = k * rate, lo * rate, hi * rate
+        if frame.swap is not None and isinstance(steps, list):  # the exchange, in the result's unit
             name = target.name
+            swap = frame.swap
             steps.append(
                 attrs.evolve(
                     swap, source_kind=name, target_kind=name, cumulative=k * conv, unit=out_text
@@ -200,19 +219,17 @@ class Compiler:
                 unit=out_text,
             )
         shown = self.input_text if self.per is None else f"{self.input_text} per {self.per.strip()}"
-        kinds = [source, *(self.catalog.kinds[edge.target] for edge in plan.path)]
-        policy, policy_kind = strictest((kind.negative, kind.name) for kind in kinds)
         return Compiled(
             k * conv,
             lo * conv,
             hi * conv,
             out_text,
             target.name,
-            source.name,
+            plan.source.name,
             shown,
-            tuple(steps),
-            policy,
-            policy_kind or source.name,
+            tuple(steps) if isinstance(steps, list) else steps,
+            frame.negative,
+            frame.negative_kind or plan.source.name,
         )
 
     def _currency(self, target: Kind, cur: PintUnit) -> str | None:
@@ -302,71 +319,6 @@ class Compiler:
             region=region,
             edition=edition,
         )
-
-
-def _natural(
-    units: UnitScope,
-    kind: Kind,
-    cur: PintUnit,
-    time_text: str | None,
-    requested: str | None,
-    *,
-    final: bool,
-    given: str = "",
-    source: str = "",
-) -> tuple[str, float]:
-    """The unit to show a value of ``kind`` in, and the factor from ``cur`` to it."""
-    dim, time = cur.dimensionality, units.time
-    shown, dimension = kind_unit(units, kind, cur)  # a money kind in the amount's currency
-    kind = attrs.evolve(kind, unit=shown, dimension=dimension)
-    if requested is not None:
-        wanted = units.parse(requested)
-        if wanted.dimensionality == dim:
-            return requested, unit_factor(cur, wanted)
-        if wanted.dimensionality == kind.dimension and dim == kind.dimension / time:
-            raise PeriodError(
-                f"the result is a rate ({kind.unit} per {time_text}); ask for a rate unit such "
-                f"as {kind.unit + '/' + (time_text or 'month')!r}",
-                unit=requested,
-            )
-        raise UnitError(
-            f"unit {requested!r} does not fit {kind.name}, which is measured in {kind.unit}",
-            unit=requested,
-        )
-    if dim == kind.dimension:
-        return kind.unit, unit_factor(cur, units.parse(kind.unit))
-    if dim == kind.dimension / time:
-        period = time_text or units.time_part(cur) or "year"
-        text = f"{kind.unit}/{period}"
-        return text, unit_factor(cur, units.parse(text))
-    if final and dim == kind.dimension * time:
-        raise PeriodError(
-            f"input in {given!r} is a total of {source}, but {kind.name} ({kind.unit}) is a "
-            f"capacity, so converting needs a period: give a rate (a unit such as "
-            f"'{given}/month'), pass per='month' (command line: --per month), or ask for a "
-            f"total with unit='{kind.unit}*year'",
-            unit=given,
-        )
-    if final:
-        raise UnitError(f"internal: cannot express {format_unit(cur)} as {kind.name}")
-    return format_unit(cur), 1.0
-
-
-def _period(units: UnitScope, text: str) -> tuple[float, PintUnit, str]:
-    if not isinstance(text, str):
-        raise InputTypeError(
-            f"per= must be text such as 'month' or '30 day', not {text!r}", value=text
-        )
-    try:
-        value = read_value(units, text, "per=")
-    except ExprError as exc:
-        raise UnitError(f"cannot read per={text!r}: {exc.message}", unit=text) from None
-    if value.unit.dimensionality != units.time or not value.central > 0:
-        raise PeriodError(
-            f"per={text!r} must be a positive period of time, like 'month'", unit=text
-        )
-    # the magnitude goes into the factor; rates are shown per the unit ("per 28 day" -> /day)
-    return value.central, value.unit, format_unit(value.unit)
 
 
 def _kept_apart(source: Kind, target: Kind) -> str:

@@ -16,7 +16,7 @@ from equivmetrics._core.negative import NegativePolicy, check_policy, screen
 from equivmetrics._core.scaled import fast_eligible, scale
 from equivmetrics.exceptions import InputTypeError
 
-from .result import Result, Step
+from .result import Result, Step, StepsLater, same_steps, steps_of
 
 __all__ = ["Compiled", "Key"]
 
@@ -32,10 +32,18 @@ class Compiled:
     kind: str
     source_kind: str
     input_unit: str
-    steps: tuple[Step, ...]
+    #: The steps, or (a tenant's conversion) what records them on first use.
+    _steps: tuple[Step, ...] | StepsLater = attrs.field(
+        alias="steps", eq=attrs.cmp_using(eq=same_steps, require_same_type=False), hash=False
+    )
     #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.
     negative: NegativePolicy = "refuse"
     negative_kind: str = ""
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The rules applied, in order."""
+        return steps_of(self._steps)
 
     def apply(
         self,
@@ -95,7 +103,7 @@ class Compiled:
             self.factor,
             self.factor_low,
             self.factor_high,
-            self.steps,
+            self._steps,
             nonnegative,
         )
 

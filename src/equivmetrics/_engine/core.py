@@ -13,20 +13,12 @@ words or ranks a result.
 
 from __future__ import annotations
 
-import math
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from equivmetrics._catalog.catalog import Catalog, Edge, Kind
-from equivmetrics._catalog.overrides import override_value
-from equivmetrics._catalog.regional import elsewhere
-from equivmetrics._catalog.values import factor_value, parameter_in
-from equivmetrics._core.expr import Value
 from equivmetrics._core.locks import new_lock
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
 from equivmetrics._packs.model import ROLES, Role
@@ -38,11 +30,18 @@ from equivmetrics.exceptions import (
     UnknownKindError,
 )
 
-from .compile import Compiler, Plan
 from .compiled import Compiled, Key
+from .converts import Candidate, Converts
 from .exchange import Rates
-from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered
-from .result import Result
+from .offers import NEGATIVE, PERIOD, TOO_LARGE, nothing_offered, overflowed
+from .result import Result, Step
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog, Edge, Kind
+    from equivmetrics._core.expr import Value
+
+    from .compile import Compiler, Plan
+    from .tenant import Figures, Tenancy
 
 __all__ = ["Candidate", "Converter", "Converts"]
 
@@ -55,54 +54,6 @@ MAX_COMPILED = 10_000
 MAX_TENANT_COMPILED = 256
 
 
-@attrs.frozen
-class Candidate:
-    """One kind a role may offer for an input, with the input converted to it."""
-
-    kind: Kind
-    result: Result
-
-
-@runtime_checkable
-class Converts(Protocol):
-    """What the layers above need of an engine: conversions and the catalog behind them.
-
-    Both the core :class:`Converter` and the public :class:`~equivmetrics.Engine` provide it,
-    so features (series, metrics, scenarios) accept either.
-    """
-
-    @property
-    def kinds(self) -> Mapping[str, Kind]: ...
-
-    @property
-    def catalog(self) -> Catalog: ...
-
-    def convert(
-        self,
-        quantity: Any,
-        to: str,
-        *,
-        of: str | None = None,
-        unit: str | None = None,
-        per: str | None = None,
-        negative: NegativePolicy | None = None,
-    ) -> Result: ...
-
-    def source_kind(self, quantity: Any, *, of: str | None = None) -> str: ...
-
-    def with_params(self, **params: Any) -> Converts: ...
-
-    def candidates(
-        self,
-        quantity: Any,
-        role: Role,
-        *,
-        of: str | None = None,
-        only: Iterable[str] | None = None,
-        per: str | None = None,
-    ) -> tuple[Candidate, ...]: ...
-
-
 class Converter:
     """Converts quantities between kinds with the rules of its packs. Immutable and thread-safe."""
 
@@ -112,12 +63,15 @@ class Converter:
         "_built",
         "_cache",
         "_factor_values",
+        "_figures",
         "_inferred",
         "_lock",
+        "_offers",
         "_overrides",
         "_plans",
         "_rates",
         "_root",
+        "_tenancy",
         "_warm",
     )
 
@@ -134,20 +88,29 @@ class Converter:
         # answers the conversions in ``compiled`` and builds its catalog on first other need.
         self._built: Catalog | None
         self._build: Callable[[], Catalog] | None
-        if isinstance(catalog, Catalog):
-            self._built, self._build = catalog, None
-        else:
+        if callable(catalog):  # a catalog is not callable; what builds one is
             self._built, self._build = None, catalog
+        else:
+            self._built, self._build = catalog, None
         self._overrides: dict[str, Value] = dict(overrides or {})
         self._rates = rates
         self._root = root
         self._cache: dict[Key, Compiled] = dict(compiled or {})
         self._warm = frozenset(self._cache)
-        self._lock = new_lock(self, "_lock")
+        # a tenant's catalog is built: it takes no lock of its own (with_params takes the root's)
+        self._lock: threading.Lock = (
+            root._lock if root is not None and self._built is not None else new_lock(self, "_lock")
+        )
         self._factor_values: dict[str, Value] | None = None
-        # Catalog facts, shared with tenants: the kind each input unit is read as, and plans.
+        # Catalog facts, shared with tenants: the kind each input unit is read as, plans, and
+        # (made at the first with_params) frames and factors' float forms (tenant.py).
         self._inferred: dict[str, str] = root._inferred if root is not None else {}
         self._plans: dict[Key, Plan] = root._plans if root is not None else {}
+        self._offers: dict[tuple[str, str], tuple[str, ...]] = (
+            root._offers if root is not None else {}
+        )
+        self._tenancy: Tenancy | None = root._tenancy if root is not None else None
+        self._figures: Figures | None = None
 
     @property
     def catalog(self) -> Catalog:
@@ -197,6 +160,8 @@ class Converter:
     def parameters(self) -> dict[str, Value]:
         """Every parameter's value as this converter uses it: defaults with overrides applied,
         and derived parameters computed from their inputs as overridden."""
+        from equivmetrics._catalog.values import parameter_in  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         catalog = self.catalog
         return {
             name: parameter_in(catalog.units, catalog.parameters, self._overrides, name)
@@ -205,10 +170,18 @@ class Converter:
 
     def with_params(self, **params: Any) -> Converter:
         """A new converter with some parameters replaced; this one is unchanged."""
-        overrides = dict(self._overrides)
+        from equivmetrics._catalog.overrides import override_value  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
+        from .tenant import Tenancy  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
+        overrides, root = dict(self._overrides), self._root or self
+        if root._tenancy is None:
+            catalog = root.catalog  # built first: building takes the lock too
+            with root._lock:
+                root._tenancy = root._tenancy or Tenancy(catalog)
         for name, raw in params.items():
-            overrides[name] = override_value(self.catalog, name, raw)
-        return Converter(self.catalog, overrides, root=self._root or self, rates=self._rates)
+            overrides[name] = override_value(self.catalog, name, raw, root._tenancy.memo)
+        return Converter(self.catalog, overrides, root=root, rates=self._rates)
 
     def with_rates(self, rates: Rates) -> Converter:
         """A new converter that exchanges currencies at ``rates``; this one is unchanged."""
@@ -249,6 +222,8 @@ class Converter:
         """The input's kind, its unit and ``per=`` checked (a rate given a period is refused)."""
         _, unit_text = split(quantity)
         check_options(input_unit=unit_text, of=of, to="", per=per)
+        from .compile import Compiler  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         compiler = Compiler(self.catalog, unit_text, "", of, None, per, inferred=self._inferred)
         return compiler.read_input()[0].name
 
@@ -284,6 +259,8 @@ class Converter:
             )
         unknown = [name for name in names or () if name not in kinds]
         if unknown:
+            from equivmetrics._catalog.regional import elsewhere  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             hint = elsewhere(self.catalog, unknown[0])
             raise UnknownKindError(
                 f"unknown kind {shown(unknown[0])} in only={hint}",
@@ -306,12 +283,23 @@ class Converter:
     ) -> tuple[list[Candidate], list[tuple[str, str]]]:
         """The candidates of ``role`` reachable from ``source``, and those left out with why."""
         found, skipped = [], []
-        paths = self.catalog.paths
-        for name, kind in self.catalog.kinds.items():
-            if name == source or not kind.presentation.offers(role) or (source, name) not in paths:
-                continue
+        kinds = self.catalog.kinds
+        offered = self._offers.get((role, source))
+        if offered is None:  # a catalog fact: the kinds of the role a path reaches, in order
+            paths = self.catalog.paths
+            offered = self._offers[(role, source)] = tuple(
+                name
+                for name, kind in kinds.items()
+                if name != source and kind.presentation.offers(role) and (source, name) in paths
+            )
+        magnitude, unit_text = split(quantity)  # read once: _read has checked it
+        for name in offered:
+            kind = kinds[name]
             try:
-                result = self.convert(quantity, name, of=source, per=per)
+                compiled = self._cache.get((unit_text, name, source, None, per))
+                if compiled is None:
+                    compiled = self.compile(unit_text, name, of=source, per=per)
+                result = compiled.apply(magnitude)
             except PeriodError:
                 skipped.append((name, PERIOD))  # a capacity a total cannot fill without a period
                 continue
@@ -320,7 +308,7 @@ class Converter:
                     raise  # the input's own kind refuses it: that is the error
                 skipped.append((name, NEGATIVE))  # the input's kind allows it, this one not
                 continue
-            if _overflowed(result):
+            if overflowed(result):
                 skipped.append((name, TOO_LARGE))  # too large for this kind's unit
                 continue
             found.append(Candidate(kind, result))
@@ -341,6 +329,8 @@ class Converter:
         compiled = self._cache.get(key)
         if compiled is not None:
             return compiled
+        from .compile import Compiler  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
         compiler = Compiler(
             self.catalog, input_unit, to, of, unit, per, self._rates, inferred=self._inferred
         )
@@ -352,16 +342,36 @@ class Converter:
         shared = self._shared(plan.path)
         if shared is not None:
             return shared.compile(input_unit, to, of=of, unit=unit, per=per)
-        compiled = compiler.build(plan, self._factor, self._overrides)
+        compiled = self._fast(key, compiler, plan)
+        if compiled is None:
+            compiled = compiler.build(plan, self._factor, self._overrides)
         bound = MAX_COMPILED if self._root is None else MAX_TENANT_COMPILED
         if len(self._cache) < bound:  # past it, distinct unit texts cost time, not memory
             self._cache[key] = compiled
         return compiled
 
+    def _fast(self, key: Key, compiler: Compiler, plan: Plan) -> Compiled | None:
+        """A tenant's conversion from its figures as floats (None: the plain path)."""
+        if self._tenancy is None or self._rates is not None or self._root is None:
+            return None
+        figures = self._figures
+        if figures is None:
+            from .tenant import Figures  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
+            figures = self._figures = Figures(self.catalog, self._overrides)
+        overrides = self._overrides
+
+        def steps() -> tuple[Step, ...]:
+            return compiler.build(plan, self._factor, overrides).steps
+
+        return figures.compile(self._tenancy, key, compiler, plan, steps)
+
     def _factor(self, edge: Edge) -> Value:
         rule = edge.rule
         value = self._factors.get(rule.id)
         if value is None:
+            from equivmetrics._catalog.values import factor_value  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             value = factor_value(self.catalog.units, rule, self.catalog.parameters, self._overrides)
             if not value.low > 0:
                 raise ParameterValueError(
@@ -388,10 +398,3 @@ class Converter:
         region = f", region={catalog.region}" if catalog.region else ""
         extra = f", {len(self._overrides)} overrides" if self._overrides else ""
         return f"packs=[{packs}]{region}{extra}"
-
-
-def _overflowed(result: Result) -> bool:
-    """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
-    if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
-        return False
-    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))

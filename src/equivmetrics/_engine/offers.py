@@ -10,15 +10,18 @@ equivalents ...").
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
-from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import split
 from equivmetrics._packs.model import ROLES, Role
 from equivmetrics.exceptions import NoEquivalentError
 
-__all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered"]
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog
+
+__all__ = ["NEGATIVE", "PERIOD", "TOO_LARGE", "dead_end", "nothing_offered", "overflowed"]
 
 #: Why a candidate was left out: it needs a period, its figure overflowed a float, or it
 #: refuses the negative amount the input's kind allows (net CO2e added).
@@ -104,3 +107,10 @@ def _why(skipped: list[tuple[str, str]], unit: str, size: str) -> str:
 
 def _names(names: list[str]) -> str:
     return ", ".join(names[:_SHOWN]) + (", ..." if len(names) > _SHOWN else "")
+
+
+def overflowed(result: Any) -> bool:
+    """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
+    if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
+        return False
+    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))

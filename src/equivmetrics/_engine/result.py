@@ -12,18 +12,31 @@ from typing import Any, Literal
 
 import attrs
 
+from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.numbers import count as _count
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.numbers import json_value as _json_value
 from equivmetrics._core.numbers import num as _num
+from equivmetrics._core.numbers import range_end
 from equivmetrics._core.records import FOREIGN, explained
 from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._core.units import get_registry, parse_unit
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 
-__all__ = ["ParameterUse", "Result", "Step", "editions_of", "region_of"]
+from .steps_later import StepsLater, same_steps, steps_of
+
+__all__ = [
+    "ParameterUse",
+    "Result",
+    "Step",
+    "StepsLater",
+    "editions_of",
+    "region_of",
+    "same_steps",
+    "steps_of",
+]
 
 RESULT_SCHEMA = "equivmetrics.result/1"
 RESULT_COMPACT_SCHEMA = "equivmetrics.result.compact/1"
@@ -174,24 +187,31 @@ class Result:
     factor: float
     factor_low: float
     factor_high: float
-    steps: tuple[Step, ...]
+    _steps: tuple[Step, ...] | StepsLater = attrs.field(
+        alias="steps", eq=attrs.cmp_using(eq=same_steps, require_same_type=False), hash=False
+    )
     #: True when the input is known to hold no negative value (its path refused them or read
     #: them as NaN), so each end of the range is one multiplication. Not part of equality.
     nonnegative: bool = attrs.field(default=False, eq=False, repr=False)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The rules applied, in order (with the exchange of currencies, if any)."""
+        return steps_of(self._steps)
 
     @property
     def low(self) -> Any:
         """The lower end of the range (same type as ``magnitude``)."""
         if self.nonnegative:
             return self.input_magnitude * self.factor_low
-        return _bound(self.input_magnitude, self.factor_low, self.factor_high)
+        return range_end(self.input_magnitude, self.factor_low, self.factor_high)
 
     @property
     def high(self) -> Any:
         """The upper end of the range (same type as ``magnitude``)."""
         if self.nonnegative:
             return self.input_magnitude * self.factor_high
-        return _bound(self.input_magnitude, self.factor_high, self.factor_low)
+        return range_end(self.input_magnitude, self.factor_high, self.factor_low)
 
     @property
     def quantity(self) -> Any:
@@ -217,11 +237,8 @@ class Result:
     @property
     def sources(self) -> tuple[Source, ...]:
         """Every source behind the result, each once, in the order the steps use them."""
-        seen: dict[str, Source] = {}
-        for step in self.steps:
-            for source in (*step.sources, *(p.source for p in step.parameters if p.source)):
-                seen.setdefault(f"{source.key}|{source.title}", source)
-        return tuple(seen.values())
+        steps = self.steps
+        return _SOURCES.get((steps,), lambda: _sources(steps))
 
     @property
     def region(self) -> str:
@@ -343,6 +360,18 @@ class Result:
         return f"<Result {_count(self.magnitude)} values in {self.unit} of {self.kind}>"
 
 
+#: The sources of a conversion's steps, by the identity of its steps (shared by its results).
+_SOURCES: ByIdentity[tuple[Source, ...]] = ByIdentity()
+
+
+def _sources(steps: tuple[Step, ...]) -> tuple[Source, ...]:
+    seen: dict[str, Source] = {}
+    for step in steps:
+        for source in (*step.sources, *(p.source for p in step.parameters if p.source)):
+            seen.setdefault(f"{source.key}|{source.title}", source)
+    return tuple(seen.values())
+
+
 #: Draws a result as HTML for notebooks. The engine never imports presentation: the public
 #: package (``equivmetrics/__init__.py``) sets this to the presentation layer's renderer.
 html_renderer: Callable[[Result], str] | None = None
@@ -360,19 +389,3 @@ def region_of(steps: tuple[Step, ...]) -> str:
 def editions_of(steps: tuple[Step, ...]) -> tuple[str, ...]:
     """The editions of ``steps``' figures, each once, in step order."""
     return tuple(dict.fromkeys(step.edition for step in steps if step.edition))
-
-
-def _bound(x: Any, k_positive: float, k_negative: float) -> Any:
-    """``x * k_positive`` where ``x >= 0`` (or NaN), ``x * k_negative`` where ``x < 0``.
-
-    Factors are positive with ``low <= high``, so a negative input swaps the ends of its range.
-    """
-    if _is_scalar(x):
-        return x * (k_negative if x < 0 else k_positive)
-    out = x * k_positive
-    negative = x < 0
-    if negative.any():
-        if hasattr(out, "where") and not hasattr(out, "__array_function__"):  # pandas
-            return out.where(~negative, x * k_negative)
-        out[negative] = x[negative] * k_negative
-    return out

@@ -40,11 +40,10 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._core.locks import new_lock
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import Location
@@ -53,6 +52,9 @@ from .compiled import Compiled
 from .compiled import Key as _Key
 from .core import Converter
 from .result import ParameterUse, Step
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
 
@@ -230,7 +232,8 @@ def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
 
 
 def _record(key: _Key, compiled: Compiled) -> dict[str, Any]:
-    record = attrs.asdict(compiled)
+    record = attrs.asdict(compiled, filter=lambda field, _: field.name != "_steps")
+    record["steps"] = [attrs.asdict(step) for step in compiled.steps]
     return {"key": list(key), "compiled": record, "check": _check(list(key), record)}
 
 
@@ -303,12 +306,12 @@ _SCALARS: dict[str, type] = {"str": str, "bool": bool, "float": float, "int": in
 
 def _typed(cls: Any, data: dict[str, Any]) -> Any:
     """``cls(**data)`` after checking every plain field's type (a file is only data)."""
-    names = {field.name for field in attrs.fields(cls)}
+    names = {field.alias for field in attrs.fields(cls)}
     if set(data) != names:
         raise KeyError(f"{cls.__name__} fields")
     for field in attrs.fields(cls):
         want = _SCALARS.get(str(field.type))
-        value = data[field.name]
+        value = data[field.alias]
         if want is not None:
             if type(value) is not want:
                 raise TypeError(f"{cls.__name__}.{field.name}")

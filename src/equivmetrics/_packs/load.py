@@ -18,6 +18,8 @@ from typing import Any
 from equivmetrics.exceptions import InputTypeError, Location, PackError, Problem
 
 from .fields import FIELDS
+from .installed import PACK_SUFFIXES as _PACK_SUFFIXES
+from .installed import bundled_files
 from .model import (
     Pack,
 )
@@ -34,23 +36,11 @@ __all__ = [
     "read_packs",
 ]
 
-_PACK_SUFFIXES = (".yaml", ".yml")
 
 PackFile = Path | Traversable
 
 
 #: The fields each part of a pack may have (the JSON Schema is tested against this table).
-def bundled_files() -> list[Traversable]:
-    """The pack files shipped inside the package, in name order."""
-    folder = resources.files("equivmetrics") / "conversions"
-    if not folder.is_dir():
-        return []
-    return sorted(
-        (f for f in folder.iterdir() if f.name.endswith(_PACK_SUFFIXES) and f.is_file()),
-        key=lambda f: f.name,
-    )
-
-
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, and folders expanded to their ``*.yaml``/``*.yml`` files, sorted."""
     files: list[Path] = []

@@ -23,8 +23,9 @@ from typing import Any
 
 import attrs
 
-from equivmetrics.exceptions import InputTypeError, Location, PackError, Problem
+from equivmetrics.exceptions import Location, PackError, Problem
 
+from .installed import DISABLE_VARIABLE, GROUP, PluginSelection, select
 from .load import parse_pack
 from .model import Pack
 from .yaml import Limits
@@ -40,18 +41,11 @@ __all__ = [
     "select",
 ]
 
-#: The entry-point group plugins publish their packs under.
-GROUP = "equivmetrics.packs"
-#: Set to a non-empty value to leave plugins out unless ``load(plugins=...)`` asks for them.
-DISABLE_VARIABLE = "EQUIVMETRICS_DISABLE_PLUGINS"
 _SUFFIXES = (".yaml", ".yml")
 _DISABLE_HINT = (
     "fix or uninstall that distribution, or leave plugins out with load(plugins=False), "
     f"load(plugins=[...names]) or the environment variable {DISABLE_VARIABLE}=1"
 )
-
-#: What ``load(plugins=...)`` accepts: all installed plugins, none, or those with these names.
-PluginSelection = bool | Iterable[str] | None
 
 
 @attrs.frozen
@@ -72,32 +66,6 @@ def discover() -> list[metadata.EntryPoint]:
     """The installed entry points of the group, sorted by name then value."""
     found = metadata.entry_points(group=GROUP)
     return sorted(found, key=lambda ep: (ep.name, ep.value))
-
-
-def select(wanted: PluginSelection, *, bundled: bool) -> tuple[str, ...] | None:
-    """Normalise ``load(plugins=...)``: None for every installed plugin, else chosen names.
-
-    ``None`` (the default) follows ``bundled``, unless the environment variable
-    ``EQUIVMETRICS_DISABLE_PLUGINS`` is set; ``True``/``False`` are explicit.
-    """
-    if wanted is None:
-        wanted = bundled and not os.environ.get(DISABLE_VARIABLE)
-    if wanted is True:
-        return None
-    if wanted is False:
-        return ()
-    if isinstance(wanted, str):
-        return (wanted,)
-    try:
-        names = list(wanted)
-    except TypeError:
-        names = None
-    if names is None or not all(isinstance(name, str) for name in names):
-        raise InputTypeError(
-            f"plugins= takes True, False, a plugin name or a list of names, not {wanted!r}",
-            value=wanted,
-        )
-    return tuple(sorted(set(names)))
 
 
 def read_plugins(

@@ -17,7 +17,7 @@ from equivmetrics._core.quantity import unfit
 from equivmetrics.exceptions import LocaleError
 
 from .cldr import direction
-from .formatter import Formatter
+from .formatter import formatter_of
 from .messages import Messages, catalog, language_of, sentence_words
 
 __all__ = ["LANG", "Chrome", "card_lang", "lang_attrs", "words_tag"]
@@ -84,7 +84,7 @@ class Chrome:
     def plural(self, key: str, number: int, **values: str) -> str:
         """The text of ``key`` for ``number`` of things (its CLDR plural category)."""
         try:
-            category = Formatter(self.messages.language).plural(number, len(str(number)))
+            category = formatter_of(self.messages.language).plural(number, len(str(number)))
         except LocaleError:  # no babel: the card's counts are small, and 1 is 'one' here
             category = "one" if number == 1 else "other"
         return self.messages.plural(key, category, **values)

@@ -16,7 +16,6 @@ Relatability, the rule that orders them (documented in docs/equivalents.md):
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -34,7 +33,7 @@ from equivmetrics._engine.result import Result, Step, editions_of, region_of
 from equivmetrics._packs.model import Source, citation_dict, source_dict
 from equivmetrics.exceptions import InputTypeError, InputValueError
 
-from .formatter import Formatter, default_sig
+from .formatter import default_sig, formatter_of
 from .html import render_html
 from .sentence import word
 
@@ -175,7 +174,7 @@ def describe(
 ) -> Equivalent:
     """Word one scalar result for ``role`` in ``locale``, read in ``units`` (its engine's)."""
     _one_value(result)
-    formatter = _formatter(locale)
+    formatter = formatter_of(locale)
     digits = (
         sig
         if sig is not None
@@ -255,19 +254,6 @@ def _one_value(result: Result) -> Result:
             value=result.magnitude,
         )
     return result
-
-
-@functools.lru_cache(maxsize=64)
-def _cached_formatter(locale: str) -> Formatter:
-    return Formatter(locale)
-
-
-def _formatter(locale: str) -> Formatter:
-    """The (immutable) formatter of ``locale``, made once per locale."""
-    try:
-        return _cached_formatter(locale)
-    except TypeError:  # unhashable: Formatter says what a locale is
-        return Formatter(locale)
 
 
 def _finite(result: Result) -> Result:

@@ -32,6 +32,7 @@ __all__ = [
     "LocaleError",
     "babel_locale",
     "english_money",
+    "formatter_of",
     "round_sig",
 ]
 
@@ -90,6 +91,11 @@ _SUPERSCRIPT = str.maketrans(
 )
 
 
+def _language(formatter: Formatter) -> str:
+    locale = formatter.locale
+    return locale.replace("-", "_").split("_")[0].lower() if isinstance(locale, str) else ""
+
+
 @attrs.frozen
 class Formatter:
     """Formats numbers, ranges and plural categories for one locale (``"en"`` by default)."""
@@ -103,14 +109,16 @@ class Formatter:
                 f"locale must be text such as 'en', 'pl' or 'de_CH', not {value!r}", value=value
             )
 
-    @property
-    def language(self) -> str:
-        """The locale's language in lower case: ``"de"`` for ``de_CH``."""
-        return self.locale.replace("-", "_").split("_")[0].lower()
-
-    @property
-    def english(self) -> bool:
-        return self.language == "en"
+    #: The locale's language in lower case: ``"de"`` for ``de_CH`` (worked out once).
+    language: str = attrs.field(
+        init=False, repr=False, eq=False, default=attrs.Factory(_language, takes_self=True)
+    )
+    english: bool = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=attrs.Factory(lambda self: self.language == "en", takes_self=True),
+    )
 
     def number(self, value: float, sig: int) -> str:
         """``value`` rounded to ``sig`` significant figures, with the locale's separators.
@@ -156,6 +164,19 @@ class Formatter:
         """Raise :class:`LocaleError` now if the locale cannot be used."""
         if not self.english:
             _babel_locale(self.locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_formatter(locale: str) -> Formatter:
+    return Formatter(locale)
+
+
+def formatter_of(locale: str) -> Formatter:
+    """The (immutable) formatter of ``locale``, made once per locale."""
+    try:
+        return _cached_formatter(locale)
+    except TypeError:  # unhashable: Formatter says what a locale is
+        return Formatter(locale)
 
 
 #: Currency signs English writes before an amount; other currencies take their ISO code.

@@ -21,14 +21,15 @@ import re
 from collections.abc import Iterable
 from html import escape
 from typing import Protocol, cast, runtime_checkable
-from urllib.parse import urlsplit
 
+from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.quantity import unfit
 from equivmetrics._core.records import check_fields
 from equivmetrics._packs.model import Source
 from equivmetrics.exceptions import InputTypeError
 
 from .card_language import LANG, Chrome, card_lang, lang_attrs, words_tag
+from .citations import source_html, source_items
 from .icons import icon_body
 from .messages import Messages, language_of, sentence_words
 
@@ -66,8 +67,6 @@ class Equivalent(Protocol):
     @property
     def sources(self) -> tuple[Source, ...]: ...
 
-
-_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
 
 _CSS = """\
 .equivmetrics-card{--em-_accent:var(--em-accent,#0f6b5c);\
@@ -261,14 +260,24 @@ def _heading(title: str | None, items: list[Equivalent], chrome: Chrome) -> str:
 def _card_id(items: list[Equivalent], heading: str, lang: str) -> str:
     """An id derived from the content: the same card renders the same bytes every time."""
     digest = hashlib.blake2s(digest_size=5)
-    for part in (heading, lang, *(repr(_fingerprint(e)) for e in items)):
+    for part in (heading, lang, *(_fingerprint(e) for e in items)):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x00")
     return f"em-{digest.hexdigest()}"
 
 
-def _fingerprint(e: Equivalent) -> tuple[object, ...]:
-    return (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon, e.sources)
+def _fingerprint(e: Equivalent) -> str:
+    """``repr((kind, role, text, value_text, range_text, label, icon, sources))``, the
+    sources' part written once per tuple of sources."""
+    sources = e.sources
+    shown = _SOURCES_REPR.get((sources,), lambda: repr(sources))
+    fields = (e.kind, e.role, e.text, e.value_text, e.range_text, e.label, e.icon)
+    return "(" + ", ".join(map(repr, fields)) + ", " + shown + ")"
+
+
+#: What stays the same for the same sources (their identity): the repr and the HTML list.
+_SOURCES_REPR: ByIdentity[str] = ByIdentity()
+_SOURCES_HTML: ByIdentity[str] = ByIdentity()
 
 
 def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
@@ -303,7 +312,7 @@ def _item(e: Equivalent, item_id: str, chrome: Chrome) -> str:
         html.append(
             f'<details class="em-sources"><summary{chrome.mark}>{escape(summary)}</summary>'
             '<ul class="em-source-list">'
-            + "".join(f"<li><small>{source_html(s)}</small></li>" for s in e.sources)
+            + _SOURCES_HTML.get((e.sources,), lambda: source_items(e.sources))
             + "</ul></details>"
         )
     html.append("</li>")
@@ -369,28 +378,3 @@ def _alt(e: Equivalent, drop: tuple[str, ...]) -> str:
         if label.startswith(word) and len(label) > len(word):
             return label[len(word) :]
     return label
-
-
-def source_html(source: Source) -> str:
-    """One citation as escaped HTML, linked only when its URL is plain http(s)."""
-    title = escape(source.title)
-    url = _safe_url(source.url)
-    if url:
-        title = f'<a href="{escape(url)}" rel="noopener noreferrer external">{title}</a>'
-    text = f"{escape(source.publisher)}, {title}" if source.publisher else title
-    if source.edition:
-        text += f" ({escape(source.edition)})"
-    return text
-
-
-def _safe_url(url: str) -> str:
-    """``url`` when it is a plain http(s) URL with a host, else ``''`` (the link is dropped)."""
-    if not url or len(url) > 2048 or _UNSAFE_URL.search(url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url

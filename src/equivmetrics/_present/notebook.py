@@ -19,7 +19,7 @@ from equivmetrics._core.numbers import count, is_scalar, num
 from equivmetrics._packs.model import Source
 
 from .chart import ResultValues, SeriesLike, running
-from .html import source_html
+from .citations import source_html
 
 __all__ = ["result_html", "series_html"]
 

@@ -20,6 +20,7 @@ import unicodedata
 import attrs
 
 from equivmetrics._catalog.catalog import Kind
+from equivmetrics._core.memo import ByIdentity
 from equivmetrics._core.money import currencies, in_currency, is_money
 from equivmetrics._core.units import UnitScope, unit_factor
 from equivmetrics._engine.result import Result
@@ -32,6 +33,7 @@ from .formatter import (
     Formatter,
     duration_parts,
     duration_unit,
+    formatter_of,
     round_sig,
 )
 from .messages import Messages, language_of, sentence_words
@@ -78,7 +80,7 @@ class Voice:
     def plural(self, formatter: Formatter, value: float, sig: int) -> str:
         """The plural category of a shown value, by this language's rules."""
         if self.english:
-            return Formatter("en").plural(value, sig)
+            return formatter_of("en").plural(value, sig)
         return formatter.plural(value, sig)
 
     def duration(self, hours: int, minutes: int) -> str:
@@ -153,9 +155,70 @@ def word(
     digits: int,
 ) -> Words:
     """Word one scalar result of ``kind`` for ``role`` (see the module doc)."""
-    voice = voice_for(kind, role, formatter.locale)
+    phrasing = _phrasing(kind, role, formatter, units, result.unit)
+    voice, template = phrasing.voice, phrasing.template
     value, low, high = float(result.magnitude), float(result.low), float(result.high)
-    period, currency = _amount(units, kind, result.unit)
+    count_like = phrasing.count_like
+    shown = _Shown(formatter, voice, digits, phrasing.currency)
+    value_text, category, unit_shown, scale = shown.value(
+        value, count_like, phrasing.minutes, kind.unit
+    )
+    label = phrasing.label(category)
+    label = voice.without_unit_word(label, kind.unit) if unit_shown else label
+    below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
+    range_text = shown.range(
+        value * scale, low * scale, high * scale, phrasing.signs, below_one=below_one
+    )
+    if range_text and unit_shown:
+        range_text = voice.range_unit(range_text, unit_shown)
+    text = _sentence(template, value_text, label, phrasing.per)
+    if value == 0 and voice.messages.has("equivalent.zero"):
+        text = voice.messages.text("equivalent.zero", label=phrasing.label("other"))
+    if range_text:
+        text += " " + voice.messages.text("equivalent.range", range=range_text)
+    return Words(text, value_text, range_text, label, voice.tag)
+
+
+@attrs.frozen
+class _Phrasing:
+    """What the words of ``kind`` for a role, locale and result unit are, whatever the value:
+    the voice, the wording, the currency written by the locale, the period, the minutes per
+    unit of a time kind and the currency signs of the range. Made once (:func:`_phrasing`)."""
+
+    kind: Kind
+    voice: Voice
+    template: str
+    currency: str | None
+    per: str
+    count_like: bool
+    minutes: float | None
+    signs: tuple[str, str]
+    labels: dict[str, str] = attrs.field(factory=dict, eq=False)
+
+    def label(self, category: str) -> str:
+        found = self.labels.get(category)
+        if found is None:
+            found = self.labels[category] = _label(self.kind, self.voice, category)
+        return found
+
+
+#: Phrasings by kind and unit scope (their identities), role, locale and result unit.
+_PHRASINGS: ByIdentity[_Phrasing] = ByIdentity()
+
+
+def _phrasing(
+    kind: Kind, role: str, formatter: Formatter, units: UnitScope, unit: str
+) -> _Phrasing:
+    return _PHRASINGS.get(
+        (kind, units),
+        lambda: _phrase(kind, role, formatter, units, unit),
+        (role, formatter.locale, unit),
+    )
+
+
+def _phrase(kind: Kind, role: str, formatter: Formatter, units: UnitScope, unit: str) -> _Phrasing:
+    voice = voice_for(kind, role, formatter.locale)
+    period, currency = _amount(units, kind, unit)
     template = _template(kind, role, voice)
     if currency:
         before, after = _money_signs(template)
@@ -163,24 +226,16 @@ def word(
             currency = None  # the English wording writes this currency's sign itself
         else:
             template = _without_money_sign(template)
-    count_like = not kind.dimension  # a count: no dimension at all
-    minutes = _minutes(units, kind, kind.unit if period else result.unit)
-    shown = _Shown(formatter, voice, digits, currency)
-    value_text, category, unit_shown, scale = shown.value(value, count_like, minutes, kind.unit)
-    label = _label(kind, voice, category)
-    label = voice.without_unit_word(label, kind.unit) if unit_shown else label
-    below_one = count_like and 0 < abs(round_sig(value, digits)) < 1
-    range_text = shown.range(
-        value * scale, low * scale, high * scale, template, below_one=below_one
+    return _Phrasing(
+        kind,
+        voice,
+        template,
+        currency,
+        voice.per(period) if period else "",
+        not kind.dimension,  # a count: no dimension at all
+        _minutes(units, kind, kind.unit if period else unit),
+        _money_signs(template),
     )
-    if range_text and unit_shown:
-        range_text = voice.range_unit(range_text, unit_shown)
-    text = _sentence(template, value_text, label, voice.per(period) if period else "")
-    if value == 0 and voice.messages.has("equivalent.zero"):
-        text = voice.messages.text("equivalent.zero", label=_label(kind, voice, "other"))
-    if range_text:
-        text += " " + voice.messages.text("equivalent.range", range=range_text)
-    return Words(text, value_text, range_text, label, voice.tag)
 
 
 def _template(kind: Kind, role: str, voice: Voice) -> str:
@@ -244,7 +299,7 @@ class _Shown:
         return self.number(value), self.voice.plural(self.formatter, value, self.digits), "", 1.0
 
     def range(
-        self, value: float, low: float, high: float, template: str, *, below_one: bool
+        self, value: float, low: float, high: float, signs: tuple[str, str], *, below_one: bool
     ) -> str:
         """ "9,100–96,000" (with the wording's currency sign on both ends), or "" when not
         worth it."""
@@ -256,7 +311,7 @@ class _Shown:
         )
         if not show:
             return ""
-        before, after = _money_signs(template)
+        before, after = signs  # the wording's currency sign, on both ends
         return f"{before}{self.number(low)}{after}\u2013{before}{self.number(high)}{after}"
 
 
