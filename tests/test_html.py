@@ -335,3 +335,13 @@ def test_the_card_writes_co2_with_a_subscript() -> None:
     assert "metric tons of CO\u2082 equivalent" in visible
     # the sentence itself stays plain text, for e-mail subjects, JSON and screen readers
     assert em.feel_good("12400 kWh", top=4)[1].text.startswith("CO2 absorbed by")
+
+
+def test_a_changed_copy_of_a_library_equivalent_is_checked_again() -> None:
+    import attrs
+
+    made = em.feel_good("12400 kWh", top=1)[0]
+    assert em.render_html(made)  # built by the library: its fields are not read again
+    bad = attrs.evolve(made, magnitude="lots")
+    with pytest.raises(em.InputTypeError, match="magnitude"):
+        em.render_html(bad)

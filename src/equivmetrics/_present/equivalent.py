@@ -26,7 +26,7 @@ from equivmetrics._catalog.catalog import Kind
 from equivmetrics._core.numbers import is_scalar as _is_scalar
 from equivmetrics._core.numbers import json_float as _json_float
 from equivmetrics._core.quantity import unfit
-from equivmetrics._core.records import FOREIGN, explained
+from equivmetrics._core.records import FOREIGN, explained, vouch
 from equivmetrics._core.units import UnitScope
 from equivmetrics._engine.core import Candidate
 from equivmetrics._engine.result import Result, Step, editions_of, region_of
@@ -185,23 +185,25 @@ def describe(
             f"sig= must be a whole number from 1 to 6, got {digits!r}", value=digits
         )
     words = word(kind, result, role, units=units, formatter=formatter, digits=digits)
-    return Equivalent(
-        kind=kind.name,
-        role=role,
-        magnitude=float(result.magnitude),
-        unit=result.unit,
-        low=float(result.low),
-        high=float(result.high),
-        text=words.text,
-        value_text=words.value_text,
-        range_text=words.range_text,
-        label=words.label,
-        icon=kind.icon,
-        family=kind.presentation.family or kind.name,
-        locale=locale,
-        sources=result.sources,
-        steps=result.steps,
-        language=words.language,
+    return vouch(
+        Equivalent(
+            kind=kind.name,
+            role=role,
+            magnitude=float(result.magnitude),
+            unit=result.unit,
+            low=float(result.low),
+            high=float(result.high),
+            text=words.text,
+            value_text=words.value_text,
+            range_text=words.range_text,
+            label=words.label,
+            icon=kind.icon,
+            family=kind.presentation.family or kind.name,
+            locale=locale,
+            sources=result.sources,
+            steps=result.steps,
+            language=words.language,
+        )
     )
 
 
