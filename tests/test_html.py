@@ -342,6 +342,6 @@ def test_a_changed_copy_of_a_library_equivalent_is_checked_again() -> None:
 
     made = em.feel_good("12400 kWh", top=1)[0]
     assert em.render_html(made)  # built by the library: its fields are not read again
-    bad = attrs.evolve(made, magnitude="lots")
+    bad = attrs.evolve(made, magnitude="lots")  # type: ignore[arg-type]
     with pytest.raises(em.InputTypeError, match="magnitude"):
         em.render_html(bad)
