@@ -198,7 +198,9 @@ def _fits_one(value: Any, wanted: str, space: dict[str, Any], depth: int) -> boo
 
 
 def _fits_named(value: Any, wanted: str, space: dict[str, Any], depth: int) -> bool:
-    """A class or an alias named in the record's module (``Source``, ``dt.date``)."""
+    """A class or an alias named in the record's module (``Source``, ``dt.date``); a generic
+    class with its parameters (``StepsLater[Step]``) is checked as the class."""
+    wanted = wanted.split("[", 1)[0]
     target: Any = space.get(wanted.split(".", maxsplit=1)[0])
     for part in wanted.split(".")[1:]:
         target = getattr(target, part, None)

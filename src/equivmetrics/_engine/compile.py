@@ -197,7 +197,7 @@ class Compiler:
         return Frame(tuple(shown), rate, swap, out_text, conv, policy, policy_kind)
 
     def finish(
-        self, plan: Plan, frame: Frame, running: list[Floats], steps: list[Step] | StepsLater
+        self, plan: Plan, frame: Frame, running: list[Floats], steps: list[Step] | StepsLater[Step]
     ) -> Compiled:
         """The :class:`Compiled` of ``plan`` from its frame and running factors."""
         k, lo, hi = running[-1] if running else (plan.scale,) * 3

@@ -33,7 +33,7 @@ class Compiled:
     source_kind: str
     input_unit: str
     #: The steps, or (a tenant's conversion) what records them on first use.
-    _steps: tuple[Step, ...] | StepsLater = attrs.field(
+    _steps: tuple[Step, ...] | StepsLater[Step] = attrs.field(
         alias="steps", eq=attrs.cmp_using(eq=same_steps, require_same_type=False), hash=False
     )
     #: The negative-value policy of the path (the strictest of its kinds) and the kind it is from.

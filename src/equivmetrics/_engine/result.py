@@ -187,7 +187,7 @@ class Result:
     factor: float
     factor_low: float
     factor_high: float
-    _steps: tuple[Step, ...] | StepsLater = attrs.field(
+    _steps: tuple[Step, ...] | StepsLater[Step] = attrs.field(
         alias="steps", eq=attrs.cmp_using(eq=same_steps, require_same_type=False), hash=False
     )
     #: True when the input is known to hold no negative value (its path refused them or read

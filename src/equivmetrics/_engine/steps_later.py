@@ -8,15 +8,15 @@ steps themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
-if TYPE_CHECKING:
-    from .result import Step
+#: The type of a step (``Result``'s ``Step``; this module needs nothing of it).
+Step = TypeVar("Step")
 
 __all__ = ["StepsLater", "same_steps", "steps_of"]
 
 
-class StepsLater:
+class StepsLater(Generic[Step]):
     """A conversion's steps, recorded on first use (a tenant's conversion computes its floats
     without them). Pickles and copies as the steps themselves."""
 
@@ -38,10 +38,12 @@ class StepsLater:
         return tuple, (self(),)
 
 
-def steps_of(steps: tuple[Step, ...] | StepsLater) -> tuple[Step, ...]:
+def steps_of(steps: tuple[Step, ...] | StepsLater[Step]) -> tuple[Step, ...]:
     """The steps themselves, recorded now if they were left for later."""
     return steps if isinstance(steps, tuple) else steps()
 
 
-def same_steps(a: tuple[Step, ...] | StepsLater, b: tuple[Step, ...] | StepsLater) -> bool:
+def same_steps(
+    a: tuple[Step, ...] | StepsLater[Step], b: tuple[Step, ...] | StepsLater[Step]
+) -> bool:
     return steps_of(a) == steps_of(b)

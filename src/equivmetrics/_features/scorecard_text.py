@@ -9,17 +9,42 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from equivmetrics._engine.result import Result
 from equivmetrics._present.equivalent import Equivalent
 
-from .scorecard_parts import Realised, Score, Stake
-
-if TYPE_CHECKING:
-    from .scorecard import Scorecard
+from .scorecard_input import Rule
+from .scorecard_parts import Realised, Score, Stake, WeakLink
 
 __all__ = ["explain_lines", "number"]
+
+
+class Scorecard(Protocol):
+    """What the explanation reads of a :class:`~equivmetrics.Scorecard` (which imports this
+    module, so it is named by what it has)."""
+
+    @property
+    def period(self) -> str: ...
+    @property
+    def per(self) -> str: ...
+    @property
+    def history(self) -> tuple[str, ...]: ...
+    @property
+    def teams(self) -> tuple[str, ...]: ...
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def scores(self) -> tuple[Score, ...]: ...
+    @property
+    def weak_links(self) -> tuple[WeakLink, ...]: ...
+    @property
+    def realised(self) -> tuple[Realised, ...]: ...
+    @property
+    def at_stake(self) -> tuple[Stake, ...]: ...
+    @property
+    def notes(self) -> tuple[str, ...]: ...
+
 
 _REFERENCE = {
     "median": "the median of the other teams",

@@ -1,7 +1,7 @@
 """The two files a batch run writes, committed together or not at all.
 
 A run writes its output and its rejects file each under a temporary name next to its final one
-(``.out.csv.XXXX.part``) and, only when every row has been written and flushed to disk, moves
+(``.out.csv.<random>.part``) and, only when every row has been written and flushed to disk, moves
 both into place as a pair (:class:`Outputs`): an interruption, a signal or a full disk at any
 moment before leaves the earlier pair as it was and removes the temporary files. A destination
 that is a FIFO or a character device (``/dev/null``, a terminal) is written into directly
