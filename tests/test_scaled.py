@@ -1,9 +1,11 @@
 """The fused check-and-multiply gives the plain path's results bit for bit.
 
-Large float64 arrays take a fused path (:mod:`equivmetrics._core.scaled`): multiply a block,
-check its signs while it is in cache, optionally on two threads. Here every array takes it
-(``MIN_SIZE`` patched to 0, tiny blocks, threads on) and is compared with the plain path
-(``MIN_SIZE`` out of reach) and with numpy's own ``x * factor``.
+Large float64 arrays take a fused path (:mod:`equivmetrics._core.scaled`): numba's compiled
+loop (:mod:`equivmetrics._core.fused`) when it is installed, otherwise numpy multiplying a
+block and checking its signs while it is in cache; either optionally on two threads. Here
+every array takes it (``MIN_SIZE`` patched to 0, tiny blocks, threads on), once with each
+engine (the ``engine`` fixture), and is compared with the plain path (``MIN_SIZE`` out of
+reach) and with numpy's own ``x * factor``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from hypothesis.extra import numpy as hnp
 
 import equivmetrics as em
 import equivmetrics.pandas  # registers the .equiv accessor
-from equivmetrics._core import scaled
+from equivmetrics._core import fused, scaled
 from equivmetrics._core.negative import POLICIES
 from strategies import SETTINGS
 
@@ -35,6 +37,18 @@ ARRAYS = hnp.arrays(np.float64, st.integers(0, 40), elements=FLOATS)
 DTYPES = ["float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint32", "uint8"]
 
 
+@pytest.fixture(autouse=True, params=["numba", "numpy"])
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test once with numba's compiled loop and once with numpy's blocks."""
+    if request.param == "numba":
+        if fused.kernel() is None:
+            pytest.skip(f"numba's loop is not available here: {fused.status()}")
+        yield request.param
+        return
+    with mock.patch.object(fused, "kernel", return_value=None):
+        yield request.param
+
+
 @contextlib.contextmanager
 def path(fast: bool) -> Iterator[None]:
     """Every float64 array on the fused path (``fast``), or none of them."""
@@ -43,6 +57,7 @@ def path(fast: bool) -> Iterator[None]:
         mock.patch.object(scaled, "BLOCK", 3),
         mock.patch.object(scaled, "CACHED_SIZE", 2),
         mock.patch.object(scaled, "THREAD_SIZE", 4),
+        mock.patch.object(scaled, "KERNEL_THREAD_SIZE", 4),
     ):
         yield
 

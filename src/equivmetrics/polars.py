@@ -18,6 +18,6 @@ except ImportError as exc:  # pragma: no cover - exercised without polars
         "equivmetrics.polars needs polars: pip install 'equivmetrics[polars]'"
     ) from exc
 
-from ._integrations.frames import convert_polars, equiv_expr
+from ._integrations.frames_polars import convert_polars, equiv_expr
 
 __all__ = ["convert_polars", "equiv_expr"]

@@ -1,26 +1,30 @@
 """An array times a positive factor with its negative-value check fused into the multiply.
 
 Screening an array for negatives and then multiplying it reads the input twice. For a large
-float64 array :func:`scale` multiplies one cache-sized block at a time into the output and
-checks that block's signs while it is still in cache, so memory is walked once; for very
-large arrays, when another core is idle, it gives half of the blocks to a second thread
-(numpy releases the GIL while it multiplies and reduces). The arithmetic is the same
-multiplication, so the values are the plain path's bit for bit. When a block holds a
-negative value the fast path stops and the plain path
-(:func:`~equivmetrics._core.negative.screen`, then the multiplication) gives the result or
-the error, exactly as without it.
+float64 array :func:`scale` does both in one pass over memory: with numba installed (the
+``[fast]`` extra), a compiled loop (:mod:`.fused`) multiplies each value and notes its sign
+while it is in a register; without it, numpy multiplies one cache-sized block at a time into
+the output and checks that block's signs while it is still in cache. For very large arrays,
+when another core is idle, a second thread takes half of the array (numba's loop and numpy's
+multiply and reduce release the GIL). The arithmetic is the same multiplication, so the values
+are the plain path's bit for bit. When the array holds a negative value the fast path's
+product is dropped and the plain path (:func:`~equivmetrics._core.negative.screen`, then the
+multiplication) gives the result or the error, exactly as without it.
 
-``EQUIVMETRICS_THREADS=1`` keeps the work on the calling thread.
+``EQUIVMETRICS_THREADS=1`` keeps the work on the calling thread; ``EQUIVMETRICS_JIT=off``
+uses numpy's blocks even with numba installed.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from . import fused
 from .negative import screen
 
-__all__ = ["BLOCK", "MIN_SIZE", "fast_eligible", "scale", "times"]
+__all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "scale", "times"]
 
 #: Elements per block: 512 KiB of float64 in and out, inside a core's L2 cache.
 BLOCK = 1 << 16
@@ -31,15 +35,23 @@ CACHED_SIZE = 1 << 20
 #: Arrays at least this large (milliseconds of work, so a thread waiting for a core costs
 #: little in comparison) are split between two threads when another core is idle.
 THREAD_SIZE = 1 << 22
+#: The same for numba's loop, which has no blocks to hand over and so pays off sooner.
+KERNEL_THREAD_SIZE = 1 << 19
 
+#: Arrays at least this large are checked on the second thread while another library's
+#: multiply runs on this one (:func:`alongside`), when another core is idle.
+ALONGSIDE_SIZE = 1 << 19
+
+_T = TypeVar("_T")
 _pool: Any = None
 _pool_pid = 0
 
 
 def fast_eligible(magnitude: Any) -> bool:
-    """Whether ``magnitude`` is a large, contiguous float64 numpy array the fused path takes."""
+    """Whether ``magnitude`` is a large float64 numpy array the fused path takes (contiguous,
+    aligned, in the machine's byte order)."""
     dtype = getattr(magnitude, "dtype", None)
-    if dtype is None or getattr(dtype, "char", "") != "d":
+    if dtype is None or getattr(dtype, "char", "") != "d" or not getattr(dtype, "isnative", False):
         return False
     flags = getattr(magnitude, "flags", None)
     return (
@@ -47,20 +59,27 @@ def fast_eligible(magnitude: Any) -> bool:
         and type(magnitude).__name__ == "ndarray"
         and flags is not None
         and bool(flags.c_contiguous)
+        and bool(flags.aligned)
         and int(magnitude.size) >= MIN_SIZE
     )
 
 
 def scale(
-    values: Any, factor: float, *, block: int | None = None, threads: bool | None = None
+    values: Any,
+    factor: float,
+    *,
+    block: int | None = None,
+    threads: bool | None = None,
+    kernel: fused.Kernel | bool | None = True,
 ) -> tuple[Any, bool]:
     """``(values * factor, has_negatives)`` for a contiguous float64 array, in one pass.
 
-    ``block`` is the number of elements multiplied and checked at a time (default: the whole
-    array when it fits in cache, :data:`BLOCK` otherwise). ``has_negatives`` is True when
-    some value is below zero (NaN is not); the product is then incomplete and must not be
-    used. ``threads`` forces the second thread on or off (None: on for very large arrays
-    when another core is idle).
+    ``kernel`` is the compiled loop to use (True: :func:`.fused.kernel`, when available;
+    False or None: numpy's blocks). ``block`` is the number of elements numpy multiplies and
+    checks at a time (default: the whole array when it fits in cache, :data:`BLOCK`
+    otherwise). ``has_negatives`` is True when some value is below zero (NaN is not); the
+    product is then incomplete and must not be used. ``threads`` forces the second thread on
+    or off (None: on for very large arrays when another core is idle).
     """
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
@@ -68,16 +87,38 @@ def scale(
     out = np.empty_like(values)
     out_flat = out.reshape(-1)
     size = flat.size
+    loop = fused.kernel() if kernel is True else (kernel or None)
     if block is None:
         block = BLOCK if size > CACHED_SIZE else max(size, 1)
     if threads is None:
-        threads = size >= THREAD_SIZE and threads_allowed() and _spare_core()
+        large = size >= (THREAD_SIZE if loop is None else KERNEL_THREAD_SIZE)
+        threads = large and threads_allowed() and _spare_core()
     if not threads:
-        return out, _blocks(flat, out_flat, factor, 0, size, block)
+        return out, _part(flat, out_flat, factor, 0, size, block, loop)
     half = (size // 2 // block) * block or size // 2
-    other = _executor().submit(_blocks, flat, out_flat, factor, half, size, block)
-    negative = _blocks(flat, out_flat, factor, 0, half, block)
+    other = _executor().submit(_part, flat, out_flat, factor, half, size, block, loop)
+    negative = _part(flat, out_flat, factor, 0, half, block, loop)
     return out, other.result() or negative
+
+
+def alongside(values: Any, work: Callable[[], _T]) -> tuple[_T, bool]:
+    """``(work(), has_negatives)``: whether float64 ``values`` hold a value below zero (NaN is
+    not), found on the second thread while ``work`` runs on this one.
+
+    For a multiply done by another library that releases the GIL (polars), the check then
+    costs no pass of its own when a core is idle. Small arrays, a busy machine or
+    ``EQUIVMETRICS_THREADS=1``: the check, then ``work``, on this thread. ``work``'s error, if
+    any, is raised after the check has finished.
+    """
+    size = int(values.size)
+    if size < ALONGSIDE_SIZE or not threads_allowed() or not _spare_core():
+        return work(), _has_negative(values)
+    check = _executor().submit(_has_negative, values)
+    try:
+        done = work()
+    finally:
+        negative = check.result()
+    return done, negative
 
 
 def times(
@@ -103,6 +144,21 @@ def times(
     return screen(values, policy, kind, unit, where=where, labels=labels) * factor
 
 
+def _part(
+    flat: Any,
+    out: Any,
+    factor: float,
+    start: int,
+    stop: int,
+    block: int,
+    loop: fused.Kernel | None,
+) -> bool:
+    """``flat[start:stop]`` times ``factor`` into ``out``; whether it held a negative value."""
+    if loop is not None:
+        return bool(loop(flat[start:stop], factor, out[start:stop]))
+    return _blocks(flat, out, factor, start, stop, block)
+
+
 def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: int) -> bool:
     """Multiply ``flat[start:stop]`` into ``out`` block by block; whether a block had a negative."""
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
@@ -116,6 +172,13 @@ def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: in
         if lowest(chunk) < 0:  # the block is still in cache
             return True
     return False
+
+
+def _has_negative(values: Any) -> bool:
+    """Whether ``values`` hold a value below zero (numpy releases the GIL while it reduces)."""
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+
+    return bool(values.size) and bool(np.fmin.reduce(values, axis=None) < 0)
 
 
 def _spare_core() -> bool:

@@ -23,17 +23,14 @@ Conventions shared by every helper:
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from equivmetrics._api.load import default_engine
-from equivmetrics._core.negative import NegativePolicy, check_policy, screen
+from equivmetrics._core.negative import NegativePolicy, check_policy
 from equivmetrics.exceptions import EquivMetricsError, InputLookupError, InputTypeError
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from equivmetrics._api.engine import Engine
     from equivmetrics._engine.compiled import Compiled
 
@@ -44,8 +41,6 @@ __all__ = [
     "column_name",
     "column_policy",
     "compile_column",
-    "convert_polars",
-    "equiv_expr",
     "pandas_values",
     "register_pandas",
 ]
@@ -241,103 +236,3 @@ class FrameAccessor:
 
 def column_policy(compiled: Compiled, negative: NegativePolicy | None) -> str:
     return compiled.negative if negative is None else check_policy(negative)
-
-
-def _has_negatives(series: pl.Series) -> bool:
-    """One pass: polars' ``min`` skips nulls and NaN (None when every value is missing)."""
-    lowest = series.min()
-    return lowest is not None and bool(lowest < 0)  # type: ignore[operator]
-
-
-def _refuse_negatives(batch: pl.Series, *, kind: str, unit: str, where: str) -> pl.Series:
-    """Run by polars on each batch of an ``equiv_expr`` whose kinds refuse negatives."""
-    if _has_negatives(batch):
-        first = int((batch < 0).fill_null(False).arg_true()[0])
-        screen(float(batch[first]), "refuse", kind, unit, where=where)
-    return batch
-
-
-def _polars_check(series: pl.Series) -> None:
-    dtype = series.dtype
-    if not dtype.is_numeric():
-        raise InputTypeError(
-            f"{column_label(series.name)} has dtype {dtype}; converting needs numbers "
-            "(integer or float)",
-            value=dtype,
-        )
-
-
-def convert_polars(
-    series: pl.Series,
-    to: str,
-    *,
-    from_unit: str,
-    unit: str | None = None,
-    of: str | None = None,
-    per: str | None = None,
-    engine: Engine | None = None,
-    name: str | None = None,
-    negative: NegativePolicy | None = None,
-) -> pl.Series:
-    """Convert a numeric polars Series: a Float64 Series named ``f"{to} [{unit}]"``.
-
-    Nulls stay null and NaN stays NaN; integers are read as Float64.
-    """
-    import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
-
-    if not isinstance(series, pl.Series):
-        raise InputTypeError(
-            f"convert_polars takes a polars Series, not {type(series).__name__}; "
-            "for a column of a frame use equiv_expr",
-            value=series,
-        )
-    _polars_check(series)
-    label = column_label(series.name)
-    compiled = compile_column(label, engine, from_unit, to, of, unit, per)
-    values = series.cast(pl.Float64)
-    policy = column_policy(compiled, negative)
-    if policy != "allow" and _has_negatives(values):
-        negatives = (values < 0).fill_null(False)
-        if policy == "refuse":
-            first = int(negatives.arg_true()[0])
-            screen(values[first], policy, compiled.negative_kind, from_unit, where=label)
-        values = values.clone().set(negatives, float("nan"))
-    out = values * compiled.factor
-    return out.alias(name if name is not None else column_name(to, compiled.unit))
-
-
-def equiv_expr(
-    column: str,
-    to: str,
-    *,
-    from_unit: str,
-    unit: str | None = None,
-    of: str | None = None,
-    per: str | None = None,
-    engine: Engine | None = None,
-    name: str | None = None,
-    negative: NegativePolicy | None = None,
-) -> pl.Expr:
-    """A polars expression: ``pl.col(column)`` times the compiled factor, as Float64.
-
-    It runs natively in polars (lazy frames and streaming included). The factor is compiled
-    when the expression is built, so unit and kind errors are raised here; a column's dtype is
-    known only when the expression runs, and polars itself refuses arithmetic on text.
-    """
-    import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
-
-    if not isinstance(column, str):
-        raise InputTypeError(f"column must be a column name, not {column!r}", value=column)
-    label = column_label(column)
-    compiled = compile_column(label, engine, from_unit, to, of, unit, per)
-    values = pl.col(column)
-    policy = column_policy(compiled, negative)
-    if policy == "nan":
-        values = pl.when(values < 0).then(float("nan")).otherwise(values)
-    elif policy == "refuse":
-        check = functools.partial(
-            _refuse_negatives, kind=compiled.negative_kind, unit=from_unit, where=label
-        )
-        values = values.map_batches(check, is_elementwise=True)
-    expr = values * pl.lit(compiled.factor, dtype=pl.Float64)  # ints, f32 -> f64
-    return expr.alias(name if name is not None else column_name(to, compiled.unit))

@@ -1,0 +1,89 @@
+"""The compiled check-and-multiply: one pass over a float64 array, when numba is installed.
+
+numpy has no operation that multiplies an array and reports whether it held a negative value;
+doing both costs a second pass over memory. With numba (the ``[fast]`` extra) :func:`kernel`
+compiles a loop that does both while each value is in a register: ``out[i] = x[i] * factor``,
+the same IEEE multiplication numpy performs (no fused multiply-add, no fast-math), so the
+products are numpy's bit for bit. NaN is not below zero, nor is ``-0.0``.
+
+The loop is compiled in this process the first time it is needed (importing numba and
+compiling take a few tenths of a second, once), for contiguous, aligned, native-order float64
+arrays, writable or read-only. Nothing is written to disk: numba's on-disk cache is not used,
+because it reads pickles back. Without numba, with ``EQUIVMETRICS_JIT=off``, or when numba
+fails to import or compile (a numpy too new for the installed numba, say), :func:`kernel`
+returns None and :mod:`.scaled` multiplies block by block with numpy instead; :func:`status`
+says which and why.
+
+The compiled function releases the GIL, so :mod:`.scaled` can run it on two halves of an array
+at once, and it holds no state, so threads may call it concurrently.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from . import locks
+
+__all__ = ["Kernel", "kernel", "status"]
+
+#: ``kernel(values, factor, out) -> has_negatives``: ``out[:] = values * factor``.
+Kernel = Callable[[Any, float, Any], bool]
+
+_kernel: Kernel | None = None
+#: "" until the first call of :func:`kernel`; then why it is or is not compiled.
+_status = ""
+_lock = locks.new_lock(sys.modules[__name__], "_lock")
+
+
+def enabled() -> bool:
+    """False when ``EQUIVMETRICS_JIT`` is ``off`` (or ``0``, ``no``, ``false``)."""
+    return os.environ.get("EQUIVMETRICS_JIT", "").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def kernel() -> Kernel | None:
+    """The compiled check-and-multiply, compiled on first call; None when it is unavailable."""
+    global _kernel, _status  # noqa: PLW0603 - compiled once per process
+    if _status:
+        return _kernel
+    with _lock:
+        if not _status:
+            if not enabled():
+                _status = "off: EQUIVMETRICS_JIT asks for numpy's multiply"
+            else:
+                _kernel, _status = _compile()
+    return _kernel
+
+
+def status() -> str:
+    """Whether the compiled loop is used, and why not when it is not (compiles it if needed)."""
+    kernel()
+    return _status
+
+
+def _compile() -> tuple[Kernel | None, str]:
+    try:
+        import numba  # noqa: PLC0415 - numba is optional (the [fast] extra)
+    except ImportError as exc:  # numba absent, or refusing this numpy
+        return None, f"numpy blocks: numba is not importable ({exc})"
+    try:
+        float64 = numba.float64
+        writable = numba.types.Array(float64, 1, "C")
+        readonly = numba.types.Array(float64, 1, "C", readonly=True)
+        signatures = [numba.boolean(data, float64, writable) for data in (writable, readonly)]
+        compiled = numba.njit(signatures, nogil=True, cache=False, boundscheck=False)(_loop)
+    except Exception as exc:  # any compiler failure falls back to numpy
+        return None, f"numpy blocks: numba {numba.__version__} could not compile the loop ({exc})"
+    return compiled, f"compiled with numba {numba.__version__}"
+
+
+def _loop(values: Any, factor: float, out: Any) -> bool:  # pragma: no cover - runs compiled
+    """The loop numba compiles: multiply every value, and note whether any is below zero."""
+    negative = False
+    for index in range(values.size):
+        value = values[index]
+        out[index] = value * factor
+        negative |= value < 0.0
+    return negative

@@ -1,0 +1,220 @@
+"""numba's compiled check-and-multiply, its fallbacks, and the polars check run alongside.
+
+The products are compared with numpy's ``x * factor`` byte for byte (NaN payloads included),
+the negative flag with ``(x < 0).any()`` worked out by numpy; the fallbacks (no numba, numba
+failing to compile, ``EQUIVMETRICS_JIT=off``) must leave every result as it was.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import equivmetrics as em
+from equivmetrics._core import fused, scaled
+from equivmetrics.polars import convert_polars, equiv_expr
+from strategies import SETTINGS
+
+FLOATS = st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True, width=64)
+ARRAYS = hnp.arrays(np.float64, st.integers(0, 60), elements=FLOATS)
+FACTORS = st.floats(min_value=5e-324, max_value=1e300)  # subnormal factors too
+
+
+def compiled() -> fused.Kernel:
+    loop = fused.kernel()
+    if loop is None:
+        pytest.skip(f"numba's loop is not available here: {fused.status()}")
+    return loop
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module as in a new process: nothing compiled, nothing decided."""
+    monkeypatch.setattr(fused, "_kernel", None)
+    monkeypatch.setattr(fused, "_status", "")
+
+
+def same_bytes(a: Any, b: Any) -> bool:
+    return bool(a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes())
+
+
+@SETTINGS
+@given(values=ARRAYS, factor=FACTORS)
+def test_the_loop_is_numpys_multiply_bit_for_bit(values: Any, factor: float) -> None:
+    loop = compiled()
+    out = np.empty_like(values)
+    negative = loop(values, factor, out)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        assert negative == bool((values < 0).any())  # NaN and -0.0 are not below zero
+        assert same_bytes(out, values * factor)
+
+
+@SETTINGS
+@given(values=ARRAYS, factor=FACTORS)
+def test_the_loop_reads_a_read_only_array(values: Any, factor: float) -> None:
+    """pandas 3 hands out read-only views of a Series' values (copy on write)."""
+    loop = compiled()
+    values.flags.writeable = False
+    out = np.empty_like(values)
+    loop(values, factor, out)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        assert same_bytes(out, values * factor)
+
+
+@pytest.mark.parametrize(
+    ("make", "eligible"),
+    [
+        (lambda: np.arange(8.0), True),
+        (lambda: np.arange(8.0).astype(">f8"), False),  # not the machine's byte order
+        (lambda: np.frombuffer(b"\0" + bytes(64), dtype=np.float64, offset=1), False),  # unaligned
+        (lambda: np.arange(16.0)[::2], False),  # not contiguous
+        (lambda: np.arange(8, dtype=np.float32), False),
+    ],
+)
+def test_only_arrays_the_loop_takes_are_eligible(make: Any, eligible: bool) -> None:
+    values = make()
+    with mock.patch.object(scaled, "MIN_SIZE", 0):
+        assert scaled.fast_eligible(values) is eligible
+        if fused.kernel() is not None and eligible:
+            fused.kernel()(values, 2.0, np.empty_like(values))
+
+
+@pytest.mark.parametrize("dtype", [">f8", "<f8"])
+def test_either_byte_order_converts_alike(dtype: str) -> None:
+    values = np.linspace(0.0, 5.0, 40).astype(dtype)
+    compiled_path = em.load().compile("kWh", "co2e")
+    with mock.patch.object(scaled, "MIN_SIZE", 0):
+        result = compiled_path.apply(values)
+    assert same_bytes(result.magnitude, values.astype("=f8") * compiled_path.factor)
+
+
+def test_threads_share_the_loop() -> None:
+    """Eight threads at once, each its own array: every product is its own."""
+    loop = compiled()
+    arrays = [np.random.default_rng(seed).random(200_000) for seed in range(8)]
+    outs: dict[int, Any] = {}
+
+    def run(index: int) -> None:
+        out = np.empty_like(arrays[index])
+        assert not loop(arrays[index], 3.5, out)
+        outs[index] = out
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(same_bytes(outs[index], arrays[index] * 3.5) for index in range(8))
+
+
+def test_the_status_says_the_loop_is_compiled(fresh: None) -> None:
+    pytest.importorskip("numba")
+    assert fused.status().startswith("compiled with numba ")
+    assert fused.kernel() is not None
+
+
+@pytest.mark.parametrize("setting", ["off", "OFF", "0", "no", "false"])
+def test_the_loop_can_be_switched_off(
+    fresh: None, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv("EQUIVMETRICS_JIT", setting)
+    assert fused.kernel() is None
+    assert fused.status() == "off: EQUIVMETRICS_JIT asks for numpy's multiply"
+
+
+def test_without_numba_numpy_multiplies(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
+    assert fused.kernel() is None
+    assert fused.status().startswith("numpy blocks: numba is not importable")
+    values = np.array([1.0, 2.0, np.nan] * 20_000)
+    out, negative = scaled.scale(values, 0.5)
+    assert not negative
+    assert same_bytes(out, values * 0.5)
+
+
+def test_a_compiler_failure_falls_back(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    numba = pytest.importorskip("numba")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("no target machine")
+
+    monkeypatch.setattr(numba, "njit", broken)
+    assert fused.kernel() is None
+    assert "could not compile the loop (no target machine)" in fused.status()
+    values = np.arange(70_000.0)
+    out, negative = scaled.scale(values, 0.25)
+    assert not negative
+    assert same_bytes(out, values * 0.25)
+
+
+# -- polars: the check on a second thread while polars multiplies ------------------------------
+
+#: Float64 columns, with and without nulls.
+COLUMNS = st.lists(st.one_of(FLOATS, st.none()), max_size=40)
+
+
+@pytest.fixture(params=["alongside", "one thread"])
+def polars_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every column checked on the second thread (``alongside``) or all on this one."""
+    with (
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0 if request.param == "alongside" else 1 << 62),
+        mock.patch.object(scaled, "_spare_core", return_value=True),
+    ):
+        yield request.param
+
+
+def test_an_expression_is_polars_own_multiply(polars_path: str) -> None:
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e").factor
+    native = pl.col("kwh") * pl.lit(factor, dtype=pl.Float64)
+
+    @SETTINGS
+    @given(values=COLUMNS)
+    def check(values: list[float | None]) -> None:
+        frame = pl.DataFrame({"kwh": values}, schema={"kwh": pl.Float64})
+        expr = equiv_expr("kwh", "co2e", from_unit="kWh", engine=engine)
+        negative = any(v is not None and v < 0 for v in values)
+        if negative:
+            with pytest.raises(em.NegativeValueError, match="column 'kwh'"):
+                frame.select(expr)
+            with pytest.raises(em.NegativeValueError, match="column 'kwh'"):
+                convert_polars(frame["kwh"], "co2e", from_unit="kWh", engine=engine)
+            return
+        want = frame.select(native)["kwh"]
+        got = frame.select(expr)["co2e [t]"]
+        series = convert_polars(frame["kwh"], "co2e", from_unit="kWh", engine=engine)
+        for out in (got, series):
+            assert out.dtype == pl.Float64
+            assert out.is_null().to_list() == want.is_null().to_list()
+            assert same_bytes(out.fill_null(0.0).to_numpy(), want.fill_null(0.0).to_numpy())
+
+    check()
+
+
+def test_a_column_in_chunks_and_integers_convert_alike(polars_path: str) -> None:
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e").factor
+    chunked = pl.concat([pl.Series("kwh", [1.5, 2.5]), pl.Series("kwh", [3.5])], rechunk=False)
+    assert chunked.n_chunks() == 2
+    integers = pl.Series("kwh", [1, 2, 3], dtype=pl.Int32)
+    for series in (chunked, integers):
+        frame = pl.DataFrame([series])
+        got = frame.select(equiv_expr("kwh", "co2e", from_unit="kWh", engine=engine))
+        want = [float(v) * factor for v in series.to_list()]
+        assert got["co2e [t]"].to_list() == want
+
+
+def test_a_text_column_is_refused_naming_it(polars_path: str) -> None:
+    frame = pl.DataFrame({"site": ["1.5", "north"]})
+    with pytest.raises(em.InputError, match=r"column 'site' has dtype String; converting needs"):
+        frame.select(equiv_expr("site", "co2e", from_unit="kWh"))
