@@ -25,7 +25,9 @@ import pint
 from harness import (
     child,
     children,
+    conditions,
     interleave,
+    load_average,
     per_round,
     ratio,
     run,
@@ -78,6 +80,7 @@ def scalars(rounds: int) -> str:
 
 
 def arrays(rounds: int, sizes: tuple[int, ...]) -> str:
+    load_before = load_average()
     engine = em.load()
     compiled = engine.compile("kWh", "co2e")
     factor = compiled.factor
@@ -131,7 +134,8 @@ def arrays(rounds: int, sizes: tuple[int, ...]) -> str:
                 "",
             ],
         ]
-    return table(["floats", "measure", "median (min–max)", "ratio", "target"], rows)
+    header = ["floats", "measure", "median (min–max)", "ratio", "target"]
+    return conditions(load_before) + "\n\n" + table(header, rows)
 
 
 def startup(rounds: int) -> str:

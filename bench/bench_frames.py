@@ -26,7 +26,17 @@ import distributed
 import numpy as np
 import pandas as pd
 import polars as pl
-from harness import interleave, per_round, ratio, report, table, timed, verdict
+from harness import (
+    conditions,
+    interleave,
+    load_average,
+    per_round,
+    ratio,
+    report,
+    table,
+    timed,
+    verdict,
+)
 
 import equivmetrics as em
 import equivmetrics.pandas  # registers the .equiv accessor
@@ -86,6 +96,7 @@ def on_cluster(values: np.ndarray, factor: float, engine: em.Engine, rounds: int
 
 
 def frames(rows: int, rounds: int) -> str:
+    load_before = load_average()
     engine = em.load()
     factor = engine.compile("kWh", "co2e").factor
     values = np.random.default_rng(0).lognormal(5.0, 2.0, rows)
@@ -114,7 +125,10 @@ def frames(rows: int, rounds: int) -> str:
             "Dask, 2 processes: `convert_dask(...)`, persisted", dask_times, "convert", "dask", 1.15
         ),
     ]
-    caption = f"{rows:,} float64 rows (5 % NaN), kWh to t CO2e; ratios against the row above"
+    caption = (
+        f"{rows:,} float64 rows (5 % NaN), kWh to t CO2e; ratios against the row above. "
+        + conditions(load_before)
+    )
     return (
         caption
         + "\n\n"

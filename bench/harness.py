@@ -156,6 +156,21 @@ def machine() -> str:
     )
 
 
+def load_average() -> float:
+    """The one-minute load average (NaN where the system has none)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def conditions(load_before: float) -> str:
+    """How large arrays were multiplied, and the machine's load before and after a table."""
+    from equivmetrics._core import fused  # noqa: PLC0415 - only when printing
+
+    return (
+        f"Large arrays: {fused.status()}. Load average {load_before:.2f} before, "
+        f"{load_average():.2f} after, on {len(os.sched_getaffinity(0))} cores."
+    )
+
+
 def write_docs(tables: Mapping[str, str], path: Path = DOCS) -> list[str]:
     """Replace each ``<!-- bench:NAME -->`` … ``<!-- /bench:NAME -->`` block of ``path`` with
     its table; the names of the blocks replaced."""
