@@ -1,7 +1,7 @@
 """The compiled check-and-multiply: one pass over a float64 array, when numba is installed.
 
 numpy has no operation that multiplies an array and reports whether it held a negative value;
-doing both costs a second pass over memory. With numba (the ``[fast]`` extra) :func:`kernel`
+doing both costs a second pass over memory. With numba (the ``[numba]`` extra) :func:`kernel`
 compiles a loop that does both while each value is in a register: ``out[i] = x[i] * factor``,
 the same IEEE multiplication numpy performs (no fused multiply-add, no fast-math), so the
 products are numpy's bit for bit. NaN is not below zero, nor is ``-0.0``.
@@ -65,7 +65,7 @@ def status() -> str:
 
 def _compile() -> tuple[Kernel | None, str]:
     try:
-        import numba  # noqa: PLC0415 - numba is optional (the [fast] extra)
+        import numba  # noqa: PLC0415 - numba is optional (the [numba] extra)
     except ImportError as exc:  # numba absent, or refusing this numpy
         return None, f"numpy blocks: numba is not importable ({exc})"
     try:

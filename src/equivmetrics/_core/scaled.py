@@ -2,7 +2,7 @@
 
 Screening an array for negatives and then multiplying it reads the input twice. For a large
 float64 array :func:`scale` does both in one pass over memory: with numba installed (the
-``[fast]`` extra), a compiled loop (:mod:`.fused`) multiplies each value and notes its sign
+``[numba]`` extra), a compiled loop (:mod:`.fused`) multiplies each value and notes its sign
 while it is in a register; without it, numpy multiplies one cache-sized block at a time into
 the output and checks that block's signs while it is still in cache. For very large arrays,
 when another core is idle, a second thread takes half of the array (numba's loop and numpy's
