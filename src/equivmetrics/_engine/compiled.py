@@ -60,6 +60,10 @@ class Compiled:
         missing, ``"allow"`` lets them through. ``where`` and ``labels`` name the column and
         the rows in a refusal (see :func:`~equivmetrics._core.negative.screen`).
         """
+        if negative is None and type(magnitude) is float and magnitude >= 0.0:
+            # what the path's policy ("refuse" or "nan") leaves of a number not below zero
+            nonnegative = self.negative != "allow"
+            return self.result(magnitude * self.factor, magnitude, nonnegative=nonnegative)
         policy = self.negative if negative is None else check_policy(negative)
         if policy == "allow":
             return self.result(self._times(magnitude), magnitude, nonnegative=False)

@@ -113,4 +113,8 @@ def overflowed(result: Any) -> bool:
     """A finite scalar input whose result, or an end of its range, overflowed to an infinity."""
     if not is_scalar(result.magnitude) or not math.isfinite(float(result.input_magnitude)):
         return False
-    return any(math.isinf(float(x)) for x in (result.magnitude, result.low, result.high))
+    return (
+        math.isinf(float(result.magnitude))
+        or math.isinf(float(result.low))
+        or math.isinf(float(result.high))
+    )

@@ -9,6 +9,7 @@ never by Python's format machinery.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -52,8 +53,28 @@ def template_problem(text: str, allowed: tuple[str, ...] = PLACEHOLDERS) -> str 
 
 
 def fill(template: str, **values: str) -> str:
-    """Put values into a checked template (plain replacement: no format-string features)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+    """Put values into a checked template (plain replacement: no format-string features).
+
+    A placeholder without a value is left out; a value is put in as it is, never read again
+    for placeholders.
+    """
+    parts = _pieces(template)
+    if len(parts) == 1:
+        return template
+    filled = list(parts)
+    for index in range(1, len(parts), 2):
+        filled[index] = values.get(parts[index], "")
+    return "".join(filled)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pieces(template: str) -> tuple[str, ...]:
+    """``template`` split into text and placeholder names, alternately (text first and last).
+
+    Templates are a pack's wordings and the message catalogs' texts: a bounded few, each split
+    once per process rather than once per sentence.
+    """
+    return tuple(_PLACEHOLDER.split(template))
 
 
 class WordingReader(FieldReader):

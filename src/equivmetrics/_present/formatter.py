@@ -53,7 +53,7 @@ def round_sig(value: float, sig: int) -> float:
 
 def default_sig(value: float, low: float, high: float) -> int:
     """2 or 3 significant figures, by how wide the range is compared with the value."""
-    if value == 0 or not all(math.isfinite(x) for x in (value, low, high)):
+    if value == 0 or not (math.isfinite(value) and math.isfinite(low) and math.isfinite(high)):
         return 3
     half_width = (high - low) / 2
     return 2 if half_width / abs(value) > WIDE_RANGE else 3
@@ -147,6 +147,8 @@ class Formatter:
         With ``sig``, the value is taken as shown — its visible decimals count, as CLDR says:
         "1 tree" but "1.0 trees" in English.
         """
+        if self.english and sig is not None and abs(round_sig(value, sig)) != 1:
+            return "other"  # only a value shown as "1" or "-1" is singular in English
         shown = self.plain(value, sig) if sig is not None else repr(value)
         if self.english:
             return "one" if shown in ("1", "-1") else "other"

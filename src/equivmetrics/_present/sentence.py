@@ -248,10 +248,16 @@ def _template(kind: Kind, role: str, voice: Voice) -> str:
     return found if found is not None else str(voice.messages.raw(f"equivalent.{role}"))
 
 
+@functools.lru_cache(maxsize=1024)
+def _without_per(template: str) -> str:
+    """The wording without its ``{per}`` (and the space before it), for a total."""
+    return _NO_PER.sub("", template)
+
+
 def _sentence(template: str, value_text: str, label: str, per: str) -> str:
     """The wording filled in; the period where the wording puts ``{per}``, else at the end."""
     if not per:
-        return fill(_NO_PER.sub("", template), value=value_text, label=label).strip()
+        return fill(_without_per(template), value=value_text, label=label).strip()
     if "{per}" in template:
         alone = per.replace(cldr.MARK, "").strip()
         return fill(template, value=value_text, label=label, per=alone).strip()
