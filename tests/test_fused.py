@@ -218,3 +218,35 @@ def test_a_text_column_is_refused_naming_it(polars_path: str) -> None:
     frame = pl.DataFrame({"site": ["1.5", "north"]})
     with pytest.raises(em.InputError, match=r"column 'site' has dtype String; converting needs"):
         frame.select(equiv_expr("site", "co2e", from_unit="kWh"))
+
+
+@pytest.mark.parametrize("spare", [True, False])
+def test_alongside_raises_works_error_after_the_check(spare: bool) -> None:
+    values = np.array([1.0, -2.0, np.nan] * 10)
+    finished: list[bool] = []
+
+    def work() -> None:
+        finished.append(True)
+        raise ZeroDivisionError("the multiply failed")
+
+    with (
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
+        mock.patch.object(scaled, "_spare_core", return_value=spare),
+        pytest.raises(ZeroDivisionError, match="the multiply failed"),
+    ):
+        scaled.alongside(values, work)
+    assert finished == [True]
+
+
+@pytest.mark.parametrize("spare", [True, False])
+@pytest.mark.parametrize(
+    ("values", "negative"),
+    [([], False), ([np.nan, np.nan], False), ([0.0, -0.0, 3.0], False), ([2.0, -1e-300], True)],
+)
+def test_alongside_finds_negatives(spare: bool, values: list[float], negative: bool) -> None:
+    with (
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
+        mock.patch.object(scaled, "_spare_core", return_value=spare),
+    ):
+        done, found = scaled.alongside(np.array(values, dtype=np.float64), lambda: "product")
+    assert (done, found) == ("product", negative)
