@@ -142,6 +142,24 @@ def test_without_numba_numpy_multiplies(fresh: None, monkeypatch: pytest.MonkeyP
     assert same_bytes(out, values * 0.5)
 
 
+def test_a_broken_numba_falls_back(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A numba whose LLVM library does not load raises OSError on import, not ImportError."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def failing(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "numba":
+            raise OSError("libllvmlite.so: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing)
+    assert fused.kernel() is None
+    assert fused.status() == (
+        "numpy blocks: numba is not importable (libllvmlite.so: cannot open shared object file)"
+    )
+
+
 def test_a_compiler_failure_falls_back(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
     numba = pytest.importorskip("numba")
 

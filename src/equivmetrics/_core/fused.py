@@ -66,7 +66,7 @@ def status() -> str:
 def _compile() -> tuple[Kernel | None, str]:
     try:
         import numba  # noqa: PLC0415 - numba is optional (the [numba] extra)
-    except ImportError as exc:  # numba absent, or refusing this numpy
+    except Exception as exc:  # absent, refusing this numpy, or its LLVM library not loading
         return None, f"numpy blocks: numba is not importable ({exc})"
     try:
         float64 = numba.float64
