@@ -186,7 +186,7 @@ def polars_path(request: pytest.FixtureRequest) -> Iterator[str]:
     """Every column checked on the second thread (``alongside``) or all on this one."""
     with (
         mock.patch.object(scaled, "ALONGSIDE_SIZE", 0 if request.param == "alongside" else 1 << 62),
-        mock.patch.object(scaled, "_spare_core", return_value=True),
+        mock.patch.object(scaled, "second_core", return_value=True),
     ):
         yield request.param
 
@@ -249,7 +249,7 @@ def test_alongside_raises_works_error_after_the_check(spare: bool) -> None:
 
     with (
         mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
-        mock.patch.object(scaled, "_spare_core", return_value=spare),
+        mock.patch.object(scaled, "second_core", return_value=spare),
         pytest.raises(ZeroDivisionError, match="the multiply failed"),
     ):
         scaled.alongside(values, work)
@@ -264,7 +264,7 @@ def test_alongside_raises_works_error_after_the_check(spare: bool) -> None:
 def test_alongside_finds_negatives(spare: bool, values: list[float], negative: bool) -> None:
     with (
         mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
-        mock.patch.object(scaled, "_spare_core", return_value=spare),
+        mock.patch.object(scaled, "second_core", return_value=spare),
     ):
         done, found = scaled.alongside(np.array(values, dtype=np.float64), lambda: "product")
     assert (done, found) == ("product", negative)

@@ -164,22 +164,6 @@ def test_the_pandas_accessor_agrees_with_the_plain_path(values: Any, policy: str
         pd.testing.assert_frame_equal(fast, plain)
 
 
-def test_a_forked_child_gets_its_own_thread() -> None:
-    """The worker thread belongs to the process that made it; a new pid makes a new one."""
-    first = scaled._executor()
-    with mock.patch.object(scaled, "_pool_pid", -1):
-        second = scaled._executor()
-    assert second is not first
-    assert scaled._executor() is second
-
-
-def test_threads_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EQUIVMETRICS_THREADS", "1")
-    assert not scaled.threads_allowed()
-    monkeypatch.setenv("EQUIVMETRICS_THREADS", "")
-    assert scaled.threads_allowed()
-
-
 @SETTINGS
 @given(values=ARRAYS, policy=st.sampled_from(POLICIES))
 def test_a_dask_partition_agrees_with_the_plain_path(values: Any, policy: str) -> None:
@@ -201,16 +185,3 @@ def test_a_dask_partition_agrees_with_the_plain_path(values: Any, policy: str) -
     else:
         pd.testing.assert_series_equal(fast, plain)
         assert same_bits(fast.to_numpy(), plain.to_numpy())
-
-
-@pytest.mark.parametrize(
-    ("cores", "load", "spare"),
-    [(1, 0.0, False), (2, 0.9, True), (2, 1.6, False), (8, 5.0, True), (8, 7.6, False)],
-)
-def test_a_second_thread_only_with_a_core_to_spare(
-    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, spare: bool
-) -> None:
-    """Two or more cores, and a load average below one less than their number."""
-    monkeypatch.setattr(scaled.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    monkeypatch.setattr(scaled.os, "getloadavg", lambda: (load, load, load))
-    assert scaled._spare_core() is spare

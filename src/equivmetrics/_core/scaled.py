@@ -17,11 +17,11 @@ uses numpy's blocks even with numba installed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import fused
+from .cores import executor, second_core
 from .negative import screen
 
 __all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "scale", "times"]
@@ -43,8 +43,6 @@ KERNEL_THREAD_SIZE = 1 << 19
 ALONGSIDE_SIZE = 1 << 19
 
 _T = TypeVar("_T")
-_pool: Any = None
-_pool_pid = 0
 
 
 def fast_eligible(magnitude: Any) -> bool:
@@ -92,11 +90,11 @@ def scale(
         block = BLOCK if size > CACHED_SIZE else max(size, 1)
     if threads is None:
         large = size >= (THREAD_SIZE if loop is None else KERNEL_THREAD_SIZE)
-        threads = large and threads_allowed() and _spare_core()
+        threads = large and second_core()
     if not threads:
         return out, _part(flat, out_flat, factor, 0, size, block, loop)
     half = (size // 2 // block) * block or size // 2
-    other = _executor().submit(_part, flat, out_flat, factor, half, size, block, loop)
+    other = executor().submit(_part, flat, out_flat, factor, half, size, block, loop)
     negative = _part(flat, out_flat, factor, 0, half, block, loop)
     return out, other.result() or negative
 
@@ -111,9 +109,9 @@ def alongside(values: Any, work: Callable[[], _T]) -> tuple[_T, bool]:
     any, is raised after the check has finished.
     """
     size = int(values.size)
-    if size < ALONGSIDE_SIZE or not threads_allowed() or not _spare_core():
+    if size < ALONGSIDE_SIZE or not second_core():
         return work(), _has_negative(values)
-    check = _executor().submit(_has_negative, values)
+    check = executor().submit(_has_negative, values)
     try:
         done = work()
     finally:
@@ -179,37 +177,3 @@ def _has_negative(values: Any) -> bool:
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
     return bool(values.size) and bool(np.fmin.reduce(values, axis=None) < 0)
-
-
-def _spare_core() -> bool:
-    """Whether another core is likely idle: two or more usable, and the load average below
-    one less than their number. On a busy machine the second thread waits for a core, and the
-    work takes longer than on one thread (measured: 1.3 x against 1.07 x numpy on two busy
-    cores); the result is the same either way."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # pragma: no cover - no load average here
-        return True
-    return load < cores - 0.5
-
-
-def _executor() -> Any:
-    """One worker thread per process (a forked child makes its own: threads do not fork)."""
-    global _pool, _pool_pid  # noqa: PLW0603 - one pool per process, made when first needed
-    if _pool is None or _pool_pid != os.getpid():
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when threading
-
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="equivmetrics-scale")
-        _pool_pid = os.getpid()
-    return _pool
-
-
-def threads_allowed() -> bool:
-    """False when ``EQUIVMETRICS_THREADS=1`` asks for the calling thread only."""
-    return os.environ.get("EQUIVMETRICS_THREADS", "").strip() != "1"
