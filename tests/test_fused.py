@@ -268,3 +268,17 @@ def test_alongside_finds_negatives(spare: bool, values: list[float], negative: b
     ):
         done, found = scaled.alongside(np.array(values, dtype=np.float64), lambda: "product")
     assert (done, found) == ("product", negative)
+
+
+def test_without_a_free_core_the_callers_check_runs() -> None:
+    values = np.array([1.0, 2.0])
+    with (
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
+        mock.patch.object(scaled, "second_core", return_value=False),
+    ):
+        assert scaled.alongside(values, lambda: "product", lambda: True) == ("product", True)
+    with (
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
+        mock.patch.object(scaled, "second_core", return_value=True),
+    ):  # on the second thread numpy checks (it releases the GIL)
+        assert scaled.alongside(values, lambda: "product", lambda: True) == ("product", False)

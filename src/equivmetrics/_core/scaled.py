@@ -99,23 +99,25 @@ def scale(
     return out, other.result() or negative
 
 
-def alongside(values: Any, work: Callable[[], _T]) -> tuple[_T, bool]:
+def alongside(
+    values: Any, work: Callable[[], _T], check: Callable[[], bool] | None = None
+) -> tuple[_T, bool]:
     """``(work(), has_negatives)``: whether float64 ``values`` hold a value below zero (NaN is
     not), found on the second thread while ``work`` runs on this one.
 
     For a multiply done by another library that releases the GIL (polars), the check then
-    costs no pass of its own when a core is idle. Small arrays, a busy machine or
-    ``EQUIVMETRICS_THREADS=1``: the check, then ``work``, on this thread. ``work``'s error, if
-    any, is raised after the check has finished.
+    costs no pass of its own when a core is free. Small arrays, no free core or
+    ``EQUIVMETRICS_THREADS=1``: ``check()`` (default: numpy's), then ``work``, on this
+    thread. ``work``'s error, if any, is raised after the check has finished.
     """
-    size = int(values.size)
-    if size < ALONGSIDE_SIZE or not second_core():
-        return work(), _has_negative(values)
-    check = executor().submit(_has_negative, values)
+    if values.size < ALONGSIDE_SIZE or not second_core():
+        negative = check() if check is not None else _has_negative(values)
+        return work(), negative
+    pending = executor().submit(_has_negative, values)
     try:
         done = work()
     finally:
-        negative = check.result()
+        negative = pending.result()
     return done, negative
 
 
