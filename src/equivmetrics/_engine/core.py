@@ -170,17 +170,16 @@ class Converter:
 
     def with_params(self, **params: Any) -> Converter:
         """A new converter with some parameters replaced; this one is unchanged."""
-        from equivmetrics._catalog.overrides import override_value  # noqa: PLC0415 - lazy: a warm start compiles nothing
-
-        from .tenant import Tenancy  # noqa: PLC0415 - lazy: a warm start compiles nothing
-
         overrides, root = dict(self._overrides), self._root or self
-        if root._tenancy is None:
+        tenancy = root._tenancy
+        if tenancy is None:
+            from .tenant import Tenancy  # noqa: PLC0415 - lazy: a warm start compiles nothing
+
             catalog = root.catalog  # built first: building takes the lock too
             with root._lock:
-                root._tenancy = root._tenancy or Tenancy(catalog)
+                tenancy = root._tenancy = root._tenancy or Tenancy(catalog)
         for name, raw in params.items():
-            overrides[name] = override_value(self.catalog, name, raw, root._tenancy.memo)
+            overrides[name] = tenancy.override(self.catalog, name, raw)
         return Converter(self.catalog, overrides, root=root, rates=self._rates)
 
     def with_rates(self, rates: Rates) -> Converter:
@@ -356,9 +355,7 @@ class Converter:
             return None
         figures = self._figures
         if figures is None:
-            from .tenant import Figures  # noqa: PLC0415 - lazy: a warm start compiles nothing
-
-            figures = self._figures = Figures(self.catalog, self._overrides)
+            figures = self._figures = self._tenancy.figures(self.catalog, self._overrides)
         overrides = self._overrides
 
         def steps() -> tuple[Step, ...]:

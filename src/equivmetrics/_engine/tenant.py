@@ -21,7 +21,7 @@ from typing import Any
 
 from equivmetrics._catalog.catalog import Catalog
 from equivmetrics._catalog.float_factors import FloatFactors
-from equivmetrics._catalog.overrides import Memo
+from equivmetrics._catalog.overrides import Memo, override_value
 from equivmetrics._core.expr import ExprError, Floats, Value
 from equivmetrics.exceptions import EquivMetricsError
 
@@ -44,6 +44,14 @@ class Tenancy:
         self.forms = FloatFactors(catalog)
         self.frames: dict[Key, Frame | None] = {}
         self.memo: Memo = {}
+
+    def override(self, catalog: Catalog, name: str, raw: Any) -> Value:
+        """A tenant's value ``raw`` for parameter ``name``, checked (units read once)."""
+        return override_value(catalog, name, raw, self.memo)
+
+    def figures(self, catalog: Catalog, overrides: Mapping[str, Value]) -> Figures:
+        """A tenant's :class:`Figures` (made here, so its converter imports nothing)."""
+        return Figures(catalog, overrides)
 
     def frame(self, key: Key, compiler: Compiler, plan: Plan) -> Frame | None:
         """The frame of conversion ``key`` with the catalog's factors (None: plain path)."""
