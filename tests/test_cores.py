@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -80,3 +82,69 @@ def test_a_reading_is_kept_for_a_moment(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(cores, "running", lambda: running(2))
     assert not cores.second_core()  # read again: now the machine is busy
     assert readings == [1, 2]
+
+
+def _tree(tmp_path: Path, membership: str, files: dict[str, str]) -> tuple[str, str]:
+    (tmp_path / "cgroup").write_text(membership)
+    for name, text in files.items():
+        path = tmp_path / "fs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return str(tmp_path / "cgroup"), str(tmp_path / "fs")
+
+
+@pytest.mark.parametrize(
+    ("membership", "files", "quota"),
+    [
+        ("0::/pod/app\n", {"pod/app/cpu.max": "150000 100000\n"}, 1.5),  # cgroup v2
+        ("0::/pod/app\n", {"pod/app/cpu.max": "max 100000\n"}, None),  # no quota
+        (
+            "11:memory:/x\n4:cpu,cpuacct:/docker/abc\n",
+            {
+                "cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "50000\n",
+                "cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n",
+            },
+            0.5,
+        ),  # cgroup v1
+        (
+            "4:cpu,cpuacct:/\n",
+            {"cpu,cpuacct/cpu.cfs_quota_us": "-1\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"},
+            None,
+        ),
+        ("0::/gone\n", {}, None),  # no such file
+        ("0::/bad\n", {"bad/cpu.max": "lots 100000\n"}, None),  # unreadable
+    ],
+)
+def test_a_containers_cpu_quota_is_read(
+    tmp_path: Path, membership: str, files: dict[str, str], quota: float | None
+) -> None:
+    assert cores.cgroup_quota(*_tree(tmp_path, membership, files)) == quota
+
+
+def test_a_quota_of_one_cpu_means_no_second_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container limited to 1.5 CPUs on an 8-core host may use two cores, to 0.5 CPU only one."""
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setattr(cores, "_quota", lambda: 1.5)
+    assert cores.usable_cores() == 2
+    monkeypatch.setattr(cores, "_quota", lambda: 0.5)
+    assert cores.usable_cores() == 1
+    assert not cores.spare_core(cores.usable_cores(), 1, 0.0)
+    monkeypatch.setattr(cores, "_quota", lambda: None)
+    assert cores.usable_cores() == 8
+
+
+def test_threads_arriving_together_share_one_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cores, "_pool", None)
+    pools: list[object] = []
+    start = threading.Barrier(8)
+
+    def first_use() -> None:
+        start.wait()
+        pools.append(cores.executor())
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(pool) for pool in pools}) == 1

@@ -7,6 +7,8 @@ failing to compile, ``EQUIVMETRICS_JIT=off``) must leave every result as it was.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -51,12 +53,28 @@ def same_bytes(a: Any, b: Any) -> bool:
 @SETTINGS
 @given(values=ARRAYS, factor=FACTORS)
 def test_the_loop_is_numpys_multiply_bit_for_bit(values: Any, factor: float) -> None:
+    """Unusual: a value below zero, or one whose product could overflow. Otherwise the products
+    are numpy's, and numpy's own multiply would not have overflowed."""
     loop = compiled()
     out = np.empty_like(values)
-    negative = loop(values, factor, out)
+    limit = scaled.overflow_limit(factor)
+    unusual = loop(values, factor, limit, out)
     with np.errstate(invalid="ignore", over="ignore", under="ignore"):
-        assert negative == bool((values < 0).any())  # NaN and -0.0 are not below zero
+        assert unusual == bool((values < 0).any() or (values > limit).any())
         assert same_bytes(out, values * factor)
+    if not unusual:
+        with np.errstate(over="raise", invalid="ignore", under="ignore"):
+            values * factor
+
+
+@SETTINGS
+@given(factor=st.floats(min_value=1.0, max_value=1e300, exclude_min=True))
+def test_the_overflow_limit_is_safe_and_close(factor: float) -> None:
+    """Below the limit no product overflows; a little above it, numpy's does (or nearly)."""
+    limit = scaled.overflow_limit(factor)
+    with np.errstate(over="raise"):
+        np.float64(limit) * factor
+    assert limit * factor > sys.float_info.max * (1 - 1e-14)
 
 
 @SETTINGS
@@ -66,9 +84,30 @@ def test_the_loop_reads_a_read_only_array(values: Any, factor: float) -> None:
     loop = compiled()
     values.flags.writeable = False
     out = np.empty_like(values)
-    loop(values, factor, out)
+    loop(values, factor, scaled.overflow_limit(factor), out)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         assert same_bytes(out, values * factor)
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_numpys_error_settings_hold_on_the_fast_path(kernel: bool) -> None:
+    """Overflow warns (or raises under errstate) and underflow raises when asked, as numpy's own
+    multiply does, whichever engine multiplies."""
+    engine = em.load()
+    tonnes = engine.compile("t", "co2e", unit="kg")  # factor 1000
+    assert tonnes.factor == 1000
+    huge = np.full(40_000, 1e306)
+    patch = mock.patch.object(fused, "kernel", return_value=None) if not kernel else None
+    with contextlib.ExitStack() as stack:
+        if patch is not None:
+            stack.enter_context(patch)
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="overflow"):
+            tonnes.apply(huge)
+        with pytest.warns(RuntimeWarning, match="overflow"):
+            assert np.isinf(tonnes.apply(huge).magnitude).all()
+        grams = engine.compile("g", "co2e", unit="t")  # factor 1e-6
+        with np.errstate(under="raise"), pytest.raises(FloatingPointError, match="underflow"):
+            grams.apply(np.full(40_000, 1e-305))
 
 
 @pytest.mark.parametrize(
@@ -86,7 +125,7 @@ def test_only_arrays_the_loop_takes_are_eligible(make: Any, eligible: bool) -> N
     with mock.patch.object(scaled, "MIN_SIZE", 0):
         assert scaled.fast_eligible(values) is eligible
         if fused.kernel() is not None and eligible:
-            fused.kernel()(values, 2.0, np.empty_like(values))
+            fused.kernel()(values, 2.0, scaled.overflow_limit(2.0), np.empty_like(values))
 
 
 @pytest.mark.parametrize("dtype", [">f8", "<f8"])
@@ -106,7 +145,7 @@ def test_threads_share_the_loop() -> None:
 
     def run(index: int) -> None:
         out = np.empty_like(arrays[index])
-        assert not loop(arrays[index], 3.5, out)
+        assert not loop(arrays[index], 3.5, scaled.overflow_limit(3.5), out)
         outs[index] = out
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(8)]
@@ -282,3 +321,54 @@ def test_without_a_free_core_the_callers_check_runs() -> None:
         mock.patch.object(scaled, "second_core", return_value=True),
     ):  # on the second thread numpy checks (it releases the GIL)
         assert scaled.alongside(values, lambda: "product", lambda: True) == ("product", False)
+
+
+def test_numbas_own_switch_is_respected(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NUMBA_DISABLE_JIT would run the loop as Python, hundreds of times slower than numpy."""
+    numba = pytest.importorskip("numba")
+    monkeypatch.setattr(numba.config, "DISABLE_JIT", True)
+    assert fused.kernel() is None
+    assert "NUMBA_DISABLE_JIT is set" in fused.status()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_child_forked_while_compiling_uses_numpy(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """numba's locks may be held by the compiling thread, which the child does not have."""
+    monkeypatch.setattr(fused, "_compiling", True)  # as if another thread were compiling now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.write(write, f"{fused.kernel() is None}|{fused.status()}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    told = os.read(read, 1000).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert told == "True|numpy blocks: this process was forked while numba was compiling the loop"
+
+
+class _ShutDown:
+    """An executor after interpreter shutdown has begun."""
+
+    def submit(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+
+@pytest.mark.parametrize("kernel", [True, False])
+def test_no_second_thread_after_shutdown(kernel: bool) -> None:
+    """Threads still converting while the interpreter shuts down do the work themselves."""
+    values = np.arange(100_000, dtype=np.float64)
+    with (
+        mock.patch.object(scaled, "executor", return_value=_ShutDown()),
+        mock.patch.object(scaled, "second_core", return_value=True),
+        mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
+    ):
+        out, unusual = scaled.scale(values, 0.5, threads=True, kernel=kernel)
+        done, negative = scaled.alongside(values - 1.0, lambda: "product")
+    assert not unusual
+    assert same_bytes(out, values * 0.5)
+    assert (done, negative) == ("product", True)

@@ -3,7 +3,8 @@
 Splitting a multiply between two threads only pays when the second thread gets a core at once;
 on a busy machine it waits, and the work takes longer than on one thread (measured: 1.3 x
 against 1.07 x numpy's multiply on two busy cores). :func:`second_core` says whether to use
-it: not with ``EQUIVMETRICS_THREADS=1``, not with one usable core, and not when the machine's
+it: not with ``EQUIVMETRICS_THREADS=1``, not with one usable core (the CPU affinity, less a
+container's CPU quota from its control group, read once), and not when the machine's
 run queue, read from ``/proc/loadavg`` at that moment, already holds as many threads as
 there are cores less the one asking. The one-minute load average lags by tens of seconds, so
 it is used only where there is no run queue to read. A reading is kept for 50 ms, so that a
@@ -13,17 +14,26 @@ time differs.
 
 from __future__ import annotations
 
+import functools
+import math
 import os
+import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
+
+from .locks import new_lock
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["executor", "second_core", "threads_allowed"]
 
 #: How long one reading of the run queue is used for, in seconds.
 FRESH = 0.05
 
-_pool: Any = None
+_pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
+_lock = new_lock(sys.modules[__name__], "_lock")
 #: (when, whether a core was free), from the last reading.
 _reading: tuple[float, bool] = (-1.0, False)
 
@@ -62,11 +72,51 @@ def spare_core(cores: int, running_now: int | None, load: float | None) -> bool:
 
 
 def usable_cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on: its CPU affinity, less a container's CPU quota."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _quota()
+    return cores if quota is None else max(1, min(cores, math.ceil(quota)))
+
+
+@functools.cache
+def _quota() -> float | None:
+    """The CPU quota of this process's control group, read once (None: none set)."""
+    return cgroup_quota("/proc/self/cgroup", "/sys/fs/cgroup")
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="ascii") as file:
+        return file.read(4096)
+
+
+def cgroup_quota(membership: str, root: str) -> float | None:
+    """CPUs a control group may use (its quota over its period), from cgroup v2's ``cpu.max``
+    or v1's ``cpu.cfs_quota_us`` and ``cpu.cfs_period_us``; None without a quota or a file."""
+    try:
+        lines = _read(membership).splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        hierarchy, controllers, path = [*line.split(":", 2), "", ""][:3]
+        try:
+            if hierarchy == "0" and not controllers:  # v2: "max 100000" or "50000 100000"
+                quota, period = _read(os.path.join(root, path.lstrip("/"), "cpu.max")).split()[:2]
+            elif "cpu" in controllers.split(","):  # v1
+                folder = os.path.join(root, controllers, path.lstrip("/"))
+                quota = _read(os.path.join(folder, "cpu.cfs_quota_us")).strip()
+                period = _read(os.path.join(folder, "cpu.cfs_period_us")).strip()
+            else:
+                continue
+            if quota in {"max", "-1"}:
+                continue
+            if int(period) > 0 and int(quota) > 0:
+                return int(quota) / int(period)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def running() -> int | None:
@@ -87,12 +137,16 @@ def load_average() -> float | None:
         return None
 
 
-def executor() -> Any:
+def executor() -> ThreadPoolExecutor:
     """One worker thread per process (a forked child makes its own: threads do not fork)."""
     global _pool, _pool_pid  # noqa: PLW0603 - one pool per process, made when first needed
-    if _pool is None or _pool_pid != os.getpid():
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only when threading
+    pool = _pool
+    if pool is None or _pool_pid != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - lazy: only an array large enough for a second thread starts one
 
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="equivmetrics-scale")
-        _pool_pid = os.getpid()
-    return _pool
+        with _lock:
+            if _pool is None or _pool_pid != os.getpid():
+                _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="equivmetrics-scale")
+                _pool_pid = os.getpid()
+            pool = _pool
+    return pool

@@ -17,6 +17,8 @@ uses numpy's blocks even with numba installed.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -43,6 +45,8 @@ KERNEL_THREAD_SIZE = 1 << 19
 ALONGSIDE_SIZE = 1 << 19
 
 _T = TypeVar("_T")
+_FLOAT_MAX = sys.float_info.max
+_EPSILON = sys.float_info.epsilon
 
 
 def fast_eligible(magnitude: Any) -> bool:
@@ -70,14 +74,16 @@ def scale(
     threads: bool | None = None,
     kernel: fused.Kernel | bool | None = True,
 ) -> tuple[Any, bool]:
-    """``(values * factor, has_negatives)`` for a contiguous float64 array, in one pass.
+    """``(values * factor, unusual)`` for a contiguous float64 array, in one pass.
 
-    ``kernel`` is the compiled loop to use (True: :func:`.fused.kernel`, when available;
-    False or None: numpy's blocks). ``block`` is the number of elements numpy multiplies and
-    checks at a time (default: the whole array when it fits in cache, :data:`BLOCK`
-    otherwise). ``has_negatives`` is True when some value is below zero (NaN is not); the
-    product is then incomplete and must not be used. ``threads`` forces the second thread on
-    or off (None: on for very large arrays when another core is idle).
+    ``unusual`` is True when some value is below zero (NaN is not), or, with the compiled
+    loop, so large that its product could overflow; the product must then not be used, and
+    the plain path gives the result, the error or numpy's warning. ``kernel`` is the compiled
+    loop to use (True: :func:`.fused.kernel`, when available and ``np.errstate`` does not ask
+    to hear of underflow; False or None: numpy's blocks). ``block`` is the number of elements
+    numpy multiplies and checks at a time (default: the whole array when it fits in cache,
+    :data:`BLOCK` otherwise). ``threads`` forces the second thread on or off (None: on for
+    very large arrays when another core is free).
     """
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
@@ -85,18 +91,31 @@ def scale(
     out = np.empty_like(values)
     out_flat = out.reshape(-1)
     size = flat.size
-    loop = fused.kernel() if kernel is True else (kernel or None)
+    loop = _loop(np) if kernel is True else (kernel or None)
+    limit = overflow_limit(factor)
     if block is None:
         block = BLOCK if size > CACHED_SIZE else max(size, 1)
     if threads is None:
         large = size >= (THREAD_SIZE if loop is None else KERNEL_THREAD_SIZE)
         threads = large and second_core()
-    if not threads:
-        return out, _part(flat, out_flat, factor, 0, size, block, loop)
     half = (size // 2 // block) * block or size // 2
-    other = executor().submit(_part, flat, out_flat, factor, half, size, block, loop)
-    negative = _part(flat, out_flat, factor, 0, half, block, loop)
-    return out, other.result() or negative
+    other = (
+        _submit(_part, flat, out_flat, factor, half, size, block, loop, limit) if threads else None
+    )
+    if other is None:
+        return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
+    unusual = _part(flat, out_flat, factor, 0, half, block, loop, limit)
+    return out, bool(other.result()) or unusual
+
+
+def overflow_limit(factor: float) -> float:
+    """The largest value whose product with ``factor`` surely stays finite (a little under
+    the exact bound, so that no product rounds up to infinity)."""
+    if math.isnan(factor):
+        return -math.inf  # every value unusual: the plain path multiplies
+    if factor <= 1.0:  # a factor of 1 or less never makes a finite value larger
+        return math.inf
+    return float(_FLOAT_MAX / factor * (1.0 - 4.0 * _EPSILON))
 
 
 def alongside(
@@ -110,10 +129,12 @@ def alongside(
     ``EQUIVMETRICS_THREADS=1``: ``check()`` (default: numpy's), then ``work``, on this
     thread. ``work``'s error, if any, is raised after the check has finished.
     """
-    if values.size < ALONGSIDE_SIZE or not second_core():
+    pending = None
+    if values.size >= ALONGSIDE_SIZE and second_core():
+        pending = _submit(_has_negative, values)
+    if pending is None:
         negative = check() if check is not None else _has_negative(values)
         return work(), negative
-    pending = executor().submit(_has_negative, values)
     try:
         done = work()
     finally:
@@ -138,8 +159,8 @@ def times(
     if policy == "allow":
         return values * factor
     if fast_eligible(values):
-        output, negatives = scale(values, factor)
-        if not negatives:
+        output, unusual = scale(values, factor)
+        if not unusual:
             return output
     return screen(values, policy, kind, unit, where=where, labels=labels) * factor
 
@@ -152,11 +173,30 @@ def _part(
     stop: int,
     block: int,
     loop: fused.Kernel | None,
+    limit: float,
 ) -> bool:
-    """``flat[start:stop]`` times ``factor`` into ``out``; whether it held a negative value."""
+    """``flat[start:stop]`` times ``factor`` into ``out``; whether it held a value below zero
+    (or, with the compiled loop, above ``limit``)."""
     if loop is not None:
-        return bool(loop(flat[start:stop], factor, out[start:stop]))
+        return bool(loop(flat[start:stop], factor, limit, out[start:stop]))
     return _blocks(flat, out, factor, start, stop, block)
+
+
+def _loop(np: Any) -> fused.Kernel | None:
+    """The compiled loop, unless numpy is asked to report underflow (numpy's multiply must
+    then run, to report it)."""
+    if np.geterr()["under"] != "ignore":
+        return None
+    return fused.kernel()
+
+
+def _submit(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` started on the second thread, or None when no new work can be
+    started there (the interpreter is shutting down): the caller then runs it itself."""
+    try:
+        return executor().submit(function, *args)
+    except RuntimeError:  # "cannot schedule new futures after (interpreter) shutdown"
+        return None
 
 
 def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: int) -> bool:

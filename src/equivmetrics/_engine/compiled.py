@@ -68,8 +68,8 @@ class Compiled:
         if policy == "allow":
             return self.result(self._times(magnitude), magnitude, nonnegative=False)
         if fast_eligible(magnitude):  # one pass: the sign check fused into the multiply
-            output, negatives = scale(magnitude, self.factor)
-            if not negatives:
+            output, unusual = scale(magnitude, self.factor)  # unusual: the plain path decides
+            if not unusual:
                 return self.result(output, magnitude, nonnegative=True)
         magnitude = screen(
             magnitude,
