@@ -372,3 +372,17 @@ def test_no_second_thread_after_shutdown(kernel: bool) -> None:
     assert not unusual
     assert same_bytes(out, values * 0.5)
     assert (done, negative) == ("product", True)
+
+
+@pytest.mark.parametrize("policy", [None, "nan", "allow"])
+def test_null_and_boolean_columns_convert_under_every_policy(policy: str | None) -> None:
+    """An all-missing column (dtype Null) stays missing; booleans read as 0 and 1, as before."""
+    factor = em.load().compile("kWh", "co2e").factor
+    frame = pl.DataFrame({"none": [None, None], "flag": [True, False]})
+    out = frame.select(
+        equiv_expr("none", "co2e", from_unit="kWh", name="a", negative=policy),  # type: ignore[arg-type]
+        equiv_expr("flag", "co2e", from_unit="kWh", name="b", negative=policy),  # type: ignore[arg-type]
+    )
+    assert out["a"].dtype == pl.Float64
+    assert out["a"].to_list() == [None, None]
+    assert out["b"].to_list() == [factor, 0.0]

@@ -58,7 +58,8 @@ def _refused_product(
     """Run by polars on each batch of an ``equiv_expr`` whose kinds refuse negative values."""
     import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
 
-    _polars_check(batch, where)
+    if batch.dtype not in (pl.Null, pl.Boolean):  # all missing, or read as 0 and 1 (as before)
+        _polars_check(batch, where)
     values = batch.cast(pl.Float64)
     product, negative = _product(values, factor)
     if negative:
@@ -132,8 +133,9 @@ def equiv_expr(
 
     It runs in polars (lazy frames and streaming included). The factor is compiled when the
     expression is built, so unit and kind errors are raised here; a column's dtype is known
-    only when the expression runs: where negatives are refused a text column is refused then,
-    naming the column, and otherwise polars itself refuses arithmetic on text.
+    only when the expression runs: where negatives are refused a text (or date) column is
+    refused then, naming the column, and otherwise polars itself refuses arithmetic on text.
+    A column of nulls gives nulls.
     """
     import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
 

@@ -60,7 +60,7 @@ def fill(template: str, **values: str) -> str:
     """
     parts = _pieces(template)
     if len(parts) == 1:
-        return template
+        return str(template)
     filled = list(parts)
     for index in range(1, len(parts), 2):
         filled[index] = values.get(parts[index], "")
