@@ -173,8 +173,8 @@ def _start(chosen: tuple[str, ...] | None) -> Converter:
     warm-started when only bundled."""
     if chosen == () or (chosen is None and not _plugins_installed()):
         converter = warm_engine(functools.partial(_catalog, ()), bundled_files())
-        if converter is not None:
-            return converter
+        # no plugin to read: importlib.metadata is not asked again when warm starts are off
+        return converter if converter is not None else Converter(_catalog(()))
     return Converter(_catalog(chosen))
 
 
