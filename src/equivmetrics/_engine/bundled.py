@@ -159,6 +159,9 @@ def clear() -> None:
 
 def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
     from equivmetrics._catalog.regional import regional_catalog  # noqa: PLC0415 - lazy: a warm start reads no pack
+
+    if chosen == ():  # no plugin to read (nor a plugin's problem to name): none imported
+        return regional_catalog(_bundled_packs())
     from equivmetrics._packs.plugins import annotate, read_plugins  # noqa: PLC0415 - lazy: a warm start reads no pack
 
     plugin_packs, found = read_plugins(chosen)
