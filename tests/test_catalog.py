@@ -403,3 +403,27 @@ def test_zero_factor_is_refused(tmp_path: Path) -> None:
     [problem] = error.problems
     assert problem.field == "rules.r.factor"
     assert "positive" in problem.message
+
+
+def test_claims_work_out_each_units_root_name_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whether a claim clashes with another kind's (kWh against MWh) is decided by the units'
+    # root names; pint's reading of a name tries every prefix, so each unit is read once per
+    # build, however many kinds claim units.
+    from equivmetrics._catalog.regional import regional_catalog
+    from equivmetrics._core.units import UnitScope
+    from equivmetrics._packs.load import bundled_files, read_packs
+
+    asked: list[object] = []
+    real = UnitScope.root_name
+
+    def counted(scope: UnitScope, unit: object) -> str | None:
+        asked.append(unit)
+        return real(scope, unit)
+
+    packs = read_packs(bundled_files())
+    monkeypatch.setattr(UnitScope, "root_name", counted)
+    catalog = regional_catalog(packs)
+    assert len(asked) == len(set(asked))
+    assert len(set(asked)) >= len(catalog.claims)  # every claimed unit was looked at
+    # epa_ghg.yaml: electricity_avoided claims kWh, Wh, MWh and GWh
+    assert catalog.claim_roots["watt_hour"] == "electricity_avoided"

@@ -70,3 +70,18 @@ def test_pints_version_is_read_without_importing_it() -> None:
         "import sys\nfrom equivmetrics._engine import warm\n"
         "v = warm._pint_version()\nprint('pint-' in v, 'pint' in sys.modules)"
     ) == ("True False")
+
+
+def test_a_first_start_without_plugins_imports_no_plugin_machinery() -> None:
+    # Warm starts off: the default engine is built from the bundled packs; with no installed
+    # distribution naming the plugin group, neither importlib.metadata is asked nor the
+    # plugin reader imported.
+    found = _run(
+        "import sys\n"
+        "from equivmetrics._packs.installed import may_have_plugins\n"
+        "quick = may_have_plugins()\n"
+        "import equivmetrics as em\n"
+        "em.load().convert((5, 'kWh'), 'co2e')\n"
+        "print(quick, 'equivmetrics._packs.plugins' in sys.modules)"
+    )
+    assert found == "False False"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pint
@@ -308,3 +311,39 @@ def test_a_unit_may_not_change_what_a_prefixed_or_plural_name_reads_as() -> None
     problem = define(a_kblip, c_blips)[1][1]
     assert problem is not None
     assert problem.startswith("unit 'blips' would change what 'kblips' means")
+
+
+def test_the_first_registry_is_given_away_and_later_scopes_never_see_its_units() -> None:
+    # In a fresh process the default engine's scope takes the first registry built, uncopied;
+    # the base scope and another region's scope come later, copies of a template built then.
+    # None of them reads another's pack units.
+    script = (
+        "import equivmetrics as em\n"
+        "from equivmetrics._core import units\n"
+        "us = em.load()\n"
+        "print(units._built, units._template is None)\n"
+        "base = em.get_registry()\n"
+        "print(units._built, units._template is None)\n"
+        "gb = em.load(region='GB')\n"
+        "print(units._built, len({id(us.registry), id(base), id(gb.registry)}))\n"
+        "print(['Mcf' in r for r in (us.registry, base, gb.registry)])\n"
+        "print(['room_night' in r for r in (us.registry, base, gb.registry)])\n"
+        "print(['invoice' in r for r in (us.registry, base, gb.registry)])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "EQUIVMETRICS_CACHE": "off"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "1 True",  # one registry built, none copied
+        "2 False",  # the template is built when a second registry is needed
+        "2 3",  # and copied for each later scope, one registry each
+        "[True, False, False]",  # the EPA pack's unit (US only)
+        "[False, False, True]",  # DESNZ's (GB only)
+        "[True, False, True]",  # the productivity pack's, in both regions
+    ]

@@ -281,6 +281,34 @@ def test_no_warm_start_when_plugins_are_installed(monkeypatch: pytest.MonkeyPatc
     assert engine.convert("420 kcal", "walking").unit == "minute"
 
 
+def test_warm_starts_off_and_no_plugin_installed_read_no_plugin(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The quick look found no plugin: with warm starts off, the catalog is built from the
+    # bundled packs alone and importlib.metadata is not asked.
+    from equivmetrics._engine import bundled as _bundled
+    from equivmetrics._packs import plugins
+
+    catalog = em.load(plugins=False).catalog
+    chosen: list[Any] = []
+
+    def built(selection: Any) -> Any:
+        chosen.append(selection)
+        return catalog
+
+    monkeypatch.setattr(_bundled, "may_have_plugins", lambda: False)
+    monkeypatch.setattr(plugins, "discover", _refuse_discover)
+    monkeypatch.setattr(_bundled, "warm_engine", lambda *args: None)
+    monkeypatch.setattr(_bundled, "_catalog", built)
+    engine = _bundled._start(None)
+    assert engine.convert("420 kcal", "walking").unit == "minute"
+    assert chosen == [()]
+
+
+def _refuse_discover() -> None:
+    raise AssertionError("importlib.metadata asked though no plugin is installed")
+
+
 def test_installed_plugins_are_seen_without_importlib_metadata(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -268,6 +268,34 @@ def test_alias_bomb_is_refused_with_bounded_memory() -> None:
     assert peak < 100 * 1024 * 1024
 
 
+@SETTINGS
+@given(
+    strings=st.integers(1, 6),
+    fan=st.integers(1, 6),
+    levels=st.integers(0, 4),
+    max_nodes=st.integers(1, 3000),
+)
+def test_the_node_limit_counts_each_expansion_exactly(
+    strings: int, fan: int, levels: int, max_nodes: int
+) -> None:
+    # l0 lists `strings` strings; each further level lists `fan` aliases of the one before.
+    # Counted here: the document 1, l0 1 + strings, each level 1 + fan x the level before.
+    lines = ["l0: &l0 [" + ", ".join(["x"] * strings) + "]"]
+    size = 1 + strings
+    total = 1 + size
+    for i in range(1, levels + 1):
+        lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * fan) + "]")
+        size = 1 + fan * size
+        total += size
+    text = "\n".join(lines) + "\n"
+    limits = em.Limits(max_nodes=max_nodes)
+    if total <= max_nodes:
+        assert read_yaml(text, "t.yaml", limits)["l0"] == ["x"] * strings
+    else:
+        problem = fails(text, limits)
+        assert problem.message == f"more than {max_nodes} values (counting each alias expansion)"
+
+
 def test_alias_expansions_count_against_the_node_limit() -> None:
     # l0 is a list of 9 strings (10 values), l1 expands to 1 + 9 x 10 = 91 values and l2 to
     # 1 + 9 x 91 = 820: far above 50, although the text holds only a few dozen nodes.

@@ -35,6 +35,16 @@ class Claims:
         self.by_unit: dict[PintUnit, str] = {}
         #: The declarations by the root (unprefixed) name of their unit: ``joule`` for ``kJ``.
         self.ambiguous: dict[str, AmbiguousUnit] = {}
+        #: The root name of each unit seen (pint's reading of a name tries every prefix).
+        self._roots: dict[PintUnit, str | None] = {}
+
+    def root_name(self, unit: PintUnit) -> str | None:
+        """:meth:`UnitScope.root_name`, worked out once per unit."""
+        try:
+            return self._roots[unit]
+        except KeyError:
+            root = self._roots[unit] = self.units.root_name(unit)
+            return root
 
     def declare(self, spec: AmbiguousUnit) -> None:
         """Record a pack's ambiguous unit; two packs may declare the same one."""
@@ -44,7 +54,7 @@ class Claims:
         except UnitError as exc:
             self.problems.append(Problem(spec.location, field, str(exc)))
             return
-        root = self.units.root_name(unit)
+        root = self.root_name(unit)
         if root is None:
             self.problems.append(
                 Problem(
@@ -96,19 +106,19 @@ class Claims:
 
     def declared(self, unit: PintUnit) -> AmbiguousUnit | None:
         """The declaration ``unit`` falls under (by its unprefixed name), if any."""
-        root = self.units.root_name(unit)
+        root = self.root_name(unit)
         return self.ambiguous.get(root) if root is not None else None
 
     def claimed_by(self, unit: PintUnit, kind: str) -> Kind | None:
         """The other kind claiming ``unit``, or the same unit with another prefix (MWh, kWh)."""
         owner = self.by_unit.get(unit)
         if owner is None:
-            root = self.units.root_name(unit)
+            root = self.root_name(unit)
             owner = next(
                 (
                     k
                     for u, k in self.by_unit.items()
-                    if root and k != kind and self.units.root_name(u) == root
+                    if root and k != kind and self.root_name(u) == root
                 ),
                 None,
             )
@@ -118,7 +128,7 @@ class Claims:
         """Claims by unprefixed unit name (``kWh`` also claims ``MWh``), where unambiguous."""
         roots: dict[str, str | None] = {}
         for unit, kind in self.by_unit.items():
-            root = self.units.root_name(unit)
+            root = self.root_name(unit)
             if root is None:
                 continue
             roots[root] = kind if roots.get(root, kind) == kind else None

@@ -39,6 +39,8 @@ class RuleGraph:
         self.kinds = tuple(kinds)
         self.rules = rules
         self.problems: list[Problem] = []
+        #: :meth:`edges_from` each kind, worked out once: the rules never change.
+        self._adjacent: dict[str, list[Edge]] = {}
         self.not_via: dict[str, frozenset[str]] = {}
         for spec in specs:
             if spec.not_via:
@@ -74,9 +76,16 @@ class RuleGraph:
                 found.append(Edge(rule, inverse=True))
         return found
 
+    def adjacent(self, kind: str) -> list[Edge]:
+        """:meth:`edges_from` ``kind`` (the same edges in the same order), worked out once."""
+        found = self._adjacent.get(kind)
+        if found is None:
+            found = self._adjacent[kind] = self.edges_from(kind)
+        return found
+
     def choose_paths(self) -> dict[tuple[str, str], tuple[Edge, ...]]:
         """One shortest path per reachable pair; ties without a preference are problems."""
-        adjacency = {kind: self.edges_from(kind) for kind in self.kinds}
+        adjacency = {kind: self.adjacent(kind) for kind in self.kinds}
         paths: dict[tuple[str, str], tuple[Edge, ...]] = {}
         reported: set[frozenset[str]] = set()
         for start in self.kinds:
@@ -172,8 +181,8 @@ class RuleGraph:
                     path.append(edge)
                     node = edge.source
                 return path[::-1]
-            for edge in self.edges_from(node, skip):
-                if edge.target not in previous:
+            for edge in self.adjacent(node):
+                if edge.rule.id != skip and edge.target not in previous:
                     previous[edge.target] = edge
                     queue.append(edge.target)
         return None

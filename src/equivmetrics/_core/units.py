@@ -9,9 +9,11 @@ them in a scope of its own (made in :mod:`.unit_defs`), so one engine's units ne
 another engine reads.
 
 Registries are created lazily: ``import equivmetrics`` imports no pint. The first one is built
-from pint's definitions (slow), and kept unused as a template; every scope's registry is a deep
-copy of it (pint supports ``copy.deepcopy`` of a registry, about five times faster). No
-registry's units change after its scope is made.
+from pint's definitions (slow) and handed to the first scope as it is, so a start that needs one
+scope copies nothing. Only when a second registry is needed is one built again from pint's
+definitions and kept unused as a template; that scope's registry and every later one is a deep
+copy of it (pint supports ``copy.deepcopy`` of a registry, about five times faster than building
+one). A registry belongs to one scope only. No registry's units change after its scope is made.
 
 Memory stays bounded however many distinct unit texts callers send: a scope's own parse
 caches are LRU caches of fixed size, and pint's caches of what it has worked out per
@@ -74,8 +76,10 @@ Registry: TypeAlias = Any
 
 _lock = new_lock(sys.modules[__name__], "_lock")
 #: pint's units and the domain units, never used to read anything: the registry every scope's
-#: registry is copied from. None until a registry is first needed.
+#: registry but the first is copied from. None until a second registry is needed.
 _template: Registry | None = None
+#: How many registries were built from pint's definitions (0, 1, or 2 once there is a template).
+_built = 0
 _base: UnitScope | None = None
 
 
@@ -87,23 +91,37 @@ def pint_module() -> ModuleType:
 
 
 def new_registry() -> Registry:
-    """A registry of its own holding pint's units and the library's domain units.
+    """A registry of its own holding pint's units and the library's domain units: nobody else
+    has it, so the caller may define units in it.
 
-    ``on_redefinition="raise"``: nothing can silently redefine ``mile``.
+    The first is built from pint's definitions and given away as it is (no copy); later ones
+    are deep copies of a template built when the second is asked for.
     """
     global _template  # noqa: PLW0603 - the one lazily built template
     with _lock:
+        if not _built:
+            return _build()
         if _template is None:
-            created: Registry = pint_module().UnitRegistry(
-                on_redefinition="raise",
-                cache_folder=None,
-                autoconvert_offset_to_baseunit=False,
-            )
-            for definition in _DOMAIN_UNITS:
-                created.define(definition)
-            _template = created
+            _template = _build()
         # the template is never read from, so nothing changes it while it is copied
         return copy.deepcopy(_template)
+
+
+def _build() -> Registry:
+    """A registry built from pint's definitions, with the domain units (call with the lock held).
+
+    ``on_redefinition="raise"``: nothing can silently redefine ``mile``.
+    """
+    global _built  # noqa: PLW0603 - counts the registries built, for the template above
+    created: Registry = pint_module().UnitRegistry(
+        on_redefinition="raise",
+        cache_folder=None,
+        autoconvert_offset_to_baseunit=False,
+    )
+    for definition in _DOMAIN_UNITS:
+        created.define(definition)
+    _built += 1
+    return created
 
 
 def base_scope() -> UnitScope:

@@ -159,6 +159,9 @@ def clear() -> None:
 
 def _catalog(chosen: tuple[str, ...] | None) -> Catalog:
     from equivmetrics._catalog.regional import regional_catalog  # noqa: PLC0415 - lazy: a warm start reads no pack
+
+    if chosen == ():  # no plugin to read (nor a plugin's problem to name): none imported
+        return regional_catalog(_bundled_packs())
     from equivmetrics._packs.plugins import annotate, read_plugins  # noqa: PLC0415 - lazy: a warm start reads no pack
 
     plugin_packs, found = read_plugins(chosen)
@@ -173,8 +176,8 @@ def _start(chosen: tuple[str, ...] | None) -> Converter:
     warm-started when only bundled."""
     if chosen == () or (chosen is None and not _plugins_installed()):
         converter = warm_engine(functools.partial(_catalog, ()), bundled_files())
-        if converter is not None:
-            return converter
+        # no plugin to read: importlib.metadata is not asked again when warm starts are off
+        return converter if converter is not None else Converter(_catalog(()))
     return Converter(_catalog(chosen))
 
 

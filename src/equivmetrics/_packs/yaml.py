@@ -183,31 +183,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _check_expanded_size(root: yaml.Node, origin: str, limits: Limits) -> None:
     """Refuse a document whose values, every alias expanded, pass ``max_nodes``, before
-    building any of them: a "billion laughs" costs one pass over its few distinct nodes.
+    building any of them: a "billion laughs" costs at most ``max_nodes`` steps of counting,
+    then one pass over its few distinct nodes.
 
     Counts as the builder does (each value once per expansion, mapping keys not at all) and
     reports the value at which the builder would have stopped. A document whose aliases form
     a cycle is left to the builder's nesting limit.
     """
-    sizes: dict[int, int] = {}
-    visiting: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-            visiting.discard(key)
-            continue
-        if key in sizes:
-            continue
-        if key in visiting:
-            return  # a cycle of aliases
-        visiting.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    if _within(root, limits.max_nodes):
+        return  # every pack file: counted in one walk
+    sizes = _expanded_sizes(root)
     budget = limits.max_nodes
-    if sizes[id(root)] <= budget:
+    if sizes is None or sizes[id(root)] <= budget:
         return
     node = root
     while True:  # walk to the value the builder would stop at
@@ -231,6 +218,47 @@ def _check_expanded_size(root: yaml.Node, origin: str, limits: Limits) -> None:
             "a pack this large is likely an alias bomb; raise Limits.max_nodes if you trust it",
         )
     )
+
+
+def _expanded_sizes(root: yaml.Node) -> dict[int, int] | None:
+    """How many values each distinct node stands for, every alias expanded, by the node's
+    ``id``; None when aliases form a cycle."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            visiting.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in visiting:
+            return None  # a cycle of aliases
+        visiting.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes
+
+
+def _within(root: yaml.Node, budget: int) -> bool:
+    """Whether the document holds at most ``budget`` values, every alias expanded: counted by
+    walking them, so in at most ``budget + 1`` steps whatever the aliases do."""
+    stack = [root]
+    pop, extend = stack.pop, stack.extend
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    while stack:
+        node = pop()
+        budget -= 1
+        if budget < 0:
+            return False
+        if isinstance(node, mapping):
+            extend([value for _key, value in node.value])
+        elif isinstance(node, sequence):
+            extend(node.value)
+    return True
 
 
 _OPEN = (
