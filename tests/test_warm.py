@@ -502,3 +502,39 @@ def test_a_relative_cache_folder_is_read_against_the_starting_folder(tmp_path: P
                    capture_output=True)  # fmt: skip
     assert len(_files(start / "warm")) == 1
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_package_is_read_from_its_folder_without_importlib_resources(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The warm start stamps the same files either way; importlib's resources only for a zip."""
+    from importlib import resources
+
+    from equivmetrics._engine import warm as warm_module
+    from equivmetrics._packs import installed
+
+    on_disk = warm_module._sources(installed.package_folder(), "")
+    through_resources = warm_module._sources(resources.files("equivmetrics"), "")
+    assert [name for name, _ in on_disk] == [name for name, _ in through_resources]
+    assert [warm_module._stamp(s) for _, s in on_disk] == [
+        warm_module._stamp(s) for _, s in through_resources
+    ]
+    monkeypatch.setattr(installed, "__file__", str(tmp_path / "_packs" / "installed.py"))
+    assert str(installed.package_folder()) == str(resources.files("equivmetrics"))
+
+
+def test_a_warm_start_imports_no_catalog_no_pack_records_and_no_resources(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import sys, equivmetrics as em\n"
+        "em.load().convert((5, 'kWh'), 'co2e')\n"
+        "print(sorted(m for m in ('equivmetrics._catalog.catalog', 'equivmetrics._packs.model',"
+        " 'importlib.resources', 'logging', 'pint') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "EQUIVMETRICS_CACHE_DIR": str(tmp_path), "EQUIVMETRICS_CACHE": "on"}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    warm = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    assert warm.stdout.strip() == "[]"

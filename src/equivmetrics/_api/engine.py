@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from equivmetrics._catalog.catalog import Catalog, Kind
-from equivmetrics._core.expr import Value
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.unit_text import format_unit
 from equivmetrics._engine import bundled as _bundled
@@ -20,18 +18,20 @@ from equivmetrics._engine.compiled import Compiled
 from equivmetrics._engine.core import Candidate, Converter
 from equivmetrics._engine.exchange import Rates
 from equivmetrics._engine.result import Result
-from equivmetrics._packs.model import Role
 from equivmetrics.exceptions import InputTypeError, ParameterValueError, UnknownParameterError
 
 from .place import place
 
 if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Catalog, Kind
+    from equivmetrics._core.expr import Value
     from equivmetrics._features.indicator import Indicator
     from equivmetrics._features.metric import Metric
     from equivmetrics._features.reward import RewardRule
     from equivmetrics._features.scorecard import Scorecard
     from equivmetrics._features.series import Series
     from equivmetrics._packs.select import RegionInfo
+    from equivmetrics._packs.source import Role
     from equivmetrics._present.equivalent import Equivalents
 
 __all__ = ["Engine"]
@@ -79,14 +79,16 @@ class Engine:
     __slots__ = ("__weakref__", "_core")
 
     def __init__(self, core: Converter | Catalog) -> None:
-        if isinstance(core, Catalog):  # ``em.Engine(catalog)``, as before the engine layer
-            core = Converter(core)
         if not isinstance(core, Converter):
-            raise InputTypeError(
-                "Engine takes a Catalog (engine.catalog) or a converter built by "
-                f"equivmetrics.load(); usually call em.load(...) (got {type(core).__name__})",
-                value=core,
-            )
+            from equivmetrics._catalog.catalog import Catalog  # noqa: PLC0415 - lazy: a warm start builds no catalog
+
+            if not isinstance(core, Catalog):
+                raise InputTypeError(
+                    "Engine takes a Catalog (engine.catalog) or a converter built by "
+                    f"equivmetrics.load(); usually call em.load(...) (got {type(core).__name__})",
+                    value=core,
+                )
+            core = Converter(core)  # ``em.Engine(catalog)``, as before the engine layer
         self._core = core
 
     @property

@@ -13,7 +13,6 @@ import functools
 import sys
 from collections import OrderedDict
 from collections.abc import Iterable
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,8 @@ from .core import Converter
 from .warm import warm_engine
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from equivmetrics._catalog.catalog import Catalog
     from equivmetrics._packs.model import Pack
     from equivmetrics._packs.yaml import Limits

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy
-from equivmetrics._packs.model import Role
+from equivmetrics._packs.source import Role
 
 from .result import Result
 

@@ -21,7 +21,7 @@ from equivmetrics._core.locks import new_lock
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics._core.quantity import check_options, split, unfit
 from equivmetrics._core.suggest import shown
-from equivmetrics._packs.model import ROLES, Role
+from equivmetrics._packs.source import ROLES, Role
 from equivmetrics.exceptions import (
     InputValueError,
     NegativeValueError,

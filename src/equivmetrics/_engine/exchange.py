@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
-from equivmetrics._catalog.catalog import Kind
 from equivmetrics._core.money import currencies, in_currency, is_money
 from equivmetrics._core.units import CURRENCIES, PintUnit, UnitScope
-from equivmetrics._packs.model import Source
+from equivmetrics._packs.source import Source
 from equivmetrics.exceptions import InputTypeError, InputValueError, Location, UnitError
 
 from .result import Step
+
+if TYPE_CHECKING:
+    from equivmetrics._catalog.catalog import Kind
 
 __all__ = ["Rates", "exchange", "kind_unit"]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from equivmetrics._core.numbers import is_scalar
 from equivmetrics._core.quantity import split
-from equivmetrics._packs.model import ROLES, Role
+from equivmetrics._packs.source import ROLES, Role
 from equivmetrics.exceptions import NoEquivalentError
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from equivmetrics._core.numbers import range_end
 from equivmetrics._core.records import FOREIGN, explained
 from equivmetrics._core.regions import is_region, specificity
 from equivmetrics._core.units import get_registry, parse_unit
-from equivmetrics._packs.model import Source, citation_dict, source_dict
+from equivmetrics._packs.source import Source, citation_dict, source_dict
 from equivmetrics.exceptions import Location, UnitError
 
 from .steps_later import StepsLater, same_steps, steps_of

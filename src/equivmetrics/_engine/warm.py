@@ -30,22 +30,20 @@ import atexit
 import hashlib
 import importlib.util
 import json
-import logging
 import math
 import os
 import stat
 import sys
 import weakref
 from collections.abc import Callable, Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from equivmetrics._core.locks import new_lock
-from equivmetrics._packs.model import Source
+from equivmetrics._packs.installed import package_folder
+from equivmetrics._packs.source import Source
 from equivmetrics.exceptions import Location
 
 from .compiled import Compiled
@@ -54,6 +52,8 @@ from .core import Converter
 from .result import ParameterUse, Step
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from equivmetrics._catalog.catalog import Catalog
 
 __all__ = ["FORMAT", "MAX_ENTRIES", "cache_folder", "warm_engine"]
@@ -106,14 +106,14 @@ def warm_engine(build: Callable[[], Catalog], pack_files: list[Any]) -> Converte
 def _identity(pack_files: list[Any]) -> str:
     digest = hashlib.sha256(FORMAT.encode())
     digest.update(_pint_version().encode())
-    for name, source in _sources(resources.files("equivmetrics"), ""):
+    for name, source in _sources(package_folder(), ""):
         digest.update(f"{name}\0{_stamp(source)}\0".encode())
     for file in pack_files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:40]
 
 
-def _stamp(source: Traversable) -> str:
+def _stamp(source: Path | Traversable) -> str:
     """A module file's size and modification time (its bytes when it is not a plain file)."""
     try:
         info = os.stat(str(source))
@@ -135,9 +135,9 @@ def _pint_version() -> str:
     return f"{origin}|{'|'.join(found)}|{info.st_mtime_ns}"
 
 
-def _sources(folder: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+def _sources(folder: Path | Traversable, prefix: str) -> list[tuple[str, Path | Traversable]]:
     """Every module of the package (subpackages too), by its path, in a stable order."""
-    found: list[tuple[str, Traversable]] = []
+    found: list[tuple[str, Path | Traversable]] = []
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         name = prefix + item.name
         if item.name.endswith(".py"):
@@ -225,6 +225,8 @@ def _write(path: Path, new: Mapping[_Key, Compiled]) -> None:
             if temp.exists():
                 temp.unlink()
     except (OSError, ValueError, TypeError) as exc:  # best effort: never disturb the host's exit
+        import logging  # noqa: PLC0415 - lazy: only a failed write logs, and a warm start never writes
+
         logging.getLogger("equivmetrics").debug("warm-start file %s not written: %s", path, exc)
 
 

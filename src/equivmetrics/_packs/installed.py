@@ -14,10 +14,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from equivmetrics.exceptions import InputTypeError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "DISABLE_VARIABLE",
@@ -25,6 +28,7 @@ __all__ = [
     "PluginSelection",
     "bundled_files",
     "may_have_plugins",
+    "package_folder",
     "select",
 ]
 
@@ -39,9 +43,21 @@ _METADATA = (".dist-info", ".egg-info")
 PluginSelection = bool | Iterable[str] | None
 
 
-def bundled_files() -> list[Traversable]:
+def package_folder() -> Path | Traversable:
+    """The ``equivmetrics`` package's folder: a plain folder on disk (without importing
+    :mod:`importlib.resources`, which alone costs a tenth of a warm start), else importlib's
+    resources (a package inside a zip)."""
+    here = Path(__file__).resolve().parent.parent
+    if (here / "__init__.py").is_file():
+        return here
+    from importlib import resources  # noqa: PLC0415 - lazy: only a package inside a zip needs it
+
+    return resources.files("equivmetrics")
+
+
+def bundled_files() -> list[Path | Traversable]:
     """The pack files shipped inside the package, in name order."""
-    folder = resources.files("equivmetrics") / "conversions"
+    folder = package_folder() / "conversions"
     if not folder.is_dir():
         return []
     return sorted(

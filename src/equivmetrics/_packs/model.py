@@ -6,12 +6,14 @@ the catalog turns them into checked units, values and a rule graph.
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy
 from equivmetrics.exceptions import Location
+
+from .source import ROLES, Role, Source, citation_dict, source_dict
 
 __all__ = [
     "PLACEHOLDERS",
@@ -26,49 +28,14 @@ __all__ = [
     "Presentation",
     "RegionSpec",
     "RewardSpec",
+    "Role",
     "RuleSpec",
     "Source",
     "UnitSpec",
     "citation_dict",
     "locale_keys",
+    "source_dict",
 ]
-
-
-@attrs.frozen
-class Source:
-    """A citation: what the number comes from, precisely enough for a reader to check it."""
-
-    key: str
-    title: str
-    publisher: str = ""
-    url: str = ""
-    edition: str = ""
-    note: str = ""
-
-    def cite(self) -> str:
-        """A one-line citation such as ``"BLS, Employer Costs ... (June 2025)"``."""
-        text = f"{self.publisher}, {self.title}" if self.publisher else self.title
-        if self.edition:
-            text += f" ({self.edition})"
-        return text
-
-
-def citation_dict(source: Source) -> dict[str, str]:
-    """A citation as compact JSON: ``{"citation": one line, "url": link or ""}``."""
-    return {"citation": source.cite(), "url": source.url}
-
-
-def source_dict(source: Source | None) -> dict[str, str] | None:
-    """A citation as JSON-ready data (``None`` stays ``None``)."""
-    if source is None:
-        return None
-    return {
-        "key": source.key,
-        "title": source.title,
-        "publisher": source.publisher,
-        "url": source.url,
-        "edition": source.edition,
-    }
 
 
 @attrs.frozen
@@ -96,9 +63,6 @@ class AmbiguousUnit:
     pack: str
 
 
-#: The two families of equivalents (docs/concepts.md).
-Role = Literal["feel_good", "action"]
-ROLES: tuple[Role, ...] = get_args(Role)
 PLACEHOLDERS = ("value", "label", "per")
 
 
