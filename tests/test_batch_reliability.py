@@ -27,6 +27,7 @@ import equivmetrics as em
 from equivmetrics._integrations import batch as _batch
 from equivmetrics._integrations import batch_native, batch_output
 from equivmetrics._integrations.batch import run_batch
+from equivmetrics._integrations.batch_output import Interrupted, interruptible
 from equivmetrics._integrations.cli import main
 
 pytestmark = pytest.mark.usefixtures("csv_engine")
@@ -400,3 +401,30 @@ def test_a_chunk_ends_at_its_size_in_characters(
                         output=str(tmp_path / "o.csv"), csv_engine="plain")  # fmt: skip
     assert summary.converted == 100
     assert sizes == [11] * 9 + [1]  # 11 lines first reach 1,000 characters
+
+
+@pytest.mark.parametrize(
+    ("number", "stopped"), [(signal.SIGTERM, Interrupted), (signal.SIGINT, KeyboardInterrupt)]
+)
+def test_a_signal_another_library_turns_into_its_own_error_still_stops_the_run(
+    number: int, stopped: type[BaseException]
+) -> None:
+    """polars, reading a file's schema when the signal arrives, reports a TypeError instead."""
+
+    def polars_like() -> None:
+        try:
+            os.kill(os.getpid(), number)
+            time.sleep(5)  # the handler raises here
+        except (Interrupted, KeyboardInterrupt):
+            raise TypeError("'<unprintable str object>' is not a Polars data type") from None
+
+    with pytest.raises(stopped) as caught, interruptible():
+        polars_like()
+    assert isinstance(caught.value.__cause__, TypeError)
+    if isinstance(caught.value, Interrupted):
+        assert caught.value.exit_code == 128 + number
+
+
+def test_an_error_without_a_signal_is_left_as_it_is() -> None:
+    with pytest.raises(TypeError, match="a real error"), interruptible():
+        raise TypeError("a real error")

@@ -61,16 +61,28 @@ def held_signals() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+#: The signal that stopped the run in :func:`interruptible`, once one has arrived.
+_received: list[int] = []
+
+
+def _stopped(number: int) -> BaseException:
+    return KeyboardInterrupt() if number == signal.SIGINT else Interrupted(number)
+
+
 def _raise_for(number: int, _frame: object) -> None:
-    if number == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise Interrupted(number)
+    _received.append(number)
+    raise _stopped(number)
 
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """While the block runs, SIGINT raises ``KeyboardInterrupt`` and SIGTERM and SIGHUP raise
-    :class:`Interrupted` (in the main thread; a signal the process ignores stays ignored)."""
+    :class:`Interrupted` (in the main thread; a signal the process ignores stays ignored).
+
+    A library the run calls into may catch that exception and raise its own (polars, reading
+    a file's schema, reports a ``TypeError``): once a signal has arrived, any error leaving the
+    block is the signal's, so the run still exits with 128 + its number.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -78,8 +90,13 @@ def interruptible() -> Iterator[None]:
     for number in SIGNALS:
         if signal.getsignal(number) != signal.SIG_IGN:
             previous[number] = signal.signal(number, _raise_for)
+    _received.clear()
     try:
         yield
+    except Exception as exc:
+        if _received:  # the signal, turned into another error on its way out
+            raise _stopped(_received[0]) from exc
+        raise
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
