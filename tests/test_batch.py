@@ -50,7 +50,7 @@ SAMPLE = (
 
 def chunk_converter(engine: str) -> tuple[Any, str]:
     """What converts each chunk on ``engine``: the module and the name of the function."""
-    return (_batch, "_convert_chunk") if engine == "plain" else (batch_native, "convert")
+    return (_batch, "_convert_chunk") if engine == "plain" else (batch_native, "write")
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

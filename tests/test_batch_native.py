@@ -118,6 +118,8 @@ def _run(folder: Path, engine: str, source: Path, **options: Any) -> tuple[Any, 
     block=st.sampled_from([1_000_000, 64, 200]),
     window=st.sampled_from([64 * 1024, 16, 100]),
     max_line=st.sampled_from([1_048_576, 40]),
+    cores=st.sampled_from([1, 2, 3]),
+    by_python=st.sampled_from([4096, 0]),
 )
 def test_native_and_plain_write_the_same_bytes(
     tmp_path_factory: pytest.TempPathFactory,
@@ -128,7 +130,12 @@ def test_native_and_plain_write_the_same_bytes(
     block: int,
     window: int,
     max_line: int,
+    cores: int,
+    by_python: int,
 ) -> None:
+    """The same files whatever the blocks, the windows, the lines' limit, the threads that
+    convert blocks ahead (none on one core) and who writes values below 1e-4 (Python or
+    polars)."""
     data, delimiter, _ = made
     folder = tmp_path_factory.mktemp("native")
     source = folder / "in.csv"
@@ -145,6 +152,8 @@ def test_native_and_plain_write_the_same_bytes(
     with (
         mock.patch.object(_batch, "CHUNK_CHARS", block),
         mock.patch.object(batch_blocks, "WINDOW", window),
+        mock.patch.object(batch_blocks, "usable_cores", lambda: cores),
+        mock.patch.object(batch_native, "_BY_PYTHON", by_python),
     ):
         plain = _run(folder, "plain", source, to=to, **options)
         native = _run(folder, "native", source, to=to, **options)
@@ -160,7 +169,8 @@ def test_native_engine_is_used_for_clean_blocks(
     monkeypatch.setattr(_batch, "CHUNK_CHARS", 1000)  # blocks of at most 500 bytes
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "o.csv"), csv_engine="native")  # fmt: skip
-    assert sum(done[1] for _, done in calls if isinstance(done, tuple)) == 100  # by polars
+    by_polars = [done.rows for _, done in calls if isinstance(done, batch_native.Converted)]
+    assert sum(by_polars) == 100
     sizes = [len(block) for block, _ in calls]
     assert max(sizes) <= 500  # memory: half a chunk's characters in bytes
     assert sum(sizes) == source.stat().st_size - len("kwh,note\n")  # each line once

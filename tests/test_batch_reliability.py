@@ -305,9 +305,7 @@ def test_a_folder_that_appears_during_the_run_moves_nothing(
     _earlier(tmp_path)
     (tmp_path / "out.csv").unlink()
     source = _source(tmp_path, 5)
-    module, name = (
-        (_batch, "_convert_chunk") if csv_engine == "plain" else (batch_native, "convert")
-    )
+    module, name = (_batch, "_convert_chunk") if csv_engine == "plain" else (batch_native, "write")
     real = getattr(module, name)
 
     def then_a_folder(*args: Any) -> Any:

@@ -16,16 +16,23 @@ the input. Both paths write the same bytes, so where a line went never shows in 
 from __future__ import annotations
 
 import codecs
+import collections
 import io
 import os
+import select
 import stat
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from equivmetrics._core.cores import threads_allowed, usable_cores
 from equivmetrics._engine.compiled import Compiled
 
 from .batch_files import UsageError
+from .batch_output import held_signals
 from .batch_rows import Job
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["WINDOW", "Blocks", "native_blocks"]
 
@@ -37,6 +44,7 @@ NATIVE_FROM = 1024 * 1024
 #: The largest piece read from the input at once.
 _PIECE = 1024 * 1024
 _BOM = codecs.BOM_UTF8
+_NEWLINE = ord("\n")
 
 Segment = Callable[[str, int, Job], "int | None"]
 Rest = Callable[[IO[str], int, Job], None]
@@ -78,6 +86,14 @@ def native_blocks(
     return Blocks(raw, size)
 
 
+def _regular(raw: Any) -> bool:
+    """Whether ``raw`` reads a regular file (whose reads never wait)."""
+    try:
+        return stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
 def _small(raw: Any) -> bool:
     try:
         status = os.fstat(raw.fileno())
@@ -95,12 +111,16 @@ class Blocks:
         self.pending = b""
         self.lines = 0  # line breaks in pending
         self.eof = False
+        self.regular = _regular(raw)
 
-    def _fill(self, lines: int) -> None:
-        """Read until ``lines`` line breaks or :attr:`size` bytes are pending, or the end."""
+    def _fill(self, lines: int, *, wait: bool = True) -> None:
+        """Read until ``lines`` line breaks or :attr:`size` bytes are pending, or the end;
+        without ``wait``, only what the input holds now."""
         parts = [self.pending]
         held = len(self.pending)
         while not self.eof and held < self.size and self.lines < lines:
+            if not wait and not self._readable():
+                break
             piece = self.raw.read1(min(_PIECE, self.size - held))
             if not piece:
                 self.eof = True
@@ -108,6 +128,21 @@ class Blocks:
             held += len(piece)
             self.lines += piece.count(b"\n")
         self.pending = b"".join(parts)
+
+    def _readable(self) -> bool:
+        """Whether a read now returns without waiting (a file; a pipe holding bytes)."""
+        if self.regular:
+            return True
+        try:
+            return bool(select.select([self.raw], [], [], 0)[0])
+        except (OSError, ValueError):  # no select for it (Windows pipes): do not risk it
+            return False
+
+    def ready(self, rows: int) -> bool:
+        """Whether :meth:`take` would not wait on the input: a stream is read ahead only as
+        far as its bytes have come, so converted rows never wait for the next block."""
+        self._fill(rows, wait=False)
+        return self.eof or self.lines >= rows or len(self.pending) >= self.size
 
     def header(self, limit: int) -> str | None:
         """The first line, when it is one row the native engine may take (no quote, no
@@ -125,19 +160,29 @@ class Blocks:
         self.lines -= 1
         return text
 
-    def block(self, rows: int) -> bytes | None:
-        """The next whole lines (about ``rows`` of them, at most :attr:`size` bytes); ``b""``
-        at the end; None when the next line is longer than that or is the last without a
-        line break."""
-        self._fill(rows)
-        cut = self.pending.rfind(b"\n", 0, self.size) + 1
-        if not cut:
-            return None if self.pending else b""
-        return self.pending[:cut]
+    def take(self, rows: int) -> tuple[bytes, int] | None:
+        """The next whole lines, at most ``rows`` of them and :attr:`size` bytes, taken from
+        the front, with how many they are; ``(b"", 0)`` at the end; None (nothing taken) when
+        the next line is longer than that or is the last without a line break."""
+        import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
 
-    def consume(self, count: int) -> None:
-        self.lines -= self.pending.count(b"\n", 0, count)
-        self.pending = self.pending[count:]
+        self._fill(rows)
+        pending = self.pending
+        count = min(len(pending), self.size)
+        ends = np.flatnonzero(np.frombuffer(pending, dtype=np.uint8, count=count) == _NEWLINE)
+        if not ends.size:
+            return None if pending else (b"", 0)
+        lines = min(rows, ends.size)
+        cut = int(ends[lines - 1]) + 1
+        self.pending = pending[cut:]
+        self.lines -= lines
+        return pending[:cut], lines
+
+    def unread(self, data: bytes) -> None:
+        """Put ``data``, taken before, back at the front."""
+        if data:
+            self.pending = data + self.pending
+            self.lines += data.count(b"\n")
 
     def rest(self, encoding: str, *, start: bool = False) -> IO[str]:
         """The bytes not yet taken and the rest of the input, as text (``start``: from the
@@ -148,30 +193,124 @@ class Blocks:
         return io.TextIOWrapper(joined, encoding=name, errors="surrogateescape", newline="")
 
     def run(self, job: Job, segment: Segment, rest: Rest) -> None:
-        """Convert and write every row after the header, the header being line 1."""
-        first = 1
-        while block := self.block(job.chunk_rows):
-            done = _step(block, first, job, segment)
-            if done is None:
-                break
-            self.consume(done[0])
-            first += done[1]
-        if block != b"":
+        """Convert and write every row after the header, the header being line 1.
+
+        With a second core, the clean blocks ahead are converted on :class:`Workers`'
+        threads while the one before is written, in order. A block that does not convert
+        whole puts the blocks after it back, and it goes as on one thread (:func:`_step`).
+        """
+        from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
+
+        first, ahead, more = 1, collections.deque[_Ahead](), True
+        with Workers() as pool:
+            while True:
+                while more and len(ahead) <= pool.depth:
+                    if ahead and not self.ready(job.chunk_rows):
+                        break
+                    taken = self.take(job.chunk_rows)
+                    if taken is None or not taken[0]:  # a line too long, or the end
+                        more = False
+                        break
+                    block, lines = taken
+                    clean = _clean(block) == len(block)
+                    work = pool.submit(batch_native.prepare, block, job, lines) if clean else None
+                    ahead.append((block, work))
+                if not ahead:
+                    break
+                block, work = ahead.popleft()
+                done = None if work is None else work.result()
+                if isinstance(done, batch_native.Converted) and done.size == len(block):
+                    batch_native.write(done, first, job)
+                    first += done.rows
+                    continue
+                self._put_back(ahead)
+                more = True
+                step = _step(block, first, job, segment, done)
+                if step is None:  # a quoted field open past the block: the plain path
+                    self.unread(block)
+                    break
+                self.unread(block[step[0] :])
+                first += step[1]
+        if self.pending:
             rest(self.rest("utf-8"), first, job)
 
+    def _put_back(self, ahead: collections.deque[_Ahead]) -> None:
+        """Give the blocks ``ahead`` back, their work dropped."""
+        for block, work in reversed(ahead):
+            if work is not None:
+                work.cancel()
+            self.unread(block)
+        ahead.clear()
 
-def _step(block: bytes, first: int, job: Job, segment: Segment) -> tuple[int, int] | None:
+
+class _Work(Protocol):
+    """A block's work, done or under way (a ``concurrent.futures.Future``)."""
+
+    def result(self) -> Any: ...
+
+    def cancel(self) -> bool: ...
+
+
+class _Done:
+    """Work done at once, on the calling thread."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+    def cancel(self) -> bool:
+        return False
+
+
+_Ahead = tuple[bytes, "_Work | None"]
+
+
+class Workers:
+    """Threads that prepare blocks ahead: one per usable core, none with only one (then
+    :meth:`submit` does the work at once). Threads start with SIGINT, SIGTERM and SIGHUP held
+    back (:func:`.batch_output.held_signals`), so the main thread takes them."""
+
+    def __init__(self) -> None:
+        cores = usable_cores() if threads_allowed() else 1
+        self.depth = cores if cores > 1 else 0
+        self.pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        if self.depth:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only a run with a second core starts threads
+
+            self.pool = ThreadPoolExecutor(self.depth, thread_name_prefix="equivmetrics-batch")
+        return self
+
+    def submit(self, work: Callable[..., object], *args: object) -> _Work:
+        if self.pool is None:
+            return _Done(work(*args))
+        with held_signals():
+            return self.pool.submit(work, *args)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _step(
+    block: bytes, first: int, job: Job, segment: Segment, tried: object = None
+) -> tuple[int, int] | None:
     """Convert the front of ``block``: the bytes and lines done, None if the plain path must
-    read the rest of the input (a quoted field open past the block)."""
+    read the rest of the input (a quoted field open past the block). ``tried``: what
+    :func:`.batch_native.prepare` gave for the whole block, if it was asked."""
     from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
 
     clean = _clean(block)
     if clean:  # the native engine takes the lines before the first it cannot read
-        done = batch_native.convert(block[:clean], first, job)
+        done = tried if tried is not None else batch_native.prepare(block[:clean], job)
         if isinstance(done, int) and done:
-            done = batch_native.convert(block[:done], first, job)
-        if isinstance(done, tuple):
-            return done
+            done = batch_native.prepare(block[:done], job)
+        if isinstance(done, batch_native.Converted):
+            batch_native.write(done, first, job)
+            return done.size, done.rows
     end = block.find(b"\n", WINDOW) + 1 or len(block)
     for text in (block[:end], block) if end < len(block) else (block,):
         lines = segment(text.decode("utf-8", "surrogateescape"), first, job)

@@ -23,16 +23,20 @@ import signal
 import threading
 from typing import Any
 
+import attrs
+
 from .batch_output import SIGNALS, held_signals
 from .batch_rows import PLAIN_NUMBER, Job, negative_reason, overflow_reason, reason
 
-__all__ = ["available", "convert", "finite"]
+__all__ = ["Converted", "available", "finite", "prepare", "write"]
 
 _PROBES = (
     100.0, 0.1, 1e16, 9999999999999998.0, 1e-4, 9.9e-5, 1e-5, 1.5e-7, 2.5e-300, 5e-324, -0.0,
     0.30000000000000004, 123456789.123, 1.7976931348623157e308, -7.25e22, 1e22,
 )  # fmt: skip
 _SMALL = 1e-4
+#: Up to this many values of a block are written by ``repr`` rather than polars' rewriting.
+_BY_PYTHON = 4096
 
 
 @functools.cache
@@ -104,11 +108,28 @@ def _number(cells: Any) -> Any:
     return pl.when(plain).then(cells.cast(pl.Float64, strict=False))
 
 
-def convert(block: bytes, first: int, job: Job) -> tuple[int, int] | int:
-    """Convert and write the rows of ``block`` (whole lines, the first of them line
-    ``first + 1``; at most ``job.chunk_rows`` of them): the bytes and rows done; or, with
-    nothing written, where the first line starts that polars cannot read exactly as the plain
-    path does (0: the first, or not known)."""
+@attrs.frozen
+class Converted:
+    """A block converted and not yet written: its first ``size`` bytes, ``rows`` lines."""
+
+    size: int
+    rows: int
+    #: The output's lines: each row as it was, with its converted values.
+    text: bytes
+    #: The rejected rows: position in the block, reason, fields.
+    rejects: list[tuple[int, str, list[str]]]
+
+    @property
+    def converted(self) -> int:
+        return self.rows - len(self.rejects)
+
+
+def prepare(block: bytes, job: Job, lines: int | None = None) -> Converted | int:
+    """Convert the rows of ``block`` (whole lines; at most ``job.chunk_rows`` of them are
+    read): the :class:`Converted` rows, to :func:`write`; or, when polars cannot read its
+    first line exactly as the plain path does, where the first such line starts (0: the
+    first, or not known). It reads ``job`` and changes nothing, so blocks may be prepared on
+    several threads at once. ``lines``, when known, is how many line breaks ``block`` holds."""
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
     ending = _ending(block)
@@ -120,17 +141,30 @@ def convert(block: bytes, first: int, job: Job) -> tuple[int, int] | int:
         return _unreadable(block, job)
     if not frame.height:
         return 0
-    read = frame.select(
-        pl.sum_horizontal(pl.all().str.len_bytes().fill_null(0)).alias("n"),
-        _number(pl.col(f"c{job.index}")).alias("v"),
+    read = (
+        frame.lazy()
+        .select(
+            pl.sum_horizontal(pl.all().str.len_bytes().fill_null(0)).alias("n"),
+            _number(pl.col(f"c{job.index}")).alias("v"),
+        )
+        .with_columns(
+            (pl.col("v") * c.factor).cast(pl.String).alias(f"t{k}")
+            for k, c in enumerate(job.compiled)
+        )
+        .collect()
     )
-    size = _size(read.get_column("n").to_numpy(), block, ending, job)
+    size = _size(read.get_column("n").to_numpy(), block, ending, job, lines)
     if size <= 0:
         return -size
     values, reasons, fields = _values(frame, read.get_column("v"), job)
-    _write(frame, values, reasons, fields, first, job)
-    job.add(frame.height, frame.height - len(reasons))
-    return size, frame.height
+    return _converted(frame, read, values, reasons, fields, size, job)
+
+
+def write(done: Converted, first: int, job: Job) -> None:
+    """Write ``done``'s rows, the first of them line ``first + 1``, and its rejects."""
+    _put(job.out, done.text)
+    job.rejected.writerows([first + 1 + i, why, *fields] for i, why, fields in done.rejects)
+    job.add(done.rows, done.converted)
 
 
 def _read(block: bytes, width: int, delimiter: str, rows: int) -> Any:
@@ -170,7 +204,7 @@ def _ending(block: bytes) -> int | None:
     return 2 if block.count(b"\r") == block.count(b"\r\n") == breaks else None
 
 
-def _size(lengths: Any, block: bytes, ending: int, job: Job) -> int:
+def _size(lengths: Any, block: bytes, ending: int, job: Job, lines: int | None) -> int:
     """The bytes of ``block`` read as rows whose fields are ``lengths`` bytes long, when each
     line was one row of the header's width, none longer than the limit; else minus where the
     first other line starts.
@@ -178,12 +212,14 @@ def _size(lengths: Any, block: bytes, ending: int, job: Job) -> int:
     A line polars reads with fewer fields than the header's, or a blank one, is shorter than
     its fields and delimiters make it (a longer one is an error of polars'), so the lines
     match their rows when the lengths add up to the line break that ends the last row.
+    ``lines``: the line breaks in ``block``, when known (then not counted again).
     """
     rows = len(lengths)
     extra = job.width - 1 + ending  # the delimiters and the line ending
     size = int(lengths.sum()) + rows * extra
     ok = size <= len(block) and block[size - 1] == ord("\n")
-    if not ok or block.count(b"\n", 0, size) != rows:
+    whole = lines is not None and size == len(block)
+    if not ok or (lines if whole else block.count(b"\n", 0, size)) != rows:
         return -_first_other(block, lengths + extra)
     # a line over the limit, or a field over the csv module's: the plain path says which
     # (bytes: at least as many as characters, and a line's fields together)
@@ -268,22 +304,24 @@ def _rows(frame: Any, positions: list[int], width: int) -> dict[int, Any]:
     }
 
 
-def _write(
+def _converted(
     frame: Any,
+    read: Any,
     values: Any,
     reasons: dict[int, str],
     fields: dict[int, Any],
-    first: int,
+    size: int,
     job: Job,
-) -> None:
-    """Write the rows with their converted values, and the rejected ones to the rejects file."""
+) -> Converted:
+    """The rows with their converted values (``read``'s text of each product, ``t0``, ``t1``,
+    ...), and the rejected ones with their reasons."""
     import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
-    products = {}
     with np.errstate(invalid="ignore"):
         negative = np.flatnonzero(values < 0).tolist()
-    for number, (c, policy) in enumerate(zip(job.compiled, job.policies, strict=True)):
+    products = []
+    for c, policy in zip(job.compiled, job.policies, strict=True):
         with np.errstate(over="ignore", invalid="ignore"):
             product = values * c.factor
         if policy != "allow":
@@ -291,27 +329,38 @@ def _write(
                 reasons.setdefault(i, negative_reason(c, policy))
         for i in np.flatnonzero(np.isinf(product) & ~np.isnan(values)).tolist():
             reasons.setdefault(i, overflow_reason(c))
-        products[f"t{number}"] = product
+        products.append(product)
     bad = np.zeros(frame.height, dtype=bool)
     bad[list(reasons)] = True
-    shown = pl.DataFrame({name: _shown(product, bad) for name, product in products.items()})
-    _put(job.out, _csv(frame.hstack(shown), job.delimiter))
+    # cells the plain path's reading took (polars read them as null): written from Python
+    redo = [i for i in fields if i not in reasons]
+    shown = pl.DataFrame(
+        [_shown(read.get_column(f"t{k}"), product, bad, redo) for k, product in enumerate(products)]
+    )
+    # one chunk per column: polars writes a frame whose columns are chunked alike about
+    # twice as fast as the read columns (a chunk per reading thread) beside the new ones
+    text = _csv(frame.hstack(shown).rechunk(), job.delimiter)
     rejected = sorted(reasons)
     fields.update(_rows(frame, [i for i in rejected if i not in fields], job.width))
-    job.rejected.writerows([first + 1 + i, reasons[i], *fields[i]] for i in rejected)
+    return Converted(size, frame.height, text, [(i, reasons[i], fields[i]) for i in rejected])
 
 
-def _shown(product: Any, bad: Any) -> Any:
-    """The polars column of ``repr`` of each product, null where the row is bad."""
+def _shown(text: Any, product: Any, bad: Any, redo: list[int]) -> Any:
+    """The polars column ``text`` (polars' text of each product) as ``repr`` writes each,
+    null where the row is bad; the rows ``redo`` from ``product``."""
     import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
-    text = pl.Series(product).cast(pl.String)
     with np.errstate(invalid="ignore"):
-        small = np.flatnonzero((np.abs(product) < _SMALL) & (product != 0) & ~bad)
-    if small.size:  # Python's exponent, below 1e-4
-        fixed = pl.DataFrame({"v": product[small]}).select(_text(pl.col("v"))).to_series()
-        text = text.scatter(small, fixed)
+        small = (np.abs(product) < _SMALL) & (product != 0) & ~bad
+    if redo:
+        small[redo] = True
+    fix = np.flatnonzero(small)
+    if fix.size > _BY_PYTHON:  # Python's exponent below 1e-4, by polars
+        fixed = pl.DataFrame({"v": product[fix]}).select(_text(pl.col("v"))).to_series()
+        text = text.scatter(fix, fixed)
+    elif fix.size:
+        text = text.scatter(fix, pl.Series([repr(v) for v in product[fix].tolist()]))
     bad_rows = np.flatnonzero(bad)
     if bad_rows.size:
         text = text.scatter(bad_rows, None)
