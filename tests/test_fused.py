@@ -110,6 +110,32 @@ def test_numpys_error_settings_hold_on_the_fast_path(kernel: bool) -> None:
             grams.apply(np.full(40_000, 1e-305))
 
 
+def test_the_loop_follows_numpys_error_settings_as_they_change() -> None:
+    """The answer kept for numpy's settings object changes with them: a block asking for
+    underflow, ``np.seterr`` and another thread's settings are each seen."""
+    grams = em.load().compile("g", "co2e", unit="t")  # factor 1e-6
+    tiny = np.full(40_000, 1e-305)
+    expected = scaled._loop(np)
+    for _ in range(2):
+        with np.errstate(under="raise"), pytest.raises(FloatingPointError, match="underflow"):
+            grams.apply(tiny)
+        assert scaled._loop(np) is expected  # back to the defaults: the loop again
+    previous = np.seterr(under="raise")
+    try:
+        with pytest.raises(FloatingPointError, match="underflow"):
+            grams.apply(tiny)
+        seen: list[object] = []
+        worker = threading.Thread(target=lambda: seen.append(scaled._loop(np)))
+        worker.start()
+        worker.join()
+        assert seen == [expected]  # a new thread starts with numpy's defaults
+        with pytest.raises(FloatingPointError, match="underflow"):
+            grams.apply(tiny)
+    finally:
+        np.seterr(**previous)
+    assert scaled._loop(np) is expected
+
+
 @pytest.mark.parametrize(
     ("make", "eligible"),
     [
