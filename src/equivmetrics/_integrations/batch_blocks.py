@@ -41,6 +41,9 @@ WINDOW = 64 * 1024
 #: ``auto`` leaves a regular file smaller than this to the plain path (polars takes a tenth
 #: of a second to import).
 NATIVE_FROM = 1024 * 1024
+#: The most threads that convert blocks ahead: polars spreads each block over the cores as well,
+#: and each block held ahead is memory (up to :attr:`Blocks.size` bytes and its frames).
+MOST_WORKERS = 4
 #: The largest piece read from the input at once.
 _PIECE = 1024 * 1024
 _BOM = codecs.BOM_UTF8
@@ -280,13 +283,14 @@ _Ahead = tuple[bytes, "_Work | None"]
 
 
 class Workers:
-    """Threads that prepare blocks ahead: one per usable core, none with only one (then
-    :meth:`submit` does the work at once). Threads start with SIGINT, SIGTERM and SIGHUP held
-    back (:func:`.batch_output.held_signals`), so the main thread takes them."""
+    """Threads that prepare blocks ahead: one per usable core, at most :data:`MOST_WORKERS`,
+    none with only one core (then :meth:`submit` does the work at once). Threads start with
+    SIGINT, SIGTERM and SIGHUP held back (:func:`.batch_output.held_signals`), so the main
+    thread takes them."""
 
     def __init__(self) -> None:
         cores = usable_cores() if threads_allowed() else 1
-        self.depth = cores if cores > 1 else 0
+        self.depth = min(cores, MOST_WORKERS) if cores > 1 else 0
         self.pool: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
