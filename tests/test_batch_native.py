@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import equivmetrics as em
 from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
-from equivmetrics._integrations import batch_blocks, batch_native
+from equivmetrics._integrations import batch_blocks, batch_native, batch_workers
 from equivmetrics._integrations.batch import run_batch
 from equivmetrics._integrations.cli import main
 from strategies import FUZZ
@@ -152,7 +152,7 @@ def test_native_and_plain_write_the_same_bytes(
     with (
         mock.patch.object(_batch, "CHUNK_CHARS", block),
         mock.patch.object(batch_blocks, "WINDOW", window),
-        mock.patch.object(batch_blocks, "usable_cores", return_value=cores),
+        mock.patch.object(batch_workers, "usable_cores", return_value=cores),
         mock.patch.object(batch_native, "_BY_PYTHON", by_python),
     ):
         plain = _run(folder, "plain", source, to=to, **options)
@@ -246,17 +246,17 @@ def test_native_values_are_repr(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cores", "threads", "depth"),
-    [(1, "", 0), (2, "", 2), (3, "", 3), (64, "", batch_blocks.MOST_WORKERS), (8, "1", 0)],
+    [(1, "", 0), (2, "", 2), (3, "", 3), (64, "", batch_workers.MOST_WORKERS), (8, "1", 0)],
 )
 def test_blocks_are_converted_ahead_on_a_thread_per_core_at_most_four(
     monkeypatch: pytest.MonkeyPatch, cores: int, threads: str, depth: int
 ) -> None:
     """Memory: each block held ahead is up to 4 MiB with its frames, so a many-core machine
     converts four ahead, not one per core; one core, or EQUIVMETRICS_THREADS=1, none."""
-    assert batch_blocks.MOST_WORKERS == 4
-    monkeypatch.setattr(batch_blocks, "usable_cores", lambda: cores)
+    assert batch_workers.MOST_WORKERS == 4
+    monkeypatch.setattr(batch_workers, "usable_cores", lambda: cores)
     monkeypatch.setenv("EQUIVMETRICS_THREADS", threads)
-    with batch_blocks.Workers() as workers:
+    with batch_workers.Workers() as workers:
         assert workers.depth == depth
         assert (workers.pool is None) == (depth == 0)
         assert workers.submit(lambda x: x * 2, 21).result() == 42

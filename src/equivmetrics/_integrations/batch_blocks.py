@@ -22,17 +22,13 @@ import os
 import select
 import stat
 from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, Any
 
-from equivmetrics._core.cores import threads_allowed, usable_cores
 from equivmetrics._engine.compiled import Compiled
 
 from .batch_files import UsageError
-from .batch_output import held_signals
 from .batch_rows import Job
-
-if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+from .batch_workers import Work, Workers
 
 __all__ = ["WINDOW", "Blocks", "native_blocks"]
 
@@ -41,9 +37,6 @@ WINDOW = 64 * 1024
 #: ``auto`` leaves a regular file smaller than this to the plain path (polars takes a tenth
 #: of a second to import).
 NATIVE_FROM = 1024 * 1024
-#: The most threads that convert blocks ahead: polars spreads each block over the cores as well,
-#: and each block held ahead is memory (up to :attr:`Blocks.size` bytes and its frames).
-MOST_WORKERS = 4
 #: The largest piece read from the input at once.
 _PIECE = 1024 * 1024
 _BOM = codecs.BOM_UTF8
@@ -258,57 +251,7 @@ class Blocks:
         ahead.clear()
 
 
-class _Work(Protocol):
-    """A block's work, done or under way (a ``concurrent.futures.Future``)."""
-
-    def result(self) -> Any: ...
-
-    def cancel(self) -> bool: ...
-
-
-class _Done:
-    """Work done at once, on the calling thread."""
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def result(self) -> object:
-        return self.value
-
-    def cancel(self) -> bool:
-        return False
-
-
-_Ahead = tuple[bytes, "_Work | None"]
-
-
-class Workers:
-    """Threads that prepare blocks ahead: one per usable core, at most :data:`MOST_WORKERS`,
-    none with only one core (then :meth:`submit` does the work at once). Threads start with
-    SIGINT, SIGTERM and SIGHUP held back (:func:`.batch_output.held_signals`), so the main
-    thread takes them."""
-
-    def __init__(self) -> None:
-        cores = usable_cores() if threads_allowed() else 1
-        self.depth = min(cores, MOST_WORKERS) if cores > 1 else 0
-        self.pool: ThreadPoolExecutor | None = None
-
-    def __enter__(self) -> Workers:
-        if self.depth:
-            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - only a run with a second core starts threads
-
-            self.pool = ThreadPoolExecutor(self.depth, thread_name_prefix="equivmetrics-batch")
-        return self
-
-    def submit(self, work: Callable[..., object], *args: object) -> _Work:
-        if self.pool is None:
-            return _Done(work(*args))
-        with held_signals():
-            return self.pool.submit(work, *args)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+_Ahead = tuple[bytes, "Work | None"]
 
 
 def _step(
