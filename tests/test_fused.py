@@ -110,6 +110,15 @@ def test_numpys_error_settings_hold_on_the_fast_path(kernel: bool) -> None:
             grams.apply(np.full(40_000, 1e-305))
 
 
+def test_patching_the_kernel_away_reaches_numpys_blocks() -> None:
+    """What is kept per numpy settings object is only whether underflow is ignored: the
+    loop itself is asked for each time, so a test (or numba failing) can take it away."""
+    scaled._loop(np)  # any earlier conversion in the process
+    with mock.patch.object(fused, "kernel", return_value=None):
+        assert scaled._loop(np) is None
+    assert scaled._loop(np) is fused.kernel()
+
+
 def test_the_loop_follows_numpys_error_settings_as_they_change() -> None:
     """The answer kept for numpy's settings object changes with them: a block asking for
     underflow, ``np.seterr`` and another thread's settings are each seen."""

@@ -46,8 +46,8 @@ KERNEL_THREAD_SIZE = 1 << 21
 ALONGSIDE_SIZE = 1 << 19
 
 _T = TypeVar("_T")
-#: numpy's error settings last seen by :func:`_loop`, and the loop to use under them.
-_seen: tuple[object, fused.Kernel | None] = (None, None)
+#: numpy's error settings last seen by :func:`_loop`, and whether they ignore underflow.
+_seen: tuple[object, bool] = (None, False)
 _FLOAT_MAX = sys.float_info.max
 _EPSILON = sys.float_info.epsilon
 
@@ -189,20 +189,21 @@ def _loop(np: Any) -> fused.Kernel | None:
     """The compiled loop, unless numpy is asked to report underflow (numpy's multiply must
     then run, to report it).
 
-    numpy 2 keeps its error settings in one object per context (a context variable), so the
-    answer is kept for the object last seen: ``np.geterr()`` builds a dictionary on every
-    call, which cost about 5 % of a million-value conversion. Where that variable is not
-    found (numpy 1), ``np.geterr()`` is asked each time.
+    numpy 2 keeps its error settings in one object per context (a context variable), so
+    whether they ignore underflow is kept for the object last seen: ``np.geterr()`` builds a
+    dictionary on every call, which cost about 5 % of a million-value conversion. Where that
+    variable is not found (numpy 1), ``np.geterr()`` is asked each time.
     """
     global _seen  # noqa: PLW0603 - one (settings, answer) pair, replaced whole
     state = _settings(np)
     seen = _seen
     if state is not None and seen[0] is state:
-        return seen[1]
-    loop = None if np.geterr()["under"] != "ignore" else fused.kernel()
-    if state is not None:
-        _seen = (state, loop)
-    return loop
+        ignored = seen[1]
+    else:
+        ignored = np.geterr()["under"] == "ignore"
+        if state is not None:
+            _seen = (state, ignored)
+    return fused.kernel() if ignored else None
 
 
 def _settings(np: Any) -> object:

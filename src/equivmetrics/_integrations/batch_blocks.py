@@ -186,11 +186,12 @@ class Blocks:
         self.lines -= lines
         return pending[:cut], lines
 
-    def unread(self, data: bytes) -> None:
-        """Put ``data``, taken before, back at the front."""
+    def unread(self, data: bytes, lines: int | None = None) -> None:
+        """Put ``data``, taken before, back at the front (``lines``: its line breaks, when
+        known)."""
         if data:
             self.pending = data + self.pending
-            self.lines += _newlines(data)
+            self.lines += _newlines(data) if lines is None else lines
 
     def rest(self, encoding: str, *, start: bool = False) -> IO[str]:
         """The bytes not yet taken and the rest of the input, as text (``start``: from the
@@ -205,7 +206,8 @@ class Blocks:
 
         With a second core, the clean blocks ahead are converted on :class:`Workers`'
         threads while the one before is written, in order. A block that does not convert
-        whole puts the blocks after it back, and it goes as on one thread (:func:`_step`).
+        whole puts the blocks after it back, and it goes as on one thread (:func:`_step`);
+        no block is taken behind one that is not clean (it surely goes that way).
         """
         from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
 
@@ -213,7 +215,7 @@ class Blocks:
         with Workers() as pool:
             while True:
                 while more and len(ahead) <= pool.depth:
-                    if ahead and not self.ready(job.chunk_rows):
+                    if ahead and (ahead[-1][2] is None or not self.ready(job.chunk_rows)):
                         break
                     taken = self.take(job.chunk_rows)
                     if taken is None or not taken[0]:  # a line too long, or the end
@@ -222,10 +224,10 @@ class Blocks:
                     block, lines = taken
                     clean = _clean(block) == len(block)
                     work = pool.submit(batch_native.prepare, block, job, lines) if clean else None
-                    ahead.append((block, work))
+                    ahead.append((block, lines, work))
                 if not ahead:
                     break
-                block, work = ahead.popleft()
+                block, _lines, work = ahead.popleft()
                 done = None if work is None else work.result()
                 if isinstance(done, batch_native.Converted) and done.size == len(block):
                     batch_native.write(done, first, job)
@@ -244,14 +246,15 @@ class Blocks:
 
     def _put_back(self, ahead: collections.deque[_Ahead]) -> None:
         """Give the blocks ``ahead`` back, their work dropped."""
-        for block, work in reversed(ahead):
+        for block, lines, work in reversed(ahead):
             if work is not None:
                 work.cancel()
-            self.unread(block)
+            self.unread(block, lines)
         ahead.clear()
 
 
-_Ahead = tuple[bytes, "Work | None"]
+#: A block taken ahead: its bytes, its line breaks, its work (None: not clean, not begun).
+_Ahead = tuple[bytes, int, "Work | None"]
 
 
 def _step(
