@@ -148,3 +148,55 @@ def test_threads_arriving_together_share_one_pool(monkeypatch: pytest.MonkeyPatc
     for thread in threads:
         thread.join()
     assert len({id(pool) for pool in pools}) == 1
+
+
+@pytest.fixture
+def own_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool of the test's own; the process's pool and its counts come back afterwards."""
+    for name in ("_pool_pid", "_helpers", "_in_flight"):
+        monkeypatch.setattr(cores, name, getattr(cores, name))
+    monkeypatch.setattr(cores, "_pool", None)
+
+
+@pytest.mark.usefixtures("own_pool")
+def test_work_goes_to_a_helper_only_when_one_is_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work queued behind another caller's would make this caller wait for that work too:
+    when every helper is busy the caller is told to do its half itself (None)."""
+    monkeypatch.setattr(cores, "usable_cores", lambda: 3)  # two helpers
+    cores.executor()
+    assert cores._helpers == 2
+    release = threading.Event()
+    busy = [cores.submit(release.wait, 30) for _ in range(2)]
+    assert all(future is not None for future in busy)
+    assert cores.submit(lambda: "mine") is None  # both helpers at work: do it yourself
+    release.set()
+    assert [future.result(timeout=30) for future in busy if future is not None] == [True, True]
+    for _ in range(200):  # the count drops as each helper finishes
+        if cores._in_flight == 0:
+            break
+        threading.Event().wait(0.01)
+    assert cores._in_flight == 0
+    again = cores.submit(lambda: "mine")
+    assert again is not None
+    assert again.result(timeout=30) == "mine"
+
+
+@pytest.mark.usefixtures("own_pool")
+@pytest.mark.parametrize(("usable", "helpers"), [(1, 1), (2, 1), (4, 3), (64, cores.MOST_HELPERS)])
+def test_one_helper_per_core_but_the_callers(
+    monkeypatch: pytest.MonkeyPatch, usable: int, helpers: int
+) -> None:
+    monkeypatch.setattr(cores, "usable_cores", lambda: usable)
+    cores.executor()
+    assert cores._helpers == helpers
+
+
+@pytest.mark.usefixtures("own_pool")
+def test_a_forked_child_starts_with_no_helper_at_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work in flight in the parent never finishes in the child (its threads do not fork)."""
+    cores.executor()
+    monkeypatch.setattr(cores, "_in_flight", cores._helpers)  # the parent's helpers all busy
+    monkeypatch.setattr(cores, "_pool_pid", -1)  # as a child sees it
+    future = cores.submit(lambda: "child")
+    assert future is not None
+    assert future.result(timeout=30) == "child"

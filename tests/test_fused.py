@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import equivmetrics as em
-from equivmetrics._core import fused, scaled
+from equivmetrics._core import cores, fused, scaled
 from equivmetrics.polars import convert_polars, equiv_expr
 from strategies import SETTINGS
 
@@ -398,7 +398,7 @@ def test_no_second_thread_after_shutdown(kernel: bool) -> None:
     """Threads still converting while the interpreter shuts down do the work themselves."""
     values = np.arange(100_000, dtype=np.float64)
     with (
-        mock.patch.object(scaled, "executor", return_value=_ShutDown()),
+        mock.patch.object(cores, "executor", return_value=_ShutDown()),
         mock.patch.object(scaled, "second_core", return_value=True),
         mock.patch.object(scaled, "ALONGSIDE_SIZE", 0),
     ):

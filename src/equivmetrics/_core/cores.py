@@ -10,6 +10,10 @@ there are cores less the one asking. The one-minute load average lags by tens of
 it is used only where there is no run queue to read. A reading is kept for 50 ms, so that a
 stream of arrays does not read the file for each. Either way the result is the same; only the
 time differs.
+
+The helper threads (:func:`executor`) are one per usable core but the caller's, and
+:func:`submit` gives work to one only when it is idle: threads converting at once never queue
+their halves behind one another's.
 """
 
 from __future__ import annotations
@@ -19,20 +23,27 @@ import math
 import os
 import sys
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .locks import new_lock
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
-__all__ = ["executor", "second_core", "threads_allowed"]
+__all__ = ["executor", "second_core", "submit", "threads_allowed", "usable_cores"]
 
 #: How long one reading of the run queue is used for, in seconds.
 FRESH = 0.05
 
+#: The most helper threads: each takes half of one caller's array.
+MOST_HELPERS = 8
+
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
+#: The helper threads of the pool, and how many are at work now (both under the lock).
+_helpers = 1
+_in_flight = 0
 _lock = new_lock(sys.modules[__name__], "_lock")
 #: (when, whether a core was free), from the last reading.
 _reading: tuple[float, bool] = (-1.0, False)
@@ -138,15 +149,47 @@ def load_average() -> float | None:
 
 
 def executor() -> ThreadPoolExecutor:
-    """One worker thread per process (a forked child makes its own: threads do not fork)."""
-    global _pool, _pool_pid  # noqa: PLW0603 - one pool per process, made when first needed
+    """The helper threads of this process (a forked child makes its own: threads do not
+    fork): one per usable core but the caller's, at least one, at most :data:`MOST_HELPERS`."""
+    global _pool, _pool_pid, _helpers, _in_flight  # noqa: PLW0603 - one pool per process, made when first needed
     pool = _pool
     if pool is None or _pool_pid != os.getpid():
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - lazy: only an array large enough for a second thread starts one
 
         with _lock:
             if _pool is None or _pool_pid != os.getpid():
-                _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="equivmetrics-scale")
+                _helpers = max(1, min(usable_cores() - 1, MOST_HELPERS))
+                _pool = ThreadPoolExecutor(
+                    max_workers=_helpers, thread_name_prefix="equivmetrics-scale"
+                )
                 _pool_pid = os.getpid()
+                _in_flight = 0
             pool = _pool
     return pool
+
+
+def submit(function: Callable[..., Any], *args: Any) -> Future[Any] | None:
+    """``function(*args)`` started at once on an idle helper thread; None when every helper
+    is busy with another caller's work (queued behind it, this caller would wait for that
+    work too: with one shared helper, eight threads converting at once on a large machine
+    waited for eight halves in turn) or when the interpreter is shutting down. On None the
+    caller does the work itself."""
+    global _in_flight  # noqa: PLW0603 - the count of helpers at work, under the lock
+    pool = executor()
+    with _lock:
+        if _in_flight >= _helpers:
+            return None
+        _in_flight += 1
+    try:
+        future = pool.submit(function, *args)
+    except RuntimeError:  # "cannot schedule new futures after (interpreter) shutdown"
+        _finished(None)
+        return None
+    future.add_done_callback(_finished)
+    return future
+
+
+def _finished(_future: object) -> None:
+    global _in_flight  # noqa: PLW0603 - the count of helpers at work, under the lock
+    with _lock:
+        _in_flight = max(0, _in_flight - 1)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import fused
-from .cores import executor, second_core
+from .cores import second_core, submit
 from .negative import screen
 
 __all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "scale", "times"]
@@ -214,12 +214,9 @@ def _settings(np: Any) -> object:
 
 
 def _submit(function: Callable[..., Any], *args: Any) -> Any:
-    """``function(*args)`` started on the second thread, or None when no new work can be
-    started there (the interpreter is shutting down): the caller then runs it itself."""
-    try:
-        return executor().submit(function, *args)
-    except RuntimeError:  # "cannot schedule new futures after (interpreter) shutdown"
-        return None
+    """``function(*args)`` started on a helper thread, or None when none is idle or the
+    interpreter is shutting down (:func:`.cores.submit`): the caller then runs it itself."""
+    return submit(function, *args)
 
 
 def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: int) -> bool:
