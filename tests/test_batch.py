@@ -550,3 +550,44 @@ def test_a_batch_loses_no_row(
         else:
             assert out_row[2:] == ["", ""]
             assert rejected[start][2:] == [note, cell]
+
+
+def test_the_rejects_file_may_not_be_the_input(tmp_path: Path, capsys: Any) -> None:
+    """It would replace the input with the rejected rows alone: refused before anything is
+    read or written, whether named as the input, through a link or by a hard link."""
+    source = tmp_path / "in.csv"
+    text = "site,kwh\na,1\nb,-2\nc,x\n"
+    source.write_text(text, encoding="utf-8")
+    (tmp_path / "link.csv").symlink_to(source)
+    os.link(source, tmp_path / "hard.csv")
+    base = ["batch", str(source), "--column", "kwh", "--unit", "kWh", "--to", "co2e"]
+    for name in ("in.csv", "link.csv", "hard.csv"):
+        with pytest.raises(SystemExit) as exc:
+            main([*base, "-o", str(tmp_path / "out.csv"), "--rejects", str(tmp_path / name)])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert f"--rejects '{tmp_path / name}' is the input file" in err
+        assert "name another file" in err
+    with pytest.raises(UsageError, match="is the input file"):
+        run_batch(em.load(), str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                  output=str(tmp_path / "out.csv"), rejects=str(source))  # fmt: skip
+    assert source.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.csv", "in.csv", "link.csv"]
+
+
+def test_the_output_may_be_the_input(tmp_path: Path) -> None:
+    """Converting a file in place: the input is read to its end before the new file (every
+    row as it was, with the new column) replaces it."""
+    source = tmp_path / "in.csv"
+    source.write_text("site,kwh\na,1\nb,x\nc,2.5\n", encoding="utf-8")
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e").factor
+    summary = run_batch(engine, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                        output=str(source))  # fmt: skip
+    assert (summary.rows, summary.converted, summary.rejected) == (3, 2, 1)
+    rows = list(csv.reader(source.read_text(encoding="utf-8").splitlines()))
+    assert rows[0][:2] == ["site", "kwh"]
+    assert [row[:2] for row in rows[1:]] == [["a", "1"], ["b", "x"], ["c", "2.5"]]
+    assert [row[2] for row in rows[1:]] == [repr(1 * factor), "", repr(2.5 * factor)]
+    rejects = (tmp_path / "in.csv.rejects.csv").read_text(encoding="utf-8")
+    assert rejects.splitlines()[1].startswith("3,not a number in column 'kwh'")

@@ -153,7 +153,7 @@ def run_batch(
     chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
     check_options(delimiter, encoding, chunk_rows, negative, max_line)
     choice = engine_choice(csv_engine)
-    rejects = rejects_path(output, rejects)
+    rejects = rejects_path(output, rejects, source)
     compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
     names = [column_name(c.kind, c.unit) for c in compiled]
     policies = [negative or c.negative for c in compiled]

@@ -93,17 +93,38 @@ POLICIES = ("allow", "refuse", "nan")
 MAX_LINE = 1_048_576
 
 
-def rejects_path(output: str, rejects: str | None) -> str:
-    """The rejects file: given, or next to the output; never the output itself."""
+def rejects_path(output: str, rejects: str | None, source: str = "-") -> str:
+    """The rejects file: given, or next to the output; never the output itself, nor the
+    input (``source``), which it would replace with the rejected rows alone.
+
+    The output may be the input: the run reads the input to its end before the new file
+    replaces it.
+    """
     if rejects is None:
         if output == "-":
             raise UsageError("with -o - (standard output) give --rejects PATH", value=output)
         rejects = f"{output}.rejects.csv"
-    if rejects == "-" or (output != "-" and Path(rejects).resolve() == Path(output).resolve()):
+    if rejects == "-" or (output != "-" and _same_file(rejects, output)):
         raise UsageError(
             f"--rejects {rejects!r} must be a file other than the output", value=rejects
         )
+    if source != "-" and _same_file(rejects, source):
+        raise UsageError(
+            f"--rejects {rejects!r} is the input file: the run would replace it with the "
+            "rejected rows alone; name another file",
+            value=rejects,
+        )
     return rejects
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Whether two paths name one file (the same path, or links to one file)."""
+    if Path(first).resolve() == Path(second).resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
 
 
 def check_options(
