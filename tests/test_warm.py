@@ -334,6 +334,32 @@ def test_installed_plugins_are_seen_without_importlib_metadata(
     assert may_have_plugins() is None  # a zip file: only importlib.metadata can tell
 
 
+def test_the_importlib_metadata_backport_still_allows_the_quick_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pint imports the ``importlib_metadata`` backport where it is installed, which puts its
+    own finder of distributions on ``sys.meta_path``: it reads the folders on ``sys.path``, as
+    the quick look does, so that look still answers (before, it gave up and every later warm
+    start imported importlib.metadata). Another finder still defers to importlib.metadata."""
+    from equivmetrics._packs.installed import GROUP, may_have_plugins
+
+    site = tmp_path / "site"
+    info = site / "acme_solar-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "entry_points.txt").write_text(f"[{GROUP}]\nacme = acme_solar.packs\n", "utf-8")
+    monkeypatch.setattr("sys.path", [str(site)])
+    standard = [f for f in sys.meta_path if getattr(f, "__name__", "") == "PathFinder"]
+    backport = type("MetadataPathFinder", (), {"find_distributions": lambda self, *a: iter(())})
+    backport.__module__ = "importlib_metadata"
+    monkeypatch.setattr("sys.meta_path", [*standard, backport()])
+    assert may_have_plugins() is True
+    (info / "entry_points.txt").write_text("[console_scripts]\nacme = acme:main\n", "utf-8")
+    assert may_have_plugins() is False
+    other = type("ZipDistributions", (), {"find_distributions": lambda self, *a: iter(())})
+    monkeypatch.setattr("sys.meta_path", [*standard, backport(), other()])
+    assert may_have_plugins() is None
+
+
 def _refuse_warm(*args: Any) -> None:
     raise AssertionError("warm start used with plugins installed")
 

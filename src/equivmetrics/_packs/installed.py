@@ -68,16 +68,29 @@ def bundled_files() -> list[Path | Traversable]:
 
 def may_have_plugins() -> bool | None:
     """False when no installed distribution names the plugin group in its entry points,
-    True when one may, None when the folders on ``sys.path`` cannot tell."""
+    True when one may, None when the folders on ``sys.path`` cannot tell.
+
+    The finders that look for distributions in the folders on ``sys.path`` — Python's own and
+    the ``importlib_metadata`` backport's, which pint and others import — find nothing this
+    look does not; any other finder may, and then only importlib.metadata can tell.
+    """
     for finder in sys.meta_path:
         own = getattr(finder, "find_distributions", None)
-        if own is not None and getattr(finder, "__name__", "") != "PathFinder":
+        if own is not None and not _reads_sys_path(finder):
             return None  # distributions found some other way: only importlib.metadata knows
     for entry in sys.path:
         found = _names_group(entry or ".")
         if found is not False:
             return found
     return False
+
+
+def _reads_sys_path(finder: object) -> bool:
+    """Whether ``finder`` finds distributions only in the folders on ``sys.path``."""
+    kind = finder if isinstance(finder, type) else type(finder)
+    if kind.__name__ == "PathFinder":  # Python's own (a class on sys.meta_path)
+        return True
+    return (kind.__module__, kind.__name__) == ("importlib_metadata", "MetadataPathFinder")
 
 
 def _names_group(entry: str) -> bool | None:
