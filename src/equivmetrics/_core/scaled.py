@@ -26,7 +26,7 @@ from . import fused
 from .cores import second_core, submit
 from .negative import screen
 
-__all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "scale", "times"]
+__all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "fast_product", "scale", "times"]
 
 #: Elements per block: 512 KiB of float64 in and out, inside a core's L2 cache.
 BLOCK = 1 << 16
@@ -161,11 +161,21 @@ def times(
     """
     if policy == "allow":
         return values * factor
+    output = fast_product(values, factor)
+    if output is not None:
+        return output
+    return screen(values, policy, kind, unit, where=where, labels=labels) * factor
+
+
+def fast_product(values: Any, factor: float) -> Any:
+    """``values * factor`` in one pass when ``values`` is a large float64 array (see
+    :func:`fast_eligible`) with no value below zero (nor, with the compiled loop, one whose
+    product could overflow); else None, and the plain path gives the result or the error."""
     if fast_eligible(values):
         output, unusual = scale(values, factor)
         if not unusual:
             return output
-    return screen(values, policy, kind, unit, where=where, labels=labels) * factor
+    return None
 
 
 def _part(

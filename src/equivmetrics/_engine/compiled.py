@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from equivmetrics._core.negative import NegativePolicy, check_policy, screen
-from equivmetrics._core.scaled import fast_eligible, scale
+from equivmetrics._core.scaled import fast_product
 from equivmetrics.exceptions import InputTypeError
 
 from .result import Result, Step, StepsLater, same_steps, steps_of
@@ -67,10 +67,9 @@ class Compiled:
         policy = self.negative if negative is None else check_policy(negative)
         if policy == "allow":
             return self.result(self._times(magnitude), magnitude, nonnegative=False)
-        if fast_eligible(magnitude):  # one pass: the sign check fused into the multiply
-            output, unusual = scale(magnitude, self.factor)  # unusual: the plain path decides
-            if not unusual:
-                return self.result(output, magnitude, nonnegative=True)
+        output = fast_product(magnitude, self.factor)  # one pass: the sign check fused in
+        if output is not None:
+            return self.result(output, magnitude, nonnegative=True)
         magnitude = screen(
             magnitude,
             policy,
