@@ -4,9 +4,10 @@
     python bench/bench_batch.py --quick        # 200,000 rows, fewer rounds
     python bench/bench_batch.py --write-docs   # also rewrite docs/performance.md
 
-Writes two CSV files (a site name, a kWh value, a note) to a temporary folder, one clean and
-one with 1 % of the values empty or not a number, and times on each, round by round
-(bench/harness.py):
+Writes three CSV files (a site name, a kWh value, a note) to a temporary folder: one clean,
+one with 1 % of the values empty or not a number, and one whose note is a quoted field every
+20,000 rows (each block then goes partly through the plain path); and times on each, round by
+round (bench/harness.py):
 
 * polars: ``read_csv`` (the kWh column read as floats, bad cells null), the column times the
   factor as a new column, ``write_csv`` — the least a native CSV-to-CSV conversion does; it
@@ -36,8 +37,9 @@ import equivmetrics as em
 from equivmetrics._integrations.batch import run_batch
 
 
-def make_input(path: Path, rows: int, bad: float) -> None:
-    """``rows`` rows; a share ``bad`` of the kWh cells empty or "n/a" (half each)."""
+def make_input(path: Path, rows: int, bad: float, quoted: int = 0) -> None:
+    """``rows`` rows; a share ``bad`` of the kWh cells empty or "n/a" (half each); with
+    ``quoted``, every ``quoted``-th note holds the delimiter, so the CSV writer quotes it."""
     rng = random.Random(0)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -47,7 +49,8 @@ def make_input(path: Path, rows: int, bad: float) -> None:
             value = (
                 "" if roll < bad / 2 else "n/a" if roll < bad else repr(rng.lognormvariate(5, 2))
             )
-            writer.writerow([f"site-{i % 977}", value, "meter reading"])
+            note = "meter reading, estimated" if quoted and i % quoted == 0 else "meter reading"
+            writer.writerow([f"site-{i % 977}", value, note])
 
 
 def csv_loop(source: Path, output: Path, factor: float) -> None:
@@ -101,13 +104,17 @@ def measure(quick: bool) -> dict[str, str]:
     rounds = 3 if quick else 5
     engine = em.load()
     lines = []
-    for bad in (0.0, 0.01):
+    inputs = {
+        "clean": (0.0, 0),
+        "1 % empty or `n/a`": (0.01, 0),
+        "a quoted field every 20,000 rows": (0.0, 20_000),
+    }
+    for label, (bad, quoted) in inputs.items():
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "in.csv"
-            make_input(source, rows, bad)
+            make_input(source, rows, bad, quoted)
             cases = contenders(engine, source, Path(folder) / "out.csv")
             times = interleave(cases, rounds=rounds)
-        label = "clean" if not bad else "1 % empty or `n/a`"
         base = next(iter(cases))
         for name, values in times.items():
             share = [b / t for b, t in zip(times[base], values, strict=True)]
