@@ -163,6 +163,74 @@ def test_only_arrays_the_loop_takes_are_eligible(make: Any, eligible: bool) -> N
             fused.kernel()(values, 2.0, scaled.overflow_limit(2.0), np.empty_like(values))
 
 
+class _Sub(np.ndarray):
+    """A subclass of ndarray: not the short road's exact type."""
+
+
+@pytest.mark.parametrize(
+    ("make", "short"),
+    [
+        (lambda: np.linspace(0.0, 9.0, 64), True),
+        (lambda: np.linspace(0.0, 9.0, 64).view(_Sub), False),
+        (lambda: np.linspace(0.0, 9.0, 64).reshape(8, 8), False),  # not one-dimensional
+        (lambda: np.frombuffer(b"\0" + bytes(512), dtype=np.float64, offset=1), False),  # unaligned
+        (lambda: np.linspace(0.0, 9.0, 128)[::2], False),  # not contiguous
+        (lambda: np.linspace(0.0, 9.0, 64).astype(">f8"), False),  # not native
+    ],
+)
+@pytest.mark.parametrize("factor", [0.25, 4.0])  # the sign alone; the sign and overflow
+def test_the_short_road_takes_only_plain_vectors(make: Any, short: bool, factor: float) -> None:
+    """The common case (a contiguous, aligned, one-dimensional float64 ndarray) skips the
+    general checks; anything else reaches them, and every product is numpy's."""
+    loop = compiled()
+    values = make()
+    readonly = values.copy()
+    readonly.flags.writeable = False
+    scaled._loop(np)  # numpy's settings seen once (any earlier conversion does this)
+    general = mock.Mock(wraps=scaled._general)
+    with (
+        mock.patch.object(scaled, "MIN_SIZE", 0),
+        mock.patch.object(scaled, "_general", general),
+    ):
+        for array in (values, readonly):
+            output = scaled.fast_product(array, factor)
+            eligible = scaled.fast_eligible(array)
+            assert (output is not None) is eligible
+            if output is not None:
+                assert same_bytes(output, array.astype("=f8") * factor)
+                assert type(output) is np.ndarray
+    assert general.called is not short
+    assert loop is fused.kernel()
+
+
+@pytest.mark.parametrize("factor", [0.25, 4.0])
+def test_the_short_road_hands_back_unusual_vectors(factor: float) -> None:
+    """A value below zero, or one whose product would overflow, sends the array to the plain
+    path (None); NaN and negative zero do not."""
+    compiled()
+    scaled._loop(np)
+    with mock.patch.object(scaled, "MIN_SIZE", 0):
+        clean = np.array([0.0, -0.0, np.nan, 1.5, 1e300 if factor < 1 else 1.0])
+        assert same_bytes(scaled.fast_product(clean, factor), clean * factor)
+        assert scaled.fast_product(np.array([1.0, -1e-320, 2.0]), factor) is None
+        huge = scaled.overflow_limit(factor) * 1.0000001
+        assert (scaled.fast_product(np.array([1.0, huge]), factor) is None) is (factor > 1)
+
+
+def test_the_short_road_is_closed_while_numpy_reports_underflow() -> None:
+    """Settings other than those seen (here: underflow raises) take the general road, where
+    numpy's multiply runs and raises as numpy would."""
+    compiled()
+    scaled._loop(np)
+    tiny = np.full(64, 1e-305)
+    with (
+        mock.patch.object(scaled, "MIN_SIZE", 0),
+        np.errstate(under="raise"),
+        pytest.raises(FloatingPointError, match="underflow"),
+    ):
+        scaled.fast_product(tiny, 1e-6)
+
+
 @pytest.mark.parametrize("dtype", [">f8", "<f8"])
 def test_either_byte_order_converts_alike(dtype: str) -> None:
     values = np.linspace(0.0, 5.0, 40).astype(dtype)

@@ -48,6 +48,10 @@ ALONGSIDE_SIZE = 1 << 19
 _T = TypeVar("_T")
 #: numpy's error settings last seen by :func:`_loop`, and whether they ignore underflow.
 _seen: tuple[object, bool] = (None, False)
+#: For :func:`fast_product`'s short road, set by :func:`_loop` once numpy 2's error settings
+#: were seen to ignore underflow: numpy's ndarray type, its float64 dtype, the context variable
+#: holding its error settings, the settings object seen, and ``numpy.empty``.
+_known: tuple[Any, Any, Any, object, Any] = (None, None, None, None, None)
 _FLOAT_MAX = sys.float_info.max
 _EPSILON = sys.float_info.epsilon
 
@@ -170,7 +174,30 @@ def times(
 def fast_product(values: Any, factor: float) -> Any:
     """``values * factor`` in one pass when ``values`` is a large float64 array (see
     :func:`fast_eligible`) with no value below zero (nor, with the compiled loop, one whose
-    product could overflow); else None, and the plain path gives the result or the error."""
+    product could overflow); else None, and the plain path gives the result or the error.
+
+    The commonest case — a one-dimensional float64 ndarray that fits in cache, numpy's error
+    settings as last seen, the compiled loop — takes a short road: right after a large array
+    has streamed through the caches, each Python step of the general one costs microseconds,
+    not nanoseconds (measured: about 5 % of a million-value conversion).
+    """
+    known = _known
+    if type(values) is known[0] and values.dtype is known[1] and values.ndim == 1:
+        size = values.size
+        if MIN_SIZE <= size < KERNEL_THREAD_SIZE and known[2].get() is known[3]:
+            loop = fused.kernel()
+            if loop is not None and values.flags.aligned:  # numba would take it unaligned too
+                out = known[4](size)
+                try:
+                    unusual = loop(values, factor, overflow_limit(factor), out)
+                except TypeError:  # not contiguous: numba has no loop for it
+                    return _general(values, factor)
+                return None if unusual else out
+    return _general(values, factor)
+
+
+def _general(values: Any, factor: float) -> Any:
+    """:func:`fast_product` for any array (the short road's conditions unmet)."""
     if fast_eligible(values):
         output, unusual = scale(values, factor)
         if not unusual:
@@ -213,7 +240,15 @@ def _loop(np: Any) -> fused.Kernel | None:
         ignored = np.geterr()["under"] == "ignore"
         if state is not None:
             _seen = (state, ignored)
+            if ignored:
+                _learn(np, state)
     return fused.kernel() if ignored else None
+
+
+def _learn(np: Any, state: object) -> None:
+    """Open :func:`fast_product`'s short road for numpy's error settings ``state``."""
+    global _known  # noqa: PLW0603 - replaced whole, so threads never see half of it
+    _known = (np.ndarray, np.dtype(np.float64), np._core.umath._extobj_contextvar, state, np.empty)
 
 
 def _settings(np: Any) -> object:
