@@ -43,6 +43,7 @@ def compiled() -> fused.Kernel:
 def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
     """The module as in a new process: nothing compiled, nothing decided."""
     monkeypatch.setattr(fused, "_kernel", None)
+    monkeypatch.setattr(fused, "_check", None)
     monkeypatch.setattr(fused, "_status", "")
 
 
@@ -410,6 +411,47 @@ def test_alongside_finds_negatives(spare: bool, values: list[float], negative: b
     ):
         done, found = scaled.alongside(np.array(values, dtype=np.float64), lambda: "product")
     assert (done, found) == ("product", negative)
+
+
+@SETTINGS
+@given(values=ARRAYS)
+def test_the_compiled_sign_check_finds_what_numpy_finds(values: Any) -> None:
+    """Below zero only: NaN, negative zero and infinities are read as numpy reads them."""
+    compiled()
+    signs = fused.check()
+    assert signs is not None
+    expected = bool((values < 0).any())
+    assert signs(values) is expected
+    values.flags.writeable = False  # pandas 3 and polars hand out read-only views
+    assert signs(values) is expected
+    assert scaled._has_negative(values) is expected
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.array([3.0, 1.0, -2.0, 5.0])[::2],  # not contiguous: -2.0 skipped
+        lambda: np.array([3.0, -2.0, 1.0, 5.0])[::2],
+        lambda: np.array([[1.0, -2.0], [3.0, 4.0]]),  # two dimensions, contiguous
+        lambda: np.array([1.0, -2.0]).astype(">f8"),
+        lambda: np.array([1.0, 2.0], dtype=np.float32),
+    ],
+)
+@pytest.mark.parametrize("kernel", [True, False])
+def test_the_sign_check_reads_any_array(make: Any, kernel: bool) -> None:
+    """Arrays the compiled check does not take (or no compiled check) go to numpy's."""
+    values = make()
+    patch = mock.patch.object(fused, "check", return_value=None)
+    with patch if not kernel else contextlib.nullcontext():
+        assert scaled._has_negative(values) is bool((values < 0).any())
+
+
+def test_the_sign_check_is_compiled_with_the_loop(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EQUIVMETRICS_JIT", "off")
+    assert fused.check() is None
+    assert fused.kernel() is None
 
 
 def test_without_a_free_core_the_callers_check_runs() -> None:

@@ -59,16 +59,10 @@ _EPSILON = sys.float_info.epsilon
 def fast_eligible(magnitude: Any) -> bool:
     """Whether ``magnitude`` is a large float64 numpy array the fused path takes (contiguous,
     aligned, in the machine's byte order)."""
-    dtype = getattr(magnitude, "dtype", None)
-    if dtype is None or getattr(dtype, "char", "") != "d" or not getattr(dtype, "isnative", False):
-        return False
-    flags = getattr(magnitude, "flags", None)
     return (
         type(magnitude).__module__ == "numpy"
         and type(magnitude).__name__ == "ndarray"
-        and flags is not None
-        and bool(flags.c_contiguous)
-        and bool(flags.aligned)
+        and _takes(magnitude)
         and int(magnitude.size) >= MIN_SIZE
     )
 
@@ -280,7 +274,24 @@ def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: in
 
 
 def _has_negative(values: Any) -> bool:
-    """Whether ``values`` hold a value below zero (numpy releases the GIL while it reduces)."""
+    """Whether ``values`` hold a value below zero: numba's compiled count when it takes the
+    array, else numpy's ``fmin`` (both release the GIL)."""
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
+    signs = fused.check()
+    if signs is not None and _takes(values):
+        return bool(signs(values.reshape(-1)))
     return bool(values.size) and bool(np.fmin.reduce(values, axis=None) < 0)
+
+
+def _takes(values: Any) -> bool:
+    """Whether the compiled loops take ``values`` (:func:`fast_eligible` at any size)."""
+    dtype = getattr(values, "dtype", None)
+    flags = getattr(values, "flags", None)
+    return (
+        getattr(dtype, "char", "") == "d"
+        and bool(getattr(dtype, "isnative", False))
+        and flags is not None
+        and bool(flags.c_contiguous)
+        and bool(flags.aligned)
+    )
