@@ -105,14 +105,18 @@ def _compile() -> tuple[tuple[Kernel | None, Check | None], str]:
         float64 = numba.float64
         writable = numba.types.Array(float64, 1, "C")
         readonly = numba.types.Array(float64, 1, "C", readonly=True)
-        options = {"nogil": True, "cache": False, "boundscheck": False}
         loop = numba.njit(
             [numba.boolean(data, float64, float64, writable) for data in (writable, readonly)],
-            **options,
+            nogil=True,
+            cache=False,
+            boundscheck=False,
         )(_loop)
-        signs = numba.njit([numba.boolean(data) for data in (writable, readonly)], **options)(
-            _negatives
-        )
+        signs = numba.njit(
+            [numba.boolean(data) for data in (writable, readonly)],
+            nogil=True,
+            cache=False,
+            boundscheck=False,
+        )(_negatives)
     except Exception as exc:  # any compiler failure falls back to numpy
         return (None, None), (
             f"numpy blocks: numba {numba.__version__} could not compile the loop ({exc})"
