@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import equivmetrics as em
-from equivmetrics._core import cores, fused, scaled
+from equivmetrics._core import cores, fused, scaled, vectors
+from equivmetrics._core.quantity import split
 from equivmetrics.polars import convert_polars, equiv_expr
 from strategies import SETTINGS
 
@@ -202,6 +203,32 @@ def test_the_short_road_takes_only_plain_vectors(make: Any, short: bool, factor:
                 assert type(output) is np.ndarray
     assert general.called is not short
     assert loop is fused.kernel()
+
+
+@pytest.mark.parametrize(
+    ("make", "plain"),
+    [
+        (lambda: np.linspace(0.0, 1.0, 8), True),
+        (lambda: np.linspace(0.0, 1.0, 8).reshape(2, 4), True),
+        (lambda: np.linspace(0.0, 1.0, 8).view(_Sub), False),
+        (lambda: np.ma.masked_array([1.0, 2.0], mask=[False, True]), False),
+        (lambda: np.linspace(0.0, 1.0, 8).astype(">f8"), False),
+        (lambda: np.arange(8, dtype=np.float32), False),
+        (lambda: 2.5, False),
+    ],
+)
+def test_a_plain_float64_array_is_told_by_identity(make: Any, plain: bool) -> None:
+    """What the pair reader's short road takes; everything else is read as before (a masked
+    array's masked values become NaN)."""
+    em.load().convert((np.ones(40_000), "kWh"), "co2e")  # numpy learnt, as in any process
+    value = make()
+    assert vectors.plain_float64(value) is plain
+    magnitude, unit = split((value, "kWh"))
+    assert unit == "kWh"
+    if isinstance(value, np.ma.MaskedArray):
+        assert same_bytes(magnitude, np.array([1.0, np.nan]))
+    elif plain or isinstance(value, float):
+        assert magnitude is value
 
 
 @pytest.mark.parametrize("factor", [0.25, 4.0])

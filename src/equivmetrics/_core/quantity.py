@@ -14,6 +14,7 @@ from typing import Any
 from equivmetrics.exceptions import InputError, InputTypeError, InputValueError
 
 from .unit_text import split_quantity, unit_text_of
+from .vectors import plain_float64
 
 __all__ = [
     "as_text",
@@ -34,6 +35,10 @@ def split(quantity: Any) -> tuple[Any, str]:
     >>> split((3, "kWh"))
     (3, 'kWh')
     """
+    if type(quantity) is tuple and len(quantity) == 2:  # the commonest pairs, at once
+        magnitude, unit = quantity
+        if type(unit) is str and (type(magnitude) is float or plain_float64(magnitude)):
+            return magnitude, unit
     if isinstance(quantity, str):
         return split_quantity(quantity)
     if isinstance(quantity, tuple):

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import fused
+from . import fused, vectors
 from .cores import second_core, submit
 from .negative import screen
 
@@ -242,7 +242,9 @@ def _loop(np: Any) -> fused.Kernel | None:
 def _learn(np: Any, state: object) -> None:
     """Open :func:`fast_product`'s short road for numpy's error settings ``state``."""
     global _known  # noqa: PLW0603 - replaced whole, so threads never see half of it
-    _known = (np.ndarray, np.dtype(np.float64), np._core.umath._extobj_contextvar, state, np.empty)
+    float64 = np.dtype(np.float64)
+    _known = (np.ndarray, float64, np._core.umath._extobj_contextvar, state, np.empty)
+    vectors.learn(np.ndarray, float64)
 
 
 def _settings(np: Any) -> object:
