@@ -1,8 +1,9 @@
 """The native CSV engine of ``equivmetrics batch`` writes what the plain path writes, byte for byte.
 
-Generated inputs mix clean rows (which the native engine converts in bulk) with everything it
-must hand to the plain path: quotes, fields spanning lines, carriage returns, NULs, blank lines,
-ragged rows, bytes that are not UTF-8, lines over the limit. Both runs must give the same output
+Generated inputs mix clean rows and simply quoted fields (which the native engine converts in
+bulk) with everything it must hand to the plain path: quotes it might read otherwise, fields
+spanning lines, carriage returns, NULs, blank lines, ragged rows, bytes that are not UTF-8,
+lines over the limit. Both runs must give the same output
 and rejects files, the same summary, or the same error.
 """
 
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 import equivmetrics as em
 from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
-from equivmetrics._integrations import batch_blocks, batch_native, batch_workers
+from equivmetrics._integrations import batch_blocks, batch_lines, batch_native, batch_workers
 from equivmetrics._integrations.batch import run_batch
 from equivmetrics._integrations.cli import main
 from strategies import FUZZ
@@ -62,6 +63,28 @@ odd_lines = st.sampled_from(
 )
 
 
+#: Quotes the native engine leaves to the plain path: inside an unquoted field, text after a
+#: closing quote, a space before an opening one, a field left open, one quote too many.
+odd_quotes = st.sampled_from(['"ab"c', 'a"b', ' "a"', '"a" ', '"open', '""x', '"a""', 'x""', '"'])
+
+
+def _quote(text: str) -> str:
+    """``text`` as a quoted CSV field (a quote doubled)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _field(draw: Any, delimiter: str, plain: st.SearchStrategy[str]) -> str:
+    """A field: mostly ``plain``, sometimes simply quoted (the delimiter and quotes inside),
+    sometimes quoted oddly."""
+    kind = draw(st.sampled_from(["plain"] * 5 + ["quoted", "quoted plain", "odd"]))
+    if kind == "quoted":
+        alphabet = st.sampled_from(["a", " ", '"', delimiter, "é", "1", "\t", "'"])
+        return _quote(draw(st.text(alphabet, max_size=6)))
+    if kind == "quoted plain":
+        return _quote(draw(plain))
+    return draw(odd_quotes) if kind == "odd" else draw(plain)
+
+
 @st.composite
 def inputs(draw: Any) -> tuple[bytes, str, int]:
     """A CSV file's bytes, its delimiter and the position of its ``kwh`` column."""
@@ -69,11 +92,13 @@ def inputs(draw: Any) -> tuple[bytes, str, int]:
     width = draw(st.integers(1, 4))
     index = draw(st.integers(0, width - 1))
     header = [f"c{i}" if i != index else "kwh" for i in range(width)]
+    if draw(st.booleans()):  # an export that quotes its header too
+        header = [_quote(name) for name in header]
     lines = [delimiter.join(header)]
     for _ in range(draw(st.integers(0, 30))):
         kind = draw(st.sampled_from(["row"] * 6 + ["ragged", "odd"]))
-        fields = [draw(texts) for _ in range(width)]
-        fields[index] = draw(cells)
+        fields = [_field(draw, delimiter, texts) for _ in range(width)]
+        fields[index] = _field(draw, delimiter, cells)
         if kind == "ragged":
             fields = fields[: draw(st.integers(0, width + 2))] + [draw(texts)] * draw(
                 st.integers(0, 2)
@@ -265,10 +290,11 @@ def test_blocks_are_converted_ahead_on_a_thread_per_core_at_most_four(
 def test_no_block_is_taken_behind_one_that_is_not_clean(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A block with a quote goes through the plain path: blocks taken behind it would only be
-    put back (before, a file with a quote in each block read and counted most blocks three
-    times and ran about 35 % slower on two cores than on one)."""
-    lines = [f"{i},{'q' * 40}\n" if i % 40 else f'{i},"quoted {i}"\n' for i in range(2_000)]
+    """A block with a quote the native engine does not read (here inside an unquoted field)
+    goes through the plain path: blocks taken behind it would only be put back (before, a file
+    with such a quote in each block read and counted most blocks three times and ran about
+    35 % slower on two cores than on one)."""
+    lines = [f"{i},{'q' * 40}\n" if i % 40 else f'{i},a "quoted" {i}\n' for i in range(2_000)]
     source = tmp_path / "in.csv"
     source.write_text("kwh,note\n" + "".join(lines), "utf-8")
     monkeypatch.setattr(batch_workers, "usable_cores", lambda: 2)
@@ -289,3 +315,93 @@ def test_no_block_is_taken_behind_one_that_is_not_clean(
                       output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
     assert (native.rows, native.converted) == (plain.rows, plain.converted) == (2_000, 2_000)
     assert (tmp_path / "n.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+# -- simply quoted fields: read by polars, as the csv module reads them -----------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "simple"),
+    [
+        (b"a,b\n", True),
+        (b'"a",b\n', True),
+        (b'"a""b",c\n', True),  # a doubled quote inside
+        (b'"",x\n', True),  # an empty quoted field
+        (b'"""a",1\n', True),
+        (b'"a,b"\n', True),  # the delimiter inside
+        (b'"a"",b"\n', True),  # a doubled quote, then the delimiter, inside
+        (b'x,"y"\r\n', True),
+        (b'a,""""\n', True),
+        (b'ab"c,1\n', False),  # a quote inside an unquoted field
+        (b'"ab"c,1\n', False),  # text after the closing quote
+        (b' "a",1\n', False),  # a space before the opening quote
+        (b'"a" ,1\n', False),
+        (b'"open\n', False),
+        (b'"two\nlines",2\n', False),  # a quoted field running onto the next line
+        (b'"a"""b",1\n', False),
+    ],
+)
+def test_simply_quoted_lines(line: bytes, simple: bool) -> None:
+    assert (batch_lines.simply_quoted(line, 0, ",") == len(line)) is simple
+    block = b"ok,1\n" + line + b"x,2\n"  # the first line that is not simple starts there
+    expected = len(block) if simple else len(b"ok,1\n")
+    assert batch_lines.simply_quoted(block, 0, ",") == expected
+    assert batch_lines.simply_quoted(b'"z";"1"\n', 0, ";") == len(b'"z";"1"\n')
+
+
+def test_an_export_quoting_every_field_is_read_by_polars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header and rows all quoted, quotes and delimiters inside: every row goes through
+    polars, and the files are the plain path's."""
+    source = tmp_path / "in.csv"
+    rows = [f'"s{i}","said ""hi"", then {i}","{i}.5"\n' for i in range(300)]
+    source.write_text('"site","note","kwh"\n' + "".join(rows), "utf-8")
+    calls = native_calls(monkeypatch)
+    native = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                       output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
+    converted = [done.rows for _, done in calls if isinstance(done, batch_native.Converted)]
+    assert sum(converted) == 300
+    plain = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                      output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
+    assert (native.rows, native.converted) == (plain.rows, plain.converted) == (300, 300)
+    written = (tmp_path / "n.csv").read_bytes()
+    assert written == (tmp_path / "p.csv").read_bytes()
+    assert written.splitlines()[1].startswith(b's0,"said ""hi"", then 0",0.5,')
+
+
+@pytest.mark.parametrize("why", ["one column", "polars quotes differently"])
+def test_quotes_go_to_the_plain_path_when_polars_may_not_read_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    """In a file of one column (where the csv module writes an empty field as ``""``), or
+    with a polars whose quoting the probe found different, a quote sends its line on."""
+    source = tmp_path / "in.csv"
+    if why == "one column":
+        source.write_text("kwh\n" + '"1.5"\n""\n2\n' * 50, "utf-8")
+    else:
+        source.write_text("kwh,note\n" + '1.5,"a,b"\n' * 50, "utf-8")
+        monkeypatch.setattr(batch_native, "quoting", lambda: False)
+    calls = native_calls(monkeypatch)
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
+    assert not any(
+        b'"' in block for block, done in calls if isinstance(done, batch_native.Converted)
+    )
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
+    assert (tmp_path / "n.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
+def test_the_quoting_probe_refuses_a_polars_that_writes_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batch_native.quoting.cache_clear()
+    try:
+        assert batch_native.quoting()
+        batch_native.quoting.cache_clear()
+        monkeypatch.setattr(batch_native, "_csv", lambda frame, delimiter, quoted=False: b"")
+        assert not batch_native.quoting()
+    finally:
+        monkeypatch.undo()
+        batch_native.quoting.cache_clear()

@@ -4,10 +4,11 @@ when it is clean, else by the plain path.
 With the ``[fast]`` extra installed (polars and numpy), a UTF-8 input is read as bytes, in
 blocks of whole lines (at most the chunk's rows, about :data:`.batch.CHUNK_CHARS` bytes). A
 block's lines up to the first that could read differently in Python's ``csv`` module — a quote
-character, a carriage return that does not end every line, a NUL, a blank line — are converted
-by :mod:`.batch_native` at once; what polars cannot read exactly as the plain path does (a
-field count other than the header's, bytes that are not UTF-8, a line over the limit) goes,
-with the lines from that one on, through the plain path (:func:`.batch._segment`), about
+character other than in a simply quoted field (:func:`.batch_lines.simply_quoted`), a
+carriage return that does not end every line, a NUL, a blank line — are converted by
+:mod:`.batch_native` at once; what polars cannot read exactly as the plain path does (a field
+count other than the header's, bytes that are not UTF-8, a line over the limit) goes, with
+the lines from that one on, through the plain path (:func:`.batch._segment`), about
 :data:`WINDOW` bytes at a time. A quoted field still open at the end of that text is read
 again with the whole block, and if it is open even then, the plain path reads the rest of
 the input. Both paths write the same bytes, so where a line went never shows in the files.
@@ -27,6 +28,7 @@ from typing import IO, Any
 from equivmetrics._engine.compiled import Compiled
 
 from .batch_files import UsageError
+from .batch_lines import simply_quoted
 from .batch_rows import Job
 from .batch_workers import Work, Workers
 
@@ -81,7 +83,7 @@ def native_blocks(
     )
     if not fits or (choice == "auto" and _small(raw)):
         return None
-    return Blocks(raw, size)
+    return Blocks(raw, size, delimiter if batch_native.quoting() else None)
 
 
 def _newlines(data: bytes, stop: int | None = None) -> int:
@@ -114,9 +116,12 @@ def _small(raw: Any) -> bool:
 class Blocks:
     """The input's bytes, taken from the front as blocks of whole lines."""
 
-    def __init__(self, raw: Any, size: int) -> None:
+    def __init__(self, raw: Any, size: int, quotes: str | None = None) -> None:
         self.raw = raw
         self.size = size
+        #: The delimiter, when the native engine reads simply quoted fields (None: a quote
+        #: sends its line to the plain path).
+        self.quotes = quotes
         self.pending = b""
         self.lines = 0  # line breaks in pending
         self.eof = False
@@ -154,13 +159,17 @@ class Blocks:
         return self.eof or self.lines >= rows or len(self.pending) >= self.size
 
     def header(self, limit: int) -> str | None:
-        """The first line, when it is one row the native engine may take (no quote, no
-        carriage return but its ending, at most ``limit`` characters); else None."""
+        """The first line, when it is one row the native engine may take (no quote but in
+        simply quoted fields, no carriage return but its ending, at most ``limit``
+        characters); else None."""
         self._fill(1)
         skip = len(_BOM) if self.pending.startswith(_BOM) else 0
         end = self.pending.find(b"\n", skip) + 1
         line = self.pending[skip:end]
-        if not end or b'"' in line or b"\r" in line[:-2]:
+        if not end or b"\r" in line[:-2]:
+            return None
+        quoted = b'"' in line
+        if quoted and (self.quotes is None or simply_quoted(line, 0, self.quotes) < len(line)):
             return None
         text = line.decode("utf-8", "surrogateescape")
         if len(text) > limit:
@@ -222,7 +231,7 @@ class Blocks:
                         more = False
                         break
                     block, lines = taken
-                    clean = _clean(block) == len(block)
+                    clean = _clean(block, self._quotes(job)) == len(block)
                     work = pool.submit(batch_native.prepare, block, job, lines) if clean else None
                     ahead.append((block, lines, work))
                 if not ahead:
@@ -235,7 +244,7 @@ class Blocks:
                     continue
                 self._put_back(ahead)
                 more = True
-                step = _step(block, first, job, segment, done)
+                step = _step(block, first, job, segment, done, self._quotes(job))
                 if step is None:  # a quoted field open past the block: the plain path
                     self.unread(block)
                     break
@@ -243,6 +252,11 @@ class Blocks:
                 first += step[1]
         if self.pending:
             rest(self.rest("utf-8"), first, job)
+
+    def _quotes(self, job: Job) -> str | None:
+        """The delimiter when this run's blocks may hold simply quoted fields: not in a file
+        of one column (where the csv module writes an empty field as ``""``)."""
+        return self.quotes if job.width > 1 else None
 
     def _put_back(self, ahead: collections.deque[_Ahead]) -> None:
         """Give the blocks ``ahead`` back, their work dropped."""
@@ -258,14 +272,20 @@ _Ahead = tuple[bytes, int, "Work | None"]
 
 
 def _step(
-    block: bytes, first: int, job: Job, segment: Segment, tried: object = None
+    block: bytes,
+    first: int,
+    job: Job,
+    segment: Segment,
+    tried: object = None,
+    quotes: str | None = None,
 ) -> tuple[int, int] | None:
     """Convert the front of ``block``: the bytes and lines done, None if the plain path must
     read the rest of the input (a quoted field open past the block). ``tried``: what
-    :func:`.batch_native.prepare` gave for the whole block, if it was asked."""
+    :func:`.batch_native.prepare` gave for the whole block, if it was asked; ``quotes``: as
+    for :func:`_clean`."""
     from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
 
-    clean = _clean(block)
+    clean = _clean(block, quotes)
     if clean:  # the native engine takes the lines before the first it cannot read
         done = tried if tried is not None else batch_native.prepare(block[:clean], job)
         if isinstance(done, int) and done:
@@ -281,19 +301,23 @@ def _step(
     return None
 
 
-def _clean(block: bytes) -> int:
-    """Where the first line starts that the native engine must not read: one with a quote
-    character, a NUL or a carriage return when not every line ends with one (the length of
-    ``block`` when there is none)."""
-    marks = [block.find(b'"'), block.find(b"\0")]
+def _clean(block: bytes, quotes: str | None = None) -> int:
+    """Where the first line starts that the native engine must not read: one with a NUL, a
+    carriage return when not every line ends with one, or a quote character — outside simply
+    quoted fields when ``quotes`` (the delimiter) allows them (:func:`simply_quoted`) — (the
+    length of ``block`` when there is none)."""
+    marks = [block.find(b"\0")]
     if b"\r" in block:
         breaks = block.count(b"\n")
         if not block.count(b"\r") == block.count(b"\r\n") == breaks:
             marks.append(block.find(b"\r"))
-    found = [mark for mark in marks if mark >= 0]
-    if not found:
-        return len(block)
-    return block.rfind(b"\n", 0, min(found)) + 1
+    quote = block.find(b'"')
+    if quotes is None:
+        marks.append(quote)
+    starts = [block.rfind(b"\n", 0, mark) + 1 for mark in marks if mark >= 0]
+    if quotes is not None and quote >= 0:
+        starts.append(simply_quoted(block, block.rfind(b"\n", 0, quote) + 1, quotes))
+    return min(starts, default=len(block))
 
 
 class _Joined(io.RawIOBase):

@@ -1,21 +1,24 @@
 """The native engine of a batch run: polars reads, converts and writes a block of clean lines.
 
-A clean block (:mod:`.batch_blocks`: no quote, no NUL, no blank line, every line ending the
-same way) is read by polars with every field as text and no quoting, so each field is exactly
-what Python's ``csv`` module reads. Polars also parses the column (a correctly rounded
-``str`` to ``float``, only of cells that are plain decimal numbers), and writes the values:
-its shortest round-trip text is ``repr(float)``'s except below 1e-4, where two replacements
-give Python's exponent (``1.5e-05``, not ``0.000015`` or ``1.5e-5``). The rows are written with
-no quoting, which is what ``csv.writer`` does with fields that hold no delimiter, quote or
-line break. What polars cannot read exactly like that — a field count other than the
-header's, bytes that are not UTF-8, a line over the limit — returns None and the block goes
-to the plain path. :func:`available` checks all of this on probes once, so a polars that
-formats or parses differently is never used.
+A clean block (:mod:`.batch_blocks`: no quote but in simply quoted fields, no NUL, no blank
+line, every line ending the same way) is read by polars with every field as text, so each
+field is exactly what Python's ``csv`` module reads: with no quoting when the block holds no
+quote character, else with ``"`` as the quote (a simply quoted field, :mod:`.batch_lines`,
+reads alike in both). Polars also parses the column (a correctly rounded ``str`` to
+``float``, only of cells that are plain decimal numbers), and writes the values: its shortest
+round-trip text is ``repr(float)``'s except below 1e-4, where two replacements give Python's
+exponent (``1.5e-05``, not ``0.000015`` or ``1.5e-5``). The rows are written with no quoting,
+which is what ``csv.writer`` does with fields that hold no delimiter, quote or line break; a
+block that held quotes is written quoting where ``csv.writer`` does (a field holding the
+delimiter or a quote, each quote doubled), empty fields unquoted. What polars cannot read
+exactly like that — a field count other than the header's, bytes that are not UTF-8, a line
+over the limit — returns None and the block goes to the plain path. :func:`available` and
+:func:`quoting` check all of this on probes once, so a polars that formats, parses or quotes
+differently is never used for it.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import math
@@ -25,16 +28,19 @@ from typing import Any
 
 import attrs
 
+from . import batch_lines
 from .batch_output import SIGNALS, held_signals
 from .batch_rows import PLAIN_NUMBER, Job, negative_reason, overflow_reason, reason
 
-__all__ = ["Converted", "available", "finite", "prepare", "write"]
+__all__ = ["Converted", "available", "finite", "prepare", "quoting", "write"]
 
 _PROBES = (
     100.0, 0.1, 1e16, 9999999999999998.0, 1e-4, 9.9e-5, 1e-5, 1.5e-7, 2.5e-300, 5e-324, -0.0,
     0.30000000000000004, 123456789.123, 1.7976931348623157e308, -7.25e22, 1e22,
 )  # fmt: skip
 _SMALL = 1e-4
+_NEWLINE = ord("\n")
+_QUOTE = ord('"')
 #: Rows polars formats per task when it writes a block: a quarter of a block (its default,
 #: 1,024, took about twice the processor time on blocks of 65,536 rows, with one chunk each).
 _WRITE_BATCH = 16_384
@@ -83,6 +89,26 @@ def _probe() -> bool:
         and [repr(v) for v in read] == [repr(v) for v in expected]
         and lines == b"a; 1\n;b\n"
     )
+
+
+#: Simply quoted rows (";" between fields) and how ``csv.writer`` writes them again.
+_QUOTED = (
+    b'"a;b";"c""d";"";e;"1.5";" x "\n"";"";"";"";"";""\n',
+    b'"a;b";"c""d";;e;1.5; x \n;;;;;\n',
+)
+
+
+@functools.cache
+def quoting() -> bool:
+    """Whether polars reads simply quoted fields and writes them as Python's ``csv`` module
+    does (checked on a probe once; False without polars)."""
+    if not available():
+        return False
+    try:
+        frame = _read(_QUOTED[0], 6, ";", 5, quoted=True)
+        return _csv(frame, ";", quoted=True) == _QUOTED[1]
+    except Exception:  # any polars that cannot: quotes go to the plain path
+        return False
 
 
 def finite(factor: float) -> bool:
@@ -135,19 +161,20 @@ def prepare(block: bytes, job: Job, lines: int | None = None) -> Converted | int
     several threads at once. ``lines``, when known, is how many line breaks ``block`` holds."""
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
-    ending = _ending(block)
+    ending = batch_lines.ending(block)
     if ending is None:
         return 0
+    quoted = b'"' in block
     try:
-        frame = _read(block, job.width, job.delimiter, job.chunk_rows)
+        frame = _read(block, job.width, job.delimiter, job.chunk_rows, quoted=quoted)
     except pl.exceptions.PolarsError:  # a row with more fields than the header, not UTF-8
-        return _unreadable(block, job)
+        return batch_lines.unreadable(block, job)
     if not frame.height:
         return 0
     read = (
         frame.lazy()
         .select(
-            pl.sum_horizontal(pl.all().str.len_bytes().fill_null(0)).alias("n"),
+            batch_lines.field_bytes(quoted).alias("n"),
             _number(pl.col(f"c{job.index}")).alias("v"),
         )
         .with_columns(
@@ -156,11 +183,13 @@ def prepare(block: bytes, job: Job, lines: int | None = None) -> Converted | int
         )
         .collect()
     )
-    size = _size(read.get_column("n").to_numpy(), block, ending, job, lines)
+    size = batch_lines.checked_size(
+        read.get_column("n").to_numpy(), block, ending, job, lines, quoted=quoted
+    )
     if size <= 0:
         return -size
     values, reasons, fields = _values(frame, read.get_column("v"), job)
-    return _converted(frame, read, values, reasons, fields, size, job)
+    return _converted(frame, read, values, reasons, fields, size, job, quoted=quoted)
 
 
 def write(done: Converted, first: int, job: Job) -> None:
@@ -170,8 +199,9 @@ def write(done: Converted, first: int, job: Job) -> None:
     job.add(done.rows, done.converted)
 
 
-def _read(block: bytes, width: int, delimiter: str, rows: int) -> Any:
-    """Polars' frame of the first ``rows`` lines of ``block``: every field as text, as is."""
+def _read(block: bytes, width: int, delimiter: str, rows: int, *, quoted: bool = False) -> Any:
+    """Polars' frame of the first ``rows`` lines of ``block``: every field as text, as is
+    (``quoted``: simply quoted fields read without their quotes)."""
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
     return pl.read_csv(
@@ -179,95 +209,30 @@ def _read(block: bytes, width: int, delimiter: str, rows: int) -> Any:
         has_header=False,
         schema={f"c{i}": pl.String for i in range(width)},
         separator=delimiter,
-        quote_char=None,
+        quote_char='"' if quoted else None,
         n_rows=rows,
         encoding="utf8",
     )
 
 
-def _csv(frame: Any, delimiter: str) -> bytes:
-    """``frame``'s rows as CSV, every field as it is (null: empty)."""
+def _csv(frame: Any, delimiter: str, *, quoted: bool = False) -> bytes:
+    """``frame``'s rows as CSV, every field as it is (null: empty); ``quoted``: quoted where
+    Python's ``csv.writer`` quotes, an empty field not."""
+    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
+
     data = io.BytesIO()
+    if quoted:
+        frame = frame.with_columns(pl.all().replace("", None))
     frame.write_csv(
         data,
         include_header=False,
         separator=delimiter,
         line_terminator="\n",
-        quote_style="never",
+        quote_style="necessary" if quoted else "never",
         null_value="",
         batch_size=_WRITE_BATCH,
     )
     return data.getvalue()
-
-
-def _ending(block: bytes) -> int | None:
-    """How long each line's ending is (1 for ``\\n``, 2 for ``\\r\\n``); None if they differ."""
-    if b"\r" not in block:
-        return 1
-    breaks = block.count(b"\n")
-    return 2 if block.count(b"\r") == block.count(b"\r\n") == breaks else None
-
-
-def _size(lengths: Any, block: bytes, ending: int, job: Job, lines: int | None) -> int:
-    """The bytes of ``block`` read as rows whose fields are ``lengths`` bytes long, when each
-    line was one row of the header's width, none longer than the limit; else minus where the
-    first other line starts.
-
-    A line polars reads with fewer fields than the header's, or a blank one, is shorter than
-    its fields and delimiters make it (a longer one is an error of polars'), so the lines
-    match their rows when the lengths add up to the line break that ends the last row.
-    ``lines``: the line breaks in ``block``, when known (then not counted again).
-    """
-    rows = len(lengths)
-    extra = job.width - 1 + ending  # the delimiters and the line ending
-    size = int(lengths.sum()) + rows * extra
-    ok = size <= len(block) and block[size - 1] == ord("\n")
-    whole = lines is not None and size == len(block)
-    if not ok or (lines if whole else block.count(b"\n", 0, size)) != rows:
-        return -_first_other(block, lengths + extra)
-    # a line over the limit, or a field over the csv module's: the plain path says which
-    # (bytes: at least as many as characters, and a line's fields together)
-    most = min(job.max_line - extra, csv.field_size_limit())
-    if int(lengths.max()) > most:
-        return -_start(block, int((lengths > most).argmax()))
-    return size
-
-
-def _first_other(block: bytes, lengths: Any) -> int:
-    """Where the first line of ``block`` starts whose length is not in ``lengths``."""
-    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
-
-    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))[: len(lengths)] + 1
-    actual = np.diff(ends, prepend=0)
-    differ = np.flatnonzero(actual != lengths[: len(actual)])
-    return _start(block, int(differ[0]) if differ.size else len(actual))
-
-
-def _unreadable(block: bytes, job: Job) -> int:
-    """Where the first line starts that polars refused: bytes that are not UTF-8, or more
-    fields than the header has."""
-    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
-
-    try:
-        block.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return block.rfind(b"\n", 0, exc.start) + 1
-    data = np.frombuffer(block, dtype=np.uint8)
-    ends = np.flatnonzero(data == ord("\n")) + 1
-    marks = np.flatnonzero(data == ord(job.delimiter))
-    fields = np.diff(np.searchsorted(marks, ends), prepend=0) + 1
-    wide = np.flatnonzero(fields > job.width)
-    return _start(block, int(wide[0])) if wide.size else 0
-
-
-def _start(block: bytes, line: int) -> int:
-    """Where line ``line`` (from 0) of ``block`` starts."""
-    import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
-
-    if not line:
-        return 0
-    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
-    return int(ends[line - 1]) + 1
 
 
 def _values(frame: Any, read: Any, job: Job) -> tuple[Any, dict[int, str], dict[int, Any]]:
@@ -322,6 +287,8 @@ def _converted(
     fields: dict[int, Any],
     size: int,
     job: Job,
+    *,
+    quoted: bool = False,
 ) -> Converted:
     """The rows with their converted values (``read``'s text of each product, ``t0``, ``t1``,
     ...), and the rejected ones with their reasons."""
@@ -349,7 +316,7 @@ def _converted(
     )
     # one chunk per column: polars writes a frame whose columns are chunked alike about
     # twice as fast as the read columns (a chunk per reading thread) beside the new ones
-    text = _csv(frame.hstack(shown).rechunk(), job.delimiter)
+    text = _csv(frame.hstack(shown).rechunk(), job.delimiter, quoted=quoted)
     rejected = sorted(reasons)
     fields.update(_rows(frame, [i for i in rejected if i not in fields], job.width))
     return Converted(size, frame.height, text, [(i, reasons[i], fields[i]) for i in rejected])
