@@ -200,8 +200,9 @@ def write(done: Converted, first: int, job: Job) -> None:
 
 
 def _read(block: bytes, width: int, delimiter: str, rows: int, *, quoted: bool = False) -> Any:
-    """Polars' frame of the first ``rows`` lines of ``block``: every field as text, as is
-    (``quoted``: simply quoted fields read without their quotes)."""
+    """Polars' frame of the first ``rows`` lines of ``block``: every field as text, as is, an
+    empty one null (``quoted``: simply quoted fields read without their quotes, ``""`` null
+    too)."""
     import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
 
     return pl.read_csv(
@@ -210,6 +211,7 @@ def _read(block: bytes, width: int, delimiter: str, rows: int, *, quoted: bool =
         schema={f"c{i}": pl.String for i in range(width)},
         separator=delimiter,
         quote_char='"' if quoted else None,
+        null_values=[""] if quoted else None,
         n_rows=rows,
         encoding="utf8",
     )
@@ -217,12 +219,8 @@ def _read(block: bytes, width: int, delimiter: str, rows: int, *, quoted: bool =
 
 def _csv(frame: Any, delimiter: str, *, quoted: bool = False) -> bytes:
     """``frame``'s rows as CSV, every field as it is (null: empty); ``quoted``: quoted where
-    Python's ``csv.writer`` quotes, an empty field not."""
-    import polars as pl  # noqa: PLC0415 - polars is the optional [fast] extra
-
+    Python's ``csv.writer`` quotes (an empty field is null, so not quoted)."""
     data = io.BytesIO()
-    if quoted:
-        frame = frame.with_columns(pl.all().replace("", None))
     frame.write_csv(
         data,
         include_header=False,
