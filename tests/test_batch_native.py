@@ -88,7 +88,7 @@ def _field(draw: Any, delimiter: str, plain: st.SearchStrategy[str]) -> str:
 @st.composite
 def inputs(draw: Any) -> tuple[bytes, str, int]:
     """A CSV file's bytes, its delimiter and the position of its ``kwh`` column."""
-    delimiter = draw(st.sampled_from([",", ";", "\t", "|", " ", "§"]))
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|", " ", "§", ",", ".", "e", "5"]))
     width = draw(st.integers(1, 4))
     index = draw(st.integers(0, width - 1))
     header = [f"c{i}" if i != index else "kwh" for i in range(width)]
@@ -405,3 +405,50 @@ def test_the_quoting_probe_refuses_a_polars_that_writes_otherwise(
     finally:
         monkeypatch.undo()
         batch_native.quoting.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "scale"), [(".", 1), ("0", 1), ("5", 1), ("e", 1), ("-", 1), ("+", 10**22)]
+)
+def test_a_delimiter_found_in_numbers_quotes_the_values_as_the_csv_module_does(
+    tmp_path: Path, delimiter: str, scale: int
+) -> None:
+    """``--delimiter .``: a value's text holds the delimiter, so it is written quoted."""
+    source = tmp_path / "in.csv"
+    rows = "".join(f"{i * scale}{delimiter}x\n" for i in range(1, 200) if "0" not in str(i))
+    source.write_text(f"kwh{delimiter}note\n{rows}", "utf-8")
+    for engine in ("native", "plain"):
+        run_batch(SHARED, str(source), column="kwh", unit="g", to=[("co2e", None)],
+                  output=str(tmp_path / f"{engine}.csv"), csv_engine=engine,
+                  delimiter=delimiter)  # fmt: skip
+    written = (tmp_path / "native.csv").read_bytes()
+    assert written == (tmp_path / "plain.csv").read_bytes()
+    assert b'"' in written  # g to t CO2e: 1e-06 and the like hold "e", "-" and digits
+
+
+def test_a_block_is_walked_once_whatever_its_odd_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export quoting every field, with a line the native engine cannot read every 100
+    rows: each block is looked at about once (before, each odd line had the rest of its block
+    scanned, copied and counted again), and the files are the plain path's."""
+    lines = [
+        f'"s{i}",{i}" pipe,"{i}.5"\n' if i % 100 == 50 else f'"s{i}","ok","{i}.5"\n'
+        for i in range(20_000)
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text('"site","note","kwh"\n' + "".join(lines), "utf-8")
+    looked: list[int] = []
+    real = batch_blocks._first_dirty
+
+    def spy(block: bytes, start: int, end: int, quotes: str | None) -> int:
+        looked.append(end - start)
+        return real(block, start, end, quotes)
+
+    monkeypatch.setattr(batch_blocks, "_first_dirty", spy)
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
+    assert sum(looked) <= 3 * source.stat().st_size
+    run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+              output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
+    assert (tmp_path / "n.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()

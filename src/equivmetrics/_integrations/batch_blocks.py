@@ -244,12 +244,11 @@ class Blocks:
                     continue
                 self._put_back(ahead)
                 more = True
-                step = _step(block, first, job, segment, done, self._quotes(job))
-                if step is None:  # a quoted field open past the block: the plain path
-                    self.unread(block)
+                size, lines, open_field = _step(block, first, job, segment, done, self._quotes(job))
+                first += lines
+                if open_field:  # a quoted field open past the block: the plain path reads on
+                    self.unread(block[size:])
                     break
-                self.unread(block[step[0] :])
-                first += step[1]
         if self.pending:
             rest(self.rest("utf-8"), first, job)
 
@@ -278,46 +277,97 @@ def _step(
     segment: Segment,
     tried: object = None,
     quotes: str | None = None,
-) -> tuple[int, int] | None:
-    """Convert the front of ``block``: the bytes and lines done, None if the plain path must
-    read the rest of the input (a quoted field open past the block). ``tried``: what
+) -> tuple[int, int, bool]:
+    """Convert ``block``: by the native engine up to each line it cannot read, then by the
+    plain path for about :data:`WINDOW` bytes from there, and so on to its end.
+
+    The bytes and lines done, and True when the plain path must read the rest of the input
+    from there (a quoted field open past the block). ``tried``: what
     :func:`.batch_native.prepare` gave for the whole block, if it was asked; ``quotes``: as
-    for :func:`_clean`."""
+    for :func:`_clean`. The block is walked by position, never copied whole again, so a
+    file with a line the native engine cannot read every few thousand rows costs in
+    proportion to its length.
+    """
     from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
 
-    clean = _clean(block, quotes)
-    if clean:  # the native engine takes the lines before the first it cannot read
-        done = tried if tried is not None else batch_native.prepare(block[:clean], job)
-        if isinstance(done, int) and done:
-            done = batch_native.prepare(block[:done], job)
-        if isinstance(done, batch_native.Converted):
-            batch_native.write(done, first, job)
-            return done.size, done.rows
-    end = block.find(b"\n", WINDOW) + 1 or len(block)
-    for text in (block[:end], block) if end < len(block) else (block,):
-        lines = segment(text.decode("utf-8", "surrogateescape"), first, job)
-        if lines is not None:
-            return len(text), lines
-    return None
+    at, lines = 0, 0
+    while at < len(block):
+        clean = _clean(block, quotes, at)
+        if clean > at:  # the native engine takes the lines before the first it cannot read
+            done = tried if tried is not None else batch_native.prepare(block[at:clean], job)
+            if isinstance(done, int) and done:
+                done = batch_native.prepare(block[at : at + done], job)
+            if isinstance(done, batch_native.Converted):
+                batch_native.write(done, first + lines, job)
+                at, lines, tried = at + done.size, lines + done.rows, None
+                continue
+        tried = None
+        end = _plain_part(block, at, quotes)
+        wide = block.find(b"\n", at + WINDOW) + 1 or len(block)
+        for stop in sorted({end, max(end, wide), len(block)}):
+            text = block[at:stop].decode("utf-8", "surrogateescape")
+            count = segment(text, first + lines, job)
+            if count is not None:
+                at, lines = stop, lines + count
+                break
+        else:
+            return at, lines, True
+    return at, lines, False
 
 
-def _clean(block: bytes, quotes: str | None = None) -> int:
-    """Where the first line starts that the native engine must not read: one with a NUL, a
-    carriage return when not every line ends with one, or a quote character — outside simply
-    quoted fields when ``quotes`` (the delimiter) allows them (:func:`simply_quoted`) — (the
-    length of ``block`` when there is none)."""
-    marks = [block.find(b"\0")]
-    if b"\r" in block:
-        breaks = block.count(b"\n")
-        if not block.count(b"\r") == block.count(b"\r\n") == breaks:
-            marks.append(block.find(b"\r"))
-    quote = block.find(b'"')
+def _plain_part(block: bytes, at: int, quotes: str | None) -> int:
+    """Where the plain path's part of ``block`` from ``at`` (a line the native engine cannot
+    read) ends: at the first run of lines it can read that is at least four :data:`WINDOW`
+    long (256 KiB: polars' pass over a shorter run, a task per column, costs about what the
+    plain path does; measured on 13 columns). Until one is found the part grows by at least
+    that much at a time, so lines it cannot read one after another cost no look each."""
+    stride = 4 * WINDOW
+    end = block.find(b"\n", at) + 1 or len(block)  # past the line it cannot read
+    while end < len(block):
+        following = _clean(block, quotes, end)
+        if following - end >= stride or following == len(block):
+            return end
+        end = block.find(b"\n", max(following, end + stride - 1)) + 1 or len(block)
+    return end
+
+
+#: The bytes :func:`_clean` looks at first; each further look is four times larger.
+_LOOK = 4 * 1024
+
+
+def _clean(block: bytes, quotes: str | None = None, start: int = 0) -> int:
+    """Where the first line from ``start`` (a line's start) begins that the native engine
+    must not read: one with a NUL, a carriage return when not every line (of the part looked
+    at) ends with one, or a quote character — outside simply quoted fields when ``quotes``
+    (the delimiter) allows them (:func:`simply_quoted`); the length of ``block`` when there
+    is none. It looks at whole lines, 4 KiB first, then four times more at each look, so
+    its cost follows the distance to that line, not the length of the block."""
+    look, at = _LOOK, start
+    while at < len(block):
+        end = block.find(b"\n", at + look - 1) + 1 or len(block)
+        stop = _first_dirty(block, at, end, quotes)
+        if stop < end:
+            return stop
+        at, look = end, look * 4
+    return len(block)
+
+
+def _first_dirty(block: bytes, start: int, end: int, quotes: str | None) -> int:
+    """:func:`_clean` within the whole lines ``block[start:end]``: ``end`` when all are clean."""
+    marks = [block.find(b"\0", start, end)]
+    if block.find(b"\r", start, end) >= 0:
+        breaks = block.count(b"\n", start, end)
+        carriage = block.count(b"\r", start, end)
+        if not carriage == block.count(b"\r\n", start, end) == breaks:
+            marks.append(block.find(b"\r", start, end))
+    quote = block.find(b'"', start, end)
     if quotes is None:
         marks.append(quote)
     starts = [block.rfind(b"\n", 0, mark) + 1 for mark in marks if mark >= 0]
     if quotes is not None and quote >= 0:
-        starts.append(simply_quoted(block, block.rfind(b"\n", 0, quote) + 1, quotes))
-    return min(starts, default=len(block))
+        line = block.rfind(b"\n", 0, quote) + 1
+        starts.append(simply_quoted(block, line, quotes, end))
+    return min(starts, default=end)
 
 
 class _Joined(io.RawIOBase):

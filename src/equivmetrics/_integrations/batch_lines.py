@@ -140,9 +140,9 @@ def line_start(block: bytes, line: int) -> int:
     return int(ends[line - 1]) + 1
 
 
-def simply_quoted(data: bytes, start: int, delimiter: str) -> int:
-    """Where the first line of ``data`` from ``start`` (a line's start) begins whose quoting is
-    not simple, or the length of ``data`` (whole lines) when there is none.
+def simply_quoted(data: bytes, start: int, delimiter: str, end: int | None = None) -> int:
+    """Where the first line of ``data[start:end]`` (whole lines) begins whose quoting is not
+    simple, or ``end`` (default: the length of ``data``) when there is none.
 
     A line is simply quoted when each of its fields either holds no quote character, or is
     all quoted: it starts with one, holds no line break and no quote but doubled ones (``""``
@@ -158,10 +158,11 @@ def simply_quoted(data: bytes, start: int, delimiter: str) -> int:
     """
     import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
 
-    view = np.frombuffer(data, dtype=np.uint8)[start:]
+    stop = len(data) if end is None else end
+    view = np.frombuffer(data, dtype=np.uint8)[start:stop]
     quotes = np.flatnonzero(view == _QUOTE)
     if not quotes.size:
-        return len(data)
+        return stop
     breaks = np.flatnonzero(view == _NEWLINE)
     tail = [] if view[-1] == _NEWLINE else [view.size]  # a last line without its break
     starts = np.concatenate(([0], breaks + 1, tail))
@@ -177,7 +178,7 @@ def simply_quoted(data: bytes, start: int, delimiter: str) -> int:
         found = np.flatnonzero(wrong)
         if found.size:  # the start of the line holding that quote
             bad.append(int(starts[np.searchsorted(starts, where[found[0]], side="right") - 1]))
-    return start + min(bad) if bad else len(data)
+    return start + min(bad) if bad else stop
 
 
 def _among(values: Any, allowed: tuple[int, ...]) -> Any:

@@ -39,8 +39,8 @@ _PROBES = (
     0.30000000000000004, 123456789.123, 1.7976931348623157e308, -7.25e22, 1e22,
 )  # fmt: skip
 _SMALL = 1e-4
-_NEWLINE = ord("\n")
-_QUOTE = ord('"')
+#: The characters of a value's text (``repr`` of a finite float).
+_NUMBER_TEXT = frozenset("0123456789.e+-")
 #: Rows polars formats per task when it writes a block: a quarter of a block (its default,
 #: 1,024, took about twice the processor time on blocks of 65,536 rows, with one chunk each).
 _WRITE_BATCH = 16_384
@@ -218,8 +218,11 @@ def _read(block: bytes, width: int, delimiter: str, rows: int, *, quoted: bool =
 
 
 def _csv(frame: Any, delimiter: str, *, quoted: bool = False) -> bytes:
-    """``frame``'s rows as CSV, every field as it is (null: empty); ``quoted``: quoted where
-    Python's ``csv.writer`` quotes (an empty field is null, so not quoted)."""
+    """``frame``'s rows as CSV, every field as it is (null: empty); quoted where Python's
+    ``csv.writer`` quotes (an empty field is null, so not quoted) when the block held quotes
+    (``quoted``) or the delimiter is a character of a number's text (``--delimiter .``: a
+    value such as ``0.5`` is then written ``"0.5"``)."""
+    quoted = quoted or delimiter in _NUMBER_TEXT
     data = io.BytesIO()
     frame.write_csv(
         data,
