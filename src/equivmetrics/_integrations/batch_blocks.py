@@ -319,16 +319,25 @@ def _plain_part(block: bytes, at: int, quotes: str | None) -> int:
     """Where the plain path's part of ``block`` from ``at`` (a line the native engine cannot
     read) ends: at the first run of lines it can read that is at least four :data:`WINDOW`
     long (256 KiB: polars' pass over a shorter run, a task per column, costs about what the
-    plain path does; measured on 13 columns). Until one is found the part grows by at least
-    that much at a time, so lines it cannot read one after another cost no look each."""
+    plain path does; measured on 13 columns). The lines it cannot read are found one at a
+    time (a field spanning two lines is two such lines), and after :data:`_ONE_BY_ONE` of
+    them the part grows by at least that run's length at a time, so a block of such lines
+    costs no look per line."""
     stride = 4 * WINDOW
     end = block.find(b"\n", at) + 1 or len(block)  # past the line it cannot read
+    looks = 0
     while end < len(block):
         following = _clean(block, quotes, end)
         if following - end >= stride or following == len(block):
             return end
-        end = block.find(b"\n", max(following, end + stride - 1)) + 1 or len(block)
+        looks += 1
+        past = following if looks < _ONE_BY_ONE else max(following, end + stride - 1)
+        end = block.find(b"\n", past) + 1 or len(block)
     return end
+
+
+#: How many lines the native engine cannot read :func:`_plain_part` finds one at a time.
+_ONE_BY_ONE = 16
 
 
 #: The bytes :func:`_clean` looks at first; each further look is four times larger.
