@@ -439,13 +439,13 @@ def test_a_block_is_walked_once_whatever_its_odd_lines(
     source = tmp_path / "in.csv"
     source.write_text('"site","note","kwh"\n' + "".join(lines), "utf-8")
     looked: list[int] = []
-    real = batch_blocks._first_dirty
+    real = batch_lines._first_dirty
 
     def spy(block: bytes, start: int, end: int, quotes: str | None) -> int:
         looked.append(end - start)
         return real(block, start, end, quotes)
 
-    monkeypatch.setattr(batch_blocks, "_first_dirty", spy)
+    monkeypatch.setattr(batch_lines, "_first_dirty", spy)
     run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
               output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
     assert sum(looked) <= 3 * source.stat().st_size

@@ -28,7 +28,7 @@ from typing import IO, Any
 from equivmetrics._engine.compiled import Compiled
 
 from .batch_files import UsageError
-from .batch_lines import simply_quoted
+from .batch_lines import clean_until, plain_part, simply_quoted
 from .batch_rows import Job
 from .batch_workers import Work, Workers
 
@@ -231,7 +231,7 @@ class Blocks:
                         more = False
                         break
                     block, lines = taken
-                    clean = _clean(block, self._quotes(job)) == len(block)
+                    clean = clean_until(block, self._quotes(job)) == len(block)
                     work = pool.submit(batch_native.prepare, block, job, lines) if clean else None
                     ahead.append((block, lines, work))
                 if not ahead:
@@ -284,15 +284,15 @@ def _step(
     The bytes and lines done, and True when the plain path must read the rest of the input
     from there (a quoted field open past the block). ``tried``: what
     :func:`.batch_native.prepare` gave for the whole block, if it was asked; ``quotes``: as
-    for :func:`_clean`. The block is walked by position, never copied whole again, so a
-    file with a line the native engine cannot read every few thousand rows costs in
-    proportion to its length.
+    for :func:`.batch_lines.clean_until`. The block is walked by position, never copied
+    whole again, so a file with a line the native engine cannot read every few thousand rows
+    costs in proportion to its length.
     """
     from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
 
     at, lines = 0, 0
     while at < len(block):
-        clean = _clean(block, quotes, at)
+        clean = clean_until(block, quotes, at)
         if clean > at:  # the native engine takes the lines before the first it cannot read
             done = tried if tried is not None else batch_native.prepare(block[at:clean], job)
             if isinstance(done, int) and done:
@@ -302,7 +302,7 @@ def _step(
                 at, lines, tried = at + done.size, lines + done.rows, None
                 continue
         tried = None
-        end = _plain_part(block, at, quotes)
+        end = plain_part(block, at, quotes, WINDOW)
         wide = block.find(b"\n", at + WINDOW) + 1 or len(block)
         for stop in sorted({end, max(end, wide), len(block)}):
             text = block[at:stop].decode("utf-8", "surrogateescape")
@@ -313,70 +313,6 @@ def _step(
         else:
             return at, lines, True
     return at, lines, False
-
-
-def _plain_part(block: bytes, at: int, quotes: str | None) -> int:
-    """Where the plain path's part of ``block`` from ``at`` (a line the native engine cannot
-    read) ends: at the first run of lines it can read that is at least four :data:`WINDOW`
-    long (256 KiB: polars' pass over a shorter run, a task per column, costs about what the
-    plain path does; measured on 13 columns). The lines it cannot read are found one at a
-    time (a field spanning two lines is two such lines), and after :data:`_ONE_BY_ONE` of
-    them the part grows by at least that run's length at a time, so a block of such lines
-    costs no look per line."""
-    stride = 4 * WINDOW
-    end = block.find(b"\n", at) + 1 or len(block)  # past the line it cannot read
-    looks = 0
-    while end < len(block):
-        following = _clean(block, quotes, end)
-        if following - end >= stride or following == len(block):
-            return end
-        looks += 1
-        past = following if looks < _ONE_BY_ONE else max(following, end + stride - 1)
-        end = block.find(b"\n", past) + 1 or len(block)
-    return end
-
-
-#: How many lines the native engine cannot read :func:`_plain_part` finds one at a time.
-_ONE_BY_ONE = 16
-
-
-#: The bytes :func:`_clean` looks at first; each further look is four times larger.
-_LOOK = 4 * 1024
-
-
-def _clean(block: bytes, quotes: str | None = None, start: int = 0) -> int:
-    """Where the first line from ``start`` (a line's start) begins that the native engine
-    must not read: one with a NUL, a carriage return when not every line (of the part looked
-    at) ends with one, or a quote character — outside simply quoted fields when ``quotes``
-    (the delimiter) allows them (:func:`simply_quoted`); the length of ``block`` when there
-    is none. It looks at whole lines, 4 KiB first, then four times more at each look, so
-    its cost follows the distance to that line, not the length of the block."""
-    look, at = _LOOK, start
-    while at < len(block):
-        end = block.find(b"\n", at + look - 1) + 1 or len(block)
-        stop = _first_dirty(block, at, end, quotes)
-        if stop < end:
-            return stop
-        at, look = end, look * 4
-    return len(block)
-
-
-def _first_dirty(block: bytes, start: int, end: int, quotes: str | None) -> int:
-    """:func:`_clean` within the whole lines ``block[start:end]``: ``end`` when all are clean."""
-    marks = [block.find(b"\0", start, end)]
-    if block.find(b"\r", start, end) >= 0:
-        breaks = block.count(b"\n", start, end)
-        carriage = block.count(b"\r", start, end)
-        if not carriage == block.count(b"\r\n", start, end) == breaks:
-            marks.append(block.find(b"\r", start, end))
-    quote = block.find(b'"', start, end)
-    if quotes is None:
-        marks.append(quote)
-    starts = [block.rfind(b"\n", 0, mark) + 1 for mark in marks if mark >= 0]
-    if quotes is not None and quote >= 0:
-        line = block.rfind(b"\n", 0, quote) + 1
-        starts.append(simply_quoted(block, line, quotes, end))
-    return min(starts, default=end)
 
 
 class _Joined(io.RawIOBase):
