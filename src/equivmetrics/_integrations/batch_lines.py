@@ -3,10 +3,11 @@
 A block is whole lines of the input's bytes. :func:`clean_until` finds the first line the
 native engine must not read (a NUL, a stray carriage return, quoting polars might read
 differently from Python's ``csv`` module: :func:`simply_quoted`), and :func:`plain_part`
-how far the plain path goes from there; :func:`ending` says how every line ends. After polars has read a block, :func:`checked_size` checks, by counting bytes, that
-each line was exactly one row as wide as the header and within the limits, or says where
-the first line starts that was not (:func:`unreadable` does so when polars refused the
-block): that line and the ones after it go to the plain path.
+how far the plain path goes from there; :func:`ending` says how every line ends. After
+polars has read a block, :func:`checked_size` checks, by counting bytes, that each line was
+exactly one row as wide as the header and within the limits, or says where the first line
+starts that was not (:func:`unreadable` does so when polars refused the block): that line
+and the ones after it go to the plain path.
 """
 
 from __future__ import annotations
