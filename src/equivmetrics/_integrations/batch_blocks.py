@@ -279,7 +279,9 @@ def _step(
     quotes: str | None = None,
 ) -> tuple[int, int, bool]:
     """Convert ``block``: by the native engine up to each line it cannot read, then by the
-    plain path for about :data:`WINDOW` bytes from there, and so on to its end.
+    plain path up to the next run of lines long enough for the native engine
+    (:func:`.batch_lines.plain_part`; when a quoted field is still open there, about
+    :data:`WINDOW` bytes further, then the rest of the block), and so on to its end.
 
     The bytes and lines done, and True when the plain path must read the rest of the input
     from there (a quoted field open past the block). ``tried``: what
