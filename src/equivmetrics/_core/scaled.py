@@ -101,7 +101,7 @@ def scale(
         threads = large and second_core()
     half = (size // 2 // block) * block or size // 2
     other = (
-        _submit(_part, flat, out_flat, factor, half, size, block, loop, limit) if threads else None
+        submit(_part, flat, out_flat, factor, half, size, block, loop, limit) if threads else None
     )
     if other is None:
         return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
@@ -132,7 +132,7 @@ def alongside(
     """
     pending = None
     if values.size >= ALONGSIDE_SIZE and second_core():
-        pending = _submit(_has_negative, values)
+        pending = submit(_has_negative, values)
     if pending is None:
         negative = check() if check is not None else _has_negative(values)
         return work(), negative
@@ -252,12 +252,6 @@ def _settings(np: Any) -> object:
     umath = getattr(getattr(np, "_core", None), "umath", None)
     variable = getattr(umath, "_extobj_contextvar", None)
     return None if variable is None else variable.get()  # its default: numpy's defaults
-
-
-def _submit(function: Callable[..., Any], *args: Any) -> Any:
-    """``function(*args)`` started on a helper thread, or None when none is idle or the
-    interpreter is shutting down (:func:`.cores.submit`): the caller then runs it itself."""
-    return submit(function, *args)
 
 
 def _blocks(flat: Any, out: Any, factor: float, start: int, stop: int, block: int) -> bool:

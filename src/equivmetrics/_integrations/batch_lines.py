@@ -118,8 +118,7 @@ def _first_other(block: bytes, lengths: Any) -> int:
     """Where the first line of ``block`` starts whose length is not in ``lengths``."""
     import numpy as np  # noqa: PLC0415 - numpy is the optional [fast] extra
 
-    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))[: len(lengths)] + 1
-    actual = np.diff(ends, prepend=0)
+    actual = _line_lengths(block, len(lengths))
     differ = np.flatnonzero(actual != lengths[: len(actual)])
     return line_start(block, int(differ[0]) if differ.size else len(actual))
 
