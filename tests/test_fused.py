@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import equivmetrics as em
-from equivmetrics._core import cores, fused, scaled, vectors
+from equivmetrics._core import buffers, cores, fused, scaled, vectors
 from equivmetrics._core.quantity import split
 from equivmetrics.polars import convert_polars, equiv_expr
 from strategies import SETTINGS
@@ -345,18 +345,23 @@ def test_a_compiler_failure_falls_back(fresh: None, monkeypatch: pytest.MonkeyPa
     assert same_bytes(out, values * 0.25)
 
 
-# -- polars: the check on a second thread while polars multiplies ------------------------------
+# -- polars: the fused loop into kept memory, or the check beside polars' multiply -------------
 
 #: Float64 columns, with and without nulls.
 COLUMNS = st.lists(st.one_of(FLOATS, st.none()), max_size=40)
 
 
-@pytest.fixture(params=["alongside", "one thread"])
+@pytest.fixture(params=["kept", "alongside", "one thread"])
 def polars_path(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every column checked on the second thread (``alongside``) or all on this one."""
+    """Every column without nulls multiplied by the fused loop into a kept buffer (``kept``),
+    or polars multiplying while it is checked on the second thread (``alongside``) or on
+    this one."""
+    kept = request.param == "kept"
     with (
         mock.patch.object(scaled, "ALONGSIDE_SIZE", 0 if request.param == "alongside" else 1 << 62),
         mock.patch.object(scaled, "second_core", return_value=True),
+        mock.patch.object(scaled, "MIN_SIZE", 1 if kept else scaled.MIN_SIZE),
+        mock.patch.object(buffers, "MIN_BYTES", 0 if kept else 1 << 62),
     ):
         yield request.param
 

@@ -29,11 +29,20 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import fused, vectors
+from . import buffers, fused, vectors
 from .cores import second_core, submit
 from .negative import screen
 
-__all__ = ["BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "fast_product", "scale", "times"]
+__all__ = [
+    "BLOCK",
+    "MIN_SIZE",
+    "alongside",
+    "fast_eligible",
+    "fast_product",
+    "kept_product",
+    "scale",
+    "times",
+]
 
 #: Elements per block: 512 KiB of float64 in and out, inside a core's L2 cache.
 BLOCK = 1 << 16
@@ -83,6 +92,7 @@ def scale(
     block: int | None = None,
     threads: bool | None = None,
     kernel: fused.Kernel | bool | None = True,
+    out: Any = None,
 ) -> tuple[Any, bool]:
     """``(values * factor, unusual)`` for a contiguous float64 array, in one pass.
 
@@ -90,7 +100,9 @@ def scale(
     loop, so large that its product could overflow; the product must then not be used, and
     the plain path gives the result, the error or numpy's warning. ``kernel`` is the compiled
     loop to use (True: :func:`.fused.kernel`, when available and ``np.errstate`` does not ask
-    to hear of underflow; False or None: numpy's blocks). ``block`` is the number of elements
+    to hear of underflow; False or None: numpy's blocks). ``out``: the array to write into
+    (contiguous float64 of ``values``' shape, its pages already given, see
+    :mod:`.buffers`; default: a new one). ``block`` is the number of elements
     numpy multiplies and checks at a time (default: the whole array when it fits in cache,
     :data:`BLOCK` otherwise). ``threads`` forces the second thread on or off (None: on for
     very large arrays when another core is free).
@@ -99,7 +111,9 @@ def scale(
 
     loop = _loop(np) if kernel is True else (kernel or None)
     flat = values.reshape(-1)
-    out = np.empty_like(values)
+    fresh = out is None
+    if out is None:
+        out = np.empty_like(values)
     out_flat = out.reshape(-1)
     size = flat.size
     limit = overflow_limit(factor)
@@ -111,7 +125,8 @@ def scale(
     half = (size // 2 // block) * block or size // 2
     other = None
     if threads:
-        out_flat[half::_PAGE_VALUES] = 0.0  # first touch here: see the module's docstring
+        if fresh:
+            out_flat[half::_PAGE_VALUES] = 0.0  # first touch here: see the module's docstring
         other = submit(_part, flat, out_flat, factor, half, size, block, loop, limit)
     if other is None:
         return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
@@ -198,6 +213,23 @@ def fast_product(values: Any, factor: float) -> Any:
                     return _general(values, factor)
                 return None if unusual else out
     return _general(values, factor)
+
+
+def kept_product(values: Any, factor: float) -> Any:
+    """``values * factor`` as :func:`fast_product` gives it, written into memory used before
+    (:func:`.buffers.float64_buffer`), for a result that leaves inside another library's
+    container (a polars Series), so that no caller holds the array itself; None when the
+    array is not large enough or not one the fused path takes, or holds a value below zero
+    (or, with the compiled loop, one whose product could overflow)."""
+    import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
+
+    if not fast_eligible(values):
+        return None
+    out = buffers.float64_buffer(np, int(values.size))
+    if out is None:
+        return None
+    product, unusual = scale(values, factor, out=out.reshape(values.shape))
+    return None if unusual else product
 
 
 def _general(values: Any, factor: float) -> Any:

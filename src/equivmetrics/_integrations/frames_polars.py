@@ -1,10 +1,13 @@
 """polars columns: :func:`convert_polars` for a Series, :func:`equiv_expr` for an expression.
 
-Both multiply by the engine's compiled float factor with polars' own multiply, so the values
-are exactly ``pl.col(column) * factor``. Where the kinds refuse negative values, the check
-must not cost a pass of its own: on a large column it runs on a second thread, on numpy's view
-of the same memory, while polars multiplies (:func:`equivmetrics._core.scaled.alongside`).
-The conventions are those of :mod:`.frames` (names, nulls, integers, policies).
+Both multiply by the engine's compiled float factor, with polars' own multiply or the same
+IEEE multiplication, so the values are exactly ``pl.col(column) * factor``. Where the kinds
+refuse negative values, the check must not cost a pass of its own: on a large column the
+library's fused loop multiplies and checks at once, into memory used before
+(:func:`equivmetrics._core.scaled.kept_product`), or the check runs on a second thread, on
+numpy's view of the same memory, while polars multiplies
+(:func:`equivmetrics._core.scaled.alongside`). The conventions are those of :mod:`.frames`
+(names, nulls, integers, policies).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from equivmetrics._core.negative import NegativePolicy, screen
-from equivmetrics._core.scaled import alongside
+from equivmetrics._core.scaled import alongside, kept_product
 from equivmetrics.exceptions import InputTypeError
 
 from .frames import column_label, column_name, column_policy, compile_column
@@ -35,12 +38,20 @@ def _has_negatives(series: pl.Series) -> bool:
 def _product(values: pl.Series, factor: float) -> tuple[pl.Series, bool]:
     """``values * factor`` by polars, and whether ``values`` (Float64) hold a negative value.
 
-    A column without nulls in one chunk is read by numpy in place, and checked on the second
-    thread while polars multiplies when a core is free; otherwise polars' ``min`` (one pass,
-    faster than numpy's ``fmin`` on one thread) checks, then polars multiplies.
+    A column without nulls in one chunk is read by numpy in place. From a million values on
+    the library's fused loop multiplies and checks it in one pass, into memory used before
+    (:func:`equivmetrics._core.scaled.kept_product`), and the Series holds that array without
+    a copy; otherwise it is checked on the second thread while polars multiplies when a core
+    is free. Other columns: polars' ``min`` (one pass, faster than numpy's ``fmin`` on one
+    thread) checks, then polars multiplies.
     """
+    import polars as pl  # noqa: PLC0415 - polars is optional (the [polars] extra)
+
     if values.null_count() == 0 and values.n_chunks() == 1 and len(values):
         view = values.to_numpy(allow_copy=False)
+        kept = kept_product(view, factor)
+        if kept is not None:
+            return pl.Series(values.name, kept, dtype=pl.Float64), False
         return alongside(view, lambda: values * factor, lambda: _has_negatives(values))
     negative = _has_negatives(values)
     return values * factor, negative

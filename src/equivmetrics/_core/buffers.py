@@ -1,0 +1,137 @@
+"""Memory for large results, used again once no array over it is left.
+
+Writing a large result into memory the process has not used before costs the kernel's
+zeroing of every page on first touch: for ten million float64 values, about 4 ms of the 7 ms
+numpy's multiply takes on this benchmark machine. polars does not pay it: its allocator
+(jemalloc) keeps freed memory and hands it out again. :func:`float64_buffer` does the same
+for the results that leave the library inside another library's container (a polars Series
+over a numpy array), where no caller ever holds the array itself: it returns a numpy array
+over an anonymous private mapping (``mmap``), and hands the same memory out again only once
+that array is gone — the Series and every view of it (each view holds the array as its
+base: numpy passes a view's base on only to another array, and this one's base is the
+mapping's memoryview).
+
+While it waits, a free buffer is marked with ``MADV_FREE``: the kernel takes its pages back
+when memory runs short, with no write to swap, and otherwise leaves them, so that the next
+result is written without a page fault. At most :data:`MOST_FREE` free buffers are kept;
+older ones are unmapped. A forked child has its own copy of the memory (the mapping is
+private). Only on POSIX systems with ``madvise`` (not Windows), for buffers of at least
+:data:`MIN_BYTES`, and not with ``EQUIVMETRICS_BUFFERS=off``: :func:`float64_buffer` then
+returns None and the caller allocates as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import sys
+import weakref
+from typing import Any
+
+from .locks import new_rlock
+
+__all__ = ["MIN_BYTES", "MOST_FREE", "enabled", "float64_buffer"]
+
+#: Buffers smaller than this are not kept (4 MiB: 524,288 float64 values); a mapping costs a
+#: system call, and a small result's pages are mostly memory the allocator reuses anyway.
+MIN_BYTES = 4 << 20
+#: The most free buffers kept for the next results; more are unmapped, oldest first.
+MOST_FREE = 4
+#: Buffer sizes are rounded up to this (2 MiB, a huge page), so that results of about the
+#: same length share buffers.
+_GRAIN = 2 << 20
+#: Values per page: one write each makes the kernel give a fresh buffer's pages.
+_PAGE_VALUES = max(1, mmap.PAGESIZE // 8)
+
+#: Re-entrant: an array over a buffer may be collected (and its slot freed, under this lock)
+#: by a garbage collection that runs while this thread holds it.
+_lock = new_rlock(sys.modules[__name__], "_lock")
+#: Every buffer kept, oldest first.
+_slots: list[_Slot] = []
+
+
+def enabled() -> bool:
+    """Whether results are written into kept buffers: on POSIX systems with ``madvise``,
+    unless ``EQUIVMETRICS_BUFFERS`` is ``off`` (or ``0``, ``no``, ``false``)."""
+    posix = hasattr(mmap, "MAP_PRIVATE") and hasattr(mmap, "MAP_ANONYMOUS")
+    if not (posix and hasattr(mmap.mmap, "madvise")):
+        return False  # pragma: no cover - Windows
+    setting = os.environ.get("EQUIVMETRICS_BUFFERS", "").strip().lower()
+    return setting not in {"off", "0", "no", "false"}
+
+
+def float64_buffer(np: Any, size: int) -> Any:
+    """A writable, contiguous float64 array of ``size`` values over kept memory (a free
+    buffer of the same rounded size, else a new one whose pages this thread touches first),
+    or None when results of this size are not kept (see the module's docstring)."""
+    nbytes = size * 8
+    if nbytes < MIN_BYTES or not enabled():
+        return None
+    capacity = -(-nbytes // _GRAIN) * _GRAIN
+    with _lock:
+        slot = next((s for s in _slots if s.capacity == capacity and s.free()), None)
+        fresh = slot is None
+        if slot is None:
+            try:
+                slot = _Slot(capacity)
+            except (OSError, ValueError):  # no memory for a mapping: allocate as before
+                return None
+            _trim()
+            _slots.append(slot)
+        array = np.frombuffer(slot.memory, dtype=np.float64, count=size)
+        slot.lend(array)
+    if fresh:
+        array[::_PAGE_VALUES] = 0.0  # the pages given on this thread's core (see .scaled)
+    return array
+
+
+def _trim() -> None:
+    """Unmap the oldest free buffers beyond :data:`MOST_FREE` (under the lock)."""
+    free = [slot for slot in _slots if slot.free()]
+    for slot in free[: max(0, len(free) - MOST_FREE)]:
+        _slots.remove(slot)
+        slot.close()
+
+
+class _Slot:
+    """One kept buffer: its mapping, and a weak reference to the array lent over it."""
+
+    __slots__ = ("__weakref__", "capacity", "memory", "user")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.memory = mmap.mmap(-1, capacity, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+        self.user: weakref.ref[Any] | None = None
+        _advise(self.memory, "MADV_HUGEPAGE")  # as numpy asks for its large arrays
+
+    def free(self) -> bool:
+        """Whether no array over this buffer is left (under the lock)."""
+        return self.user is None
+
+    def lend(self, array: Any) -> None:
+        """Note ``array`` as the one over this buffer (under the lock)."""
+        self.user = weakref.ref(array, self._released)
+
+    def _released(self, ref: weakref.ref[Any]) -> None:
+        """The array is gone: the buffer is free, and its pages may go. Marked under the lock,
+        so that the pages are never marked after the buffer was lent again (the kernel could
+        then drop what the next result wrote before the mark)."""
+        with _lock:
+            if self.user is ref:
+                self.user = None
+                _advise(self.memory, "MADV_FREE")
+
+    def close(self) -> None:
+        with contextlib.suppress(BufferError):  # an export not collected yet: unmapped with it
+            self.memory.close()
+
+
+def _advise(memory: mmap.mmap, name: str) -> None:
+    """``madvise(name)`` over ``memory`` when the system knows it; a refusal changes nothing
+    but the speed."""
+    option = getattr(mmap, name, None)
+    if option is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # an older kernel, or the mapping closed
+        memory.madvise(option)

@@ -1,0 +1,216 @@
+"""Kept buffers for large results: lent once, lent again only when no array over them is left."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from unittest import mock
+
+import numpy as np
+import polars as pl
+import pytest
+
+import equivmetrics as em
+from equivmetrics._core import buffers, fused
+from equivmetrics.polars import convert_polars, equiv_expr
+
+#: The fewest values a kept buffer holds (MIN_BYTES of float64).
+SIZE = buffers.MIN_BYTES // 8
+
+pytestmark = pytest.mark.skipif(not buffers.enabled(), reason="kept buffers are POSIX only")
+
+
+@pytest.fixture(autouse=True)
+def empty() -> Iterator[None]:
+    """Each test starts and ends with no buffer kept."""
+    with mock.patch.object(buffers, "_slots", []):
+        yield
+    gc.collect()
+
+
+def address(array: np.ndarray) -> int:
+    return int(array.__array_interface__["data"][0])
+
+
+def test_a_released_buffer_is_lent_again() -> None:
+    first = buffers.float64_buffer(np, SIZE)
+    assert first is not None
+    assert first.shape == (SIZE,)
+    assert first.dtype == np.float64
+    assert first.flags.writeable
+    where = address(first)
+    del first
+    again = buffers.float64_buffer(np, SIZE)
+    assert again is not None
+    assert address(again) == where
+    assert len(buffers._slots) == 1
+
+
+def test_a_buffer_in_use_is_not_lent() -> None:
+    first = buffers.float64_buffer(np, SIZE)
+    second = buffers.float64_buffer(np, SIZE)
+    assert first is not None
+    assert second is not None
+    assert not np.shares_memory(first, second)
+
+
+@pytest.mark.parametrize("holder", ["view", "polars Series", "memoryview", "reshaped"])
+def test_whatever_still_reads_the_memory_keeps_it(holder: str) -> None:
+    array = buffers.float64_buffer(np, SIZE)
+    assert array is not None
+    array[:] = 2.5
+    kept: object
+    if holder == "view":
+        kept = array[10:]
+    elif holder == "polars Series":
+        kept = pl.Series("x", array)
+    elif holder == "memoryview":
+        kept = memoryview(array)
+    else:
+        kept = array.reshape(-1, 2)
+    del array
+    gc.collect()
+    other = buffers.float64_buffer(np, SIZE)
+    assert other is not None
+    other[:] = -1.0  # would show through `kept` if it were the same memory
+    values = kept.to_numpy() if isinstance(kept, pl.Series) else np.asarray(kept)
+    assert (values == 2.5).all()
+
+
+def test_sizes_share_buffers_of_the_same_rounded_size() -> None:
+    first = buffers.float64_buffer(np, SIZE + 10)  # rounded up to the next 2 MiB
+    assert first is not None
+    where = address(first)
+    del first
+    longer = buffers.float64_buffer(np, SIZE + 1000)  # the same rounded size
+    assert longer is not None
+    assert longer.shape == (SIZE + 1000,)
+    assert address(longer) == where
+    del longer
+    much_longer = buffers.float64_buffer(np, 2 * SIZE)
+    assert much_longer is not None
+    assert address(much_longer) != where
+
+
+def test_small_results_and_the_switch_give_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert buffers.float64_buffer(np, SIZE - 1) is None
+    monkeypatch.setenv("EQUIVMETRICS_BUFFERS", "off")
+    assert not buffers.enabled()
+    assert buffers.float64_buffer(np, SIZE) is None
+    monkeypatch.setenv("EQUIVMETRICS_BUFFERS", " On ")
+    assert buffers.enabled()
+
+
+def test_at_most_most_free_free_buffers_are_kept() -> None:
+    held = [buffers.float64_buffer(np, SIZE) for _ in range(buffers.MOST_FREE + 3)]
+    assert len(buffers._slots) == buffers.MOST_FREE + 3  # all in use: all kept
+    del held
+    gc.collect()
+    one = buffers.float64_buffer(np, 2 * SIZE)  # a new size: a new buffer, and a trim
+    assert one is not None
+    free = [slot for slot in buffers._slots if slot.free()]
+    assert len(free) == buffers.MOST_FREE
+
+
+def test_a_failed_mapping_falls_back_to_none() -> None:
+    with mock.patch.object(buffers.mmap, "mmap", side_effect=OSError(12, "no memory")):
+        assert buffers.float64_buffer(np, SIZE) is None
+    assert buffers._slots == []
+
+
+def test_threads_never_share_a_buffer_in_use() -> None:
+    errors: list[str] = []
+    start = threading.Barrier(6)
+
+    def work(mark: float) -> None:
+        start.wait()
+        for _ in range(40):
+            array = buffers.float64_buffer(np, SIZE)
+            assert array is not None
+            array[::4096] = mark
+            if not (array[::4096] == mark).all():
+                errors.append(f"thread {mark}: another thread wrote into its buffer")
+            del array
+
+    threads = [threading.Thread(target=work, args=(float(i),)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(buffers._slots) <= 6 + buffers.MOST_FREE
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_writes_its_own_copy() -> None:
+    array = buffers.float64_buffer(np, SIZE)
+    assert array is not None
+    array[:] = 1.0
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            array[:] = 9.0
+            os.write(write, b"1" if (array == 9.0).all() else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert (array == 1.0).all()
+
+
+# -- the polars path -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def compiled() -> None:
+    if fused.kernel() is None:
+        pytest.skip(f"the compiled loop is not available: {fused.status()}")
+
+
+def test_a_polars_result_lives_in_a_kept_buffer_and_outlives_the_next(compiled: None) -> None:
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e").factor
+    values = np.linspace(0.0, 5000.0, SIZE)
+    frame = pl.DataFrame({"kwh": values})
+    expr = equiv_expr("kwh", "co2e", from_unit="kWh", engine=engine)
+    first = frame.select(expr)["co2e [t]"]
+    assert any(np.shares_memory(first.to_numpy(), np.frombuffer(s.memory)) for s in buffers._slots)
+    want = (values * factor).view(np.int64)
+    second = pl.DataFrame({"kwh": values[::-1].copy()}).select(expr)["co2e [t]"]
+    assert (first.to_numpy().view(np.int64) == want).all()  # not overwritten by the second
+    assert (second.to_numpy()[::-1].view(np.int64) == want).all()
+    del first, second
+    gc.collect()
+    again = convert_polars(frame["kwh"], "co2e", from_unit="kWh", engine=engine)
+    assert (again.to_numpy().view(np.int64) == want).all()
+    assert len(buffers._slots) == 2  # the two released buffers, lent again
+
+
+def test_a_polars_column_with_a_negative_value_is_refused_from_a_kept_buffer(
+    compiled: None,
+) -> None:
+    values = np.linspace(0.0, 5000.0, SIZE)
+    values[SIZE - 3] = -2.0
+    frame = pl.DataFrame({"kwh": values})
+    with pytest.raises(em.NegativeValueError, match=r"column 'kwh'"):
+        frame.select(equiv_expr("kwh", "co2e", from_unit="kWh"))
+    gc.collect()
+    assert all(slot.free() for slot in buffers._slots)  # the product was dropped
+
+
+def test_huge_values_go_to_polars_multiply_and_give_infinity(compiled: None) -> None:
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e", unit="g").factor
+    assert factor > 1  # so a product can overflow, and the loop hands such values back
+    values = np.full(SIZE, sys.float_info.max / 2)
+    values[0] = 1.0
+    got = convert_polars(pl.Series("kwh", values), "co2e", from_unit="kWh", unit="g", engine=engine)
+    assert got[0] == factor
+    assert got[1] == np.inf
+    assert (got.to_numpy() == (pl.Series(values) * factor).to_numpy()).all()
