@@ -104,21 +104,72 @@ def test_small_results_and_the_switch_give_none(monkeypatch: pytest.MonkeyPatch)
     assert buffers.enabled()
 
 
-def test_at_most_most_free_free_buffers_are_kept() -> None:
+def test_buffers_in_use_are_all_kept() -> None:
     held = [buffers.float64_buffer(np, SIZE) for _ in range(buffers.MOST_FREE + 3)]
-    assert len(buffers._slots) == buffers.MOST_FREE + 3  # all in use: all kept
-    del held
-    gc.collect()
-    one = buffers.float64_buffer(np, 2 * SIZE)  # a new size: a new buffer, and a trim
-    assert one is not None
-    free = [slot for slot in buffers._slots if slot.free()]
-    assert len(free) == buffers.MOST_FREE
+    assert len(buffers._slots) == buffers.MOST_FREE + 3
+    assert not any(slot.free() for slot in buffers._slots)
+    assert len({address(a) for a in held if a is not None}) == buffers.MOST_FREE + 3
 
 
 def test_a_failed_mapping_falls_back_to_none() -> None:
     with mock.patch.object(buffers.mmap, "mmap", side_effect=OSError(12, "no memory")):
         assert buffers.float64_buffer(np, SIZE) is None
     assert buffers._slots == []
+
+
+class Reentering:
+    """numpy, but making an array first runs ``nested`` (as a garbage collection's finalizer
+    converting another column would, through the re-entrant lock)."""
+
+    float64 = np.float64
+
+    def __init__(self, nested: int) -> None:
+        self.nested = nested
+        self.made: list[np.ndarray | None] = []
+
+    def frombuffer(self, *args: object, **kwargs: object) -> np.ndarray:
+        if self.nested:
+            self.nested -= 1
+            self.made.append(buffers.float64_buffer(self, SIZE))
+        return np.frombuffer(*args, **kwargs)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("free_before", [False, True])
+def test_a_conversion_nested_in_lending_is_never_lent_the_same_buffer(free_before: bool) -> None:
+    if free_before:  # the outer call finds a free buffer; else it makes a new one
+        held = buffers.float64_buffer(np, SIZE)
+        del held
+    fake = Reentering(nested=2)
+    outer = buffers.float64_buffer(fake, SIZE)
+    arrays = [outer, *fake.made]
+    assert all(a is not None for a in arrays)
+    assert len(arrays) == 3
+    for i, one in enumerate(arrays):
+        for other in arrays[i + 1 :]:
+            assert not np.shares_memory(one, other)
+    assert sum(not slot.free() for slot in buffers._slots) == 3
+
+
+def test_a_failure_while_lending_frees_the_slot() -> None:
+    class Failing:
+        float64 = np.float64
+
+        def frombuffer(self, *args: object, **kwargs: object) -> np.ndarray:
+            raise MemoryError
+
+    held = buffers.float64_buffer(np, SIZE)
+    del held
+    with pytest.raises(MemoryError):
+        buffers.float64_buffer(Failing(), SIZE)
+    assert [slot.free() for slot in buffers._slots] == [True]
+
+
+def test_released_buffers_beyond_most_free_are_unmapped_at_once() -> None:
+    held = [buffers.float64_buffer(np, SIZE) for _ in range(buffers.MOST_FREE + 3)]
+    del held
+    gc.collect()
+    assert len(buffers._slots) == buffers.MOST_FREE
+    assert all(slot.free() for slot in buffers._slots)
 
 
 def test_threads_never_share_a_buffer_in_use() -> None:

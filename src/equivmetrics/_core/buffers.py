@@ -14,10 +14,10 @@ mapping's memoryview).
 While it waits, a free buffer is marked with ``MADV_FREE``: the kernel takes its pages back
 when memory runs short, with no write to swap, and otherwise leaves them, so that the next
 result is written without a page fault. At most :data:`MOST_FREE` free buffers are kept;
-older ones are unmapped. A forked child has its own copy of the memory (the mapping is
-private). Only on POSIX systems with ``madvise`` (not Windows), for buffers of at least
-:data:`MIN_BYTES`, and not with ``EQUIVMETRICS_BUFFERS=off``: :func:`float64_buffer` then
-returns None and the caller allocates as before.
+older ones are unmapped when another is released or lent. A forked child has its own copy of
+the memory (the mapping is private). Only on POSIX systems with ``madvise`` (not Windows),
+for buffers of at least :data:`MIN_BYTES`, and not with ``EQUIVMETRICS_BUFFERS=off``:
+:func:`float64_buffer` then returns None and the caller allocates as before.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import mmap
 import os
 import sys
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from .locks import new_rlock
@@ -64,34 +65,62 @@ def enabled() -> bool:
 def float64_buffer(np: Any, size: int) -> Any:
     """A writable, contiguous float64 array of ``size`` values over kept memory (a free
     buffer of the same rounded size, else a new one whose pages this thread touches first),
-    or None when results of this size are not kept (see the module's docstring)."""
+    or None when results of this size are not kept (see the module's docstring).
+
+    A slot is marked taken in the same step that finds it free, with nothing allocated in
+    between: any allocation may start a garbage collection, whose finalizers may convert
+    (on this thread, through the re-entrant lock) and must then not be lent the same slot.
+    """
     nbytes = size * 8
     if nbytes < MIN_BYTES or not enabled():
         return None
     capacity = -(-nbytes // _GRAIN) * _GRAIN
     with _lock:
-        slot = next((s for s in _slots if s.capacity == capacity and s.free()), None)
+        slot = _take(capacity)
         fresh = slot is None
         if slot is None:
             try:
-                slot = _Slot(capacity)
+                slot = _Slot(capacity)  # taken from the start
             except (OSError, ValueError):  # no memory for a mapping: allocate as before
                 return None
-            _trim()
             _slots.append(slot)
-        array = np.frombuffer(slot.memory, dtype=np.float64, count=size)
-        slot.lend(array)
+        try:
+            array = np.frombuffer(slot.memory, dtype=np.float64, count=size)
+            slot.lend(array)
+        except BaseException:
+            slot.user = None
+            raise
+        _trim()
     if fresh:
         array[::_PAGE_VALUES] = 0.0  # the pages given on this thread's core (see .scaled)
     return array
 
 
+def _take(capacity: int) -> _Slot | None:
+    """The oldest free slot of ``capacity``, marked taken; None when there is none (under
+    the lock). No allocation between the check and the mark."""
+    for slot in list(_slots):
+        if slot.capacity == capacity and slot.user is None:
+            slot.user = _TAKEN
+            return slot
+    return None
+
+
 def _trim() -> None:
     """Unmap the oldest free buffers beyond :data:`MOST_FREE` (under the lock)."""
-    free = [slot for slot in _slots if slot.free()]
+    free = [slot for slot in _slots if slot.user is None]
     for slot in free[: max(0, len(free) - MOST_FREE)]:
-        _slots.remove(slot)
-        slot.close()
+        if slot in _slots and slot.user is None:  # a finalizer may have trimmed or taken it
+            _slots.remove(slot)
+            slot.close()
+
+
+def _taken() -> None:
+    """What a slot's ``user`` gives while it is being lent: no array yet, but not free."""
+
+
+#: The ``user`` of a slot between being found free and being lent.
+_TAKEN: Any = _taken
 
 
 class _Slot:
@@ -102,7 +131,9 @@ class _Slot:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.memory = mmap.mmap(-1, capacity, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-        self.user: weakref.ref[Any] | None = None
+        #: A weak reference to the array lent over it; ``_TAKEN`` while being lent; None
+        #: when free.
+        self.user: Callable[[], Any] | None = _TAKEN
         _advise(self.memory, "MADV_HUGEPAGE")  # as numpy asks for its large arrays
 
     def free(self) -> bool:
@@ -121,6 +152,7 @@ class _Slot:
             if self.user is ref:
                 self.user = None
                 _advise(self.memory, "MADV_FREE")
+                _trim()  # at most MOST_FREE wait, also when no new buffer is made
 
     def close(self) -> None:
         with contextlib.suppress(BufferError):  # an export not collected yet: unmapped with it
