@@ -407,6 +407,29 @@ def test_the_quoting_probe_refuses_a_polars_that_writes_otherwise(
         batch_native.quoting.cache_clear()
 
 
+def test_the_probe_refuses_a_polars_that_reads_more_than_plain_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import polars as pl
+
+    assert batch_native._probe()
+
+    def lenient(cells: Any) -> Any:  # reads "1_000" as 1000 (Python's float does too)
+        return cells.str.replace_all("_", "").cast(pl.Float64, strict=False)
+
+    monkeypatch.setattr(batch_native, "_number", lenient)
+    assert not batch_native._probe()
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "plain"),
+    [("1.5", 1.5, True), ("1_000", 1000.0, False), ("1_000", None, True), ("١٢", 12.0, False),
+     ("nan", math.nan, True), (" 1", 1.0, True), (" 1", 2.0, False), ("1e999", math.inf, True)],
+)  # fmt: skip
+def test_a_reading_is_the_plain_paths_or_none(cell: str, value: float | None, plain: bool) -> None:
+    assert batch_native._as_plain(cell, value) is plain
+
+
 @pytest.mark.parametrize(
     ("delimiter", "scale"), [(".", 1), ("0", 1), ("5", 1), ("e", 1), ("-", 1), ("+", 10**22)]
 )

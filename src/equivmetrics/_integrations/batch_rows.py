@@ -20,7 +20,6 @@ from .batch_files import Progress
 
 __all__ = [
     "NUMBER",
-    "PLAIN_NUMBER",
     "Job",
     "negative_reason",
     "overflow_reason",
@@ -29,9 +28,6 @@ __all__ = [
 
 #: A decimal number as the batch reads it (``float`` would also take ``1_000`` and ``inf``).
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-#: A cell holding a plain decimal number, spaces and tabs allowed around it (``\d`` spelled
-#: ``[0-9]`` so that engines whose ``\d`` is Unicode read it the same).
-PLAIN_NUMBER = r"^[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*$"
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 
 
