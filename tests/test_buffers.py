@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 import equivmetrics as em
-from equivmetrics._core import buffers, fused
+from equivmetrics._core import buffers, fused, scaled
 from equivmetrics.polars import convert_polars, equiv_expr
 
 #: The fewest values a kept buffer holds (MIN_BYTES of float64).
@@ -265,3 +265,18 @@ def test_huge_values_go_to_polars_multiply_and_give_infinity(compiled: None) -> 
     assert got[0] == factor
     assert got[1] == np.inf
     assert (got.to_numpy() == (pl.Series(values) * factor).to_numpy()).all()
+
+
+def test_without_the_compiled_loop_polars_multiplies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy's blocks would warn of an overflow (or raise, under ``np.errstate``) where polars
+    gives infinity silently: the kept path needs numba's loop."""
+    monkeypatch.setattr(fused, "kernel", lambda: None)
+    values = np.full(SIZE, sys.float_info.max / 2)
+    assert scaled.kept_product(values, 4.0) is None
+    engine = em.load()
+    with np.errstate(over="raise"):
+        got = convert_polars(
+            pl.Series("kwh", values), "co2e", from_unit="kWh", unit="g", engine=engine
+        )
+    assert got[0] == np.inf
+    assert buffers._slots == []

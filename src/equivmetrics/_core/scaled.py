@@ -220,15 +220,20 @@ def kept_product(values: Any, factor: float) -> Any:
     (:func:`.buffers.float64_buffer`), for a result that leaves inside another library's
     container (a polars Series), so that no caller holds the array itself; None when the
     array is not large enough or not one the fused path takes, or holds a value below zero
-    (or, with the compiled loop, one whose product could overflow)."""
+    or one whose product could overflow.
+
+    Only with the compiled loop: numpy's blocks would apply numpy's error settings (an
+    overflow warning, or an error under ``np.errstate(over="raise")``) where the other
+    library's own multiply, the path without it, gives infinity silently."""
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
-    if not fast_eligible(values):
+    loop = _loop(np)
+    if loop is None or not fast_eligible(values):
         return None
     out = buffers.float64_buffer(np, int(values.size))
     if out is None:
         return None
-    product, unusual = scale(values, factor, out=out.reshape(values.shape))
+    product, unusual = scale(values, factor, kernel=loop, out=out.reshape(values.shape))
     return None if unusual else product
 
 
