@@ -280,3 +280,52 @@ def test_without_the_compiled_loop_polars_multiplies(monkeypatch: pytest.MonkeyP
         )
     assert got[0] == np.inf
     assert buffers._slots == []
+
+
+# -- numpy results ---------------------------------------------------------------------------
+
+
+def test_a_large_numpy_result_lives_in_a_kept_buffer_and_outlives_the_next() -> None:
+    engine = em.load()
+    factor = engine.compile("kWh", "co2e").factor
+    values = np.linspace(0.0, 5000.0, scaled.KEPT_SIZE).reshape(2, -1)
+    first = engine.convert((values, "kWh"), "co2e").magnitude
+    assert first.shape == values.shape
+    assert not first.flags.owndata
+    assert any(np.shares_memory(first, np.frombuffer(s.memory)) for s in buffers._slots)
+    want = (values * factor).view(np.int64)
+    second = engine.convert((values[:, ::-1].copy(), "kWh"), "co2e").magnitude
+    assert (first.view(np.int64) == want).all()
+    assert (second[:, ::-1].view(np.int64) == want).all()
+    del first, second
+    gc.collect()
+    assert len(buffers._slots) == 2
+    assert all(slot.free() for slot in buffers._slots)
+
+
+def test_a_numpy_result_just_below_the_size_is_numpys_own() -> None:
+    values = np.ones(scaled.KEPT_SIZE - 1)
+    got = em.convert((values, "kWh"), "co2e").magnitude
+    assert got.flags.owndata
+    assert buffers._slots == []
+
+
+def test_a_large_numpy_array_with_a_negative_value_leaves_no_buffer_in_use() -> None:
+    values = np.ones(scaled.KEPT_SIZE)
+    values[-1] = -1.0
+    with pytest.raises(em.NegativeValueError):
+        em.convert((values, "kWh"), "co2e")
+    gc.collect()
+    assert all(slot.free() for slot in buffers._slots)
+
+
+def test_free_buffers_hold_at_most_most_free_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(buffers, "MOST_FREE_BYTES", 3 * buffers.MIN_BYTES)
+    held = [buffers.float64_buffer(np, SIZE) for _ in range(4)]
+    big = buffers.float64_buffer(np, 4 * SIZE)  # larger than the bound alone
+    assert big is not None
+    del held, big
+    gc.collect()
+    free = [slot for slot in buffers._slots if slot.free()]
+    assert sum(slot.capacity for slot in free) <= 3 * buffers.MIN_BYTES
+    assert [slot.capacity for slot in free] == [buffers.MIN_BYTES] * 3

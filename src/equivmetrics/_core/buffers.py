@@ -13,8 +13,9 @@ mapping's memoryview).
 
 While it waits, a free buffer is marked with ``MADV_FREE``: the kernel takes its pages back
 when memory runs short, with no write to swap, and otherwise leaves them, so that the next
-result is written without a page fault. At most :data:`MOST_FREE` free buffers are kept;
-older ones are unmapped when another is released or lent. A forked child has its own copy of
+result is written without a page fault. At most :data:`MOST_FREE` free buffers, of at most
+:data:`MOST_FREE_BYTES` in all, are kept; older ones are unmapped when another is released
+or lent. A forked child has its own copy of
 the memory (the mapping is private). Only on POSIX systems with ``madvise`` (not Windows),
 for buffers of at least :data:`MIN_BYTES`, and not with ``EQUIVMETRICS_BUFFERS=off``:
 :func:`float64_buffer` then returns None and the caller allocates as before.
@@ -32,13 +33,16 @@ from typing import Any
 
 from .locks import new_rlock
 
-__all__ = ["MIN_BYTES", "MOST_FREE", "enabled", "float64_buffer"]
+__all__ = ["MIN_BYTES", "MOST_FREE", "MOST_FREE_BYTES", "enabled", "float64_buffer"]
 
 #: Buffers smaller than this are not kept (4 MiB: 524,288 float64 values); a mapping costs a
 #: system call, and a small result's pages are mostly memory the allocator reuses anyway.
 MIN_BYTES = 4 << 20
 #: The most free buffers kept for the next results; more are unmapped, oldest first.
 MOST_FREE = 4
+#: The most memory free buffers hold in all (256 MiB); beyond it the oldest are unmapped, so
+#: a result larger than this is never kept once released.
+MOST_FREE_BYTES = 256 << 20
 #: Buffer sizes are rounded up to this (2 MiB, a huge page), so that results of about the
 #: same length share buffers.
 _GRAIN = 2 << 20
@@ -107,9 +111,18 @@ def _take(capacity: int) -> _Slot | None:
 
 
 def _trim() -> None:
-    """Unmap the oldest free buffers beyond :data:`MOST_FREE` (under the lock)."""
+    """Unmap the free buffers larger than :data:`MOST_FREE_BYTES` alone, then the oldest free
+    ones beyond :data:`MOST_FREE` of them or :data:`MOST_FREE_BYTES` in all (under the
+    lock)."""
     free = [slot for slot in _slots if slot.user is None]
-    for slot in free[: max(0, len(free) - MOST_FREE)]:
+    kept = [slot for slot in free if slot.capacity <= MOST_FREE_BYTES]
+    dropped = [slot for slot in free if slot.capacity > MOST_FREE_BYTES]
+    held = sum(slot.capacity for slot in kept)
+    while len(kept) > MOST_FREE or held > MOST_FREE_BYTES:
+        oldest = kept.pop(0)
+        held -= oldest.capacity
+        dropped.append(oldest)
+    for slot in dropped:
         if slot in _slots and slot.user is None:  # a finalizer may have trimmed or taken it
             _slots.remove(slot)
             slot.close()

@@ -57,6 +57,12 @@ THREAD_SIZE = 1 << 22
 #: numpy's multiply on one thread, 1.4-1.5 x on two) waking the second thread costs what it saves.
 KERNEL_THREAD_SIZE = 1 << 21
 
+#: Results at least this large (32 MiB) are written into kept memory (:mod:`.buffers`):
+#: numpy's own array of that size is always new pages the kernel must zero (glibc serves
+#: allocations above 32 MiB from new mappings), about half of a multiply's time; smaller ones
+#: mostly reuse memory the process freed.
+KEPT_SIZE = 1 << 22
+
 #: Arrays at least this large are checked on the second thread while another library's
 #: multiply runs on this one (:func:`alongside`), when another core is idle.
 ALONGSIDE_SIZE = 1 << 19
@@ -101,8 +107,9 @@ def scale(
     the plain path gives the result, the error or numpy's warning. ``kernel`` is the compiled
     loop to use (True: :func:`.fused.kernel`, when available and ``np.errstate`` does not ask
     to hear of underflow; False or None: numpy's blocks). ``out``: the array to write into
-    (contiguous float64 of ``values``' shape, its pages already given, see
-    :mod:`.buffers`; default: a new one). ``block`` is the number of elements
+    (contiguous float64 of ``values``' shape, its pages already given, see :mod:`.buffers`;
+    default: kept memory from :data:`KEPT_SIZE` values on, else a new array). ``block`` is
+    the number of elements
     numpy multiplies and checks at a time (default: the whole array when it fits in cache,
     :data:`BLOCK` otherwise). ``threads`` forces the second thread on or off (None: on for
     very large arrays when another core is free).
@@ -111,11 +118,13 @@ def scale(
 
     loop = _loop(np) if kernel is True else (kernel or None)
     flat = values.reshape(-1)
+    size = flat.size
     fresh = out is None
     if out is None:
-        out = np.empty_like(values)
+        kept = buffers.float64_buffer(np, size) if size >= KEPT_SIZE else None
+        fresh = kept is None
+        out = np.empty_like(values) if kept is None else kept.reshape(values.shape)
     out_flat = out.reshape(-1)
-    size = flat.size
     limit = overflow_limit(factor)
     if block is None:
         block = BLOCK if size > CACHED_SIZE else max(size, 1)
