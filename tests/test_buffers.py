@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -329,3 +332,100 @@ def test_free_buffers_hold_at_most_most_free_bytes(monkeypatch: pytest.MonkeyPat
     free = [slot for slot in buffers._slots if slot.free()]
     assert sum(slot.capacity for slot in free) <= 3 * buffers.MIN_BYTES
     assert [slot.capacity for slot in free] == [buffers.MIN_BYTES] * 3
+
+
+# -- what a reviewer found: readers through the mapping, a busy lock, shutdown, errstate ----
+
+
+@pytest.mark.parametrize(
+    "reader", ["the base memoryview", "an array of it", "a view of it", "the mapping itself"]
+)
+def test_a_reader_through_the_mapping_keeps_it(reader: str) -> None:
+    array = buffers.float64_buffer(np, SIZE)
+    assert array is not None
+    array[:] = 2.5
+    base = array.base
+    assert isinstance(base, memoryview)
+    kept: Any
+    if reader == "the base memoryview":
+        kept = base
+    elif reader == "an array of it":
+        kept = np.frombuffer(base, dtype=np.float64)
+    elif reader == "a view of it":
+        kept = memoryview(base)
+    else:
+        kept = base.obj  # the mmap object, no buffer of it exported
+    del array, base
+    gc.collect()
+    for _ in range(3):
+        other = buffers.float64_buffer(np, SIZE)
+        assert other is not None
+        other[:] = -1.0
+    assert (np.frombuffer(kept, dtype=np.float64)[:SIZE] == 2.5).all()
+    del kept
+    gc.collect()
+    reused = buffers.float64_buffer(np, SIZE)  # nothing reads the first buffer now
+    assert reused is not None
+    assert len(buffers._slots) <= 3
+
+
+def test_a_release_never_waits_for_a_busy_lock() -> None:
+    array = buffers.float64_buffer(np, SIZE)
+    assert array is not None
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with buffers._lock:
+            holding.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    box = [array]
+    del array
+    released = threading.Thread(target=box.clear)  # drops the last reference there
+    released.start()
+    released.join(5)
+    assert not released.is_alive()  # it did not wait for the lock
+    assert len(buffers._pending) == 1
+    done.set()
+    holder.join()
+    again = buffers.float64_buffer(np, SIZE)  # the queued release is done first
+    assert again is not None
+    assert len(buffers._slots) == 1
+    assert not buffers._pending
+
+
+def test_results_held_until_the_interpreter_exits_leave_no_noise(tmp_path: Path) -> None:
+    size = scaled.KEPT_SIZE
+    code = (  # a view held by numba (its base a numba MemInfo) outlives the module's globals
+        "import numpy as np, numba, equivmetrics as em\n"
+        "@numba.njit\n"
+        "def tail(a):\n"
+        "    return a[1:]\n"
+        f"t = tail(em.convert((np.ones({size}), 'kWh'), 'co2e').magnitude)\n"
+        f"m = em.convert((np.ones({size}), 'kWh'), 'co2e').magnitude\n"
+        "print('done')\n"
+    )
+    (tmp_path / "held.py").write_text(code, encoding="utf-8")  # not -c: a file's module
+    for seed in ("1", "2"):  # the order modules are torn down in follows the hash seed
+        done = subprocess.run(
+            [sys.executable, "-X", "dev", "held.py"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "done"
+        assert done.stderr == ""
+
+
+def test_the_second_thread_applies_the_callers_errstate() -> None:
+    values = np.ones(scaled.KEPT_SIZE)
+    values[-10:] = sys.float_info.max  # in the second thread's half only
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        scaled.scale(values, 4.0, threads=True, kernel=False)

@@ -23,6 +23,7 @@ uses numpy's blocks even with numba installed.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import mmap
 import sys
@@ -136,7 +137,9 @@ def scale(
     if threads:
         if fresh:
             out_flat[half::_PAGE_VALUES] = 0.0  # first touch here: see the module's docstring
-        other = submit(_part, flat, out_flat, factor, half, size, block, loop, limit)
+        # in this thread's context, so that numpy's blocks apply the caller's np.errstate
+        run = contextvars.copy_context().run
+        other = submit(run, _part, flat, out_flat, factor, half, size, block, loop, limit)
     if other is None:
         return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
     unusual = _part(flat, out_flat, factor, 0, half, block, loop, limit)
