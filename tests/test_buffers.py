@@ -52,6 +52,18 @@ def test_a_released_buffer_is_lent_again() -> None:
     assert len(buffers._slots) == 1
 
 
+def test_a_result_s_base_reaches_no_further_than_its_values() -> None:
+    longer = buffers.float64_buffer(np, SIZE + 1000)
+    assert longer is not None
+    longer[:] = 7.0
+    del longer
+    shorter = buffers.float64_buffer(np, SIZE + 10)  # the same buffer, rounded alike
+    assert shorter is not None
+    assert len(buffers._slots) == 1
+    assert shorter.base.nbytes == (SIZE + 10) * 8  # the longer result's tail is out of reach
+    assert np.frombuffer(shorter.base, dtype=np.float64).shape == (SIZE + 10,)
+
+
 def test_a_buffer_in_use_is_not_lent() -> None:
     first = buffers.float64_buffer(np, SIZE)
     second = buffers.float64_buffer(np, SIZE)

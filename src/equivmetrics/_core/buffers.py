@@ -115,7 +115,9 @@ def float64_buffer(np: Any, size: int) -> Any:
                 return None
             _slots.append(slot)
         try:
-            array = np.frombuffer(slot.memory, dtype=np.float64, count=size)
+            # over the result's bytes only: an earlier, longer result's tail stays out of
+            # reach of its base
+            array = np.frombuffer(memoryview(slot.memory)[:nbytes], dtype=np.float64)
             slot.lend(array)
         except BaseException:
             slot.user = None
