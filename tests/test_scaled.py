@@ -4,8 +4,8 @@ Large float64 arrays take a fused path (:mod:`equivmetrics._core.scaled`): numba
 loop (:mod:`equivmetrics._core.fused`) when it is installed, otherwise numpy multiplying a
 block and checking its signs while it is in cache; either optionally on two threads. Here
 every array takes it (``MIN_SIZE`` patched to 0, tiny blocks, threads on), once with each
-engine (the ``engine`` fixture), and is compared with the plain path (``MIN_SIZE`` out of
-reach) and with numpy's own ``x * factor``.
+engine (the ``engine`` fixture), into new arrays and into kept memory, and is compared with
+the plain path (``MIN_SIZE`` out of reach) and with numpy's own ``x * factor``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from hypothesis.extra import numpy as hnp
 
 import equivmetrics as em
 import equivmetrics.pandas  # registers the .equiv accessor
-from equivmetrics._core import fused, scaled
+from equivmetrics._core import buffers, fused, scaled
 from equivmetrics._core.negative import POLICIES
 from strategies import SETTINGS
 
@@ -50,9 +50,12 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def path(fast: bool) -> Iterator[None]:
-    """Every float64 array on the fused path (``fast``), or none of them."""
+def path(fast: bool, *, kept: bool = False) -> Iterator[None]:
+    """Every float64 array on the fused path (``fast``), or none of them; with ``kept``, every
+    result written into kept memory (:mod:`equivmetrics._core.buffers`)."""
     with (
+        mock.patch.object(scaled, "KEPT_SIZE", 0 if kept else 1 << 62),
+        mock.patch.object(buffers, "MIN_BYTES", 0),
         mock.patch.object(scaled, "MIN_SIZE", 0 if fast else 1 << 62),
         mock.patch.object(scaled, "BLOCK", 3),
         mock.patch.object(scaled, "CACHED_SIZE", 2),
@@ -63,12 +66,29 @@ def path(fast: bool) -> Iterator[None]:
 
 
 def both(run: Callable[[], Any]) -> tuple[Any, Any]:
-    """``run()`` with every float64 array on the fused path, then with none."""
+    """``run()`` with every float64 array on the fused path, then with none. The fused path
+    runs twice, into new arrays and into kept memory, and must give the same both times."""
     with path(fast=True):
         fast = run()
+    with path(fast=True, kept=True):
+        kept = run()
     with path(fast=False):
         plain = run()
+    alike(kept, fast)
     return fast, plain
+
+
+def alike(a: Any, b: Any) -> None:
+    """``a`` and ``b`` are the same outcome: frames and series exactly, messages as text,
+    else as :func:`agree` has it."""
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_exact=True)
+    elif isinstance(a, str) or isinstance(b, str):
+        assert a == b
+    else:
+        assert agree(a, b)
 
 
 def same_bits(a: Any, b: Any) -> bool:
