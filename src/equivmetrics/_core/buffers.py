@@ -41,7 +41,7 @@ from typing import Any
 
 from .locks import new_rlock
 
-__all__ = ["MIN_BYTES", "MOST_FREE", "MOST_FREE_BYTES", "enabled", "float64_buffer"]
+__all__ = ["MIN_BYTES", "MOST_FREE", "MOST_FREE_BYTES", "enabled", "float64_buffer", "touch"]
 
 #: Buffers smaller than this are not kept (4 MiB: 524,288 float64 values); a mapping costs a
 #: system call, and a small result's pages are mostly memory the allocator reuses anyway.
@@ -124,8 +124,14 @@ def float64_buffer(np: Any, size: int) -> Any:
             raise
         _trim()
     if fresh:
-        array[::_PAGE_VALUES] = 0.0  # the pages given on this thread's core (see .scaled)
+        touch(array)  # the pages given on this thread's core (see .scaled)
     return array
+
+
+def touch(flat: Any, start: int = 0) -> None:
+    """Write one value in each page of the one-dimensional ``flat[start:]``, so that the
+    kernel gives (and zeroes) those pages now, on this thread's core."""
+    flat[start::_PAGE_VALUES] = 0.0
 
 
 def _take(capacity: int) -> _Slot | None:

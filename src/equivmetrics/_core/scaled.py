@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextvars
 import math
-import mmap
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -75,8 +74,6 @@ _seen: tuple[object, bool] = (None, False)
 #: were seen to ignore underflow: numpy's ndarray type, its float64 dtype, the context variable
 #: holding its error settings, the settings object seen, and ``numpy.empty``.
 _known: tuple[Any, Any, Any, object, Any] = (None, None, None, None, None)
-#: float64 values per page of memory: one write each makes the kernel give the page.
-_PAGE_VALUES = max(1, mmap.PAGESIZE // 8)
 _FLOAT_MAX = sys.float_info.max
 _EPSILON = sys.float_info.epsilon
 
@@ -110,17 +107,16 @@ def scale(
     to hear of underflow; False or None: numpy's blocks). ``out``: the array to write into
     (contiguous float64 of ``values``' shape, its pages already given, see :mod:`.buffers`;
     default: kept memory from :data:`KEPT_SIZE` values on, else a new array). ``block`` is
-    the number of elements
-    numpy multiplies and checks at a time (default: the whole array when it fits in cache,
-    :data:`BLOCK` otherwise). ``threads`` forces the second thread on or off (None: on for
-    very large arrays when another core is free).
+    the number of elements numpy multiplies and checks at a time (default: the whole array
+    when it fits in cache, :data:`BLOCK` otherwise). ``threads`` forces the second thread on
+    or off (None: on for very large arrays when another core is free).
     """
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
     loop = _loop(np) if kernel is True else (kernel or None)
     flat = values.reshape(-1)
     size = flat.size
-    fresh = out is None
+    fresh = False  # a new numpy array, whose pages no thread has touched yet
     if out is None:
         kept = buffers.float64_buffer(np, size) if size >= KEPT_SIZE else None
         fresh = kept is None
@@ -136,7 +132,7 @@ def scale(
     other = None
     if threads:
         if fresh:
-            out_flat[half::_PAGE_VALUES] = 0.0  # first touch here: see the module's docstring
+            buffers.touch(out_flat, half)  # first touch here: see the module's docstring
         # in this thread's context, so that numpy's blocks apply the caller's np.errstate
         run = contextvars.copy_context().run
         other = submit(run, _part, flat, out_flat, factor, half, size, block, loop, limit)

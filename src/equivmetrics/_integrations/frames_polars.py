@@ -38,7 +38,7 @@ def _has_negatives(series: pl.Series) -> bool:
 def _product(values: pl.Series, factor: float) -> tuple[pl.Series, bool]:
     """``values * factor`` by polars, and whether ``values`` (Float64) hold a negative value.
 
-    A column without nulls in one chunk is read by numpy in place. From a million values on
+    A column without nulls in one chunk is read by numpy in place. From 524,288 values on
     the library's fused loop multiplies and checks it in one pass, into memory used before
     (:func:`equivmetrics._core.scaled.kept_product`), and the Series holds that array without
     a copy; otherwise it is checked on the second thread while polars multiplies when a core
