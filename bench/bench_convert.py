@@ -19,6 +19,7 @@ median with the min–max of the rounds; ratios are taken per round. Targets (do
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pint
@@ -138,6 +139,23 @@ def arrays(rounds: int, sizes: tuple[int, ...]) -> str:
     return conditions(load_before) + "\n\n" + table(header, rows)
 
 
+#: The least a first start that reads the bundled packs could do on top of pint's own start-up:
+#: parse each pack file with libyaml into plain values, without locations or any check.
+FLOOR = """
+import pint, yaml
+u = pint.UnitRegistry()
+u.Quantity(5, 'kWh').to('J')
+for name in {files!r}:
+    with open(name, 'rb') as f:
+        yaml.load(f.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+def _pack_files() -> list[str]:
+    """The bundled pack files, as the default engine reads them."""
+    return sorted(str(p) for p in (Path(em.__file__).parent / "conversions").glob("*.yaml"))
+
+
 def startup(rounds: int) -> str:
     warm = tempfile.mkdtemp(prefix="equivmetrics-bench-warm-")
     first = "import equivmetrics as em\nem.load().convert((5, 'kWh'), 'co2e')"
@@ -150,6 +168,7 @@ def startup(rounds: int) -> str:
                 dict,
             ),
             "numpy": ("import numpy", dict),
+            "floor": (FLOOR.format(files=_pack_files()), dict),
             "first": (
                 first,
                 lambda: {**em_env, "EQUIVMETRICS_CACHE_DIR": tempfile.mkdtemp()},
@@ -167,6 +186,13 @@ def startup(rounds: int) -> str:
             "",
         ],
         ["`import numpy`", timed(times["numpy"]), _peak(peaks["numpy"]), "", ""],
+        [
+            "floor: pint's start-up, then libyaml parsing the bundled pack files (nothing checked)",
+            timed(times["floor"]),
+            _peak(peaks["floor"]),
+            f"{_ratio(times, 'floor', 'pint')} pint",
+            "",
+        ],
         [
             "equivmetrics, no warm-start file: import + `load()` + first conversion",
             timed(times["first"]),
