@@ -8,6 +8,7 @@ failing to compile, ``EQUIVMETRICS_JIT=off``) must leave every result as it was.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -46,6 +47,8 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fused, "_kernel", None)
     monkeypatch.setattr(fused, "_check", None)
     monkeypatch.setattr(fused, "_status", "")
+    monkeypatch.setattr(fused, "_stream", None)
+    monkeypatch.setattr(fused, "_stream_status", "")
 
 
 def same_bytes(a: Any, b: Any) -> bool:
@@ -343,6 +346,165 @@ def test_a_compiler_failure_falls_back(fresh: None, monkeypatch: pytest.MonkeyPa
     out, negative = scaled.scale(values, 0.25)
     assert not negative
     assert same_bytes(out, values * 0.25)
+
+
+# -- the streaming loop: non-temporal stores for results larger than the cache -----------------
+
+
+def streamed() -> fused.Kernel:
+    loop = fused.streaming(compiled())
+    if loop is fused.kernel():
+        pytest.skip(f"no streaming loop here: {fused.status()}")
+    return loop
+
+
+#: Longer than a few cache lines, so that each of the loop's three parts (the values before
+#: the output's first 64-byte boundary, whole lines, the rest) runs.
+LONG_ARRAYS = hnp.arrays(np.float64, st.integers(0, 100), elements=FLOATS)
+
+
+@SETTINGS
+@given(
+    values=LONG_ARRAYS,
+    factor=FACTORS,
+    shift_in=st.integers(0, 7),
+    shift_out=st.integers(0, 7),
+    read_only=st.booleans(),
+)
+def test_the_streaming_loop_is_numpys_multiply_bit_for_bit(
+    values: Any, factor: float, shift_in: int, shift_out: int, read_only: bool
+) -> None:
+    """At every alignment of input and output (a shift of 0-7 values from a 64-byte boundary)
+    the products are numpy's, byte for byte, and the unusual values the plain loop's."""
+    loop = streamed()
+    source = np.empty(values.size + 8)[shift_in : shift_in + values.size]
+    source[:] = values
+    source.flags.writeable = not read_only
+    space = np.full(values.size + 16, 7.0)
+    out = space[shift_out : shift_out + values.size]
+    limit = scaled.overflow_limit(factor)
+    unusual = loop(source, factor, limit, out)
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        assert unusual == bool((values < 0).any() or (values > limit).any())
+        assert same_bytes(out, values * factor)
+    assert (space[:shift_out] == 7.0).all()
+    assert (space[shift_out + values.size :] == 7.0).all()
+
+
+def test_the_streaming_loop_finds_each_unusual_value_in_every_part() -> None:
+    """A negative value, or one over the limit, at each position of a line and of the parts
+    before and after the whole lines, is found."""
+    loop = streamed()
+    space = np.empty(64 + 8)
+    out = space[3 : 3 + 64]  # three values before a boundary at most; the rest after the lines
+    for position in range(40):
+        for odd, limit in ((-1.0, math.inf), (-0.5, 10.0), (11.0, 10.0)):
+            values = np.arange(40.0) / 8
+            values[position] = odd
+            assert loop(values, 0.5, limit, out[:40])
+    assert not loop(np.arange(40.0) / 8, 0.5, math.inf, out[:40])
+    assert not loop(np.array([np.nan, -0.0, 0.0] * 13), 0.5, math.inf, out[:39])
+
+
+def test_the_streaming_loop_refuses_an_output_of_another_size() -> None:
+    loop = streamed()
+    with pytest.raises(ValueError, match="the output must have the input's size"):
+        loop(np.ones(20), 2.0, math.inf, np.empty(19))
+
+
+def test_large_results_take_the_streaming_loop_on_both_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From ``STREAM_SIZE`` values on (not below), :func:`scaled.scale` asks for the streaming
+    loop and runs it on both halves; the products are numpy's."""
+    loop = streamed()
+    used: list[int] = []
+
+    def counting(values: Any, factor: float, limit: float, out: Any) -> bool:
+        used.append(values.size)
+        return bool(loop(values, factor, limit, out))
+
+    monkeypatch.setattr(fused, "streaming", lambda plain: counting)
+    values = np.random.default_rng(3).lognormal(0.0, 2.0, 300_001)
+    values[::7] = np.nan
+    with mock.patch.object(scaled, "STREAM_SIZE", 300_001):
+        out, unusual = scaled.scale(values, 0.375, threads=True)
+        assert not unusual
+        assert same_bytes(out, values * 0.375)
+        assert sorted(used) == [150_000, 150_001]  # one array in cache: halved, no blocks
+        used.clear()
+        out, unusual = scaled.scale(values[:-1], 0.375, threads=False)
+    assert not unusual
+    assert same_bytes(out, values[:-1] * 0.375)
+    assert used == []
+
+
+def test_the_streaming_loop_is_asked_for_only_for_the_compiled_loop() -> None:
+    """A loop that is not numba's (a test's stand-in) is used as it is."""
+    compiled()
+
+    def other(values: Any, factor: float, limit: float, out: Any) -> bool:
+        return False
+
+    assert fused.streaming(other) is other
+
+
+def test_the_streaming_loop_is_built_once_on_first_need(fresh: None) -> None:
+    pytest.importorskip("numba")
+    loop = compiled()
+    assert fused._stream_status == ""  # the plain loop compiled alone
+    first = fused.streaming(loop)
+    assert fused.streaming(loop) is first
+    assert fused._stream_status in {"built", fused.status().partition("plain stores only: ")[2]}
+
+
+def test_without_streaming_stores_the_plain_loop_serves(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a processor other than x86-64 the streaming loop is not built: the status says so
+    and large results take the plain loop."""
+    pytest.importorskip("numba")
+    import platform
+
+    monkeypatch.setattr(platform, "machine", lambda: "aarch64")
+    loop = compiled()
+    assert fused.streaming(loop) is loop
+    assert fused.status().endswith("; plain stores only: no streaming stores on aarch64")
+    values = np.arange(40_000.0)
+    with mock.patch.object(scaled, "STREAM_SIZE", 0):
+        out, unusual = scaled.scale(values, 0.25)
+    assert not unusual
+    assert same_bytes(out, values * 0.25)
+
+
+def test_a_streaming_compile_failure_leaves_the_plain_loop(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("numba")
+    from equivmetrics._core import fused_stream
+
+    loop = compiled()
+
+    def broken(numba: Any) -> Any:
+        raise RuntimeError("LLVM refuses the intrinsic")
+
+    monkeypatch.setattr(fused_stream, "build", broken)
+    assert fused.streaming(loop) is loop
+    assert fused.status() == (
+        f"compiled with numba {sys.modules['numba'].__version__}; plain stores only: "
+        "the streaming loop did not compile (LLVM refuses the intrinsic)"
+    )
+
+
+def test_a_child_forked_while_compiling_the_streaming_loop_keeps_the_plain_one(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = compiled()
+    monkeypatch.setattr(fused, "_compiling_stream", True)
+    fused._forked()
+    monkeypatch.setattr(fused, "_compiling_stream", False)
+    assert fused.streaming(loop) is loop
+    assert "forked while numba was compiling the streaming loop" in fused.status()
 
 
 # -- polars: the fused loop into kept memory, or the check beside polars' multiply -------------

@@ -4,8 +4,9 @@ Large float64 arrays take a fused path (:mod:`equivmetrics._core.scaled`): numba
 loop (:mod:`equivmetrics._core.fused`) when it is installed, otherwise numpy multiplying a
 block and checking its signs while it is in cache; either optionally on two threads. Here
 every array takes it (``MIN_SIZE`` patched to 0, tiny blocks, threads on), once with each
-engine (the ``engine`` fixture), into new arrays and into kept memory, and is compared with
-the plain path (``MIN_SIZE`` out of reach) and with numpy's own ``x * factor``.
+engine (the ``engine`` fixture), into new arrays and into kept memory (written with numba's
+streaming stores), and is compared with the plain path (``MIN_SIZE`` out of reach) and with
+numpy's own ``x * factor``.
 """
 
 from __future__ import annotations
@@ -52,9 +53,11 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
 @contextlib.contextmanager
 def path(fast: bool, *, kept: bool = False) -> Iterator[None]:
     """Every float64 array on the fused path (``fast``), or none of them; with ``kept``, every
-    result written into kept memory (:mod:`equivmetrics._core.buffers`)."""
+    result written into kept memory (:mod:`equivmetrics._core.buffers`) by numba's streaming
+    loop (:mod:`equivmetrics._core.fused_stream`), when it is built."""
     with (
         mock.patch.object(scaled, "KEPT_SIZE", 0 if kept else 1 << 62),
+        mock.patch.object(scaled, "STREAM_SIZE", 0 if kept else 1 << 62),
         mock.patch.object(buffers, "MIN_BYTES", 0),
         mock.patch.object(scaled, "MIN_SIZE", 0 if fast else 1 << 62),
         mock.patch.object(scaled, "BLOCK", 3),
@@ -67,7 +70,8 @@ def path(fast: bool, *, kept: bool = False) -> Iterator[None]:
 
 def both(run: Callable[[], Any]) -> tuple[Any, Any]:
     """``run()`` with every float64 array on the fused path, then with none. The fused path
-    runs twice, into new arrays and into kept memory, and must give the same both times."""
+    runs twice, into new arrays and into kept memory with streaming stores, and must give the
+    same both times."""
     with path(fast=True):
         fast = run()
     with path(fast=True, kept=True):

@@ -21,8 +21,13 @@ compile (a numpy too new for the installed numba, say), :func:`kernel` returns N
 A process forked while another of its threads was compiling does not compile again (numba's
 locks may be held by a thread the child does not have): the child uses numpy's blocks.
 
-The compiled function releases the GIL, so :mod:`.scaled` can run it on two halves of an array
-at once, and it holds no state, so threads may call it concurrently.
+For a result larger than the cache, :func:`streaming` gives the same loop written with
+non-temporal stores (:mod:`.fused_stream`: whole cache lines go to memory without being read
+first), compiled the first time such a result is asked for; where it cannot be built (not
+x86-64, or numba refusing it) the plain loop serves every size.
+
+The compiled functions release the GIL, so :mod:`.scaled` can run them on two halves of an
+array at once, and they hold no state, so threads may call them concurrently.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 
 from . import locks
 
-__all__ = ["Check", "Kernel", "check", "kernel", "status"]
+__all__ = ["Check", "Kernel", "check", "kernel", "status", "streaming"]
 
 #: ``kernel(values, factor, limit, out) -> unusual``: ``out[:] = values * factor``; True when a
 #: value is below zero or above ``limit`` (the plain path must then give the result).
@@ -46,10 +51,16 @@ Check = Callable[[Any], bool]
 
 _kernel: Kernel | None = None
 _check: Check | None = None
+#: The same loop with non-temporal stores, for results larger than the cache (None: not built).
+_stream: Kernel | None = None
 #: "" until the first call of :func:`kernel`; then why it is or is not compiled.
 _status = ""
+#: "" until :func:`streaming` first needs the streaming loop; then "built" or why not.
+_stream_status = ""
 #: True while this process compiles (a forked child then gives up on the loop).
 _compiling = False
+#: The same for the streaming loop.
+_compiling_stream = False
 _lock = locks.new_lock(sys.modules[__name__], "_lock")
 
 
@@ -86,9 +97,30 @@ def check() -> Check | None:
     return _check if kernel() is not None else None
 
 
+def streaming(loop: Kernel) -> Kernel:
+    """For a result larger than the cache: :func:`kernel`'s loop with non-temporal stores
+    (:mod:`.fused_stream`, compiled on first need) when ``loop`` is that loop and the
+    streaming one could be built; else ``loop`` itself."""
+    global _stream, _stream_status, _compiling_stream  # noqa: PLW0603 - compiled once per process
+    if loop is not _kernel or loop is None:
+        return loop
+    if not _stream_status:
+        with _lock:
+            if not _stream_status:
+                _compiling_stream = True
+                try:
+                    _stream, _stream_status = _compile_stream()
+                finally:
+                    _compiling_stream = False
+    return _stream if _stream is not None else loop
+
+
 def status() -> str:
-    """Whether the compiled loop is used, and why not when it is not (compiles it if needed)."""
+    """Whether the compiled loop is used, and why not when it is not (compiles it if needed);
+    once the streaming loop was needed, whether it is used."""
     kernel()
+    if _stream_status and _stream_status != "built":
+        return f"{_status}; plain stores only: {_stream_status}"
     return _status
 
 
@@ -122,6 +154,19 @@ def _compile() -> tuple[tuple[Kernel | None, Check | None], str]:
             f"numpy blocks: numba {numba.__version__} could not compile the loop ({exc})"
         )
     return (loop, signs), f"compiled with numba {numba.__version__}"
+
+
+def _compile_stream() -> tuple[Kernel | None, str]:
+    """The streaming loop and "built", or None and why not (the plain loop stays in use)."""
+    try:
+        import numba  # noqa: PLC0415 - imported already: the plain loop was compiled
+
+        from . import fused_stream  # noqa: PLC0415 - imports numba's parts: only once needed
+
+        stream, why = fused_stream.build(numba)
+    except Exception as exc:  # an LLVM or numba that refuses the intrinsics
+        return None, f"the streaming loop did not compile ({exc})"
+    return stream, why or "built"
 
 
 def _loop(
@@ -159,9 +204,11 @@ def _negatives(values: Any) -> bool:  # pragma: no cover - runs compiled
 
 def _forked() -> None:
     """In a forked child: a compile another thread had begun is not finished, nor begun again."""
-    global _status  # noqa: PLW0603 - the child's own decision
+    global _status, _stream_status  # noqa: PLW0603 - the child's own decision
     if _compiling:
         _status = "numpy blocks: this process was forked while numba was compiling the loop"
+    if _compiling_stream:
+        _stream_status = "this process was forked while numba was compiling the streaming loop"
 
 
 if hasattr(os, "register_at_fork"):  # POSIX
