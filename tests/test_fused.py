@@ -248,6 +248,21 @@ def test_the_short_road_hands_back_unusual_vectors(factor: float) -> None:
         assert (scaled.fast_product(np.array([1.0, huge]), factor) is None) is (factor > 1)
 
 
+def test_the_short_road_works_out_each_factors_limit() -> None:
+    """The overflow limit kept from the last call is used only for the same factor: factors in
+    turn (one that can overflow, one that cannot, NaN) each flag what their own limit says."""
+    compiled()
+    scaled._loop(np)
+    big = np.array([1.0, 1e306, 2.0])  # overflows times 1000, not times 0.5
+    with mock.patch.object(scaled, "MIN_SIZE", 0):
+        for _ in range(2):
+            assert scaled.fast_product(big, 1000.0) is None
+            assert same_bytes(scaled.fast_product(big, 0.5), big * 0.5)
+            assert scaled.fast_product(big, math.nan) is None  # every value unusual
+            assert scaled.fast_product(big, 1000.0) is None
+            assert scaled.fast_product(big, 1000.0) is None  # the kept limit, again
+
+
 def test_the_short_road_is_closed_while_numpy_reports_underflow() -> None:
     """Settings other than those seen (here: underflow raises) take the general road, where
     numpy's multiply runs and raises as numpy would."""

@@ -82,6 +82,9 @@ _seen: tuple[object, bool] = (None, False)
 #: were seen to ignore underflow: numpy's ndarray type, its float64 dtype, the context variable
 #: holding its error settings, the settings object seen, and ``numpy.empty``.
 _known: tuple[Any, Any, Any, object, Any] = (None, None, None, None, None)
+#: The last factor :func:`fast_product`'s short road worked out the overflow limit of, and that
+#: limit (a NaN factor never equals itself, so it is worked out each time).
+_last_limit: tuple[float, float] = (math.nan, math.nan)
 _FLOAT_MAX = sys.float_info.max
 _EPSILON = sys.float_info.epsilon
 
@@ -150,6 +153,14 @@ def scale(
         return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
     unusual = _part(flat, out_flat, factor, 0, half, block, loop, limit)
     return out, bool(other.result()) or unusual
+
+
+def _limit_of(factor: float) -> float:
+    """:func:`overflow_limit`, kept for the next call with the same factor."""
+    global _last_limit  # noqa: PLW0603 - one (factor, limit) pair, replaced whole
+    limit = overflow_limit(factor)
+    _last_limit = (factor, limit)
+    return limit
 
 
 def overflow_limit(factor: float) -> float:
@@ -225,8 +236,10 @@ def fast_product(values: Any, factor: float) -> Any:
             loop = fused.kernel()
             if loop is not None and values.flags.aligned:  # numba would take it unaligned too
                 out = known[4](size)
+                last = _last_limit  # the same factor as last time: no call to work it out
+                limit = last[1] if last[0] == factor else _limit_of(factor)
                 try:
-                    unusual = loop(values, factor, overflow_limit(factor), out)
+                    unusual = loop(values, factor, limit, out)
                 except TypeError:  # not contiguous: numba has no loop for it
                     return _general(values, factor)
                 return None if unusual else out
