@@ -263,6 +263,18 @@ def test_the_short_road_works_out_each_factors_limit() -> None:
             assert scaled.fast_product(big, 1000.0) is None  # the kept limit, again
 
 
+def test_a_numpy_scalar_factor_gets_the_limit_of_its_value() -> None:
+    """A float32 factor's limit is worked out in float64 (in float32 it was infinite), and the
+    limit kept for it serves the same value as a Python float."""
+    assert scaled.overflow_limit(np.float32(2.0)) == scaled.overflow_limit(2.0) < math.inf  # type: ignore[arg-type]
+    compiled()
+    scaled._loop(np)
+    big = np.array([1.0, 1e308])
+    with mock.patch.object(scaled, "MIN_SIZE", 0):
+        assert scaled.fast_product(big, np.float32(2.0)) is None  # type: ignore[arg-type]
+        assert scaled.fast_product(big, 2.0) is None
+
+
 def test_the_short_road_is_closed_while_numpy_reports_underflow() -> None:
     """Settings other than those seen (here: underflow raises) take the general road, where
     numpy's multiply runs and raises as numpy would."""
@@ -466,11 +478,85 @@ def test_the_streaming_loop_is_asked_for_only_for_the_compiled_loop() -> None:
 
 def test_the_streaming_loop_is_built_once_on_first_need(fresh: None) -> None:
     pytest.importorskip("numba")
+    import platform
+
+    if platform.machine().lower() not in {"x86_64", "amd64"}:
+        pytest.skip("the streaming loop is built on x86-64 only")
     loop = compiled()
     assert fused._stream_status == ""  # the plain loop compiled alone
+    assert not fused.status().endswith("cache")
     first = fused.streaming(loop)
+    assert first is not loop
     assert fused.streaming(loop) is first
-    assert fused._stream_status in {"built", fused.status().partition("plain stores only: ")[2]}
+    assert fused.status().endswith("; streaming stores for results larger than the cache")
+
+
+def test_an_output_not_aligned_to_8_bytes_gets_plain_stores() -> None:
+    """numba takes a float64 array at an odd address too: no 64-byte line store is tried on
+    it (that would stop the process), every value is stored one by one."""
+    loop = streamed()
+    values = np.random.default_rng(5).lognormal(0.0, 2.0, 300)
+    values[::9] = np.nan
+    for shift in (1, 3, 7):
+        out = np.frombuffer(
+            bytearray(8 * values.size + 8), dtype=np.float64, count=values.size, offset=shift
+        )
+        assert not out.flags.aligned
+        assert not loop(values, 0.75, math.inf, out)
+        assert same_bytes(out, values * 0.75)
+
+
+def test_a_finalizer_converting_while_the_loops_compile_does_not_wait_for_itself(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiling allocates, so a garbage collection's finalizer may run on the compiling
+    thread and convert a large array: it gets no loop (or plain stores) that once, instead of
+    waiting forever for the lock its own thread holds."""
+    pytest.importorskip("numba")
+    seen: list[object] = []
+    real_compile, real_stream = fused._compile, fused._compile_stream
+
+    def compile_and_reenter() -> Any:
+        seen.append(fused.kernel())  # what a finalizer would ask for
+        return real_compile()
+
+    def stream_and_reenter() -> Any:
+        seen.append(fused.streaming(fused._kernel))
+        return real_stream()
+
+    monkeypatch.setattr(fused, "_compile", compile_and_reenter)
+    monkeypatch.setattr(fused, "_compile_stream", stream_and_reenter)
+    worker = threading.Thread(target=lambda: seen.append(fused.streaming(fused.kernel())))
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the compiling thread waits for its own lock"
+    loop = fused.kernel()
+    assert seen[0] is None  # no loop while it is being compiled
+    assert seen[1] is loop  # the plain loop while the streaming one is being compiled
+    assert seen[2] is fused.streaming(loop)
+
+
+def test_while_another_thread_compiles_the_streaming_loop_the_plain_one_serves(
+    fresh: None,
+) -> None:
+    loop = compiled()
+    held = threading.Event()
+    done = threading.Event()
+
+    def holder() -> None:
+        with fused._lock:
+            held.set()
+            done.wait(timeout=60)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(timeout=60)
+    try:
+        assert fused.streaming(loop) is loop  # at once, not after the other's compile
+        assert fused._stream_status == ""  # nothing decided: a later call builds it
+    finally:
+        done.set()
+        thread.join()
 
 
 def test_without_streaming_stores_the_plain_loop_serves(
@@ -514,8 +600,10 @@ def test_a_streaming_compile_failure_leaves_the_plain_loop(
 def test_a_child_forked_while_compiling_the_streaming_loop_keeps_the_plain_one(
     fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also when the fork came after the streaming loop was set and before its status was."""
     loop = compiled()
     monkeypatch.setattr(fused, "_compiling_stream", True)
+    monkeypatch.setattr(fused, "_stream", lambda *args: True)
     fused._forked()
     monkeypatch.setattr(fused, "_compiling_stream", False)
     assert fused.streaming(loop) is loop

@@ -61,7 +61,9 @@ _stream_status = ""
 _compiling = False
 #: The same for the streaming loop.
 _compiling_stream = False
-_lock = locks.new_lock(sys.modules[__name__], "_lock")
+#: Re-entrant: compiling allocates, and a garbage collection's finalizer run by it may convert
+#: a large array on the compiling thread (it then gets no loop, or plain stores, that once).
+_lock = locks.new_rlock(sys.modules[__name__], "_lock")
 
 
 def enabled() -> bool:
@@ -75,6 +77,8 @@ def kernel() -> Kernel | None:
     if _status:
         return _kernel
     with _lock:
+        if _compiling:  # re-entered on this thread (a finalizer) while it compiles
+            return None
         if not _status:
             if not enabled():
                 _status = "off: EQUIVMETRICS_JIT asks for numpy's multiply"
@@ -100,18 +104,24 @@ def check() -> Check | None:
 def streaming(loop: Kernel) -> Kernel:
     """For a result larger than the cache: :func:`kernel`'s loop with non-temporal stores
     (:mod:`.fused_stream`, compiled on first need) when ``loop`` is that loop and the
-    streaming one could be built; else ``loop`` itself."""
+    streaming one could be built; else ``loop`` itself (also while another thread compiles
+    it). Which loop ``loop`` is, is told by identity: a stand-in put in place of the compiled
+    loop by patching :func:`kernel` is used as it is."""
     global _stream, _stream_status, _compiling_stream  # noqa: PLW0603 - compiled once per process
     if loop is not _kernel or loop is None:
         return loop
     if not _stream_status:
-        with _lock:
-            if not _stream_status:
+        if not _lock.acquire(blocking=False):  # another thread compiles: plain stores this once
+            return loop
+        try:
+            if not _stream_status and not _compiling_stream:  # not re-entered by a finalizer
                 _compiling_stream = True
                 try:
                     _stream, _stream_status = _compile_stream()
                 finally:
                     _compiling_stream = False
+        finally:
+            _lock.release()
     return _stream if _stream is not None else loop
 
 
@@ -119,7 +129,9 @@ def status() -> str:
     """Whether the compiled loop is used, and why not when it is not (compiles it if needed);
     once the streaming loop was needed, whether it is used."""
     kernel()
-    if _stream_status and _stream_status != "built":
+    if _stream_status == "built":
+        return f"{_status}; streaming stores for results larger than the cache"
+    if _stream_status:
         return f"{_status}; plain stores only: {_stream_status}"
     return _status
 
@@ -204,10 +216,11 @@ def _negatives(values: Any) -> bool:  # pragma: no cover - runs compiled
 
 def _forked() -> None:
     """In a forked child: a compile another thread had begun is not finished, nor begun again."""
-    global _status, _stream_status  # noqa: PLW0603 - the child's own decision
+    global _status, _stream, _stream_status  # noqa: PLW0603 - the child's own decision
     if _compiling:
         _status = "numpy blocks: this process was forked while numba was compiling the loop"
     if _compiling_stream:
+        _stream = None  # even if the fork came after the loop, before its status, was set
         _stream_status = "this process was forked while numba was compiling the streaming loop"
 
 

@@ -14,8 +14,10 @@ load of the input, one IEEE multiplication per value (the same as numpy's, bit f
 fused multiply-add, no fast-math), one non-temporal 64-byte store of the products to a line of
 the output, and a count of the values below zero or above the overflow limit (NaN is neither).
 The values before the output's first 64-byte boundary and after its last whole line are done
-one by one with plain stores. A store fence at the end makes the products visible to other
-threads before the loop returns (non-temporal stores are weakly ordered).
+one by one with plain stores (all of them, for an output not aligned to 8 bytes). Non-temporal
+stores are weakly ordered: a store fence at the end orders them before whatever the thread
+does next, so that handing the result over (the lock of the second thread's future) makes
+them visible to the thread that reads it.
 
 Built only on x86-64, where these stores and the fence are the processor's own instructions;
 elsewhere :func:`build` returns None and the plain loop is used at every size. This module
@@ -70,9 +72,10 @@ def _loop_over(multiply_line: Any, store_fence: Any) -> Loop:
         if out.size != size:
             raise ValueError("the output must have the input's size")
         unusual = 0
-        # the values before the output's first 64-byte boundary (the signatures admit aligned
-        # arrays only: the output's address is a multiple of 8)
-        head = min(size, (64 - out.ctypes.data % 64) % 64 // 8)
+        # the values before the output's first 64-byte boundary; all of them when the output
+        # is not even 8-byte aligned (numba takes such an array too): no line store then
+        address = out.ctypes.data
+        head = size if address % 8 else min(size, (64 - address % 64) % 64 // 8)
         for index in range(head):
             value = values[index]
             out[index] = value * factor

@@ -166,6 +166,7 @@ def _limit_of(factor: float) -> float:
 def overflow_limit(factor: float) -> float:
     """The largest value whose product with ``factor`` surely stays finite (a little under
     the exact bound, so that no product rounds up to infinity)."""
+    factor = float(factor)  # a numpy float32 factor would work the limit out in float32
     if math.isnan(factor):
         return -math.inf  # every value unusual: the plain path multiplies
     if factor <= 1.0:  # a factor of 1 or less never makes a finite value larger
