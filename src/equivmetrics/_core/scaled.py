@@ -26,12 +26,14 @@ uses numpy's blocks even with numba installed.
 from __future__ import annotations
 
 import contextvars
+import functools
 import math
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import buffers, fused, vectors
+from .caches import last_level_cache
 from .cores import second_core, submit
 from .negative import screen
 
@@ -59,11 +61,14 @@ THREAD_SIZE = 1 << 22
 #: numpy's multiply on one thread, 1.4-1.5 x on two) waking the second thread costs what it saves.
 KERNEL_THREAD_SIZE = 1 << 21
 
-#: Results at least this large (16 MiB, half this machine's last-level cache) are written with
-#: numba's streaming loop (:mod:`.fused_stream`), which writes whole cache lines to memory
-#: without reading them first (measured: 1.15-1.3 x faster from here up, slower for a million
-#: values, whose result the cache still holds).
-STREAM_SIZE = 1 << 21
+#: Results at least this large are written with numba's streaming loop (:mod:`.fused_stream`),
+#: which writes whole cache lines to memory without reading them first. None: half the
+#: last-level cache (:func:`stream_size`). On the benchmark machine (32 MiB of L3) that is
+#: 2,097,152 values, from where it was 1.15-1.3 x faster; it was slower for a million values,
+#: whose result the cache still holds.
+STREAM_SIZE: int | None = None
+#: Where the system does not say how large its cache is: 16 MiB of result.
+DEFAULT_STREAM_SIZE = 1 << 21
 
 #: Results at least this large (32 MiB) are written into kept memory (:mod:`.buffers`):
 #: numpy's own array of that size is always new pages the kernel must zero (glibc serves
@@ -127,7 +132,7 @@ def scale(
     loop = _loop(np) if kernel is True else (kernel or None)
     flat = values.reshape(-1)
     size = flat.size
-    if loop is not None and size >= STREAM_SIZE:
+    if loop is not None and size >= (STREAM_SIZE if STREAM_SIZE is not None else stream_size()):
         loop = fused.streaming(loop)  # a result larger than the cache: no read before writing
     fresh = False  # a new numpy array, whose pages no thread has touched yet
     if out is None:
@@ -153,6 +158,15 @@ def scale(
         return out, _part(flat, out_flat, factor, 0, size, block, loop, limit)
     unusual = _part(flat, out_flat, factor, 0, half, block, loop, limit)
     return out, bool(other.result()) or unusual
+
+
+@functools.cache
+def stream_size() -> int:
+    """From how many values on a result goes straight to memory: half the last-level cache
+    (:func:`.caches.last_level_cache`), in float64 values; :data:`DEFAULT_STREAM_SIZE` where
+    the system does not say."""
+    cache = last_level_cache()
+    return DEFAULT_STREAM_SIZE if cache is None else max(1, cache // 2 // 8)
 
 
 def _limit_of(factor: float) -> float:
