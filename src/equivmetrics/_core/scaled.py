@@ -5,19 +5,18 @@ float64 array :func:`scale` does both in one pass over memory: with numba instal
 ``[numba]`` extra), a compiled loop (:mod:`.fused`) multiplies each value and notes its sign
 while it is in a register (for a result larger than the cache, writing whole lines of it to
 memory without reading them first: :mod:`.fused_stream`); without it, numpy multiplies one
-cache-sized block at a time into the output and checks that block's signs while it is still
-in cache. For very large arrays,
-when another core is idle, a second thread takes half of the array (numba's loop and numpy's
-multiply and reduce release the GIL). The calling thread first writes one value in each page
-of the second thread's half, so the kernel hands out and zeroes the result's pages on the
-caller's core: on a virtual machine whose host takes freed memory back (free page reporting),
-pages first touched from the other core came from that memory and cost about 15 times as
-much (measured: the helper's half of a ten-million-value product took 50-120 ms instead of
-3 ms, in about one call in five), while the caller's core reuses the pages it freed. The
-arithmetic is the same multiplication, so the values
-are the plain path's bit for bit. When the array holds a negative value the fast path's
-product is dropped and the plain path (:func:`~equivmetrics._core.negative.screen`, then the
-multiplication) gives the result or the error, exactly as without it.
+cache-sized block at a time into the output and checks that block's signs while it is still in
+cache. For very large arrays, when another core is idle, a second thread takes half of the
+array (numba's loop and numpy's multiply and reduce release the GIL). The calling thread first
+writes one value in each page of the second thread's half, so the kernel hands out and zeroes
+the result's pages on the caller's core: on a virtual machine whose host takes freed memory
+back (free page reporting), pages first touched from the other core came from that memory and
+cost about 15 times as much (measured: the helper's half of a ten-million-value product took
+50-120 ms instead of 3 ms, in about one call in five), while the caller's core reuses the pages
+it freed. The arithmetic is the same multiplication, so the values are the plain path's bit for
+bit. When the array holds a negative value the fast path's product is dropped and the plain
+path (:func:`~equivmetrics._core.negative.screen`, then the multiplication) gives the result or
+the error, exactly as without it.
 
 ``EQUIVMETRICS_THREADS=1`` keeps the work on the calling thread; ``EQUIVMETRICS_JIT=off``
 uses numpy's blocks even with numba installed.
