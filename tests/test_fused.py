@@ -19,7 +19,7 @@ from unittest import mock
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -261,6 +261,88 @@ def test_the_short_road_works_out_each_factors_limit() -> None:
             assert scaled.fast_product(big, math.nan) is None  # every value unusual
             assert scaled.fast_product(big, 1000.0) is None
             assert scaled.fast_product(big, 1000.0) is None  # the kept limit, again
+
+
+ANY_FACTOR = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True, width=64),
+    st.sampled_from([0.0, -0.0, math.inf, -math.inf, math.nan, -1000.0, 1000.0]),
+)
+
+
+@SETTINGS
+@given(values=ARRAYS, factor=ANY_FACTOR)
+@example(values=np.array([1.0, math.inf]), factor=0.0)
+@example(values=np.array([1.0, math.inf]), factor=-0.0)
+@example(values=np.array([0.0, 2.0]), factor=math.inf)
+@example(values=np.array([1e306, 2.0]), factor=-1000.0)
+def test_no_value_the_loop_takes_is_one_numpy_would_warn_about(values: Any, factor: float) -> None:
+    """Whatever the factor (zero, negative zero, negative, infinite, NaN), every value the loop
+    multiplies itself is one whose product numpy gives without an overflow or invalid-value
+    warning: infinity times zero, or a huge value times a large negative factor, is unusual and
+    left to numpy's multiply (which warns, or raises under ``np.errstate``). The products are
+    numpy's bit for bit."""
+    loop = compiled()
+    limit = scaled.overflow_limit(factor)
+    out = np.empty_like(values)
+    unusual = bool(loop(values, factor, limit, out))
+    with np.errstate(all="ignore"):
+        assert unusual == bool((values < 0).any() or (values > limit).any())
+        assert same_bytes(out, values * factor)
+    taken = values[~((values < 0) | (values > limit))]
+    with np.errstate(over="raise", invalid="raise", under="ignore"):
+        taken * factor
+
+
+@pytest.mark.parametrize("factor", [0.0, -0.0])
+def test_infinity_times_a_zero_factor_warns_as_numpys_multiply_does(factor: float) -> None:
+    """An engine whose factor is zero (a tenant's renewable supply at 0 kg/kWh) converting an
+    infinite reading: NaN, with numpy's "invalid value" warning, or its error under
+    ``np.errstate(invalid="raise")``, on the fused path as on the plain one."""
+    compiled()
+    scaled._loop(np)
+    values = np.full(scaled.MIN_SIZE, 5.0)
+    values[7] = math.inf
+    assert scaled.fast_product(values, factor) is None  # handed to the plain path
+    with pytest.warns(RuntimeWarning, match="invalid value"):
+        product = scaled.times(values, factor, "refuse", "electricity", "kWh")
+    assert math.isnan(product[7])
+    assert (product[:7] == 0).all()
+    with np.errstate(invalid="raise"), pytest.raises(FloatingPointError, match="invalid"):
+        scaled.times(values, factor, "refuse", "electricity", "kWh")
+
+
+def test_a_negative_factors_overflow_is_numpys() -> None:
+    """A negative factor's limit is that of its size: 1e306 times -1000 overflows to -inf,
+    so it goes to numpy's multiply, which warns."""
+    assert scaled.overflow_limit(-1000.0) == scaled.overflow_limit(1000.0) < 1e306
+    assert scaled.overflow_limit(-0.5) == math.inf
+    assert scaled.overflow_limit(math.inf) == scaled.overflow_limit(-math.inf) == -math.inf
+    compiled()
+    scaled._loop(np)
+    values = np.full(scaled.MIN_SIZE, 2.0)
+    values[3] = 1e306
+    assert scaled.fast_product(values, -1000.0) is None
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert scaled.times(values, -1000.0, "refuse", "electricity", "kWh")[3] == -math.inf
+
+
+@pytest.mark.parametrize(
+    ("values", "out"),
+    [
+        (np.ones((300, 200), order="F"), None),  # a flat view of it would be a copy
+        (np.ones(60_000)[::2], None),
+        (np.ones(60_000, dtype=np.float32), None),
+        (np.ones((300, 200)), np.empty((300, 200), order="F")),
+        (np.ones(60_000), np.empty(120_000)[::2]),
+        (np.ones(60_000), np.empty(59_999)),
+    ],
+    ids=["F-ordered", "strided", "float32", "F-ordered out", "strided out", "short out"],
+)
+def test_scale_refuses_arrays_it_would_get_wrong(values: Any, out: Any) -> None:
+    """``scale`` writes through flat views: an array that is not C-contiguous float64 would be
+    copied and the product lost, so it is refused, naming what it takes."""
+    with pytest.raises(em.InputTypeError, match=r"scale\(\) takes C-contiguous.*fast_eligible"):
+        scaled.scale(values, 2.0, out=out)
 
 
 def test_a_numpy_scalar_factor_gets_the_limit_of_its_value() -> None:

@@ -1,4 +1,4 @@
-"""An array times a positive factor with its negative-value check fused into the multiply.
+"""An array times a factor with its negative-value check fused into the multiply.
 
 Screening an array for negatives and then multiplying it reads the input twice. For a large
 float64 array :func:`scale` does both in one pass over memory: with numba installed (the
@@ -31,21 +31,17 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from equivmetrics.exceptions import InputTypeError
+
 from . import buffers, fused, vectors
 from .caches import last_level_cache
 from .cores import second_core, submit
 from .negative import screen
 
 __all__ = [
-    "BLOCK",
-    "MIN_SIZE",
-    "alongside",
-    "fast_eligible",
-    "fast_product",
-    "kept_product",
-    "scale",
+    "BLOCK", "MIN_SIZE", "alongside", "fast_eligible", "fast_product", "kept_product", "scale",
     "times",
-]
+]  # fmt: skip
 
 #: Elements per block: 512 KiB of float64 in and out, inside a core's L2 cache.
 BLOCK = 1 << 16
@@ -128,6 +124,7 @@ def scale(
     """
     import numpy as np  # noqa: PLC0415 - numpy is optional (the [numpy] extra)
 
+    _check_arrays(values, out)
     loop = _loop(np) if kernel is True else (kernel or None)
     flat = values.reshape(-1)
     size = flat.size
@@ -159,6 +156,17 @@ def scale(
     return out, bool(other.result()) or unusual
 
 
+def _check_arrays(values: Any, out: Any) -> None:
+    """Refuse what :func:`scale` would get wrong: its flat views (``reshape(-1)``) of an array
+    that is not C-contiguous would be copies."""
+    if not _takes(values) or (out is not None and not (_takes(out) and out.shape == values.shape)):
+        raise InputTypeError(
+            "scale() takes C-contiguous, aligned, native float64 arrays (out= of the values' "
+            f"shape {getattr(values, 'shape', '')}): check them with fast_eligible() first",
+            value=values,
+        )
+
+
 @functools.cache
 def stream_size() -> int:
     """From how many values on a result goes straight to memory: half the last-level cache
@@ -177,14 +185,16 @@ def _limit_of(factor: float) -> float:
 
 
 def overflow_limit(factor: float) -> float:
-    """The largest value whose product with ``factor`` surely stays finite (a little under
-    the exact bound, so that no product rounds up to infinity)."""
-    factor = float(factor)  # a numpy float32 factor would work the limit out in float32
-    if math.isnan(factor):
+    """The largest value the compiled loop multiplies by ``factor`` itself: its product
+    surely stays finite (a little under the exact bound, so that none rounds up to infinity)
+    and is no invalid operation (infinity times zero). Above it, numpy's multiply gives the
+    result, with its warning or its error under ``np.errstate``."""
+    size = abs(float(factor))  # a numpy float32 factor would work the limit out in float32
+    if math.isnan(size) or size == math.inf:
         return -math.inf  # every value unusual: the plain path multiplies
-    if factor <= 1.0:  # a factor of 1 or less never makes a finite value larger
-        return math.inf
-    return float(_FLOAT_MAX / factor * (1.0 - 4.0 * _EPSILON))
+    if size <= 1.0:  # no finite value made larger; but infinity times zero is invalid
+        return _FLOAT_MAX if size == 0.0 else math.inf
+    return float(_FLOAT_MAX / size * (1.0 - 4.0 * _EPSILON))
 
 
 def alongside(
