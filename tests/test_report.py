@@ -441,6 +441,8 @@ def test_totals_files_are_read(tmp_path: Path, name: str, text: str) -> None:
          r"line 2: cannot read '2025-01\\tmany': write the period and its total separated by tab"),
         ("t.csv", "period;total\n2025-01;12.000\n2025-02;7\n",
          r"line 2: '12.000' could be 12000 \(dots separating thousands\) or 12 \(a decimal"),
+        # "0,125" is no thousands grouping in a comma-separated file: refused, not read as 125
+        ("t.csv", 'period,total\n2025-01,"0,125"\n', r"line 2: cannot read '2025-01,0,125'"),
     ],
 )  # fmt: skip
 def test_unreadable_totals_name_the_file_and_line(
@@ -645,6 +647,9 @@ def test_a_scorecard_of_another_period_or_language_is_refused() -> None:
         ("Zeitraum;Summe\n2025-01;12000,5\n2025-02;1.234.567,25\n", [12000.5, 1234567.25]),
         ("period\ttotal\n2025-01\t12 000\n2025-02\t3,5\n", [12000.0, 3.5]),
         ("period;total\n2025-01;12.000\n2025-02;7,5\n", [12000.0, 7.5]),  # German thousands
+        # a leading 0 is no thousands group: a decimal, whatever the file writes elsewhere
+        ("period;total\n2025-01;0.125\n2025-02;7\n", [0.125, 7.0]),
+        ("period;total\n2025-01;0.125\n2025-02;7,5\n", [0.125, 7.5]),
     ],
 )
 def test_spreadsheet_exports_are_read_as_they_come(

@@ -76,6 +76,77 @@ def test_semicolon_and_tab_separated_files_read_like_commas(
     assert got["teams"] == ["Onboarding", "Support", "Billing"]
 
 
+#: The example's numbers with decimals and thousands (worked: 170.5 hours, 1,200 seats ...).
+DECIMALS = (
+    "period,team,active_users,licensed_seats,hours_saved\n"
+    "2026-02,Onboarding,1044,1250,170.5\n"
+    "2026-02,Support,25,50,100.25\n"
+    "2026-02,Billing,10,20,50\n"
+    "2026-03,Onboarding,1045,1250,1180.75\n"
+    "2026-03,Support,30,50,120.5\n"
+    "2026-03,Billing,10,20,50\n"
+)
+
+
+def _as_exported(separator: str, decimal: str, thousands: str) -> str:
+    """:data:`DECIMALS` as a spreadsheet set to another language exports it."""
+    lines = []
+    for line in DECIMALS.splitlines():
+        cells = line.split(",")
+        for index, cell in enumerate(cells[2:], start=2):
+            whole, _, fraction = cell.partition(".")
+            if whole.isdigit() and len(whole) > 3:
+                whole = whole[:-3] + thousands + whole[-3:]
+            cells[index] = whole + (decimal + fraction if fraction else "")
+        quoted = [f'"{c}"' if separator in c else c for c in cells]
+        lines.append(separator.join(quoted))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("separator", "decimal", "thousands"),
+    [(";", ",", "."), ("\t", ",", "."), (";", ",", "\u00a0"), (",", ".", ","), (";", ",", "")],
+    ids=["German ;", "German tab", "French ;", "English quoted", "decimal comma only"],
+)
+def test_numbers_are_read_as_the_spreadsheet_that_exported_them_wrote_them(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    separator: str,
+    decimal: str,
+    thousands: str,
+) -> None:
+    """``1.045`` seats and ``120,5`` hours in a ``;`` file that writes decimal commas are the
+    same scorecard as ``1045`` and ``120.5`` in a comma-separated one."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text(DECIMALS, encoding="utf-8")
+    assert main(["scorecard", str(plain), *PACK, "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    support = next(t for t in expected["scores"][0]["teams"] if t["team"] == "Support")
+    assert support["value"] == 30 / 50  # worked by hand: active_users / licensed_seats
+    exported = tmp_path / "exported.csv"
+    exported.write_text(_as_exported(separator, decimal, thousands), encoding="utf-8")
+    assert "120,5" in exported.read_text(encoding="utf-8") or separator == ","
+    assert main(["scorecard", str(exported), *PACK, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == expected
+
+
+def test_dots_a_file_does_not_settle_are_refused_at_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``1.250`` seats in a ``;`` file with no decimal comma anywhere: 1250, or 1.25? Refused,
+    naming the file, line and column, rather than guessed."""
+    path = tmp_path / "teams.csv"
+    text = Path(TEAMS).read_text(encoding="utf-8").replace(",", ";")
+    path.write_text(text.replace("2026-03;Support;30;50;", "2026-03;Support;30;1.250;"), "utf-8")
+    with pytest.raises(SystemExit) as exited:  # a usage error, as a bad header is
+        main(["scorecard", str(path), *PACK])
+    assert exited.value.code == 2
+    message = capsys.readouterr().err
+    assert f"{path}, line 6: licensed_seats '1.250' could be 1250" in message
+    assert "or 1.25 (a decimal point)" in message
+    assert "write it without thousands separators" in message
+
+
 def test_a_header_without_period_and_team_is_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -20,13 +20,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from .batch_files import UsageError, source_name
+from .spreadsheet import ambiguous, decimal_commas, finite_number, spreadsheet_number
 
 __all__ = ["MAX_BYTES", "parse_values", "read_values"]
 
@@ -39,7 +38,7 @@ def parse_values(text: str) -> list[tuple[str, float]]:
     pairs = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         period, colon, total = item.rpartition(":")
-        number = _number(total) if colon and period.strip() else None
+        number = finite_number(total) if colon and period.strip() else None
         if number is None:
             raise UsageError(
                 f"--values: cannot read {item!r}: write PERIOD:TOTAL, e.g. 2025-01:12000"
@@ -99,13 +98,12 @@ def _csv_rows(text: str, dialect: Any, where: str) -> list[tuple[str, float]]:
         (reader.line_num, [c.strip() for c in row]) for row in reader if any(map(str.strip, row))
     ]
     delimiter = dialect.delimiter
-    # a decimal comma anywhere in a ';' or tab file: its dots separate thousands
-    comma = delimiter != "," and any(_COMMA_DECIMAL.search(c[1]) for _, c in rows if len(c) > 1)
+    comma = decimal_commas((c[1] for _, c in rows if len(c) > 1), delimiter)
     pairs: list[tuple[str, float]] = []
     seen: dict[str, int] = {}
     for index, (line, cells) in enumerate(rows):
         total = cells[1] if len(cells) >= 2 and cells[0] else ""
-        number = _spreadsheet_number(total, delimiter, comma=comma) if total else None
+        number = spreadsheet_number(total, delimiter, comma=comma) if total else None
         if index == 0 and number is None and len(cells) == 2:  # a header
             continue
         if number is None or len(cells) > 2:
@@ -121,7 +119,7 @@ def _csv_rows(text: str, dialect: Any, where: str) -> list[tuple[str, float]]:
 
 
 def _unreadable(where: str, line: int, cells: list[str], delimiter: str, total: str) -> str:
-    if _DOTTED.fullmatch(total):
+    if ambiguous(total, delimiter):
         return (
             f"--input {where}, line {line}: {total!r} could be {total.replace('.', '')} (dots "
             f"separating thousands) or {float(total):g} (a decimal point); write it without "
@@ -132,32 +130,6 @@ def _unreadable(where: str, line: int, cells: list[str], delimiter: str, total: 
         f"--input {where}, line {line}: cannot read {delimiter.join(cells)!r}: write the "
         f"period and its total separated by {shown}, e.g. {'2025-01' + delimiter + '12000'!r}"
     )
-
-
-#: A total as spreadsheets write it: "12,000" (thousands, in a comma-separated file),
-#: "12.000,5" or "12000,5" (a decimal comma, in a semicolon- or tab-separated one), "12 000".
-_THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
-_THOUSANDS_SPACE = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
-_DOTTED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
-_COMMA_DECIMAL = re.compile(r"\d,\d")
-
-
-def _spreadsheet_number(text: str, delimiter: str, *, comma: bool) -> float | None:
-    """``text`` as a number, reading the separators a spreadsheet's export uses with
-    ``delimiter``: in a file separated by ``;`` or tabs that writes decimal commas
-    (``comma``), dots separate thousands; in a comma-separated one, a quoted total's commas
-    separate thousands. A dotted total a ``;`` file does not settle (``12.000``) is refused."""
-    if _THOUSANDS_SPACE.fullmatch(text):
-        text = re.sub(r"[ \u00a0\u202f]", "", text)
-        return _number(text.replace(",", ".") if delimiter != "," else text)
-    if delimiter == "," and _THOUSANDS_COMMA.fullmatch(text):
-        return _number(text.replace(",", ""))
-    if comma and _DECIMAL_COMMA.fullmatch(text):
-        return _number(text.replace(".", "").replace(",", "."))
-    if delimiter != "," and _DOTTED.fullmatch(text):
-        return None  # 12.000: twelve, or twelve thousand?
-    return _number(text)
 
 
 def _from_json(text: str, where: str) -> list[tuple[str, float]]:
@@ -196,7 +168,7 @@ def _json_pair(item: Any, index: int, where: str) -> tuple[str, float]:
         item = (item["period"], item["total"])
     ok = isinstance(item, list | tuple) and len(item) == 2
     period, total = item if ok else (None, None)
-    number = _number(total) if isinstance(total, int | float | str) else None
+    number = finite_number(total) if isinstance(total, int | float | str) else None
     if (
         not isinstance(period, str)
         or not period.strip()
@@ -208,11 +180,3 @@ def _json_pair(item: Any, index: int, where: str) -> tuple[str, float]:
             'and a total (a number), e.g. {"2025-01": 12000}'
         )
     return period.strip(), number
-
-
-def _number(text: Any) -> float | None:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None

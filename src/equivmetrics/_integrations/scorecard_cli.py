@@ -21,6 +21,7 @@ from equivmetrics._features.scorecard_input import REFERENCES, rows_to_data
 from equivmetrics._present.scorecard_card import scorecard_page
 
 from .batch_files import UsageError
+from .spreadsheet import ambiguous, decimal_commas, spreadsheet_number
 
 __all__ = [
     "add_rule_arguments",
@@ -30,6 +31,8 @@ __all__ = [
     "run_scorecard",
 ]
 
+#: Columns of a team-numbers file that hold no number.
+_NOT_NUMBERS = ("period", "team")
 #: The weak-link rule's options, shared by ``scorecard`` and ``report --scorecard``.
 _RULE = ("reference", "tolerance", "signed")
 
@@ -100,7 +103,8 @@ def read_numbers(path: str) -> Any:
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path} is not JSON: {exc}") from None
         return rows_to_data(data) if isinstance(data, list) else data
-    reader = csv.DictReader(text.splitlines(), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
     rows, lines = [], []
     for row in reader:
         rows.append(row)
@@ -114,7 +118,37 @@ def read_numbers(path: str) -> Any:
         )
     if not rows:
         raise UsageError(f"{path}: the file has a header but no rows of numbers")
-    return rows_to_data(rows, lines=lines, source=path)
+    return rows_to_data(_read_cells(rows, lines, delimiter, path), lines=lines, source=path)
+
+
+def _read_cells(
+    rows: list[dict[str, Any]], lines: list[int], delimiter: str, path: str
+) -> list[dict[str, Any]]:
+    """The rows with each number read as the spreadsheet that exported the file wrote it
+    (:mod:`.spreadsheet`: ``1.234,5`` in a file separated by ``;`` that writes decimal commas,
+    ``"1,234.5"`` in one separated by commas, ``1 234`` in either). A cell that is no number
+    is left as it is, for the scorecard to name; one with dots that could mean thousands or a
+    decimal point is refused here, at its line."""
+    cells = [str(v) for row in rows for k, v in row.items() if k not in _NOT_NUMBERS and v]
+    comma = decimal_commas(cells, delimiter)
+    read = []
+    for row, line in zip(rows, lines, strict=True):
+        numbers = dict(row)
+        for column, cell in row.items():
+            if column in _NOT_NUMBERS or not isinstance(cell, str) or not cell.strip():
+                continue
+            number = spreadsheet_number(cell, delimiter, comma=comma)
+            if number is not None:
+                numbers[column] = number
+            elif ambiguous(cell, delimiter):
+                raise UsageError(
+                    f"{path}, line {line}: {column} {cell.strip()!r} could be "
+                    f"{cell.strip().replace('.', '')} (dots separating thousands) or "
+                    f"{float(cell):g} (a decimal point), and no number in the file has a "
+                    "decimal comma to tell; write it without thousands separators"
+                )
+        read.append(numbers)
+    return read
 
 
 def _delimiter(text: str) -> str:
