@@ -292,6 +292,33 @@ def test_numbers_beyond_a_float_are_a_scorecard_error_not_a_500(server: Server) 
     assert "too large to compute with" in body["error"]["message"]
 
 
+def test_a_scorecard_error_carries_its_problem_team_and_period(server: Server) -> None:
+    """A dashboard points at the team's row from the fields, as the command line's --json
+    gives them, without parsing the message; they validate against the OpenAPI document."""
+    import jsonschema
+
+    from equivmetrics._integrations.server_openapi import openapi
+
+    support = {"active_users": 60, "licensed_seats": 50, "hours_saved": 1}
+    billing = {"active_users": 1, "licensed_seats": 2, "hours_saved": 1}
+    ratio = {"2026-03": {"Support": support, "Billing": billing}}
+    status, _, body = server.post("/v1/scorecard", {"data": ratio}, "cs")
+    assert status == 422, body
+    error = body["error"]
+    assert list(error)[:3] == ["code", "message", "field"]
+    assert error["code"] == "ScorecardError"
+    assert error["field"] is None
+    assert (error["problem"], error["indicator"], error["team"], error["period"]) == (
+        "above_one", "active_use", "Support", "2026-03"
+    )  # 60 active users of 50 seats
+    document = openapi()
+    schema = {"components": document["components"], **document["components"]["schemas"]["Error"]}
+    jsonschema.Draft202012Validator(schema).validate(body)
+    status, _, body = server.post("/v1/scorecard", {"data": DATA}, "gb")  # no indicators
+    assert status == 422, body
+    assert body["error"]["problem"] == "no_indicators"
+
+
 def test_scorecard_advice_names_the_tenant_file_and_the_request_fields(server: Server) -> None:
     status, _, body = server.post("/v1/scorecard", {"data": DATA}, "gb")  # a tenant without packs
     assert status == 422, body

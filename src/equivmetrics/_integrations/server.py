@@ -3,7 +3,8 @@
 Starlette routes and uvicorn workers, both from the optional ``[server]`` extra, imported only
 here and only when the service starts. Each endpoint of :data:`ENDPOINTS` takes the JSON
 stream's request fields (docs/cli.md) and answers the library's ``to_dict`` shapes; errors are
-``{"error": {"code", "message", "field"}}`` with the library's stable codes: 400 for a
+``{"error": {"code", "message", "field"}}`` (and a library error's structured fields, as its
+``to_dict`` gives them) with the library's stable codes: 400 for a
 malformed request, 404 for an unknown tenant, route or icon, 413 for a body over
 :data:`MAX_BODY_BYTES`, 422 for a well-formed request the library refuses. The tenant is the
 ``X-Tenant`` header (the file's ``default`` when absent). See docs/service.md.
@@ -52,11 +53,21 @@ _CARD_FIELDS = frozenset({"role", "title", "heading_level"})
 
 
 class HttpError(Exception):
-    """An error answered with ``status`` and ``{"error": {"code", "message", "field"}}``."""
+    """An error answered with ``status`` and ``{"error": {"code", "message", "field"}}``, and
+    any ``details`` (a library error's structured fields: a scorecard's ``problem``,
+    ``indicator``, ``team`` and ``period``)."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.details = details or {}
 
 
 def respond(status: int, data: Any, headers: dict[str, str] | None = None) -> Response:
@@ -69,6 +80,7 @@ def respond(status: int, data: Any, headers: dict[str, str] | None = None) -> Re
 def error_response(exc: HttpError) -> Response:
     """The JSON error body of ``exc`` with its status."""
     error = {"code": exc.code, "message": exc.message, "field": exc.field}
+    error.update((key, value) for key, value in exc.details.items() if key not in error)
     return respond(exc.status, {"error": error})
 
 
@@ -140,9 +152,10 @@ class Service:
             return error_response(exc)
         except RequestError as exc:
             return error_response(HttpError(400, exc.code, str(exc), exc.field))
-        except EquivMetricsError as exc:
+        except EquivMetricsError as exc:  # with its structured fields, as the CLI's --json
             error = exc.to_dict()
-            return error_response(HttpError(422, error["code"], error["message"]))
+            code, message = error.pop("code"), error.pop("message")
+            return error_response(HttpError(422, code, message, details=error))
         except Exception:  # a bug: logged, reported without details
             log.exception("internal error on %s", request.url.path)
             bug = HttpError(500, "internal_error", "internal error (please report it)")

@@ -92,6 +92,11 @@ _ERROR = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "field": {"type": ["string", "null"]},
+                # a ScorecardError's fields (422): why, and the indicator, team and period
+                "problem": {"type": "string"},
+                "indicator": {"type": "string"},
+                "team": {"type": "string"},
+                "period": {"type": "string"},
             },
         }
     },
