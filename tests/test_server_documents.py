@@ -309,7 +309,10 @@ def test_a_scorecard_error_carries_its_problem_team_and_period(server: Server) -
     assert error["code"] == "ScorecardError"
     assert error["field"] is None
     assert (error["problem"], error["indicator"], error["team"], error["period"]) == (
-        "above_one", "active_use", "Support", "2026-03"
+        "above_one",
+        "active_use",
+        "Support",
+        "2026-03",
     )  # 60 active users of 50 seats
     document = openapi()
     schema = {"components": document["components"], **document["components"]["schemas"]["Error"]}
