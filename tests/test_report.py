@@ -443,6 +443,12 @@ def test_totals_files_are_read(tmp_path: Path, name: str, text: str) -> None:
          r"line 2: '12.000' could be 12000 \(dots separating thousands\) or 12 \(a decimal"),
         # "0,125" is no thousands grouping in a comma-separated file: refused, not read as 125
         ("t.csv", 'period,total\n2025-01,"0,125"\n', r"line 2: cannot read '2025-01,0,125'"),
+        # an English tab export's 1,250: thousands, or a decimal comma? Nothing else tells
+        ("t.tsv", "period\ttotal\n2025-01\t1,250\n2025-02\t7\n",
+         r"line 2: '1,250' could be 1250 \(commas separating thousands\) or 1\.25 \(a decimal "
+         r"comma\), and the file's other totals do not tell which"),
+        # an unsettled first row is no header: it is refused, not skipped
+        ("t.csv", "2025-01;12.000\n2025-02;7\n", r"line 1: '12.000' could be 12000"),
     ],
 )  # fmt: skip
 def test_unreadable_totals_name_the_file_and_line(
@@ -650,6 +656,9 @@ def test_a_scorecard_of_another_period_or_language_is_refused() -> None:
         # a leading 0 is no thousands group: a decimal, whatever the file writes elsewhere
         ("period;total\n2025-01;0.125\n2025-02;7\n", [0.125, 7.0]),
         ("period;total\n2025-01;0.125\n2025-02;7,5\n", [0.125, 7.5]),
+        ("period\ttotal\n2025-01\t1,250\n2025-02\t3.5\n", [1250.0, 3.5]),  # 3.5 settles it
+        ("period\ttotal\n2025-01\t1,250\n2025-02\t3,5\n", [1.25, 3.5]),
+        ("period;total\n2025-01;1.250.000\n2025-02;7\n", [1250000.0, 7.0]),  # only thousands
     ],
 )
 def test_spreadsheet_exports_are_read_as_they_come(

@@ -143,8 +143,67 @@ def test_dots_a_file_does_not_settle_are_refused_at_their_line(
     assert exited.value.code == 2
     message = capsys.readouterr().err
     assert f"{path}, line 6: licensed_seats '1.250' could be 1250" in message
-    assert "or 1.25 (a decimal point)" in message
+    assert "or 1.25 (a decimal point), and the file's other numbers do not tell which" in message
     assert "write it without thousands separators" in message
+
+
+HEADER = "period;team;active_users;licensed_seats;hours_saved"
+
+
+def _hours(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> dict[str, float]:
+    """Each team's hours saved in 2026-03, as the scorecard read them from ``text``."""
+    path = tmp_path / "teams.csv"
+    path.write_text(text, encoding="utf-8")
+    assert main(["scorecard", str(path), *PACK, "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)["scores"]
+    hours = next(s for s in scores if s["indicator"] == "hours_saved")
+    return {team["team"]: team["value"] for team in hours["teams"]}
+
+
+def test_only_the_indicators_numbers_say_how_the_file_writes_decimals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A note "sites 1,2" is no decimal comma, and a column no indicator reads is neither
+    read nor refused: 1.250 hours stay unsettled (refused) with the note, and a release
+    "2.100" next to them stops nothing."""
+    noted = f"{HEADER};note\n2026-03;A;45;50;1.250;\n2026-03;B;30;50;120;sites 1,2\n"
+    with pytest.raises(SystemExit):
+        _hours(tmp_path, capsys, noted)
+    assert "hours_saved '1.250' could be 1250" in capsys.readouterr().err
+    released = f"{HEADER};release\n2026-03;A;45;50;100;2.100\n2026-03;B;30;50;120;2.0\n"
+    assert _hours(tmp_path, capsys, released) == {"A": 100.0, "B": 120.0}
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (("1.250", "120,5"), {"A": 1250.0, "B": 120.5}),  # 120,5 settles it: dots are thousands
+        (("1,250", "120,5"), {"A": 1.25, "B": 120.5}),
+        (("1,250", "3.5"), {"A": 1250.0, "B": 3.5}),  # 3.5 settles it: commas are thousands
+        (("1.250.000", "7"), {"A": 1250000.0, "B": 7.0}),  # two groups: only thousands
+    ],
+)
+def test_one_group_of_three_is_read_as_the_files_other_numbers_settle(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cells: tuple[str, str],
+    expected: dict[str, float],
+) -> None:
+    text = f"{HEADER}\n2026-03;A;45;50;{cells[0]}\n2026-03;B;30;50;{cells[1]}\n"
+    assert _hours(tmp_path, capsys, text) == expected
+
+
+def test_an_english_tab_exports_thousands_comma_is_refused_when_nothing_settles_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = HEADER.replace(";", "\t") + "\n2026-03\tA\t45\t50\t1,250\n2026-03\tB\t30\t50\t120\n"
+    with pytest.raises(SystemExit) as exited:
+        _hours(tmp_path, capsys, text)
+    assert exited.value.code == 2
+    message = capsys.readouterr().err
+    assert (
+        "line 2: hours_saved '1,250' could be 1250 (commas separating thousands) or 1.25" in message
+    )
 
 
 def test_a_header_without_period_and_team_is_shown(

@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from equivmetrics._integrations.spreadsheet import (
-    ambiguous,
-    decimal_commas,
+    ambiguity,
+    convention,
     finite_number,
     spreadsheet_number,
 )
 from strategies import SETTINGS
 
-#: Amounts with up to two decimals, as a spreadsheet shows money or hours.
+#: Amounts with two decimals, as a spreadsheet shows money or hours.
 CENTS = st.integers(min_value=-(10**12), max_value=10**12)
 
 
@@ -36,11 +36,26 @@ def _grouped(cents: int, thousands: str, decimal: str) -> str:
 
 
 @SETTINGS
-@given(cents=CENTS)
-def test_a_semicolon_files_decimal_comma_and_thousands_dots_round_trip(cents: int) -> None:
+@given(cents=CENTS, delimiter=st.sampled_from([";", "\t"]))
+def test_a_decimal_comma_export_round_trips_and_settles_its_convention(
+    cents: int, delimiter: str
+) -> None:
+    """``1.234.567,89``: two decimals after the comma are never a thousands group, so the
+    number settles the file's convention by itself."""
     text = _grouped(cents, ".", ",")
-    assert decimal_commas([text], ";")
-    assert spreadsheet_number(text, ";", comma=True) == cents / 100
+    assert convention([text], delimiter) == "comma"
+    assert spreadsheet_number(text, delimiter, "") == cents / 100
+    assert spreadsheet_number(text, delimiter, "comma") == cents / 100
+
+
+@SETTINGS
+@given(cents=CENTS, delimiter=st.sampled_from([";", "\t"]))
+def test_a_decimal_point_export_round_trips_in_a_semicolon_or_tab_file(
+    cents: int, delimiter: str
+) -> None:
+    text = _grouped(cents, ",", ".")
+    assert convention([text], delimiter) == "point"
+    assert spreadsheet_number(text, delimiter, "point") == cents / 100
 
 
 @SETTINGS
@@ -50,58 +65,95 @@ def test_thousands_spaces_round_trip_with_either_decimal_mark(cents: int, delimi
     decimal mark is the file's: a comma unless the columns are separated by commas."""
     for space in (" ", "\u00a0", "\u202f"):
         text = _grouped(cents, space, "," if delimiter != "," else ".")
-        assert spreadsheet_number(text, delimiter, comma=delimiter != ",") == cents / 100
+        assert spreadsheet_number(text, delimiter, "") == cents / 100
 
 
 @SETTINGS
 @given(cents=CENTS)
 def test_a_comma_files_quoted_thousands_round_trip(cents: int) -> None:
     text = _grouped(cents, ",", ".")
-    assert not decimal_commas([text], ",")  # a comma-separated file never writes them
-    assert spreadsheet_number(text, ",", comma=False) == cents / 100
+    assert convention([text], ",") == ""  # a comma-separated file: always a decimal point
+    assert spreadsheet_number(text, ",", "") == cents / 100
+
+
+@SETTINGS
+@given(whole=st.integers(1, 999), group=st.integers(0, 999), mark=st.sampled_from(".,"))
+def test_one_group_of_three_is_read_as_the_files_convention_says_and_never_guessed(
+    whole: int, group: int, mark: str
+) -> None:
+    """``1.250`` or ``1,250``: 1250 or 1.25, worked out here from the digits."""
+    text = f"{whole}{mark}{group:03d}"
+    thousands, decimal = whole * 1000 + group, whole + group / 1000
+    assert convention([text], ";") == ""  # it settles nothing itself
+    assert spreadsheet_number(text, ";", "") is None
+    assert spreadsheet_number(text, ";", "comma") == (thousands if mark == "." else decimal)
+    assert spreadsheet_number(text, ";", "point") == (decimal if mark == "." else thousands)
+    names = ("dots", "point") if mark == "." else ("commas", "comma")
+    assert ambiguity(text, ";") == (
+        f"{text!r} could be {thousands} ({names[0]} separating thousands) or {decimal:g} "
+        f"(a decimal {names[1]})"
+    )
 
 
 @pytest.mark.parametrize(
-    ("text", "delimiter", "comma", "expected"),
+    ("text", "delimiter", "decimals", "expected"),
     [
-        ("12.000", ";", True, 12000.0),  # the file writes decimal commas: dots are thousands
-        ("12.000", ",", False, 12.0),  # a comma file: a decimal point
-        ("0.125", ";", False, 0.125),  # a leading 0 is never a thousands group
-        ("0.125", ";", True, 0.125),
-        ("0,125", ";", True, 0.125),
-        ("12,5", ";", True, 12.5),
-        ("  7,25 ", "\t", True, 7.25),
-        ("1e3", ";", False, 1000.0),
+        ("0.125", ";", "", 0.125),  # a leading 0 is never a thousands group
+        ("0.125", ";", "comma", 0.125),
+        ("0,125", ";", "", 0.125),
+        ("12,5", ";", "", 12.5),
+        ("  7,25 ", "\t", "", 7.25),
+        ("1.250.000", ";", "", 1250000.0),  # two groups: only thousands
+        ("1,250,000", "\t", "", 1250000.0),
+        ("1.234,5", ";", "point", 1234.5),  # its own form settles it, whatever the file says
+        ("1234,567", ";", "", 1234.567),  # a group of four: no thousands separator
+        ("12.000", ",", "", 12.0),  # a comma-separated file: a decimal point
+        ("1e3", ";", "", 1000.0),
+        ("-1.234", ";", "comma", -1234.0),
+        ("+1,5", ";", "", 1.5),
     ],
 )
-def test_readings_worked_by_hand(text: str, delimiter: str, comma: bool, expected: float) -> None:
-    assert spreadsheet_number(text, delimiter, comma=comma) == expected
+def test_readings_worked_by_hand(text: str, delimiter: str, decimals: str, expected: float) -> None:
+    assert spreadsheet_number(text, delimiter, decimals) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("text", "delimiter"),
     [
-        ("12.000", ";"),  # twelve, or twelve thousand? No decimal comma in the file to tell
-        ("-1.234.567", "\t"),
         ("0,125", ","),  # "0,125" in a comma file is no thousands grouping: not read as 125
         ("12,50,0", ","),
+        ("1.2.3", ";"),
         ("inf", ";"),
         ("nan", ","),
         ("1e400", ","),  # overflows to infinity
         ("", ";"),
         ("twelve", ";"),
+        ("12 %", ";"),
     ],
 )
 def test_what_is_not_read_as_a_number(text: str, delimiter: str) -> None:
-    assert spreadsheet_number(text, delimiter, comma=False) is None
+    for decimals in ("", "comma", "point"):
+        assert spreadsheet_number(text, delimiter, decimals) is None
+    assert ambiguity(text, delimiter) is None
 
 
-def test_ambiguous_is_dots_alone_in_a_file_not_separated_by_commas() -> None:
-    assert ambiguous("12.000", ";")
-    assert ambiguous(" 1.234.567 ", "\t")
-    assert not ambiguous("12.000", ",")
-    assert not ambiguous("0.125", ";")
-    assert not ambiguous("12.5", ";")
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["120,5", "7"], "comma"),
+        (["1.250.000", "1.250"], "comma"),
+        (["3.5", "1,250"], "point"),
+        (["1,250,000"], "point"),
+        (["120,5", "3.5"], ""),  # they disagree: nothing is settled
+        (["1.250", "1,250", "7"], ""),
+        (["sites 1,2", "v2.5 notes"], ""),  # text is no number, whatever digits it holds
+    ],
+)
+def test_the_files_convention_is_what_its_settled_numbers_say(
+    cells: list[str], expected: str
+) -> None:
+    assert convention(cells, ";") == expected
+    assert convention(cells, ",") == ""
 
 
 def test_finite_number() -> None:

@@ -5,9 +5,10 @@ doing both costs a second pass over memory. With numba (the ``[numba]`` extra) :
 compiles a loop that does both while each value is in a register: ``out[i] = x[i] * factor``,
 the same IEEE multiplication numpy performs (no fused multiply-add, no fast-math), so the
 products are numpy's bit for bit. The loop also notes a value so large that its product could
-overflow: numpy would warn of that (or raise, under ``np.errstate(over="raise")``), so such an
-array, like one with a negative value, is handed back to the plain path, where numpy
-multiplies and applies its error settings. NaN is not below zero, nor is ``-0.0``. The loop is
+overflow, and infinity when the factor is zero (an invalid operation): numpy would warn of
+those (or raise, under ``np.errstate``), so such an array, like one with a negative value, is
+handed back to the plain path, where numpy multiplies and applies its error settings (the
+limit: :func:`.scaled.overflow_limit`). NaN is not below zero, nor is ``-0.0``. The loop is
 not used when ``np.errstate`` asks to hear of underflow (see :mod:`.scaled`). A signalling NaN
 (which arithmetic never makes) passes without numpy's "invalid value" warning.
 
@@ -188,8 +189,9 @@ def _loop(
 
     The unusual values are counted rather than or-ed into a flag: the compiler keeps a count
     in vector registers, where a flag went through mask registers and cost 5-8 % of the
-    multiply's time on data in cache (measured on AVX-512). With a factor of 1 or less no
-    product overflows (``limit`` is infinite), and the loop compares the sign alone.
+    multiply's time on data in cache (measured on AVX-512). With a factor whose size is at
+    most 1 and not 0, no product overflows (``limit`` is infinite), and the loop compares the
+    sign alone.
     """
     unusual = 0
     if limit == math.inf:

@@ -112,7 +112,8 @@ def scale(
     """``(values * factor, unusual)`` for a contiguous float64 array, in one pass.
 
     ``unusual`` is True when some value is below zero (NaN is not), or, with the compiled
-    loop, so large that its product could overflow; the product must then not be used, and
+    loop, above :func:`overflow_limit` (its product could overflow, or be infinity times
+    zero); the product must then not be used, and
     the plain path gives the result, the error or numpy's warning. ``kernel`` is the compiled
     loop to use (True: :func:`.fused.kernel`, when available and ``np.errstate`` does not ask
     to hear of underflow; False or None: numpy's blocks). ``out``: the array to write into
@@ -157,8 +158,9 @@ def scale(
 
 
 def _check_arrays(values: Any, out: Any) -> None:
-    """Refuse what :func:`scale` would get wrong: its flat views (``reshape(-1)``) of an array
-    that is not C-contiguous would be copies."""
+    """Refuse what :func:`scale` would get wrong or numba refuses: its flat views
+    (``reshape(-1)``) of a multi-dimensional array that is not C-contiguous would be copies,
+    and numba's loop takes contiguous arrays only."""
     if not _takes(values) or (out is not None and not (_takes(out) and out.shape == values.shape)):
         raise InputTypeError(
             "scale() takes C-contiguous, aligned, native float64 arrays (out= of the values' "

@@ -20,7 +20,7 @@ from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
 from .report_values import parse_values, read_values
-from .scorecard_cli import add_rule_arguments, read_numbers, rule_options
+from .scorecard_cli import add_rule_arguments, number_columns, read_numbers, rule_options
 
 __all__ = ["add_report_arguments", "run_report"]
 
@@ -120,7 +120,7 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
             None
             if args.scorecard is None
             else engine.scorecard(
-                read_numbers(args.scorecard),
+                read_numbers(args.scorecard, number_columns(engine.indicators.values())),
                 locale=args.locale,
                 # the reported month's scorecard (a quarter's or year's: the teams' last month)
                 period=args.at if args.at and args.period == "month" else None,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch_files import UsageError, source_name
-from .spreadsheet import ambiguous, decimal_commas, finite_number, spreadsheet_number
+from .spreadsheet import ambiguity, convention, finite_number, spreadsheet_number
 
 __all__ = ["MAX_BYTES", "parse_values", "read_values"]
 
@@ -98,13 +98,14 @@ def _csv_rows(text: str, dialect: Any, where: str) -> list[tuple[str, float]]:
         (reader.line_num, [c.strip() for c in row]) for row in reader if any(map(str.strip, row))
     ]
     delimiter = dialect.delimiter
-    comma = decimal_commas((c[1] for _, c in rows if len(c) > 1), delimiter)
+    decimals = convention((c[1] for _, c in rows if len(c) > 1), delimiter)
     pairs: list[tuple[str, float]] = []
     seen: dict[str, int] = {}
     for index, (line, cells) in enumerate(rows):
         total = cells[1] if len(cells) >= 2 and cells[0] else ""
-        number = spreadsheet_number(total, delimiter, comma=comma) if total else None
-        if index == 0 and number is None and len(cells) == 2:  # a header
+        number = spreadsheet_number(total, delimiter, decimals) if total else None
+        header = number is None and ambiguity(total, delimiter) is None
+        if index == 0 and header and len(cells) == 2:  # a header, not an unsettled total
             continue
         if number is None or len(cells) > 2:
             raise UsageError(_unreadable(where, line, cells, delimiter, total))
@@ -119,11 +120,11 @@ def _csv_rows(text: str, dialect: Any, where: str) -> list[tuple[str, float]]:
 
 
 def _unreadable(where: str, line: int, cells: list[str], delimiter: str, total: str) -> str:
-    if ambiguous(total, delimiter):
+    readings = ambiguity(total, delimiter) if len(cells) == 2 else None
+    if readings is not None:
         return (
-            f"--input {where}, line {line}: {total!r} could be {total.replace('.', '')} (dots "
-            f"separating thousands) or {float(total):g} (a decimal point); write it without "
-            "thousands separators"
+            f"--input {where}, line {line}: {readings}, and the file's other totals do not "
+            "tell which; write it without thousands separators"
         )
     shown = "tab" if delimiter == "\t" else repr(delimiter)
     return (

@@ -12,20 +12,22 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Set
 from pathlib import Path
 from typing import Any
 
 from equivmetrics._api.engine import Engine
+from equivmetrics._features.indicator import Indicator
 from equivmetrics._features.scorecard_input import REFERENCES, rows_to_data
 from equivmetrics._present.scorecard_card import scorecard_page
 
 from .batch_files import UsageError
-from .spreadsheet import ambiguous, decimal_commas, spreadsheet_number
+from .spreadsheet import ambiguity, convention, spreadsheet_number
 
 __all__ = [
     "add_rule_arguments",
     "add_scorecard_arguments",
+    "number_columns",
     "read_numbers",
     "rule_options",
     "run_scorecard",
@@ -90,8 +92,10 @@ def add_scorecard_arguments(p: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run_scorecard)
 
 
-def read_numbers(path: str) -> Any:
-    """The team numbers of a CSV or JSON file, as :meth:`Engine.scorecard` takes them."""
+def read_numbers(path: str, columns: Iterable[str] = ()) -> Any:
+    """The team numbers of a CSV or JSON file, as :meth:`Engine.scorecard` takes them;
+    ``columns``: those the indicators read, whose CSV cells are read as numbers (see
+    :func:`_read_cells`)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -118,37 +122,45 @@ def read_numbers(path: str) -> Any:
         )
     if not rows:
         raise UsageError(f"{path}: the file has a header but no rows of numbers")
-    return rows_to_data(_read_cells(rows, lines, delimiter, path), lines=lines, source=path)
+    read = _read_cells(rows, lines, delimiter, path, set(columns) - {*_NOT_NUMBERS})
+    return rows_to_data(read, lines=lines, source=path)
 
 
 def _read_cells(
-    rows: list[dict[str, Any]], lines: list[int], delimiter: str, path: str
+    rows: list[dict[str, Any]], lines: list[int], delimiter: str, path: str, columns: Set[str]
 ) -> list[dict[str, Any]]:
-    """The rows with each number read as the spreadsheet that exported the file wrote it
-    (:mod:`.spreadsheet`: ``1.234,5`` in a file separated by ``;`` that writes decimal commas,
-    ``"1,234.5"`` in one separated by commas, ``1 234`` in either). A cell that is no number
-    is left as it is, for the scorecard to name; one with dots that could mean thousands or a
-    decimal point is refused here, at its line."""
-    cells = [str(v) for row in rows for k, v in row.items() if k not in _NOT_NUMBERS and v]
-    comma = decimal_commas(cells, delimiter)
+    """The rows with the numbers of ``columns`` (those the indicators read) as the
+    spreadsheet that exported the file wrote them (:mod:`.spreadsheet`: ``1.234,5`` in a
+    file separated by ``;`` whose numbers write decimal commas, ``"1,234.5"`` in one
+    separated by commas, ``1 234`` in either). Only those columns' numbers say how the file
+    writes decimals, and a number of theirs that could be read two ways (``1.250``: 1250 or
+    1.25) is refused at its line when the file's other numbers do not settle it. Other
+    columns, and cells that are no number, are left as they are."""
+    cells = [str(row[c]) for row in rows for c in columns if isinstance(row.get(c), str)]
+    decimals = convention(cells, delimiter)
     read = []
     for row, line in zip(rows, lines, strict=True):
         numbers = dict(row)
-        for column, cell in row.items():
-            if column in _NOT_NUMBERS or not isinstance(cell, str) or not cell.strip():
+        for column in columns & row.keys():
+            cell = row[column]
+            if not isinstance(cell, str) or not cell.strip():
                 continue
-            number = spreadsheet_number(cell, delimiter, comma=comma)
+            number = spreadsheet_number(cell, delimiter, decimals)
+            readings = ambiguity(cell, delimiter) if number is None else None
+            if readings is not None:
+                raise UsageError(
+                    f"{path}, line {line}: {column} {readings}, and the file's other numbers "
+                    "do not tell which; write it without thousands separators"
+                )
             if number is not None:
                 numbers[column] = number
-            elif ambiguous(cell, delimiter):
-                raise UsageError(
-                    f"{path}, line {line}: {column} {cell.strip()!r} could be "
-                    f"{cell.strip().replace('.', '')} (dots separating thousands) or "
-                    f"{float(cell):g} (a decimal point), and no number in the file has a "
-                    "decimal comma to tell; write it without thousands separators"
-                )
         read.append(numbers)
     return read
+
+
+def number_columns(indicators: Iterable[Indicator]) -> set[str]:
+    """The numbers ``indicators`` read: each one's numerator and denominator."""
+    return {name for i in indicators for name in (i.numerator, i.denominator) if name}
 
 
 def _delimiter(text: str) -> str:
@@ -176,7 +188,7 @@ def run_scorecard(engine: Engine, args: argparse.Namespace) -> int:
             )
     chosen = [indicators[n] for n in args.indicator] if args.indicator else None
     card = engine.scorecard(
-        read_numbers(args.data),
+        read_numbers(args.data, number_columns(chosen or indicators.values())),
         indicators=chosen,
         period=args.period,
         teams=args.team,
