@@ -10,6 +10,7 @@ and rejects files, the same summary, or the same error.
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -21,7 +22,13 @@ from hypothesis import strategies as st
 import equivmetrics as em
 from batch_helpers import native_calls
 from equivmetrics._integrations import batch as _batch
-from equivmetrics._integrations import batch_blocks, batch_lines, batch_native, batch_workers
+from equivmetrics._integrations import (
+    batch_blocks,
+    batch_lines,
+    batch_native,
+    batch_plan,
+    batch_workers,
+)
 from equivmetrics._integrations.batch import run_batch
 from equivmetrics._integrations.cli import main
 from strategies import FUZZ
@@ -176,7 +183,7 @@ def test_native_and_plain_write_the_same_bytes(
         options.update(of="manual_work", per="month")
     with (
         mock.patch.object(_batch, "CHUNK_CHARS", block),
-        mock.patch.object(batch_blocks, "WINDOW", window),
+        mock.patch.object(batch_plan, "WINDOW", window),
         mock.patch.object(batch_workers, "usable_cores", return_value=cores),
         mock.patch.object(batch_native, "_BY_PYTHON", by_python),
     ):
@@ -287,30 +294,46 @@ def test_blocks_are_converted_ahead_on_a_thread_per_core_at_most_four(
         assert workers.submit(lambda x: x * 2, 21).result() == 42
 
 
-def test_no_block_is_taken_behind_one_that_is_not_clean(
+def test_a_block_with_a_line_the_native_engine_cannot_read_costs_no_second_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A block with a quote the native engine does not read (here inside an unquoted field)
-    goes through the plain path: blocks taken behind it would only be put back (before, a file
-    with such a quote in each block read and counted most blocks three times and ran about
-    35 % slower on two cores than on one)."""
+    is planned on a worker like any other: its runs of clean lines converted there, the line
+    left to the plain path, and the blocks behind it kept. No block is put back or taken
+    twice (before, each such block put the blocks behind it back, and a file with such a
+    quote in each block read and counted most blocks three times)."""
     lines = [f"{i},{'q' * 40}\n" if i % 40 else f'{i},a "quoted" {i}\n' for i in range(2_000)]
     source = tmp_path / "in.csv"
     source.write_text("kwh,note\n" + "".join(lines), "utf-8")
     monkeypatch.setattr(batch_workers, "usable_cores", lambda: 2)
     monkeypatch.setattr(_batch, "CHUNK_CHARS", 4_000)  # blocks of 2,000 bytes, about 40 lines
-    put_back: list[int] = []
-    real = batch_blocks.Blocks._put_back
+    taken: list[int] = []
+    real_take = batch_blocks.Blocks.take
 
-    def spy(self: batch_blocks.Blocks, ahead: Any) -> None:
-        put_back.append(len(ahead))
-        real(self, ahead)
+    def take(self: batch_blocks.Blocks, rows: int) -> Any:
+        got = real_take(self, rows)
+        taken.append(len(got[0]) if got else 0)
+        return got
 
-    monkeypatch.setattr(batch_blocks.Blocks, "_put_back", spy)
+    def put_back(self: batch_blocks.Blocks, ahead: Any) -> None:
+        raise AssertionError("no block ends inside a quoted field here")
+
+    monkeypatch.setattr(batch_blocks.Blocks, "take", take)
+    monkeypatch.setattr(batch_blocks.Blocks, "_put_back", put_back)
+    threads: set[str] = set()
+    real_prepare = batch_native.prepare
+
+    def prepare(block: bytes, *args: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return real_prepare(block, *args)
+
+    monkeypatch.setattr(batch_native, "prepare", prepare)
     native = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                        output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
-    assert len(put_back) >= 40  # each block with a quote went through the plain path
-    assert set(put_back) == {0}  # and nothing had been taken behind it
+    assert sum(taken) == source.stat().st_size - len("kwh,note\n")  # every byte taken once
+    assert len(taken) >= 40
+    assert threads  # polars converted the clean runs, each on a worker's thread:
+    assert all(name.startswith("equivmetrics-batch") for name in threads)
     plain = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
                       output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
     assert (native.rows, native.converted) == (plain.rows, plain.converted) == (2_000, 2_000)

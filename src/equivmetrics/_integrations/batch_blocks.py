@@ -9,9 +9,11 @@ carriage return that does not end every line, a NUL, a blank line — are conver
 :mod:`.batch_native` at once; what polars cannot read exactly as the plain path does (a field
 count other than the header's, bytes that are not UTF-8, a line over the limit) goes, with
 the lines from that one on, through the plain path (:func:`.batch._segment`), about
-:data:`WINDOW` bytes at a time. A quoted field still open at the end of that text is read
-again with the whole block, and if it is open even then, the plain path reads the rest of
-the input. Both paths write the same bytes, so where a line went never shows in the files.
+:data:`.batch_plan.WINDOW` bytes at a time. A quoted field still open at the end of that
+text is read again with the whole block, and if it is open even then, the plain path reads
+the rest of the input. Both paths write the same bytes, so where a line went never shows in
+the files. How a block is cut and converted is :mod:`.batch_plan`'s work, done on the
+workers' threads; this module reads the blocks and writes them in order.
 """
 
 from __future__ import annotations
@@ -27,15 +29,14 @@ from typing import IO, Any
 
 from equivmetrics._engine.compiled import Compiled
 
+from . import batch_native
 from .batch_files import UsageError
-from .batch_lines import clean_until, plain_part, simply_quoted
+from .batch_lines import clean_until, simply_quoted
+from .batch_plan import Segment, plan, walk
 from .batch_rows import Job
 from .batch_workers import Work, Workers
 
-__all__ = ["WINDOW", "Blocks", "native_blocks"]
-
-#: How many bytes, about, the plain path reads after a line the native engine cannot take.
-WINDOW = 64 * 1024
+__all__ = ["Blocks", "native_blocks"]
 #: ``auto`` leaves a regular file smaller than this to the plain path (polars takes a tenth
 #: of a second to import).
 NATIVE_FROM = 1024 * 1024
@@ -46,7 +47,6 @@ _NEWLINE = ord("\n")
 #: From this many bytes on, line breaks are counted by numpy.
 _COUNT_BY_NUMPY = 4096
 
-Segment = Callable[[str, int, Job], "int | None"]
 Rest = Callable[[IO[str], int, Job], None]
 
 
@@ -64,8 +64,6 @@ def native_blocks(
     """
     if choice == "plain":
         return None
-    from . import batch_native  # noqa: PLC0415 - imports polars, the optional [fast] extra
-
     if not batch_native.available():
         if choice == "native":
             raise UsageError(
@@ -213,40 +211,40 @@ class Blocks:
     def run(self, job: Job, segment: Segment, rest: Rest) -> None:
         """Convert and write every row after the header, the header being line 1.
 
-        With a second core, the clean blocks ahead are converted on :class:`Workers`'
-        threads while the one before is written, in order. A block that does not convert
-        whole puts the blocks after it back, and it goes as on one thread (:func:`_step`);
-        no block is taken behind one that is not clean (it surely goes that way).
+        With a second core, the blocks ahead are converted (or, holding a line the native
+        engine cannot read, cut and their clean runs converted: :func:`.batch_plan.plan`) on
+        :class:`Workers`' threads while the one before is written, in order
+        (:func:`.batch_plan.walk` for a block the native engine did not take whole). This
+        thread looks for such lines first, while the workers convert, so a clean block costs
+        the workers no more than its conversion. Only a block that ends inside a quoted
+        field puts the blocks after it back: the plain path reads on from there.
         """
-        from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
-
         first, ahead, more = 1, collections.deque[_Ahead](), True
         with Workers() as pool:
             while True:
                 while more and len(ahead) <= pool.depth:
-                    if ahead and (ahead[-1][2] is None or not self.ready(job.chunk_rows)):
+                    if ahead and not self.ready(job.chunk_rows):
                         break
                     taken = self.take(job.chunk_rows)
                     if taken is None or not taken[0]:  # a line too long, or the end
                         more = False
                         break
                     block, lines = taken
-                    clean = clean_until(block, self._quotes(job)) == len(block)
-                    work = pool.submit(batch_native.prepare, block, job, lines) if clean else None
+                    clean = clean_until(block, self._quotes(job))
+                    work = pool.submit(plan, block, job, lines, self._quotes(job), clean)
                     ahead.append((block, lines, work))
                 if not ahead:
                     break
                 block, _lines, work = ahead.popleft()
-                done = None if work is None else work.result()
-                if isinstance(done, batch_native.Converted) and done.size == len(block):
+                done = work.result()
+                if not isinstance(done, list):  # converted whole
                     batch_native.write(done, first, job)
                     first += done.rows
                     continue
-                self._put_back(ahead)
-                more = True
-                size, lines, open_field = _step(block, first, job, segment, done, self._quotes(job))
+                size, lines, open_field = walk(block, first, job, segment, done, self._quotes(job))
                 first += lines
                 if open_field:  # a quoted field open past the block: the plain path reads on
+                    self._put_back(ahead)
                     self.unread(block[size:])
                     break
         if self.pending:
@@ -260,61 +258,13 @@ class Blocks:
     def _put_back(self, ahead: collections.deque[_Ahead]) -> None:
         """Give the blocks ``ahead`` back, their work dropped."""
         for block, lines, work in reversed(ahead):
-            if work is not None:
-                work.cancel()
+            work.cancel()
             self.unread(block, lines)
         ahead.clear()
 
 
-#: A block taken ahead: its bytes, its line breaks, its work (None: not clean, not begun).
-_Ahead = tuple[bytes, int, "Work | None"]
-
-
-def _step(
-    block: bytes,
-    first: int,
-    job: Job,
-    segment: Segment,
-    tried: object = None,
-    quotes: str | None = None,
-) -> tuple[int, int, bool]:
-    """Convert ``block``: by the native engine up to each line it cannot read, then by the
-    plain path up to the next run of lines long enough for the native engine
-    (:func:`.batch_lines.plain_part`; when a quoted field is still open there, about
-    :data:`WINDOW` bytes further, then the rest of the block), and so on to its end.
-
-    The bytes and lines done, and True when the plain path must read the rest of the input
-    from there (a quoted field open past the block). ``tried``: what
-    :func:`.batch_native.prepare` gave for the whole block, if it was asked; ``quotes``: as
-    for :func:`.batch_lines.clean_until`. The block is walked by position, never copied
-    whole again, so a file with a line the native engine cannot read every few thousand rows
-    costs in proportion to its length.
-    """
-    from . import batch_native  # noqa: PLC0415 - polars, the optional [fast] extra
-
-    at, lines = 0, 0
-    while at < len(block):
-        clean = clean_until(block, quotes, at)
-        if clean > at:  # the native engine takes the lines before the first it cannot read
-            done = tried if tried is not None else batch_native.prepare(block[at:clean], job)
-            if isinstance(done, int) and done:
-                done = batch_native.prepare(block[at : at + done], job)
-            if isinstance(done, batch_native.Converted):
-                batch_native.write(done, first + lines, job)
-                at, lines, tried = at + done.size, lines + done.rows, None
-                continue
-        tried = None
-        end = plain_part(block, at, quotes, WINDOW)
-        wide = block.find(b"\n", at + WINDOW) + 1 or len(block)
-        for stop in sorted({end, max(end, wide), len(block)}):
-            text = block[at:stop].decode("utf-8", "surrogateescape")
-            count = segment(text, first + lines, job)
-            if count is not None:
-                at, lines = stop, lines + count
-                break
-        else:
-            return at, lines, True
-    return at, lines, False
+#: A block taken ahead: its bytes, its line breaks, its plan under way.
+_Ahead = tuple[bytes, int, Work]
 
 
 class _Joined(io.RawIOBase):
