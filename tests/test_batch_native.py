@@ -340,6 +340,39 @@ def test_a_block_with_a_line_the_native_engine_cannot_read_costs_no_second_readi
     assert (tmp_path / "n.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
 
 
+@pytest.mark.parametrize("every", [7, 40, 97])
+def test_a_quoted_field_open_past_its_block_puts_back_the_blocks_planned_behind_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every: int
+) -> None:
+    """Notes spanning several lines, some across a block's end, with two cores: the blocks
+    planned behind such a block are put back and the plain path reads on; the files are the
+    plain path's, byte for byte."""
+    lines = [
+        f'{i},"note {i}\nline two\nline three"\n' if i % every == 3 else f"{i},plain {i}\n"
+        for i in range(3_000)
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("kwh,note\n" + "".join(lines), "utf-8")
+    monkeypatch.setattr(batch_workers, "usable_cores", lambda: 2)
+    monkeypatch.setattr(_batch, "CHUNK_CHARS", 600)  # blocks of 300 bytes: notes cross ends
+    put_back: list[int] = []
+    real = batch_blocks.Blocks._put_back
+
+    def spy(self: batch_blocks.Blocks, ahead: Any) -> None:
+        put_back.append(len(ahead))
+        real(self, ahead)
+
+    monkeypatch.setattr(batch_blocks.Blocks, "_put_back", spy)
+    native = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                       output=str(tmp_path / "n.csv"), csv_engine="native")  # fmt: skip
+    plain = run_batch(SHARED, str(source), column="kwh", unit="kWh", to=[("co2e", None)],
+                      output=str(tmp_path / "p.csv"), csv_engine="plain")  # fmt: skip
+    assert put_back  # a note crossed a block's end
+    assert any(put_back)  # with blocks planned behind it
+    assert (native.rows, native.converted) == (plain.rows, plain.converted) == (3_000, 3_000)
+    assert (tmp_path / "n.csv").read_bytes() == (tmp_path / "p.csv").read_bytes()
+
+
 # -- simply quoted fields: read by polars, as the csv module reads them -----------------------
 
 
