@@ -276,6 +276,33 @@ def test_a_team_missing_in_a_period_is_refused() -> None:
     assert "give its numbers for 2026-02" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("cell", "hinted"),
+    [("120,5", True), ("1.250,5", True), ("1,250", True), ("1 250,5", True), ("12.5", False),
+     ("many", False), ("n/a", False)],
+)  # fmt: skip
+def test_text_with_a_decimal_comma_is_refused_with_the_way_to_read_it(
+    cell: str, hinted: bool
+) -> None:
+    """rows from csv.DictReader over a German export hold "120,5": the Python API reads
+    numbers, not a spreadsheet's text, and says how to give them ("12.5" is read by float,
+    so it never comes here)."""
+    rows = [
+        {"period": "2026-03", "team": "A", "active_users": "1", "licensed_seats": "2",
+         "hours_saved": cell},
+        {"period": "2026-03", "team": "B", "active_users": "1", "licensed_seats": "2",
+         "hours_saved": "3"},
+    ]  # fmt: skip
+    if cell == "12.5":
+        assert em.load().scorecard(rows, indicators=[USE, HOURS]).score("hours_saved").value
+        return
+    error = _error(rows)
+    assert (error.problem, error.team) == ("not_a_number", "A")
+    assert f"hours_saved must be a number for team 'A' in 2026-03, not {cell!r}" in str(error)
+    assert ("decimal=','" in str(error)) is hinted
+    assert ("equivmetrics scorecard FILE" in str(error)) is hinted
+
+
 def test_an_indicator_with_no_data_is_refused() -> None:
     data = {"2026-03": {"A": {"active_users": 1, "licensed_seats": 2}, "B": _team(1, 2, 3)}}
     error = _error(data)

@@ -193,6 +193,20 @@ def test_one_group_of_three_is_read_as_the_files_other_numbers_settle(
     assert _hours(tmp_path, capsys, text) == expected
 
 
+def test_text_no_reading_settles_is_advised_in_the_command_lines_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "1,2,5" hours: no number at all; the advice is the command line's, not pandas'."""
+    text = f"{HEADER}\n2026-03;A;45;50;1,2,5\n2026-03;B;30;50;120\n"
+    path = tmp_path / "teams.csv"
+    path.write_text(text, encoding="utf-8")
+    message = _error(capsys, ["scorecard", str(path), *PACK])
+    assert "hours_saved must be a number for team 'A' in 2026-03, not '1,2,5'" in message
+    assert "write it as a number the file's other numbers settle" in message
+    assert "pandas" not in message
+    assert "equivmetrics scorecard FILE" not in message
+
+
 def test_an_english_tab_exports_thousands_comma_is_refused_when_nothing_settles_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

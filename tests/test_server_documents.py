@@ -322,6 +322,16 @@ def test_a_scorecard_error_carries_its_problem_team_and_period(server: Server) -
     assert body["error"]["problem"] == "no_indicators"
 
 
+def test_text_with_a_decimal_comma_is_advised_in_the_services_words(server: Server) -> None:
+    team = {"active_users": 30, "licensed_seats": 50, "hours_saved": "120,5"}
+    data = {"2026-03": {"Support": team, "Billing": {**team, "hours_saved": 1}}}
+    status, _, body = server.post("/v1/scorecard", {"data": data}, "cs")
+    assert status == 422, body
+    assert body["error"]["problem"] == "not_a_number"
+    assert body["error"]["message"].endswith("send numbers in the JSON, not text")
+    assert "pandas" not in body["error"]["message"]
+
+
 def test_scorecard_advice_names_the_tenant_file_and_the_request_fields(server: Server) -> None:
     status, _, body = server.post("/v1/scorecard", {"data": DATA}, "gb")  # a tenant without packs
     assert status == 422, body

@@ -36,7 +36,7 @@ from equivmetrics._packs.indicators import BETTER, FAMILIES, LOCALE_TAG, MEASURE
 from equivmetrics._packs.model import IndicatorSpec, locale_keys
 from equivmetrics.exceptions import InputTypeError, InputValueError, ScorecardError
 
-__all__ = ["BETTER", "FAMILIES", "MEASURES", "Indicator"]
+__all__ = ["BETTER", "FAMILIES", "MEASURES", "SEPARATORS", "Indicator"]
 
 Family = Literal["adoption", "performance"]
 Measure = Literal["ratio", "rate", "count"]
@@ -264,6 +264,25 @@ def _place(where: Mapping[str, str]) -> str:
     return "".join((f" for team {team!r}" if team else "", f" in {period}" if period else ""))
 
 
+#: Text that is a number with a decimal comma or thousands separators: ``120,5``, ``1.250``.
+_SEPARATED = re.compile(r"[+-]?\d[\d \u00a0\u202f]*(?:[.,]\d+)+")
+
+
+def _separators_hint(value: object) -> str:
+    """Advice for text written as a spreadsheet writes a number, which is not read here:
+    only the file's other numbers can tell ``1.250`` (1250 or 1.25) apart."""
+    if not (isinstance(value, str) and _SEPARATED.fullmatch(value.strip()) and "," in value):
+        return ""
+    return f": a spreadsheet's text with a decimal comma or thousands separators; {SEPARATORS}"
+
+
+#: The advice for a spreadsheet's text, which the command line and the service reword.
+SEPARATORS = (
+    "give numbers (pandas.read_csv(path, sep=';', decimal=',', thousands='.'), say), or run "
+    "`equivmetrics scorecard FILE`, which reads such exports"
+)
+
+
 def _number(numbers: Mapping[str, Any], name: str, where: dict[str, str]) -> float:
     """One of the host's numbers, checked: present, a finite number, not negative."""
     place = _place(where)
@@ -278,7 +297,7 @@ def _number(numbers: Mapping[str, Any], name: str, where: dict[str, str]) -> flo
     value = numbers[name]
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ScorecardError(
-            f"{name} must be a number{place}, not {value!r}",
+            f"{name} must be a number{place}, not {value!r}{_separators_hint(value)}",
             problem="not_a_number",
             **where,
         )

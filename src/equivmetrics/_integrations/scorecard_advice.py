@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from equivmetrics._features.indicator import SEPARATORS
 from equivmetrics.exceptions import ScorecardError
 
 __all__ = ["Place", "reworded", "scorecard_words_for"]
@@ -31,6 +32,12 @@ _PHRASES: tuple[tuple[str, str, str], ...] = (
     ),
     ("reference='target'", "--reference target", '"reference": "target"'),
     ("reference='median'", "--reference median", '"reference": "median"'),
+    (
+        SEPARATORS,
+        "write it as a number the file's other numbers settle (120.5, or 120,5 where they "
+        "write decimal commas)",
+        "send numbers in the JSON, not text",
+    ),
     (
         "say which with driven_by=",
         "say which with driven_by: in the pack's indicator",
