@@ -332,7 +332,8 @@ def test_a_line_over_the_limit_is_refused_with_its_number(tmp_path: Path, capsys
     argv = ["batch", str(source), *ARGV, "-o", str(tmp_path / "out.csv")]
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "line 3 is longer than 1,048,576 characters; nothing was written" in err
+    assert "line 3 is longer than 1,048,576 characters; the run stopped there" in err
+    assert "output files are left as they were, and a stream (-o -, a FIFO) holds" in err
     assert "--max-line" in err
     _assert_earlier(tmp_path, "in.csv")
     # a higher limit reads it: a row of 600,001 fields against a header of one, a reject

@@ -30,6 +30,7 @@ from equivmetrics.exceptions import InputValueError, Location
 from .batch_blocks import Blocks, native_blocks
 from .batch_files import (
     MAX_LINE,
+    STOPPED,
     Lines,
     Progress,
     UsageError,
@@ -158,8 +159,7 @@ def run_batch(
     names = [column_name(c.kind, c.unit) for c in compiled]
     policies = [negative or c.negative for c in compiled]
     with open_input(source, encoding) as opened:
-        # blocks of half a chunk's characters in bytes: with the copy made while reading one,
-        # the native engine's input takes no more memory than a chunk of the plain path's
+        # blocks of half a chunk's characters in bytes: with its copy, a plain chunk's memory
         blocks = native_blocks(opened, choice, encoding, delimiter, compiled, CHUNK_CHARS // 2)
         stream, blocks, lines = _start(opened, blocks, encoding, max_line)
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
@@ -283,7 +283,7 @@ def _chunks(
         except csv.Error as exc:
             number = first + reader.line_num
             raise InputValueError(
-                f"line {number}: cannot read the CSV ({exc}); nothing was written", value=number
+                f"line {number}: cannot read the CSV ({exc}); {STOPPED}", value=number
             ) from None
         if not rows:
             return

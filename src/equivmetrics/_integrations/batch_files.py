@@ -25,6 +25,7 @@ __all__ = [
     "ENGINES",
     "MAX_LINE",
     "POLICIES",
+    "STOPPED",
     "Lines",
     "Progress",
     "UsageError",
@@ -36,6 +37,13 @@ __all__ = [
     "source_name",
     "stream_for",
 ]
+
+#: What a run stopped by a line it cannot read leaves: output files are moved into place
+#: only at the end; a stream (standard output, a FIFO) has been written into as it went.
+STOPPED = (
+    "the run stopped there: output files are left as they were, and a stream (-o -, a FIFO) "
+    "holds the rows before it"
+)
 
 
 class UsageError(InputValueError):
@@ -190,9 +198,9 @@ class Lines:
         self.chars += len(line)
         if len(line) > self.limit:
             raise InputValueError(
-                f"line {self.number} is longer than {self.limit:,} characters; nothing was "
-                "written. Is the file CSV with one record per line? If the line is right, "
-                "raise the limit (--max-line N; run_batch(max_line=N))",
+                f"line {self.number} is longer than {self.limit:,} characters; {STOPPED}. Is "
+                "the file CSV with one record per line? If the line is right, raise the limit "
+                "(--max-line N; run_batch(max_line=N))",
                 value=self.number,
             )
         return line
