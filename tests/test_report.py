@@ -12,7 +12,9 @@ import shutil
 import smtplib
 import socket
 import subprocess
+import sys
 from email.message import EmailMessage
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,41 @@ def report() -> ValueReport:
 def pdf(report: ValueReport) -> bytes:
     _need_chromium()
     return report_pdf(report)
+
+
+def test_without_matplotlib_the_report_shows_the_charts_values_as_text(
+    report: ValueReport, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plain install has no [charts] extra: the report, its HTML, text, e-mail and the
+    command line work, with the trend chart's title and values (its text alternative) where
+    the picture would be; a chart asked for on its own still needs matplotlib."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    bare = build_report(em.load(), MONTHS, "manual_work", of="transaction", unit="transaction")
+    assert bare.chart.data is None
+    assert (bare.chart.title, bare.chart.alt) == (report.chart.title, report.chart.alt)
+    assert bare.figures() == report.figures()
+    assert bare.text() == report.text()
+    page = bare.html()
+    assert "<img" not in page
+    assert f">{escape(report.chart.alt)}</p>" in page
+    message = report_email(bare, sender="a@example.com", to="b@example.com", pdf=b"%PDF-1.4")
+    assert [part.get_content_type() for part in message.walk() if part.get_filename()] == [
+        "application/pdf"
+    ]  # no chart.png
+    assert main(["report", "--values", "2025-01:12000,2025-02:13500", "--unit", "transaction"]) == 0
+    assert (
+        "Hours of manual work per period, over 2 periods. 2025-01: 600" in capsys.readouterr().out
+    )
+    series = em.load().series(MONTHS, "manual_work", of="transaction", unit="transaction")
+    with pytest.raises(ImportError):
+        em.render_chart(series)
+    words = em.render_chart(series, draw=False)
+    assert words.data is None
+    # 12,000 and 13,500 transactions at 3 (1-10) minutes each, worked by hand
+    assert words.alt == (
+        "manual work per period, in hour, over 2 periods. 2025-01: 600 (range 200–2,000); "
+        "2025-02: 675 (range 225–2,250)."
+    )
 
 
 def test_the_totals_are_the_hand_checked_ones(report: ValueReport) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 from html import escape
 from typing import Any
 
@@ -153,8 +154,6 @@ class ValueReport:
         A kind its pack does not translate, and the chart then, are in English, marked
         ``lang="en"`` in a report in another language.
         """
-        assert isinstance(self.chart.data, bytes)
-        src = chart_src or "data:image/png;base64," + base64.b64encode(self.chart.data).decode()
         en = _lang_attribute(self.chart.language, self.lang)
         rows = "".join(
             f'<tr><th scope="row" style="text-align:left;padding:6px 8px 6px 0;font-weight:normal;'
@@ -174,8 +173,7 @@ class ValueReport:
             _list(words.text("report.actions"), self.action),
             f'<h2{en} style="margin:20px 0 8px;font-size:17px;color:{_INK}">'
             f"{escape(self.chart.title)}</h2>",
-            f'<img{en} src="{escape(src)}" alt="{escape(self.chart.alt)}" width="560" '
-            'style="display:block;width:100%;max-width:560px;height:auto;border:0">',
+            _picture(self, en, chart_src),
         ]
         if self.scorecard is not None:
             parts.append(section_html(self.scorecard, self.locale, self.lang))
@@ -190,6 +188,18 @@ class ValueReport:
             f'<main style="max-width:600px;margin:0 auto;padding:16px;{_FONT}'
             f'font-size:15px;line-height:1.45">{body}</main></body></html>'
         )
+
+
+def _picture(report: ValueReport, en: str, chart_src: str | None) -> str:
+    """The chart as an image, or (drawn without matplotlib) its values as a paragraph."""
+    data = report.chart.data
+    if not isinstance(data, bytes):
+        return f'<p{en} style="margin:0 0 16px;color:{_MUTED}">{escape(report.chart.alt)}</p>'
+    src = chart_src or "data:image/png;base64," + base64.b64encode(data).decode()
+    return (
+        f'<img{en} src="{escape(src)}" alt="{escape(report.chart.alt)}" width="560" '
+        'style="display:block;width:100%;max-width:560px;height:auto;border:0">'
+    )
 
 
 def build_report(
@@ -242,15 +252,25 @@ def build_report(
         cumulative=upto.cumulative,
         feel_good=_equivalents(engine.feel_good, quantity, of, locale),
         action=_equivalents(engine.action, quantity, of, locale),
-        chart=render_chart(
-            shown, format="png", label=name.text, locale=locale, language=name.language
-        ),
+        chart=_trend(shown, name.text, locale, name.language),
         locale=locale,
         input_name=kind_name(kinds[reported.result.source_kind], locale),
         name=name,
         unit=kinds[reported.result.kind].unit,
         scorecard=checked_scorecard(scorecard, reported, locale),
     )
+
+
+def _trend(series: Any, label: str, locale: str, language: str) -> Chart:
+    """The report's trend chart as a PNG; without matplotlib (the ``[charts]`` extra), its
+    title and its values as text, shown in its place."""
+    chart = functools.partial(
+        render_chart, series, format="png", label=label, locale=locale, language=language
+    )
+    try:
+        return chart()
+    except ImportError:
+        return chart(draw=False)
 
 
 def _labelled(

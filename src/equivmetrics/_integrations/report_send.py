@@ -102,11 +102,11 @@ def report_email(
     message.add_alternative(report.html(chart_src=f"cid:{CHART_CID}"), subtype="html")
     html_part = message.get_body(("html",))
     assert html_part is not None
-    assert isinstance(report.chart.data, bytes)
-    html_part.add_related(
-        report.chart.data, maintype="image", subtype="png", cid=f"<{CHART_CID}>",
-        filename="chart.png", disposition="inline",
-    )  # fmt: skip
+    if isinstance(report.chart.data, bytes):  # drawn: matplotlib (the [charts] extra) is here
+        html_part.add_related(
+            report.chart.data, maintype="image", subtype="png", cid=f"<{CHART_CID}>",
+            filename="chart.png", disposition="inline",
+        )  # fmt: skip
     data = pdf if pdf is not None else report_pdf(report)
     message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
     return message

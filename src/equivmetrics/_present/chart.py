@@ -102,7 +102,8 @@ class Chart:
     the SVG already holds it as its ``<desc>``. In a notebook the chart shows itself.
     """
 
-    data: str | bytes
+    #: None for a chart asked for with ``draw=False`` (its words only).
+    data: str | bytes | None
     format: ChartFormat
     title: str
     alt: str
@@ -135,6 +136,7 @@ def render_chart(
     language: str | None = None,
     width: float = 6.4,
     height: float = 3.6,
+    draw: bool = True,
 ) -> Chart:
     """Chart ``series``: its value per period, or (``cumulative=True``) its running total.
 
@@ -145,7 +147,8 @@ def render_chart(
     the text alternative follow ``locale`` (other than English needs the ``[locale]`` extra);
     the chart's own words are in ``language`` (default the locale's language when the library
     has words for it, else English): give ``label`` in the same language. ``width`` and
-    ``height`` are in inches, from 2 to 100. Needs the ``[charts]`` extra (matplotlib).
+    ``height`` are in inches, from 2 to 100. Needs the ``[charts]`` extra (matplotlib), unless
+    ``draw=False``: then the chart has its title and text alternative only (``data`` None).
     """
     if format not in _FORMATS:
         raise InputValueError(f"format= must be 'svg' or 'png', got {format!r}", value=format)
@@ -166,7 +169,7 @@ def render_chart(
     alt = _alt(heading, points, formatter, words, labelled=label is not None)
     y = label if label is not None else words.text("chart.values", what=name, unit=points.unit)
     texts = _Texts(heading, words.text("chart.axis"), y)
-    data = _draw(points, cumulative, texts, formatter, format, (width, height))
+    data = _draw(points, cumulative, texts, formatter, format, (width, height)) if draw else None
     if isinstance(data, str):
         data = _accessible_svg(data, heading, alt)
     return Chart(data=data, format=format, title=heading, alt=alt, language=words.language)
