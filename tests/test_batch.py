@@ -343,6 +343,31 @@ def test_usage_errors_exit_2_naming_the_option(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("header", "advice"),
+    [
+        ("site;kwh;note", "The header is separated by ';': give --delimiter ';'"),
+        ("site\tkwh", "The header is separated by '\\t': give --delimiter \"$(printf '\\t')\""),
+        ("site|kwh", "The header is separated by '|': give --delimiter '|'"),
+        ("site;kWh", ""),  # the column is not there either way: no advice
+        ("site,kw", ""),
+    ],
+)
+def test_a_header_another_separator_splits_advises_the_delimiter(
+    tmp_path: Path, capsys: Any, header: str, advice: str
+) -> None:
+    """A German export read with the default comma: the header is one column."""
+    source = tmp_path / "in.csv"
+    source.write_text(f"{header}\n" + header.replace("kwh", "1").replace("site", "a") + "\n")
+    with pytest.raises(SystemExit) as exc:
+        main(["batch", str(source), "--column", "kwh", "--unit", "kWh", "--to", "co2e",
+              "-o", str(tmp_path / "out.csv")])  # fmt: skip
+    assert exc.value.code == 2
+    message = capsys.readouterr().err
+    assert "--column 'kwh' is not a column of" in message
+    assert (advice in message) if advice else "--delimiter" not in message.split("error:")[1]
+
+
 def test_input_problems(tmp_path: Path, capsys: Any) -> None:
     out = str(tmp_path / "out.csv")
     base = ["--column", "kwh", "--unit", "kWh", "--to", "co2e", "-o", out]

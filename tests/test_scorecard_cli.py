@@ -220,6 +220,23 @@ def test_an_english_tab_exports_thousands_comma_is_refused_when_nothing_settles_
     )
 
 
+@pytest.mark.parametrize("argv", [["scorecard"], [*REPORT, "--scorecard"]])
+def test_a_file_in_a_windows_code_page_is_refused_with_the_way_to_save_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """German Excel's plain CSV export is Windows-1252: "Büro" is one byte 0xFC there."""
+    path = tmp_path / "teams.csv"
+    text = Path(TEAMS).read_text(encoding="utf-8").replace("Support", "Büro")
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, str(path), *PACK])
+    assert exited.value.code == 2
+    offset = text.encode("cp1252").index("ü".encode("cp1252"))
+    message = capsys.readouterr().err
+    assert f"{path} is not UTF-8 text (at byte offset {offset}); save it as UTF-8" in message
+    assert "Traceback" not in message
+
+
 def test_a_header_without_period_and_team_is_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,8 +38,8 @@ from .batch_files import (
     check_options,
     engine_choice,
     open_input,
+    read_header,
     rejects_path,
-    source_name,
 )
 from .batch_output import Outputs
 from .batch_rows import Job, negative_reason, overflow_reason
@@ -159,11 +159,12 @@ def run_batch(
     names = [column_name(c.kind, c.unit) for c in compiled]
     policies = [negative or c.negative for c in compiled]
     with open_input(source, encoding) as opened:
-        # blocks of half a chunk's characters in bytes: with its copy, a plain chunk's memory
+        # blocks of half a chunk's characters in bytes: with the copy made while reading one,
+        # the native engine's input takes no more memory than a chunk of the plain path's
         blocks = native_blocks(opened, choice, encoding, delimiter, compiled, CHUNK_CHARS // 2)
         stream, blocks, lines = _start(opened, blocks, encoding, max_line)
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
-        header, index = _header(reader, column, source, names)
+        header, index = read_header(reader, column, source, names)
         with Outputs(output, rejects, encoding) as (out, bad):
             writer, rejected = _writers(out, bad, delimiter, header, names)
             job = Job(len(header), index, column, compiled, policies, delimiter, chunk_rows,
@@ -234,37 +235,6 @@ def _segment(text: str, first: int, job: Job) -> int | None:
 def _convert(rows: list[list[str]], numbers: Sequence[int], job: Job) -> int:
     return _convert_chunk(rows, numbers, job.width, job.index, job.column, job.compiled,
                           job.policies, job.writer, job.rejected)  # fmt: skip
-
-
-def _header(reader: Any, column: str, source: str, names: list[str]) -> tuple[list[str], int]:
-    """The header row and where ``column`` is in it; room must be left for ``names``."""
-    try:
-        header: list[str] | None = next(reader, None)
-    except csv.Error as exc:
-        raise InputValueError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
-    if header is None:
-        raise UsageError(f"{source_name(source)} is empty: expected a header row", value=source)
-    found = [i for i, name in enumerate(header) if name == column]
-    if len(found) > 1:
-        raise UsageError(
-            f"--column {column!r} names {len(found)} columns of {source_name(source)}; "
-            "the header must name it once",
-            value=column,
-        )
-    if not found:
-        raise UsageError(
-            f"--column {column!r} is not a column of {source_name(source)}; its columns are: "
-            + ", ".join(map(repr, header)),
-            value=column,
-        )
-    clash = sorted((set(names) & set(header)) | {n for n in names if names.count(n) > 1})
-    if clash:
-        raise UsageError(
-            f"output column {clash[0]!r} would appear twice (already in the input or "
-            "asked for twice); drop it from the input or from --to",
-            value=clash[0],
-        )
-    return header, found[0]
 
 
 def _chunks(

@@ -2,14 +2,16 @@
 
 The input is read as text that keeps undecodable bytes (surrogate escapes) and skips a UTF-8
 byte-order mark, one physical line of at most :data:`MAX_LINE` characters at a time
-(:class:`Lines`); the files written are :mod:`.batch_output`'s. Options that cannot work
-raise :class:`UsageError`, which the command line turns into a usage message and exit code 2.
+(:class:`Lines`), its header first (:func:`read_header`: the column asked for, named once);
+the files written are :mod:`.batch_output`'s. Options that cannot work raise
+:class:`UsageError`, which the command line turns into a usage message and exit code 2.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import io
 import os
 import sys
@@ -33,6 +35,7 @@ __all__ = [
     "check_options",
     "engine_choice",
     "open_input",
+    "read_header",
     "rejects_path",
     "source_name",
     "stream_for",
@@ -44,6 +47,19 @@ STOPPED = (
     "the run stopped there: output files are left as they were, and a stream (-o -, a FIFO) "
     "holds the rows before it"
 )
+
+
+def _separated_hint(header: list[str], column: str) -> str:
+    """Advice when ``header`` is one field that another separator would split into columns,
+    one of them ``column`` (a ``;`` export read with the default comma)."""
+    for separator, option in _SEPARATORS:
+        if len(header) == 1 and column in header[0].split(separator):
+            return f". The header is separated by {separator!r}: give --delimiter {option}"
+    return ""
+
+
+#: Separators a header may be written with, and how each is given on the command line.
+_SEPARATORS = ((";", "';'"), ("\t", "\"$(printf '\\t')\""), ("|", "'|'"))
 
 
 class UsageError(InputValueError):
@@ -275,3 +291,35 @@ class Progress:
         elif self.stream is not None:
             self.stream.write(f"\r{rows:,} rows  done\n")
             self.stream.flush()
+
+
+def read_header(reader: Any, column: str, source: str, names: list[str]) -> tuple[list[str], int]:
+    """The header row and where ``column`` is in it; room must be left for ``names``."""
+    try:
+        header: list[str] | None = next(reader, None)
+    except csv.Error as exc:
+        raise InputValueError(f"line 1: cannot read the CSV header ({exc})", value=1) from None
+    if header is None:
+        raise UsageError(f"{source_name(source)} is empty: expected a header row", value=source)
+    found = [i for i, name in enumerate(header) if name == column]
+    if len(found) > 1:
+        raise UsageError(
+            f"--column {column!r} names {len(found)} columns of {source_name(source)}; "
+            "the header must name it once",
+            value=column,
+        )
+    if not found:
+        raise UsageError(
+            f"--column {column!r} is not a column of {source_name(source)}; its columns are: "
+            + ", ".join(map(repr, header))
+            + _separated_hint(header, column),
+            value=column,
+        )
+    clash = sorted((set(names) & set(header)) | {n for n in names if names.count(n) > 1})
+    if clash:
+        raise UsageError(
+            f"output column {clash[0]!r} would appear twice (already in the input or "
+            "asked for twice); drop it from the input or from --to",
+            value=clash[0],
+        )
+    return header, found[0]

@@ -101,6 +101,11 @@ def read_numbers(path: str, columns: Iterable[str] = ()) -> Any:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # a spreadsheet's export in its Windows code page, say
+        raise UsageError(
+            f"{path} is not UTF-8 text (at byte offset {exc.start}); save it as UTF-8 (in "
+            "Excel: CSV UTF-8)"
+        ) from None
     if file.suffix.lower() == ".json":
         try:
             data = json.loads(text)
