@@ -62,7 +62,12 @@ def test_totals_add_up_for_kinds_that_are_not_capacities() -> None:
         ({"2026-13": 1}, "not a calendar date"),
         ({"Jan": 1}, "cannot read the period 'Jan'"),
         ({"2026": "1 transaction", "2026-02": "1 transaction"}, "overlap"),
-        ({"2026-01": 1}, "need unit="),
+        ({"2026-01": 1}, r"need unit=, e\.g\. unit='transaction' \(period 2026-01: 1\)"),
+        (
+            {"2026-01": "12000"},
+            r"the total of period 2026-01, '12000', has no unit: write it "
+            r"with its unit \('12000 transaction'\) or give unit=",
+        ),
     ],
 )
 def test_bad_series_are_input_errors(values: dict[str, object], message: str) -> None:
@@ -73,3 +78,14 @@ def test_bad_series_are_input_errors(values: dict[str, object], message: str) ->
 def test_mixed_units_are_refused() -> None:
     with pytest.raises(em.InputError, match="share one unit"):
         em.load().series({"2026-01": "1 transaction", "2026-02": "1 txn"}, "manual_work")
+
+
+def test_a_number_written_as_text_takes_the_series_unit() -> None:
+    """JSON clients send "12000": with unit= it is 12,000 of that unit, as the number 12000
+    is (x 3 minutes = 600 hours, worked by hand); text with its own unit keeps it."""
+    s = em.load().series({"2026-01": "12000", "2026-02": 13500}, "manual_work", unit="transaction")
+    assert [p.result.magnitude for p in s.periods] == [600.0, 675.0]
+    with pytest.raises(em.InputError, match="share one unit"):
+        em.load().series(
+            {"2026-01": "12000", "2026-02": "1 txn"}, "manual_work", unit="transaction"
+        )

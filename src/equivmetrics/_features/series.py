@@ -243,7 +243,7 @@ def _periods(
     parsed = []
     for period, value in items:
         label, start, end = parse_period(period)
-        parsed.append((start, end, label, _quantity(value, unit)))
+        parsed.append((start, end, label, _quantity(value, unit, label)))
     parsed.sort(key=lambda p: p[0])
     for (_, end, label, _), (start, _, following, _) in itertools.pairwise(parsed):
         if start < end:
@@ -251,9 +251,9 @@ def _periods(
     return parsed
 
 
-def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
+def _quantity(value: Any, unit: str | None, label: str) -> tuple[float, str]:
     try:
-        return _read_quantity(value, unit)
+        return _read_quantity(value, unit, label)
     except OverflowError:
         raise InputValueError(
             "a total of a series is too large for a 64-bit float (at most about 1.8e308)",
@@ -261,14 +261,24 @@ def _quantity(value: Any, unit: str | None) -> tuple[float, str]:
         ) from None
 
 
-def _read_quantity(value: Any, unit: str | None) -> tuple[float, str]:
+def _read_quantity(value: Any, unit: str | None, label: str) -> tuple[float, str]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if unit is None:
             raise InputTypeError(
-                "bare numbers in a series need unit=, e.g. unit='transaction'", value=value
+                f"bare numbers in a series need unit=, e.g. unit='transaction' (period {label}: "
+                f"{value!r})",
+                value=value,
             )
         return float(value), unit
     magnitude, text = split(value)
     if getattr(magnitude, "ndim", 0) != 0:
         raise InputTypeError("each total of a series is one number, not an array", value=value)
+    if not text:  # a number written as text ("12000", from JSON, say): the series' unit
+        if unit is None:
+            raise InputValueError(
+                f"the total of period {label}, {value!r}, has no unit: write it with its unit "
+                "('12000 transaction') or give unit=",
+                value=value,
+            )
+        text = unit
     return float(magnitude), text
