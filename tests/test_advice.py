@@ -158,12 +158,45 @@ def test_a_dollar_sign_in_a_parameter_is_recognised() -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "suggested"), [("$27,000", "27000 USD"), ("€450/month", "450 EUR/month")]
+    ("written", "suggested"),
+    [
+        ("$27,000", "27000 USD"),
+        ("€450/month", "450 EUR/month"),
+        ("450 €/month", "450 EUR/month"),  # the sign after the number, as German writes it
+        ("450€/month", "450 EUR/month"),
+        ("45,50 €/hour", "45.5 EUR/hour"),  # and its decimal comma
+    ],
 )
 def test_a_currency_sign_in_an_input_is_recognised(written: str, suggested: str) -> None:
     with pytest.raises(em.UnitError, match=re.escape(f"write {suggested!r}")):
         em.convert(written, "labor_cost")
     assert em.convert(suggested, "labor_cost").magnitude > 0
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [("2,5 min", "2.5 min"), ("-0,25 min", "-0.25 min"), ("1,2345 min", "1.2345 min")],
+)
+def test_a_decimal_comma_is_said_how_to_write_in_an_input_and_a_parameter(
+    written: str, suggested: str
+) -> None:
+    """12,000 is a thousands group; 2,5 can only be a decimal comma: say to write 2.5."""
+    why = re.escape(f"cannot read {written!r}: a decimal is written with '.'; write {suggested!r}")
+    with pytest.raises(em.UnitError, match=why):
+        em.convert(written, "manual_work")
+    with pytest.raises(em.ParameterValueError, match=f"parameter 'minutes_per_transaction': {why}"):
+        em.load().with_params(minutes_per_transaction=written)
+    assert em.convert("12,000 transaction", "manual_work").magnitude == 600  # x 3 min
+
+
+def test_a_word_starting_like_a_prefix_is_not_suggested_with_it() -> None:
+    """ "Transaktionen" is not "T" (tera) on a misspelt "transaction"."""
+    with pytest.raises(em.UnitError) as info:
+        em.convert("12000 Transaktionen/Monat", "manual_work")
+    assert "did you mean 'transaction'?" in str(info.value)
+    assert "Ttransaction" not in str(info.value)
+    with pytest.raises(em.UnitError, match="did you mean 'kWh'"):
+        em.convert("5 kWhh", "co2e")  # a prefix on a misspelt unit is still found
 
 
 # -- pack problems: a "did you mean", no cascade ------------------------------------------------

@@ -57,6 +57,15 @@ _SCALE = r"(?:\s*(?P<scale>thousand|million|billion|bn|mn|k|K|M)(?![A-Za-z_]))?"
 _MONEY = re.compile(
     r"^\s*(?P<minus>-?)\s*(?P<sign>US\$|[$€£])\s*" + _NUMBER + _SCALE + r"\s*(?P<rest>.*)$"
 )
+#: "55 €/hour", "55€": the sign after the number, as German, French and Spanish write it.
+_MONEY_AFTER = re.compile(
+    r"^\s*(?P<minus>-?)" + _NUMBER + r"\s*(?P<sign>US\$|[$€£])\s*(?P<rest>.*)$"
+)
+#: "2,5 min": a decimal comma (one, two or four or more digits after it: never a thousands
+#: group, which is three).
+_DECIMAL_COMMA = re.compile(
+    r"^\s*(?P<minus>-?)(?P<whole>\d+),(?P<part>\d{1,2}|\d{4,})(?![\d,.])\s*(?P<rest>.*)$"
+)
 _SCALED = re.compile(
     r"^\s*(?P<minus>-?)" + _NUMBER + r"\s*(?P<scale>thousand|million|billion|bn|mn|k|K|M)"
     r"\s+(?P<rest>[^\s\d].*)$"
@@ -74,14 +83,18 @@ def rewritten(text: str) -> tuple[str, str] | None:
     ('55 USD/hour', 'a currency is written as its ISO 4217 code after the number')
     >>> rewritten("12k kWh")
     ('12000 kWh', "'k' after a number is not read as a multiplier")
-    >>> rewritten("12 kWh") is None
-    True
+    >>> rewritten("55 €/hour")
+    ('55 EUR/hour', 'a currency is written as its ISO 4217 code after the number')
+    >>> rewritten("2,5 min")
+    ('2.5 min', "a decimal is written with '.'")
+    >>> rewritten("12 kWh") is None, rewritten("12,000 kWh") is None
+    (True, True)
     """
     if len(text) > LONG_NAME * 4:
         return None
-    money = _MONEY.match(text)
+    money = _MONEY.match(text) or _MONEY_AFTER.match(text)
     if money is not None:
-        number = _scaled(money.group("num"), money.group("scale"))
+        number = _scaled(money.group("num"), money.groupdict().get("scale"))
         if number is None:
             return None
         rest = money.group("rest").strip()
@@ -90,6 +103,10 @@ def rewritten(text: str) -> tuple[str, str] | None:
         unit = f"{code}{rest}" if rest.startswith("/") else f"{code} {rest}".strip()
         why = "a currency is written as its ISO 4217 code after the number"
         return f"{money.group('minus')}{number} {unit}", why
+    comma = _DECIMAL_COMMA.match(text)
+    if comma is not None:
+        number = f"{comma.group('minus')}{comma.group('whole')}.{comma.group('part')}"
+        return f"{number} {comma.group('rest').strip()}".strip(), "a decimal is written with '.'"
     scaled = _SCALED.match(text)
     if scaled is not None:
         number = _scaled(scaled.group("num"), scaled.group("scale"))
@@ -101,7 +118,10 @@ def rewritten(text: str) -> tuple[str, str] | None:
 
 
 def _scaled(number: str, scale: str | None) -> str | None:
-    """``"12"`` scaled by ``"k"`` as ``"12000"``; None when the number cannot be read."""
+    """``"12"`` scaled by ``"k"`` as ``"12000"``; None when the number cannot be read. A
+    comma before other than three digits is a decimal comma (``"2,50"``: 2.5)."""
+    if re.fullmatch(r"\d+,(?:\d{1,2}|\d{4,})", number):
+        number = number.replace(",", ".")
     try:
         value = float(number.replace(",", "").replace("_", ""))
     except ValueError:

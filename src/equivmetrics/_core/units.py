@@ -334,9 +334,9 @@ class UnitScope:
         for prefix in PREFIXES:  # "kWhh" -> "k" + close("Whh") -> "kWh"; "kwh" -> "kWh"
             rest = name[len(prefix) :]
             if rest and name.startswith(prefix):
-                found.update(
-                    prefix + m for m in difflib.get_close_matches(rest, names, n=n, cutoff=0.75)
-                )
+                close = difflib.get_close_matches(rest, names, n=n, cutoff=0.75)
+                # not "T" + "transaction" for "Transaktionen": the letter is the word's own
+                found.update(prefix + m for m in close if not m.lower().startswith(prefix.lower()))
                 if rest.lower() in lowered:
                     found.add(prefix + lowered[rest.lower()])
         ranked = sorted(found, key=lambda c: (-difflib.SequenceMatcher(None, name, c).ratio(), c))
