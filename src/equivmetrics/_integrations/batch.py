@@ -42,7 +42,7 @@ from .batch_files import (
     rejects_path,
 )
 from .batch_output import Outputs
-from .batch_rows import Job, negative_reason, overflow_reason
+from .batch_rows import Job, negative_reason, overflow_reason, pointed
 from .batch_rows import reason as row_reason
 from .frames import column_name
 
@@ -138,22 +138,20 @@ def run_batch(
     progress: IO[str] | None = None,
     max_line: int = MAX_LINE,
     csv_engine: str | None = None,
+    decimal: str = ".",
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of CSV file ``source`` to each target kind.
 
-    ``source`` ``"-"`` reads standard input; ``output`` ``"-"`` writes standard output (then
-    ``rejects`` must be given). ``rejects`` defaults to ``output + ".rejects.csv"``.
-    ``negative`` (``"allow"``, ``"refuse"`` or ``"nan"``) overrides the conversions' policy for
-    negative values; under ``"refuse"`` and ``"nan"`` a negative row is a reject. Raises
-    :class:`UsageError` for options that cannot work, before anything is written. A line
-    longer than ``max_line`` characters stops the run (:class:`InputValueError`); the
-    output and rejects files are moved into place together, or not at all
-    (:class:`~.batch_output.Outputs`). ``csv_engine``: ``"auto"``, ``"native"`` (the
-    ``[fast]`` extra, :mod:`.batch_blocks`: the same bytes, faster) or ``"plain"``.
+    ``"-"``: standard input/output (then give ``rejects``, else ``output + ".rejects.csv"``).
+    ``negative`` overrides the conversions' policy. Options that cannot work raise
+    :class:`UsageError` before anything is written; a line over ``max_line`` characters stops
+    the run (:class:`InputValueError`); the output and rejects files are moved into place
+    together or not at all (:class:`~.batch_output.Outputs`). ``csv_engine``: ``"auto"``,
+    ``"native"`` (:mod:`.batch_blocks`) or ``"plain"``; ``decimal``: ``","`` for decimal commas.
     """
     chunk_rows = CHUNK_ROWS if chunk_rows is None else chunk_rows
-    check_options(delimiter, encoding, chunk_rows, negative, max_line)
-    choice = engine_choice(csv_engine)
+    check_options(delimiter, encoding, chunk_rows, negative, max_line, decimal)
+    choice = engine_choice(csv_engine, decimal)
     rejects = rejects_path(output, rejects, source)
     compiled = [engine.compile(unit, kind, of=of, unit=out, per=per) for kind, out in to]
     names = [column_name(c.kind, c.unit) for c in compiled]
@@ -168,7 +166,8 @@ def run_batch(
         with Outputs(output, rejects, encoding) as (out, bad):
             writer, rejected = _writers(out, bad, delimiter, header, names)
             job = Job(len(header), index, column, compiled, policies, delimiter, chunk_rows,
-                      max_line, out, writer, rejected, Progress(progress, stream))  # fmt: skip
+                      max_line, out, writer, rejected, Progress(progress, stream),
+                      decimal=decimal)  # fmt: skip
             if blocks is None:
                 _plain(reader, lines, job, 0)
             else:
@@ -234,7 +233,7 @@ def _segment(text: str, first: int, job: Job) -> int | None:
 
 def _convert(rows: list[list[str]], numbers: Sequence[int], job: Job) -> int:
     return _convert_chunk(rows, numbers, job.width, job.index, job.column, job.compiled,
-                          job.policies, job.writer, job.rejected)  # fmt: skip
+                          job.policies, job.writer, job.rejected, job.decimal)  # fmt: skip
 
 
 def _chunks(
@@ -277,9 +276,10 @@ def _convert_chunk(
     policies: Sequence[str],
     writer: Any,
     rejected: Any,
+    decimal: str = ".",
 ) -> int:
     """Convert and write one chunk; return how many of its rows were converted."""
-    values, reasons = _parse(rows, width, index, column)
+    values, reasons = _parse(rows, width, index, column, decimal)
     columns = []
     negative = [i for i, value in enumerate(values) if value < 0]
     for c, policy in zip(compiled, policies, strict=True):
@@ -290,8 +290,9 @@ def _convert_chunk(
         for i in overflow:
             reasons.setdefault(i, overflow_reason(c))
         columns.append(result)
+    written = repr if decimal == "." else _comma_repr
     for result in columns:
-        for row, text in zip(rows, map(repr, result), strict=True):
+        for row, text in zip(rows, map(written, result), strict=True):
             row.append(text)
     blank = [""] * len(compiled)
     for i in sorted(reasons):
@@ -302,8 +303,13 @@ def _convert_chunk(
     return len(rows) - len(reasons)
 
 
+def _comma_repr(value: float) -> str:
+    """``repr(value)`` with a decimal comma: ``0,5``, ``1,5e-05``."""
+    return repr(value).replace(".", ",")
+
+
 def _parse(
-    rows: list[list[str]], width: int, index: int, column: str
+    rows: list[list[str]], width: int, index: int, column: str, decimal: str = "."
 ) -> tuple[list[float], dict[int, str]]:
     """The column's values (NaN where bad) and the reason for each bad row, by position.
 
@@ -313,6 +319,8 @@ def _parse(
     """
     if rows and min(map(len, rows)) == max(map(len, rows)) == width:
         cells = list(map(operator.itemgetter(index), rows))
+        if decimal != ".":  # as plain numbers; one not written with the comma: a suspect
+            cells = [pointed(cell.strip(), decimal) or "x" for cell in cells]
         joined = "\n".join(cells)
         if joined.count("\n") == len(cells) - 1 and "\r" not in joined:
             suspects = _suspects(joined)
@@ -321,9 +329,9 @@ def _parse(
             values = list(map(float, cells))
             if any(map(math.isinf, values)):  # "1e999": a plain number, but too large
                 suspects += [i for i, value in enumerate(values) if math.isinf(value)]
-            return values, _check(rows, suspects, values, width, index, column)
+            return values, _check(rows, suspects, values, width, index, column, decimal)
     values = [math.nan] * len(rows)
-    return values, _check(rows, range(len(rows)), values, width, index, column)
+    return values, _check(rows, range(len(rows)), values, width, index, column, decimal)
 
 
 def _suspects(joined: str) -> list[int]:
@@ -343,11 +351,12 @@ def _check(
     width: int,
     index: int,
     column: str,
+    decimal: str = ".",
 ) -> dict[int, str]:
     """Read the rows at ``positions`` one by one: set their ``values``, return the reasons."""
     reasons: dict[int, str] = {}
     for i in positions:
-        reason, value = row_reason(rows[i], width, index, column)
+        reason, value = row_reason(rows[i], width, index, column, decimal)
         if reason:
             reasons[i] = reason
             values[i] = math.nan

@@ -24,6 +24,7 @@ from equivmetrics.exceptions import InputValueError
 from .progress import new_bar, stream_for
 
 __all__ = [
+    "DECIMALS",
     "ENGINES",
     "MAX_LINE",
     "POLICIES",
@@ -101,13 +102,24 @@ ENGINES = ("auto", "native", "plain")
 ENGINE_VARIABLE = "EQUIVMETRICS_CSV_ENGINE"
 
 
-def engine_choice(given: str | None) -> str:
-    """``given``, else :data:`ENGINE_VARIABLE`, else ``"auto"``; one of :data:`ENGINES`."""
+def engine_choice(given: str | None, decimal: str = ".") -> str:
+    """``given``, else :data:`ENGINE_VARIABLE`, else ``"auto"``; one of :data:`ENGINES`.
+    A decimal comma is read by the plain path only: ``"plain"`` for ``"auto"``, and the
+    native engine asked for by name is a usage error."""
     choice = given if given is not None else os.environ.get(ENGINE_VARIABLE) or "auto"
     if choice not in ENGINES:
         where = "--csv-engine" if given is not None else ENGINE_VARIABLE
         raise UsageError(f"{where} {choice!r}: use one of {', '.join(ENGINES)}", value=choice)
-    return choice
+    if decimal != "." and choice == "native":
+        raise UsageError(
+            "--decimal ',' is read by the plain path only: use --csv-engine auto or plain",
+            value=choice,
+        )
+    return choice if decimal == "." else "plain"
+
+
+#: The decimal marks a batch reads and writes (``--decimal``).
+DECIMALS = (".", ",")
 
 
 #: The policies ``--negative`` may name.
@@ -157,8 +169,11 @@ def check_options(
     chunk_rows: int,
     negative: NegativePolicy | None,
     max_line: int,
+    decimal: str = ".",
 ) -> None:
     """Refuse options that cannot work, before anything is read or written."""
+    if decimal not in DECIMALS:
+        raise UsageError(f"--decimal {decimal!r}: use '.' or ','", value=decimal)
     if negative is not None and negative not in POLICIES:
         raise UsageError(
             f"--negative {negative!r}: use one of {', '.join(POLICIES)}", value=negative

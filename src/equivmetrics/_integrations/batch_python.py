@@ -49,16 +49,15 @@ def convert_csv(
     chunk_rows: int | None = None,
     progress: bool | None = None,
     csv_engine: str | None = None,
+    decimal: str = ".",
 ) -> Summary:
     """Convert column ``column`` (in ``unit``) of the CSV file ``source`` into ``output``.
 
-    ``to`` names the target kinds: ``"co2e,tree_seedling"``, ``["co2e:kg", "fte"]`` or
-    ``[("co2e", "kg")]`` (a kind and the unit of its column). ``engine`` is the tenant's engine
-    (default: the bundled packs). ``rejects`` defaults to ``output + ".rejects.csv"``.
-    ``progress``: True, False or None (a bar when interactive; docs/charts.md); ``csv_engine``:
-    ``"auto"``, ``"native"`` or ``"plain"`` (docs/cli.md). Returns the run's :class:`Summary`; a
-    row that cannot be converted is in the rejects file, not an exception. Options that cannot
-    work raise :class:`~equivmetrics.InputValueError` before anything is written.
+    ``to``: ``"co2e,tree_seedling"``, ``["co2e:kg", "fte"]`` or ``[("co2e", "kg")]``;
+    ``engine``: the tenant's (default: the bundled packs); ``progress``: True, False or None;
+    ``decimal``: ``","`` for decimal commas (docs/cli.md). Returns the run's :class:`Summary`;
+    a row that cannot be converted is in the rejects file. Options that cannot work raise
+    :class:`~equivmetrics.InputValueError` before anything is written.
     """
     files = (("source", source), ("output", output), ("rejects", rejects))
     paths = {name: _path(name, value) for name, value in files}
@@ -89,6 +88,7 @@ def convert_csv(
             chunk_rows=chunk_rows,
             progress=stream_for(progress),
             csv_engine=csv_engine,
+            decimal=decimal,
         )
     except UsageError as exc:
         raise InputValueError(_python_words(str(exc)), value=exc.value) from None

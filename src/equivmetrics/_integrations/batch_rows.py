@@ -19,16 +19,32 @@ from equivmetrics._engine.compiled import Compiled
 from .batch_files import Progress
 
 __all__ = [
+    "COMMA_NUMBER",
     "NUMBER",
     "Job",
     "negative_reason",
     "overflow_reason",
+    "pointed",
     "reason",
 ]
 
 #: A decimal number as the batch reads it (``float`` would also take ``1_000`` and ``inf``).
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
+#: A number as ``--decimal ,`` reads it: a decimal comma, dots between groups of three digits
+#: (``1.234,5``, ``1234,5``, ``12``, ``1,5e3``).
+COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def pointed(cell: str, decimal: str) -> str | None:
+    """``cell`` (stripped) as :data:`NUMBER` text: itself with a decimal point; with a decimal
+    comma, without its thousands dots and with a point for its comma, or None when it is not
+    written so (``12.5`` in a decimal-comma column is no number)."""
+    if decimal == ".":
+        return cell
+    if not COMMA_NUMBER.fullmatch(cell):
+        return None
+    return cell.replace(".", "").replace(",", ".")
 
 
 @attrs.define
@@ -49,6 +65,8 @@ class Job:
     counter: Progress
     rows: int = 0
     converted: int = 0
+    #: The decimal mark of the column's numbers and of the values written.
+    decimal: str = "."
 
     def add(self, rows: int, converted: int) -> None:
         """Count a chunk's rows and show the progress."""
@@ -57,8 +75,11 @@ class Job:
         self.counter.show(self.rows)
 
 
-def reason(row: Sequence[str], width: int, index: int, column: str) -> tuple[str, float]:
-    """``("", value)`` for a good cell, else ``(reason, nan)``."""
+def reason(
+    row: Sequence[str], width: int, index: int, column: str, decimal: str = "."
+) -> tuple[str, float]:
+    """``("", value)`` for a good cell, else ``(reason, nan)``; ``decimal``: the column's
+    decimal mark (see :func:`pointed`)."""
     if len(row) != width and not (width == 1 and not row):
         if not row:
             return "blank line", math.nan
@@ -66,14 +87,16 @@ def reason(row: Sequence[str], width: int, index: int, column: str) -> tuple[str
     cell = row[index].strip() if row else ""
     if not cell:
         return f"empty value in column {column!r}", math.nan
-    if NUMBER.fullmatch(cell):
-        value = float(cell)
+    number = pointed(cell, decimal)
+    if number is not None and NUMBER.fullmatch(number):
+        value = float(number)
         if math.isinf(value):
             return f"number too large for a float in column {column!r}: {cell[:40]!r}", value
         return "", value
     if cell.lower().lstrip("+-") in _NOT_FINITE:
         return f"not a finite number in column {column!r}: {cell!r}", math.nan
-    return f"not a number in column {column!r}: {cell[:40]!r}", math.nan
+    comma = " with a decimal comma" if decimal != "." else ""
+    return f"not a number{comma} in column {column!r}: {cell[:40]!r}", math.nan
 
 
 def negative_reason(compiled: Compiled, policy: str) -> str:

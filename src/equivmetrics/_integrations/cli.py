@@ -376,6 +376,7 @@ def _batch(engine: Engine, args: argparse.Namespace) -> int:
             progress=stream_for(args.progress),
             max_line=args.max_line,
             csv_engine=args.csv_engine,
+            decimal=args.decimal,
         )
     report = sys.stderr if args.output == "-" else sys.stdout
     if args.json:

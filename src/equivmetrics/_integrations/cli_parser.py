@@ -148,6 +148,13 @@ def _batch(p: argparse.ArgumentParser) -> None:
         "--delimiter", default=",", metavar="CHAR", help="the field separator (default ',')"
     )
     p.add_argument(
+        "--decimal",
+        default=".",
+        choices=(".", ","),
+        help="the decimal mark of the column and of the values written (default '.'; ',' reads "
+        "1.234,5 and writes 0,5)",
+    )
+    p.add_argument(
         "--encoding", default="utf-8", metavar="NAME", help="of input and output (default utf-8)"
     )
     p.add_argument(
