@@ -39,6 +39,7 @@ def _run(tmp_path: Path, text: str, name: str, **options: Any) -> tuple[list[lis
 
 def test_a_german_export_is_read_and_written_with_decimal_commas(tmp_path: Path) -> None:
     text = "Zähler;kWh\nWest;12.400\nOst;950,5\nSüd;12.5\nNord;1,5e3\n"
+    text += "A;0.500\nB;000.001\nC;1.234e3\nD;0,500\n"  # a point after 0, dots and exponent
     rows, rejects = _run(tmp_path, text, "de", decimal=",")
     assert rows[0] == ["Zähler", "kWh", "co2e [kg]"]
     # 12.400 is twelve thousand four hundred, 950,5 nine hundred and fifty and a half: the
@@ -47,8 +48,14 @@ def test_a_german_export_is_read_and_written_with_decimal_commas(tmp_path: Path)
     assert rows[2] == ["Ost", "950,5", repr(950.5 * FACTOR).replace(".", ",")]
     assert rows[3] == ["Süd", "12.5", ""]  # no number with a decimal comma: a reject
     assert rows[4] == ["Nord", "1,5e3", repr(1500 * FACTOR).replace(".", ",")]
+    assert [row[2] for row in rows[5:8]] == ["", "", ""]  # never 500, 1 or 1,234,000
+    assert rows[8] == ["D", "0,500", repr(0.5 * FACTOR).replace(".", ",")]
+    why = "not a number with a decimal comma in column 'kWh'"
     assert rejects.splitlines()[1:] == [
-        "4;not a number with a decimal comma in column 'kWh': '12.5';Süd;12.5"
+        f"4;{why}: '12.5';Süd;12.5",
+        f"6;{why}: '0.500';A;0.500",
+        f"7;{why}: '000.001';B;000.001",
+        f"8;{why}: '1.234e3';C;1.234e3",
     ]
 
 
@@ -130,7 +137,16 @@ def test_the_command_line_option(tmp_path: Path, capsys: Any) -> None:
     with pytest.raises(SystemExit) as exited:
         main([*argv, "--csv-engine", "native"])
     assert exited.value.code == 2
-    assert "--decimal ',' is read by the plain path only" in capsys.readouterr().err
+    assert "plain path only, not with --csv-engine native" in capsys.readouterr().err
+
+
+def test_the_native_engine_from_the_environment_is_named(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("EQUIVMETRICS_CSV_ENGINE", "native")
+    source = tmp_path / "de.csv"
+    source.write_text("kWh\n1,5\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not with EQUIVMETRICS_CSV_ENGINE=native"):
+        run_batch(ENGINE, str(source), column="kWh", unit="kWh", to=[("co2e", None)],
+                  output=str(tmp_path / "o.csv"), decimal=",")  # fmt: skip
 
 
 def test_convert_csv_takes_decimal_in_python_words(tmp_path: Path) -> None:

@@ -111,8 +111,10 @@ def engine_choice(given: str | None, decimal: str = ".") -> str:
         where = "--csv-engine" if given is not None else ENGINE_VARIABLE
         raise UsageError(f"{where} {choice!r}: use one of {', '.join(ENGINES)}", value=choice)
     if decimal != "." and choice == "native":
+        where = "--csv-engine native" if given is not None else f"{ENGINE_VARIABLE}=native"
         raise UsageError(
-            "--decimal ',' is read by the plain path only: use --csv-engine auto or plain",
+            f"--decimal ',' is read by the plain path only, not with {where}: use "
+            "--csv-engine auto or plain",
             value=choice,
         )
     return choice if decimal == "." else "plain"

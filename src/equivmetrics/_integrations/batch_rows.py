@@ -32,8 +32,11 @@ __all__ = [
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 #: A number as ``--decimal ,`` reads it: a decimal comma, dots between groups of three digits
-#: (``1.234,5``, ``1234,5``, ``12``, ``1,5e3``).
-COMMA_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?:[eE][+-]?\d+)?", re.ASCII)
+#: after a first group that is not 0 (``1.234,5``, ``1234,5``, ``12``; ``0.500`` is no
+#: number), an exponent only without dots (``1,5e3``).
+COMMA_NUMBER = re.compile(
+    r"[+-]?(?:[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?(?:[eE][+-]?\d+)?)", re.ASCII
+)
 
 
 def pointed(cell: str, decimal: str) -> str | None:
