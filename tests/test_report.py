@@ -503,6 +503,9 @@ def test_totals_that_are_not_utf8_or_missing_say_so(tmp_path: Path) -> None:
     latin.write_bytes("Zeitraum,Summe\n2025-01,1\n# \xe9\n".encode("latin-1"))
     with pytest.raises(em.InputValueError, match=r"not UTF-8 text \(at byte offset 27\); save"):
         read_values(str(latin))
+    accented = tmp_path / "accented.csv"
+    accented.write_bytes("Zeitraum,Summé\n2025-01,1\n".encode("latin-1"))
+    assert read_values(str(accented), "latin-1") == [("2025-01", 1.0)]  # its encoding given
     with pytest.raises(em.InputValueError, match=r"cannot read '.*nowhere\.csv': No such file"):
         read_values(str(tmp_path / "nowhere.csv"))
 

@@ -234,7 +234,14 @@ def test_a_file_in_a_windows_code_page_is_refused_with_the_way_to_save_it(
     offset = text.encode("cp1252").index("ü".encode("cp1252"))
     message = capsys.readouterr().err
     assert f"{path} is not UTF-8 text (at byte offset {offset}); save it as UTF-8" in message
+    assert "give its encoding (--encoding cp1252" in message
     assert "Traceback" not in message
+    assert main([*argv, str(path), *PACK, "--encoding", "cp1252", "--tolerance", "0.05"]) == 0
+    assert "Büro" in capsys.readouterr().out  # the team, read in its code page
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, str(path), *PACK, "--encoding", "klingon"])
+    assert exited.value.code == 2
+    assert "--encoding 'klingon' is not a known text encoding" in capsys.readouterr().err
 
 
 def test_a_header_without_period_and_team_is_shown(

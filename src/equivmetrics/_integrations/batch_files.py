@@ -33,7 +33,9 @@ __all__ = [
     "Progress",
     "UsageError",
     "Watched",
+    "check_encoding",
     "check_options",
+    "decoded",
     "engine_choice",
     "open_input",
     "read_header",
@@ -100,6 +102,32 @@ def open_input(source: str, encoding: str) -> IO[str]:
 ENGINES = ("auto", "native", "plain")
 #: The environment variable that chooses the engine when ``--csv-engine`` is not given.
 ENGINE_VARIABLE = "EQUIVMETRICS_CSV_ENGINE"
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an ``--encoding`` Python does not know."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or cp1252",
+            value=encoding,
+        ) from None
+
+
+def decoded(data: bytes, encoding: str, where: str) -> str:
+    """``data`` as text in ``encoding`` (UTF-8: a byte-order mark skipped); a usage error
+    naming ``where`` and the byte where it stops being such text, with the way out."""
+    utf8 = codecs.lookup(encoding).name == "utf-8"
+    try:
+        return data.decode("utf-8-sig" if utf8 else encoding)
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{where} is not {'UTF-8' if utf8 else encoding} text (at byte offset {exc.start}); "
+            "save it as UTF-8, or give its encoding (--encoding cp1252 for Excel's plain CSV on "
+            "Windows)",
+            value=where,
+        ) from None
 
 
 def engine_choice(given: str | None, decimal: str = ".") -> str:
@@ -186,13 +214,7 @@ def check_options(
             "(for a tab, pass a tab character: --delimiter \"$(printf '\\t')\")",
             value=delimiter,
         )
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(
-            f"--encoding {encoding!r} is not a known text encoding, e.g. utf-8 or latin-1",
-            value=encoding,
-        ) from None
+    check_encoding(encoding)
     if chunk_rows < 1:
         raise UsageError(f"chunk size must be at least 1, got {chunk_rows}", value=chunk_rows)
     if isinstance(max_line, bool) or not isinstance(max_line, int) or max_line < 2:

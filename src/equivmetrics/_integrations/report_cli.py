@@ -20,7 +20,13 @@ from .batch_files import UsageError
 from .report import build_report
 from .report_send import report_email, report_pdf
 from .report_values import parse_values, read_values
-from .scorecard_cli import add_rule_arguments, number_columns, read_numbers, rule_options
+from .scorecard_cli import (
+    add_encoding_argument,
+    add_rule_arguments,
+    number_columns,
+    read_numbers,
+    rule_options,
+)
 
 __all__ = ["add_report_arguments", "run_report"]
 
@@ -74,6 +80,7 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         "come from the packs)",
     )
     add_rule_arguments(p, applies_to="--scorecard")
+    add_encoding_argument(p, "of the --input and --scorecard files")
     p.add_argument("--title", help="the report's title")
     p.add_argument("--locale", default="en", help="word it in this locale (default en)")
     _add_outputs(p)
@@ -106,7 +113,9 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
         raise UsageError(f"{given} set the scorecard's weak-link rule: use with --scorecard FILE")
     report = build_report(
         engine,
-        parse_values(args.values) if args.values is not None else read_values(args.input),
+        parse_values(args.values)
+        if args.values is not None
+        else read_values(args.input, args.encoding),
         args.to,
         of=args.of,
         unit=args.unit,
@@ -120,7 +129,9 @@ def run_report(engine: Engine, args: argparse.Namespace) -> int:
             None
             if args.scorecard is None
             else engine.scorecard(
-                read_numbers(args.scorecard, number_columns(engine.indicators.values())),
+                read_numbers(
+                    args.scorecard, number_columns(engine.indicators.values()), args.encoding
+                ),
                 locale=args.locale,
                 # the reported month's scorecard (a quarter's or year's: the teams' last month)
                 period=args.at if args.at and args.period == "month" else None,

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .batch_files import UsageError, source_name
+from .batch_files import UsageError, check_encoding, decoded, source_name
 from .spreadsheet import ambiguity, convention, finite_number, spreadsheet_number
 
 __all__ = ["MAX_BYTES", "parse_values", "read_values"]
@@ -49,9 +49,11 @@ def parse_values(text: str) -> list[tuple[str, float]]:
     return pairs
 
 
-def read_values(source: str) -> list[tuple[str, float]]:
-    """The totals in the file ``source`` (``-``: standard input), CSV or JSON."""
-    text = _read(source)
+def read_values(source: str, encoding: str = "utf-8") -> list[tuple[str, float]]:
+    """The totals in the file ``source`` (``-``: standard input), CSV or JSON, in
+    ``encoding``."""
+    check_encoding(encoding)
+    text = decoded(_read(source), encoding, f"--input {source_name(source)}")
     where = source_name(source)
     is_json = source.lower().endswith(".json") or (
         source == "-" and text.lstrip()[:1] in ("{", "[")
@@ -62,7 +64,7 @@ def read_values(source: str) -> list[tuple[str, float]]:
     return pairs
 
 
-def _read(source: str) -> str:
+def _read(source: str) -> bytes:
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
@@ -75,13 +77,7 @@ def _read(source: str) -> str:
         raise UsageError(
             f"--input {source_name(source)}: more than {MAX_BYTES // 2**20} MiB of totals"
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            f"--input {source_name(source)}: not UTF-8 text (at byte offset {exc.start}); "
-            "save it as UTF-8"
-        ) from exc
+    return data
 
 
 def _from_csv(text: str, where: str) -> list[tuple[str, float]]:

@@ -21,10 +21,11 @@ from equivmetrics._features.indicator import Indicator
 from equivmetrics._features.scorecard_input import REFERENCES, rows_to_data
 from equivmetrics._present.scorecard_card import scorecard_page
 
-from .batch_files import UsageError
+from .batch_files import UsageError, check_encoding, decoded
 from .spreadsheet import ambiguity, convention, spreadsheet_number
 
 __all__ = [
+    "add_encoding_argument",
     "add_rule_arguments",
     "add_scorecard_arguments",
     "number_columns",
@@ -86,26 +87,33 @@ def add_scorecard_arguments(p: argparse.ArgumentParser) -> None:
         help="use only this indicator of the packs (repeatable)",
     )
     add_rule_arguments(p)
+    add_encoding_argument(p, "of FILE")
     p.add_argument("--locale", default="en", help="word the card in this locale (default en)")
     p.add_argument("--html", metavar="FILE", help="write the scorecard card as an HTML page")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     p.set_defaults(handler=run_scorecard)
 
 
-def read_numbers(path: str, columns: Iterable[str] = ()) -> Any:
+def add_encoding_argument(p: argparse.ArgumentParser, of: str) -> None:
+    """``--encoding``: the text encoding of the files a command reads."""
+    p.add_argument(
+        "--encoding",
+        default="utf-8",
+        metavar="NAME",
+        help=f"the text encoding {of}, e.g. cp1252 for Excel's plain CSV (default utf-8)",
+    )
+
+
+def read_numbers(path: str, columns: Iterable[str] = (), encoding: str = "utf-8") -> Any:
     """The team numbers of a CSV or JSON file, as :meth:`Engine.scorecard` takes them;
     ``columns``: those the indicators read, whose CSV cells are read as numbers (see
-    :func:`_read_cells`)."""
+    :func:`_read_cells`); ``encoding``: the file's (Excel's plain CSV on Windows: cp1252)."""
     file = Path(path)
+    check_encoding(encoding)
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = decoded(file.read_bytes(), encoding, path)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:  # a spreadsheet's export in its Windows code page, say
-        raise UsageError(
-            f"{path} is not UTF-8 text (at byte offset {exc.start}); save it as UTF-8 (in "
-            "Excel: CSV UTF-8)"
-        ) from None
     if file.suffix.lower() == ".json":
         try:
             data = json.loads(text)
@@ -193,7 +201,7 @@ def run_scorecard(engine: Engine, args: argparse.Namespace) -> int:
             )
     chosen = [indicators[n] for n in args.indicator] if args.indicator else None
     card = engine.scorecard(
-        read_numbers(args.data, number_columns(chosen or indicators.values())),
+        read_numbers(args.data, number_columns(chosen or indicators.values()), args.encoding),
         indicators=chosen,
         period=args.period,
         teams=args.team,
