@@ -399,6 +399,24 @@ def test_the_cli_reference_matches_the_parser() -> None:
         assert tables[name] == _rows(command), f"docs/cli.md: the table of {name!r} is stale"
 
 
+def test_advice_with_no_option_is_said_in_the_command_lines_words() -> None:
+    """engine.kinds and engine.with_rates(...) are Python: the command line names its
+    packs command, and says it exchanges no currencies."""
+    done = run("convert", "5 kWh", "tree_seedling", "--region", "GB", "--json")
+    assert done.returncode == 1
+    message = json.loads(done.stdout)["error"]["message"]
+    assert "(`equivmetrics packs` lists the kinds, for the same --region and --edition)" in message
+    assert "engine.kinds" not in message
+    done = run("convert", "12000 transaction/month", "labor_cost", "--unit", "USD/month",
+               "--param", "hourly_labor_cost=55 EUR/hour")  # fmt: skip
+    assert done.returncode == 1
+    assert "is an amount in EUR, asked for in USD: currencies are never exchanged" in done.stderr
+    assert "the command line exchanges none: give every money figure in one currency" in (
+        done.stderr
+    )
+    assert "engine.with_rates(" not in done.stderr
+
+
 def test_a_refused_negative_says_the_command_line_option() -> None:
     done = run("convert", "-5 kWh", "co2e", "--json")
     assert done.returncode == 1

@@ -83,7 +83,8 @@ def test_one_group_of_three_is_read_as_the_files_convention_says_and_never_guess
 ) -> None:
     """``1.250`` or ``1,250``: 1250 or 1.25, worked out here from the digits."""
     text = f"{whole}{mark}{group:03d}"
-    thousands, decimal = whole * 1000 + group, whole + group / 1000
+    # the decimal reading as written (whole + group / 1000 would round twice)
+    thousands, decimal = whole * 1000 + group, float(f"{whole}.{group:03d}")
     assert convention([text], ";") == ""  # it settles nothing itself
     assert spreadsheet_number(text, ";", "") is None
     assert spreadsheet_number(text, ";", "comma") == (thousands if mark == "." else decimal)

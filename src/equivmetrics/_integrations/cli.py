@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -24,14 +23,14 @@ from equivmetrics._packs.yaml import Limits
 from equivmetrics._present.derivation import explain
 from equivmetrics._present.messages import catalog, sentence_words
 from equivmetrics._present.methodology import render_methodology
-from equivmetrics.exceptions import EquivMetricsError, NegativeValueError, Problem, ScorecardError
+from equivmetrics.exceptions import EquivMetricsError, Problem
 
 from .batch import parse_targets, run_batch
 from .batch_files import UsageError, stream_for
 from .batch_output import Interrupted, interruptible
+from .cli_advice import cli_words
 from .cli_parser import POSITIONAL, build_parser, option_values
 from .listing import pack_parameter, packs_data, regions_data
-from .scorecard_advice import scorecard_words_for
 from .server import serve
 from .stream import Bridge, dumps
 
@@ -57,10 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EquivMetricsError as exc:
         if args.json:  # the stable code; files named without their folders
             error = exc.to_dict()
-            error["message"] = _cli_words(exc, error["message"])
+            error["message"] = cli_words(exc, error["message"])
             print(dumps({"error": error}))
         else:
-            print(f"equivmetrics: error: {_cli_words(exc, str(exc))}", file=sys.stderr)
+            print(f"equivmetrics: error: {cli_words(exc, str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("equivmetrics: interrupted", file=sys.stderr)
@@ -75,23 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # a file that could not be written mid-run (disk full, ...)
         print(f"equivmetrics: error: {exc}", file=sys.stderr)
         return 1
-
-
-def _cli_words(exc: EquivMetricsError, message: str) -> str:
-    """The library's advice, in the command line's words (``--negative nan``, ``--of co2e``,
-    ``--reference target``)."""
-    if isinstance(exc, NegativeValueError):
-        message = message.replace("pass negative='nan'", "pass --negative nan")
-        message = message.replace("negative='allow'", "--negative allow")
-    if isinstance(exc, ScorecardError):  # --pack FILE, --reference target
-        return scorecard_words_for(message, "cli")
-    message = _OF_NAMED.sub(r"--of \1", message)
-    return _OF.sub("--of", message)
-
-
-#: ``of='co2e'`` and a bare ``of=`` in the library's advice (not ``unit='...'``, a value).
-_OF_NAMED = re.compile(r"(?<![\w'])of='([A-Za-z][A-Za-z0-9_]*)'")
-_OF = re.compile(r"(?<![\w'])of=(?![\w'])")
 
 
 def _engine(args: argparse.Namespace, here: argparse.ArgumentParser) -> Engine:
