@@ -61,10 +61,11 @@ _MONEY = re.compile(
 _MONEY_AFTER = re.compile(
     r"^\s*(?P<minus>-?)" + _NUMBER + r"\s*(?P<sign>US\$|[$€£])\s*(?P<rest>.*)$"
 )
-#: "2,5 min": a decimal comma (one, two or four or more digits after it: never a thousands
-#: group, which is three).
+#: The digits after a decimal comma: one, two, or four or more (never a thousands group).
+_COMMA_PART = r"\d{1,2}|\d{4,}"
+#: "2,5 min": a number with a decimal comma, then the rest.
 _DECIMAL_COMMA = re.compile(
-    r"^\s*(?P<minus>-?)(?P<whole>\d+),(?P<part>\d{1,2}|\d{4,})(?![\d,.])\s*(?P<rest>.*)$"
+    rf"^\s*(?P<minus>-?)(?P<whole>\d+),(?P<part>{_COMMA_PART})(?![\d,.])\s*(?P<rest>.*)$"
 )
 _SCALED = re.compile(
     r"^\s*(?P<minus>-?)" + _NUMBER + r"\s*(?P<scale>thousand|million|billion|bn|mn|k|K|M)"
@@ -120,7 +121,7 @@ def rewritten(text: str) -> tuple[str, str] | None:
 def _scaled(number: str, scale: str | None) -> str | None:
     """``"12"`` scaled by ``"k"`` as ``"12000"``; None when the number cannot be read. A
     comma before other than three digits is a decimal comma (``"2,50"``: 2.5)."""
-    if re.fullmatch(r"\d+,(?:\d{1,2}|\d{4,})", number):
+    if re.fullmatch(rf"\d+,(?:{_COMMA_PART})", number):
         number = number.replace(",", ".")
     try:
         value = float(number.replace(",", "").replace("_", ""))

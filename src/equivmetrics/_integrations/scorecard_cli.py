@@ -149,7 +149,7 @@ def _read_cells(
     writes decimals, and a number of theirs that could be read two ways (``1.250``: 1250 or
     1.25) is refused at its line when the file's other numbers do not settle it. Other
     columns, and cells that are no number, are left as they are."""
-    cells = [str(row[c]) for row in rows for c in columns if isinstance(row.get(c), str)]
+    cells = [row[c] for row in rows for c in columns if isinstance(row.get(c), str)]
     decimals = convention(cells, delimiter)
     read = []
     for row, line in zip(rows, lines, strict=True):
